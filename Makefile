@@ -1,0 +1,56 @@
+# snic: one entry point.
+#   make deps   install missing Debian packages (root)
+#   make all    build firmware, HDL model, simulator, host driver and tools
+#   make run    the end-to-end simulated NIC demo (pcap in -> VNIC pcaps out)
+#   make test   the whole test suite; ends with "N passed, N failed, N skipped"
+#   make lint   verilator --lint-only -Wall on the HDL
+#   make bench  measured benchmarks (docs/benchmarks.md)
+#   make clean
+
+BUILD    ?= build
+CC       ?= gcc
+CXX      ?= g++
+VERILATOR ?= verilator
+OPT      ?= -O2
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CFLAGS   := -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -Iinclude -Iclassifier -Ifirmware \
+            -Isim -Ihostdrv/lib -MMD -MP
+# Firmware and the reference classifier are freestanding: no libc headers.
+FWFLAGS  := -std=c11 $(OPT) -g $(WARN) -ffreestanding -Iinclude -Iclassifier -Ifirmware -MMD -MP
+CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Iinclude -Iclassifier -Isim -MMD -MP
+
+ALL   :=
+TESTS :=
+
+.PHONY: all deps run test lint bench clean
+all:
+
+include classifier/build.mk
+include hdl/build.mk
+include firmware/build.mk
+include sim/build.mk
+include hostdrv/build.mk
+include tests/build.mk
+
+all: $(ALL)
+
+deps:
+	@tools/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/demo.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all $(TESTS)
+	@tests/run.sh $(TESTS)
+
+clean:
+	rm -rf $(BUILD)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The firmware's hardware abstraction layer: everything the portable core
+ * (firmware/core) may touch of the NIC goes through these calls. Each
+ * target implements them: hal/sim (the simulator, sim/hal_sim.c) and
+ * hal/riscv (the embedded core).
+ */
+#ifndef SNIC_HAL_H
+#define SNIC_HAL_H
+
+#include <stdint.h>
+#include <snic/abi.h>
+
+/* What the hardware is; fixed for the life of the device. */
+struct hal_hw_info {
+	char     profile[16];       /* "large", "small", NUL-terminated */
+	uint16_t n_rx_rings;        /* HRRs */
+	uint16_t n_tx_rings;        /* TRRs */
+	uint16_t n_uplinks;         /* <= SNIC_MAX_UPLINKS */
+	uint16_t max_vnics;
+	uint32_t ring_size;         /* entries per ring, power of two */
+	uint32_t buf_max;           /* largest frame a ring accepts */
+	uint32_t tcam_entries;      /* ternary entries usable by this profile */
+	uint32_t exact_entries;     /* exact-match entries (0: none) */
+	uint32_t key_fields;        /* SNIC_FIELD_* the profile matches on */
+	uint16_t cls_latency;       /* lookup latency, cycles */
+	uint16_t rsvd;
+	uint32_t uplink_speed_mbps;
+	uint8_t  uplink_mac[SNIC_MAX_UPLINKS][6];
+};
+void hal_hw_info(struct hal_hw_info *out);
+
+/* Device window (BAR memory shared with the host). */
+uint8_t *hal_window(void);
+uint32_t hal_window_size(void);
+
+/* Device clock: virtual nanoseconds in the simulator. */
+uint64_t hal_now_ns(void);
+
+/* Match engine table port: one entry written atomically. */
+void hal_cls_write(uint32_t idx, const struct snic_rule *rule);
+void hal_cls_clear(uint32_t idx);
+uint64_t hal_cls_hits(uint32_t idx);
+
+/* A received frame after the match engine classified it. */
+struct hal_rx_pkt {
+	const uint8_t   *data;
+	uint32_t         len;
+	uint8_t          port;
+	uint64_t         time_ns;
+	struct snic_match match;
+	uint32_t         handle;    /* opaque, for hal_rx_done */
+};
+/* Next classified frame: 1 and *p filled, or 0 when none is waiting. */
+int hal_rx_next(struct hal_rx_pkt *p);
+/* Release the frame's buffer. drop_reason is enum snic_drop_reason, or
+ * HAL_DELIVERED when it went to a ring. */
+#define HAL_DELIVERED (-1)
+void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason);
+
+/* Transmit a frame on an uplink: 0 sent, -1 no room (retry later). */
+int hal_tx(uint8_t port, const uint8_t *data, uint32_t len);
+
+/* Uplink control: administrative enable and physical carrier. */
+void hal_port_enable(uint8_t port, int up);
+int  hal_port_carrier(uint8_t port);
+
+/* Raise MSI-X vector `vector` towards the host. */
+void hal_irq(uint16_t vector);
+
+#endif

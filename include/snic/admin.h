@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Admin queue: every control operation travels as a command on the
+ * command ring and is answered by exactly one completion carrying the same
+ * sequence number and a status code. A malformed command is answered with
+ * an error status and changes nothing. Reserved fields must be zero.
+ *
+ * The host writes cmd[cmd_prod % entries] and then advances cmd_prod
+ * (release). The device answers in order: it writes cpl[cpl_prod %
+ * entries], then advances cpl_prod (release) and cmd_cons. The host reads
+ * the completion after observing cpl_prod (acquire) and advances cpl_cons.
+ * The device never lets cpl_prod run more than `entries` ahead of cpl_cons.
+ */
+#ifndef SNIC_ADMIN_H
+#define SNIC_ADMIN_H
+
+#include "types.h"
+#include "cls.h"
+
+#define SNIC_ADMIN_PAYLOAD 240
+
+enum snic_opcode {
+	SNIC_CMD_NOP          = 0x00,
+	SNIC_CMD_QUERY_CAPS   = 0x01, /* -> snic_caps_info */
+	SNIC_CMD_RESET        = 0x02, /* drop all VNICs, rules, meters, teams */
+	SNIC_CMD_VNIC_CREATE  = 0x10, /* snic_vnic_create -> snic_vnic_info */
+	SNIC_CMD_VNIC_DESTROY = 0x11, /* snic_vnic_ref */
+	SNIC_CMD_VNIC_QUERY   = 0x12, /* snic_vnic_ref -> snic_vnic_info */
+	SNIC_CMD_RULE_ADD     = 0x20, /* snic_rule_add -> snic_rule_ref */
+	SNIC_CMD_RULE_DEL     = 0x21, /* snic_rule_ref */
+	SNIC_CMD_RULE_QUERY   = 0x22, /* snic_rule_ref -> snic_rule_info */
+	SNIC_CMD_RING_BIND    = 0x30, /* snic_ring_bind */
+	SNIC_CMD_METER_SET    = 0x40, /* snic_meter_set */
+	SNIC_CMD_TEAM_SET     = 0x50, /* snic_team_set */
+	SNIC_CMD_PORT_SET     = 0x60, /* snic_port_set */
+};
+
+enum snic_status {
+	SNIC_OK            = 0,
+	SNIC_E_INVAL       = 1,  /* malformed payload, reserved bits set */
+	SNIC_E_OPCODE      = 2,  /* unknown opcode */
+	SNIC_E_NOSPC       = 3,  /* table or ring pool full */
+	SNIC_E_NOENT       = 4,  /* no such VNIC/rule/ring/meter */
+	SNIC_E_EXIST       = 5,  /* already exists (MAC, rule slot) */
+	SNIC_E_BUSY        = 6,  /* in use (e.g. uplink of a live VNIC) */
+	SNIC_E_RANGE       = 7,  /* value out of the supported range */
+	SNIC_E_UNSUPP      = 8,  /* the profile cannot do it (key field, mode) */
+	SNIC_E_LEN         = 9,  /* payload length wrong for the opcode */
+};
+
+struct snic_admin_cmd {
+	uint16_t opcode;   /* enum snic_opcode */
+	uint16_t rsvd0;
+	uint32_t seq;      /* echoed in the completion */
+	uint32_t len;      /* payload bytes used */
+	uint32_t rsvd1;
+	uint8_t  payload[SNIC_ADMIN_PAYLOAD];
+};
+SNIC_ASSERT_SIZE(struct snic_admin_cmd, 256);
+
+struct snic_admin_cpl {
+	uint16_t opcode;   /* echoed */
+	uint16_t status;   /* enum snic_status */
+	uint32_t seq;      /* echoed */
+	uint32_t len;      /* payload bytes returned */
+	uint32_t rsvd1;
+	uint8_t  payload[SNIC_ADMIN_PAYLOAD];
+};
+SNIC_ASSERT_SIZE(struct snic_admin_cpl, 256);
+
+/* Admin block (SNIC_BLK_ADMIN). */
+struct snic_blk_admin {
+	struct snic_block_hdr hdr;
+	uint32_t entries;  /* ring entries, power of two */
+	uint32_t cmd_off;  /* window offset of snic_admin_cmd[entries] */
+	uint32_t cpl_off;  /* window offset of snic_admin_cpl[entries] */
+	uint32_t rsvd0[9];
+	/* host-written line */
+	uint32_t cmd_prod;
+	uint32_t cpl_cons;
+	uint32_t rsvd1[14];
+	/* device-written line */
+	uint32_t cmd_cons;
+	uint32_t cpl_prod;
+	uint32_t rsvd2[14];
+};
+SNIC_ASSERT_SIZE(struct snic_blk_admin, 192);
+
+/* ---- payloads ---- */
+
+struct snic_caps_info {            /* QUERY_CAPS reply */
+	uint32_t records;   /* window offset of the records */
+	uint32_t length;    /* bytes */
+	uint32_t generation;
+	uint32_t rsvd;
+};
+
+#define SNIC_ID_ANY      0xffffu  /* let the device choose */
+#define SNIC_VLAN_NONE   0xffffu
+
+/* snic_vnic_create.flags */
+#define SNIC_VNICF_SW_ONLY 0x0001 /* do not take a dedicated HRR */
+
+struct snic_vnic_create {
+	uint16_t vnic;      /* wanted id or SNIC_ID_ANY */
+	uint16_t vlan;      /* VLAN id 0-4094 or SNIC_VLAN_NONE */
+	uint8_t  mac[6];    /* unicast MAC, must be unique */
+	uint16_t flags;     /* SNIC_VNICF_* */
+	uint8_t  uplink;    /* uplink or bond the VNIC sends on */
+	uint8_t  n_ip;      /* IPv4 addresses used (0..4) */
+	uint16_t rsvd;
+	uint8_t  ip[4][4];  /* IPv4 addresses (network order) */
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_create, 32);
+
+struct snic_vnic_ref {
+	uint16_t vnic;
+	uint16_t rsvd;
+};
+
+struct snic_vnic_info {
+	uint16_t vnic;
+	uint16_t rx_ring;   /* HRR delivering this VNIC's traffic */
+	uint16_t tx_ring;   /* TRR the VNIC sends on */
+	uint16_t ring_state;/* SNIC_RING_BOUND, or SNIC_RING_SHARED (software ring) */
+	uint16_t vlan;
+	uint8_t  mac[6];
+	uint16_t mac_rule;  /* classifier entry steering its MAC */
+	uint16_t rsvd;
+};
+
+#define SNIC_LOC_ANY 0xffffffffu   /* device picks the slot (first free by priority) */
+
+struct snic_rule_add {
+	uint32_t loc;       /* ternary index, or SNIC_LOC_ANY */
+	uint32_t rsvd;
+	struct snic_rule rule;
+};
+SNIC_ASSERT_SIZE(struct snic_rule_add, 144);
+
+struct snic_rule_ref {
+	uint32_t loc;
+};
+
+struct snic_rule_info {
+	uint32_t loc;
+	uint32_t rsvd;
+	uint64_t hits;      /* per-entry hit counter */
+	struct snic_rule rule;
+};
+
+struct snic_ring_bind {
+	uint16_t ring;      /* HRR */
+	uint16_t vnic;      /* VNIC, or SNIC_VNIC_NONE to unbind */
+};
+
+/* Meter modes (meters arrive with the rate-limiting issue). */
+#define SNIC_METER_SRTCM 1
+#define SNIC_METER_TRTCM 2
+#define SNIC_METER_SHAPER 3
+
+struct snic_meter_set {
+	uint16_t meter;
+	uint8_t  mode;      /* SNIC_METER_* */
+	uint8_t  flags;
+	uint32_t rsvd;
+	uint64_t cir_bps;   /* committed rate, bit/s */
+	uint64_t eir_bps;   /* excess/peak rate, bit/s */
+	uint32_t cbs;       /* committed burst, bytes */
+	uint32_t ebs;       /* excess/peak burst, bytes */
+};
+
+struct snic_team_set {
+	uint8_t  bond;      /* bond id */
+	uint8_t  policy;    /* transmit policy */
+	uint16_t members;   /* uplink bitmap */
+	uint32_t rsvd;
+};
+
+struct snic_port_set {
+	uint8_t  port;      /* uplink */
+	uint8_t  admin_up;  /* 1 up, 0 down */
+	uint16_t rsvd;
+};
+
+#endif

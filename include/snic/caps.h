@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capability records: the one standardized format in which every snic
+ * device advertises its hardware to the host. Two devices with different
+ * hardware produce the same kinds of records with different contents.
+ *
+ * The record stream starts with one SNIC_CAP_HEADER, then, in this fixed
+ * order: one SNIC_CAP_RX_RING per receive ring (HRR), one SNIC_CAP_TX_RING
+ * per transmit ring (TRR), one SNIC_CAP_CLASSIFIER, one SNIC_CAP_METERS,
+ * one SNIC_CAP_UPLINK per uplink, and SNIC_CAP_END. Each record starts with
+ * struct snic_cap_hdr; `len` covers the header, so a reader can skip
+ * records of a newer version it does not know. The host keeps a copy.
+ */
+#ifndef SNIC_CAPS_H
+#define SNIC_CAPS_H
+
+#include "types.h"
+
+#define SNIC_CAP_FORMAT_VERSION 1
+
+enum snic_cap_type {
+	SNIC_CAP_HEADER     = 1,
+	SNIC_CAP_RX_RING    = 2,
+	SNIC_CAP_TX_RING    = 3,
+	SNIC_CAP_CLASSIFIER = 4,
+	SNIC_CAP_METERS     = 5,
+	SNIC_CAP_UPLINK     = 6,
+	SNIC_CAP_END        = 0xffff,
+};
+
+struct snic_cap_hdr {
+	uint16_t type;     /* enum snic_cap_type */
+	uint16_t version;  /* record layout version, 1 */
+	uint32_t len;      /* bytes including this header */
+};
+SNIC_ASSERT_SIZE(struct snic_cap_hdr, 8);
+
+struct snic_cap_header {
+	struct snic_cap_hdr h;
+	uint16_t format;     /* SNIC_CAP_FORMAT_VERSION */
+	uint16_t n_rx_rings;
+	uint16_t n_tx_rings;
+	uint16_t n_uplinks;
+	uint16_t max_vnics;
+	uint16_t rsvd;
+	char     profile[16];
+};
+SNIC_ASSERT_SIZE(struct snic_cap_header, 36);
+
+/* Ring record: how the host drives one ring. */
+#define SNIC_RINGCAP_POLL  0x1 /* polling mode supported */
+#define SNIC_RINGCAP_INTR  0x2 /* per-ring interrupt enable/disable */
+
+struct snic_cap_ring {
+	struct snic_cap_hdr h;
+	uint16_t id;
+	uint16_t msix;       /* MSI-X vector assigned */
+	uint32_t size;       /* capacity in packets */
+	uint32_t buf_max;    /* largest frame */
+	uint32_t ctrl_off;   /* window offset of the ring's control area */
+	uint32_t poll_off;   /* window offset of the poll entry point (cpl_prod
+			      * for RX, desc_cons for TX) */
+	uint32_t intr_off;   /* window offset of intr_enable (0 if none) */
+	uint32_t flags;      /* SNIC_RINGCAP_* */
+};
+SNIC_ASSERT_SIZE(struct snic_cap_ring, 36);
+
+/* Classifier action bits advertised. */
+#define SNIC_CLSCAP_ACT_VNIC    0x01
+#define SNIC_CLSCAP_ACT_RING    0x02
+#define SNIC_CLSCAP_ACT_DROP    0x04
+#define SNIC_CLSCAP_ACT_COUNT   0x08
+#define SNIC_CLSCAP_ACT_MARK_SW 0x10
+#define SNIC_CLSCAP_ACT_METER   0x20
+
+struct snic_cap_classifier {
+	struct snic_cap_hdr h;
+	uint32_t key_fields;   /* SNIC_FIELD_* the ternary table matches on */
+	uint32_t ternary;      /* ternary entries */
+	uint32_t exact;        /* exact-match entries (0: none) */
+	uint32_t actions;      /* SNIC_CLSCAP_ACT_* */
+	uint16_t key_bytes;    /* SNIC_KEY_BYTES */
+	uint16_t latency;      /* lookup latency in clock cycles */
+	uint32_t user_entries; /* indices 0..user_entries-1 take host rules;
+				* the rest steer VNIC MACs (lowest priority) */
+};
+SNIC_ASSERT_SIZE(struct snic_cap_classifier, 32);
+
+struct snic_cap_meters {
+	struct snic_cap_hdr h;
+	uint32_t count;
+	uint32_t modes;        /* bit (1 << SNIC_METER_*) */
+	uint64_t min_bps;
+	uint64_t max_bps;
+};
+SNIC_ASSERT_SIZE(struct snic_cap_meters, 32);
+
+struct snic_cap_uplink {
+	struct snic_cap_hdr h;
+	uint16_t id;
+	uint8_t  mac[6];
+	uint32_t speed_mbps;
+};
+SNIC_ASSERT_SIZE(struct snic_cap_uplink, 20);
+
+/* Largest record stream any profile produces (sizes the caps area). */
+#define SNIC_CAPS_MAX_BYTES 4096
+
+#endif

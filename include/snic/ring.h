@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Receive and transmit rings.
+ *
+ * Each ring has a control area (struct snic_rxq / snic_txq) inside the
+ * window, found through the RXQ/TXQ blocks, plus a descriptor array and,
+ * for RX, a completion array. Indices are free-running 32-bit counters;
+ * the slot is index % size (size is a power of two). Host-written and
+ * device-written words live on separate 64-byte lines.
+ *
+ * RX: the host posts empty buffers (snic_rx_desc) and advances desc_prod.
+ * For each packet the device takes the next posted descriptor, writes the
+ * frame into the buffer, writes snic_rx_cpl at the same slot and then
+ * advances cpl_prod (release). The host reads completions up to cpl_prod
+ * (acquire), then advances cpl_cons and reposts the buffer. No posted
+ * buffer means "ring full": the packet is dropped and counted in drop_full.
+ *
+ * TX: the host writes snic_tx_desc entries and advances desc_prod (the
+ * doorbell). The device sends them in order and advances desc_cons; the
+ * host may reuse a buffer once desc_cons has passed its slot.
+ */
+#ifndef SNIC_RING_H
+#define SNIC_RING_H
+
+#include "types.h"
+
+/* Ring state (device-written). */
+#define SNIC_RING_UNBOUND 0
+#define SNIC_RING_BOUND   1 /* bound to one VNIC */
+#define SNIC_RING_SHARED  2 /* shared HRR: host software classifier splits it */
+
+/* Ring modes (host-written). */
+#define SNIC_MODE_INTR 0 /* device raises the interrupt when intr_enable */
+#define SNIC_MODE_POLL 1 /* host pulls up to its budget per poll */
+
+struct snic_rx_desc {
+	uint64_t addr;   /* window offset of the buffer (inside the DMA region) */
+	uint32_t len;    /* buffer bytes */
+	uint32_t rsvd;
+};
+SNIC_ASSERT_SIZE(struct snic_rx_desc, 16);
+
+/* snic_rx_cpl.flags */
+#define SNIC_RXF_HIT     0x0001 /* a classifier rule matched */
+#define SNIC_RXF_MARK_SW 0x0002 /* host software classifier must split it */
+#define SNIC_RXF_KEYERR  0x0004 /* parser flagged a malformed header */
+
+struct snic_rx_cpl {
+	uint32_t len;     /* frame bytes written (without FCS) */
+	uint16_t vnic;    /* destination VNIC */
+	uint16_t rule;    /* matching rule index, SNIC_RULE_MISS on miss */
+	uint16_t flags;   /* SNIC_RXF_* */
+	uint16_t meter;   /* meter applied, SNIC_METER_NONE if none */
+	uint8_t  color;   /* meter colour: 0 green, 1 yellow, 2 red */
+	uint8_t  port;    /* ingress uplink */
+	uint8_t  key_flags; /* snic_key.flags */
+	uint8_t  rsvd0;
+	uint64_t time_ns; /* device time at reception */
+	uint32_t desc;    /* descriptor index the buffer came from */
+	uint32_t rsvd1;
+};
+SNIC_ASSERT_SIZE(struct snic_rx_cpl, 32);
+
+struct snic_rxq {
+	/* line 0: layout and device-written state */
+	uint32_t desc_off;   /* window offset of snic_rx_desc[size] */
+	uint32_t cpl_off;    /* window offset of snic_rx_cpl[size] */
+	uint32_t size;       /* entries, power of two */
+	uint32_t buf_max;    /* largest frame the ring accepts */
+	uint32_t state;      /* SNIC_RING_* */
+	uint16_t vnic;       /* bound VNIC, SNIC_VNIC_NONE when unbound/shared */
+	uint16_t msix;       /* MSI-X vector of this ring */
+	uint32_t rsvd0[10];
+	/* line 1: host-written */
+	uint32_t desc_prod;  /* buffers posted (doorbell) */
+	uint32_t cpl_cons;   /* completions consumed */
+	uint32_t mode;       /* SNIC_MODE_* */
+	uint32_t intr_enable;/* 1: raise interrupts in SNIC_MODE_INTR */
+	uint32_t rsvd1[12];
+	/* line 2: device-written progress and counters */
+	uint32_t desc_cons;  /* descriptors taken */
+	uint32_t cpl_prod;   /* completions written (the poll entry point) */
+	uint32_t irq_count;  /* interrupts raised */
+	uint32_t rsvd2;
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t drop_full;  /* no posted buffer */
+	uint64_t drop_badbuf;/* posted buffer outside the DMA region or too small */
+	uint32_t rsvd3[4];
+};
+SNIC_ASSERT_SIZE(struct snic_rxq, 192);
+
+/* snic_tx_desc.flags */
+#define SNIC_TXF_NONE 0
+
+struct snic_tx_desc {
+	uint64_t addr;   /* window offset of the frame (inside the DMA region) */
+	uint32_t len;    /* frame bytes */
+	uint16_t flags;  /* SNIC_TXF_* */
+	uint16_t rsvd;
+};
+SNIC_ASSERT_SIZE(struct snic_tx_desc, 16);
+
+struct snic_txq {
+	/* line 0: layout and device-written state */
+	uint32_t desc_off;   /* window offset of snic_tx_desc[size] */
+	uint32_t rsvd_off;
+	uint32_t size;       /* entries, power of two */
+	uint32_t buf_max;    /* largest frame accepted */
+	uint32_t state;      /* SNIC_RING_* */
+	uint16_t vnic;       /* VNIC allowed to send on this ring */
+	uint16_t msix;
+	uint32_t rsvd0[10];
+	/* line 1: host-written */
+	uint32_t desc_prod;  /* frames queued (doorbell) */
+	uint32_t rsvd1[15];
+	/* line 2: device-written */
+	uint32_t desc_cons;  /* frames taken (sent or dropped) */
+	uint32_t rsvd2[3];
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t drop_spoof; /* source MAC/IP not the VNIC's own */
+	uint64_t drop_bad;   /* bad address/length, unbound ring */
+	uint32_t rsvd3[4];
+};
+SNIC_ASSERT_SIZE(struct snic_txq, 192);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device statistics block: a counter for every reason a packet can be
+ * dropped, plus per-uplink traffic counters. Device-written, 64-bit.
+ */
+#ifndef SNIC_STATS_H
+#define SNIC_STATS_H
+
+#include "types.h"
+
+enum snic_drop_reason {
+	SNIC_DROP_NO_MATCH   = 0, /* no rule and no VNIC MAC matched */
+	SNIC_DROP_RULE       = 1, /* a rule said drop */
+	SNIC_DROP_RING_FULL  = 2, /* no posted RX buffer */
+	SNIC_DROP_TOO_LONG   = 3, /* larger than the ring's buffers */
+	SNIC_DROP_RUNT       = 4, /* shorter than an Ethernet header */
+	SNIC_DROP_PORT_DOWN  = 5, /* arrived on an administratively down port */
+	SNIC_DROP_BAD_BUF    = 6, /* host posted an invalid buffer */
+	SNIC_DROP_NO_VNIC    = 7, /* rule names a VNIC that does not exist */
+	SNIC_DROP_METER      = 8, /* policer coloured it red */
+	SNIC_DROP_TX_SPOOF   = 9, /* TX frame with a foreign source MAC/IP */
+	SNIC_DROP_TX_BAD     = 10,/* TX descriptor invalid */
+	SNIC_DROP_REASONS    = 16
+};
+
+#define SNIC_MAX_UPLINKS 4
+
+struct snic_port_stats {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+};
+
+struct snic_blk_stats {
+	struct snic_block_hdr hdr;
+	uint64_t drops[SNIC_DROP_REASONS];       /* enum snic_drop_reason */
+	struct snic_port_stats port[SNIC_MAX_UPLINKS];
+	uint64_t cls_lookups;                    /* classifier lookups */
+	uint64_t cls_hits;
+	uint64_t admin_cmds;                     /* commands processed */
+	uint64_t admin_errors;                   /* answered with an error */
+};
+SNIC_ASSERT_SIZE(struct snic_blk_stats, 16 + 128 + 128 + 32);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * C interface to the Verilated match engine (hdl/snic_match_engine.sv).
+ * One call to engine_clock() is one rising clock edge. Inputs set before
+ * the edge (a packet and/or a table write) are sampled at that edge; a
+ * packet presented at edge N produces its result, with the same tag, after
+ * exactly engine_latency() edges.
+ */
+#ifndef SNIC_SIM_ENGINE_H
+#define SNIC_SIM_ENGINE_H
+
+#include <stdint.h>
+#include <snic/cls.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ENGINE_HDR_BYTES 128 /* header vector the parser sees */
+
+struct engine;
+
+struct engine *engine_new(void);
+void engine_free(struct engine *e);
+
+unsigned engine_depth(void);    /* ternary entries in the Verilated model */
+unsigned engine_latency(void);  /* cycles from packet in to result out */
+
+/* Present a table write for the next edge (rule == NULL clears the entry). */
+void engine_write(struct engine *e, uint32_t idx, const struct snic_rule *rule);
+/* Present a packet for the next edge: first min(caplen, 128) bytes. */
+void engine_push(struct engine *e, const uint8_t *frame, uint32_t caplen,
+		 uint32_t frame_len, uint8_t port, uint32_t tag);
+void engine_clock(struct engine *e);
+/* After a clock: 1 and the result if a packet came out on this edge. */
+int engine_pop(struct engine *e, uint32_t *tag, struct snic_key *key,
+	       struct snic_match *m);
+/* Hit counter of one entry (read port; valid after engine_clock). */
+uint64_t engine_hits(struct engine *e, uint32_t idx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
