@@ -11,6 +11,7 @@
 #include <snic/cls.h>
 
 #define SNIC_PARSE_BYTES 128 /* header bytes the parser looks at */
+#define SNIC_IPV6_MAX_EXT 4  /* IPv6 extension headers walked; deeper: KF_ERR */
 
 /*
  * Build the key of a frame. `hdr` holds the first `caplen` bytes (only the

@@ -23,6 +23,19 @@ enum snic_drop_reason {
 	SNIC_DROP_REASONS    = 16
 };
 
+/* Short stable names of the drop reasons, for tools and logs. */
+static inline const char *snic_drop_name(unsigned reason)
+{
+	static const char *const names[SNIC_DROP_REASONS] = {
+		"no_match", "rule_drop", "ring_full", "too_long", "runt",
+		"port_down", "bad_buffer", "no_vnic", "meter_red", "tx_spoof",
+		"tx_bad",
+	};
+	if (reason >= SNIC_DROP_REASONS || !names[reason])
+		return "unknown";
+	return names[reason];
+}
+
 #define SNIC_MAX_UPLINKS 4
 
 struct snic_port_stats {

@@ -1,0 +1,24 @@
+# Reference classifier: freestanding, linked into the firmware, the host
+# library and the simulator.
+CLASSIFIER_SRCS := classifier/parse.c classifier/parse_ipv6.c classifier/match.c \
+                   classifier/exact.c
+CLASSIFIER_OBJS := $(CLASSIFIER_SRCS:%.c=$(BUILD)/%.o)
+CLASSIFIER_LIB  := $(BUILD)/classifier/libclassifier.a
+
+ALL += $(CLASSIFIER_LIB)
+
+$(BUILD)/classifier/%.o: classifier/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FWFLAGS) -c $< -o $@
+
+$(CLASSIFIER_LIB): $(CLASSIFIER_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+# Directed unit tests of the reference classifier.
+CLASSIFIER_TEST := $(BUILD)/tests/unit/test_classifier
+TESTS += $(CLASSIFIER_TEST)
+
+$(CLASSIFIER_TEST): $(BUILD)/tests/unit/test_classifier.o $(CLASSIFIER_LIB)
+	$(CC) $^ -lcmocka -o $@

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Admin queue: one completion per command, in order, never overwriting a
+ * completion the host has not consumed.
+ *
+ * The device's own indices (cmd_cons, cpl_prod) live in firmware memory and
+ * are only published to the window, so a host scribbling over them cannot
+ * steer the firmware. Each command is copied out of the window before it
+ * is looked at, so the host cannot change it half-way through validation.
+ */
+#include "fw_internal.h"
+
+static uint32_t cmd_cons; /* next command to execute */
+static uint32_t cpl_prod; /* completions written */
+
+void fw_admin_init(void)
+{
+	cmd_cons = 0;
+	cpl_prod = 0;
+}
+
+/* Exact payload length of each opcode; -1 for unknown opcodes. */
+static int payload_len(uint16_t opcode)
+{
+	switch (opcode) {
+	case SNIC_CMD_NOP:          return 0;
+	case SNIC_CMD_QUERY_CAPS:   return 0;
+	case SNIC_CMD_RESET:        return 0;
+	case SNIC_CMD_VNIC_CREATE:  return sizeof(struct snic_vnic_create);
+	case SNIC_CMD_VNIC_DESTROY: return sizeof(struct snic_vnic_ref);
+	case SNIC_CMD_VNIC_QUERY:   return sizeof(struct snic_vnic_ref);
+	case SNIC_CMD_RULE_ADD:     return sizeof(struct snic_rule_add);
+	case SNIC_CMD_RULE_DEL:     return sizeof(struct snic_rule_ref);
+	case SNIC_CMD_RULE_QUERY:   return sizeof(struct snic_rule_ref);
+	case SNIC_CMD_RING_BIND:    return sizeof(struct snic_ring_bind);
+	case SNIC_CMD_METER_SET:    return sizeof(struct snic_meter_set);
+	case SNIC_CMD_TEAM_SET:     return sizeof(struct snic_team_set);
+	case SNIC_CMD_PORT_SET:     return sizeof(struct snic_port_set);
+	default:                    return -1;
+	}
+}
+
+static void reply(struct snic_admin_cpl *r, const void *data, uint32_t len)
+{
+	fw_memcpy(r->payload, data, len);
+	r->len = len;
+}
+
+/* Payloads are copied into typed locals: the payload array has no
+ * alignment or type guarantees of its own. */
+static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *r)
+{
+	union {
+		struct snic_vnic_create create;
+		struct snic_vnic_ref    vref;
+		struct snic_rule_add    radd;
+		struct snic_rule_ref    rref;
+		struct snic_ring_bind   bind;
+		struct snic_port_set    port;
+	} in;
+	union {
+		struct snic_caps_info  caps;
+		struct snic_vnic_info  vnic;
+		struct snic_rule_ref   rref;
+		struct snic_rule_info  rule;
+	} out;
+	int st = SNIC_OK;
+
+	fw_memcpy(&in, c->payload, c->len);
+	fw_memset(&out, 0, sizeof(out));
+	switch (c->opcode) {
+	case SNIC_CMD_NOP:
+		break;
+	case SNIC_CMD_QUERY_CAPS:
+		out.caps.records = fw.lay.caps_rec;
+		out.caps.length = fw.lay.caps_len;
+		out.caps.generation = 1;
+		reply(r, &out.caps, sizeof(out.caps));
+		break;
+	case SNIC_CMD_RESET:
+		fw_device_reset();
+		break;
+	case SNIC_CMD_VNIC_CREATE:
+		st = fw_vnic_create(&in.create, &out.vnic);
+		if (st == SNIC_OK)
+			reply(r, &out.vnic, sizeof(out.vnic));
+		break;
+	case SNIC_CMD_VNIC_DESTROY:
+		st = fw_vnic_destroy(&in.vref);
+		break;
+	case SNIC_CMD_VNIC_QUERY:
+		st = fw_vnic_query(&in.vref, &out.vnic);
+		if (st == SNIC_OK)
+			reply(r, &out.vnic, sizeof(out.vnic));
+		break;
+	case SNIC_CMD_RULE_ADD:
+		st = fw_rule_add(&in.radd, &out.rref);
+		if (st == SNIC_OK)
+			reply(r, &out.rref, sizeof(out.rref));
+		break;
+	case SNIC_CMD_RULE_DEL:
+		st = fw_rule_del(&in.rref);
+		break;
+	case SNIC_CMD_RULE_QUERY:
+		st = fw_rule_query(&in.rref, &out.rule);
+		if (st == SNIC_OK)
+			reply(r, &out.rule, sizeof(out.rule));
+		break;
+	case SNIC_CMD_RING_BIND:
+		st = fw_ring_bind(&in.bind);
+		break;
+	case SNIC_CMD_PORT_SET:
+		st = fw_port_set(&in.port);
+		break;
+	case SNIC_CMD_METER_SET:
+	case SNIC_CMD_TEAM_SET:
+		/* Arrive with the rate-limiting and teaming issues. */
+		st = SNIC_E_UNSUPP;
+		break;
+	default:
+		st = SNIC_E_OPCODE;
+		break;
+	}
+	return (uint16_t)st;
+}
+
+static uint16_t execute(const struct snic_admin_cmd *c, struct snic_admin_cpl *r)
+{
+	int want = payload_len(c->opcode);
+
+	if (want < 0)
+		return SNIC_E_OPCODE;
+	if (c->rsvd0 || c->rsvd1)
+		return SNIC_E_INVAL;
+	if (c->len != (uint32_t)want)
+		return SNIC_E_LEN;
+	return dispatch(c, r);
+}
+
+unsigned fw_admin_poll(void)
+{
+	struct snic_blk_admin *a = FW_ADMIN();
+	struct snic_blk_stats *s = FW_STATS();
+	struct snic_admin_cmd *ring = fw_at(fw.lay.admin_cmd);
+	struct snic_admin_cpl *cpls = fw_at(fw.lay.admin_cpl);
+	struct snic_admin_cmd cmd;
+	struct snic_admin_cpl cpl;
+	unsigned done = 0;
+
+	while (done < FW_ADMIN_BUDGET) {
+		uint32_t prod = fw_load_acq(&a->cmd_prod);
+		if (prod == cmd_cons)
+			break;
+		if (prod - cmd_cons > FW_ADMIN_ENTRIES) {
+			/* The host claims commands it cannot have written: the
+			 * slots hold nothing trustworthy, so answer none of them
+			 * and start over from where the host says it is. */
+			s->admin_errors++;
+			cmd_cons = prod;
+			fw_store_rel(&a->cmd_cons, cmd_cons);
+			break;
+		}
+		/* Wait for the host to consume completions; never overwrite. */
+		if (cpl_prod - fw_load_acq(&a->cpl_cons) >= FW_ADMIN_ENTRIES)
+			break;
+
+		fw_memcpy(&cmd, &ring[cmd_cons % FW_ADMIN_ENTRIES], sizeof(cmd));
+		fw_memset(&cpl, 0, sizeof(cpl));
+		cpl.opcode = cmd.opcode;
+		cpl.seq = cmd.seq;
+		cpl.status = execute(&cmd, &cpl);
+		if (cpl.status != SNIC_OK)
+			cpl.len = 0;
+
+		fw_memcpy(&cpls[cpl_prod % FW_ADMIN_ENTRIES], &cpl, sizeof(cpl));
+		cpl_prod++;
+		cmd_cons++;
+		fw_store_rel(&a->cpl_prod, cpl_prod);
+		fw_store_rel(&a->cmd_cons, cmd_cons);
+		s->admin_cmds++;
+		if (cpl.status != SNIC_OK)
+			s->admin_errors++;
+		done++;
+	}
+	return done;
+}

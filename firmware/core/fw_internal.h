@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Firmware-private state shared by the core modules. Everything is in
+ * fixed-size tables sized by the compile-time limits below; fw_init()
+ * refuses hardware that exceeds them.
+ *
+ * The firmware never trusts what it reads back from the window: the host
+ * can write any byte of it. Layout and table state live here, in firmware
+ * memory; the window only receives copies.
+ */
+#ifndef SNIC_FW_INTERNAL_H
+#define SNIC_FW_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <snic/abi.h>
+#include "hal/hal.h"
+
+/* Compile-time limits of this firmware build. */
+#define FW_MAX_RINGS      16
+#define FW_MAX_VNICS      256
+#define FW_MAX_TCAM       1024
+#define FW_MAX_FRAME      16384   /* largest buf_max the firmware accepts */
+#define FW_MIN_FRAME      14      /* an Ethernet header */
+#define FW_MAX_RING_SIZE  4096    /* entries per ring */
+#define FW_ADMIN_ENTRIES  16
+#define FW_MIN_DMA        (64u * 1024u) /* smallest usable host memory region */
+#define FW_ALIGN_LINE     64u
+#define FW_ALIGN_PAGE     4096u
+
+/* Work bounds per fw_poll(), so one busy source cannot starve the others. */
+#define FW_RX_BUDGET      256
+#define FW_TX_BUDGET      64     /* per TX ring */
+#define FW_ADMIN_BUDGET   FW_ADMIN_ENTRIES
+
+#define FW_VERSION        0x000100u /* 0.1.0 */
+
+/* The shared rings: HRR 0 and TRR 0 carry the software-ring VNICs. */
+#define FW_SHARED_RING    0
+
+/* Window offsets of everything the firmware laid out (see docs/firmware.md). */
+struct fw_layout {
+	uint32_t devid, fwblk, admin, caps, stats, dma, rxq_blk, txq_blk;
+	uint32_t admin_cmd, admin_cpl;
+	uint32_t caps_rec, caps_len;
+	uint32_t rxq[FW_MAX_RINGS], rx_desc[FW_MAX_RINGS], rx_cpl[FW_MAX_RINGS];
+	uint32_t txq[FW_MAX_RINGS], tx_desc[FW_MAX_RINGS];
+	uint32_t dma_base, dma_size;
+};
+
+struct fw_vnic {
+	bool     used;
+	uint8_t  mac[6];
+	uint16_t vlan;      /* SNIC_VLAN_NONE or 0..4094 */
+	uint16_t flags;     /* SNIC_VNICF_* */
+	uint8_t  uplink;
+	uint8_t  n_ip;
+	uint8_t  ip[4][4];
+	uint16_t rx_ring;   /* dedicated HRR, or FW_SHARED_RING */
+	uint16_t tx_ring;   /* dedicated TRR, or FW_SHARED_RING */
+	uint16_t rule_refs; /* host rules whose action names this VNIC */
+};
+
+struct fw_state {
+	int                state;        /* enum snic_dev_state */
+	struct hal_hw_info hw;
+	uint8_t           *win;
+	uint32_t           win_size;
+	struct fw_layout   lay;
+	uint32_t           user_entries; /* host rule slots 0..user_entries-1 */
+	uint32_t           mac_base;     /* VNIC v's MAC entry is mac_base + v */
+	bool               port_up[SNIC_MAX_UPLINKS];
+	struct fw_vnic     vnic[FW_MAX_VNICS];
+	struct snic_rule   rules[FW_MAX_TCAM];
+	bool               rule_valid[FW_MAX_TCAM];
+	bool               irq_pending[FW_MAX_RINGS];
+	uint8_t            frame[FW_MAX_FRAME]; /* TX staging copy */
+};
+
+/* The one firmware instance; `fw` keeps the core's code short. */
+extern struct fw_state snic_fw;
+#define fw snic_fw
+
+/* ---- mem.c: the few libc-like helpers a freestanding build needs ---- */
+void fw_memcpy(void *dst, const void *src, size_t n);
+void fw_memset(void *dst, int c, size_t n);
+int  fw_memcmp(const void *a, const void *b, size_t n);
+bool fw_is_zero(const void *p, size_t n);
+
+/* ---- window access ---- */
+static inline void *fw_at(uint32_t off)
+{
+	return fw.win + off;
+}
+#define FW_DEVID()  ((struct snic_blk_devid *)fw_at(fw.lay.devid))
+#define FW_ADMIN()  ((struct snic_blk_admin *)fw_at(fw.lay.admin))
+#define FW_STATS()  ((struct snic_blk_stats *)fw_at(fw.lay.stats))
+#define FW_RXQ(i)   ((struct snic_rxq *)fw_at(fw.lay.rxq[(i)]))
+#define FW_TXQ(i)   ((struct snic_txq *)fw_at(fw.lay.txq[(i)]))
+
+/* Host-written indices are read with acquire, device indices published
+ * with release, so descriptors/frames are visible in the right order. */
+static inline uint32_t fw_load_acq(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void fw_store_rel(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+/* 1 when [addr, addr+len) lies inside the DMA region. */
+bool fw_dma_ok(uint64_t addr, uint32_t len);
+
+static inline void fw_count_drop(int reason)
+{
+	FW_STATS()->drops[reason]++;
+}
+
+/* ---- layout.c ---- */
+int  fw_layout_init(void);
+
+/* ---- vnic.c ---- */
+void fw_vnic_reset_all(void);
+bool fw_vnic_exists(uint32_t id);
+int  fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out);
+int  fw_vnic_destroy(const struct snic_vnic_ref *r);
+int  fw_vnic_query(const struct snic_vnic_ref *r, struct snic_vnic_info *out);
+int  fw_ring_bind(const struct snic_ring_bind *b);
+/* VNIC a dedicated TRR sends for, SNIC_VNIC_NONE if unbound or shared. */
+uint16_t fw_tx_ring_owner(uint16_t ring);
+
+/* ---- rules.c ---- */
+void fw_rules_reset_all(void);
+int  fw_rule_add(const struct snic_rule_add *a, struct snic_rule_ref *out);
+int  fw_rule_del(const struct snic_rule_ref *r);
+int  fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out);
+/* Firmware-owned entries (VNIC MAC steering): no validation, no refs. */
+void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule);
+void fw_rule_clear_internal(uint32_t idx);
+
+/* ---- admin.c ---- */
+void     fw_admin_init(void);
+unsigned fw_admin_poll(void);
+
+/* ---- steer.c ---- */
+void     fw_rx_init(void);
+unsigned fw_rx_poll(void);
+void     fw_rx_raise_irqs(void);
+
+/* ---- tx.c ---- */
+void     fw_tx_init(void);
+unsigned fw_tx_poll(void);
+
+/* ---- fw.c ---- */
+int  fw_port_set(const struct snic_port_set *p);
+void fw_device_reset(void);
+
+#endif

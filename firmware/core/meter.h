@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Token buckets for policers (srTCM RFC 2697, trTCM RFC 2698 and RFC 4115)
+ * and the transmit shaper, in exact integer arithmetic on the device clock.
+ *
+ * Tokens are counted in units of 1e-9 bit: a rate of r bit/s earns exactly
+ * r units per nanosecond and a byte costs 8e9 units, so no rate from
+ * 1 Mbit/s to 400 Gbit/s ever loses a fraction to rounding. Buckets of up
+ * to 1 GiB fit 64 bits (2^30 * 8e9 < 2^63). Pure functions: no HAL, no
+ * globals, usable from tests and any target.
+ */
+#ifndef SNIC_FW_METER_H
+#define SNIC_FW_METER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define METER_UNITS_PER_BYTE 8000000000ull
+#define METER_RATE_MIN       1000000ull        /* 1 Mbit/s */
+#define METER_RATE_MAX       400000000000ull   /* 400 Gbit/s */
+#define METER_BURST_MAX      (1u << 30)        /* bytes per bucket */
+#define METER_WIRE_EXTRA     24u  /* preamble+SFD 8, FCS 4, inter-frame gap 12 */
+#define METER_WIRE_MIN_FRAME 60u  /* frames are padded to 60 bytes before FCS */
+
+enum meter_color { METER_GREEN = 0, METER_YELLOW = 1, METER_RED = 2 };
+
+enum meter_kind {
+	METER_OFF = 0,
+	METER_SRTCM,      /* RFC 2697: C fills at CIR, overflow into E */
+	METER_TRTCM_PEAK, /* RFC 2698: P at PIR, C at CIR */
+	METER_TRTCM_EXCESS, /* RFC 4115: C at CIR, E at EIR, independent */
+	METER_SHAPER,     /* average (C) and optional peak (E) bucket */
+};
+
+struct meter_bucket {
+	uint64_t tok;     /* units */
+	uint64_t depth;   /* units */
+	uint64_t rate;    /* bit/s = units per ns */
+	uint64_t fill_ns; /* from empty to full, so rate * dt never overflows */
+};
+
+struct meter {
+	uint8_t  kind;    /* enum meter_kind */
+	bool     wire;    /* wire-byte accounting */
+	uint64_t last_ns; /* time of the last refill */
+	struct meter_bucket c, e;
+	/* counters by colour (shaper: green = sent) */
+	uint64_t pkts[3], bytes[3];
+};
+
+/* Bytes a frame of `len` (L2, without FCS) costs under the accounting. */
+static inline uint64_t meter_bytes(bool wire, uint32_t len)
+{
+	if (!wire)
+		return len;
+	return (uint64_t)(len < METER_WIRE_MIN_FRAME ? METER_WIRE_MIN_FRAME : len) +
+	       METER_WIRE_EXTRA;
+}
+
+/* Configure (buckets start full, as the RFCs say). Rates/bursts must have
+ * been validated: rate within METER_RATE_MIN..MAX or 0 for an unused E
+ * bucket, bursts <= METER_BURST_MAX. */
+void meter_setup(struct meter *m, enum meter_kind kind, bool wire, uint64_t now_ns,
+		 uint64_t cir, uint32_t cbs, uint64_t eir, uint32_t ebs);
+
+/* Policers: colour one frame of `len` bytes arriving at now_ns (colour-blind). */
+enum meter_color meter_police(struct meter *m, uint64_t now_ns, uint32_t len);
+
+/* Shaper: 1 when a frame of `len` may leave at now_ns. */
+bool meter_shaper_ready(struct meter *m, uint64_t now_ns, uint32_t len);
+/* Shaper: the frame left; take its tokens (after meter_shaper_ready). */
+void meter_shaper_take(struct meter *m, uint32_t len);
+/* Shaper: nanoseconds until a frame of `len` may leave (0 = now). */
+uint64_t meter_shaper_wait_ns(const struct meter *m, uint32_t len);
+
+#endif

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The classifier rule table. The firmware keeps its own copy of every
+ * entry (for RULE_QUERY and to reprogram the engine after a reset) and is
+ * the only writer of the engine's table, through hal_cls_write/clear.
+ *
+ * Indices 0..user_entries-1 take host rules (lower index = higher
+ * priority); the top max_vnics entries belong to the VNIC MAC steering.
+ */
+#include "fw_internal.h"
+
+/* Key field of each key byte; 0 marks reserved bytes (always zero). */
+static uint32_t field_of_byte(unsigned i)
+{
+	if (i == SNIC_KEY_OFF_FLAGS)     return SNIC_FIELD_FLAGS;
+	if (i == SNIC_KEY_OFF_PORT)      return SNIC_FIELD_PORT;
+	if (i < SNIC_KEY_OFF_SMAC)       return SNIC_FIELD_DMAC;
+	if (i < SNIC_KEY_OFF_VLAN_OUTER) return SNIC_FIELD_SMAC;
+	if (i < SNIC_KEY_OFF_VLAN)       return SNIC_FIELD_VLAN_OUTER;
+	if (i < SNIC_KEY_OFF_ETHERTYPE)  return SNIC_FIELD_VLAN;
+	if (i < SNIC_KEY_OFF_IP_PROTO)   return SNIC_FIELD_ETHERTYPE;
+	if (i == SNIC_KEY_OFF_IP_PROTO)  return SNIC_FIELD_IP_PROTO;
+	if (i == SNIC_KEY_OFF_ICMP_TYPE) return SNIC_FIELD_ICMP_TYPE;
+	if (i == SNIC_KEY_OFF_IP_TOS)    return SNIC_FIELD_IP_TOS;
+	if (i < SNIC_KEY_OFF_SIP)        return 0; /* rsvd0 */
+	if (i < SNIC_KEY_OFF_DIP)        return SNIC_FIELD_SIP;
+	if (i < SNIC_KEY_OFF_SPORT)      return SNIC_FIELD_DIP;
+	if (i < SNIC_KEY_OFF_DPORT)      return SNIC_FIELD_SPORT;
+	if (i < SNIC_KEY_OFF_DPORT + 2)  return SNIC_FIELD_DPORT;
+	return 0; /* rsvd1 */
+}
+
+/* Malformed keys are INVAL; well-formed keys the profile cannot match are UNSUPP. */
+static int check_key(const struct snic_key *value, const struct snic_key *mask)
+{
+	const uint8_t *v = (const uint8_t *)value, *m = (const uint8_t *)mask;
+	uint32_t used = 0;
+
+	for (unsigned i = 0; i < SNIC_KEY_BYTES; i++) {
+		if (v[i] & ~m[i])
+			return SNIC_E_INVAL;
+		if (!m[i])
+			continue;
+		uint32_t f = field_of_byte(i);
+		if (!f)
+			return SNIC_E_INVAL;
+		used |= f;
+	}
+	return (used & ~fw.hw.key_fields) ? SNIC_E_UNSUPP : SNIC_OK;
+}
+
+static int check_action(const struct snic_action *a)
+{
+	const uint8_t known = SNIC_ACT_DROP | SNIC_ACT_COUNT | SNIC_ACT_MARK_SW | SNIC_ACT_METER;
+
+	if (a->rsvd || (a->flags & ~known))
+		return SNIC_E_INVAL;
+	if (a->flags & SNIC_ACT_METER)
+		return SNIC_E_UNSUPP; /* no meters in this firmware yet */
+	if (a->meter != SNIC_METER_NONE)
+		return SNIC_E_INVAL;
+	if (a->flags & SNIC_ACT_DROP) {
+		/* A drop goes nowhere: a destination would be meaningless. */
+		if (a->vnic != SNIC_VNIC_NONE || a->ring != SNIC_RING_DEFAULT ||
+		    (a->flags & SNIC_ACT_MARK_SW))
+			return SNIC_E_INVAL;
+		return SNIC_OK;
+	}
+	if (a->ring != SNIC_RING_DEFAULT) {
+		if (a->flags & SNIC_ACT_MARK_SW)
+			return SNIC_E_INVAL; /* two contradicting ring choices */
+		if (a->ring >= fw.hw.n_rx_rings)
+			return SNIC_E_NOENT;
+	}
+	if (!fw_vnic_exists(a->vnic))
+		return SNIC_E_NOENT;
+	return SNIC_OK;
+}
+
+static void adjust_refs(const struct snic_action *a, int delta)
+{
+	if (!(a->flags & SNIC_ACT_DROP) && fw_vnic_exists(a->vnic))
+		fw.vnic[a->vnic].rule_refs = (uint16_t)(fw.vnic[a->vnic].rule_refs + delta);
+}
+
+void fw_rules_reset_all(void)
+{
+	for (uint32_t i = 0; i < fw.hw.tcam_entries; i++) {
+		fw.rule_valid[i] = false;
+		hal_cls_clear(i);
+	}
+}
+
+int fw_rule_add(const struct snic_rule_add *a, struct snic_rule_ref *out)
+{
+	int st;
+
+	if (a->rsvd)
+		return SNIC_E_INVAL;
+	if (a->loc != SNIC_LOC_ANY && a->loc >= fw.user_entries)
+		return SNIC_E_RANGE;
+	st = check_key(&a->rule.value, &a->rule.mask);
+	if (st != SNIC_OK)
+		return st;
+	st = check_action(&a->rule.action);
+	if (st != SNIC_OK)
+		return st;
+
+	uint32_t loc = a->loc;
+	if (loc == SNIC_LOC_ANY) {
+		for (loc = 0; loc < fw.user_entries && fw.rule_valid[loc]; loc++)
+			;
+		if (loc == fw.user_entries)
+			return SNIC_E_NOSPC;
+	} else if (fw.rule_valid[loc]) {
+		return SNIC_E_EXIST;
+	}
+	fw_memcpy(&fw.rules[loc], &a->rule, sizeof(a->rule));
+	fw.rule_valid[loc] = true;
+	adjust_refs(&a->rule.action, +1);
+	hal_cls_write(loc, &fw.rules[loc]);
+	out->loc = loc;
+	return SNIC_OK;
+}
+
+int fw_rule_del(const struct snic_rule_ref *r)
+{
+	if (r->loc >= fw.user_entries)
+		return SNIC_E_RANGE; /* VNIC MAC entries go with their VNIC */
+	if (!fw.rule_valid[r->loc])
+		return SNIC_E_NOENT;
+	adjust_refs(&fw.rules[r->loc].action, -1);
+	fw.rule_valid[r->loc] = false;
+	hal_cls_clear(r->loc);
+	return SNIC_OK;
+}
+
+int fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out)
+{
+	if (r->loc >= fw.hw.tcam_entries)
+		return SNIC_E_RANGE;
+	if (!fw.rule_valid[r->loc])
+		return SNIC_E_NOENT;
+	fw_memset(out, 0, sizeof(*out));
+	out->loc = r->loc;
+	out->hits = hal_cls_hits(r->loc);
+	fw_memcpy(&out->rule, &fw.rules[r->loc], sizeof(out->rule));
+	return SNIC_OK;
+}
+
+void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule)
+{
+	fw_memcpy(&fw.rules[idx], rule, sizeof(*rule));
+	fw.rule_valid[idx] = true;
+	hal_cls_write(idx, &fw.rules[idx]);
+}
+
+void fw_rule_clear_internal(uint32_t idx)
+{
+	fw.rule_valid[idx] = false;
+	hal_cls_clear(idx);
+}

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VNIC table and ring policy.
+ *
+ * HRR 0 and TRR 0 are the shared rings: they carry every VNIC that has no
+ * dedicated ring (software-ring VNICs, split by the host software
+ * classifier on RX and by source MAC on TX). A new VNIC takes the lowest
+ * free dedicated HRR and TRR (1..n-1) unless SNIC_VNICF_SW_ONLY is set;
+ * when none is free it goes to the shared ring, so creating a VNIC never
+ * fails for lack of rings. RING_BIND moves a VNIC between rings.
+ *
+ * Each VNIC owns classifier entry mac_base + id: its MAC (and VLAN, or
+ * "untagged only") steered to it with the lowest priority of all entries.
+ */
+#include "fw_internal.h"
+
+static uint16_t rx_owner[FW_MAX_RINGS]; /* VNIC bound to HRR, or NONE */
+static uint16_t tx_owner[FW_MAX_RINGS];
+
+static void publish_rx(uint16_t r)
+{
+	struct snic_rxq *q = FW_RXQ(r);
+	q->vnic = rx_owner[r];
+	q->state = r == FW_SHARED_RING ? SNIC_RING_SHARED :
+		   rx_owner[r] == SNIC_VNIC_NONE ? SNIC_RING_UNBOUND : SNIC_RING_BOUND;
+}
+
+static void publish_tx(uint16_t r)
+{
+	struct snic_txq *q = FW_TXQ(r);
+	q->vnic = tx_owner[r];
+	q->state = r == FW_SHARED_RING ? SNIC_RING_SHARED :
+		   tx_owner[r] == SNIC_VNIC_NONE ? SNIC_RING_UNBOUND : SNIC_RING_BOUND;
+}
+
+void fw_vnic_reset_all(void)
+{
+	fw_memset(fw.vnic, 0, sizeof(fw.vnic));
+	for (uint16_t r = 0; r < FW_MAX_RINGS; r++) {
+		rx_owner[r] = SNIC_VNIC_NONE;
+		tx_owner[r] = SNIC_VNIC_NONE;
+	}
+	for (uint16_t r = 0; r < fw.hw.n_rx_rings; r++)
+		publish_rx(r);
+	for (uint16_t r = 0; r < fw.hw.n_tx_rings; r++)
+		publish_tx(r);
+}
+
+bool fw_vnic_exists(uint32_t id)
+{
+	return id < fw.hw.max_vnics && fw.vnic[id].used;
+}
+
+/* The lowest free dedicated ring, or the shared ring. */
+static uint16_t free_ring(const uint16_t *owner, uint16_t n)
+{
+	for (uint16_t r = 1; r < n; r++)
+		if (owner[r] == SNIC_VNIC_NONE)
+			return r;
+	return FW_SHARED_RING;
+}
+
+/* (Re)program VNIC id's MAC entry; the action follows its RX ring. */
+static void program_mac_rule(uint16_t id)
+{
+	const struct fw_vnic *v = &fw.vnic[id];
+	struct snic_rule r;
+
+	fw_memset(&r, 0, sizeof(r));
+	fw_memcpy(r.value.dmac, v->mac, 6);
+	fw_memset(r.mask.dmac, 0xff, 6);
+	r.mask.flags = SNIC_KF_VLAN;
+	if (v->vlan != SNIC_VLAN_NONE) {
+		r.value.flags = SNIC_KF_VLAN;
+		r.value.vlan[0] = (uint8_t)((v->vlan >> 8) & 0x0f);
+		r.value.vlan[1] = (uint8_t)(v->vlan & 0xff);
+		r.mask.vlan[0] = 0x0f; /* VID only: any priority/DEI */
+		r.mask.vlan[1] = 0xff;
+	}
+	r.action.vnic = id;
+	r.action.ring = SNIC_RING_DEFAULT;
+	r.action.meter = SNIC_METER_NONE;
+	r.action.flags = SNIC_ACT_COUNT;
+	if (v->rx_ring == FW_SHARED_RING)
+		r.action.flags |= SNIC_ACT_MARK_SW;
+	fw_rule_set_internal(fw.mac_base + id, &r);
+}
+
+static void fill_info(uint16_t id, struct snic_vnic_info *out)
+{
+	const struct fw_vnic *v = &fw.vnic[id];
+	fw_memset(out, 0, sizeof(*out));
+	out->vnic = id;
+	out->rx_ring = v->rx_ring;
+	out->tx_ring = v->tx_ring;
+	out->ring_state = v->rx_ring == FW_SHARED_RING ? SNIC_RING_SHARED : SNIC_RING_BOUND;
+	out->vlan = v->vlan;
+	fw_memcpy(out->mac, v->mac, 6);
+	out->mac_rule = (uint16_t)(fw.mac_base + id);
+}
+
+static bool mac_ok(const uint8_t *mac)
+{
+	return !(mac[0] & 1) && !fw_is_zero(mac, 6);
+}
+
+/* A host address: not 0.0.0.0, not multicast, not limited broadcast. */
+static bool ip_ok(const uint8_t *ip)
+{
+	if (fw_is_zero(ip, 4) || (ip[0] & 0xf0) == 0xe0)
+		return false;
+	return !(ip[0] == 255 && ip[1] == 255 && ip[2] == 255 && ip[3] == 255);
+}
+
+static int check_create(const struct snic_vnic_create *c)
+{
+	if (c->rsvd || (c->flags & ~SNIC_VNICF_SW_ONLY))
+		return SNIC_E_INVAL;
+	if (!mac_ok(c->mac))
+		return SNIC_E_INVAL;
+	if (c->vlan != SNIC_VLAN_NONE && c->vlan > 4094)
+		return SNIC_E_RANGE;
+	if (c->uplink >= fw.hw.n_uplinks)
+		return SNIC_E_RANGE;
+	if (c->n_ip > 4)
+		return SNIC_E_RANGE;
+	for (unsigned i = 0; i < 4; i++) {
+		if (i < c->n_ip ? !ip_ok(c->ip[i]) : !fw_is_zero(c->ip[i], 4))
+			return SNIC_E_INVAL;
+	}
+	if (c->vnic != SNIC_ID_ANY && c->vnic >= fw.hw.max_vnics)
+		return SNIC_E_RANGE;
+	if (c->vnic != SNIC_ID_ANY && fw.vnic[c->vnic].used)
+		return SNIC_E_EXIST;
+	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
+		const struct fw_vnic *v = &fw.vnic[i];
+		if (v->used && v->vlan == c->vlan && !fw_memcmp(v->mac, c->mac, 6))
+			return SNIC_E_EXIST;
+	}
+	return SNIC_OK;
+}
+
+int fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out)
+{
+	int st = check_create(c);
+	if (st != SNIC_OK)
+		return st;
+
+	uint16_t id = c->vnic;
+	if (id == SNIC_ID_ANY) {
+		for (id = 0; id < fw.hw.max_vnics && fw.vnic[id].used; id++)
+			;
+		if (id == fw.hw.max_vnics)
+			return SNIC_E_NOSPC;
+	}
+
+	struct fw_vnic *v = &fw.vnic[id];
+	fw_memset(v, 0, sizeof(*v));
+	v->used = true;
+	fw_memcpy(v->mac, c->mac, 6);
+	v->vlan = c->vlan;
+	v->flags = c->flags;
+	v->uplink = c->uplink;
+	v->n_ip = c->n_ip;
+	fw_memcpy(v->ip, c->ip, sizeof(v->ip));
+
+	bool sw = c->flags & SNIC_VNICF_SW_ONLY;
+	v->rx_ring = sw ? FW_SHARED_RING : free_ring(rx_owner, fw.hw.n_rx_rings);
+	v->tx_ring = sw ? FW_SHARED_RING : free_ring(tx_owner, fw.hw.n_tx_rings);
+	if (v->rx_ring != FW_SHARED_RING) {
+		rx_owner[v->rx_ring] = id;
+		publish_rx(v->rx_ring);
+	}
+	if (v->tx_ring != FW_SHARED_RING) {
+		tx_owner[v->tx_ring] = id;
+		publish_tx(v->tx_ring);
+	}
+	program_mac_rule(id);
+	fill_info(id, out);
+	return SNIC_OK;
+}
+
+int fw_vnic_destroy(const struct snic_vnic_ref *r)
+{
+	if (r->rsvd)
+		return SNIC_E_INVAL;
+	if (!fw_vnic_exists(r->vnic))
+		return SNIC_E_NOENT;
+	struct fw_vnic *v = &fw.vnic[r->vnic];
+	/* Host rules naming it must go first: no dangling steering. */
+	if (v->rule_refs)
+		return SNIC_E_BUSY;
+	fw_rule_clear_internal(fw.mac_base + r->vnic);
+	if (v->rx_ring != FW_SHARED_RING) {
+		rx_owner[v->rx_ring] = SNIC_VNIC_NONE;
+		publish_rx(v->rx_ring);
+	}
+	if (v->tx_ring != FW_SHARED_RING) {
+		tx_owner[v->tx_ring] = SNIC_VNIC_NONE;
+		publish_tx(v->tx_ring);
+	}
+	fw_memset(v, 0, sizeof(*v));
+	return SNIC_OK;
+}
+
+int fw_vnic_query(const struct snic_vnic_ref *r, struct snic_vnic_info *out)
+{
+	if (r->rsvd)
+		return SNIC_E_INVAL;
+	if (!fw_vnic_exists(r->vnic))
+		return SNIC_E_NOENT;
+	fill_info(r->vnic, out);
+	return SNIC_OK;
+}
+
+/*
+ * Bind HRR `ring` to a VNIC (moving it off its previous HRR, which
+ * becomes free) or unbind it (its VNIC falls back to the shared HRR).
+ * The shared HRR itself cannot be bound. Ring indices keep running.
+ */
+int fw_ring_bind(const struct snic_ring_bind *b)
+{
+	if (b->ring >= fw.hw.n_rx_rings)
+		return SNIC_E_NOENT;
+	if (b->ring == FW_SHARED_RING)
+		return SNIC_E_BUSY;
+
+	uint16_t cur = rx_owner[b->ring];
+	if (b->vnic == SNIC_VNIC_NONE) {
+		if (cur == SNIC_VNIC_NONE)
+			return SNIC_E_NOENT;
+		rx_owner[b->ring] = SNIC_VNIC_NONE;
+		fw.vnic[cur].rx_ring = FW_SHARED_RING;
+		publish_rx(b->ring);
+		program_mac_rule(cur);
+		return SNIC_OK;
+	}
+	if (!fw_vnic_exists(b->vnic))
+		return SNIC_E_NOENT;
+	if (cur == b->vnic)
+		return SNIC_OK;
+	if (cur != SNIC_VNIC_NONE)
+		return SNIC_E_BUSY;
+
+	struct fw_vnic *v = &fw.vnic[b->vnic];
+	if (v->rx_ring != FW_SHARED_RING) {
+		rx_owner[v->rx_ring] = SNIC_VNIC_NONE;
+		publish_rx(v->rx_ring);
+	}
+	v->rx_ring = b->ring;
+	rx_owner[b->ring] = b->vnic;
+	publish_rx(b->ring);
+	program_mac_rule(b->vnic);
+	return SNIC_OK;
+}
+
+uint16_t fw_tx_ring_owner(uint16_t ring)
+{
+	return ring < FW_MAX_RINGS ? tx_owner[ring] : SNIC_VNIC_NONE;
+}

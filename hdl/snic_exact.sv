@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+// Exact-match table: 2-way cuckoo hash, 4-slot buckets, 64-bit key
+// (dmac, VLAN id) -> action. One lookup per clock, latency 4 edges, the
+// same as snic_tcam so the top can combine both results:
+//   edge 1  hash both ways (H3), read both candidate buckets
+//   edge 2  compare the 8 slots with the key
+//   edge 3  lowest matching slot (way 0 slots 0..3, then way 1)
+//   edge 4  result registers
+// Writes: one whole slot (valid, key, action) per clock, stored in one
+// word, so a lookup sees a slot old or new, never torn. A lookup arriving
+// in the same cycle as a write sees the old slot (as in snic_tcam).
+// Placement (cuckoo insertion) is the firmware's job: classifier/exact.h.
+`default_nettype none
+
+module snic_exact #(
+    parameter int BUCKETS  = 2048, // buckets per way, power of two, <= 2048
+    parameter int ACT_BITS = 64    // action width
+) (
+    input  wire                 clk,
+    input  wire                 rst,         // synchronous: clears every slot's valid bit
+    input  wire                 lk_valid,
+    input  wire [63:0]          lk_xkey,     // classifier/exact.h snic_exact_key()
+    // write port: slot index = ((way * BUCKETS) + bucket) * 4 + slot
+    input  wire                 wr_en,
+    input  wire [15:0]          wr_slot,     // ignored when >= 2 * BUCKETS * 4
+    input  wire                 wr_valid,    // 0 clears the slot
+    input  wire [63:0]          wr_xkey,
+    input  wire [ACT_BITS-1:0]  wr_action,
+    output logic                res_valid,
+    output logic                res_hit,
+    output logic [15:0]         res_slot,    // slot index when res_hit
+    output logic [ACT_BITS-1:0] res_action
+);
+`include "snic_abi.svh"
+
+    localparam int BW    = (BUCKETS > 1) ? $clog2(BUCKETS) : 1;  // bucket index width
+    localparam int NSLOT = 2 * SNIC_EXACT_SLOTS;                 // candidate slots per lookup
+    localparam int TOTAL = NSLOT * BUCKETS;                      // slots in the table
+
+    // Bucket of `k` in way `w`: bit i = parity(k & row i of the H3 matrix).
+    function automatic logic [BW-1:0] bucket_of(input logic [63:0] k, input int w);
+        logic [BW-1:0] b;
+        logic [64*SNIC_EXACT_HASH_BITS-1:0] m;
+        m = (w == 0) ? SNIC_EXACT_H3_W0 : SNIC_EXACT_H3_W1;
+        for (int i = 0; i < BW; i++)
+            b[i] = ^(k & m[64*i +: 64]);
+        bucket_of = b;
+    endfunction
+
+    wire            wr_ok   = wr_en && (wr_slot < 16'(TOTAL));
+    wire [2:0]      wr_mem  = {wr_slot[BW+2], wr_slot[1:0]};   // way, slot
+    wire [BW-1:0]   wr_bkt  = wr_slot[BW+1:2];
+
+    wire [BW-1:0]   lk_b0   = bucket_of(lk_xkey, 0);
+    wire [BW-1:0]   lk_b1   = bucket_of(lk_xkey, 1);
+
+    // ------------------------------------------------------------ edge 1
+    logic                r_valid;
+    logic [63:0]         r_xkey;
+    logic [BW-1:0]       r_b0, r_b1;
+    logic [NSLOT-1:0]    r_v;
+    logic [NSLOT-1:0][63:0]       r_k;
+    logic [NSLOT-1:0][ACT_BITS-1:0] r_a;
+
+    // One memory per (way, slot): key + action words, valid bits in flops.
+    for (genvar m = 0; m < NSLOT; m++) begin : mem
+        logic [63+ACT_BITS:0] ram [BUCKETS];
+        logic [BUCKETS-1:0]   v;
+        wire [BW-1:0] rd = (m < SNIC_EXACT_SLOTS) ? lk_b0 : lk_b1;
+        always_ff @(posedge clk) begin
+            if (rst)
+                v <= '0;
+            else if (wr_ok && wr_mem == 3'(m))
+                v[wr_bkt] <= wr_valid;
+            if (wr_ok && wr_mem == 3'(m))
+                ram[wr_bkt] <= {wr_xkey, wr_action};
+            r_v[m]             <= v[rd];
+            {r_k[m], r_a[m]}   <= ram[rd];
+        end
+    end
+
+    always_ff @(posedge clk) begin
+        r_valid <= rst ? 1'b0 : lk_valid;
+        r_xkey  <= lk_xkey;
+        r_b0    <= lk_b0;
+        r_b1    <= lk_b1;
+    end
+
+    // ------------------------------------------------------------ edge 2
+    logic                c_valid;
+    logic [NSLOT-1:0]    c_hit;
+    logic [NSLOT-1:0][ACT_BITS-1:0] c_a;
+    logic [BW-1:0]       c_b0, c_b1;
+    always_ff @(posedge clk) begin
+        c_valid <= rst ? 1'b0 : r_valid;
+        for (int m = 0; m < NSLOT; m++)
+            c_hit[m] <= r_v[m] && (r_k[m] == r_xkey);
+        c_a  <= r_a;
+        c_b0 <= r_b0;
+        c_b1 <= r_b1;
+    end
+
+    // ------------------------------------------------------------ edge 3
+    logic                s_valid, s_hit;
+    logic [15:0]         s_slot;
+    logic [ACT_BITS-1:0] s_act;
+    always_ff @(posedge clk) begin
+        logic [2:0] first;
+        first = '0;
+        for (int m = NSLOT - 1; m >= 0; m--)
+            if (c_hit[m])
+                first = 3'(m);
+        s_valid <= rst ? 1'b0 : c_valid;
+        s_hit   <= |c_hit;
+        s_act   <= c_a[first];
+        // way 0: bucket b0, way 1: BUCKETS + b1; times 4 plus the slot
+        s_slot  <= first[2] ? 16'((BUCKETS + int'(c_b1)) * 4 + int'(first[1:0]))
+                            : 16'(int'(c_b0) * 4 + int'(first[1:0]));
+    end
+
+    // ------------------------------------------------------------ edge 4
+    always_ff @(posedge clk) begin
+        res_valid  <= rst ? 1'b0 : s_valid;
+        res_hit    <= s_hit;
+        res_slot   <= s_slot;
+        res_action <= s_act;
+    end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// One IPv6 extension header step of the parser, one register stage. When
+// the packet is IPv6, still being parsed and `in_proto` names an
+// extension header (hop-by-hop 0, routing 43, fragment 44, destination
+// options 60) at byte `in_off`, the header is checked against the usable
+// length and skipped; otherwise everything passes through unchanged.
+// snic_parser chains SNIC_IPV6_MAX_EXT of these (classifier/parse_ipv6.c).
+`default_nettype none
+
+module snic_ipv6_ext #(
+    parameter int TAG_BITS = 32 // width of the sideband tag carried with each packet
+) (
+    input  wire                 clk,
+    input  wire                 rst,        // synchronous, active high
+    input  wire                 in_valid,
+    input  wire [1023:0]        in_hdr,     // header vector, bytes past in_lim are zero
+    input  wire [7:0]           in_lim,     // usable bytes, 0..128
+    input  wire [TAG_BITS-1:0]  in_tag,
+    input  wire [511:0]         in_key,     // key built so far
+    input  wire                 in_go,      // parsing continues
+    input  wire [7:0]           in_off,     // offset of the next header
+    input  wire [7:0]           in_proto,   // its type (IPv6 next header)
+    input  wire                 in_v6,      // the network header is IPv6
+    output logic                out_valid,
+    output logic [1023:0]       out_hdr,
+    output logic [7:0]          out_lim,
+    output logic [TAG_BITS-1:0] out_tag,
+    output logic [511:0]        out_key,
+    output logic                out_go,
+    output logic [7:0]          out_off,
+    output logic [7:0]          out_proto,
+    output logic                out_v6
+);
+`include "snic_abi.svh"
+
+    localparam logic [7:0] IPV6_HOPOPTS  = 8'd0;
+    localparam logic [7:0] IPV6_ROUTING  = 8'd43;
+    localparam logic [7:0] IPV6_FRAGMENT = 8'd44;
+    localparam logic [7:0] IPV6_DSTOPTS  = 8'd60;
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    // First four bytes of the header at `off` (next header, length, and for
+    // a fragment header the offset word), in network order.
+    function automatic logic [31:0] be32_at(input logic [1023:0] h, input logic [7:0] off);
+        logic [1055:0] x;
+        x = {32'b0, h} >> {off, 3'b000};
+        be32_at = {x[7:0], x[15:8], x[23:16], x[31:24]};
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    logic [511:0] key;
+    logic         go;
+    logic [7:0]   off;
+    logic [7:0]   proto;
+    always @* begin
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic [31:0] w;      // fragment header reserved bits [2:1] do not matter
+        /* verilator lint_on UNUSEDSIGNAL */
+        logic [11:0] len;
+        logic        is_ext, frag;
+        w      = be32_at(in_hdr, in_off);
+        frag   = in_proto == IPV6_FRAGMENT;
+        is_ext = in_proto == IPV6_HOPOPTS || in_proto == IPV6_ROUTING || frag ||
+                 in_proto == IPV6_DSTOPTS;
+        len    = frag ? 12'd8 : {1'b0, w[23:16], 3'b000} + 12'd8;
+        key    = in_key;
+        go     = in_go;
+        off    = in_off;
+        proto  = in_proto;
+        if (in_go && in_v6 && is_ext) begin
+            if ({4'h0, in_off} + 12'd8 > {4'h0, in_lim} ||
+                {4'h0, in_off} + len > {4'h0, in_lim}) begin
+                key[8*SNIC_KEY_OFF_FLAGS +: 8] = in_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                go = 1'b0;
+            end else begin
+                if (frag && (w[15:3] != 13'h0 || w[0]))  // offset or M
+                    key[8*SNIC_KEY_OFF_FLAGS +: 8] = in_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_FRAG;
+                if (frag && w[15:3] != 13'h0) begin
+                    // not the first fragment: the upper layer is named, not present
+                    key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = w[31:24];
+                    go = 1'b0;
+                end else begin
+                    proto = w[31:24];
+                    off   = in_off + len[7:0];
+                end
+            end
+        end
+    end
+
+    always_ff @(posedge clk) begin
+        out_valid <= rst ? 1'b0 : in_valid;
+        out_hdr   <= in_hdr;
+        out_lim   <= in_lim;
+        out_tag   <= in_tag;
+        out_key   <= key;
+        out_go    <= go;
+        out_off   <= off;
+        out_proto <= proto;
+        out_v6    <= in_v6;
+    end
+endmodule
+
+`default_nettype wire

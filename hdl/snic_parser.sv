@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+// Header parser: 128-byte header vector + frame length + ingress port in,
+// 512-bit classifier key out. 4 + SNIC_IPV6_MAX_EXT register stages, one
+// packet per clock:
+//   S0 input register; bytes at or past the usable length are zeroed
+//   S1 Ethernet addresses, up to two VLAN tags, ethertype
+//   S2 network header (ARP, IPv4, IPv6 fixed header)
+//   E1..E4 one IPv6 extension header each (snic_ipv6_ext)
+//   S3 transport header (TCP/UDP/SCTP ports, ICMP type) -> out_key
+// Mirrors classifier/parse.c rule for rule; docs/classifier.md is the spec.
+// Key byte i is out_key[8*i+7:8*i]; header byte i is in_hdr[8*i+7:8*i].
+`default_nettype none
+
+module snic_parser #(
+    parameter int TAG_BITS = 32 // width of the sideband tag carried with each packet
+) (
+    input  wire                  clk,
+    input  wire                  rst,        // synchronous, active high
+    input  wire                  in_valid,
+    input  wire [1023:0]         in_hdr,     // first 128 bytes of the frame
+    input  wire [15:0]           in_len,     // usable frame bytes (min(caplen, frame_len))
+    input  wire [7:0]            in_port,    // ingress uplink
+    input  wire [TAG_BITS-1:0]   in_tag,
+    output logic                 out_valid,
+    output logic [511:0]         out_key,
+    output logic [TAG_BITS-1:0]  out_tag
+);
+`include "snic_abi.svh"
+
+    localparam int HDR_BYTES = 128;   // header vector the parser sees
+
+    localparam logic [15:0] ETH_P_IPV4   = 16'h0800;
+    localparam logic [15:0] ETH_P_ARP    = 16'h0806;
+    localparam logic [15:0] ETH_P_IPV6   = 16'h86dd;
+    localparam logic [15:0] ETH_P_8021Q  = 16'h8100;
+    localparam logic [15:0] ETH_P_8021AD = 16'h88a8;
+    localparam logic [7:0]  PROTO_TCP    = 8'd6;
+    localparam logic [7:0]  PROTO_UDP    = 8'd17;
+    localparam logic [7:0]  PROTO_SCTP   = 8'd132;
+    localparam logic [7:0]  PROTO_ICMP   = 8'd1;
+    localparam logic [7:0]  PROTO_ICMPV6 = 8'd58;
+
+    // The helpers extract a few bytes of a wide vector; the rest is unused
+    // by design.
+    /* verilator lint_off UNUSEDSIGNAL */
+    // Four header bytes starting at byte `off`, first byte in [31:24]
+    // (network order); bytes past the vector read as zero.
+    function automatic logic [31:0] be32_at(input logic [1023:0] h, input logic [7:0] off);
+        logic [1055:0] x;
+        x = {32'b0, h} >> {off, 3'b000};
+        be32_at = {x[7:0], x[15:8], x[23:16], x[31:24]};
+    endfunction
+
+    function automatic logic [15:0] be16_at(input logic [1023:0] h, input logic [7:0] off);
+        logic [31:0] w;
+        w = be32_at(h, off);
+        be16_at = w[31:16];
+    endfunction
+
+    function automatic logic [7:0] byte_at(input logic [1023:0] h, input logic [7:0] off);
+        logic [31:0] w;
+        w = be32_at(h, off);
+        byte_at = w[31:24];
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    // Copy `n` (<= 4) bytes of a network-order word into the key at `koff`.
+    function automatic logic [511:0] put(input logic [511:0] k, input int koff,
+                                         input logic [31:0] w, input int n);
+        logic [511:0] r;
+        r = k;
+        for (int i = 0; i < n; i++)
+            r[8*(koff+i) +: 8] = w[31-8*i -: 8];
+        put = r;
+    endfunction
+
+    // ---------------------------------------------------------------- S0
+    logic                s0_valid;
+    logic [1023:0]       s0_hdr;
+    logic [7:0]          s0_lim;   // usable bytes, 0..128
+    logic [7:0]          s0_port;
+    logic [TAG_BITS-1:0] s0_tag;
+
+    logic [7:0]    in_lim;
+    logic [1023:0] in_masked;
+    always @* begin
+        in_lim = (in_len > 16'(HDR_BYTES)) ? 8'(HDR_BYTES) : in_len[7:0];
+        for (int i = 0; i < HDR_BYTES; i++)
+            in_masked[8*i +: 8] = (8'(i) < in_lim) ? in_hdr[8*i +: 8] : 8'h00;
+    end
+
+    always_ff @(posedge clk) begin
+        s0_valid <= rst ? 1'b0 : in_valid;
+        s0_hdr   <= in_masked;
+        s0_lim   <= in_lim;
+        s0_port  <= in_port;
+        s0_tag   <= in_tag;
+    end
+
+    // ---------------------------------------------------------------- S1: L2
+    logic [511:0] l2_key;
+    logic         l2_go;      // network header may be parsed
+    logic [7:0]   l2_l3off;
+    logic [15:0]  l2_type;
+    always @* begin
+        logic [15:0] t0, t1, t2;
+        logic tag1, tag2, tag3, trunc;
+        l2_key   = '0;
+        l2_key[8*SNIC_KEY_OFF_PORT +: 8] = s0_port;
+        l2_go    = 1'b0;
+        l2_l3off = 8'd14;
+        l2_type  = 16'h0;
+        t0 = be16_at(s0_hdr, 8'd12);
+        t1 = be16_at(s0_hdr, 8'd16);
+        t2 = be16_at(s0_hdr, 8'd20);
+        tag1  = (t0 == ETH_P_8021Q) || (t0 == ETH_P_8021AD);
+        tag2  = tag1 && (t1 == ETH_P_8021Q);
+        trunc = (tag1 && s0_lim < 8'd18) || (tag2 && s0_lim < 8'd22);
+        tag3  = tag2 && (t2 == ETH_P_8021Q);
+        if (s0_lim < 8'd14) begin
+            l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] = SNIC_KF_ERR;
+        end else begin
+            l2_key = put(l2_key, SNIC_KEY_OFF_DMAC,     be32_at(s0_hdr, 8'd0), 4);
+            l2_key = put(l2_key, SNIC_KEY_OFF_DMAC + 4, be32_at(s0_hdr, 8'd4), 2);
+            l2_key = put(l2_key, SNIC_KEY_OFF_SMAC,     be32_at(s0_hdr, 8'd6), 4);
+            l2_key = put(l2_key, SNIC_KEY_OFF_SMAC + 4, be32_at(s0_hdr, 8'd10), 2);
+            if (trunc) begin
+                l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] = SNIC_KF_ERR;
+            end else begin
+                if (tag2) begin
+                    l2_key = put(l2_key, SNIC_KEY_OFF_VLAN_OUTER, {be16_at(s0_hdr, 8'd14), 16'h0}, 2);
+                    l2_key = put(l2_key, SNIC_KEY_OFF_VLAN,       {be16_at(s0_hdr, 8'd18), 16'h0}, 2);
+                    l2_type  = t2;
+                    l2_l3off = 8'd22;
+                end else if (tag1) begin
+                    l2_key = put(l2_key, SNIC_KEY_OFF_VLAN, {be16_at(s0_hdr, 8'd14), 16'h0}, 2);
+                    l2_type  = t1;
+                    l2_l3off = 8'd18;
+                end else begin
+                    l2_type  = t0;
+                end
+                l2_key = put(l2_key, SNIC_KEY_OFF_ETHERTYPE, {l2_type, 16'h0}, 2);
+                l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] =
+                    (tag1 ? SNIC_KF_VLAN : 8'h0) | (tag2 ? SNIC_KF_QINQ : 8'h0) |
+                    (tag3 ? SNIC_KF_ERR : 8'h0);
+                l2_go = !tag3;
+            end
+        end
+    end
+
+    logic                s1_valid;
+    logic [1023:0]       s1_hdr;
+    logic [7:0]          s1_lim;
+    logic [TAG_BITS-1:0] s1_tag;
+    logic [511:0]        s1_key;
+    logic                s1_go;
+    logic [7:0]          s1_l3off;
+    logic [15:0]         s1_type;
+    always_ff @(posedge clk) begin
+        s1_valid <= rst ? 1'b0 : s0_valid;
+        s1_hdr   <= s0_hdr;
+        s1_lim   <= s0_lim;
+        s1_tag   <= s0_tag;
+        s1_key   <= l2_key;
+        s1_go    <= l2_go;
+        s1_l3off <= l2_l3off;
+        s1_type  <= l2_type;
+    end
+
+    // ---------------------------------------------------------------- S2: L3
+    logic [511:0] l3_key;
+    logic         l3_go;     // transport header may be parsed
+    logic [7:0]   l3_l4off;
+    logic [7:0]   l3_proto;
+    logic         l3_v6;
+    always @* begin
+        logic [31:0] w0;
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic [31:0] w4;     // DF and the reserved flag bit do not matter
+        /* verilator lint_on UNUSEDSIGNAL */
+        logic [7:0]  proto;
+        logic [7:0]  ihl4;
+        logic [8:0]  end4;
+        logic [13:0] frag;   // MF flag and fragment offset
+        l3_key   = s1_key;
+        l3_go    = 1'b0;
+        l3_l4off = 8'd0;
+        l3_proto = 8'd0;
+        l3_v6    = 1'b0;
+        w0   = be32_at(s1_hdr, s1_l3off);
+        w4   = be32_at(s1_hdr, s1_l3off + 8'd4);
+        proto = byte_at(s1_hdr, s1_l3off + 8'd9);
+        ihl4 = {2'b00, w0[27:24], 2'b00};
+        end4 = {1'b0, s1_l3off} + {1'b0, ihl4};
+        frag = w4[13:0];
+        if (s1_go && s1_type == ETH_P_IPV4) begin
+            if ({1'b0, s1_lim} < {1'b0, s1_l3off} + 9'd20 || w0[31:28] != 4'd4 ||
+                ihl4 < 8'd20 || {1'b0, s1_lim} < end4) begin
+                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+            end else begin
+                l3_key[8*SNIC_KEY_OFF_IP_TOS +: 8]   = w0[23:16];
+                l3_key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = proto;
+                l3_key = put(l3_key, SNIC_KEY_OFF_SIP, be32_at(s1_hdr, s1_l3off + 8'd12), 4);
+                l3_key = put(l3_key, SNIC_KEY_OFF_DIP, be32_at(s1_hdr, s1_l3off + 8'd16), 4);
+                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_IPV4 |
+                    ((frag != 14'h0) ? SNIC_KF_FRAG : 8'h0);
+                l3_go    = (frag[12:0] == 13'h0);
+                l3_l4off = end4[7:0];
+                l3_proto = proto;
+            end
+        end else if (s1_go && s1_type == ETH_P_IPV6) begin
+            if ({1'b0, s1_lim} < {1'b0, s1_l3off} + 9'd40 || w0[31:28] != 4'd6) begin
+                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+            end else begin
+                l3_key[8*SNIC_KEY_OFF_IP_TOS +: 8] = w0[27:20];
+                for (int i = 0; i < 4; i++) begin
+                    l3_key = put(l3_key, SNIC_KEY_OFF_SIP + 4*i,
+                                 be32_at(s1_hdr, s1_l3off + 8'd8 + 8'(4*i)), 4);
+                    l3_key = put(l3_key, SNIC_KEY_OFF_DIP + 4*i,
+                                 be32_at(s1_hdr, s1_l3off + 8'd24 + 8'(4*i)), 4);
+                end
+                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_IPV6;
+                l3_go    = 1'b1;
+                l3_l4off = s1_l3off + 8'd40;
+                l3_proto = byte_at(s1_hdr, s1_l3off + 8'd6);
+                l3_v6    = 1'b1;
+            end
+        end else if (s1_go && s1_type == ETH_P_ARP) begin
+            // hardware type ignored; IPv4 protocol, 6-byte MACs, 4-byte IPs
+            if ({1'b0, s1_lim} < {1'b0, s1_l3off} + 9'd28 || w0[15:0] != ETH_P_IPV4 ||
+                w4[31:16] != 16'h0604) begin
+                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+            end else begin
+                l3_key = put(l3_key, SNIC_KEY_OFF_SIP, be32_at(s1_hdr, s1_l3off + 8'd14), 4);
+                l3_key = put(l3_key, SNIC_KEY_OFF_DIP, be32_at(s1_hdr, s1_l3off + 8'd24), 4);
+                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ARP;
+            end
+        end
+    end
+
+    logic                s2_valid;
+    logic [1023:0]       s2_hdr;
+    logic [7:0]          s2_lim;
+    logic [TAG_BITS-1:0] s2_tag;
+    logic [511:0]        s2_key;
+    logic                s2_go;
+    logic [7:0]          s2_l4off;
+    logic [7:0]          s2_proto;
+    logic                s2_v6;     // transport header follows IPv6
+    always_ff @(posedge clk) begin
+        s2_valid <= rst ? 1'b0 : s1_valid;
+        s2_hdr   <= s1_hdr;
+        s2_lim   <= s1_lim;
+        s2_tag   <= s1_tag;
+        s2_key   <= l3_key;
+        s2_go    <= l3_go;
+        s2_l4off <= l3_l4off;
+        s2_proto <= l3_proto;
+        s2_v6    <= l3_v6;
+    end
+
+    // ---------------------------------------------------------------- E1..En
+    localparam int NEXT = SNIC_IPV6_MAX_EXT;  // extension header stages
+    logic [NEXT:0]                e_valid;
+    logic [NEXT:0][1023:0]        e_hdr;
+    logic [NEXT:0][7:0]           e_lim;
+    logic [NEXT:0][TAG_BITS-1:0]  e_tag;
+    logic [NEXT:0][511:0]         e_key;
+    logic [NEXT:0]                e_go;
+    logic [NEXT:0][7:0]           e_off;
+    logic [NEXT:0][7:0]           e_proto;
+    logic [NEXT:0]                e_v6;
+    assign e_valid[0] = s2_valid;
+    assign e_hdr[0]   = s2_hdr;
+    assign e_lim[0]   = s2_lim;
+    assign e_tag[0]   = s2_tag;
+    assign e_key[0]   = s2_key;
+    assign e_go[0]    = s2_go;
+    assign e_off[0]   = s2_l4off;
+    assign e_proto[0] = s2_proto;
+    assign e_v6[0]    = s2_v6;
+    for (genvar g = 0; g < NEXT; g++) begin : ext
+        snic_ipv6_ext #(.TAG_BITS(TAG_BITS)) step (
+            .clk(clk), .rst(rst),
+            .in_valid(e_valid[g]), .in_hdr(e_hdr[g]), .in_lim(e_lim[g]), .in_tag(e_tag[g]),
+            .in_key(e_key[g]), .in_go(e_go[g]), .in_off(e_off[g]), .in_proto(e_proto[g]),
+            .in_v6(e_v6[g]),
+            .out_valid(e_valid[g+1]), .out_hdr(e_hdr[g+1]), .out_lim(e_lim[g+1]),
+            .out_tag(e_tag[g+1]), .out_key(e_key[g+1]), .out_go(e_go[g+1]),
+            .out_off(e_off[g+1]), .out_proto(e_proto[g+1]), .out_v6(e_v6[g+1])
+        );
+    end
+    wire                t_valid = e_valid[NEXT];
+    wire [1023:0]       t_hdr   = e_hdr[NEXT];
+    wire [7:0]          t_lim   = e_lim[NEXT];
+    wire [TAG_BITS-1:0] t_tag   = e_tag[NEXT];
+    wire [511:0]        t_key   = e_key[NEXT];
+    wire                t_go    = e_go[NEXT];
+    wire [7:0]          t_off   = e_off[NEXT];
+    wire [7:0]          t_proto = e_proto[NEXT];
+    wire                t_v6    = e_v6[NEXT];
+
+    // ---------------------------------------------------------------- S3: L4
+    // Ports of TCP/UDP/SCTP (4 bytes needed), type of ICMP over IPv4 and of
+    // ICMPv6 over IPv6 (1 byte needed); other protocols: nothing, no error.
+    logic [511:0] l4_key;
+    always @* begin
+        logic [31:0] w;
+        logic ports, icmp, more;
+        w = be32_at(t_hdr, t_off);
+        ports = t_proto == PROTO_TCP || t_proto == PROTO_UDP || t_proto == PROTO_SCTP;
+        icmp  = t_v6 ? (t_proto == PROTO_ICMPV6) : (t_proto == PROTO_ICMP);
+        more  = t_v6 && (t_proto == 8'd0 || t_proto == 8'd43 || t_proto == 8'd44 ||
+                         t_proto == 8'd60);
+        l4_key = t_key;
+        if (t_go && more) begin
+            // still an extension header after SNIC_IPV6_MAX_EXT: too deep
+            l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+        end else begin
+            if (t_go && t_v6)
+                l4_key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = t_proto;  // upper layer
+            if (t_go && ports) begin
+                if ({1'b0, t_lim} < {1'b0, t_off} + 9'd4) begin
+                    l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                end else begin
+                    l4_key = put(l4_key, SNIC_KEY_OFF_SPORT, w, 2);
+                    l4_key = put(l4_key, SNIC_KEY_OFF_DPORT, {w[15:0], 16'h0}, 2);
+                    l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_L4;
+                end
+            end else if (t_go && icmp) begin
+                if ({1'b0, t_lim} < {1'b0, t_off} + 9'd1) begin
+                    l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                end else begin
+                    l4_key[8*SNIC_KEY_OFF_ICMP_TYPE +: 8] = w[31:24];
+                    l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_L4;
+                end
+            end
+        end
+    end
+
+    always_ff @(posedge clk) begin
+        out_valid <= rst ? 1'b0 : t_valid;
+        out_key   <= l4_key;
+        out_tag   <= t_tag;
+    end
+endmodule
+
+`default_nettype wire

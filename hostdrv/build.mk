@@ -1,0 +1,37 @@
+# hostdrv: the user-space driver library (libsnic.a) and the snicctl tool.
+
+HOSTDRV_LIB_SRCS := $(wildcard hostdrv/lib/*.c)
+HOSTDRV_LIB_OBJS := $(HOSTDRV_LIB_SRCS:%.c=$(BUILD)/%.o)
+HOSTDRV_LIB      := $(BUILD)/hostdrv/libsnic.a
+
+HOSTDRV_TOOL_SRCS := $(wildcard hostdrv/tools/*.c)
+HOSTDRV_TOOL_OBJS := $(HOSTDRV_TOOL_SRCS:%.c=$(BUILD)/%.o)
+SNICCTL           := $(BUILD)/bin/snicctl
+
+$(HOSTDRV_LIB): $(HOSTDRV_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SNICCTL): $(HOSTDRV_TOOL_OBJS) $(HOSTDRV_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(HOSTDRV_TOOL_OBJS) $(HOSTDRV_LIB) -lpcap -lpthread
+
+ALL += $(HOSTDRV_LIB) $(SNICCTL)
+
+# Unit tests of the library: tests/unit/test_lib_*.c, each its own program.
+HOSTDRV_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_lib_*.c))
+
+$(BUILD)/tests/unit/test_lib_%: $(BUILD)/tests/unit/test_lib_%.o $(HOSTDRV_LIB)
+	$(CC) $(CFLAGS) -o $@ $< $(HOSTDRV_LIB) -lcmocka -lpthread
+
+# Keep the test objects (make would delete them as intermediates).
+.SECONDARY: $(HOSTDRV_TESTS:%=%.o)
+
+# The snicctl test runs the built tool.
+$(BUILD)/tests/unit/test_lib_snicctl: $(SNICCTL)
+
+TESTS += $(HOSTDRV_TESTS)
+
+.PHONY: hostdrv
+hostdrv: $(HOSTDRV_LIB) $(SNICCTL) $(HOSTDRV_TESTS)

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Admin queue: one command in flight per process, processes serialized by
+ * flock(LOCK_EX) on the window file. The sequence number is the command's
+ * free-running ring index, so it is unique for the life of the ring.
+ * Completions with another sequence number are leftovers of a process that
+ * died or timed out before reading its answer: they are consumed and
+ * skipped.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include "snic_impl.h"
+
+#define ADM(field) (d->off_admin + (uint32_t)offsetof(struct snic_blk_admin, field))
+
+static int lock_window(struct snic_dev *d, int op)
+{
+	if (d->fd < 0)
+		return 0;
+	while (flock(d->fd, op) < 0) {
+		if (errno != EINTR)
+			return snic_seterr(d, SNIC_ERR_SYS, "cannot lock the admin queue: %s",
+					   strerror(errno));
+	}
+	return 0;
+}
+
+static int timed_out(struct snic_dev *d, uint16_t opcode, const char *what)
+{
+	return snic_seterr(d, SNIC_ERR_TIMEOUT,
+			   "%s: no %s from the device within %u ms (device state %s)",
+			   snic_opcode_name(opcode), what, d->timeout_ms,
+			   snic_state_name(snic_state(d)));
+}
+
+/* Wait for a free command slot; returns 0 or an error. */
+static int wait_cmd_room(struct snic_dev *d, uint16_t opcode, uint64_t deadline)
+{
+	unsigned spins = 0;
+
+	for (;;) {
+		uint32_t prod = snic_ld32(d, ADM(cmd_prod));
+		uint32_t cons = snic_ld32(d, ADM(cmd_cons));
+		if (prod - cons > d->admin.entries)
+			return snic_seterr(d, SNIC_ERR_PROTO,
+					   "admin queue corrupt: cmd_prod %u, cmd_cons %u", prod, cons);
+		if (prod - cons < d->admin.entries)
+			return 0;
+		if (snic_now_ms() >= deadline)
+			return timed_out(d, opcode, "free command slot");
+		snic_backoff(&spins);
+	}
+}
+
+/* Wait for our completion; stale ones are consumed on the way. */
+static int wait_cpl(struct snic_dev *d, uint16_t opcode, uint32_t seq, uint64_t deadline,
+		    struct snic_admin_cpl *cpl)
+{
+	unsigned spins = 0;
+	unsigned skipped = 0;
+
+	for (;;) {
+		uint32_t cons = snic_ld32(d, ADM(cpl_cons));
+		uint32_t prod = snic_ld32(d, ADM(cpl_prod));
+		if (prod - cons > d->admin.entries)
+			return snic_seterr(d, SNIC_ERR_PROTO,
+					   "admin queue corrupt: cpl_prod %u, cpl_cons %u", prod, cons);
+		if (prod == cons) {
+			if (snic_now_ms() >= deadline)
+				return timed_out(d, opcode, "completion");
+			snic_backoff(&spins);
+			continue;
+		}
+		uint32_t slot = cons & (d->admin.entries - 1);
+		memcpy(cpl, d->win + d->admin.cpl_off + slot * sizeof(*cpl), sizeof(*cpl));
+		snic_st32(d, ADM(cpl_cons), cons + 1);
+		if (cpl->seq == seq) {
+			if (cpl->opcode != opcode)
+				return snic_seterr(d, SNIC_ERR_PROTO,
+						   "completion for seq %u echoes opcode 0x%x, sent 0x%x",
+						   seq, cpl->opcode, opcode);
+			if (cpl->len > SNIC_ADMIN_PAYLOAD)
+				return snic_seterr(d, SNIC_ERR_PROTO,
+						   "completion payload length %u over %u",
+						   cpl->len, SNIC_ADMIN_PAYLOAD);
+			return 0;
+		}
+		if (++skipped > d->admin.entries)
+			return snic_seterr(d, SNIC_ERR_PROTO,
+					   "more than %u completions with foreign sequence numbers",
+					   d->admin.entries);
+	}
+}
+
+int snic_admin_exec(struct snic_dev *d, uint16_t opcode,
+		    const void *in, uint32_t in_len,
+		    void *out, uint32_t out_cap, uint32_t *out_len)
+{
+	struct snic_admin_cmd cmd;
+	struct snic_admin_cpl cpl;
+	int rc;
+
+	if (d->off_admin == SNIC_NO_BLOCK)
+		return snic_seterr(d, SNIC_ERR_NOBLOCK, "device has no ADMIN block");
+	if (in_len > SNIC_ADMIN_PAYLOAD || (in_len && !in))
+		return snic_seterr(d, SNIC_ERR_ARG, "%s: payload of %u bytes",
+				   snic_opcode_name(opcode), in_len);
+	uint32_t state = snic_state(d);
+	if (state != SNIC_STATE_RUNNING)
+		return snic_seterr(d, SNIC_ERR_STATE, "%s: device is %s, not RUNNING",
+				   snic_opcode_name(opcode), snic_state_name(state));
+
+	rc = lock_window(d, LOCK_EX);
+	if (rc)
+		return rc;
+	uint64_t deadline = snic_now_ms() + d->timeout_ms;
+	rc = wait_cmd_room(d, opcode, deadline);
+	if (rc)
+		goto out;
+
+	uint32_t prod = snic_ld32(d, ADM(cmd_prod));
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.opcode = opcode;
+	cmd.seq = prod;
+	cmd.len = in_len;
+	if (in_len)
+		memcpy(cmd.payload, in, in_len);
+	uint32_t slot = prod & (d->admin.entries - 1);
+	memcpy(d->win + d->admin.cmd_off + slot * sizeof(cmd), &cmd, sizeof(cmd));
+	snic_st32(d, ADM(cmd_prod), prod + 1);   /* release: command before index */
+
+	rc = wait_cpl(d, opcode, cmd.seq, deadline, &cpl);
+	if (rc)
+		goto out;
+	if (out_len)
+		*out_len = cpl.len;
+	if (out && out_cap) {
+		memset(out, 0, out_cap);
+		memcpy(out, cpl.payload, cpl.len < out_cap ? cpl.len : out_cap);
+	}
+	rc = cpl.status;
+	if (rc != SNIC_OK)
+		snic_seterr(d, rc, "%s (%s)", snic_strstatus(rc), snic_status_name(rc));
+out:
+	lock_window(d, LOCK_UN);
+	return rc;
+}
+
+const char *snic_strstatus(int status)
+{
+	switch (status) {
+	case SNIC_OK:       return "success";
+	case SNIC_E_INVAL:  return "invalid argument";
+	case SNIC_E_OPCODE: return "unknown command";
+	case SNIC_E_NOSPC:  return "table full";
+	case SNIC_E_NOENT:  return "no such entry";
+	case SNIC_E_EXIST:  return "already exists";
+	case SNIC_E_BUSY:   return "in use";
+	case SNIC_E_RANGE:  return "value out of range";
+	case SNIC_E_UNSUPP: return "not supported by this device";
+	case SNIC_E_LEN:    return "wrong payload length";
+	}
+	return "unknown status";
+}
+
+const char *snic_status_name(int status)
+{
+	switch (status) {
+	case SNIC_OK:       return "SNIC_OK";
+	case SNIC_E_INVAL:  return "SNIC_E_INVAL";
+	case SNIC_E_OPCODE: return "SNIC_E_OPCODE";
+	case SNIC_E_NOSPC:  return "SNIC_E_NOSPC";
+	case SNIC_E_NOENT:  return "SNIC_E_NOENT";
+	case SNIC_E_EXIST:  return "SNIC_E_EXIST";
+	case SNIC_E_BUSY:   return "SNIC_E_BUSY";
+	case SNIC_E_RANGE:  return "SNIC_E_RANGE";
+	case SNIC_E_UNSUPP: return "SNIC_E_UNSUPP";
+	case SNIC_E_LEN:    return "SNIC_E_LEN";
+	}
+	return "SNIC_E_?";
+}
+
+const char *snic_opcode_name(uint16_t opcode)
+{
+	switch (opcode) {
+	case SNIC_CMD_NOP:          return "NOP";
+	case SNIC_CMD_QUERY_CAPS:   return "QUERY_CAPS";
+	case SNIC_CMD_RESET:        return "RESET";
+	case SNIC_CMD_VNIC_CREATE:  return "VNIC_CREATE";
+	case SNIC_CMD_VNIC_DESTROY: return "VNIC_DESTROY";
+	case SNIC_CMD_VNIC_QUERY:   return "VNIC_QUERY";
+	case SNIC_CMD_RULE_ADD:     return "RULE_ADD";
+	case SNIC_CMD_RULE_DEL:     return "RULE_DEL";
+	case SNIC_CMD_RULE_QUERY:   return "RULE_QUERY";
+	case SNIC_CMD_RING_BIND:    return "RING_BIND";
+	case SNIC_CMD_METER_SET:    return "METER_SET";
+	case SNIC_CMD_TEAM_SET:     return "TEAM_SET";
+	case SNIC_CMD_PORT_SET:     return "PORT_SET";
+	}
+	return "UNKNOWN_OPCODE";
+}

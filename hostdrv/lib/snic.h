@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libsnic: the user-space host driver of the snic device.
+ *
+ * The device is a memory window (a shared-memory file in the simulator).
+ * The library maps it, walks and checks the block chain, keeps its own
+ * copy of the capability records, drives the admin queue and the RX/TX
+ * rings. The device is not trusted: every offset, size and index read from
+ * the window is bound-checked, and a corrupt window gives an error with a
+ * message, never a crash.
+ *
+ * Return convention of every int function: 0 on success, a negative
+ * enum snic_err for a local failure, or a positive enum snic_status when
+ * the device answered a command with an error. snic_errmsg() describes the
+ * last failure in words.
+ */
+#ifndef SNIC_LIB_H
+#define SNIC_LIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <snic/abi.h>
+
+#define SNIC_LIB_MAX_RINGS  64   /* rings of either kind the library handles */
+#define SNIC_ERRMSG_MAX     256
+#define SNIC_DEFAULT_WINDOW "/dev/shm/snic0"
+#define SNIC_DEFAULT_TIMEOUT_MS 2000
+
+enum snic_err {
+	SNIC_ERR_SYS      = -1,  /* a system call failed */
+	SNIC_ERR_WINDOW   = -2,  /* window missing, too small or too large */
+	SNIC_ERR_MAGIC    = -3,  /* no snic device id at offset 0 */
+	SNIC_ERR_ABI      = -4,  /* incompatible ABI major */
+	SNIC_ERR_CHAIN    = -5,  /* block chain out of range or looping */
+	SNIC_ERR_BLOCK    = -6,  /* a block's contents are out of range */
+	SNIC_ERR_NOBLOCK  = -7,  /* a block the operation needs is missing */
+	SNIC_ERR_CAPS     = -8,  /* capability records malformed */
+	SNIC_ERR_TIMEOUT  = -9,  /* the device did not answer in time */
+	SNIC_ERR_PROTO    = -10, /* the device broke the queue protocol */
+	SNIC_ERR_STATE    = -11, /* device not ready (booting, failed) */
+	SNIC_ERR_ARG      = -12, /* bad argument from the caller */
+	SNIC_ERR_BUSY     = -13, /* ring in use by another process */
+	SNIC_ERR_RING     = -14, /* ring layout or indices corrupt */
+	SNIC_ERR_NOMEM    = -15, /* out of memory / DMA region too small */
+	SNIC_ERR_STATEFILE = -16, /* host state file unreadable or corrupt */
+};
+
+struct snic_dev;
+
+/* ---- device: dev.c ---- */
+
+struct snic_dev *snic_alloc(void);
+/* Map the window file and attach (waits up to the timeout for boot). */
+int  snic_open(struct snic_dev *d, const char *path);
+/* Attach to a window already in memory (tests, embedding). */
+int  snic_attach(struct snic_dev *d, void *mem, size_t size);
+void snic_close(struct snic_dev *d);   /* unmaps and frees */
+const char *snic_errmsg(const struct snic_dev *d);
+void snic_set_timeout(struct snic_dev *d, unsigned ms);
+const char *snic_path(const struct snic_dev *d);
+
+/* Identity and state snapshot. */
+struct snic_devinfo {
+	uint16_t abi_major, abi_minor;
+	uint32_t window_size;
+	uint32_t state;          /* enum snic_dev_state */
+	uint32_t heartbeat;
+	uint32_t reset_count;
+	uint64_t sim_time_ns;
+	char     profile[17];
+	int      has_fw;
+	uint32_t fw_version;
+	uint32_t fw_slot;
+	char     fw_build[25];
+};
+int snic_devinfo(struct snic_dev *d, struct snic_devinfo *out);
+uint32_t snic_state(struct snic_dev *d);         /* enum snic_dev_state */
+const char *snic_state_name(uint32_t state);
+
+/* ---- capabilities: caps.c ---- */
+
+struct snic_ring_caps {
+	uint16_t id, msix;
+	uint32_t size, buf_max;
+	uint32_t ctrl_off, poll_off, intr_off;
+	uint32_t flags;          /* SNIC_RINGCAP_* */
+};
+
+struct snic_caps {
+	uint16_t format;
+	uint16_t n_rx, n_tx, n_uplinks, max_vnics;
+	char     profile[17];
+	struct snic_ring_caps rx[SNIC_LIB_MAX_RINGS];
+	struct snic_ring_caps tx[SNIC_LIB_MAX_RINGS];
+	struct {
+		uint32_t key_fields, ternary, exact, actions, user_entries;
+		uint16_t key_bytes, latency;
+	} cls;
+	struct {
+		uint32_t count, modes;
+		uint64_t min_bps, max_bps;
+	} meters;
+	struct {
+		uint16_t id;
+		uint8_t  mac[6];
+		uint32_t speed_mbps;
+	} uplink[SNIC_MAX_UPLINKS];
+	uint32_t generation;
+	uint32_t skipped;        /* records of unknown type skipped by len */
+};
+
+/*
+ * Parse a record stream (a private copy, not the live window) into *out.
+ * window_size bounds the ring offsets (0: not checked). Returns 0 or
+ * SNIC_ERR_CAPS with the reason in err.
+ */
+int snic_caps_parse(const void *buf, size_t len, uint32_t window_size,
+		    struct snic_caps *out, char *err, size_t errlen);
+/* The library's copy, read at open. */
+const struct snic_caps *snic_caps(const struct snic_dev *d);
+/* Re-read the records from the window (e.g. after a generation bump). */
+int snic_caps_refresh(struct snic_dev *d);
+const char *snic_field_name(unsigned bit);   /* SNIC_FIELD_* bit index */
+
+/* ---- admin queue: admin.c ---- */
+
+/*
+ * Run one command and wait for its completion. `out` receives up to
+ * out_cap payload bytes; *out_len (may be NULL) the device's length.
+ * Serialized across processes by flock(LOCK_EX) on the window file.
+ */
+int snic_admin_exec(struct snic_dev *d, uint16_t opcode,
+		    const void *in, uint32_t in_len,
+		    void *out, uint32_t out_cap, uint32_t *out_len);
+const char *snic_strstatus(int status);  /* "table full" */
+const char *snic_status_name(int status); /* "SNIC_E_NOSPC" */
+const char *snic_opcode_name(uint16_t opcode);
+
+/* ---- typed operations: ops.c ---- */
+
+struct snic_vnic_params {
+	uint16_t id;             /* SNIC_ID_ANY: device picks */
+	uint16_t vlan;           /* SNIC_VLAN_NONE */
+	uint8_t  mac[6];
+	uint8_t  uplink;
+	uint8_t  n_ip;
+	uint8_t  ip[4][4];
+	int      sw_only;
+};
+
+int snic_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
+		     struct snic_vnic_info *out);
+int snic_vnic_destroy(struct snic_dev *d, uint16_t vnic);
+int snic_vnic_query(struct snic_dev *d, uint16_t vnic, struct snic_vnic_info *out);
+int snic_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
+		  uint32_t *loc_out);
+int snic_rule_del(struct snic_dev *d, uint32_t loc);
+int snic_rule_query(struct snic_dev *d, uint32_t loc, struct snic_rule_info *out);
+int snic_port_set(struct snic_dev *d, uint8_t port, int up);
+int snic_reset(struct snic_dev *d);
+int snic_query_caps(struct snic_dev *d, struct snic_caps_info *out);
+int snic_ring_bind(struct snic_dev *d, uint16_t ring, uint16_t vnic);
+
+/* ---- receive: rx.c ---- */
+
+/*
+ * Buffer layout policy in the DMA region: RX ring r's buffers start at
+ * dma.base + sum over rings i < r of size_i * stride_i (r * size * stride
+ * when the rings are alike), stride = buf_max rounded up to 64; the TX
+ * rings' buffers follow all RX buffers in the same way.
+ */
+struct snic_rx_frame {
+	unsigned ring;
+	struct snic_rx_cpl cpl;  /* private copy of the completion */
+	const uint8_t *data;     /* cpl.len bytes inside the window */
+};
+typedef void (*snic_rx_cb)(void *arg, const struct snic_rx_frame *f);
+
+/* Take ring r (exclusive across processes) and post all its buffers. */
+int snic_rx_start(struct snic_dev *d, unsigned ring);
+/* Handle up to budget completions; returns how many, or < 0. */
+int snic_rx_poll(struct snic_dev *d, unsigned ring, unsigned budget,
+		 snic_rx_cb cb, void *arg);
+void snic_rx_stop(struct snic_dev *d, unsigned ring);
+unsigned snic_rx_count(const struct snic_dev *d);
+/* Completions waiting on ring r (0 when drained), or < 0. */
+int snic_rx_pending(struct snic_dev *d, unsigned ring);
+
+/* ---- transmit: tx.c ---- */
+
+unsigned snic_tx_count(const struct snic_dev *d);
+int snic_tx_start(struct snic_dev *d, unsigned ring);
+/* Queue one frame; waits (up to the timeout) while the ring is full. */
+int snic_tx_send(struct snic_dev *d, unsigned ring, const void *frame, uint32_t len);
+/* Wait until the device has taken every queued frame. */
+int snic_tx_flush(struct snic_dev *d, unsigned ring);
+void snic_tx_stop(struct snic_dev *d, unsigned ring);
+
+/* ---- statistics: stats.c ---- */
+
+struct snic_ring_stats {
+	uint32_t state;
+	uint16_t vnic;
+	uint32_t mode, intr_enable, irq_count;
+	uint32_t desc_prod, desc_cons, cpl_prod, cpl_cons;
+	uint64_t packets, bytes;
+	uint64_t drop_a, drop_b;  /* RX: full, badbuf; TX: spoof, bad */
+};
+
+struct snic_stats {
+	uint64_t drops[SNIC_DROP_REASONS];
+	struct snic_port_stats port[SNIC_MAX_UPLINKS];
+	uint64_t cls_lookups, cls_hits, admin_cmds, admin_errors;
+	unsigned n_rx, n_tx;
+	struct snic_ring_stats rx[SNIC_LIB_MAX_RINGS];
+	struct snic_ring_stats tx[SNIC_LIB_MAX_RINGS];
+};
+int snic_stats_read(struct snic_dev *d, struct snic_stats *out);
+/* Drop reason names: snic_drop_name() in <snic/stats.h>. */
+
+/* ---- ring control: ringctl.c ---- */
+
+/* SNIC_MODE_POLL (interrupts off) or SNIC_MODE_INTR (interrupts on). */
+int snic_ring_set_mode(struct snic_dev *d, unsigned ring, uint32_t mode);
+/* Current mode of RX ring r (SNIC_MODE_*), or < 0. */
+int snic_ring_mode(struct snic_dev *d, unsigned ring);
+/* Interrupts the device raised for RX ring r so far. */
+uint32_t snic_ring_irq_count(struct snic_dev *d, unsigned ring);
+
+/* ---- host mirror of the configuration: mirror.c ---- */
+
+/*
+ * The library keeps its own copy of the VNICs and rules it created, in a
+ * state file next to the window (WINDOW.state), so that separate processes
+ * share it, the software classifier sees the same rules as the hardware,
+ * and everything can be restored after a device reset. The typed
+ * operations above keep it up to date.
+ */
+#define SNIC_MIRROR_MAX_VNICS 256
+#define SNIC_MIRROR_MAX_RULES 1024
+
+struct snic_mirror_vnic {
+	struct snic_vnic_params params;   /* as created; params.id = device id */
+	struct snic_vnic_info   info;     /* as the device last reported */
+	struct snic_rule        mac_rule; /* the device's entry at info.mac_rule */
+	uint8_t  used;
+	uint8_t  has_mac_rule;
+	uint16_t rsvd;
+};
+
+struct snic_mirror_rule {
+	uint32_t loc;
+	uint32_t rsvd;
+	struct snic_rule rule;
+};
+
+struct snic_mirror {
+	uint32_t reset_count;   /* device reset_count when last in sync */
+	uint32_t generation;    /* bumped by every save */
+	uint32_t n_rules;
+	struct snic_mirror_vnic vnic[SNIC_MIRROR_MAX_VNICS];  /* by VNIC id */
+	struct snic_mirror_rule rule[SNIC_MIRROR_MAX_RULES];  /* sorted by loc */
+};
+
+/* Default WINDOW.state for files; NULL or "" turns mirroring off. */
+void snic_set_state_path(struct snic_dev *d, const char *path);
+const char *snic_state_path(const struct snic_dev *d);
+/* Load the state file (a missing file is an empty mirror). */
+int snic_mirror_get(struct snic_dev *d, const struct snic_mirror **out);
+/* 1 if the device was reset since the mirror was last in sync. */
+int snic_mirror_stale(struct snic_dev *d);
+
+enum snic_restore_result { SNIC_RESTORED, SNIC_PRESENT, SNIC_RESTORE_FAILED };
+struct snic_restore_item {
+	const char *kind;        /* "vnic" or "rule" */
+	uint32_t id;             /* VNIC id or rule location */
+	int result;              /* enum snic_restore_result */
+	const char *msg;         /* why it failed */
+};
+typedef void (*snic_restore_cb)(void *arg, const struct snic_restore_item *it);
+/* Re-create every mirrored VNIC (same id) and rule (same location). */
+int snic_restore(struct snic_dev *d, snic_restore_cb cb, void *arg);
+
+/* ---- host software classifier and software rings: swcls.c ---- */
+
+/*
+ * Frames on the shared HRR (SNIC_RXF_MARK_SW) are classified again on the
+ * host with the reference classifier (snic_parse + snic_tcam_lookup) over
+ * the mirror's rules, laid out at the same indices as in the hardware,
+ * and queued on one software receive ring (SRR) per VNIC.
+ */
+struct snic_swcls;
+
+struct snic_srr_stats {
+	uint16_t vnic;
+	uint64_t enqueued, delivered, drop_full;
+	uint32_t pending;
+};
+
+struct snic_swcls_stats {
+	uint64_t frames;         /* frames classified in software */
+	uint64_t hits;
+	uint64_t drop_no_match;  /* no rule matched */
+	uint64_t drop_rule;      /* a rule said drop */
+	uint64_t drop_no_vnic;   /* the rule names a VNIC the mirror lacks */
+	uint64_t drop_srr_full;  /* the VNIC's SRR was full */
+	uint64_t mismatch;       /* software and hardware chose different VNICs */
+	uint64_t reloads;        /* mirror reloaded from the state file */
+};
+
+/* srr_size: frames per SRR (power of two); frame bytes up to buf_max. */
+struct snic_swcls *snic_swcls_new(struct snic_dev *d, uint32_t srr_size);
+void snic_swcls_free(struct snic_swcls *s);
+/* Reload the rule mirror if the state file changed (force: always). */
+int snic_swcls_refresh(struct snic_swcls *s, int force);
+/* Classify one shared-ring frame and queue it on its VNIC's SRR. */
+int snic_swcls_input(struct snic_swcls *s, const struct snic_rx_frame *f);
+/* Pull up to budget frames from VNIC v's SRR (poll mode); returns count. */
+unsigned snic_srr_poll(struct snic_swcls *s, uint16_t vnic, unsigned budget,
+		       snic_rx_cb cb, void *arg);
+/* Pull from every SRR, up to budget each; returns the total. */
+unsigned snic_srr_poll_all(struct snic_swcls *s, unsigned budget, snic_rx_cb cb, void *arg);
+void snic_swcls_stats(const struct snic_swcls *s, struct snic_swcls_stats *out);
+/* Per-SRR counters; returns how many SRRs exist (fills up to max). */
+unsigned snic_srr_stats(const struct snic_swcls *s, struct snic_srr_stats *out, unsigned max);
+
+/* ---- argument parsing: args.c ---- */
+
+/* Each returns 0, or -1 with a reason in err. */
+int snic_arg_mac(const char *s, uint8_t mac[6], char *err, size_t errlen);
+/* "M" or "M/ff:ff:ff:00:00:00" or "M/24" */
+int snic_arg_mac_mask(const char *s, uint8_t mac[6], uint8_t mask[6],
+		      char *err, size_t errlen);
+int snic_arg_ipv4(const char *s, uint8_t ip[4], char *err, size_t errlen);
+/* "A" (/32) or "A/len" with len 0..32 */
+int snic_arg_ipv4_prefix(const char *s, uint8_t ip[4], uint8_t mask[4],
+			 char *err, size_t errlen);
+/* Decimal or 0x hex unsigned in [min, max]. */
+int snic_arg_uint(const char *s, unsigned long min, unsigned long max,
+		  unsigned long *out, char *err, size_t errlen);
+int snic_arg_proto(const char *s, uint8_t *proto, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/* libsnic internals shared by the library's files (not installed). */
+#ifndef SNIC_IMPL_H
+#define SNIC_IMPL_H
+
+#include <stdarg.h>
+#include <string.h>
+#include "snic.h"
+
+#define SNIC_NO_BLOCK   0xffffffffu
+#define SNIC_MAX_BLOCKS 64          /* longer chains are treated as loops */
+
+/* Host-side state of one ring this process drives. */
+struct snic_ring {
+	uint32_t ctrl;        /* window offset of snic_rxq / snic_txq */
+	uint32_t size;        /* entries, power of two */
+	uint32_t buf_max;     /* largest frame */
+	uint32_t stride;      /* bytes between buffers */
+	uint32_t buf_base;    /* window offset of buffer 0 */
+	uint32_t desc_off;
+	uint32_t cpl_off;     /* RX only */
+	int      valid;       /* layout checked */
+	int      started;     /* this process owns the ring */
+	uint32_t prod;        /* host copy of desc_prod */
+	uint32_t cons;        /* host copy of cpl_cons (RX) */
+};
+
+struct snic_dev {
+	uint8_t *win;
+	size_t   win_size;    /* bytes usable: min(mapping, window_size) */
+	size_t   map_size;    /* bytes mapped (0: caller's memory) */
+	int      fd;          /* -1 when attached to memory */
+	char     path[256];
+	unsigned timeout_ms;
+
+	/* Block offsets found by the walk, SNIC_NO_BLOCK if absent. */
+	uint32_t off_devid, off_fw, off_admin, off_caps, off_stats;
+	uint32_t off_dma, off_rxq, off_txq;
+
+	/* Checked copies of the block layouts. */
+	struct snic_blk_admin  admin;
+	struct snic_blk_queues rxq, txq;
+	struct snic_blk_dma    dma;
+
+	struct snic_caps caps;
+	int      caps_valid;
+
+	struct snic_ring rx[SNIC_LIB_MAX_RINGS];
+	struct snic_ring tx[SNIC_LIB_MAX_RINGS];
+	unsigned n_rx, n_tx;
+	int      layout_err;  /* 0, or why ring buffers cannot be laid out */
+	char     layout_msg[SNIC_ERRMSG_MAX];
+
+	/* Host mirror (mirror.c). */
+	char     state_path[300];
+	int      state_fd;        /* open and locked between begin/end */
+	struct snic_mirror *mirror;
+
+	int      err;
+	char     errmsg[SNIC_ERRMSG_MAX];
+};
+
+/* Record an error with a message; returns `code` for tail calls. */
+int snic_seterr(struct snic_dev *d, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* 1 if [off, off+len) lies inside the window. */
+static inline int snic_in_window(const struct snic_dev *d, uint64_t off, uint64_t len)
+{
+	return off <= d->win_size && len <= d->win_size - off;
+}
+
+/* Index words shared with the device: acquire loads, release stores. */
+static inline uint32_t snic_ld32(const struct snic_dev *d, uint32_t off)
+{
+	return __atomic_load_n((const uint32_t *)(const void *)(d->win + off),
+			       __ATOMIC_ACQUIRE);
+}
+
+static inline void snic_st32(struct snic_dev *d, uint32_t off, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)(void *)(d->win + off), v, __ATOMIC_RELEASE);
+}
+
+static inline uint64_t snic_ld64(const struct snic_dev *d, uint32_t off)
+{
+	return __atomic_load_n((const uint64_t *)(const void *)(d->win + off),
+			       __ATOMIC_RELAXED);
+}
+
+/* Milliseconds on the monotonic clock. */
+uint64_t snic_now_ms(void);
+/* Short pause while waiting for the device. */
+void snic_backoff(unsigned *spins);
+
+/* Lay out ring buffers (rx.c); called by attach. */
+void snic_layout_rings(struct snic_dev *d);
+/* 0 if ring r (RX when is_rx) exists and its buffers are laid out. */
+int  snic_ring_usable(struct snic_dev *d, unsigned r, int is_rx);
+/* Take or release an exclusive per-ring lock (OFD lock on the window file). */
+int  snic_ring_lock(struct snic_dev *d, uint32_t ctrl, int lock);
+
+/*
+ * Mirror transactions around a configuration command: begin locks and
+ * loads the state file, end saves it (if `save`) and unlocks. Both are
+ * no-ops when mirroring is off. `tolerant`: a corrupt file is replaced.
+ */
+int  snic_mirror_begin(struct snic_dev *d, int tolerant);
+int  snic_mirror_end(struct snic_dev *d, int save);
+int  snic_mirror_active(const struct snic_dev *d);
+/* Mirror updates, inside a transaction. */
+void snic_mirror_put_vnic(struct snic_dev *d, const struct snic_vnic_params *p,
+			  const struct snic_vnic_info *info);
+void snic_mirror_drop_vnic(struct snic_dev *d, uint16_t vnic);
+int  snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r);
+void snic_mirror_drop_rule(struct snic_dev *d, uint32_t loc);
+void snic_mirror_clear(struct snic_dev *d);
+/* Load the file into d->mirror without keeping a lock. */
+int  snic_mirror_load(struct snic_dev *d);
+
+static inline int snic_is_pow2(uint32_t v)
+{
+	return v != 0 && (v & (v - 1)) == 0;
+}
+
+#endif

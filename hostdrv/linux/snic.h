@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * snic: Linux driver for the snic SmartNIC (device window behind an
+ * ivshmem-plain BAR). Shared declarations of the driver's files.
+ *
+ * One struct snic_dev per PCI function (the card), one net_device per
+ * VNIC. The card's hardware RX/TX rings are driven by the driver; each
+ * VNIC uses its dedicated rings or the shared ring 0 (software-ring
+ * fallback). ivshmem-plain raises no interrupts, so an hrtimer kicks NAPI.
+ */
+#ifndef SNIC_DRV_H
+#define SNIC_DRV_H
+
+#include <linux/types.h>
+#include <linux/pci.h>
+#include <linux/netdevice.h>
+#include <linux/ethtool.h>
+#include <linux/hrtimer.h>
+#include <linux/workqueue.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+#include <snic/abi.h>
+
+#define SNIC_DRV_NAME      "snic"
+#define SNIC_DRV_VERSION   "0.1.0"
+#define SNIC_MAX_RINGS     64       /* rings this driver can drive */
+#define SNIC_MAX_VNICS_DRV 256
+#define SNIC_MAX_BLOCKS    64       /* longer chains are treated as loops */
+#define SNIC_BUF_ALIGN     64u
+#define SNIC_SHARED_RING   0        /* HRR/TRR 0 carry software-ring VNICs */
+
+/* ---- capabilities (snic_caps.c): the driver's own copy ---- */
+struct snic_caps {
+	u32 generation;
+	struct snic_cap_header hdr;
+	u16 n_rx, n_tx, n_uplinks;
+	struct snic_cap_ring rx[SNIC_MAX_RINGS];
+	struct snic_cap_ring tx[SNIC_MAX_RINGS];
+	struct snic_cap_classifier cls;
+	struct snic_cap_meters meters;
+	struct snic_cap_uplink uplink[SNIC_MAX_UPLINKS];
+};
+
+/* ---- rings (snic_rx.c, snic_tx.c) ---- */
+struct snic_ring_stats {
+	u64 packets;
+	u64 bytes;
+	u64 errors;        /* RX: malformed completions; TX: frames refused */
+	u64 busy;          /* TX: ring full, queue stopped */
+	struct u64_stats_sync syncp;
+};
+
+struct snic_rx_ring {
+	struct snic_dev *sdev;
+	u16 id;
+	bool ready;               /* buffers posted, indices synced */
+	struct snic_rxq *ctrl;
+	struct snic_rx_desc *desc;
+	struct snic_rx_cpl *cpl;
+	u32 size;                 /* descriptor slots */
+	u32 depth;                /* buffers: descriptor i uses buffer i % depth */
+	u32 buf_off;              /* window offset of buffer 0 */
+	u32 buf_size;
+	u32 desc_prod;            /* host copies of the host-written indices */
+	u32 cpl_cons;
+	struct napi_struct napi;
+	bool napi_added;
+	bool napi_on;
+	struct snic_ring_stats stats;
+};
+
+struct snic_tx_ring {
+	struct snic_dev *sdev;
+	u16 id;
+	bool ready;
+	spinlock_t lock;          /* the shared TRR serves several netdevs */
+	struct snic_txq *ctrl;
+	struct snic_tx_desc *desc;
+	u32 size;
+	u32 depth;
+	u32 buf_off;
+	u32 buf_size;
+	u32 desc_prod;
+	struct snic_ring_stats stats;
+};
+
+/* ---- n-tuple rules (snic_ntuple.c) ---- */
+struct snic_rule_entry {
+	bool used;
+	u16 vnic;                         /* netdev the rule was added through */
+	struct ethtool_rx_flow_spec fs;   /* as the user gave it, for listing */
+	struct snic_rule rule;            /* as sent to the device, for restore */
+};
+
+/* ---- one VNIC = one net_device (snic_netdev.c) ---- */
+struct snic_vnic {
+	struct snic_dev *sdev;
+	struct net_device *ndev;
+	u16 id;                   /* device VNIC id */
+	u8 uplink;
+	u16 rx_ring, tx_ring;     /* from VNIC_CREATE; SNIC_SHARED_RING = software */
+	bool up;
+	u32 tx_max_mbps;          /* last rate asked for (0: none) */
+	struct snic_ring_stats rx_stats;  /* frames handed to the stack */
+	struct snic_ring_stats tx_stats;  /* frames queued to the device */
+	u64 rx_dropped;           /* no skb memory */
+};
+
+/* ---- the card ---- */
+struct snic_dev {
+	struct pci_dev *pdev;
+	struct device *dev;
+	u8 card;                  /* driver-wide card number, for VNIC MACs */
+	bool card_set;
+	u8 *win;                  /* memremap of BAR2 */
+	u32 win_size;
+
+	/* block offsets found by the walk (snic_window.c) */
+	u32 off_fw, off_admin, off_caps, off_stats, off_dma, off_rxq, off_txq;
+	struct snic_blk_devid *devid;
+	struct snic_blk_admin *admin;
+	struct snic_blk_stats *stats;
+	struct snic_blk_queues rxq_blk, txq_blk;   /* checked copies */
+	u32 dma_base, dma_size;
+	char fw_version[32];
+	char profile[16];
+	u32 reset_count;
+
+	struct snic_caps caps;
+
+	/* admin queue (snic_admin.c) */
+	struct mutex admin_lock;
+	struct snic_admin_cmd *cmd_ring;
+	struct snic_admin_cpl *cpl_ring;
+	u32 admin_entries;
+	u32 cmd_prod, cpl_cons, seq;
+	u64 admin_timeouts;
+
+	struct snic_rx_ring *rx;  /* caps.n_rx entries */
+	struct snic_tx_ring *tx;
+
+	struct mutex cfg_lock;    /* VNICs, ports, rules */
+	struct snic_vnic *vnic_by_id[SNIC_MAX_VNICS_DRV];  /* RX demux */
+	struct net_device *ndevs[SNIC_MAX_VNICS_DRV];
+	unsigned int n_ndevs;
+	unsigned int port_users[SNIC_MAX_UPLINKS];
+	bool port_up[SNIC_MAX_UPLINKS];
+
+	struct snic_rule_entry *rules;   /* caps.cls.user_entries */
+	u32 n_rules_max;
+
+	/* the shared HRR's NAPI lives on a dummy netdev */
+	struct net_device napi_dev;
+	unsigned int shared_users;
+
+	struct hrtimer poll_timer;
+	ktime_t poll_period;
+	atomic_t active_rings;
+	struct delayed_work watchdog;
+	bool dead;                /* device failed or vanished */
+
+	struct dentry *debugfs;
+};
+
+/* Index words: acquire loads of device-written, release stores of ours. */
+static inline u32 snic_ld_acq(const u32 *p)
+{
+	return smp_load_acquire(p);
+}
+
+static inline void snic_st_rel(u32 *p, u32 v)
+{
+	smp_store_release(p, v);
+}
+
+static inline void *snic_at(struct snic_dev *sdev, u32 off)
+{
+	return sdev->win + off;
+}
+
+static inline bool snic_in_window(const struct snic_dev *sdev, u64 off, u64 len)
+{
+	return off <= sdev->win_size && len <= sdev->win_size - off;
+}
+
+static inline bool snic_in_dma(const struct snic_dev *sdev, u64 off, u64 len)
+{
+	return off >= sdev->dma_base && len <= sdev->dma_size &&
+	       off - sdev->dma_base <= sdev->dma_size - len;
+}
+
+/* snic_window.c */
+int snic_window_walk(struct snic_dev *sdev);
+bool snic_device_running(struct snic_dev *sdev);
+
+/* snic_caps.c */
+int snic_caps_read(struct snic_dev *sdev);
+
+/* snic_admin.c */
+int snic_admin_init(struct snic_dev *sdev);
+int snic_admin_exec(struct snic_dev *sdev, u16 opcode, const void *in, u32 in_len,
+		    void *out, u32 out_len);
+int snic_status_errno(u16 status);
+const char *snic_status_name(u16 status);
+const char *snic_opcode_name(u16 opcode);
+int snic_port_set(struct snic_dev *sdev, u8 port, bool up);
+
+/* snic_rx.c */
+int snic_rx_rings_alloc(struct snic_dev *sdev);
+int snic_rx_ring_start(struct snic_rx_ring *ring, struct net_device *napi_dev);
+void snic_rx_ring_stop(struct snic_rx_ring *ring);
+void snic_rx_kick(struct snic_dev *sdev);
+
+/* snic_tx.c */
+int snic_tx_rings_alloc(struct snic_dev *sdev);
+int snic_tx_ring_start(struct snic_tx_ring *ring);
+netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev);
+void snic_tx_wake(struct snic_dev *sdev);
+
+/* snic_buffers.c: splits the DMA region among ring buffers */
+int snic_buffers_layout(struct snic_dev *sdev);
+
+/* snic_netdev.c */
+int snic_vnic_add(struct snic_dev *sdev, unsigned int index);
+void snic_vnics_remove(struct snic_dev *sdev);
+void snic_vnics_carrier(struct snic_dev *sdev);
+
+/* snic_ethtool.c */
+extern const struct ethtool_ops snic_ethtool_ops;
+
+/* snic_ntuple.c */
+int snic_ntuple_init(struct snic_dev *sdev);
+int snic_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd, u32 *locs);
+int snic_set_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd);
+void snic_ntuple_del_vnic(struct snic_dev *sdev, u16 vnic);
+
+/* snic_debugfs.c */
+void snic_debugfs_init(struct snic_dev *sdev);
+void snic_debugfs_exit(struct snic_dev *sdev);
+void snic_debugfs_cleanup(void);
+
+#endif

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ethtool: -i (driver, firmware, device profile and capability summary),
+ * -l/-L (channels: one RX and one TX ring per VNIC), -g (ring sizes),
+ * -S (VNIC, ring, uplink, classifier and every drop-reason counter of
+ * the device), link settings from the uplink capability record, and
+ * -n/-N through snic_ntuple.c.
+ */
+#include <linux/ethtool.h>
+#include "snic.h"
+
+static void snic_get_drvinfo(struct net_device *ndev, struct ethtool_drvinfo *info)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_dev *sdev = vnic->sdev;
+	const struct snic_caps *c = &sdev->caps;
+
+	strscpy(info->driver, SNIC_DRV_NAME, sizeof(info->driver));
+	strscpy(info->version, SNIC_DRV_VERSION, sizeof(info->version));
+	strscpy(info->fw_version, sdev->fw_version, sizeof(info->fw_version));
+	strscpy(info->bus_info, pci_name(sdev->pdev), sizeof(info->bus_info));
+	/* The capability summary: the one free-form field ethtool -i shows. */
+	snprintf(info->erom_version, sizeof(info->erom_version),
+		 "%s %urx/%utx %uup %ucls", c->hdr.profile, c->n_rx, c->n_tx,
+		 c->n_uplinks, c->cls.user_entries);
+}
+
+static int snic_get_link_ksettings(struct net_device *ndev,
+				   struct ethtool_link_ksettings *ks)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+
+	ethtool_link_ksettings_zero_link_mode(ks, supported);
+	ethtool_link_ksettings_zero_link_mode(ks, advertising);
+	ks->base.speed = netif_carrier_ok(ndev) ?
+			 vnic->sdev->caps.uplink[vnic->uplink].speed_mbps : SPEED_UNKNOWN;
+	ks->base.duplex = netif_carrier_ok(ndev) ? DUPLEX_FULL : DUPLEX_UNKNOWN;
+	ks->base.port = PORT_OTHER;
+	ks->base.autoneg = AUTONEG_DISABLE;
+	return 0;
+}
+
+static void snic_get_channels(struct net_device *ndev, struct ethtool_channels *ch)
+{
+	ch->max_combined = 1;
+	ch->combined_count = 1;
+}
+
+/* The firmware gives every VNIC exactly one HRR and one TRR. */
+static int snic_set_channels(struct net_device *ndev, struct ethtool_channels *ch)
+{
+	if (ch->combined_count != 1 || ch->rx_count || ch->tx_count || ch->other_count) {
+		netdev_err(ndev, "a VNIC has exactly one RX and one TX ring (combined 1)\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void snic_get_ringparam(struct net_device *ndev, struct ethtool_ringparam *rp,
+			       struct kernel_ethtool_ringparam *krp,
+			       struct netlink_ext_ack *extack)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_dev *sdev = vnic->sdev;
+
+	rp->rx_max_pending = sdev->caps.rx[vnic->rx_ring].size;
+	rp->tx_max_pending = sdev->caps.tx[vnic->tx_ring].size;
+	rp->rx_pending = sdev->rx[vnic->rx_ring].depth;
+	rp->tx_pending = sdev->tx[vnic->tx_ring].depth;
+}
+
+/* ---- ethtool -S ---- */
+
+static const char *const vnic_names[] = {
+	"rx_packets", "rx_bytes", "rx_dropped_nomem", "tx_packets", "tx_bytes", "tx_errors",
+};
+
+static const char *const rxq_names[] = {
+	"hw_packets", "hw_bytes", "hw_drop_full", "hw_drop_badbuf", "sw_packets", "sw_errors",
+};
+
+static const char *const txq_names[] = {
+	"hw_packets", "hw_bytes", "hw_drop_spoof", "hw_drop_bad", "sw_packets", "sw_busy",
+};
+
+static const char *const port_names[] = {
+	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
+};
+
+static const char *const dev_names[] = {
+	"cls_lookups", "cls_hits", "admin_cmds", "admin_errors", "admin_timeouts",
+};
+
+#define N_VNIC ARRAY_SIZE(vnic_names)
+#define N_RXQ  ARRAY_SIZE(rxq_names)
+#define N_TXQ  ARRAY_SIZE(txq_names)
+#define N_PORT ARRAY_SIZE(port_names)
+#define N_DEV  ARRAY_SIZE(dev_names)
+#define N_STATS (N_VNIC + N_RXQ + N_TXQ + N_PORT + SNIC_DROP_REASONS + N_DEV)
+
+static int snic_get_sset_count(struct net_device *ndev, int sset)
+{
+	return sset == ETH_SS_STATS ? N_STATS : -EOPNOTSUPP;
+}
+
+static void snic_get_strings(struct net_device *ndev, u32 sset, u8 *data)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < N_VNIC; i++)
+		ethtool_sprintf(&data, "%s", vnic_names[i]);
+	for (i = 0; i < N_RXQ; i++)
+		ethtool_sprintf(&data, "rxq%u_%s", vnic->rx_ring, rxq_names[i]);
+	for (i = 0; i < N_TXQ; i++)
+		ethtool_sprintf(&data, "txq%u_%s", vnic->tx_ring, txq_names[i]);
+	for (i = 0; i < N_PORT; i++)
+		ethtool_sprintf(&data, "port%u_%s", vnic->uplink, port_names[i]);
+	for (i = 0; i < SNIC_DROP_REASONS; i++) {
+		if (!strcmp(snic_drop_name(i), "unknown"))
+			ethtool_sprintf(&data, "drop_reason%u", i);
+		else
+			ethtool_sprintf(&data, "drop_%s", snic_drop_name(i));
+	}
+	for (i = 0; i < N_DEV; i++)
+		ethtool_sprintf(&data, "%s", dev_names[i]);
+}
+
+static u64 rd64(const u64 *p)
+{
+	return READ_ONCE(*p);
+}
+
+static void ring_sw(struct snic_ring_stats *s, u64 *packets, u64 *other, bool tx)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		*packets = s->packets;
+		*other = tx ? s->busy : s->errors;
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+}
+
+static void snic_get_ethtool_stats(struct net_device *ndev, struct ethtool_stats *st,
+				   u64 *data)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_dev *sdev = vnic->sdev;
+	struct snic_rxq *rq = sdev->rx[vnic->rx_ring].ctrl;
+	struct snic_txq *tq = sdev->tx[vnic->tx_ring].ctrl;
+	const struct snic_port_stats *ps = &sdev->stats->port[vnic->uplink];
+	struct rtnl_link_stats64 s64 = {};
+	unsigned int i;
+
+	ndev->netdev_ops->ndo_get_stats64(ndev, &s64);
+	*data++ = s64.rx_packets;
+	*data++ = s64.rx_bytes;
+	*data++ = s64.rx_dropped;
+	*data++ = s64.tx_packets;
+	*data++ = s64.tx_bytes;
+	*data++ = s64.tx_errors;
+
+	*data++ = rd64(&rq->packets);
+	*data++ = rd64(&rq->bytes);
+	*data++ = rd64(&rq->drop_full);
+	*data++ = rd64(&rq->drop_badbuf);
+	ring_sw(&sdev->rx[vnic->rx_ring].stats, &data[0], &data[1], false);
+	data += 2;
+
+	*data++ = rd64(&tq->packets);
+	*data++ = rd64(&tq->bytes);
+	*data++ = rd64(&tq->drop_spoof);
+	*data++ = rd64(&tq->drop_bad);
+	ring_sw(&sdev->tx[vnic->tx_ring].stats, &data[0], &data[1], true);
+	data += 2;
+
+	*data++ = rd64(&ps->rx_packets);
+	*data++ = rd64(&ps->rx_bytes);
+	*data++ = rd64(&ps->tx_packets);
+	*data++ = rd64(&ps->tx_bytes);
+
+	for (i = 0; i < SNIC_DROP_REASONS; i++)
+		*data++ = rd64(&sdev->stats->drops[i]);
+
+	*data++ = rd64(&sdev->stats->cls_lookups);
+	*data++ = rd64(&sdev->stats->cls_hits);
+	*data++ = rd64(&sdev->stats->admin_cmds);
+	*data++ = rd64(&sdev->stats->admin_errors);
+	*data++ = sdev->admin_timeouts;
+}
+
+const struct ethtool_ops snic_ethtool_ops = {
+	.get_drvinfo = snic_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+	.get_link_ksettings = snic_get_link_ksettings,
+	.get_channels = snic_get_channels,
+	.set_channels = snic_set_channels,
+	.get_ringparam = snic_get_ringparam,
+	.get_sset_count = snic_get_sset_count,
+	.get_strings = snic_get_strings,
+	.get_ethtool_stats = snic_get_ethtool_stats,
+	.get_rxnfc = snic_get_rxnfc,
+	.set_rxnfc = snic_set_rxnfc,
+};

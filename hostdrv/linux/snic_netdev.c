@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One net_device per VNIC. Probe creates the VNICs in the firmware
+ * (VNIC_CREATE) and registers their netdevs; open starts the VNIC's rings
+ * and brings its uplink administratively up (PORT_SET, counted per
+ * uplink); the carrier follows that port state and the device's health.
+ * Per-VNIC rate limits use the standard per-queue tx_maxrate, mapped to
+ * the device meter with the VNIC's id (METER_SET).
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include "snic.h"
+
+static atomic_t snic_cards = ATOMIC_INIT(0);
+
+/* Locally administered, deterministic: 02:73:6e:69:<card>:<vnic index>. */
+static void vnic_mac(struct snic_dev *sdev, unsigned int index, u8 *mac)
+{
+	static const u8 oui[4] = { 0x02, 0x73, 0x6e, 0x69 };
+
+	if (!sdev->card_set) {
+		sdev->card = (u8)atomic_inc_return(&snic_cards) - 1;
+		sdev->card_set = true;
+	}
+	memcpy(mac, oui, sizeof(oui));
+	mac[4] = sdev->card;
+	mac[5] = (u8)index;
+}
+
+static int port_get(struct snic_dev *sdev, u8 port)
+{
+	int err;
+
+	if (sdev->port_users[port]++)
+		return 0;
+	err = snic_port_set(sdev, port, true);
+	if (err) {
+		sdev->port_users[port]--;
+		return err;
+	}
+	sdev->port_up[port] = true;
+	return 0;
+}
+
+static void port_put(struct snic_dev *sdev, u8 port)
+{
+	if (WARN_ON(!sdev->port_users[port]) || --sdev->port_users[port])
+		return;
+	sdev->port_up[port] = false;
+	snic_port_set(sdev, port, false);
+}
+
+static int rx_start(struct snic_vnic *vnic)
+{
+	struct snic_dev *sdev = vnic->sdev;
+	struct snic_rx_ring *r = &sdev->rx[vnic->rx_ring];
+
+	if (vnic->rx_ring != SNIC_SHARED_RING)
+		return snic_rx_ring_start(r, vnic->ndev);
+	if (sdev->shared_users++)
+		return 0;
+	return snic_rx_ring_start(r, &sdev->napi_dev);
+}
+
+static void rx_stop(struct snic_vnic *vnic)
+{
+	struct snic_dev *sdev = vnic->sdev;
+
+	if (vnic->rx_ring != SNIC_SHARED_RING || !--sdev->shared_users)
+		snic_rx_ring_stop(&sdev->rx[vnic->rx_ring]);
+}
+
+/* Carrier: uplink administratively up and the device running. */
+static void vnic_carrier(struct snic_vnic *vnic)
+{
+	struct snic_dev *sdev = vnic->sdev;
+	bool on = vnic->up && sdev->port_up[vnic->uplink] && !sdev->dead &&
+		  snic_device_running(sdev);
+
+	if (on && !netif_carrier_ok(vnic->ndev))
+		netif_carrier_on(vnic->ndev);
+	else if (!on && netif_carrier_ok(vnic->ndev))
+		netif_carrier_off(vnic->ndev);
+}
+
+void snic_vnics_carrier(struct snic_dev *sdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < sdev->n_ndevs; i++)
+		vnic_carrier(netdev_priv(sdev->ndevs[i]));
+}
+
+static int snic_open(struct net_device *ndev)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_dev *sdev = vnic->sdev;
+	int err;
+
+	mutex_lock(&sdev->cfg_lock);
+	err = snic_tx_ring_start(&sdev->tx[vnic->tx_ring]);
+	if (!err)
+		err = rx_start(vnic);
+	if (err)
+		goto out;
+	err = port_get(sdev, vnic->uplink);
+	if (err) {
+		rx_stop(vnic);
+		goto out;
+	}
+	WRITE_ONCE(vnic->up, true);
+	vnic_carrier(vnic);
+	netif_start_queue(ndev);
+out:
+	mutex_unlock(&sdev->cfg_lock);
+	return err;
+}
+
+static int snic_stop(struct net_device *ndev)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_dev *sdev = vnic->sdev;
+
+	mutex_lock(&sdev->cfg_lock);
+	netif_stop_queue(ndev);
+	WRITE_ONCE(vnic->up, false);
+	vnic_carrier(vnic);
+	port_put(sdev, vnic->uplink);
+	rx_stop(vnic);
+	mutex_unlock(&sdev->cfg_lock);
+	return 0;
+}
+
+static void snic_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&vnic->rx_stats.syncp);
+		s->rx_packets = vnic->rx_stats.packets;
+		s->rx_bytes = vnic->rx_stats.bytes;
+	} while (u64_stats_fetch_retry(&vnic->rx_stats.syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&vnic->tx_stats.syncp);
+		s->tx_packets = vnic->tx_stats.packets;
+		s->tx_bytes = vnic->tx_stats.bytes;
+		s->tx_errors = vnic->tx_stats.errors;
+	} while (u64_stats_fetch_retry(&vnic->tx_stats.syncp, start));
+	s->rx_dropped = vnic->rx_dropped;
+}
+
+/*
+ * tx_maxrate (Mbit/s, 0 = unlimited) on the VNIC's one queue -> a shaper on
+ * meter <vnic id>. The device's answer is passed on as it is.
+ */
+static int snic_set_tx_maxrate(struct net_device *ndev, int queue, u32 mbps)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_meter_set m = {
+		.meter = vnic->id,
+		.mode = SNIC_METER_SHAPER,
+		.cir_bps = (u64)mbps * 1000000,
+	};
+	int err;
+
+	if (queue)
+		return -EINVAL;
+	/* 10 ms worth of bytes, at least two full frames. */
+	m.cbs = (u32)min_t(u64, max_t(u64, m.cir_bps / 8 / 100, 2 * 2048), U32_MAX);
+	err = snic_admin_exec(vnic->sdev, SNIC_CMD_METER_SET, &m, sizeof(m), NULL, 0);
+	if (err) {
+		netdev_err(ndev, "rate %u Mbit/s: device refused METER_SET for meter %u (%d%s)\n",
+			   mbps, vnic->id, err,
+			   err == -EOPNOTSUPP ? ": not supported by this device/firmware" : "");
+		return err;
+	}
+	vnic->tx_max_mbps = mbps;
+	return 0;
+}
+
+static const struct net_device_ops snic_netdev_ops = {
+	.ndo_open = snic_open,
+	.ndo_stop = snic_stop,
+	.ndo_start_xmit = snic_xmit,
+	.ndo_get_stats64 = snic_get_stats64,
+	.ndo_set_tx_maxrate = snic_set_tx_maxrate,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+static int vnic_create_fw(struct snic_dev *sdev, unsigned int index, const u8 *mac,
+			  struct snic_vnic_info *info)
+{
+	struct snic_vnic_create c = {
+		.vnic = SNIC_ID_ANY,
+		.vlan = SNIC_VLAN_NONE,
+		.uplink = (u8)(index % sdev->caps.n_uplinks),
+	};
+	int err;
+
+	memcpy(c.mac, mac, ETH_ALEN);
+	err = snic_admin_exec(sdev, SNIC_CMD_VNIC_CREATE, &c, sizeof(c), info, sizeof(*info));
+	if (err) {
+		dev_err(sdev->dev, "VNIC %u: VNIC_CREATE failed: %d\n", index, err);
+		return err;
+	}
+	if (info->vnic >= SNIC_MAX_VNICS_DRV || info->rx_ring >= sdev->caps.n_rx ||
+	    info->tx_ring >= sdev->caps.n_tx) {
+		dev_err(sdev->dev, "VNIC_CREATE answered vnic %u, rings %u/%u: out of range\n",
+			info->vnic, info->rx_ring, info->tx_ring);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void vnic_destroy_fw(struct snic_dev *sdev, u16 id)
+{
+	struct snic_vnic_ref ref = { .vnic = id };
+	int err = snic_admin_exec(sdev, SNIC_CMD_VNIC_DESTROY, &ref, sizeof(ref), NULL, 0);
+
+	if (err)
+		dev_warn(sdev->dev, "VNIC %u: VNIC_DESTROY failed: %d\n", id, err);
+}
+
+int snic_vnic_add(struct snic_dev *sdev, unsigned int index)
+{
+	struct snic_vnic_info info;
+	struct net_device *ndev;
+	struct snic_vnic *vnic;
+	u8 mac[ETH_ALEN];
+	u32 frame;
+	int err;
+
+	if (sdev->n_ndevs >= SNIC_MAX_VNICS_DRV)
+		return -ENOSPC;
+	ndev = alloc_etherdev(sizeof(*vnic));
+	if (!ndev)
+		return -ENOMEM;
+	strscpy(ndev->name, "snic%d", IFNAMSIZ);
+	SET_NETDEV_DEV(ndev, sdev->dev);
+	vnic = netdev_priv(ndev);
+	vnic->sdev = sdev;
+	vnic->ndev = ndev;
+	u64_stats_init(&vnic->rx_stats.syncp);
+	u64_stats_init(&vnic->tx_stats.syncp);
+
+	vnic_mac(sdev, index, mac);
+	err = vnic_create_fw(sdev, index, mac, &info);
+	if (err)
+		goto err_free;
+	vnic->id = info.vnic;
+	vnic->uplink = (u8)(index % sdev->caps.n_uplinks);
+	vnic->rx_ring = info.rx_ring;
+	vnic->tx_ring = info.tx_ring;
+
+	eth_hw_addr_set(ndev, mac);
+	ndev->netdev_ops = &snic_netdev_ops;
+	ndev->ethtool_ops = &snic_ethtool_ops;
+	ndev->hw_features = NETIF_F_NTUPLE;
+	ndev->features = NETIF_F_NTUPLE;
+	frame = min(sdev->caps.rx[vnic->rx_ring].buf_max, sdev->caps.tx[vnic->tx_ring].buf_max);
+	ndev->min_mtu = ETH_MIN_MTU;
+	ndev->max_mtu = frame - ETH_HLEN - VLAN_HLEN;
+	ndev->mtu = min_t(unsigned int, ETH_DATA_LEN, ndev->max_mtu);
+	netif_carrier_off(ndev);
+
+	WRITE_ONCE(sdev->vnic_by_id[vnic->id], vnic);
+	err = register_netdev(ndev);
+	if (err)
+		goto err_fw;
+	sdev->ndevs[sdev->n_ndevs++] = ndev;
+	netdev_info(ndev, "VNIC %u on uplink %u, RX ring %u%s, TX ring %u%s\n", vnic->id,
+		    vnic->uplink, vnic->rx_ring,
+		    vnic->rx_ring == SNIC_SHARED_RING ? " (shared)" : "", vnic->tx_ring,
+		    vnic->tx_ring == SNIC_SHARED_RING ? " (shared)" : "");
+	return 0;
+
+err_fw:
+	WRITE_ONCE(sdev->vnic_by_id[vnic->id], NULL);
+	vnic_destroy_fw(sdev, vnic->id);
+err_free:
+	free_netdev(ndev);
+	return err;
+}
+
+void snic_vnics_remove(struct snic_dev *sdev)
+{
+	while (sdev->n_ndevs) {
+		struct net_device *ndev = sdev->ndevs[sdev->n_ndevs - 1];
+		struct snic_vnic *vnic = netdev_priv(ndev);
+
+		unregister_netdev(ndev); /* closes it: rings stop, port goes down */
+		WRITE_ONCE(sdev->ndevs[--sdev->n_ndevs], NULL);
+		WRITE_ONCE(sdev->vnic_by_id[vnic->id], NULL);
+		synchronize_net();
+		mutex_lock(&sdev->cfg_lock);
+		snic_ntuple_del_vnic(sdev, vnic->id);
+		mutex_unlock(&sdev->cfg_lock);
+		if (!sdev->dead)
+			vnic_destroy_fw(sdev, vnic->id);
+		free_netdev(ndev);
+	}
+}

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ethtool n-tuple rules (-n/-N) -> classifier entries (RULE_ADD/RULE_DEL).
+ *
+ * Locations are the device's ternary indices 0..user_entries-1 (one table
+ * for the card); RX_CLS_LOC_ANY lets the device pick. A rule added through
+ * a VNIC's netdev is listed and deleted through that netdev only, and,
+ * unless it names a destination MAC itself, matches only frames for that
+ * VNIC's MAC: one VNIC cannot steal or drop another's traffic. Actions:
+ * queue 0 (the VNIC) or drop. The driver keeps each rule it added (the
+ * user's spec for listing, the device rule for restoring after a reset).
+ * Fields the device cannot match are refused with -EOPNOTSUPP before
+ * anything is sent; the device's own refusals are passed on.
+ */
+#include <linux/etherdevice.h>
+#include "snic.h"
+
+int snic_ntuple_init(struct snic_dev *sdev)
+{
+	sdev->n_rules_max = sdev->caps.cls.user_entries;
+	if (!sdev->n_rules_max)
+		return 0;
+	sdev->rules = devm_kcalloc(sdev->dev, sdev->n_rules_max, sizeof(*sdev->rules),
+				   GFP_KERNEL);
+	return sdev->rules ? 0 : -ENOMEM;
+}
+
+/* Puts value & mask of an n-byte field into the key at off. */
+static void put_field(struct snic_rule *r, unsigned int off, const void *val,
+		      const void *mask, unsigned int n, u32 *fields, u32 field)
+{
+	const u8 *v = val, *m = mask;
+	u8 *kv = (u8 *)&r->value + off, *km = (u8 *)&r->mask + off;
+	unsigned int i;
+	bool any = false;
+
+	for (i = 0; i < n; i++) {
+		km[i] = m[i];
+		kv[i] = v[i] & m[i];
+		any |= m[i] != 0;
+	}
+	if (any)
+		*fields |= field;
+}
+
+static void put_flag(struct snic_rule *r, u8 flag)
+{
+	r->value.flags |= flag;
+	r->mask.flags |= flag;
+}
+
+static void put_proto(struct snic_rule *r, u8 proto, u32 *fields)
+{
+	u8 full = 0xff;
+
+	put_field(r, SNIC_KEY_OFF_IP_PROTO, &proto, &full, 1, fields, SNIC_FIELD_IP_PROTO);
+}
+
+static bool is_zero(const void *p, size_t n)
+{
+	return !memchr_inv(p, 0, n);
+}
+
+static int ip4_rule(const struct ethtool_rx_flow_spec *fs, u32 flow, struct snic_rule *r,
+		    u32 *fields)
+{
+	const struct ethtool_tcpip4_spec *v = &fs->h_u.tcp_ip4_spec, *m = &fs->m_u.tcp_ip4_spec;
+	const struct ethtool_usrip4_spec *uv = &fs->h_u.usr_ip4_spec;
+	const struct ethtool_usrip4_spec *um = &fs->m_u.usr_ip4_spec;
+
+	put_flag(r, SNIC_KF_IPV4);
+	*fields |= SNIC_FIELD_FLAGS;
+	if (flow == IPV4_USER_FLOW) {
+		if (um->l4_4_bytes || (um->ip_ver && uv->ip_ver != ETH_RX_NFC_IP4))
+			return -EOPNOTSUPP;
+		put_field(r, SNIC_KEY_OFF_SIP, &uv->ip4src, &um->ip4src, 4, fields, SNIC_FIELD_SIP);
+		put_field(r, SNIC_KEY_OFF_DIP, &uv->ip4dst, &um->ip4dst, 4, fields, SNIC_FIELD_DIP);
+		put_field(r, SNIC_KEY_OFF_IP_TOS, &uv->tos, &um->tos, 1, fields, SNIC_FIELD_IP_TOS);
+		put_field(r, SNIC_KEY_OFF_IP_PROTO, &uv->proto, &um->proto, 1, fields,
+			  SNIC_FIELD_IP_PROTO);
+		return 0;
+	}
+	put_proto(r, flow == TCP_V4_FLOW ? IPPROTO_TCP :
+		     flow == UDP_V4_FLOW ? IPPROTO_UDP : IPPROTO_SCTP, fields);
+	put_field(r, SNIC_KEY_OFF_SIP, &v->ip4src, &m->ip4src, 4, fields, SNIC_FIELD_SIP);
+	put_field(r, SNIC_KEY_OFF_DIP, &v->ip4dst, &m->ip4dst, 4, fields, SNIC_FIELD_DIP);
+	put_field(r, SNIC_KEY_OFF_SPORT, &v->psrc, &m->psrc, 2, fields, SNIC_FIELD_SPORT);
+	put_field(r, SNIC_KEY_OFF_DPORT, &v->pdst, &m->pdst, 2, fields, SNIC_FIELD_DPORT);
+	put_field(r, SNIC_KEY_OFF_IP_TOS, &v->tos, &m->tos, 1, fields, SNIC_FIELD_IP_TOS);
+	/* Ports are only meaningful where the parser found them. */
+	if (m->psrc || m->pdst)
+		put_flag(r, SNIC_KF_L4);
+	return 0;
+}
+
+static int ip6_rule(const struct ethtool_rx_flow_spec *fs, u32 flow, struct snic_rule *r,
+		    u32 *fields)
+{
+	const struct ethtool_tcpip6_spec *v = &fs->h_u.tcp_ip6_spec, *m = &fs->m_u.tcp_ip6_spec;
+	const struct ethtool_usrip6_spec *uv = &fs->h_u.usr_ip6_spec;
+	const struct ethtool_usrip6_spec *um = &fs->m_u.usr_ip6_spec;
+
+	put_flag(r, SNIC_KF_IPV6);
+	*fields |= SNIC_FIELD_FLAGS;
+	if (flow == IPV6_USER_FLOW) {
+		if (um->l4_4_bytes)
+			return -EOPNOTSUPP;
+		put_field(r, SNIC_KEY_OFF_SIP, uv->ip6src, um->ip6src, 16, fields, SNIC_FIELD_SIP);
+		put_field(r, SNIC_KEY_OFF_DIP, uv->ip6dst, um->ip6dst, 16, fields, SNIC_FIELD_DIP);
+		put_field(r, SNIC_KEY_OFF_IP_TOS, &uv->tclass, &um->tclass, 1, fields,
+			  SNIC_FIELD_IP_TOS);
+		put_field(r, SNIC_KEY_OFF_IP_PROTO, &uv->l4_proto, &um->l4_proto, 1, fields,
+			  SNIC_FIELD_IP_PROTO);
+		return 0;
+	}
+	put_proto(r, flow == TCP_V6_FLOW ? IPPROTO_TCP :
+		     flow == UDP_V6_FLOW ? IPPROTO_UDP : IPPROTO_SCTP, fields);
+	put_field(r, SNIC_KEY_OFF_SIP, v->ip6src, m->ip6src, 16, fields, SNIC_FIELD_SIP);
+	put_field(r, SNIC_KEY_OFF_DIP, v->ip6dst, m->ip6dst, 16, fields, SNIC_FIELD_DIP);
+	put_field(r, SNIC_KEY_OFF_SPORT, &v->psrc, &m->psrc, 2, fields, SNIC_FIELD_SPORT);
+	put_field(r, SNIC_KEY_OFF_DPORT, &v->pdst, &m->pdst, 2, fields, SNIC_FIELD_DPORT);
+	put_field(r, SNIC_KEY_OFF_IP_TOS, &v->tclass, &m->tclass, 1, fields, SNIC_FIELD_IP_TOS);
+	if (m->psrc || m->pdst)
+		put_flag(r, SNIC_KF_L4);
+	return 0;
+}
+
+static int ext_rule(const struct ethtool_rx_flow_spec *fs, struct snic_rule *r, u32 *fields)
+{
+	if (fs->flow_type & FLOW_EXT) {
+		u8 tci[2], tmask[2];
+
+		if (fs->m_ext.vlan_etype || !is_zero(fs->m_ext.data, sizeof(fs->m_ext.data)))
+			return -EOPNOTSUPP;
+		if (fs->m_ext.vlan_tci) {
+			memcpy(tci, &fs->h_ext.vlan_tci, 2);   /* already network order */
+			memcpy(tmask, &fs->m_ext.vlan_tci, 2);
+			put_field(r, SNIC_KEY_OFF_VLAN, tci, tmask, 2, fields, SNIC_FIELD_VLAN);
+			put_flag(r, SNIC_KF_VLAN);
+		}
+	}
+	if (fs->flow_type & FLOW_MAC_EXT)
+		put_field(r, SNIC_KEY_OFF_DMAC, fs->h_ext.h_dest, fs->m_ext.h_dest, ETH_ALEN,
+			  fields, SNIC_FIELD_DMAC);
+	return 0;
+}
+
+/* Builds the device rule for fs added through vnic; -EOPNOTSUPP if it cannot. */
+static int build_rule(struct snic_vnic *vnic, const struct ethtool_rx_flow_spec *fs,
+		      struct snic_rule *r)
+{
+	const struct snic_cap_classifier *cls = &vnic->sdev->caps.cls;
+	u32 flow = fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
+	const struct ethhdr *ev = &fs->h_u.ether_spec, *em = &fs->m_u.ether_spec;
+	u8 mac_mask[ETH_ALEN];
+	u32 fields = 0;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	if (fs->flow_type & FLOW_RSS)
+		return -EOPNOTSUPP;
+	switch (flow) {
+	case ETHER_FLOW:
+		put_field(r, SNIC_KEY_OFF_DMAC, ev->h_dest, em->h_dest, ETH_ALEN, &fields,
+			  SNIC_FIELD_DMAC);
+		put_field(r, SNIC_KEY_OFF_SMAC, ev->h_source, em->h_source, ETH_ALEN, &fields,
+			  SNIC_FIELD_SMAC);
+		put_field(r, SNIC_KEY_OFF_ETHERTYPE, &ev->h_proto, &em->h_proto, 2, &fields,
+			  SNIC_FIELD_ETHERTYPE);
+		err = 0;
+		break;
+	case TCP_V4_FLOW:
+	case UDP_V4_FLOW:
+	case SCTP_V4_FLOW:
+	case IPV4_USER_FLOW:
+		err = ip4_rule(fs, flow, r, &fields);
+		break;
+	case TCP_V6_FLOW:
+	case UDP_V6_FLOW:
+	case SCTP_V6_FLOW:
+	case IPV6_USER_FLOW:
+		err = ip6_rule(fs, flow, r, &fields);
+		break;
+	default:
+		err = -EOPNOTSUPP;
+	}
+	if (!err)
+		err = ext_rule(fs, r, &fields);
+	if (err)
+		return err;
+	/* Confine the rule to this VNIC's frames unless it names a MAC. */
+	if (!(fields & SNIC_FIELD_DMAC)) {
+		memset(mac_mask, 0xff, ETH_ALEN);
+		put_field(r, SNIC_KEY_OFF_DMAC, vnic->ndev->dev_addr, mac_mask, ETH_ALEN,
+			  &fields, SNIC_FIELD_DMAC);
+	}
+	if (fields & ~cls->key_fields) {
+		netdev_err(vnic->ndev, "n-tuple: this device cannot match key fields 0x%x\n",
+			   fields & ~cls->key_fields);
+		return -EOPNOTSUPP;
+	}
+
+	r->action.meter = SNIC_METER_NONE;
+	r->action.ring = SNIC_RING_DEFAULT;
+	if (fs->ring_cookie == RX_CLS_FLOW_DISC) {
+		if (!(cls->actions & SNIC_CLSCAP_ACT_DROP))
+			return -EOPNOTSUPP;
+		r->action.vnic = SNIC_VNIC_NONE;
+		r->action.flags = SNIC_ACT_DROP;
+	} else {
+		/* The VNIC has one queue, and no VFs of its own. */
+		if (ethtool_get_flow_spec_ring(fs->ring_cookie) != 0 ||
+		    ethtool_get_flow_spec_ring_vf(fs->ring_cookie) != 0) {
+			netdev_err(vnic->ndev, "n-tuple: action must be queue 0 or drop (-1)\n");
+			return -EINVAL;
+		}
+		r->action.vnic = vnic->id;
+	}
+	if (cls->actions & SNIC_CLSCAP_ACT_COUNT)
+		r->action.flags |= SNIC_ACT_COUNT;
+	return 0;
+}
+
+static int rule_add(struct snic_vnic *vnic, struct ethtool_rx_flow_spec *fs)
+{
+	struct snic_dev *sdev = vnic->sdev;
+	struct snic_rule_add add = { .loc = SNIC_LOC_ANY };
+	struct snic_rule_ref ref;
+	int err;
+
+	if (fs->location != RX_CLS_LOC_ANY) {
+		if (fs->location >= sdev->n_rules_max)
+			return -EINVAL;   /* also RX_CLS_LOC_FIRST/LAST: not offered */
+		if (sdev->rules[fs->location].used)
+			return -EEXIST;
+		add.loc = fs->location;
+	}
+	err = build_rule(vnic, fs, &add.rule);
+	if (err)
+		return err;
+	err = snic_admin_exec(sdev, SNIC_CMD_RULE_ADD, &add, sizeof(add), &ref, sizeof(ref));
+	if (err) {
+		netdev_err(vnic->ndev, "n-tuple: device refused the rule (%d)\n", err);
+		return err;
+	}
+	if (ref.loc >= sdev->n_rules_max || sdev->rules[ref.loc].used) {
+		netdev_err(vnic->ndev, "n-tuple: device put the rule at bad location %u\n",
+			   ref.loc);
+		return -EIO;
+	}
+	fs->location = ref.loc;
+	sdev->rules[ref.loc].used = true;
+	sdev->rules[ref.loc].vnic = vnic->id;
+	sdev->rules[ref.loc].fs = *fs;
+	sdev->rules[ref.loc].rule = add.rule;
+	return 0;
+}
+
+static int rule_del_loc(struct snic_dev *sdev, u32 loc)
+{
+	struct snic_rule_ref ref = { .loc = loc };
+	int err = snic_admin_exec(sdev, SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL, 0);
+
+	/* Gone on the device already (e.g. after a reset) counts as deleted. */
+	if (err && err != -ENOENT)
+		return err;
+	memset(&sdev->rules[loc], 0, sizeof(sdev->rules[loc]));
+	return 0;
+}
+
+static struct snic_rule_entry *own_rule(struct snic_vnic *vnic, u32 loc)
+{
+	struct snic_dev *sdev = vnic->sdev;
+
+	if (loc >= sdev->n_rules_max || !sdev->rules[loc].used ||
+	    sdev->rules[loc].vnic != vnic->id)
+		return NULL;
+	return &sdev->rules[loc];
+}
+
+int snic_set_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_dev *sdev = vnic->sdev;
+	int err;
+
+	if (!sdev->n_rules_max)
+		return -EOPNOTSUPP;
+	mutex_lock(&sdev->cfg_lock);
+	switch (cmd->cmd) {
+	case ETHTOOL_SRXCLSRLINS:
+		err = rule_add(vnic, &cmd->fs);
+		break;
+	case ETHTOOL_SRXCLSRLDEL:
+		err = own_rule(vnic, cmd->fs.location) ?
+		      rule_del_loc(sdev, cmd->fs.location) : -ENOENT;
+		break;
+	default:
+		err = -EOPNOTSUPP;
+	}
+	mutex_unlock(&sdev->cfg_lock);
+	return err;
+}
+
+int snic_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd, u32 *locs)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_dev *sdev = vnic->sdev;
+	struct snic_rule_entry *e;
+	u32 loc, n = 0;
+	int err = 0;
+
+	mutex_lock(&sdev->cfg_lock);
+	switch (cmd->cmd) {
+	case ETHTOOL_GRXRINGS:
+		cmd->data = 1;
+		break;
+	case ETHTOOL_GRXCLSRLCNT:
+		for (loc = 0; loc < sdev->n_rules_max; loc++)
+			n += own_rule(vnic, loc) != NULL;
+		cmd->rule_cnt = n;
+		cmd->data = sdev->n_rules_max | RX_CLS_LOC_SPECIAL;
+		break;
+	case ETHTOOL_GRXCLSRULE:
+		e = own_rule(vnic, cmd->fs.location);
+		if (e)
+			cmd->fs = e->fs;
+		else
+			err = -ENOENT;
+		break;
+	case ETHTOOL_GRXCLSRLALL:
+		for (loc = 0; loc < sdev->n_rules_max; loc++) {
+			if (!own_rule(vnic, loc))
+				continue;
+			if (n == cmd->rule_cnt) {
+				err = -EMSGSIZE;
+				break;
+			}
+			locs[n++] = loc;
+		}
+		cmd->rule_cnt = n;
+		cmd->data = sdev->n_rules_max;
+		break;
+	default:
+		err = -EOPNOTSUPP;
+	}
+	mutex_unlock(&sdev->cfg_lock);
+	return err;
+}
+
+/* Before a VNIC goes: its rules would otherwise keep it busy in the device. */
+void snic_ntuple_del_vnic(struct snic_dev *sdev, u16 vnic)
+{
+	u32 loc;
+
+	for (loc = 0; loc < sdev->n_rules_max; loc++)
+		if (sdev->rules[loc].used && sdev->rules[loc].vnic == vnic &&
+		    rule_del_loc(sdev, loc))
+			memset(&sdev->rules[loc], 0, sizeof(sdev->rules[loc]));
+}

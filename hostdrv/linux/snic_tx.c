@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: each frame is copied into the ring's next buffer in the DMA
+ * region, described, and published by advancing desc_prod (the doorbell
+ * the device polls). The skb is freed at once: the copy is what the device
+ * sends. The device advances desc_cons as it sends; a full ring stops the
+ * queue and the poll timer wakes it when desc_cons moves (snic_tx_wake).
+ *
+ * A VNIC without a dedicated TRR sends on the shared TRR 0, which the
+ * device attributes by source MAC; its lock serialises those netdevs.
+ */
+#include <linux/etherdevice.h>
+#include "snic.h"
+
+static int ring_layout(struct snic_dev *sdev, struct snic_tx_ring *t, u16 id)
+{
+	const struct snic_cap_ring *cap = &sdev->caps.tx[id];
+	struct snic_txq *q = snic_at(sdev, cap->ctrl_off);
+	u32 desc_off = READ_ONCE(q->desc_off), size = READ_ONCE(q->size);
+
+	if (size != cap->size || desc_off % 8 ||
+	    !snic_in_window(sdev, desc_off, (u64)size * sizeof(struct snic_tx_desc))) {
+		dev_err(sdev->dev, "TX ring %u: layout (size %u, desc 0x%x) unusable\n",
+			id, size, desc_off);
+		return -EINVAL;
+	}
+	t->sdev = sdev;
+	t->id = id;
+	t->ctrl = q;
+	t->desc = snic_at(sdev, desc_off);
+	t->size = size;
+	spin_lock_init(&t->lock);
+	u64_stats_init(&t->stats.syncp);
+	return 0;
+}
+
+int snic_tx_rings_alloc(struct snic_dev *sdev)
+{
+	u16 i;
+	int err;
+
+	sdev->tx = devm_kcalloc(sdev->dev, sdev->caps.n_tx, sizeof(*sdev->tx), GFP_KERNEL);
+	if (!sdev->tx)
+		return -ENOMEM;
+	for (i = 0; i < sdev->caps.n_tx; i++) {
+		err = ring_layout(sdev, &sdev->tx[i], i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int snic_tx_ring_start(struct snic_tx_ring *t)
+{
+	u32 prod, cons;
+
+	spin_lock_bh(&t->lock);
+	if (!t->ready) {
+		prod = READ_ONCE(t->ctrl->desc_prod);
+		cons = snic_ld_acq(&t->ctrl->desc_cons);
+		/* Nonsense left in the host line would stall the ring: restart
+		 * from where the device is. */
+		if (prod - cons > t->size) {
+			prod = cons;
+			snic_st_rel(&t->ctrl->desc_prod, prod);
+		}
+		t->desc_prod = prod;
+		t->ready = true;
+	}
+	spin_unlock_bh(&t->lock);
+	return 0;
+}
+
+static bool ring_full(struct snic_tx_ring *t)
+{
+	return t->desc_prod - snic_ld_acq(&t->ctrl->desc_cons) >= t->depth;
+}
+
+static void tx_stat(struct snic_ring_stats *s, u32 len, bool err)
+{
+	u64_stats_update_begin(&s->syncp);
+	if (err) {
+		s->errors++;
+	} else {
+		s->packets++;
+		s->bytes += len;
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_tx_ring *t = &vnic->sdev->tx[vnic->tx_ring];
+	u32 len = skb->len, wire = max_t(u32, len, ETH_ZLEN), buf;
+	struct snic_tx_desc *d;
+	u8 *data;
+
+	if (wire > t->buf_size || wire > vnic->sdev->caps.tx[t->id].buf_max) {
+		tx_stat(&vnic->tx_stats, 0, true);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	spin_lock(&t->lock);
+	if (unlikely(ring_full(t))) {
+		netif_stop_queue(ndev);
+		u64_stats_update_begin(&t->stats.syncp);
+		t->stats.busy++;
+		u64_stats_update_end(&t->stats.syncp);
+		spin_unlock(&t->lock);
+		return NETDEV_TX_BUSY;
+	}
+	buf = t->buf_off + (t->desc_prod % t->depth) * t->buf_size;
+	data = snic_at(vnic->sdev, buf);
+	skb_copy_bits(skb, 0, data, len);
+	if (len < wire)
+		memset(data + len, 0, wire - len); /* pad runts: no stale bytes */
+	d = &t->desc[t->desc_prod & (t->size - 1)];
+	d->addr = buf;
+	d->len = wire;
+	d->flags = SNIC_TXF_NONE;
+	d->rsvd = 0;
+	t->desc_prod++;
+	snic_st_rel(&t->ctrl->desc_prod, t->desc_prod); /* frame and desc first */
+	tx_stat(&t->stats, wire, false);
+	if (ring_full(t))
+		netif_stop_queue(ndev);
+	spin_unlock(&t->lock);
+
+	tx_stat(&vnic->tx_stats, len, false);
+	dev_consume_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+/* From the poll timer: restart queues whose ring has room again. */
+void snic_tx_wake(struct snic_dev *sdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < sdev->n_ndevs; i++) {
+		struct net_device *ndev = READ_ONCE(sdev->ndevs[i]);
+		struct snic_vnic *vnic;
+
+		if (!ndev || !netif_queue_stopped(ndev))
+			continue;
+		vnic = netdev_priv(ndev);
+		if (READ_ONCE(vnic->up) && !ring_full(&sdev->tx[vnic->tx_ring]))
+			netif_wake_queue(ndev);
+	}
+}

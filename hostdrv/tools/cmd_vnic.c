@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* snicctl vnic add|del|show */
+#include <string.h>
+#include "snicctl.h"
+
+static const char *ring_kind(uint16_t state)
+{
+	switch (state) {
+	case SNIC_RING_BOUND:  return "dedicated";
+	case SNIC_RING_SHARED: return "shared";
+	}
+	return "unbound";
+}
+
+static void print_info(struct ctl *c, const struct snic_vnic_info *v)
+{
+	char mac[18];
+
+	if (c->json) {
+		struct json *j = &c->j;
+		json_obj_begin(j, NULL);
+		json_uint(j, "vnic", v->vnic);
+		json_mac(j, "mac", v->mac);
+		if (v->vlan == SNIC_VLAN_NONE)
+			json_null(j, "vlan");
+		else
+			json_uint(j, "vlan", v->vlan);
+		json_uint(j, "rx_ring", v->rx_ring);
+		json_str(j, "rx_ring_kind", ring_kind(v->ring_state));
+		json_uint(j, "tx_ring", v->tx_ring);
+		json_uint(j, "mac_rule", v->mac_rule);
+		json_obj_end(j);
+		json_done(j);
+		return;
+	}
+	ctl_fmt_mac(mac, v->mac);
+	printf("vnic %u: mac %s", v->vnic, mac);
+	if (v->vlan != SNIC_VLAN_NONE)
+		printf(" vlan %u", v->vlan);
+	printf(", rx ring %u (%s), tx ring %u, mac rule %u\n", v->rx_ring,
+	       ring_kind(v->ring_state), v->tx_ring, v->mac_rule);
+}
+
+static int vnic_add(struct ctl *c, int argc, char **argv)
+{
+	struct snic_vnic_params p;
+	struct snic_vnic_info info;
+	char err[128];
+	int have_mac = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.id = SNIC_ID_ANY;
+	p.vlan = SNIC_VLAN_NONE;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		unsigned long v;
+		if (!strcmp(a, "--sw-only")) {
+			p.sw_only = 1;
+			continue;
+		}
+		const char *val = ctl_optval(argc, argv, &i);
+		if (!strcmp(a, "--mac")) {
+			if (!val || snic_arg_mac(val, p.mac, err, sizeof(err)))
+				return ctl_usage("vnic add: %s", val ? err : "--mac needs a value");
+			if (p.mac[0] & 1)
+				return ctl_usage("vnic add: %s is a multicast MAC", val);
+			if (!memcmp(p.mac, "\0\0\0\0\0\0", 6))
+				return ctl_usage("vnic add: the all-zero MAC is not a VNIC address");
+			have_mac = 1;
+		} else if (!strcmp(a, "--vlan")) {
+			if (ctl_uint("--vlan", val, 1, 4094, &v))
+				return EXIT_USAGE;
+			p.vlan = (uint16_t)v;
+		} else if (!strcmp(a, "--ip")) {
+			if (p.n_ip == 4)
+				return ctl_usage("vnic add: at most 4 --ip");
+			if (!val || snic_arg_ipv4(val, p.ip[p.n_ip], err, sizeof(err)))
+				return ctl_usage("vnic add: %s", val ? err : "--ip needs a value");
+			p.n_ip++;
+		} else if (!strcmp(a, "--uplink")) {
+			if (ctl_uint("--uplink", val, 0, 255, &v))
+				return EXIT_USAGE;
+			p.uplink = (uint8_t)v;
+		} else if (!strcmp(a, "--id")) {
+			if (ctl_uint("--id", val, 0, 0xfffe, &v))
+				return EXIT_USAGE;
+			p.id = (uint16_t)v;
+		} else {
+			return ctl_usage("vnic add: unknown option '%s'", a);
+		}
+	}
+	if (!have_mac)
+		return ctl_usage("vnic add needs --mac");
+	if (snic_vnic_create(ctl_dev(c), &p, &info))
+		return ctl_fail(c, "vnic add");
+	print_info(c, &info);
+	return 0;
+}
+
+int cmd_vnic(struct ctl *c, int argc, char **argv)
+{
+	unsigned long id;
+
+	if (argc < 2)
+		return ctl_usage("vnic needs add, del or show");
+	if (!strcmp(argv[1], "add"))
+		return vnic_add(c, argc, argv);
+	if (strcmp(argv[1], "del") && strcmp(argv[1], "show"))
+		return ctl_usage("unknown vnic command '%s'", argv[1]);
+	if (argc != 3)
+		return ctl_usage("vnic %s takes one VNIC id", argv[1]);
+	if (ctl_uint("vnic id", argv[2], 0, 0xfffe, &id))
+		return EXIT_USAGE;
+	struct snic_dev *d = ctl_dev(c);
+	if (!strcmp(argv[1], "del")) {
+		if (snic_vnic_destroy(d, (uint16_t)id))
+			return ctl_fail(c, "vnic del");
+		if (c->json) {
+			json_obj_begin(&c->j, NULL);
+			json_uint(&c->j, "deleted", id);
+			json_obj_end(&c->j);
+			json_done(&c->j);
+		} else {
+			printf("vnic %lu deleted\n", id);
+		}
+		return 0;
+	}
+	struct snic_vnic_info info;
+	if (snic_vnic_query(d, (uint16_t)id, &info))
+		return ctl_fail(c, "vnic show");
+	print_info(c, &info);
+	return 0;
+}

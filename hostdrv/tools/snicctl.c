@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snicctl: the configuration tool of the snic device.
+ *
+ *   snicctl [-d WINDOW] [--json] [--timeout MS] COMMAND ...
+ *
+ * The window defaults to $SNIC_DEV, else /dev/shm/snic0. Arguments are
+ * checked before anything is sent; errors name the device status.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "snicctl.h"
+
+static void usage(FILE *f)
+{
+	fputs(
+"usage: snicctl [-d WINDOW] [--json] [--timeout MS] COMMAND\n"
+"  caps                               capabilities (standardized format)\n"
+"  vnic add --mac M [--vlan V] [--ip A]... [--uplink N] [--id N] [--sw-only]\n"
+"  vnic del ID | vnic show ID\n"
+"  rule add [--loc N] [--dst-mac M[/mask]] [--src-mac M[/mask]] [--vlan V]\n"
+"           [--ethertype T] [--proto tcp|udp|icmp|N] [--src-ip A[/len]]\n"
+"           [--dst-ip A[/len]] [--sport P] [--dport P] [--port N]\n"
+"           (--vnic ID | --drop) [--ring R]\n"
+"  rule del LOC | rule show LOC\n"
+"  port up|down N                     administrative state of an uplink\n"
+"  reset                              drop all VNICs and rules\n"
+"  stats                              drop reasons, ports, rings\n"
+"  rx --out-dir DIR [--idle-exit] [--idle-ms MS] [--budget N]\n"
+"                                     receive on all rings, one pcap per VNIC\n"
+"  tx --vnic ID --pcap FILE           send a pcap on the VNIC's TX ring\n"
+"WINDOW defaults to $SNIC_DEV, else " SNIC_DEFAULT_WINDOW ".\n"
+"Exit status: 0 ok, 1 device or library error, 2 usage error.\n", f);
+}
+
+int ctl_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("snicctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see snicctl --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+int ctl_fail(struct ctl *c, const char *what)
+{
+	fprintf(stderr, "snicctl: %s: %s\n", what, c->d ? snic_errmsg(c->d) : "no device");
+	return EXIT_DEVICE;
+}
+
+struct snic_dev *ctl_dev(struct ctl *c)
+{
+	if (c->d)
+		return c->d;
+	c->d = snic_alloc();
+	if (!c->d) {
+		fprintf(stderr, "snicctl: out of memory\n");
+		exit(EXIT_DEVICE);
+	}
+	snic_set_timeout(c->d, c->timeout_ms);
+	if (snic_open(c->d, c->path)) {
+		fprintf(stderr, "snicctl: %s\n", snic_errmsg(c->d));
+		snic_close(c->d);
+		exit(EXIT_DEVICE);
+	}
+	return c->d;
+}
+
+const char *ctl_optval(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+int ctl_uint(const char *what, const char *s, unsigned long min, unsigned long max,
+	     unsigned long *out)
+{
+	char err[128];
+
+	if (!s)
+		return ctl_usage("%s needs a value", what);
+	if (snic_arg_uint(s, min, max, out, err, sizeof(err)) < 0)
+		return ctl_usage("%s: %s", what, err);
+	return 0;
+}
+
+void ctl_fmt_mac(char buf[18], const uint8_t m[6])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctl *, int, char **);
+} commands[] = {
+	{ "caps", cmd_caps }, { "vnic", cmd_vnic }, { "rule", cmd_rule },
+	{ "port", cmd_port }, { "reset", cmd_reset }, { "stats", cmd_stats },
+	{ "rx", cmd_rx }, { "tx", cmd_tx },
+};
+
+int main(int argc, char **argv)
+{
+	struct ctl c;
+	int i;
+
+	memset(&c, 0, sizeof(c));
+	c.path = getenv("SNIC_DEV");
+	if (!c.path || !*c.path)
+		c.path = SNIC_DEFAULT_WINDOW;
+	c.timeout_ms = SNIC_DEFAULT_TIMEOUT_MS;
+	json_init(&c.j, stdout);
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		unsigned long v;
+		if (!strcmp(a, "-d") || !strcmp(a, "--device")) {
+			if (!(c.path = ctl_optval(argc, argv, &i)))
+				return ctl_usage("%s needs a window path", a);
+		} else if (!strcmp(a, "--json") || !strcmp(a, "-j")) {
+			c.json = 1;
+		} else if (!strcmp(a, "--timeout")) {
+			if (ctl_uint(a, ctl_optval(argc, argv, &i), 1, 3600000, &v))
+				return EXIT_USAGE;
+			c.timeout_ms = (unsigned)v;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			return ctl_usage("unknown option '%s'", a);
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* --json may also follow the command ("snicctl caps --json"). */
+	int n = i;
+	for (int k = i; k < argc; k++) {
+		if (!strcmp(argv[k], "--json"))
+			c.json = 1;
+		else
+			argv[n++] = argv[k];
+	}
+	argc = n;
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
+		if (!strcmp(argv[i], commands[k].name)) {
+			int rc = commands[k].fn(&c, argc - i, argv + i);
+			if (c.d)
+				snic_close(c.d);
+			return rc;
+		}
+	}
+	return ctl_usage("unknown command '%s'", argv[i]);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* snicctl internals: one file per command group. */
+#ifndef SNICCTL_H
+#define SNICCTL_H
+
+#include <stdio.h>
+#include "snic.h"
+#include "json.h"
+
+/* Exit codes. */
+#define EXIT_DEVICE 1   /* the device or the library refused or failed */
+#define EXIT_USAGE  2   /* bad command line: nothing was sent */
+
+struct ctl {
+	const char      *path;   /* window file */
+	int              json;   /* --json */
+	unsigned         timeout_ms;
+	struct snic_dev *d;      /* opened on demand by ctl_dev() */
+	struct json      j;
+};
+
+/* Open the device (once); exits with a message on failure. */
+struct snic_dev *ctl_dev(struct ctl *c);
+
+/* Print "snicctl: WHAT: message" and return EXIT_DEVICE. */
+int ctl_fail(struct ctl *c, const char *what);
+/* Print a usage error and return EXIT_USAGE. */
+int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Option helpers: `*i` indexes argv; each consumes the value after it. */
+const char *ctl_optval(int argc, char **argv, int *i);
+int ctl_uint(const char *what, const char *s, unsigned long min, unsigned long max,
+	     unsigned long *out);
+
+void ctl_fmt_mac(char buf[18], const uint8_t mac[6]);
+
+int cmd_caps(struct ctl *c, int argc, char **argv);
+int cmd_vnic(struct ctl *c, int argc, char **argv);
+int cmd_rule(struct ctl *c, int argc, char **argv);
+int cmd_port(struct ctl *c, int argc, char **argv);
+int cmd_reset(struct ctl *c, int argc, char **argv);
+int cmd_stats(struct ctl *c, int argc, char **argv);
+int cmd_rx(struct ctl *c, int argc, char **argv);
+int cmd_tx(struct ctl *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,13 @@
+# sim/: the simulator binary: Verilated engine + firmware + window + pcap I/O.
+FW_LIB ?= $(BUILD)/fw/libfw.a
+CLASSIFIER_LIB ?= $(BUILD)/classifier/libclassifier.a
+ENGINE_LIB ?= $(BUILD)/vl/libengine.a
+SIM_SRCS := sim/main.c sim/nic.c sim/hal_sim.c sim/window.c sim/pcap_io.c sim/profile.c
+SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o)
+SIM_BIN  := $(BUILD)/bin/snic-sim
+
+$(SIM_BIN): $(SIM_OBJS) $(FW_LIB) $(CLASSIFIER_LIB) $(ENGINE_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) -o $@ $(SIM_OBJS) $(FW_LIB) $(CLASSIFIER_LIB) $(ENGINE_LIB) $(ENGINE_LIBS) -lpcap
+
+ALL += $(SIM_BIN)

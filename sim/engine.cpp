@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// sim/engine.h over the Verilated match engine (hdl/snic_match_engine.sv).
+// One engine_clock() is one rising edge; inputs presented before it are
+// sampled at that edge and withdrawn afterwards, so a packet or a write is
+// presented for exactly one edge.
+#include <cstring>
+#include <memory>
+
+#include "Vsnic_match_engine.h"
+#include "verilated.h"
+
+// The ABI headers assert their layouts with C11 _Static_assert.
+#ifndef _Static_assert
+#define _Static_assert static_assert
+#endif
+#include "engine.h"
+
+struct engine {
+	std::unique_ptr<VerilatedContext> ctx;
+	std::unique_ptr<Vsnic_match_engine> top;
+	bool have_out;          // a result came out on the last edge
+	uint32_t out_tag;
+	struct snic_key out_key;
+	struct snic_match out_match;
+};
+
+static void put_bytes(uint32_t *words, unsigned nwords, const void *src, size_t n)
+{
+	std::memset(words, 0, nwords * sizeof(uint32_t));
+	std::memcpy(words, src, n); // little-endian host: byte i -> bits [8i+7:8i]
+}
+
+static void edge(struct engine *e)
+{
+	e->top->clk = 0;
+	e->top->eval();
+	e->top->clk = 1;
+	e->top->eval();
+	e->ctx->timeInc(1);
+}
+
+static void collect(struct engine *e)
+{
+	Vsnic_match_engine *t = e->top.get();
+	e->have_out = t->out_valid;
+	if (!e->have_out)
+		return;
+	e->out_tag = t->out_tag;
+	std::memcpy(&e->out_key, t->out_key.data(), sizeof(e->out_key));
+	e->out_match.rule = t->out_rule;
+	e->out_match.key_flags = e->out_key.flags;
+	e->out_match.rsvd = 0;
+	uint64_t act = t->out_action;
+	std::memcpy(&e->out_match.action, &act, sizeof(e->out_match.action));
+}
+
+extern "C" struct engine *engine_new(void)
+{
+	struct engine *e = new engine();
+	e->ctx.reset(new VerilatedContext);
+	e->top.reset(new Vsnic_match_engine(e->ctx.get()));
+	Vsnic_match_engine *t = e->top.get();
+
+	t->rst = 1;
+	t->in_valid = 0;
+	t->wr_en = 0;
+	for (int i = 0; i < 4; i++)
+		edge(e);
+	t->rst = 0;
+	// Clear every entry through the write port: this is what zeroes the
+	// hit counters (they are memory, not reset), as the firmware does.
+	unsigned depth = t->depth;
+	for (unsigned i = 0; i < depth; i++) {
+		engine_write(e, i, nullptr);
+		engine_clock(e);
+	}
+	for (unsigned i = 0; i < 2u * t->latency; i++)
+		engine_clock(e);
+	e->have_out = false;
+	return e;
+}
+
+extern "C" void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	e->top->final();
+	delete e;
+}
+
+static unsigned model_const(bool want_depth)
+{
+	static unsigned depth, latency;
+	if (!latency) {
+		VerilatedContext ctx;
+		Vsnic_match_engine t(&ctx);
+		t.eval();
+		depth = t.depth;
+		latency = t.latency;
+		t.final();
+	}
+	return want_depth ? depth : latency;
+}
+
+extern "C" unsigned engine_depth(void)
+{
+	return model_const(true);
+}
+
+extern "C" unsigned engine_latency(void)
+{
+	return model_const(false);
+}
+
+extern "C" void engine_write(struct engine *e, uint32_t idx, const struct snic_rule *rule)
+{
+	Vsnic_match_engine *t = e->top.get();
+	t->wr_en = 1;
+	t->wr_idx = idx > 0xffffu ? 0xffffu : idx; // out of range: ignored by the HDL
+	t->wr_valid = rule != nullptr;
+	if (rule) {
+		put_bytes(t->wr_value.data(), 16, &rule->value, sizeof(rule->value));
+		put_bytes(t->wr_mask.data(), 16, &rule->mask, sizeof(rule->mask));
+		uint64_t act = 0;
+		std::memcpy(&act, &rule->action, sizeof(rule->action));
+		t->wr_action = act;
+	} else {
+		put_bytes(t->wr_value.data(), 16, nullptr, 0);
+		put_bytes(t->wr_mask.data(), 16, nullptr, 0);
+		t->wr_action = 0;
+	}
+}
+
+extern "C" void engine_push(struct engine *e, const uint8_t *frame, uint32_t caplen,
+			    uint32_t frame_len, uint8_t port, uint32_t tag)
+{
+	Vsnic_match_engine *t = e->top.get();
+	uint32_t n = caplen < ENGINE_HDR_BYTES ? caplen : ENGINE_HDR_BYTES;
+	uint32_t usable = caplen < frame_len ? caplen : frame_len;
+
+	put_bytes(t->in_hdr.data(), ENGINE_HDR_BYTES / 4, frame, n);
+	t->in_len = usable > 0xffffu ? 0xffffu : usable;
+	t->in_port = port;
+	t->in_tag = tag;
+	t->in_valid = 1;
+}
+
+extern "C" void engine_clock(struct engine *e)
+{
+	edge(e);
+	collect(e);
+	e->top->in_valid = 0;
+	e->top->wr_en = 0;
+}
+
+extern "C" int engine_pop(struct engine *e, uint32_t *tag, struct snic_key *key,
+			  struct snic_match *m)
+{
+	if (!e->have_out)
+		return 0;
+	e->have_out = false;
+	if (tag)
+		*tag = e->out_tag;
+	if (key)
+		*key = e->out_key;
+	if (m)
+		*m = e->out_match;
+	return 1;
+}
+
+extern "C" uint64_t engine_hits(struct engine *e, uint32_t idx)
+{
+	Vsnic_match_engine *t = e->top.get();
+	t->cnt_idx = idx > 0xffffu ? 0xffffu : idx;
+	t->eval();
+	return t->cnt_data;
+}

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snic-sim: the whole NIC simulated end to end. It serves the device
+ * window as a shared-memory file for any host driver, feeds each uplink
+ * from a pcap file once the host brings the port up, and writes what the
+ * NIC transmits and drops to pcap files.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "nic.h"
+
+#define IDLE_QUANTUM_NS 50000u
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: snic-sim [options]\n"
+"  --profile NAME        hardware profile (%s); default large\n"
+"  --window PATH         device window file; default /dev/shm/snic0\n"
+"  --uplink N:FILE.pcap  frames the link partner on uplink N sends once the\n"
+"                        host brings port N up (repeatable)\n"
+"  --uplink-out N:FILE   write frames transmitted on uplink N (repeatable)\n"
+"  --drops FILE.pcap     write every dropped frame\n"
+"  --exit-when-idle      halt once all uplink input is consumed and the\n"
+"                        device is idle (state HALTED, window kept)\n"
+"  --timeout SECONDS     give up (exit 2) after this much wall time\n"
+"  --quiet               no summary\n", sim_profile_names());
+}
+
+/* "N:PATH" -> port N, path; refuses ports the profile lacks. */
+static int parse_port_arg(const char *arg, unsigned n_uplinks, unsigned *port,
+			  const char **path)
+{
+	char *end;
+	errno = 0;
+	unsigned long p = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end != ':' || end[1] == '\0') {
+		fprintf(stderr, "snic-sim: expected N:FILE, got '%s'\n", arg);
+		return -1;
+	}
+	if (p >= n_uplinks) {
+		fprintf(stderr, "snic-sim: uplink %lu does not exist (this profile has %u)\n",
+			p, n_uplinks);
+		return -1;
+	}
+	*port = (unsigned)p;
+	*path = end + 1;
+	return 0;
+}
+
+static double wall_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void set_state(struct nic *n, uint32_t state)
+{
+	struct snic_blk_devid *id = (struct snic_blk_devid *)n->win.base;
+	__atomic_store_n(&id->state, state, __ATOMIC_RELEASE);
+}
+
+static void print_summary(const struct nic *n, uint64_t cycles, double wall)
+{
+	uint64_t dropped = 0;
+	for (unsigned r = 0; r < SNIC_DROP_REASONS; r++)
+		dropped += n->drops[r];
+	printf("snic-sim: %s profile, %llu cycles, %.3f ms simulated, %.2f s wall "
+	       "(%.0f cycles/s)\n", n->prof.hw.profile, (unsigned long long)cycles,
+	       (double)nic_now_ns(n) / 1e6, wall, wall > 0 ? (double)cycles / wall : 0.0);
+	printf("snic-sim: %llu frames delivered to rings, %llu dropped\n",
+	       (unsigned long long)n->delivered, (unsigned long long)dropped);
+	for (unsigned r = 0; r < SNIC_DROP_REASONS; r++)
+		if (n->drops[r])
+			printf("snic-sim:   drop %-12s %llu\n", snic_drop_name(r),
+			       (unsigned long long)n->drops[r]);
+	for (unsigned i = 0; i < n->prof.hw.n_uplinks; i++) {
+		const struct nic_uplink *u = &n->up[i];
+		if (u->in.count || u->tx_frames || u->oversize)
+			printf("snic-sim:   uplink %u: %u/%u frames received, %llu sent, "
+			       "%llu oversize\n", i, u->next, u->in.count,
+			       (unsigned long long)u->tx_frames,
+			       (unsigned long long)u->oversize);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *profile = "large", *window = "/dev/shm/snic0", *drops = NULL;
+	const char *in_path[SNIC_MAX_UPLINKS] = {0}, *out_path[SNIC_MAX_UPLINKS] = {0};
+	const char *in_arg[8], *out_arg[8];
+	unsigned n_in = 0, n_out = 0;
+	int exit_idle = 0, quiet = 0;
+	double timeout = 0;
+	static const struct option opts[] = {
+		{ "profile", required_argument, 0, 'p' },
+		{ "window", required_argument, 0, 'w' },
+		{ "uplink", required_argument, 0, 'u' },
+		{ "uplink-out", required_argument, 0, 'o' },
+		{ "drops", required_argument, 0, 'd' },
+		{ "exit-when-idle", no_argument, 0, 'x' },
+		{ "timeout", required_argument, 0, 't' },
+		{ "quiet", no_argument, 0, 'q' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': profile = optarg; break;
+		case 'w': window = optarg; break;
+		case 'u':
+			if (n_in == 8) { fprintf(stderr, "snic-sim: too many --uplink\n"); return 1; }
+			in_arg[n_in++] = optarg; break;
+		case 'o':
+			if (n_out == 8) { fprintf(stderr, "snic-sim: too many --uplink-out\n"); return 1; }
+			out_arg[n_out++] = optarg; break;
+		case 'd': drops = optarg; break;
+		case 'x': exit_idle = 1; break;
+		case 't': {
+			char *end;
+			timeout = strtod(optarg, &end);
+			if (*end || timeout <= 0) {
+				fprintf(stderr, "snic-sim: bad --timeout '%s'\n", optarg);
+				return 1;
+			}
+			break;
+		}
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "snic-sim: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+
+	static struct nic nic;
+	struct sim_profile prof;
+	if (sim_profile_get(profile, &prof) < 0) {
+		fprintf(stderr, "snic-sim: unknown profile '%s' (have: %s)\n", profile,
+			sim_profile_names());
+		return 1;
+	}
+	for (unsigned i = 0; i < n_in; i++) {
+		unsigned port;
+		const char *path;
+		if (parse_port_arg(in_arg[i], prof.hw.n_uplinks, &port, &path) < 0)
+			return 1;
+		in_path[port] = path;
+	}
+	for (unsigned i = 0; i < n_out; i++) {
+		unsigned port;
+		const char *path;
+		if (parse_port_arg(out_arg[i], prof.hw.n_uplinks, &port, &path) < 0)
+			return 1;
+		out_path[port] = path;
+	}
+	if (nic_init(&nic, profile, window) < 0)
+		return 1;
+	int rc = 0;
+	for (unsigned i = 0; i < SNIC_MAX_UPLINKS; i++) {
+		if (in_path[i] && sim_trace_load(&nic.up[i].in, in_path[i]) < 0)
+			rc = 1;
+		if (out_path[i] && !(nic.up[i].out = sim_pcap_open(out_path[i])))
+			rc = 1;
+	}
+	if (drops && !(nic.drops_out = sim_pcap_open(drops)))
+		rc = 1;
+	if (rc) {
+		nic_fini(&nic);
+		return rc;
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	double t0 = wall_seconds();
+	uint64_t cycles = 0;
+	unsigned idle_polls = 0;
+	while (!stop_requested) {
+		int busy = nic_step(&nic);
+		cycles++;
+		if (busy) {
+			idle_polls = 0;
+			continue;
+		}
+		/* Idle: halt if all input is in, else skip to the next arrival or
+		 * wait for the host (e.g. to bring a port up). */
+		if (exit_idle && nic_inputs_done(&nic) && ++idle_polls > 64)
+			break;
+		/* Nothing due within one idle quantum means we wait for the host:
+		 * let virtual time pass at about the wall-clock pace meanwhile. */
+		if (!nic_idle_advance(&nic, IDLE_QUANTUM_NS))
+			usleep(IDLE_QUANTUM_NS / 1000);
+		if ((cycles & 0xfff) == 0 && timeout > 0 && wall_seconds() - t0 > timeout) {
+			fprintf(stderr, "snic-sim: timeout after %.0f s; still waiting for "
+				"input or host\n", timeout);
+			rc = 2;
+			break;
+		}
+	}
+	double wall = wall_seconds() - t0;
+	set_state(&nic, SNIC_STATE_HALTED);
+	if (!quiet)
+		print_summary(&nic, cycles, wall);
+	nic_fini(&nic);
+	return rc;
+}

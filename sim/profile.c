@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+#include <stdio.h>
+#include "profile.h"
+
+/*
+ * Two cards built from the same match engine: "large" uses the whole
+ * ternary table and every key field; "small" is a MAC-only card with few
+ * rings. Both advertise themselves in the same capability format.
+ */
+static void set_macs(struct hal_hw_info *hw, uint8_t model)
+{
+	for (unsigned i = 0; i < SNIC_MAX_UPLINKS; i++) {
+		const uint8_t mac[6] = { 0x02, 0x5e, model, 0x00, 0x00, (uint8_t)i };
+		memcpy(hw->uplink_mac[i], mac, 6);
+	}
+}
+
+int sim_profile_get(const char *name, struct sim_profile *p)
+{
+	memset(p, 0, sizeof(*p));
+	struct hal_hw_info *hw = &p->hw;
+
+	if (strcmp(name, "large") == 0) {
+		hw->n_rx_rings = 16;
+		hw->n_tx_rings = 16;
+		hw->n_uplinks = 4;
+		hw->max_vnics = 128;
+		hw->ring_size = 512;
+		hw->buf_max = 2048;
+		hw->tcam_entries = 1024;
+		hw->exact_entries = 0;
+		hw->key_fields = SNIC_FIELD_ALL;
+		hw->uplink_speed_mbps = 100000;
+		p->window_size = 64u << 20;
+		set_macs(hw, 1);
+	} else if (strcmp(name, "small") == 0) {
+		hw->n_rx_rings = 4;
+		hw->n_tx_rings = 4;
+		hw->n_uplinks = 2;
+		hw->max_vnics = 16;
+		hw->ring_size = 256;
+		hw->buf_max = 2048;
+		hw->tcam_entries = 64;
+		hw->exact_entries = 0;
+		hw->key_fields = SNIC_FIELD_FLAGS | SNIC_FIELD_PORT | SNIC_FIELD_DMAC |
+				 SNIC_FIELD_SMAC | SNIC_FIELD_VLAN | SNIC_FIELD_ETHERTYPE;
+		hw->uplink_speed_mbps = 10000;
+		p->window_size = 16u << 20;
+		set_macs(hw, 2);
+	} else {
+		return -1;
+	}
+	snprintf(hw->profile, sizeof(hw->profile), "%s", name);
+	return 0;
+}
+
+const char *sim_profile_names(void)
+{
+	return "large, small";
+}

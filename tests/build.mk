@@ -1,0 +1,14 @@
+# tests/: end-to-end tools and scripts (unit and HDL tests are registered by
+# the component they test).
+E2E_TOOLS := $(BUILD)/bin/gen_trace $(BUILD)/bin/pcap_oracle
+
+$(BUILD)/bin/gen_trace: tests/e2e/gen_trace.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lpcap
+
+$(BUILD)/bin/pcap_oracle: tests/e2e/pcap_oracle.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lpcap
+
+ALL   += $(E2E_TOOLS)
+TESTS += tests/e2e/test_pcap_path.sh tests/e2e/test_profiles.sh

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Differential test: the Verilated match engine against the C reference
+ * classifier, frame by frame, over many random rule sets and table fills,
+ * with table writes interleaved with lookups in flight. Any difference in
+ * key, rule index, action or latency fails the run and prints the first
+ * mismatch. TAP output.
+ *
+ *   test_engine_diff [rule_sets [packets_per_set [seed]]]
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classifier.h"
+#include "engine.h"
+#include "pktgen.h"
+
+#define MAX_DEPTH   4096
+#define SAMPLES     64
+#define INFLIGHT    256   /* tags in flight, > latency */
+
+static int tap_n;
+static int failed;
+
+static void tap(int ok, const char *fmt, const char *name)
+{
+	printf("%s %d - %s%s\n", ok ? "ok" : "not ok", ++tap_n, fmt, name);
+	if (!ok)
+		failed = 1;
+}
+
+/* The reference table, kept equal to what was written to the engine. */
+struct ref {
+	struct snic_rule entries[MAX_DEPTH];
+	uint8_t          valid[MAX_DEPTH];
+	uint64_t         hits[MAX_DEPTH];
+	struct snic_tcam t;
+};
+
+static struct ref ref;
+
+struct expect {
+	struct pkt        pkt;
+	struct snic_key   key;
+	struct snic_match m;
+	uint64_t          cycle;
+	int               live;
+};
+
+static struct expect inflight[INFLIGHT];
+static uint64_t cycle;
+static uint64_t ref_hits_total, ref_err_total;
+static unsigned latency, depth;
+
+static void ref_init(void)
+{
+	memset(&ref, 0, sizeof(ref));
+	ref.t.depth = depth;
+	ref.t.entries = ref.entries;
+	ref.t.valid = ref.valid;
+}
+
+static void do_write(struct engine *e, uint32_t idx, const struct snic_rule *rule)
+{
+	engine_write(e, idx, rule);
+	if (idx >= depth)
+		return;
+	ref.valid[idx] = rule != NULL;
+	if (rule)
+		ref.entries[idx] = *rule;
+	ref.hits[idx] = 0;
+}
+
+static void do_push(struct engine *e, const struct pkt *p, uint32_t tag)
+{
+	struct expect *x = &inflight[tag % INFLIGHT];
+
+	x->pkt = *p;
+	snic_parse(p->data, p->caplen, p->frame_len, p->port, &x->key);
+	snic_tcam_lookup(&ref.t, &x->key, &x->m);
+	if (x->m.rule != SNIC_RULE_MISS && (x->m.action.flags & SNIC_ACT_COUNT))
+		ref.hits[x->m.rule]++;
+	ref_hits_total += x->m.rule != SNIC_RULE_MISS;
+	ref_err_total += (x->key.flags & SNIC_KF_ERR) != 0;
+	x->cycle = cycle;
+	x->live = 1;
+	engine_push(e, p->data, p->caplen, p->frame_len, p->port, tag);
+}
+
+static void print_match(const char *what, const struct snic_match *m)
+{
+	printf("# %s: rule %u key_flags 0x%02x action vnic %u ring %u meter %u flags 0x%02x rsvd %u\n",
+	       what, m->rule, m->key_flags, m->action.vnic, m->action.ring, m->action.meter,
+	       m->action.flags, m->action.rsvd);
+}
+
+/* Clock once and check what comes out. Returns 0 on a mismatch. */
+static int step(struct engine *e, uint64_t *checked)
+{
+	uint32_t tag;
+	struct snic_key key;
+	struct snic_match m;
+	struct expect *x;
+
+	engine_clock(e);
+	cycle++;
+	if (!engine_pop(e, &tag, &key, &m))
+		return 1;
+	x = &inflight[tag % INFLIGHT];
+	if (!x->live) {
+		printf("# result with unknown tag %u at cycle %" PRIu64 "\n", tag, cycle);
+		return 0;
+	}
+	x->live = 0;
+	(*checked)++;
+	if (memcmp(&key, &x->key, sizeof(key)) || memcmp(&m, &x->m, sizeof(m)) ||
+	    cycle - x->cycle != latency) {
+		printf("# MISMATCH tag %u: latency %" PRIu64 " (want %u)\n", tag,
+		       cycle - x->cycle, latency);
+		pkt_dump("frame", &x->pkt);
+		key_dump("want key", &x->key);
+		key_dump("got  key", &key);
+		print_match("want", &x->m);
+		print_match("got ", &m);
+		return 0;
+	}
+	return 1;
+}
+
+static int drain(struct engine *e, uint64_t *checked)
+{
+	for (unsigned i = 0; i < latency + 2; i++)
+		if (!step(e, checked))
+			return 0;
+	for (unsigned i = 0; i < INFLIGHT; i++)
+		if (inflight[i].live) {
+			printf("# packet tag %u never came out\n", i);
+			return 0;
+		}
+	return 1;
+}
+
+static int check_hits(struct engine *e)
+{
+	for (unsigned i = 0; i < depth; i++) {
+		uint64_t got = engine_hits(e, i);
+		if (got != ref.hits[i]) {
+			printf("# hit counter %u: got %" PRIu64 " want %" PRIu64 "\n", i, got,
+			       ref.hits[i]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * One rule set: load a random fill of the table (lookups already running),
+ * then stream packets with random table writes mixed in.
+ */
+static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_t *checked)
+{
+	struct pkt samples[SAMPLES];
+	struct snic_key skeys[SAMPLES];
+	struct snic_rule rule;
+	struct pkt p;
+	/* Table fill: small, medium or up to the whole table. */
+	unsigned span = rng_pct(r, 40) ? 32 : rng_pct(r, 50) ? 256 : depth;
+	unsigned used = 1 + rng_below(r, span < depth ? span : depth);
+	unsigned write_pct = rng_pct(r, 50) ? 1 : 10;
+	/* A catch-all (all-zero mask, garbage value) in 30% of the sets. */
+	int catch_all = rng_pct(r, 30) ? (int)rng_below(r, used) : -1;
+	uint32_t tag = 0;
+
+	for (unsigned i = 0; i < SAMPLES; i++) {
+		pkt_random(r, &samples[i]);
+		snic_parse(samples[i].data, samples[i].caplen, samples[i].frame_len,
+			   samples[i].port, &skeys[i]);
+	}
+	/* Load: every entry written (in use, or cleared), packets alongside. */
+	for (unsigned i = 0; i < depth; i++) {
+		if ((int)i == catch_all) {
+			rule_random(r, &skeys[0], &rule);
+			memset(&rule.mask, 0, sizeof(rule.mask));
+			do_write(e, i, &rule);
+		} else if (i < used && rng_pct(r, 90)) {
+			rule_random(r, &skeys[rng_below(r, SAMPLES)], &rule);
+			do_write(e, i, &rule);
+		} else {
+			do_write(e, i, NULL);
+		}
+		if (rng_pct(r, 30)) {
+			pkt_random(r, &p);
+			do_push(e, &p, tag++);
+		}
+		if (!step(e, checked))
+			return 0;
+	}
+	for (unsigned n = 0; n < npkts;) {
+		if (rng_pct(r, write_pct)) {
+			uint32_t idx = rng_pct(r, 2) ? depth + rng_below(r, 4) : rng_below(r, used);
+			if (rng_pct(r, 80)) {
+				rule_random(r, &skeys[rng_below(r, SAMPLES)], &rule);
+				do_write(e, idx, &rule);
+			} else {
+				do_write(e, idx, NULL);
+			}
+		}
+		if (rng_pct(r, 92)) {
+			if (rng_pct(r, 50))
+				p = samples[rng_below(r, SAMPLES)];
+			else
+				pkt_random(r, &p);
+			do_push(e, &p, tag++);
+			n++;
+		}
+		if (!step(e, checked))
+			return 0;
+	}
+	return drain(e, checked) && check_hits(e);
+}
+
+static struct snic_rule exact_rule(const struct snic_key *k, uint16_t vnic, uint8_t flags)
+{
+	struct snic_rule rule;
+	memset(&rule, 0, sizeof(rule));
+	rule.value = *k;
+	memset(&rule.mask, 0xff, sizeof(rule.mask));
+	rule.action.vnic = vnic;
+	rule.action.ring = SNIC_RING_DEFAULT;
+	rule.action.meter = SNIC_METER_NONE;
+	rule.action.flags = flags;
+	return rule;
+}
+
+static void udp_frame(struct pkt *p, uint16_t dport)
+{
+	static const uint8_t base[42] = {
+		0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 9, 0x08, 0x00,
+		0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 9, 10, 0, 0, 1,
+		0x30, 0x39, 0, 0, 0, 8, 0, 0,
+	};
+	memset(p, 0, sizeof(*p));
+	memcpy(p->data, base, sizeof(base));
+	p->data[36] = (uint8_t)(dport >> 8);
+	p->data[37] = (uint8_t)dport;
+	p->caplen = p->frame_len = 60;
+	p->port = 1;
+}
+
+/* Latency measured by clocking, against the constant the model reports. */
+static void test_latency(struct engine *e)
+{
+	struct pkt p;
+	unsigned clocks = 0;
+	uint32_t tag = 0;
+
+	udp_frame(&p, 80);
+	engine_push(e, p.data, p.caplen, p.frame_len, p.port, 77);
+	do {
+		engine_clock(e);
+		clocks++;
+	} while (!engine_pop(e, &tag, NULL, NULL) && clocks < 100);
+	printf("# latency %u clocks, model says %u\n", clocks, latency);
+	tap(clocks == latency && tag == 77 && latency == 12, "fixed latency of 12 clocks", "");
+}
+
+/*
+ * Entry 5 matches frame A (action vnic 1) and is rewritten to match only
+ * frame B (vnic 2) while frame A streams every clock; entry 7 catches A
+ * with vnic 3. Every result must be the old entry (5, vnic 1) for frames
+ * pushed before the write and (7, vnic 3) from the write on: never entry
+ * 5 with vnic 2 or any other mixture.
+ */
+static void test_atomic_update(struct engine *e)
+{
+	struct pkt a, b;
+	struct snic_key ka, kb;
+	struct snic_rule r5a, r5b, r7;
+	uint32_t tag;
+	struct snic_match m;
+	int ok = 1, seen_old = 0, seen_new = 0;
+	const uint32_t write_at = 20;
+
+	udp_frame(&a, 80);
+	udp_frame(&b, 443);
+	snic_parse(a.data, a.caplen, a.frame_len, a.port, &ka);
+	snic_parse(b.data, b.caplen, b.frame_len, b.port, &kb);
+	r5a = exact_rule(&ka, 1, 0);
+	r5b = exact_rule(&kb, 2, 0);
+	r7 = exact_rule(&ka, 3, 0);
+	engine_write(e, 5, &r5a);
+	engine_clock(e);
+	engine_write(e, 7, &r7);
+	engine_clock(e);
+	for (uint32_t t = 0; t < 40 + latency; t++) {
+		if (t < 40)
+			engine_push(e, a.data, a.caplen, a.frame_len, a.port, t);
+		if (t == write_at)
+			engine_write(e, 5, &r5b);
+		engine_clock(e);
+		if (!engine_pop(e, &tag, NULL, &m))
+			continue;
+		if (tag < write_at) {
+			ok &= m.rule == 5 && m.action.vnic == 1;
+			seen_old++;
+		} else {
+			ok &= m.rule == 7 && m.action.vnic == 3;
+			seen_new++;
+		}
+		if (!ok) {
+			print_match("torn or misordered", &m);
+			break;
+		}
+	}
+	tap(ok && seen_old == (int)write_at && seen_new == 40 - (int)write_at,
+	    "table write during lookups: old entry before, new entry after", "");
+	engine_write(e, 5, NULL);
+	engine_clock(e);
+	engine_write(e, 7, NULL);
+	for (unsigned i = 0; i < latency + 2; i++)
+		engine_clock(e);
+}
+
+/* Counters count hits of COUNT rules only, and a write zeroes them. */
+static void test_hit_counters(struct engine *e)
+{
+	struct pkt a;
+	struct snic_key ka;
+	struct snic_rule rc, rn;
+	int ok;
+
+	udp_frame(&a, 53);
+	snic_parse(a.data, a.caplen, a.frame_len, a.port, &ka);
+	rc = exact_rule(&ka, 4, SNIC_ACT_COUNT);
+	rn = exact_rule(&ka, 4, 0);
+	engine_write(e, 3, &rc);
+	engine_clock(e);
+	engine_write(e, 9, &rn);
+	engine_clock(e);
+	for (int i = 0; i < 5; i++) {
+		engine_push(e, a.data, a.caplen, a.frame_len, a.port, i);
+		engine_clock(e);
+	}
+	for (unsigned i = 0; i < latency + 2; i++)
+		engine_clock(e);
+	ok = engine_hits(e, 3) == 5 && engine_hits(e, 9) == 0 && engine_hits(e, depth) == 0;
+	engine_write(e, 3, &rc);
+	for (unsigned i = 0; i < latency + 2; i++)
+		engine_clock(e);
+	ok = ok && engine_hits(e, 3) == 0;
+	tap(ok, "hit counters: COUNT rules only, reset by a write", "");
+	engine_write(e, 3, NULL);
+	engine_clock(e);
+	engine_write(e, 9, NULL);
+	for (unsigned i = 0; i < latency + 2; i++)
+		engine_clock(e);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned sets = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 20;
+	unsigned npkts = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 10000;
+	uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 0) : 0x5eed5eedull;
+	struct rng r = {seed | 1};
+	struct engine *e;
+	uint64_t checked = 0;
+	char name[96];
+
+	latency = engine_latency();
+	depth = engine_depth();
+	if (depth > MAX_DEPTH) {
+		printf("1..0 # SKIP model depth %u > %u\n", depth, MAX_DEPTH);
+		return 1;
+	}
+	printf("1..%u\n", sets + 3);
+	printf("# model: %u entries, latency %u; seed 0x%" PRIx64 "\n", depth, latency, seed);
+	e = engine_new();
+	ref_init();
+	test_latency(e);
+	test_atomic_update(e);
+	test_hit_counters(e);
+	for (unsigned s = 0; s < sets; s++) {
+		uint64_t before = checked, hits_before = ref_hits_total;
+		int ok = !failed && run_rule_set(e, &r, npkts, &checked);
+		snprintf(name, sizeof(name), "rule set %u: %" PRIu64 " frames equal (%" PRIu64
+			 " hits)", s, checked - before, ref_hits_total - hits_before);
+		tap(ok, name, "");
+	}
+	printf("# %" PRIu64 " frames compared (%" PRIu64 " hits, %" PRIu64 " with KF_ERR), %s\n",
+	       checked, ref_hits_total, ref_err_total, failed ? "MISMATCH" : "0 mismatches");
+	engine_free(e);
+	return failed;
+}

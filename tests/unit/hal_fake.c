@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hal_fake.h"
+
+struct fake_hal fake;
+
+int fake_setup(const char *profile, uint32_t win_size)
+{
+	struct hal_hw_info *hw = &fake.hw;
+
+	fake_teardown();
+	memset(&fake, 0, sizeof(fake));
+	if (!strcmp(profile, "large")) {
+		hw->n_rx_rings = 16;
+		hw->n_tx_rings = 16;
+		hw->n_uplinks = 4;
+		hw->max_vnics = 128;
+		hw->ring_size = 512;
+		hw->buf_max = 2048;
+		hw->tcam_entries = 1024;
+		hw->key_fields = SNIC_FIELD_ALL;
+		hw->uplink_speed_mbps = 100000;
+	} else if (!strcmp(profile, "small")) {
+		hw->n_rx_rings = 4;
+		hw->n_tx_rings = 4;
+		hw->n_uplinks = 2;
+		hw->max_vnics = 16;
+		hw->ring_size = 256;
+		hw->buf_max = 2048;
+		hw->tcam_entries = 64;
+		hw->key_fields = SNIC_FIELD_FLAGS | SNIC_FIELD_PORT | SNIC_FIELD_DMAC |
+				 SNIC_FIELD_SMAC | SNIC_FIELD_VLAN | SNIC_FIELD_ETHERTYPE;
+		hw->uplink_speed_mbps = 10000;
+	} else {
+		return -1;
+	}
+	snprintf(hw->profile, sizeof(hw->profile), "%s", profile);
+	hw->cls_latency = 7;
+	for (unsigned i = 0; i < SNIC_MAX_UPLINKS; i++) {
+		const uint8_t mac[6] = { 0x02, 0x5e, 0x09, 0, 0, (uint8_t)i };
+		memcpy(hw->uplink_mac[i], mac, 6);
+	}
+	fake.win = calloc(1, win_size);
+	fake.win_size = win_size;
+	fake.rx = calloc(FAKE_RXQ, sizeof(*fake.rx));
+	fake.tx = calloc(FAKE_TX, sizeof(*fake.tx));
+	fake.now_ns = 1000;
+	fake.last_reason = -100;
+	if (!fake.win || !fake.rx || !fake.tx)
+		abort();
+	return 0;
+}
+
+void fake_teardown(void)
+{
+	free(fake.win);
+	free(fake.rx);
+	free(fake.tx);
+	fake.win = NULL;
+	fake.rx = NULL;
+	fake.tx = NULL;
+}
+
+void fake_rx_push(const uint8_t *frame, uint32_t len, uint8_t port,
+		  const struct snic_match *m)
+{
+	if (fake.rx_count == FAKE_RXQ || len > FAKE_FRAME)
+		abort();
+	struct fake_rx *r = &fake.rx[(fake.rx_head + fake.rx_count) % FAKE_RXQ];
+	memcpy(r->data, frame, len);
+	r->len = len;
+	r->port = port;
+	r->time_ns = fake.now_ns;
+	r->match = *m;
+	fake.rx_count++;
+}
+
+void fake_lookup(const struct snic_key *key, struct snic_match *out)
+{
+	const uint8_t *k = (const uint8_t *)key;
+
+	memset(out, 0, sizeof(*out));
+	out->rule = SNIC_RULE_MISS;
+	out->key_flags = key->flags;
+	out->action.vnic = SNIC_VNIC_NONE;
+	for (unsigned i = 0; i < fake.hw.tcam_entries && i < FAKE_TCAM; i++) {
+		if (!fake.valid[i])
+			continue;
+		const uint8_t *v = (const uint8_t *)&fake.tcam[i].value;
+		const uint8_t *m = (const uint8_t *)&fake.tcam[i].mask;
+		unsigned b;
+		for (b = 0; b < SNIC_KEY_BYTES; b++)
+			if ((k[b] & m[b]) != (v[b] & m[b]))
+				break;
+		if (b == SNIC_KEY_BYTES) {
+			out->rule = (uint16_t)i;
+			out->action = fake.tcam[i].action;
+			fake.hits[i]++;
+			return;
+		}
+	}
+}
+
+void fake_rx_push_key(const uint8_t *frame, uint32_t len, uint8_t port,
+		      const struct snic_key *key)
+{
+	struct snic_match m;
+	fake_lookup(key, &m);
+	fake_rx_push(frame, len, port, &m);
+}
+
+/* ---- the HAL ---- */
+
+void hal_hw_info(struct hal_hw_info *out)
+{
+	*out = fake.hw;
+}
+
+uint8_t *hal_window(void)
+{
+	return fake.win;
+}
+
+uint32_t hal_window_size(void)
+{
+	return fake.win_size;
+}
+
+uint64_t hal_now_ns(void)
+{
+	return fake.now_ns;
+}
+
+void hal_cls_write(uint32_t idx, const struct snic_rule *rule)
+{
+	if (idx >= FAKE_TCAM || idx >= fake.hw.tcam_entries)
+		abort(); /* the firmware must never address past the table */
+	fake.tcam[idx] = *rule;
+	fake.valid[idx] = 1;
+	fake.hits[idx] = 0;
+	fake.cls_writes++;
+}
+
+void hal_cls_clear(uint32_t idx)
+{
+	if (idx >= FAKE_TCAM || idx >= fake.hw.tcam_entries)
+		abort();
+	memset(&fake.tcam[idx], 0, sizeof(fake.tcam[idx]));
+	fake.valid[idx] = 0;
+	fake.hits[idx] = 0;
+	fake.cls_clears++;
+}
+
+uint64_t hal_cls_hits(uint32_t idx)
+{
+	return idx < FAKE_TCAM ? fake.hits[idx] : 0;
+}
+
+int hal_rx_next(struct hal_rx_pkt *p)
+{
+	if (!fake.rx_count)
+		return 0;
+	struct fake_rx *r = &fake.rx[fake.rx_head];
+	p->data = r->data;
+	p->len = r->len;
+	p->port = r->port;
+	p->time_ns = r->time_ns;
+	p->match = r->match;
+	p->handle = fake.rx_head;
+	fake.rx_head = (fake.rx_head + 1) % FAKE_RXQ;
+	fake.rx_count--;
+	return 1;
+}
+
+void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
+{
+	(void)p;
+	fake.rx_done++;
+	fake.last_reason = drop_reason;
+	if (drop_reason == HAL_DELIVERED)
+		fake.delivered++;
+	else if (drop_reason >= 0 && drop_reason < SNIC_DROP_REASONS)
+		fake.drops[drop_reason]++;
+	else
+		abort();
+}
+
+int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
+{
+	if (fake.tx_busy)
+		return -1;
+	if (fake.n_tx == FAKE_TX || len > FAKE_FRAME)
+		abort();
+	struct fake_tx *t = &fake.tx[fake.n_tx++];
+	t->port = port;
+	t->len = len;
+	memcpy(t->data, data, len);
+	return 0;
+}
+
+void hal_port_enable(uint8_t port, int up)
+{
+	if (port >= SNIC_MAX_UPLINKS)
+		abort();
+	fake.port_enabled[port] = up;
+	fake.port_calls++;
+}
+
+int hal_port_carrier(uint8_t port)
+{
+	return port < fake.hw.n_uplinks;
+}
+
+void hal_irq(uint16_t vector)
+{
+	if (fake.n_irq < FAKE_IRQ)
+		fake.irq[fake.n_irq] = vector;
+	fake.n_irq++;
+}

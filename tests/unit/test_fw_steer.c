@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/* RX steering: delivery, ring choice, every drop reason with its counters. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "core/fw.h"
+#include "test_fw_util.h"
+
+static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0x0a };
+static const uint8_t MAC_B[6] = { 0x02, 0, 0, 0, 0, 0x0b };
+static const uint8_t MAC_X[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+static uint8_t frame[16384];
+
+static int teardown(void **state)
+{
+	(void)state;
+	fake_teardown();
+	return 0;
+}
+
+static uint16_t mk_vnic(const uint8_t *mac, uint16_t flags, struct snic_vnic_info *vi)
+{
+	struct snic_vnic_info tmp;
+	if (!vi)
+		vi = &tmp;
+	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, SNIC_VLAN_NONE, flags, 0, vi), SNIC_OK);
+	return vi->vnic;
+}
+
+static struct snic_match hit(uint16_t rule, uint16_t vnic, uint8_t flags)
+{
+	struct snic_match m;
+	memset(&m, 0, sizeof(m));
+	m.rule = rule;
+	m.action.vnic = vnic;
+	m.action.ring = SNIC_RING_DEFAULT;
+	m.action.meter = SNIC_METER_NONE;
+	m.action.flags = flags;
+	return m;
+}
+
+/* One frame through the firmware; returns the reason hal_rx_done saw. */
+static int run_one(void)
+{
+	fw_poll();
+	return fake.last_reason;
+}
+
+static void test_deliver_dedicated(void **state)
+{
+	(void)state;
+	boot("large");
+	struct snic_vnic_info vi;
+	mk_vnic(MAC_A, 0, &vi);
+	assert_int_equal(port_set(1, 1), SNIC_OK);
+	rx_post(vi.rx_ring, 4, 2048);
+	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x88b5, 100);
+	fake.now_ns = 5555;
+	rx_frame(frame, len, 1);
+	assert_int_equal(run_one(), HAL_DELIVERED);
+
+	struct snic_rxq *q = rxq(vi.rx_ring);
+	assert_int_equal(q->desc_cons, 1);
+	assert_int_equal(q->cpl_prod, 1);
+	struct snic_rx_cpl c;
+	assert_int_equal(rx_take(vi.rx_ring, &c), 1);
+	assert_int_equal(c.len, len);
+	assert_int_equal(c.vnic, vi.vnic);
+	assert_int_equal(c.rule, vi.mac_rule);
+	assert_int_equal(c.flags, SNIC_RXF_HIT);
+	assert_int_equal(c.meter, SNIC_METER_NONE);
+	assert_int_equal(c.color, 0);
+	assert_int_equal(c.port, 1);
+	assert_int_equal(c.time_ns, 5555);
+	assert_int_equal(c.desc, 0);
+	const struct snic_rx_desc *d = win_at(q->desc_off);
+	assert_memory_equal(win_at(d[0].addr), frame, len);
+	assert_int_equal(q->packets, 1);
+	assert_int_equal(q->bytes, len);
+	assert_int_equal(stats()->port[1].rx_packets, 1);
+	assert_int_equal(stats()->port[1].rx_bytes, len);
+	assert_int_equal(stats()->cls_lookups, 1);
+	assert_int_equal(stats()->cls_hits, 1);
+	assert_int_equal(fake.delivered, 1);
+	assert_int_equal(rx_take(vi.rx_ring, &c), 0);
+}
+
+static void test_shared_and_mark(void **state)
+{
+	(void)state;
+	boot("small");
+	struct snic_vnic_info a, b;
+	mk_vnic(MAC_A, 0, &a);                 /* HRR 1 */
+	mk_vnic(MAC_B, SNIC_VNICF_SW_ONLY, &b); /* shared */
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	rx_post(0, 8, 2048);
+	rx_post(a.rx_ring, 8, 2048);
+	struct snic_rx_cpl c;
+
+	uint32_t len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0806, 50);
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), HAL_DELIVERED);
+	assert_int_equal(rx_take(0, &c), 1);
+	assert_int_equal(c.vnic, b.vnic);
+	assert_int_equal(c.flags, SNIC_RXF_HIT | SNIC_RXF_MARK_SW);
+
+	/* A host rule with MARK_SW sends a dedicated VNIC's flow to ring 0. */
+	struct snic_rule r;
+	rule_init(&r, a.vnic, SNIC_ACT_MARK_SW);
+	rule_match_dmac(&r, MAC_A);
+	r.value.ethertype[0] = 0x08;
+	r.value.ethertype[1] = 0x06;
+	memset(r.mask.ethertype, 0xff, 2);
+	assert_int_equal(rule_add(0, &r, NULL), SNIC_OK);
+	len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0806, 50);
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), HAL_DELIVERED);
+	assert_int_equal(rx_take(0, &c), 1);
+	assert_int_equal(c.vnic, a.vnic);
+	assert_int_equal(c.rule, 0);
+	assert_int_equal(c.flags, SNIC_RXF_HIT | SNIC_RXF_MARK_SW);
+	/* Other ethertypes still go to the VNIC's own ring. */
+	len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 50);
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), HAL_DELIVERED);
+	assert_int_equal(rx_take(a.rx_ring, &c), 1);
+	assert_int_equal(c.flags, SNIC_RXF_HIT);
+}
+
+static void test_ring_override(void **state)
+{
+	(void)state;
+	boot("large");
+	struct snic_vnic_info a;
+	mk_vnic(MAC_A, 0, &a);
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_rule r;
+	rule_init(&r, a.vnic, 0);
+	rule_match_dmac(&r, MAC_A);
+	r.action.ring = 9;
+	assert_int_equal(rule_add(4, &r, NULL), SNIC_OK);
+	rx_post(9, 2, 2048);
+	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 60);
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), HAL_DELIVERED);
+	struct snic_rx_cpl c;
+	assert_int_equal(rx_take(9, &c), 1);
+	assert_int_equal(c.vnic, a.vnic);
+	assert_int_equal(c.rule, 4);
+	assert_int_equal(rx_take(a.rx_ring, &c), 0);
+}
+
+/* Each early drop reason, counted in stats, in hal_rx_done, and nowhere else. */
+static void test_drop_reasons(void **state)
+{
+	(void)state;
+	boot("large");
+	struct snic_vnic_info a;
+	mk_vnic(MAC_A, 0, &a);
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	rx_post(a.rx_ring, 16, 2048);
+	struct snic_rule r;
+	rule_init(&r, SNIC_VNIC_NONE, SNIC_ACT_DROP);
+	rule_match_dmac(&r, MAC_B);
+	assert_int_equal(rule_add(0, &r, NULL), SNIC_OK);
+	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 60);
+
+	rx_frame(frame, len, 2);                 /* port 2 admin-down */
+	assert_int_equal(run_one(), SNIC_DROP_PORT_DOWN);
+	struct snic_match m = hit(a.mac_rule, a.vnic, 0);
+	fake_rx_push(frame, len, 9, &m);         /* no such port */
+	assert_int_equal(run_one(), SNIC_DROP_PORT_DOWN);
+	fake_rx_push(frame, 13, 0, &m);
+	assert_int_equal(run_one(), SNIC_DROP_RUNT);
+	len = make_eth(frame, MAC_X, MAC_B, SNIC_VLAN_NONE, 0x0800, 60);
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), SNIC_DROP_NO_MATCH);
+	len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0800, 60);
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), SNIC_DROP_RULE);
+	m = hit(3, 77, 0);
+	fake_rx_push(frame, len, 0, &m);
+	assert_int_equal(run_one(), SNIC_DROP_NO_VNIC);
+	m = hit(3, SNIC_VNIC_NONE, 0);
+	fake_rx_push(frame, len, 0, &m);
+	assert_int_equal(run_one(), SNIC_DROP_NO_VNIC);
+	len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 2049 - 14);
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), SNIC_DROP_TOO_LONG);
+	len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 2048 - 14);
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), HAL_DELIVERED);
+
+	const struct snic_blk_stats *s = stats();
+	const int want[SNIC_DROP_REASONS] = {
+		[SNIC_DROP_PORT_DOWN] = 2, [SNIC_DROP_RUNT] = 1, [SNIC_DROP_NO_MATCH] = 1,
+		[SNIC_DROP_RULE] = 1, [SNIC_DROP_NO_VNIC] = 2, [SNIC_DROP_TOO_LONG] = 1,
+	};
+	for (int i = 0; i < SNIC_DROP_REASONS; i++) {
+		assert_int_equal(s->drops[i], want[i]);
+		assert_int_equal(fake.drops[i], want[i]);
+	}
+	assert_int_equal(fake.delivered, 1);
+	assert_int_equal(rxq(a.rx_ring)->packets, 1);
+	assert_int_equal(rxq(a.rx_ring)->desc_cons, 1);
+	/* Port counters see what arrived on an up port, dropped or not. */
+	assert_int_equal(s->port[0].rx_packets, 7);
+	assert_int_equal(s->port[2].rx_packets, 0);
+	assert_int_equal(s->cls_lookups, 9);
+}
+
+static void test_ring_full(void **state)
+{
+	(void)state;
+	boot("small"); /* ring_size 256 */
+	struct snic_vnic_info a;
+	mk_vnic(MAC_A, 0, &a);
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_rxq *q = rxq(a.rx_ring);
+	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 46);
+
+	rx_frame(frame, len, 0);                 /* nothing posted */
+	assert_int_equal(run_one(), SNIC_DROP_RING_FULL);
+	assert_int_equal(q->drop_full, 1);
+
+	/* 256 buffers, 256 frames: all delivered; the 257th finds none. */
+	rx_post(a.rx_ring, 256, 128);
+	for (int i = 0; i < 257; i++)
+		rx_frame(frame, len, 0);
+	fw_poll();
+	fw_poll();
+	assert_int_equal(q->cpl_prod, 256);
+	assert_int_equal(q->drop_full, 2);
+
+	/* Host reposts but consumes no completion: still full (no overwrite). */
+	q->desc_prod += 256;
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), SNIC_DROP_RING_FULL);
+	assert_int_equal(q->cpl_prod, 256);
+	assert_int_equal(q->drop_full, 3);
+	q->cpl_cons = 10;
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), HAL_DELIVERED);
+	assert_int_equal(q->cpl_prod, 257);
+
+	/* Hostile indices: claims more buffers than the ring holds. */
+	q->desc_prod = q->desc_cons + 257;
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), SNIC_DROP_RING_FULL);
+	q->cpl_cons = q->cpl_prod + 5;           /* consumed the future */
+	q->desc_prod = q->desc_cons + 1;
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), SNIC_DROP_RING_FULL);
+	assert_int_equal(q->drop_full, 5);
+	assert_int_equal(stats()->drops[SNIC_DROP_RING_FULL], 5);
+	assert_int_equal(q->cpl_prod, 257);
+}
+
+static void test_bad_buffers(void **state)
+{
+	(void)state;
+	boot("large");
+	struct snic_vnic_info a;
+	mk_vnic(MAC_A, 0, &a);
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_rxq *q = rxq(a.rx_ring);
+	struct snic_rx_desc *d = win_at(q->desc_off);
+	const struct snic_blk_dma *dma = dma_blk();
+	const struct snic_blk_caps *caps = win_at(find_block(SNIC_BLK_CAPS));
+	uint8_t caps_copy[4096];
+	memcpy(caps_copy, win_at(caps->records), caps->length);
+	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 100);
+
+	const struct snic_rx_desc bad[] = {
+		{ caps->records, 2048, 0 },                    /* device area */
+		{ dma->base - 64, 2048, 0 },                   /* straddles the start */
+		{ dma->base + dma->size - 64, 128, 0 },        /* straddles the end */
+		{ (uint64_t)dma->base + dma->size, 2048, 0 },  /* past the window */
+		{ 0xffffffffffffff00ull, 0x200, 0 },           /* wraps around */
+		{ dma->base, len - 1, 0 },                     /* too small */
+		{ dma->base, 2048, 1 },                        /* rsvd set */
+	};
+	const unsigned nbad = sizeof(bad) / sizeof(bad[0]);
+	for (unsigned i = 0; i < nbad; i++) {
+		d[q->desc_prod % q->size] = bad[i];
+		q->desc_prod++;
+		rx_frame(frame, len, 0);
+		assert_int_equal(run_one(), SNIC_DROP_BAD_BUF);
+		assert_int_equal(q->desc_cons, i + 1);
+		assert_int_equal(q->cpl_prod, 0);
+	}
+	assert_int_equal(q->drop_badbuf, nbad);
+	assert_int_equal(stats()->drops[SNIC_DROP_BAD_BUF], nbad);
+	assert_memory_equal(win_at(caps->records), caps_copy, caps->length);
+	/* Exactly fitting buffer at the very end of the region is fine. */
+	d[q->desc_prod % q->size] = (struct snic_rx_desc){ dma->base + dma->size - len, len, 0 };
+	q->desc_prod++;
+	rx_frame(frame, len, 0);
+	assert_int_equal(run_one(), HAL_DELIVERED);
+	struct snic_rx_cpl c;
+	assert_int_equal(rx_take(a.rx_ring, &c), 1);
+	assert_int_equal(c.desc, nbad);
+	assert_memory_equal(win_at(dma->base + dma->size - len), frame, len);
+}
+
+static void test_interrupts(void **state)
+{
+	(void)state;
+	boot("large");
+	struct snic_vnic_info a;
+	mk_vnic(MAC_A, 0, &a);
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_rxq *q = rxq(a.rx_ring);
+	rx_post(a.rx_ring, 32, 2048);
+	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 100);
+
+	q->mode = SNIC_MODE_INTR;
+	q->intr_enable = 0;
+	rx_frame(frame, len, 0);
+	fw_poll();
+	assert_int_equal(fake.n_irq, 0);
+
+	q->intr_enable = 1;
+	for (int i = 0; i < 3; i++)
+		rx_frame(frame, len, 0);
+	fw_poll();
+	assert_int_equal(fake.n_irq, 1);
+	assert_int_equal(fake.irq[0], q->msix);
+	assert_int_equal(q->irq_count, 1);
+	fw_poll();                               /* nothing new, no interrupt */
+	assert_int_equal(fake.n_irq, 1);
+
+	q->mode = SNIC_MODE_POLL;
+	rx_frame(frame, len, 0);
+	fw_poll();
+	assert_int_equal(fake.n_irq, 1);
+	assert_int_equal(q->cpl_prod, 5);
+}
+
+static void test_budget_and_keyerr(void **state)
+{
+	(void)state;
+	boot("large");
+	struct snic_vnic_info a;
+	mk_vnic(MAC_A, 0, &a);
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	rx_post(a.rx_ring, 300, 256);
+	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 100);
+	for (int i = 0; i < 300; i++)
+		rx_frame(frame, len, 0);
+	unsigned w = fw_poll();
+	assert_int_equal(w, 256);
+	assert_int_equal(rxq(a.rx_ring)->cpl_prod, 256);
+	fw_poll();
+	assert_int_equal(rxq(a.rx_ring)->cpl_prod, 300);
+
+	struct snic_match m = hit(a.mac_rule, a.vnic, SNIC_ACT_COUNT);
+	m.key_flags = SNIC_KF_ERR | SNIC_KF_IPV4;
+	rx_post(a.rx_ring, 1, 256);
+	fake_rx_push(frame, len, 0, &m);
+	fw_poll();
+	struct snic_rx_cpl c;
+	while (rx_take(a.rx_ring, &c))
+		;
+	assert_int_equal(c.flags, SNIC_RXF_HIT | SNIC_RXF_KEYERR);
+	assert_int_equal(c.key_flags, SNIC_KF_ERR | SNIC_KF_IPV4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_deliver_dedicated, teardown),
+		cmocka_unit_test_teardown(test_shared_and_mark, teardown),
+		cmocka_unit_test_teardown(test_ring_override, teardown),
+		cmocka_unit_test_teardown(test_drop_reasons, teardown),
+		cmocka_unit_test_teardown(test_ring_full, teardown),
+		cmocka_unit_test_teardown(test_bad_buffers, teardown),
+		cmocka_unit_test_teardown(test_interrupts, teardown),
+		cmocka_unit_test_teardown(test_budget_and_keyerr, teardown),
+	};
+	return cmocka_run_group_tests_name("fw_steer", tests, NULL, NULL);
+}

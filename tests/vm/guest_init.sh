@@ -1,0 +1,188 @@
+#!/bin/sh
+# /init of the VM test's initramfs: loads snic.ko against the simulated NIC
+# and drives it with the real ip and ethtool. Each check prints
+# "VMT ok - NAME" or "VMT not ok - NAME"; "VMT# ..." lines are diagnostics.
+# tests/vm/run.sh turns them into TAP. Expected counts come from the kernel
+# command line (run.sh computed them from the traces it generated).
+/bin/busybox --install -s /bin
+export PATH=/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t debugfs debugfs /sys/kernel/debug
+# No IPv6 autoconfiguration noise on the wire: TX counts stay exact.
+echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
+
+: "${SNIC_RX0:=0}" "${SNIC_RX1:=0}" "${SNIC_DROP1:=0}" "${SNIC_NOMATCH:=0}" "${SNIC_PINGS:=3}"
+
+ok() { echo "VMT ok - $*"; }
+notok() { echo "VMT not ok - $*"; }
+diag() { sed 's/^/VMT#   /' "$1"; }
+
+# check NAME CMD...: ok if CMD succeeds; its output is shown when it fails.
+check() {
+	name=$1
+	shift
+	if "$@" >/tmp/out 2>&1; then
+		ok "$name"
+	else
+		notok "$name"
+		diag /tmp/out
+	fi
+}
+
+stat_of() { cat "/sys/class/net/$1/statistics/$2" 2>/dev/null || echo -1; }
+# ethtool -S counter by exact name (first match)
+ethstat() { ethtool -S "$1" | awk -v k="$2:" '$1 == k { print $2; exit }'; }
+
+# Waits up to $1 tenths of a second for "$2" to succeed.
+wait_for() {
+	n=$1
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	"$@"
+}
+
+t_bound() {
+	dmesg | grep -q 'snic large: firmware' &&
+	[ -d /sys/class/net/snic0 ] && [ -d /sys/class/net/snic1 ]
+}
+
+t_drvinfo() {
+	ethtool -i snic0 | tee /tmp/i
+	grep -q '^driver: snic$' /tmp/i &&
+	grep -q '^firmware-version: 0\.1\.0' /tmp/i &&
+	# large profile: 16 RX / 16 TX rings, 4 uplinks, 1024 - 128 VNIC MAC slots
+	grep -q '^expansion-rom-version: large 16rx/16tx 4up 896cls$' /tmp/i &&
+	grep -q '^bus-info: 0000:' /tmp/i
+}
+
+t_caps() {
+	f=$(ls /sys/kernel/debug/snic/*/caps) || return 1
+	cat "$f"
+	grep -q '^profile large$' "$f" && grep -q '^rx_rings 16$' "$f" &&
+	grep -q '^uplink 3: mac 02:5e:01:00:00:03 speed 100000 Mbit/s$' "$f"
+}
+
+t_channels() {
+	ethtool -l snic0 | tee /tmp/l
+	[ "$(grep -c '^Combined:[[:space:]]*1$' /tmp/l)" = 2 ] &&
+	! ethtool -L snic0 combined 2
+}
+
+RULE=
+t_rule_add() {
+	ethtool -N snic1 flow-type udp4 dst-port 9 action -1 | tee /tmp/n || return 1
+	RULE=$(sed -n 's/^Added rule with ID \([0-9]*\)$/\1/p' /tmp/n)
+	[ -n "$RULE" ]
+}
+
+t_rule_list() {
+	ethtool -n snic1 | tee /tmp/n
+	grep -q "^Total 1 rules" /tmp/n && grep -q "^Filter: $RULE$" /tmp/n &&
+	grep -q 'Dest port: 9 mask: 0x0' /tmp/n && grep -q 'Action: Drop' /tmp/n &&
+	# listed through its own netdev only
+	ethtool -n snic0 | grep -q '^Total 0 rules'
+}
+
+t_rule_bad() {
+	# queue 3 does not exist (one queue per VNIC); l4 bytes are not a key field
+	! ethtool -N snic1 flow-type udp4 dst-port 7 action 3 &&
+	! ethtool -N snic1 flow-type ip4 l4data 0x1234 action 0 &&
+	ethtool -n snic1 | grep -q '^Total 1 rules'
+}
+
+t_up() {
+	ip link set snic0 up && ip link set snic1 up &&
+	wait_for 20 sh -c '[ "$(cat /sys/class/net/snic0/carrier)" = 1 ] &&
+			   [ "$(cat /sys/class/net/snic1/carrier)" = 1 ]' &&
+	ethtool snic0 | grep -q 'Speed: 100000Mb/s'
+}
+
+rx_done() {
+	[ "$(stat_of snic0 rx_packets)" -ge "$SNIC_RX0" ] &&
+	[ "$(stat_of snic1 rx_packets)" -ge "$SNIC_RX1" ]
+}
+
+t_rx0() {
+	ip -s link show snic0
+	[ "$(stat_of snic0 rx_packets)" = "$SNIC_RX0" ] &&
+	[ "$(ethstat snic0 rx_packets)" = "$SNIC_RX0" ]
+}
+
+t_rx1() {
+	ethtool -S snic1
+	[ "$(stat_of snic1 rx_packets)" = "$SNIC_RX1" ] &&
+	[ "$(ethstat snic1 drop_rule_drop)" = "$SNIC_DROP1" ] &&
+	[ "$(ethstat snic1 drop_no_match)" = "$SNIC_NOMATCH" ] &&
+	[ "$(ethstat snic1 drop_ring_full)" = 0 ]
+}
+
+t_tx() {
+	ip addr add 10.9.0.1/24 dev snic0 &&
+	ip neigh replace 10.9.0.2 lladdr 02:aa:00:00:00:01 dev snic0 nud permanent || return 1
+	ping -c "$SNIC_PINGS" -i 0.2 -W 1 10.9.0.2
+	wait_for 20 sh -c "[ \"\$(ethtool -S snic0 | awk '/txq[0-9]+_hw_packets:/ {print \$2}')\" -ge $SNIC_PINGS ]" &&
+	ethtool -S snic0 | grep -E 'tx_packets|txq|tx_spoof' &&
+	[ "$(ethstat snic0 tx_packets)" = "$SNIC_PINGS" ] &&
+	[ "$(ethstat snic0 drop_tx_spoof)" = 0 ]
+}
+
+t_rule_del() {
+	ethtool -N snic1 delete "$RULE" && ethtool -n snic1 | grep -q '^Total 0 rules' &&
+	! ethtool -N snic1 delete "$RULE"
+}
+
+# The rate goes to the device meter; a device without meters must refuse it.
+t_rate() {
+	f=$(ls /sys/kernel/debug/snic/*/caps)
+	q=/sys/class/net/snic0/queues/tx-0/tx_maxrate
+	if grep -q '^meters: count 0 ' "$f"; then
+		! echo 100 >"$q" && dmesg | tail -3 | grep -q 'refused METER_SET'
+	else
+		echo 100 >"$q" && [ "$(cat $q)" = 100 ]
+	fi
+}
+
+t_unload() {
+	rmmod snic && [ ! -e /sys/class/net/snic0 ] && [ ! -e /sys/class/net/snic1 ]
+}
+
+t_reload() {
+	insmod /lib/modules/snic.ko vnics=1 && [ -d /sys/class/net/snic0 ] &&
+	ip link set snic0 up &&
+	wait_for 20 sh -c '[ "$(cat /sys/class/net/snic0/carrier)" = 1 ]' &&
+	rmmod snic
+}
+
+t_dmesg_clean() {
+	! dmesg | grep -E 'BUG|WARNING|Oops|snic.*(timed out|bad completion|failed)'
+}
+
+check "insmod snic.ko vnics=2" insmod /lib/modules/snic.ko vnics=2
+check "device bound, snic0 and snic1 registered" t_bound
+check "ethtool -i shows driver, firmware and capabilities" t_drvinfo
+check "debugfs caps holds the capability records" t_caps
+check "ethtool -l: one combined channel, -L 2 refused" t_channels
+check "ethtool -N adds a drop rule at RX_CLS_LOC_ANY" t_rule_add
+check "ethtool -n lists the rule" t_rule_list
+check "unsupported rules are refused" t_rule_bad
+check "links up, carrier on, speed from caps" t_up
+wait_for 100 rx_done
+check "snic0 received all $SNIC_RX0 frames for it" t_rx0
+check "snic1: $SNIC_RX1 frames, rule dropped $SNIC_DROP1, $SNIC_NOMATCH unmatched" t_rx1
+check "ping sends $SNIC_PINGS frames through the TX ring" t_tx
+check "ethtool -N delete removes the rule" t_rule_del
+check "tx_maxrate maps to the device meter" t_rate
+check "rmmod removes both netdevs" t_unload
+check "reload binds again and links up" t_reload
+check "kernel log has no errors or warnings" t_dmesg_clean
+
+dmesg | grep -i snic | sed 's/^/VMT#   dmesg: /'
+echo "VMT done"
+poweroff -f

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Build the VM test's initramfs: busybox-static, Debian's real ethtool and ip
+# with the shared libraries they need, snic.ko and tests/vm/guest_init.sh as
+# /init.
+#   tests/vm/mkinitramfs.sh OUT.cpio SNIC.KO
+set -euo pipefail
+
+out=$1
+ko=$2
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,lib,lib64,proc,sys,dev,tmp,etc,root,mnt,lib/modules}
+cp /bin/busybox "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+
+# Real tools (busybox's ip/ethtool would test busybox, not the interfaces).
+copy_with_libs() {
+	local bin=$1 dest=$2
+	cp "$bin" "$root/$dest"
+	ldd "$bin" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+copy_with_libs "$(command -v ethtool || echo /usr/sbin/ethtool)" sbin/ethtool
+copy_with_libs /bin/ip sbin/ip
+
+# The module without debug info: the guest only needs the code.
+objcopy --strip-debug "$ko" "$root/lib/modules/snic.ko"
+cp "$here/guest_init.sh" "$root/init"
+chmod +x "$root/init"
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out"
