@@ -29,7 +29,7 @@ $(BUILD)/fw/unit/%.o: tests/unit/%.c
 	$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
 
 $(FW_TESTS): $(BUILD)/fw/unit/%: $(BUILD)/fw/unit/%.o $(FW_TEST_COMMON) $(FW_LIB)
-	$(CC) -o $@ $^ -lcmocka
+	$(CC) -o $@ $^ -lcmocka -lm
 
 TESTS += $(FW_TESTS)
 

@@ -4,7 +4,7 @@
 #   ENGINE_LIBS                 what a C program links to use sim/engine.h
 #   make lint                   verilator --lint-only -Wall on hdl/
 
-HDL_SRCS    := hdl/snic_ipv6_ext.sv hdl/snic_parser.sv hdl/snic_tcam.sv \
+HDL_SRCS    := hdl/snic_ipv6_ext.sv hdl/snic_parser.sv hdl/snic_tcam.sv hdl/snic_exact.sv \
                hdl/snic_match_engine.sv
 HDL_TOP     := snic_match_engine
 # Ternary entries of the one Verilated model (the large profile's size).
@@ -26,7 +26,7 @@ ALL += $(ENGINE_LIB)
 $(GEN_SVH_BIN): tools/gen_svh.c classifier/exact.c classifier/exact.h include/snic/cls.h \
 		include/snic/types.h classifier/classifier.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) tools/gen_svh.c classifier/exact.c -o $@
+	$(CC) $(CFLAGS) tools/gen_svh.c classifier/exact.c classifier/match.c -o $@
 
 $(GEN_SVH): $(GEN_SVH_BIN)
 	$(GEN_SVH_BIN) > $@.tmp && mv $@.tmp $@
@@ -55,7 +55,7 @@ $(ENGINE_LIB): $(VL_DIR)/engine.o $(VL_OBJ)/V$(HDL_TOP)__ALL.a $(VL_RT_OBJS)
 
 lint: $(GEN_SVH)
 	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen --top-module $(HDL_TOP) $(HDL_SRCS)
-	for m in snic_ipv6_ext snic_parser snic_tcam; do \
+	for m in snic_ipv6_ext snic_parser snic_tcam snic_exact; do \
 		$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl --top-module $$m hdl/$$m.sv || exit 1; \
 	done
 
@@ -70,3 +70,60 @@ $(BUILD)/tests/hdl/%.o: tests/hdl/%.c
 
 $(HDL_TEST_DIFF): $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(ENGINE_LIB)
 	$(CC) $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(ENGINE_LIBS) -o $@
+
+# 1,000,000 frames through engine and reference: 100 rule sets x 10,000.
+.PHONY: fuzz coverage
+FUZZ_SETS ?= 100
+FUZZ_SEED ?= 0x5eed5eed
+fuzz: $(HDL_TEST_DIFF)
+	$(HDL_TEST_DIFF) $(FUZZ_SETS) 10000 $(FUZZ_SEED) | tail -n 4
+
+# Line and toggle coverage of the HDL under the differential test. A
+# smaller model (64 ternary entries, 64 buckets per way) keeps the toggle
+# points of the tables countable; the logic is the same.
+VLCOV_DIR := $(BUILD)/vlcov
+VLCOV_OBJ := $(VLCOV_DIR)/obj
+$(VLCOV_OBJ)/V$(HDL_TOP)__ALL.a: $(HDL_SRCS) $(GEN_SVH) hdl/build.mk
+	@mkdir -p $(VLCOV_OBJ)
+	$(VERILATOR) $(VL_FLAGS) --coverage-line --coverage-toggle -GDEPTH=64 -GEXACT_BUCKETS=64 \
+		-Mdir $(VLCOV_OBJ) --build -j 2 -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O1" \
+		$(HDL_SRCS) >$(VLCOV_DIR)/verilate.log 2>&1 || (cat $(VLCOV_DIR)/verilate.log; false)
+
+VLCOV_CXXFLAGS := $(subst -DVM_COVERAGE=0,-DVM_COVERAGE=1,$(subst $(VL_OBJ),$(VLCOV_OBJ),$(VL_CXXFLAGS)))
+$(VLCOV_DIR)/engine.o: sim/engine.cpp sim/engine.h $(VLCOV_OBJ)/V$(HDL_TOP)__ALL.a
+	$(CXX) $(CXXFLAGS) $(VLCOV_CXXFLAGS) -c $< -o $@
+
+$(VLCOV_DIR)/rt/%.o: $(VL_ROOT)/include/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 $(VLCOV_CXXFLAGS) -c $< -o $@
+
+$(VLCOV_DIR)/test_engine_diff_cov: $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(VLCOV_DIR)/engine.o \
+		$(VLCOV_OBJ)/V$(HDL_TOP)__ALL.a $(VLCOV_DIR)/rt/verilated.o \
+		$(VLCOV_DIR)/rt/verilated_threads.o $(VLCOV_DIR)/rt/verilated_cov.o
+	$(CXX) $(HDL_TEST_OBJS) $(VLCOV_DIR)/engine.o $(VLCOV_OBJ)/V$(HDL_TOP)__ALL.a \
+		$(VLCOV_DIR)/rt/verilated.o $(VLCOV_DIR)/rt/verilated_threads.o \
+		$(VLCOV_DIR)/rt/verilated_cov.o $(CLASSIFIER_LIB) -pthread -o $@
+
+coverage: $(VLCOV_DIR)/test_engine_diff_cov
+	rm -f $(VLCOV_DIR)/coverage.dat
+	ENGINE_COVERAGE_FILE=$(VLCOV_DIR)/coverage.dat $(VLCOV_DIR)/test_engine_diff_cov 20 5000 | tail -n 2
+	verilator_coverage --annotate $(VLCOV_DIR)/annotated $(VLCOV_DIR)/coverage.dat
+	python3 tests/hdl/cov_summary.py $(VLCOV_DIR)/coverage.dat | tee $(VLCOV_DIR)/summary.txt
+
+# Benchmarks (make bench pieces; figures go to docs/benchmarks-hdl.md).
+.PHONY: bench-hdl synth
+HDL_BENCH := $(BUILD)/tests/hdl/bench_engine
+$(HDL_BENCH): $(BUILD)/tests/hdl/bench_engine.o $(BUILD)/tests/hdl/pktgen.o $(CLASSIFIER_LIB) $(ENGINE_LIB)
+	$(CC) $(BUILD)/tests/hdl/bench_engine.o $(BUILD)/tests/hdl/pktgen.o $(CLASSIFIER_LIB) \
+		$(ENGINE_LIBS) -o $@
+
+# Verilated engine speed, then Verilator vs Icarus on tests/hdl/tb_bench.sv.
+bench-hdl: $(HDL_BENCH) $(GEN_SVH)
+	$(HDL_BENCH)
+	tests/hdl/bench_sim.sh $(BUILD) $(HDL_SRCS)
+bench: bench-hdl
+
+# Yosys synth_xilinx per table size: LUT/FF/BRAM per entry, logic depth.
+SYNTH_SIZES ?= 16 32 64
+synth: $(GEN_SVH)
+	tests/hdl/synth.sh $(BUILD) "$(SYNTH_SIZES)"

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Match engine top: header parser -> ternary table. One packet per clock,
+// Match engine top: header parser -> ternary table and exact-match table in
+// parallel -> one combining register (ternary hit, else exact hit, else
+// miss; classifier/exact.h snic_classify). One packet per clock,
 // fixed latency LATENCY edges from the edge that samples in_valid to the
 // edge that raises out_valid (counting both: a packet sampled at edge 1
 // comes out at edge LATENCY). Table writes are delayed so that a write
@@ -10,6 +12,7 @@
 
 module snic_match_engine #(
     parameter int DEPTH    = 1024, // ternary entries
+    parameter int EXACT_BUCKETS = 2048, // exact-match buckets per way (x2 ways x4 slots)
     parameter int TAG_BITS = 32    // caller's tag, returned with the result
 ) (
     input  wire                 clk,
@@ -27,6 +30,12 @@ module snic_match_engine #(
     input  wire [511:0]         wr_value,
     input  wire [511:0]         wr_mask,
     input  wire [63:0]          wr_action,  // struct snic_action image, byte i = [8*i+7:8*i]
+    // exact-match slot write port (one whole slot, atomically)
+    input  wire                 xw_en,
+    input  wire [15:0]          xw_slot,    // ((way * EXACT_BUCKETS) + bucket) * 4 + slot
+    input  wire                 xw_valid,   // 0 clears the slot
+    input  wire [63:0]          xw_xkey,    // snic_exact_key(): dmac << 16 | VLAN id
+    input  wire [63:0]          xw_action,
     // hit counter read port (asynchronous)
     input  wire [15:0]          cnt_idx,
     output logic [63:0]         cnt_data,
@@ -34,24 +43,26 @@ module snic_match_engine #(
     output logic                out_valid,
     output logic [TAG_BITS-1:0] out_tag,
     output logic [511:0]        out_key,
-    output logic [15:0]         out_rule,   // entry index, 16'hffff on a miss
+    output logic [15:0]         out_rule,   // ternary index, SNIC_RULE_EXACT + slot, or 16'hffff
     output logic                out_hit,
     output logic [63:0]         out_action,
     // constants for the driver
     output logic [7:0]          latency,    // LATENCY
-    output logic [15:0]         depth       // DEPTH
+    output logic [15:0]         depth,      // DEPTH
+    output logic [15:0]         exact_slots // 8 * EXACT_BUCKETS
 );
 `include "snic_abi.svh"
 
     localparam int PARSER_STAGES = 4 + SNIC_IPV6_MAX_EXT;  // register stages of snic_parser
     localparam int TCAM_STAGES   = 4;  // register stages of snic_tcam
-    localparam int LATENCY       = PARSER_STAGES + TCAM_STAGES;
+    localparam int LATENCY       = PARSER_STAGES + TCAM_STAGES + 1; // + combine
     localparam int WR_STAGES     = PARSER_STAGES - 1; // aligns writes with lookups
     localparam int SIDE_BITS     = TAG_BITS + SNIC_KEY_BITS;
     localparam int COUNT_BIT     = 8 * SNIC_ACT_OFF_FLAGS + $clog2(int'(SNIC_ACT_COUNT));
 
     assign latency = 8'(LATENCY);
     assign depth   = 16'(DEPTH);
+    assign exact_slots = 16'(8 * EXACT_BUCKETS);
 
     logic                pk_valid;
     logic [511:0]        pk_key;
@@ -65,6 +76,11 @@ module snic_match_engine #(
     );
 
     // Write delay line: WR_STAGES registers.
+    logic         wd_xen   [WR_STAGES];
+    logic [15:0]  wd_xslot [WR_STAGES];
+    logic         wd_xval  [WR_STAGES];
+    logic [63:0]  wd_xkey  [WR_STAGES];
+    logic [63:0]  wd_xact  [WR_STAGES];
     logic         wd_en    [WR_STAGES];
     logic [15:0]  wd_idx   [WR_STAGES];
     logic         wd_valid [WR_STAGES];
@@ -78,6 +94,11 @@ module snic_match_engine #(
         wd_value[0] <= wr_value;
         wd_mask[0]  <= wr_mask;
         wd_act[0]   <= wr_action;
+        wd_xen[0]   <= rst ? 1'b0 : xw_en;
+        wd_xslot[0] <= xw_slot;
+        wd_xval[0]  <= xw_valid;
+        wd_xkey[0]  <= xw_xkey;
+        wd_xact[0]  <= xw_action;
         for (int i = 1; i < WR_STAGES; i++) begin
             wd_en[i]    <= rst ? 1'b0 : wd_en[i-1];
             wd_idx[i]   <= wd_idx[i-1];
@@ -85,10 +106,18 @@ module snic_match_engine #(
             wd_value[i] <= wd_value[i-1];
             wd_mask[i]  <= wd_mask[i-1];
             wd_act[i]   <= wd_act[i-1];
+            wd_xen[i]   <= rst ? 1'b0 : wd_xen[i-1];
+            wd_xslot[i] <= wd_xslot[i-1];
+            wd_xval[i]  <= wd_xval[i-1];
+            wd_xkey[i]  <= wd_xkey[i-1];
+            wd_xact[i]  <= wd_xact[i-1];
         end
     end
 
-    logic [SIDE_BITS-1:0] res_side;
+    logic [SIDE_BITS-1:0] t_side;
+    logic                 t_valid, t_hit;
+    logic [15:0]          t_idx;
+    logic [63:0]          t_act;
 
     snic_tcam #(
         .DEPTH(DEPTH), .KEY_BITS(SNIC_KEY_BITS), .ACT_BITS(SNIC_ACT_BITS),
@@ -100,12 +129,40 @@ module snic_match_engine #(
         .wr_valid(wd_valid[WR_STAGES-1]), .wr_value(wd_value[WR_STAGES-1]),
         .wr_mask(wd_mask[WR_STAGES-1]), .wr_action(wd_act[WR_STAGES-1]),
         .cnt_idx(cnt_idx), .cnt_data(cnt_data),
-        .res_valid(out_valid), .res_side(res_side), .res_hit(out_hit),
-        .res_idx(out_rule), .res_action(out_action)
+        .res_valid(t_valid), .res_side(t_side), .res_hit(t_hit),
+        .res_idx(t_idx), .res_action(t_act)
     );
 
-    assign out_key = res_side[SNIC_KEY_BITS-1:0];
-    assign out_tag = res_side[SIDE_BITS-1:SNIC_KEY_BITS];
+    // Exact key: dmac (key bytes 2..7) then the VLAN id (low 12 bits of vlan).
+    wire [63:0] pk_xkey = {pk_key[8*SNIC_KEY_OFF_DMAC +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+1) +: 8],
+                           pk_key[8*(SNIC_KEY_OFF_DMAC+2) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+3) +: 8],
+                           pk_key[8*(SNIC_KEY_OFF_DMAC+4) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+5) +: 8],
+                           4'h0, pk_key[8*SNIC_KEY_OFF_VLAN +: 4], pk_key[8*(SNIC_KEY_OFF_VLAN+1) +: 8]};
+    logic        x_hit;
+    logic [15:0] x_slot;
+    logic [63:0] x_act;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic        x_valid;   // always equal to t_valid: same latency
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    snic_exact #(.BUCKETS(EXACT_BUCKETS), .ACT_BITS(SNIC_ACT_BITS)) exact (
+        .clk(clk), .rst(rst),
+        .lk_valid(pk_valid), .lk_xkey(pk_xkey),
+        .wr_en(wd_xen[WR_STAGES-1]), .wr_slot(wd_xslot[WR_STAGES-1]),
+        .wr_valid(wd_xval[WR_STAGES-1]), .wr_xkey(wd_xkey[WR_STAGES-1]),
+        .wr_action(wd_xact[WR_STAGES-1]),
+        .res_valid(x_valid), .res_hit(x_hit), .res_slot(x_slot), .res_action(x_act)
+    );
+
+    // Combine: ternary hit, else exact hit, else miss.
+    always_ff @(posedge clk) begin
+        out_valid  <= rst ? 1'b0 : t_valid;
+        out_tag    <= t_side[SIDE_BITS-1:SNIC_KEY_BITS];
+        out_key    <= t_side[SNIC_KEY_BITS-1:0];
+        out_hit    <= t_hit || x_hit;
+        out_rule   <= t_hit ? t_idx : x_hit ? SNIC_RULE_EXACT + x_slot : SNIC_RULE_MISS;
+        out_action <= t_hit ? t_act : x_hit ? x_act : SNIC_ACT_MISS;
+    end
 endmodule
 
 `default_nettype wire

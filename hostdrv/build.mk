@@ -8,22 +8,26 @@ HOSTDRV_TOOL_SRCS := $(wildcard hostdrv/tools/*.c)
 HOSTDRV_TOOL_OBJS := $(HOSTDRV_TOOL_SRCS:%.c=$(BUILD)/%.o)
 SNICCTL           := $(BUILD)/bin/snicctl
 
+# The software classifier links the reference classifier (classifier/).
+HOSTDRV_CLS_LIB   := $(BUILD)/classifier/libclassifier.a
+HOSTDRV_LDLIBS    := $(HOSTDRV_LIB) $(HOSTDRV_CLS_LIB)
+
 $(HOSTDRV_LIB): $(HOSTDRV_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
 
-$(SNICCTL): $(HOSTDRV_TOOL_OBJS) $(HOSTDRV_LIB)
+$(SNICCTL): $(HOSTDRV_TOOL_OBJS) $(HOSTDRV_LDLIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(HOSTDRV_TOOL_OBJS) $(HOSTDRV_LIB) -lpcap -lpthread
+	$(CC) $(CFLAGS) -o $@ $(HOSTDRV_TOOL_OBJS) $(HOSTDRV_LDLIBS) -lpcap -lpthread
 
 ALL += $(HOSTDRV_LIB) $(SNICCTL)
 
 # Unit tests of the library: tests/unit/test_lib_*.c, each its own program.
 HOSTDRV_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_lib_*.c))
 
-$(BUILD)/tests/unit/test_lib_%: $(BUILD)/tests/unit/test_lib_%.o $(HOSTDRV_LIB)
-	$(CC) $(CFLAGS) -o $@ $< $(HOSTDRV_LIB) -lcmocka -lpthread
+$(BUILD)/tests/unit/test_lib_%: $(BUILD)/tests/unit/test_lib_%.o $(HOSTDRV_LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(HOSTDRV_LDLIBS) -lcmocka -lpthread
 
 # Keep the test objects (make would delete them as intermediates).
 .SECONDARY: $(HOSTDRV_TESTS:%=%.o)

@@ -3,6 +3,7 @@
 // One engine_clock() is one rising edge; inputs presented before it are
 // sampled at that edge and withdrawn afterwards, so a packet or a write is
 // presented for exactly one edge.
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -64,6 +65,7 @@ extern "C" struct engine *engine_new(void)
 	t->rst = 1;
 	t->in_valid = 0;
 	t->wr_en = 0;
+	t->xw_en = 0;
 	for (int i = 0; i < 4; i++)
 		edge(e);
 	t->rst = 0;
@@ -85,31 +87,58 @@ extern "C" void engine_free(struct engine *e)
 	if (!e)
 		return;
 	e->top->final();
+#if VM_COVERAGE
+	// Coverage build (make coverage): write what this engine covered.
+	const char *path = std::getenv("ENGINE_COVERAGE_FILE");
+	e->ctx->coveragep()->write(path ? path : "coverage.dat");
+#endif
 	delete e;
 }
 
-static unsigned model_const(bool want_depth)
+enum model_const_id { MC_DEPTH, MC_LATENCY, MC_EXACT };
+
+static unsigned model_const(enum model_const_id id)
 {
-	static unsigned depth, latency;
+	static unsigned depth, latency, exact;
 	if (!latency) {
 		VerilatedContext ctx;
 		Vsnic_match_engine t(&ctx);
 		t.eval();
 		depth = t.depth;
 		latency = t.latency;
+		exact = t.exact_slots;
 		t.final();
 	}
-	return want_depth ? depth : latency;
+	return id == MC_DEPTH ? depth : id == MC_LATENCY ? latency : exact;
 }
 
 extern "C" unsigned engine_depth(void)
 {
-	return model_const(true);
+	return model_const(MC_DEPTH);
 }
 
 extern "C" unsigned engine_latency(void)
 {
-	return model_const(false);
+	return model_const(MC_LATENCY);
+}
+
+extern "C" unsigned engine_exact_slots(void)
+{
+	return model_const(MC_EXACT);
+}
+
+extern "C" void engine_exact_write(struct engine *e, uint32_t slot, uint64_t xkey,
+				   const struct snic_action *action)
+{
+	Vsnic_match_engine *t = e->top.get();
+	uint64_t act = 0;
+	t->xw_en = 1;
+	t->xw_slot = slot > 0xffffu ? 0xffffu : slot; // out of range: ignored
+	t->xw_valid = action != nullptr;
+	t->xw_xkey = action ? xkey : 0;
+	if (action)
+		std::memcpy(&act, action, sizeof(*action));
+	t->xw_action = act;
 }
 
 extern "C" void engine_write(struct engine *e, uint32_t idx, const struct snic_rule *rule)
@@ -151,6 +180,7 @@ extern "C" void engine_clock(struct engine *e)
 	collect(e);
 	e->top->in_valid = 0;
 	e->top->wr_en = 0;
+	e->top->xw_en = 0;
 }
 
 extern "C" int engine_pop(struct engine *e, uint32_t *tag, struct snic_key *key,

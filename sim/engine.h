@@ -38,6 +38,16 @@ int engine_pop(struct engine *e, uint32_t *tag, struct snic_key *key,
 /* Hit counter of one entry (read port; valid after engine_clock). */
 uint64_t engine_hits(struct engine *e, uint32_t idx);
 
+/*
+ * Exact-match table (classifier/exact.h): number of slots in the model
+ * (2 ways x buckets x 4), and a slot write presented for the next edge,
+ * like engine_write (action == NULL clears the slot). A result with
+ * rule >= SNIC_RULE_EXACT came from slot rule - SNIC_RULE_EXACT.
+ */
+unsigned engine_exact_slots(void);
+void engine_exact_write(struct engine *e, uint32_t slot, uint64_t xkey,
+			const struct snic_action *action);
+
 #ifdef __cplusplus
 }
 #endif

@@ -93,19 +93,12 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 		if (n->drops_out)
 			sim_pcap_write(n->drops_out, p->data, p->len, nic_now_ns(n));
 	}
-	n->free_list[n->n_free++] = p->handle;
+	nic_slot_release(n, p->handle);
 }
 
 int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
 {
-	struct nic *n = sim_nic;
-	if (port >= n->prof.hw.n_uplinks)
-		return -1;
-	struct nic_uplink *u = &n->up[port];
-	if (u->out)
-		sim_pcap_write(u->out, data, len, nic_now_ns(n));
-	u->tx_frames++;
-	return 0;
+	return nic_uplink_tx(sim_nic, port, data, len);
 }
 
 void hal_port_enable(uint8_t port, int up)
@@ -115,7 +108,7 @@ void hal_port_enable(uint8_t port, int up)
 
 int hal_port_carrier(uint8_t port)
 {
-	return port < sim_nic->prof.hw.n_uplinks;
+	return port < sim_nic->prof.hw.n_uplinks && sim_nic->up[port].carrier;
 }
 
 void hal_irq(uint16_t vector)

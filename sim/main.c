@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "netopt.h"
 #include "nic.h"
 
 #define IDLE_QUANTUM_NS 50000u
@@ -38,7 +39,15 @@ static void usage(FILE *f)
 "  --exit-when-idle      halt once all uplink input is consumed and the\n"
 "                        device is idle (state HALTED, window kept)\n"
 "  --timeout SECONDS     give up (exit 2) after this much wall time\n"
-"  --quiet               no summary\n", sim_profile_names());
+"  --quiet               no summary\n"
+"simulated network (see docs/teaming.md):\n"
+"  --switch              cable every uplink to a learning switch\n"
+"  --host MAC,IP[,to=MAC@IP,every=TIME,len=N][,echo]\n"
+"                        external host on the switch (implies --switch)\n"
+"  --mac-aging TIME      switch MAC aging (default 300s)\n"
+"  --faults FILE         fault script: lines 'TIME UPLINK ACTION [ARGS]'\n"
+"  --fault SPEC          one fault line (repeatable), e.g. '2ms 0 down'\n",
+		sim_profile_names());
 }
 
 /* "N:PATH" -> port N, path; refuses ports the profile lacks. */
@@ -106,6 +115,7 @@ int main(int argc, char **argv)
 	const char *in_arg[8], *out_arg[8];
 	unsigned n_in = 0, n_out = 0;
 	int exit_idle = 0, quiet = 0;
+	static struct netopt net;
 	double timeout = 0;
 	static const struct option opts[] = {
 		{ "profile", required_argument, 0, 'p' },
@@ -117,9 +127,15 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, 0, 't' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
+		{ "switch", no_argument, 0, 'S' },
+		{ "host", required_argument, 0, 'H' },
+		{ "mac-aging", required_argument, 0, 'A' },
+		{ "faults", required_argument, 0, 'F' },
+		{ "fault", required_argument, 0, 'f' },
 		{ 0, 0, 0, 0 }
 	};
 	int c;
+	netopt_init(&net);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': profile = optarg; break;
@@ -143,6 +159,11 @@ int main(int argc, char **argv)
 		}
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
+		case 'S': net.want_switch = 1; break;
+		case 'H': if (netopt_host(&net, optarg)) return 1; break;
+		case 'A': if (netopt_aging(&net, optarg)) return 1; break;
+		case 'F': net.faults_path = optarg; break;
+		case 'f': if (netopt_fault(&net, optarg)) return 1; break;
 		default: usage(stderr); return 1;
 		}
 	}
@@ -184,7 +205,10 @@ int main(int argc, char **argv)
 	}
 	if (drops && !(nic.drops_out = sim_pcap_open(drops)))
 		rc = 1;
+	if (!rc && netopt_setup(&net, &nic) < 0)
+		rc = 1;
 	if (rc) {
+		netopt_fini(&net, &nic);
 		nic_fini(&nic);
 		return rc;
 	}
@@ -218,8 +242,11 @@ int main(int argc, char **argv)
 	}
 	double wall = wall_seconds() - t0;
 	set_state(&nic, SNIC_STATE_HALTED);
-	if (!quiet)
+	if (!quiet) {
 		print_summary(&nic, cycles, wall);
+		netopt_summary(&net, &nic, stdout);
+	}
+	netopt_fini(&net, &nic);
 	nic_fini(&nic);
 	return rc;
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include "core/fw.h"
+#include "fault.h"
 #include "nic.h"
+#include "switch.h"
 
 struct nic *sim_nic;
 
@@ -45,6 +48,8 @@ int nic_init(struct nic *n, const char *profile, const char *window_path)
 	}
 	for (uint32_t i = 0; i < NIC_POOL_SLOTS; i++)
 		n->free_list[i] = NIC_POOL_SLOTS - 1 - i;
+	for (unsigned i = 0; i < SNIC_MAX_UPLINKS; i++)
+		n->up[i].carrier = 1;
 	n->n_free = NIC_POOL_SLOTS;
 	sim_nic = n;
 	if (fw_init() < 0) {
@@ -58,9 +63,19 @@ int nic_init(struct nic *n, const char *profile, const char *window_path)
 void nic_fini(struct nic *n)
 {
 	for (unsigned i = 0; i < SNIC_MAX_UPLINKS; i++) {
+		while (n->up[i].wire_head) {
+			struct nic_wire *w = n->up[i].wire_head;
+			n->up[i].wire_head = w->next;
+			free(w->data);
+			free(w);
+		}
 		sim_trace_free(&n->up[i].in);
 		sim_pcap_close(n->up[i].out);
 		n->up[i].out = NULL;
+	}
+	for (uint32_t i = 0; i < NIC_POOL_SLOTS; i++) {
+		free(n->slot[i].owned);
+		n->slot[i].owned = NULL;
 	}
 	sim_pcap_close(n->drops_out);
 	n->drops_out = NULL;
@@ -72,18 +87,36 @@ void nic_fini(struct nic *n)
 		sim_nic = NULL;
 }
 
-/* The enabled uplink whose next frame is due first, or -1 if none. */
-static int earliest_uplink(const struct nic *n, uint64_t *at)
+/* When the uplink's next frame is due: from the switch (*wire = 1) or
+ * from its pcap partner; UINT64_MAX if none. A disabled port or a dead
+ * link holds the partner back; switch frames only exist while up. */
+static uint64_t uplink_due(const struct nic_uplink *u, int *wire)
 {
-	int best = -1;
+	uint64_t at = UINT64_MAX;
+	*wire = 0;
+	if (!u->enabled || !u->carrier)
+		return at;
+	if (u->next < u->in.count)
+		at = u->next_at_ns;
+	if (u->wire_head && u->wire_head->at_ns < at) {
+		at = u->wire_head->at_ns;
+		*wire = 1;
+	}
+	return at;
+}
+
+/* The uplink whose next frame is due first, or -1 if none. */
+static int earliest_uplink(const struct nic *n, uint64_t *at, int *wire)
+{
+	int best = -1, w;
 	uint64_t best_at = UINT64_MAX;
+	*wire = 0;
 	for (unsigned i = 0; i < n->prof.hw.n_uplinks; i++) {
-		const struct nic_uplink *u = &n->up[i];
-		if (!u->enabled || u->next >= u->in.count)
-			continue;
-		if (u->next_at_ns < best_at) {
-			best_at = u->next_at_ns;
+		uint64_t t = uplink_due(&n->up[i], &w);
+		if (t < best_at) {
+			best_at = t;
 			best = (int)i;
+			*wire = w;
 		}
 	}
 	*at = best_at;
@@ -125,24 +158,47 @@ void nic_port_enable(struct nic *n, uint8_t port, int up)
 static void admit_frame(struct nic *n, uint64_t now)
 {
 	uint64_t at;
-	int port = earliest_uplink(n, &at);
+	int wire;
+	int port = earliest_uplink(n, &at, &wire);
 	if (port < 0 || at > now || n->n_free == 0)
 		return;
 	struct nic_uplink *u = &n->up[port];
-	const struct sim_frame *f = &u->in.frames[u->next++];
-	u->wire_free_ns = now + wire_ns(n, f->len);
-	schedule_next(n, u, now);
-	if (f->len > NIC_MAX_FRAME) {
+	uint8_t *data, *owned = NULL;
+	uint32_t len;
+	if (wire) {
+		/* The switch already timed the cable: the frame is here. */
+		struct nic_wire *w = u->wire_head;
+		u->wire_head = w->next;
+		if (!u->wire_head)
+			u->wire_tail = NULL;
+		u->wire_len--;
+		data = owned = w->data;
+		len = w->len;
+		free(w);
+	} else {
+		const struct sim_frame *f = &u->in.frames[u->next++];
+		u->wire_free_ns = now + wire_ns(n, f->len);
+		schedule_next(n, u, now);
+		if (u->blackhole & NIC_BH_RX) {
+			u->rx_lost_blackhole++;
+			return;
+		}
+		data = f->data;
+		len = f->len;
+	}
+	if (len > NIC_MAX_FRAME) {
 		u->oversize++;
+		free(owned);
 		return;
 	}
 	uint32_t tag = n->free_list[--n->n_free];
 	struct nic_slot *s = &n->slot[tag];
-	s->data = f->data;
-	s->len = f->len;
+	s->data = data;
+	s->owned = owned;
+	s->len = len;
 	s->port = (uint8_t)port;
 	s->time_ns = now;
-	engine_push(n->eng, f->data, f->len, f->len, (uint8_t)port, tag);
+	engine_push(n->eng, data, len, len, (uint8_t)port, tag);
 	n->in_engine++;
 }
 
@@ -174,6 +230,10 @@ int nic_step(struct nic *n)
 {
 	uint64_t now = nic_now_ns(n);
 
+	if (n->faults)
+		fault_run(n->faults, n, now);
+	if (n->sw)
+		sw_run(n->sw, now);
 	if (n->wq_len) {
 		struct nic_write *w = &n->wq[n->wq_head];
 		engine_write(n->eng, w->idx, w->clear ? NULL : &w->rule);
@@ -189,19 +249,151 @@ int nic_step(struct nic *n)
 int nic_inputs_done(const struct nic *n)
 {
 	for (unsigned i = 0; i < n->prof.hw.n_uplinks; i++)
-		if (n->up[i].next < n->up[i].in.count)
+		if (n->up[i].next < n->up[i].in.count || n->up[i].wire_head)
 			return 0;
+	if (n->sw && n->sw->n_ev)
+		return 0; /* frames still on the cables or in the switch */
+	if (n->faults && fault_next_ns(n->faults) != UINT64_MAX)
+		return 0;
 	return n->in_engine == 0 && n->cq_len == 0 && n->wq_len == 0;
+}
+
+uint64_t nic_next_event_ns(const struct nic *n)
+{
+	uint64_t at;
+	int wire;
+	earliest_uplink(n, &at, &wire);
+	if (n->sw) {
+		uint64_t t = sw_next_ns(n->sw);
+		if (t < at)
+			at = t;
+	}
+	if (n->faults) {
+		uint64_t t = fault_next_ns(n->faults);
+		if (t < at)
+			at = t;
+	}
+	return at;
+}
+
+void nic_advance_to(struct nic *n, uint64_t t_ns)
+{
+	if (t_ns > nic_now_ns(n))
+		n->now_ps = t_ns * 1000u;
 }
 
 int nic_idle_advance(struct nic *n, uint64_t max_ns)
 {
-	uint64_t now = nic_now_ns(n), at;
-	if (earliest_uplink(n, &at) >= 0 && at < now + max_ns) {
-		if (at > now)
-			n->now_ps = at * 1000u;
+	uint64_t now = nic_now_ns(n);
+	uint64_t at = nic_next_event_ns(n);
+	if (at < now + max_ns) {
+		nic_advance_to(n, at);
 		return 1;
 	}
 	n->now_ps += max_ns * 1000u;
 	return 0;
+}
+
+/* ---- the uplink cables ---- */
+
+static void wire_flush(struct nic_uplink *u)
+{
+	while (u->wire_head) {
+		struct nic_wire *w = u->wire_head;
+		u->wire_head = w->next;
+		free(w->data);
+		free(w);
+		u->rx_lost_wire++;
+	}
+	u->wire_tail = NULL;
+	u->wire_len = 0;
+}
+
+void nic_link_set(struct nic *n, uint8_t port, int up)
+{
+	if (port >= n->prof.hw.n_uplinks)
+		return;
+	struct nic_uplink *u = &n->up[port];
+	up = up ? 1 : 0;
+	if (u->carrier == up)
+		return;
+	u->carrier = up;
+	u->link_changes++;
+	if (!up) {
+		u->epoch++;
+		wire_flush(u);
+		if (n->sw)
+			sw_link_down(n->sw, port);
+	} else if (u->enabled) {
+		schedule_next(n, u, nic_now_ns(n)); /* the partner resumes */
+	}
+}
+
+void nic_blackhole_set(struct nic *n, uint8_t port, uint8_t dirs)
+{
+	if (port < n->prof.hw.n_uplinks)
+		n->up[port].blackhole = dirs & (NIC_BH_TX | NIC_BH_RX);
+}
+
+void nic_tx_refuse_set(struct nic *n, uint8_t port, int on)
+{
+	if (port < n->prof.hw.n_uplinks)
+		n->up[port].tx_refuse = on ? 1 : 0;
+}
+
+void nic_wire_push(struct nic *n, uint8_t port, uint8_t *data, uint32_t len, uint64_t at_ns)
+{
+	struct nic_wire *w = port < n->prof.hw.n_uplinks ? malloc(sizeof(*w)) : NULL;
+	if (!w) {
+		free(data);
+		return;
+	}
+	w->next = NULL;
+	w->at_ns = at_ns;
+	w->len = len;
+	w->data = data;
+	struct nic_uplink *u = &n->up[port];
+	if (u->wire_tail)
+		u->wire_tail->next = w;
+	else
+		u->wire_head = w;
+	u->wire_tail = w;
+	u->wire_len++;
+}
+
+int nic_uplink_tx(struct nic *n, uint8_t port, const uint8_t *data, uint32_t len)
+{
+	if (port >= n->prof.hw.n_uplinks)
+		return -1;
+	struct nic_uplink *u = &n->up[port];
+	uint64_t now = nic_now_ns(n);
+	if (u->tx_refuse || (n->sw && sw_in_backlog_ns(n->sw, port, now) > NIC_TX_FIFO_NS)) {
+		u->tx_refused++;
+		return -1;
+	}
+	if (u->out)
+		sim_pcap_write(u->out, data, len, now);
+	u->tx_frames++;
+	if (n->tx_hook)
+		n->tx_hook(n->tx_hook_ctx, port, data, len, now);
+	if (!u->carrier) {
+		u->tx_lost_down++;
+		return 0;
+	}
+	if (u->blackhole & NIC_BH_TX) {
+		u->tx_lost_blackhole++;
+		return 0;
+	}
+	if (n->sw)
+		sw_send(n->sw, port, data, len, now, u->epoch);
+	return 0;
+}
+
+void nic_slot_release(struct nic *n, uint32_t tag)
+{
+	if (tag >= NIC_POOL_SLOTS)
+		return;
+	free(n->slot[tag].owned);
+	n->slot[tag].owned = NULL;
+	n->free_list[n->n_free++] = tag;
 }

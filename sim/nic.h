@@ -19,6 +19,22 @@
 #define NIC_MAX_FRAME     16384u /* largest frame the uplink MAC accepts */
 #define NIC_WRITE_FIFO    4096u  /* pending classifier table writes */
 
+/* Silent blackholes on an uplink cable (fault injection). */
+#define NIC_BH_TX 0x1 /* frames the NIC sends vanish */
+#define NIC_BH_RX 0x2 /* frames towards the NIC vanish */
+
+/* Longest the NIC -> switch serializer may be booked ahead: beyond it the
+ * uplink's TX FIFO is full and hal_tx answers "no room". */
+#define NIC_TX_FIFO_NS    10000u
+
+/* A frame from the switch, on its way into an uplink. */
+struct nic_wire {
+	struct nic_wire *next;
+	uint64_t         at_ns;  /* fully received by the NIC's port */
+	uint32_t         len;
+	uint8_t         *data;   /* malloc'd; the slot frees it after the firmware */
+};
+
 struct nic_uplink {
 	struct sim_trace     in;          /* frames the link partner sends */
 	uint32_t             next;        /* next frame of `in` to arrive */
@@ -30,10 +46,31 @@ struct nic_uplink {
 	struct sim_pcap_out *out;         /* frames the NIC transmits */
 	uint64_t             tx_frames;
 	uint64_t             oversize;    /* frames dropped at the MAC */
+	/* The cable (sim/fault.c changes it; sim/switch.c is the far end). */
+	int                  carrier;     /* physical link: 1 up, 0 down */
+	uint8_t              blackhole;   /* NIC_BH_* */
+	int                  tx_refuse;   /* TX resources exhausted */
+	uint32_t             epoch;       /* +1 at every link down */
+	struct nic_wire     *wire_head, *wire_tail; /* frames from the switch */
+	uint32_t             wire_len;
+	uint64_t             tx_refused;  /* hal_tx refused: resources or FIFO */
+	uint64_t             tx_lost_down;      /* sent while the carrier was down */
+	uint64_t             tx_lost_blackhole; /* sent into a TX blackhole */
+	uint64_t             rx_lost_wire;      /* arrived but the link died first */
+	uint64_t             rx_lost_blackhole; /* partner frames into an RX blackhole */
+	uint64_t             link_changes;
 };
+
+struct sw;
+struct fault_plan;
+
+/* Called for every frame the NIC puts on an uplink (measurements). */
+typedef void (*nic_tx_hook)(void *ctx, uint8_t port, const uint8_t *data, uint32_t len,
+			    uint64_t now_ns);
 
 struct nic_slot {
 	uint8_t          *data;
+	uint8_t          *owned; /* data to free on release (switch frames) */
 	uint32_t          len;
 	uint8_t           port;
 	uint64_t          time_ns;
@@ -67,6 +104,11 @@ struct nic {
 	uint64_t             drops[SNIC_DROP_REASONS];
 	uint64_t             delivered;
 	uint64_t             irqs;
+
+	struct sw           *sw;          /* optional switch on the uplinks */
+	struct fault_plan   *faults;      /* optional fault plan */
+	nic_tx_hook          tx_hook;
+	void                *tx_hook_ctx;
 };
 
 int  nic_init(struct nic *n, const char *profile, const char *window_path);
@@ -85,6 +127,24 @@ void nic_port_enable(struct nic *n, uint8_t port, int up);
 /* Nothing in flight: skip virtual time to the next arrival if it is due
  * within max_ns (returns 1), else advance by max_ns (returns 0). */
 int  nic_idle_advance(struct nic *n, uint64_t max_ns);
+
+/* Time of the next thing due outside the device: an uplink arrival, a
+ * switch event, a fault, a firmware timer. UINT64_MAX if none. */
+uint64_t nic_next_event_ns(const struct nic *n);
+/* Nothing in flight: move virtual time forward to t (never backwards). */
+void nic_advance_to(struct nic *n, uint64_t t_ns);
+
+/* The cable of an uplink (fault injection). Link down kills the frames on
+ * the cable in both directions and flushes the switch's MAC entries. */
+void nic_link_set(struct nic *n, uint8_t port, int up);
+void nic_blackhole_set(struct nic *n, uint8_t port, uint8_t dirs);
+void nic_tx_refuse_set(struct nic *n, uint8_t port, int on);
+/* The switch delivers a frame (ownership of `data` passes to the NIC). */
+void nic_wire_push(struct nic *n, uint8_t port, uint8_t *data, uint32_t len, uint64_t at_ns);
+/* Transmit path behind hal_tx: 0 accepted, -1 no room. */
+int  nic_uplink_tx(struct nic *n, uint8_t port, const uint8_t *data, uint32_t len);
+/* Release a classified frame's slot. */
+void nic_slot_release(struct nic *n, uint32_t tag);
 
 /* The one NIC the HAL talks to. */
 extern struct nic *sim_nic;

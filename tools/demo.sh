@@ -21,7 +21,7 @@ sim_pid= rx_pid=
 cleanup() {
 	[ -n "$rx_pid" ] && kill "$rx_pid" 2>/dev/null || true
 	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
-	rm -f "$win"
+	rm -f "$win" "$win.state"
 }
 trap cleanup EXIT
 
@@ -47,6 +47,11 @@ run "$bin/snicctl" caps
 say "host: receive on every ring, one pcap per VNIC"
 "$bin/snicctl" rx --out-dir "$out" >"$out/rx.log" 2>&1 &
 rx_pid=$!
+for _ in $(seq 1 200); do
+	grep -q "buffers posted" "$out/rx.log" 2>/dev/null && break
+	kill -0 "$rx_pid" 2>/dev/null || { cat "$out/rx.log"; exit 1; }
+	sleep 0.05
+done
 
 say "VNICs and rules"
 run "$bin/snicctl" vnic add --id 1 --mac 02:00:00:00:00:01

@@ -57,6 +57,7 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		struct snic_rule_ref    rref;
 		struct snic_ring_bind   bind;
 		struct snic_port_set    port;
+		struct snic_meter_set   meter;
 	} in;
 	union {
 		struct snic_caps_info  caps;
@@ -113,8 +114,10 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		st = fw_port_set(&in.port);
 		break;
 	case SNIC_CMD_METER_SET:
+		st = fw_meter_set(&in.meter);
+		break;
 	case SNIC_CMD_TEAM_SET:
-		/* Arrive with the rate-limiting and teaming issues. */
+		/* Arrives with the teaming issue. */
 		st = SNIC_E_UNSUPP;
 		break;
 	default:

@@ -18,6 +18,8 @@ int fw_init(void)
 {
 	fw_memset(fw.vnic, 0, sizeof(fw.vnic));
 	fw_memset(fw.irq_pending, 0, sizeof(fw.irq_pending));
+	fw.now_ns = hal_now_ns();
+	fw_meters_reset_all();
 	if (fw_layout_init() < 0)
 		return -1;
 	fw_admin_init();
@@ -39,8 +41,9 @@ unsigned fw_poll(void)
 	if (fw.state != SNIC_STATE_RUNNING)
 		return 0;
 	struct snic_blk_devid *d = FW_DEVID();
+	fw.now_ns = hal_now_ns();
 	d->heartbeat++;
-	d->sim_time_ns = hal_now_ns();
+	d->sim_time_ns = fw.now_ns;
 	work += fw_admin_poll();
 	work += fw_rx_poll();
 	fw_rx_raise_irqs();
@@ -63,6 +66,7 @@ void fw_device_reset(void)
 {
 	fw_rules_reset_all();
 	fw_vnic_reset_all();
+	fw_meters_reset_all();
 	ports_all_down();
 	FW_DEVID()->reset_count++;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <snic/abi.h>
 #include "hal/hal.h"
+#include "meter.h"
 
 /* Compile-time limits of this firmware build. */
 #define FW_MAX_RINGS      16
@@ -25,6 +26,7 @@
 #define FW_MIN_FRAME      14      /* an Ethernet header */
 #define FW_MAX_RING_SIZE  4096    /* entries per ring */
 #define FW_ADMIN_ENTRIES  16
+#define FW_MAX_METERS     256     /* policers; shapers are one per VNIC */
 #define FW_MIN_DMA        (64u * 1024u) /* smallest usable host memory region */
 #define FW_ALIGN_LINE     64u
 #define FW_ALIGN_PAGE     4096u
@@ -60,6 +62,7 @@ struct fw_vnic {
 	uint16_t rx_ring;   /* dedicated HRR, or FW_SHARED_RING */
 	uint16_t tx_ring;   /* dedicated TRR, or FW_SHARED_RING */
 	uint16_t rule_refs; /* host rules whose action names this VNIC */
+	struct meter shaper; /* TX shaper, kind METER_OFF when unshaped */
 };
 
 struct fw_state {
@@ -75,6 +78,9 @@ struct fw_state {
 	struct snic_rule   rules[FW_MAX_TCAM];
 	bool               rule_valid[FW_MAX_TCAM];
 	bool               irq_pending[FW_MAX_RINGS];
+	uint64_t           now_ns;       /* device time at the start of this poll */
+	struct meter       meters[FW_MAX_METERS]; /* RX policers */
+	uint8_t            meter_flags[FW_MAX_METERS]; /* SNIC_METERF_* */
 	uint8_t            frame[FW_MAX_FRAME]; /* TX staging copy */
 };
 
@@ -139,6 +145,14 @@ int  fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out);
 /* Firmware-owned entries (VNIC MAC steering): no validation, no refs. */
 void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule);
 void fw_rule_clear_internal(uint32_t idx);
+
+/* ---- meter_table.c ---- */
+void fw_meters_reset_all(void);
+int  fw_meter_set(const struct snic_meter_set *s);
+bool fw_policer_exists(uint32_t id);
+/* 1 when VNIC id's shaper holds back a frame of len bytes right now. */
+bool fw_shaper_blocks(uint16_t id, uint32_t len);
+void fw_shaper_sent(uint16_t id, uint32_t len);
 
 /* ---- admin.c ---- */
 void     fw_admin_init(void);

@@ -272,16 +272,20 @@ static void write_caps(void)
 	c.ternary = hw->tcam_entries;
 	c.exact = 0; /* the HAL has no exact-table port yet: nothing usable */
 	c.actions = SNIC_CLSCAP_ACT_VNIC | SNIC_CLSCAP_ACT_RING | SNIC_CLSCAP_ACT_DROP |
-		    SNIC_CLSCAP_ACT_COUNT | SNIC_CLSCAP_ACT_MARK_SW;
+		    SNIC_CLSCAP_ACT_COUNT | SNIC_CLSCAP_ACT_MARK_SW | SNIC_CLSCAP_ACT_METER;
 	c.key_bytes = SNIC_KEY_BYTES;
 	c.latency = hw->cls_latency;
 	c.user_entries = fw.user_entries;
 	put_cap(&c, sizeof(c), c.h.len);
 
-	/* No meters until METER_SET works: advertise none. */
+	/* `count` policers; every VNIC has its own shaper besides. */
 	struct snic_cap_meters m;
 	fw_memset(&m, 0, sizeof(m));
 	cap_hdr(&m.h, SNIC_CAP_METERS, CAP_LEN(struct snic_cap_meters));
+	m.count = FW_MAX_METERS;
+	m.modes = (1u << SNIC_METER_SRTCM) | (1u << SNIC_METER_TRTCM) | (1u << SNIC_METER_SHAPER);
+	m.min_bps = METER_RATE_MIN;
+	m.max_bps = METER_RATE_MAX;
 	put_cap(&m, sizeof(m), m.h.len);
 
 	for (uint16_t i = 0; i < hw->n_uplinks; i++) {

@@ -55,17 +55,18 @@ static int check_action(const struct snic_action *a)
 
 	if (a->rsvd || (a->flags & ~known))
 		return SNIC_E_INVAL;
-	if (a->flags & SNIC_ACT_METER)
-		return SNIC_E_UNSUPP; /* no meters in this firmware yet */
-	if (a->meter != SNIC_METER_NONE)
+	if (!(a->flags & SNIC_ACT_METER) && a->meter != SNIC_METER_NONE)
 		return SNIC_E_INVAL;
 	if (a->flags & SNIC_ACT_DROP) {
-		/* A drop goes nowhere: a destination would be meaningless. */
+		/* A drop goes nowhere: a destination or meter would be meaningless. */
 		if (a->vnic != SNIC_VNIC_NONE || a->ring != SNIC_RING_DEFAULT ||
-		    (a->flags & SNIC_ACT_MARK_SW))
+		    (a->flags & (SNIC_ACT_MARK_SW | SNIC_ACT_METER)))
 			return SNIC_E_INVAL;
 		return SNIC_OK;
 	}
+	/* Policers cannot be deleted, only reconfigured (or RESET with the rules). */
+	if ((a->flags & SNIC_ACT_METER) && !fw_policer_exists(a->meter))
+		return SNIC_E_NOENT;
 	if (a->ring != SNIC_RING_DEFAULT) {
 		if (a->flags & SNIC_ACT_MARK_SW)
 			return SNIC_E_INVAL; /* two contradicting ring choices */

@@ -22,7 +22,12 @@ void fw_rx_init(void)
 	}
 }
 
-static int deliver(uint16_t r, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags)
+struct verdict {
+	uint16_t vnic, flags, meter;
+	uint8_t  color;
+};
+
+static int deliver(uint16_t r, const struct hal_rx_pkt *p, const struct verdict *v)
 {
 	struct snic_rxq *q = FW_RXQ(r);
 	const uint32_t size = fw.hw.ring_size;
@@ -49,10 +54,11 @@ static int deliver(uint16_t r, const struct hal_rx_pkt *p, uint16_t vnic, uint16
 	struct snic_rx_cpl c;
 	fw_memset(&c, 0, sizeof(c));
 	c.len = p->len;
-	c.vnic = vnic;
+	c.vnic = v->vnic;
 	c.rule = p->match.rule;
-	c.flags = flags;
-	c.meter = SNIC_METER_NONE;
+	c.flags = v->flags;
+	c.meter = v->meter;
+	c.color = v->color;
 	c.port = p->port;
 	c.key_flags = p->match.key_flags;
 	c.time_ns = p->time_ns;
@@ -101,14 +107,21 @@ static int steer(const struct hal_rx_pkt *p)
 	else
 		ring = fw.vnic[m->action.vnic].rx_ring;
 
-	uint16_t flags = SNIC_RXF_HIT;
+	struct verdict v = { m->action.vnic, SNIC_RXF_HIT, SNIC_METER_NONE, METER_GREEN };
 	if (ring == FW_SHARED_RING)
-		flags |= SNIC_RXF_MARK_SW; /* the host software classifier splits it */
+		v.flags |= SNIC_RXF_MARK_SW; /* the host software classifier splits it */
 	if (m->key_flags & SNIC_KF_ERR)
-		flags |= SNIC_RXF_KEYERR;
+		v.flags |= SNIC_RXF_KEYERR;
 	if (p->len > fw.hw.buf_max)
 		return SNIC_DROP_TOO_LONG;
-	return deliver(ring, p, m->action.vnic, flags);
+	/* Police on the arrival time; frames that never fit do not take tokens. */
+	if ((m->action.flags & SNIC_ACT_METER) && fw_policer_exists(m->action.meter)) {
+		v.meter = m->action.meter;
+		v.color = (uint8_t)meter_police(&fw.meters[v.meter], p->time_ns, p->len);
+		if (v.color == METER_RED && !(fw.meter_flags[v.meter] & SNIC_METERF_MARK))
+			return SNIC_DROP_METER;
+	}
+	return deliver(ring, p, &v);
 }
 
 unsigned fw_rx_poll(void)

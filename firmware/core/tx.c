@@ -119,6 +119,9 @@ static enum verdict send_one(uint16_t r, struct snic_txq *q, uint16_t owner)
 		fw_count_drop(SNIC_DROP_TX_BAD);
 		return TX_DROPPED;
 	}
+	/* A dedicated ring's shaper is known before the frame is copied. */
+	if (r != FW_SHARED_RING && fw_shaper_blocks(owner, d.len))
+		return TX_RETRY;
 	uint8_t *f = fw.frame;
 	fw_memcpy(f, fw_at((uint32_t)d.addr), d.len);
 
@@ -133,8 +136,12 @@ static enum verdict send_one(uint16_t r, struct snic_txq *q, uint16_t owner)
 		fw_count_drop(SNIC_DROP_PORT_DOWN);
 		return TX_DROPPED;
 	}
+	/* The frame waits for its tokens; on the shared TRR it holds the ring. */
+	if (fw_shaper_blocks((uint16_t)id, d.len))
+		return TX_RETRY;
 	if (hal_tx(port, f, d.len) < 0)
 		return TX_RETRY;
+	fw_shaper_sent((uint16_t)id, d.len);
 	q->packets++;
 	q->bytes += d.len;
 	s->port[port].tx_packets++;

@@ -60,6 +60,7 @@ struct snic_dev *snic_alloc(void)
 	if (!d)
 		return NULL;
 	d->fd = -1;
+	d->state_fd = -1;
 	d->timeout_ms = SNIC_DEFAULT_TIMEOUT_MS;
 	return d;
 }
@@ -86,6 +87,8 @@ void snic_close(struct snic_dev *d)
 		munmap(d->win, d->map_size);
 	if (d->fd >= 0)
 		close(d->fd);
+	snic_mirror_end(d, 0);
+	free(d->mirror);
 	free(d);
 }
 
@@ -319,6 +322,8 @@ int snic_open(struct snic_dev *d, const char *path)
 	struct stat st;
 
 	snprintf(d->path, sizeof(d->path), "%s", path);
+	if (!d->state_path_set)
+		snprintf(d->state_path, sizeof(d->state_path), "%s.state", path);
 	d->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (d->fd < 0)
 		return snic_seterr(d, SNIC_ERR_SYS, "cannot open window %s: %s", path,

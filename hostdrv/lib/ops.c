@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Typed admin operations: build the payload, run it, check the reply. */
+/*
+ * Typed admin operations: build the payload, run it, check the reply.
+ * Configuration changes also update the host mirror (mirror.c) inside one
+ * state-file transaction, so the mirror never misses a change another
+ * snicctl made at the same time.
+ */
 #include <stdio.h>
 #include "snic_impl.h"
 
@@ -16,8 +21,21 @@ static int exec_reply(struct snic_dev *d, uint16_t op, const void *in, uint32_t 
 	return rc;
 }
 
-int snic_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
-		     struct snic_vnic_info *out)
+/* End a mirror transaction without losing the command's error message. */
+static int finish(struct snic_dev *d, int rc, int changed)
+{
+	int err = d->err;
+	char msg[SNIC_ERRMSG_MAX];
+
+	memcpy(msg, d->errmsg, sizeof(msg));
+	int mrc = snic_mirror_end(d, changed);
+	if (rc)
+		return snic_seterr(d, err, "%s", msg);
+	return mrc;
+}
+
+int snic_raw_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
+			 struct snic_vnic_info *out)
 {
 	struct snic_vnic_create c;
 	struct snic_vnic_info info;
@@ -38,11 +56,36 @@ int snic_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
 	return rc;
 }
 
+int snic_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
+		     struct snic_vnic_info *out)
+{
+	struct snic_vnic_info info;
+	int rc = snic_mirror_begin(d, 0);
+
+	if (rc)
+		return rc;
+	rc = snic_raw_vnic_create(d, p, &info);
+	if (rc == SNIC_OK) {
+		snic_mirror_put_vnic(d, p, &info);
+		if (out)
+			*out = info;
+	}
+	return finish(d, rc, rc == SNIC_OK);
+}
+
 int snic_vnic_destroy(struct snic_dev *d, uint16_t vnic)
 {
 	struct snic_vnic_ref ref = { vnic, 0 };
+	int rc = snic_mirror_begin(d, 0);
 
-	return exec_reply(d, SNIC_CMD_VNIC_DESTROY, &ref, sizeof(ref), NULL, 0);
+	if (rc)
+		return rc;
+	rc = exec_reply(d, SNIC_CMD_VNIC_DESTROY, &ref, sizeof(ref), NULL, 0);
+	/* NOENT too: the device has no such VNIC, so neither should we. */
+	int changed = rc == SNIC_OK || rc == SNIC_E_NOENT;
+	if (changed)
+		snic_mirror_drop_vnic(d, vnic);
+	return finish(d, rc, changed);
 }
 
 int snic_vnic_query(struct snic_dev *d, uint16_t vnic, struct snic_vnic_info *out)
@@ -52,8 +95,8 @@ int snic_vnic_query(struct snic_dev *d, uint16_t vnic, struct snic_vnic_info *ou
 	return exec_reply(d, SNIC_CMD_VNIC_QUERY, &ref, sizeof(ref), out, sizeof(*out));
 }
 
-int snic_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
-		  uint32_t *loc_out)
+int snic_raw_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
+		      uint32_t *loc_out)
 {
 	struct snic_rule_add a;
 	struct snic_rule_ref ref;
@@ -67,18 +110,48 @@ int snic_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
 	return rc;
 }
 
+int snic_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
+		  uint32_t *loc_out)
+{
+	uint32_t got = 0;
+	int rc = snic_mirror_begin(d, 0);
+
+	if (rc)
+		return rc;
+	rc = snic_raw_rule_add(d, loc, r, &got);
+	if (rc == SNIC_OK) {
+		if (loc_out)
+			*loc_out = got;
+		rc = snic_mirror_put_rule(d, got, r);
+		return finish(d, rc, 1);
+	}
+	return finish(d, rc, 0);
+}
+
 int snic_rule_del(struct snic_dev *d, uint32_t loc)
 {
 	struct snic_rule_ref ref = { loc };
+	int rc = snic_mirror_begin(d, 0);
 
-	return exec_reply(d, SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL, 0);
+	if (rc)
+		return rc;
+	rc = exec_reply(d, SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL, 0);
+	int changed = rc == SNIC_OK || rc == SNIC_E_NOENT;
+	if (changed)
+		snic_mirror_drop_rule(d, loc);
+	return finish(d, rc, changed);
 }
 
-int snic_rule_query(struct snic_dev *d, uint32_t loc, struct snic_rule_info *out)
+int snic_raw_rule_query(struct snic_dev *d, uint32_t loc, struct snic_rule_info *out)
 {
 	struct snic_rule_ref ref = { loc };
 
 	return exec_reply(d, SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), out, sizeof(*out));
+}
+
+int snic_rule_query(struct snic_dev *d, uint32_t loc, struct snic_rule_info *out)
+{
+	return snic_raw_rule_query(d, loc, out);
 }
 
 int snic_port_set(struct snic_dev *d, uint8_t port, int up)
@@ -90,7 +163,15 @@ int snic_port_set(struct snic_dev *d, uint8_t port, int up)
 
 int snic_reset(struct snic_dev *d)
 {
-	return exec_reply(d, SNIC_CMD_RESET, NULL, 0, NULL, 0);
+	/* A corrupt state file must not stop a reset: it is replaced. */
+	int rc = snic_mirror_begin(d, 1);
+
+	if (rc)
+		return rc;
+	rc = exec_reply(d, SNIC_CMD_RESET, NULL, 0, NULL, 0);
+	if (rc == SNIC_OK)
+		snic_mirror_clear(d);
+	return finish(d, rc, rc == SNIC_OK);
 }
 
 int snic_query_caps(struct snic_dev *d, struct snic_caps_info *out)
@@ -101,6 +182,22 @@ int snic_query_caps(struct snic_dev *d, struct snic_caps_info *out)
 int snic_ring_bind(struct snic_dev *d, uint16_t ring, uint16_t vnic)
 {
 	struct snic_ring_bind b = { ring, vnic };
+	int rc = snic_mirror_begin(d, 0);
 
-	return exec_reply(d, SNIC_CMD_RING_BIND, &b, sizeof(b), NULL, 0);
+	if (rc)
+		return rc;
+	rc = exec_reply(d, SNIC_CMD_RING_BIND, &b, sizeof(b), NULL, 0);
+	/* The VNIC's ring and MAC entry changed: refresh its mirror record. */
+	int changed = 0;
+	for (unsigned v = 0; rc == SNIC_OK && v < SNIC_MIRROR_MAX_VNICS; v++) {
+		struct snic_mirror_vnic *mv = &d->mirror->vnic[v];
+		struct snic_vnic_info info;
+		if (mv->used && snic_vnic_query(d, (uint16_t)v, &info) == SNIC_OK &&
+		    memcmp(&info, &mv->info, sizeof(info))) {
+			struct snic_vnic_params p = mv->params;
+			snic_mirror_put_vnic(d, &p, &info);
+			changed = 1;
+		}
+	}
+	return finish(d, rc, changed);
 }

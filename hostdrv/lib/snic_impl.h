@@ -53,6 +53,7 @@ struct snic_dev {
 
 	/* Host mirror (mirror.c). */
 	char     state_path[300];
+	int      state_path_set;  /* chosen by the caller, not derived */
 	int      state_fd;        /* open and locked between begin/end */
 	struct snic_mirror *mirror;
 
@@ -115,6 +116,12 @@ void snic_mirror_drop_vnic(struct snic_dev *d, uint16_t vnic);
 int  snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r);
 void snic_mirror_drop_rule(struct snic_dev *d, uint32_t loc);
 void snic_mirror_clear(struct snic_dev *d);
+/* Admin operations without mirror bookkeeping (ops.c). */
+int  snic_raw_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
+			  struct snic_vnic_info *out);
+int  snic_raw_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
+		       uint32_t *loc_out);
+int  snic_raw_rule_query(struct snic_dev *d, uint32_t loc, struct snic_rule_info *out);
 /* Load the file into d->mirror without keeping a lock. */
 int  snic_mirror_load(struct snic_dev *d);
 

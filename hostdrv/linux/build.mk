@@ -1,30 +1,39 @@
 # hostdrv/linux: the snic.ko kernel module and its QEMU test.
-#   make kmod    build $(BUILD)/kmod/snic.ko with W=1 (a warning fails it)
-#   make vmtest  boot Debian's kernel under QEMU against snic-sim, drive
-#                the module with real ip/ethtool (tests/vm/run.sh)
+#   make kmod    build $(BUILD)/kmod/snic.ko with W=1 (any warning fails it)
+#   make vmtest  boot Debian's kernel under QEMU against snic-sim and drive
+#                the module with the real ip and ethtool (tests/vm/run.sh)
 # The module is built from a copy under $(BUILD)/kmod so the source tree
-# stays free of Kbuild's output.
+# stays free of Kbuild's output. It needs linux-headers-amd64 (make deps);
+# `all` builds it whenever those headers are installed.
 KMOD_KVER ?= $(shell ls /usr/src 2>/dev/null | sed -n 's/^linux-headers-\(.*-amd64\)$$/\1/p' | sort -V | tail -1)
 KMOD_KDIR ?= /usr/src/linux-headers-$(KMOD_KVER)
 KMOD_DIR  := $(BUILD)/kmod
 KMOD_SRCS := $(wildcard hostdrv/linux/*.c hostdrv/linux/*.h) hostdrv/linux/Kbuild
 KMOD      := $(KMOD_DIR)/snic.ko
+VM_FRAMES := $(BUILD)/bin/snic_vm_frames
 
 $(KMOD): $(KMOD_SRCS) $(wildcard include/snic/*.h)
-	@test -d $(KMOD_KDIR) || { echo "kmod: no kernel headers in '$(KMOD_KDIR)' (apt-get install linux-headers-amd64)"; exit 1; }
+	@test -f $(KMOD_KDIR)/Makefile || { echo "kmod: no kernel headers in '$(KMOD_KDIR)' (make deps)"; exit 1; }
 	@mkdir -p $(KMOD_DIR)
+	@rm -f $@
 	cp $(KMOD_SRCS) $(KMOD_DIR)/
-	$(MAKE) -C $(KMOD_KDIR) M=$(abspath $(KMOD_DIR)) SNIC_INC=$(abspath include) W=1 modules \
-		2>&1 | tee $(KMOD_DIR)/build.log
-	@! grep -E 'warning:|error:' $(KMOD_DIR)/build.log || { echo "kmod: warnings are errors"; rm -f $@; exit 1; }
-	@test -f $@
+	@$(MAKE) -C $(KMOD_KDIR) M=$(abspath $(KMOD_DIR)) SNIC_INC=$(abspath include) W=1 \
+		modules >$(KMOD_DIR)/build.log 2>&1; rc=$$?; cat $(KMOD_DIR)/build.log; \
+	if [ $$rc -ne 0 ] || grep -qE 'warning:|error:' $(KMOD_DIR)/build.log; then \
+		echo "kmod: build failed or warned (W=1 warnings are errors)"; rm -f $@; exit 1; fi
+
+$(VM_FRAMES): tests/vm/vm_frames.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
 
 .PHONY: kmod vmtest
 kmod: $(KMOD)
 
-vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snic_vm_frames
-	tests/vm/run.sh
+vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(VM_FRAMES)
+	BUILD=$(BUILD) tests/vm/run.sh
 
-$(BUILD)/bin/snic_vm_frames: tests/vm/vm_frames.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $<
+ifneq ($(wildcard $(KMOD_KDIR)/Makefile),)
+ALL += $(KMOD)
+endif
+ALL   += $(VM_FRAMES)
+TESTS += tests/vm/run.sh

@@ -126,6 +126,7 @@ struct snic_dev {
 	char fw_version[32];
 	char profile[16];
 	u32 reset_count;
+	u64 restores;             /* successful restores after device resets */
 
 	struct snic_caps caps;
 
@@ -199,6 +200,7 @@ int snic_caps_read(struct snic_dev *sdev);
 
 /* snic_admin.c */
 int snic_admin_init(struct snic_dev *sdev);
+void snic_admin_sync(struct snic_dev *sdev);
 int snic_admin_exec(struct snic_dev *sdev, u16 opcode, const void *in, u32 in_len,
 		    void *out, u32 out_len);
 int snic_status_errno(u16 status);
@@ -223,6 +225,17 @@ int snic_buffers_layout(struct snic_dev *sdev);
 
 /* snic_netdev.c */
 int snic_vnic_add(struct snic_dev *sdev, unsigned int index);
+int snic_vnic_create_fw(struct snic_dev *sdev, u16 want, u8 uplink, const u8 *mac,
+			struct snic_vnic_info *info);
+void snic_vnic_destroy_fw(struct snic_dev *sdev, u16 id);
+int snic_vnic_start(struct snic_vnic *vnic);
+void snic_vnic_halt(struct snic_vnic *vnic, bool tell_device);
+void snic_vnic_carrier(struct snic_vnic *vnic);
+int snic_vnic_set_rate(struct snic_vnic *vnic, u32 mbps);
+
+/* snic_reset.c */
+int snic_restore(struct snic_dev *sdev, const char *why);
+int snic_ethtool_reset(struct net_device *ndev, u32 *flags);
 void snic_vnics_remove(struct snic_dev *sdev);
 void snic_vnics_carrier(struct snic_dev *sdev);
 
@@ -231,6 +244,7 @@ extern const struct ethtool_ops snic_ethtool_ops;
 
 /* snic_ntuple.c */
 int snic_ntuple_init(struct snic_dev *sdev);
+void snic_ntuple_restore(struct snic_dev *sdev);
 int snic_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd, u32 *locs);
 int snic_set_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd);
 void snic_ntuple_del_vnic(struct snic_dev *sdev, u16 vnic);

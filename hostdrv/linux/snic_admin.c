@@ -83,22 +83,28 @@ static bool wait_device(struct snic_dev *sdev, u32 *word, u32 until_not)
 	}
 }
 
-int snic_admin_init(struct snic_dev *sdev)
+/*
+ * Takes the ring indices from the window: after a previous driver
+ * instance, a device reset or another agent (snicctl on the host side of
+ * the window) used the queue. Waits for queued commands to be answered.
+ */
+void snic_admin_sync(struct snic_dev *sdev)
 {
 	struct snic_blk_admin *a = sdev->admin;
 	u32 prod = READ_ONCE(a->cmd_prod);
+	unsigned long end = jiffies + msecs_to_jiffies(admin_timeout_ms);
 
-	mutex_init(&sdev->admin_lock);
-	/* Let the device answer whatever a previous instance left queued. */
-	if (snic_ld_acq(&a->cmd_cons) != prod) {
-		unsigned long end = jiffies + msecs_to_jiffies(admin_timeout_ms);
-
-		while (snic_ld_acq(&a->cmd_cons) != prod && !time_after(jiffies, end))
-			usleep_range(100, 200);
-	}
+	while (snic_ld_acq(&a->cmd_cons) != prod && !time_after(jiffies, end))
+		usleep_range(100, 200);
 	sdev->cmd_prod = prod;
 	sdev->cpl_cons = snic_ld_acq(&a->cpl_prod);
 	snic_st_rel(&a->cpl_cons, sdev->cpl_cons);
+}
+
+int snic_admin_init(struct snic_dev *sdev)
+{
+	mutex_init(&sdev->admin_lock);
+	snic_admin_sync(sdev);
 	sdev->seq = get_random_u32();
 	return 0;
 }
@@ -147,6 +153,9 @@ int snic_admin_exec(struct snic_dev *sdev, u16 opcode, const void *in, u32 in_le
 		err = -EIO;
 		goto out;
 	}
+	/* Someone else used the queue since (see snic_admin_sync): follow. */
+	if (READ_ONCE(a->cmd_prod) != sdev->cmd_prod)
+		snic_admin_sync(sdev);
 	if (sdev->cmd_prod - snic_ld_acq(&a->cmd_cons) >= sdev->admin_entries) {
 		err = -EBUSY; /* earlier timed-out commands still queued */
 		goto out;

@@ -204,4 +204,5 @@ const struct ethtool_ops snic_ethtool_ops = {
 	.get_ethtool_stats = snic_get_ethtool_stats,
 	.get_rxnfc = snic_get_rxnfc,
 	.set_rxnfc = snic_set_rxnfc,
+	.reset = snic_ethtool_reset,
 };

@@ -39,23 +39,25 @@ static enum hrtimer_restart snic_poll(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
-/* Watches the firmware: carrier off while it is not running. */
+/*
+ * Watches the firmware: carrier off while it is not running; after a
+ * reset or reboot (reset_count moved) restore our state (snic_reset.c).
+ */
 static void snic_watchdog(struct work_struct *work)
 {
 	struct snic_dev *sdev = container_of(to_delayed_work(work), struct snic_dev, watchdog);
 	u32 state = snic_ld_acq(&sdev->devid->state);
 	u32 resets = READ_ONCE(sdev->devid->reset_count);
 
-	if (state != SNIC_STATE_RUNNING && !sdev->dead) {
-		dev_warn(sdev->dev, "device state %u: not running, carrier off\n", state);
+	if (state != SNIC_STATE_RUNNING) {
+		if (!sdev->dead)
+			dev_warn(sdev->dev, "device state %u: not running, carrier off\n", state);
 		sdev->dead = true;
-	} else if (state == SNIC_STATE_RUNNING && sdev->dead) {
+	} else if (resets != sdev->reset_count) {
+		snic_restore(sdev, "device reset detected");
+	} else if (sdev->dead) {
 		dev_info(sdev->dev, "device running again\n");
 		sdev->dead = false;
-	}
-	if (resets != sdev->reset_count) {
-		dev_warn(sdev->dev, "device reset (count %u -> %u)\n", sdev->reset_count, resets);
-		sdev->reset_count = resets;
 	}
 	mutex_lock(&sdev->cfg_lock);
 	snic_vnics_carrier(sdev);

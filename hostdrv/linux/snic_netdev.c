@@ -71,7 +71,7 @@ static void rx_stop(struct snic_vnic *vnic)
 }
 
 /* Carrier: uplink administratively up and the device running. */
-static void vnic_carrier(struct snic_vnic *vnic)
+void snic_vnic_carrier(struct snic_vnic *vnic)
 {
 	struct snic_dev *sdev = vnic->sdev;
 	bool on = vnic->up && sdev->port_up[vnic->uplink] && !sdev->dead &&
@@ -88,46 +88,67 @@ void snic_vnics_carrier(struct snic_dev *sdev)
 	unsigned int i;
 
 	for (i = 0; i < sdev->n_ndevs; i++)
-		vnic_carrier(netdev_priv(sdev->ndevs[i]));
+		snic_vnic_carrier(netdev_priv(sdev->ndevs[i]));
+}
+
+/* Starts rings and the uplink of a VNIC; cfg_lock held. */
+int snic_vnic_start(struct snic_vnic *vnic)
+{
+	struct snic_dev *sdev = vnic->sdev;
+	int err;
+
+	err = snic_tx_ring_start(&sdev->tx[vnic->tx_ring]);
+	if (!err)
+		err = rx_start(vnic);
+	if (err)
+		return err;
+	/* Up before the port: the first frames arrive as soon as it is. */
+	WRITE_ONCE(vnic->up, true);
+	err = port_get(sdev, vnic->uplink);
+	if (err) {
+		WRITE_ONCE(vnic->up, false);
+		rx_stop(vnic);
+		return err;
+	}
+	snic_vnic_carrier(vnic);
+	netif_wake_queue(vnic->ndev);
+	return 0;
+}
+
+/*
+ * Stops a VNIC's queue and rings; cfg_lock held. With tell_device false the
+ * uplink is only forgotten, not brought down (the device lost it already).
+ */
+void snic_vnic_halt(struct snic_vnic *vnic, bool tell_device)
+{
+	struct snic_dev *sdev = vnic->sdev;
+
+	netif_tx_disable(vnic->ndev);
+	WRITE_ONCE(vnic->up, false);
+	snic_vnic_carrier(vnic);
+	if (tell_device)
+		port_put(sdev, vnic->uplink);
+	rx_stop(vnic);
 }
 
 static int snic_open(struct net_device *ndev)
 {
 	struct snic_vnic *vnic = netdev_priv(ndev);
-	struct snic_dev *sdev = vnic->sdev;
 	int err;
 
-	mutex_lock(&sdev->cfg_lock);
-	err = snic_tx_ring_start(&sdev->tx[vnic->tx_ring]);
-	if (!err)
-		err = rx_start(vnic);
-	if (err)
-		goto out;
-	err = port_get(sdev, vnic->uplink);
-	if (err) {
-		rx_stop(vnic);
-		goto out;
-	}
-	WRITE_ONCE(vnic->up, true);
-	vnic_carrier(vnic);
-	netif_start_queue(ndev);
-out:
-	mutex_unlock(&sdev->cfg_lock);
+	mutex_lock(&vnic->sdev->cfg_lock);
+	err = snic_vnic_start(vnic);
+	mutex_unlock(&vnic->sdev->cfg_lock);
 	return err;
 }
 
 static int snic_stop(struct net_device *ndev)
 {
 	struct snic_vnic *vnic = netdev_priv(ndev);
-	struct snic_dev *sdev = vnic->sdev;
 
-	mutex_lock(&sdev->cfg_lock);
-	netif_stop_queue(ndev);
-	WRITE_ONCE(vnic->up, false);
-	vnic_carrier(vnic);
-	port_put(sdev, vnic->uplink);
-	rx_stop(vnic);
-	mutex_unlock(&sdev->cfg_lock);
+	mutex_lock(&vnic->sdev->cfg_lock);
+	snic_vnic_halt(vnic, true);
+	mutex_unlock(&vnic->sdev->cfg_lock);
 	return 0;
 }
 
@@ -154,9 +175,13 @@ static void snic_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *
  * tx_maxrate (Mbit/s, 0 = unlimited) on the VNIC's one queue -> a shaper on
  * meter <vnic id>. The device's answer is passed on as it is.
  */
-static int snic_set_tx_maxrate(struct net_device *ndev, int queue, u32 mbps)
+/*
+ * A VNIC's rate (Mbit/s, 0 = unlimited) -> its shaper, meter <vnic id>
+ * (METER_SET mode SHAPER; cir 0 removes it). The device's answer is passed
+ * on as it is. Also used to restore rates after a device reset.
+ */
+int snic_vnic_set_rate(struct snic_vnic *vnic, u32 mbps)
 {
-	struct snic_vnic *vnic = netdev_priv(ndev);
 	struct snic_meter_set m = {
 		.meter = vnic->id,
 		.mode = SNIC_METER_SHAPER,
@@ -164,19 +189,32 @@ static int snic_set_tx_maxrate(struct net_device *ndev, int queue, u32 mbps)
 	};
 	int err;
 
-	if (queue)
-		return -EINVAL;
 	/* 10 ms worth of bytes, at least two full frames. */
-	m.cbs = (u32)min_t(u64, max_t(u64, m.cir_bps / 8 / 100, 2 * 2048), U32_MAX);
+	if (mbps)
+		m.cbs = (u32)min_t(u64, max_t(u64, m.cir_bps / 8 / 100, 2 * 2048), U32_MAX);
 	err = snic_admin_exec(vnic->sdev, SNIC_CMD_METER_SET, &m, sizeof(m), NULL, 0);
 	if (err) {
-		netdev_err(ndev, "rate %u Mbit/s: device refused METER_SET for meter %u (%d%s)\n",
+		netdev_err(vnic->ndev, "rate %u Mbit/s: device refused METER_SET for meter %u (%d%s)\n",
 			   mbps, vnic->id, err,
 			   err == -EOPNOTSUPP ? ": not supported by this device/firmware" : "");
 		return err;
 	}
 	vnic->tx_max_mbps = mbps;
 	return 0;
+}
+
+/* tx_maxrate of the VNIC's one queue: the standard per-queue rate knob. */
+static int snic_set_tx_maxrate(struct net_device *ndev, int queue, u32 mbps)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	int err;
+
+	if (queue)
+		return -EINVAL;
+	mutex_lock(&vnic->sdev->cfg_lock);
+	err = snic_vnic_set_rate(vnic, mbps);
+	mutex_unlock(&vnic->sdev->cfg_lock);
+	return err;
 }
 
 static const struct net_device_ops snic_netdev_ops = {
@@ -188,20 +226,20 @@ static const struct net_device_ops snic_netdev_ops = {
 	.ndo_validate_addr = eth_validate_addr,
 };
 
-static int vnic_create_fw(struct snic_dev *sdev, unsigned int index, const u8 *mac,
-			  struct snic_vnic_info *info)
+int snic_vnic_create_fw(struct snic_dev *sdev, u16 want, u8 uplink, const u8 *mac,
+			struct snic_vnic_info *info)
 {
 	struct snic_vnic_create c = {
-		.vnic = SNIC_ID_ANY,
+		.vnic = want,
 		.vlan = SNIC_VLAN_NONE,
-		.uplink = (u8)(index % sdev->caps.n_uplinks),
+		.uplink = uplink,
 	};
 	int err;
 
 	memcpy(c.mac, mac, ETH_ALEN);
 	err = snic_admin_exec(sdev, SNIC_CMD_VNIC_CREATE, &c, sizeof(c), info, sizeof(*info));
 	if (err) {
-		dev_err(sdev->dev, "VNIC %u: VNIC_CREATE failed: %d\n", index, err);
+		dev_err(sdev->dev, "VNIC %pM: VNIC_CREATE failed: %d\n", mac, err);
 		return err;
 	}
 	if (info->vnic >= SNIC_MAX_VNICS_DRV || info->rx_ring >= sdev->caps.n_rx ||
@@ -213,7 +251,7 @@ static int vnic_create_fw(struct snic_dev *sdev, unsigned int index, const u8 *m
 	return 0;
 }
 
-static void vnic_destroy_fw(struct snic_dev *sdev, u16 id)
+void snic_vnic_destroy_fw(struct snic_dev *sdev, u16 id)
 {
 	struct snic_vnic_ref ref = { .vnic = id };
 	int err = snic_admin_exec(sdev, SNIC_CMD_VNIC_DESTROY, &ref, sizeof(ref), NULL, 0);
@@ -245,11 +283,11 @@ int snic_vnic_add(struct snic_dev *sdev, unsigned int index)
 	u64_stats_init(&vnic->tx_stats.syncp);
 
 	vnic_mac(sdev, index, mac);
-	err = vnic_create_fw(sdev, index, mac, &info);
+	vnic->uplink = (u8)(index % sdev->caps.n_uplinks);
+	err = snic_vnic_create_fw(sdev, SNIC_ID_ANY, vnic->uplink, mac, &info);
 	if (err)
 		goto err_free;
 	vnic->id = info.vnic;
-	vnic->uplink = (u8)(index % sdev->caps.n_uplinks);
 	vnic->rx_ring = info.rx_ring;
 	vnic->tx_ring = info.tx_ring;
 
@@ -277,7 +315,7 @@ int snic_vnic_add(struct snic_dev *sdev, unsigned int index)
 
 err_fw:
 	WRITE_ONCE(sdev->vnic_by_id[vnic->id], NULL);
-	vnic_destroy_fw(sdev, vnic->id);
+	snic_vnic_destroy_fw(sdev, vnic->id);
 err_free:
 	free_netdev(ndev);
 	return err;
@@ -297,7 +335,7 @@ void snic_vnics_remove(struct snic_dev *sdev)
 		snic_ntuple_del_vnic(sdev, vnic->id);
 		mutex_unlock(&sdev->cfg_lock);
 		if (!sdev->dead)
-			vnic_destroy_fw(sdev, vnic->id);
+			snic_vnic_destroy_fw(sdev, vnic->id);
 		free_netdev(ndev);
 	}
 }

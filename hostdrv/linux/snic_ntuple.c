@@ -358,3 +358,31 @@ void snic_ntuple_del_vnic(struct snic_dev *sdev, u16 vnic)
 		    rule_del_loc(sdev, loc))
 			memset(&sdev->rules[loc], 0, sizeof(sdev->rules[loc]));
 }
+
+/* After a device reset: put every rule back where it was; cfg_lock held. */
+void snic_ntuple_restore(struct snic_dev *sdev)
+{
+	struct snic_rule_add add;
+	struct snic_rule_ref ref;
+	u32 loc;
+	int err;
+
+	for (loc = 0; loc < sdev->n_rules_max; loc++) {
+		struct snic_rule_entry *e = &sdev->rules[loc];
+
+		if (!e->used)
+			continue;
+		memset(&add, 0, sizeof(add));
+		add.loc = loc;
+		add.rule = e->rule;
+		err = snic_admin_exec(sdev, SNIC_CMD_RULE_ADD, &add, sizeof(add), &ref,
+				      sizeof(ref));
+		if (!err && ref.loc != loc)
+			err = -EIO;
+		if (err) {
+			dev_err(sdev->dev, "rule %u (VNIC %u) lost in the reset: %d\n", loc,
+				e->vnic, err);
+			memset(e, 0, sizeof(*e));
+		}
+	}
+}

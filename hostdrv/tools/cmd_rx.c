@@ -3,8 +3,16 @@
  * snicctl rx: post buffers on every RX ring, poll them and write one pcap
  * per VNIC (DIR/vnic<ID>.pcap), until the device halts and every ring is
  * drained (or SIGINT/SIGTERM, or --idle-exit after --idle-ms without a
- * frame). Frames of the shared ring are delivered by the completion's
- * VNIC for now.
+ * frame).
+ *
+ * Frames of the shared HRR (SNIC_RXF_MARK_SW) go through the host software
+ * classifier into one software receive ring per VNIC (--hw-vnic instead
+ * trusts the completion's VNIC). Each HRR is served in its current mode,
+ * re-read every pass so `snicctl ring mode R poll|intr` switches it live:
+ * poll mode pulls up to --budget frames per pass; interrupt mode drains
+ * the ring when its irq_count moves (with a slow safety poll). The SRRs
+ * follow HRR 0: in interrupt mode every queued frame is handed over at
+ * once (a software interrupt), in poll mode up to --budget per SRR per pass.
  */
 #include <pcap/pcap.h>
 #include <signal.h>
@@ -14,6 +22,7 @@
 #include "snicctl.h"
 
 #define MAX_VNIC_IDS 65536
+#define SAFETY_POLL_MS 50   /* interrupt mode: poll anyway this often */
 
 struct rx_ctx {
 	const char     *dir;
@@ -23,7 +32,10 @@ struct rx_ctx {
 	uint64_t       *bytes;
 	uint64_t        no_vnic;  /* completions naming no VNIC */
 	uint64_t        total;
+	uint64_t        via_srr;  /* delivered through a software ring */
 	int             failed;
+	struct snic_swcls *sw;    /* NULL with --hw-vnic */
+	int             err;      /* a library error inside the callback */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -34,7 +46,7 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static void deliver(void *arg, const struct snic_rx_frame *f)
+static void write_frame(void *arg, const struct snic_rx_frame *f)
 {
 	struct rx_ctx *x = arg;
 	uint16_t v = f->cpl.vnic;
@@ -65,6 +77,28 @@ static void deliver(void *arg, const struct snic_rx_frame *f)
 	x->bytes[v] += f->cpl.len;
 }
 
+static void srr_frame(void *arg, const struct snic_rx_frame *f)
+{
+	struct rx_ctx *x = arg;
+
+	x->via_srr++;
+	write_frame(arg, f);
+}
+
+/* HRR completion: shared-ring frames to the software classifier. */
+static void hrr_frame(void *arg, const struct snic_rx_frame *f)
+{
+	struct rx_ctx *x = arg;
+
+	if (x->sw && (f->cpl.flags & SNIC_RXF_MARK_SW)) {
+		int rc = snic_swcls_input(x->sw, f);
+		if (rc < 0)
+			x->err = rc;
+		return;
+	}
+	write_frame(arg, f);
+}
+
 static void flush_all(struct rx_ctx *x)
 {
 	for (unsigned v = 0; v < MAX_VNIC_IDS; v++)
@@ -80,6 +114,21 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 		json_str(j, "state", snic_state_name(state));
 		json_uint(j, "frames", x->total);
 		json_uint(j, "no_vnic", x->no_vnic);
+		json_uint(j, "via_srr", x->via_srr);
+		if (x->sw) {
+			struct snic_swcls_stats st;
+			snic_swcls_stats(x->sw, &st);
+			json_obj_begin(j, "software_classifier");
+			json_uint(j, "frames", st.frames);
+			json_uint(j, "hits", st.hits);
+			json_uint(j, "drop_no_match", st.drop_no_match);
+			json_uint(j, "drop_rule", st.drop_rule);
+			json_uint(j, "drop_no_vnic", st.drop_no_vnic);
+			json_uint(j, "drop_srr_full", st.drop_srr_full);
+			json_uint(j, "mismatch_with_hw", st.mismatch);
+			json_uint(j, "mirror_loads", st.reloads);
+			json_obj_end(j);
+		}
 		json_arr_begin(j, "vnics");
 		for (unsigned v = 0; v < MAX_VNIC_IDS; v++) {
 			if (!x->frames[v])
@@ -105,7 +154,56 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 	if (x->no_vnic)
 		printf("  %llu frames named no VNIC (not written)\n",
 		       (unsigned long long)x->no_vnic);
+	if (x->sw) {
+		struct snic_swcls_stats st;
+		struct snic_srr_stats srr[64];
+		snic_swcls_stats(x->sw, &st);
+		printf("software classifier (shared HRR): %llu frames, %llu hits, %llu to SRRs; "
+		       "drops: %llu no match, %llu rule, %llu no vnic, %llu SRR full; "
+		       "%llu disagreed with hardware\n",
+		       (unsigned long long)st.frames, (unsigned long long)st.hits,
+		       (unsigned long long)x->via_srr, (unsigned long long)st.drop_no_match,
+		       (unsigned long long)st.drop_rule, (unsigned long long)st.drop_no_vnic,
+		       (unsigned long long)st.drop_srr_full, (unsigned long long)st.mismatch);
+		unsigned n = snic_srr_stats(x->sw, srr, 64);
+		for (unsigned i = 0; i < n && i < 64; i++)
+			printf("  SRR vnic %u: %llu queued, %llu delivered, %llu dropped (full)\n",
+			       srr[i].vnic, (unsigned long long)srr[i].enqueued,
+			       (unsigned long long)srr[i].delivered,
+			       (unsigned long long)srr[i].drop_full);
+	}
 }
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Poll ring r until empty (interrupt mode) or once up to budget. */
+static int serve_ring(struct snic_dev *d, unsigned r, unsigned budget, int drain,
+		      struct rx_ctx *x)
+{
+	int total = 0;
+
+	for (;;) {
+		int k = snic_rx_poll(d, r, budget, hrr_frame, x);
+		if (k < 0)
+			return k;
+		if (x->err)
+			return x->err;
+		total += k;
+		if (!drain || (unsigned)k < budget)
+			return total;
+	}
+}
+
+struct ring_state {
+	uint32_t irqs;       /* irq_count last seen */
+	uint64_t polled_ms;  /* last poll (interrupt-mode safety net) */
+};
 
 static int rx_loop(struct ctl *c, struct rx_ctx *x, unsigned budget, int idle_exit,
 		   unsigned long idle_ms)
@@ -113,33 +211,49 @@ static int rx_loop(struct ctl *c, struct rx_ctx *x, unsigned budget, int idle_ex
 	struct snic_dev *d = ctl_dev(c);
 	unsigned n = snic_rx_count(d);
 	struct timespec nap = { 0, 50 * 1000 };
-	uint64_t last_frame = 0, last_flush = 0;
+	static struct ring_state rs[SNIC_LIB_MAX_RINGS];
 	uint32_t st;
 
-	for (unsigned r = 0; r < n; r++)
+	for (unsigned r = 0; r < n; r++) {
 		if (snic_rx_start(d, r))
 			return ctl_fail(c, "rx");
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	last_frame = last_flush = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+		rs[r].irqs = snic_ring_irq_count(d, r);
+	}
+	/* Scripts wait for this line before they let traffic in. */
+	fprintf(stderr, "snicctl: rx: buffers posted on %u rings\n", n);
+	uint64_t last_frame = now_ms(), last_flush = last_frame;
 	for (;;) {
 		st = snic_state(d);   /* before the pass: a halted device is drained after it */
+		int halted = st == SNIC_STATE_HALTED || st == SNIC_STATE_FAILED || stop_requested;
+		uint64_t now = now_ms();
 		int got = 0;
 		for (unsigned r = 0; r < n; r++) {
-			int k = snic_rx_poll(d, r, budget, deliver, x);
+			int intr = snic_ring_mode(d, r) == SNIC_MODE_INTR;
+			uint32_t irqs = snic_ring_irq_count(d, r);
+			/* Interrupt mode: only when the device signalled, or as a
+			 * safety net, or for the final drain. */
+			if (intr && irqs == rs[r].irqs && !halted &&
+			    now - rs[r].polled_ms < SAFETY_POLL_MS)
+				continue;
+			rs[r].irqs = irqs;
+			rs[r].polled_ms = now;
+			int k = serve_ring(d, r, budget, intr || halted, x);
 			if (k < 0)
 				return ctl_fail(c, "rx");
 			got += k;
 		}
+		if (x->sw) {
+			int sw_intr = n && snic_ring_mode(d, 0) == SNIC_MODE_INTR;
+			got += (int)snic_srr_poll_all(x->sw, sw_intr || halted ? ~0u : budget,
+						      srr_frame, x);
+		}
 		if (x->failed)
 			return EXIT_DEVICE;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		uint64_t now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 		if (got) {
 			last_frame = now;
 			continue;
 		}
-		if (st == SNIC_STATE_HALTED || st == SNIC_STATE_FAILED || stop_requested)
+		if (halted)
 			break;
 		if (idle_exit && now - last_frame >= idle_ms)
 			break;
@@ -161,14 +275,21 @@ static int rx_loop(struct ctl *c, struct rx_ctx *x, unsigned budget, int idle_ex
 int cmd_rx(struct ctl *c, int argc, char **argv)
 {
 	struct rx_ctx x;
-	unsigned long budget = 64, idle_ms = 1000;
-	int idle_exit = 0;
+	unsigned long budget = 64, idle_ms = 1000, srr_size = 256;
+	int idle_exit = 0, hw_vnic = 0;
 
 	memset(&x, 0, sizeof(x));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--idle-exit")) {
 			idle_exit = 1;
+		} else if (!strcmp(a, "--hw-vnic")) {
+			hw_vnic = 1;
+		} else if (!strcmp(a, "--srr-size")) {
+			if (ctl_uint(a, ctl_optval(argc, argv, &i), 1, 65536, &srr_size))
+				return EXIT_USAGE;
+			if (srr_size & (srr_size - 1))
+				return ctl_usage("rx: --srr-size must be a power of two");
 		} else if (!strcmp(a, "--out-dir")) {
 			if (!(x.dir = ctl_optval(argc, argv, &i)))
 				return ctl_usage("rx: --out-dir needs a directory");
@@ -192,6 +313,11 @@ int cmd_rx(struct ctl *c, int argc, char **argv)
 		fprintf(stderr, "snicctl: rx: out of memory\n");
 		return EXIT_DEVICE;
 	}
+	if (!hw_vnic) {
+		x.sw = snic_swcls_new(ctl_dev(c), (uint32_t)srr_size);
+		if (!x.sw)
+			return ctl_fail(c, "rx");
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	int rc = rx_loop(c, &x, (unsigned)budget, idle_exit, idle_ms);
@@ -199,6 +325,7 @@ int cmd_rx(struct ctl *c, int argc, char **argv)
 		if (x.dump[v])
 			pcap_dump_close(x.dump[v]);
 	pcap_close(x.dead);
+	snic_swcls_free(x.sw);
 	free(x.dump);
 	free(x.frames);
 	free(x.bytes);

@@ -15,7 +15,7 @@
 static void usage(FILE *f)
 {
 	fputs(
-"usage: snicctl [-d WINDOW] [--json] [--timeout MS] COMMAND\n"
+"usage: snicctl [-d WINDOW] [--state FILE] [--json] [--timeout MS] COMMAND\n"
 "  caps                               capabilities (standardized format)\n"
 "  vnic add --mac M [--vlan V] [--ip A]... [--uplink N] [--id N] [--sw-only]\n"
 "  vnic del ID | vnic show ID\n"
@@ -27,10 +27,14 @@ static void usage(FILE *f)
 "  port up|down N                     administrative state of an uplink\n"
 "  reset                              drop all VNICs and rules\n"
 "  stats                              drop reasons, ports, rings\n"
-"  rx --out-dir DIR [--idle-exit] [--idle-ms MS] [--budget N]\n"
-"                                     receive on all rings, one pcap per VNIC\n"
+"  rx --out-dir DIR [--idle-exit] [--idle-ms MS] [--budget N] [--srr-size N]\n"
+"     [--hw-vnic]                     receive on all rings, one pcap per VNIC\n"
 "  tx --vnic ID --pcap FILE           send a pcap on the VNIC's TX ring\n"
-"WINDOW defaults to $SNIC_DEV, else " SNIC_DEFAULT_WINDOW ".\n"
+"  ring mode R poll|intr | ring show  receive ring mode, switchable live\n"
+"  state                              the host's mirror of VNICs and rules\n"
+"  restore                            re-create them after a device reset\n"
+"WINDOW defaults to $SNIC_DEV, else " SNIC_DEFAULT_WINDOW "; the host state\n"
+"file to WINDOW.state (--state '' turns it off).\n"
 "Exit status: 0 ok, 1 device or library error, 2 usage error.\n", f);
 }
 
@@ -62,6 +66,8 @@ struct snic_dev *ctl_dev(struct ctl *c)
 		exit(EXIT_DEVICE);
 	}
 	snic_set_timeout(c->d, c->timeout_ms);
+	if (c->state)
+		snic_set_state_path(c->d, c->state);
 	if (snic_open(c->d, c->path)) {
 		fprintf(stderr, "snicctl: %s\n", snic_errmsg(c->d));
 		snic_close(c->d);
@@ -100,7 +106,8 @@ static const struct {
 } commands[] = {
 	{ "caps", cmd_caps }, { "vnic", cmd_vnic }, { "rule", cmd_rule },
 	{ "port", cmd_port }, { "reset", cmd_reset }, { "stats", cmd_stats },
-	{ "rx", cmd_rx }, { "tx", cmd_tx },
+	{ "rx", cmd_rx }, { "tx", cmd_tx }, { "ring", cmd_ring }, { "state", cmd_state },
+	{ "restore", cmd_restore },
 };
 
 int main(int argc, char **argv)
@@ -121,6 +128,9 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "-d") || !strcmp(a, "--device")) {
 			if (!(c.path = ctl_optval(argc, argv, &i)))
 				return ctl_usage("%s needs a window path", a);
+		} else if (!strcmp(a, "--state")) {
+			if (!(c.state = ctl_optval(argc, argv, &i)))
+				return ctl_usage("--state needs a file (or '')");
 		} else if (!strcmp(a, "--json") || !strcmp(a, "-j")) {
 			c.json = 1;
 		} else if (!strcmp(a, "--timeout")) {

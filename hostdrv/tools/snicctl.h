@@ -13,6 +13,7 @@
 
 struct ctl {
 	const char      *path;   /* window file */
+	const char      *state;  /* --state: host state file, NULL = default */
 	int              json;   /* --json */
 	unsigned         timeout_ms;
 	struct snic_dev *d;      /* opened on demand by ctl_dev() */
@@ -42,5 +43,8 @@ int cmd_reset(struct ctl *c, int argc, char **argv);
 int cmd_stats(struct ctl *c, int argc, char **argv);
 int cmd_rx(struct ctl *c, int argc, char **argv);
 int cmd_tx(struct ctl *c, int argc, char **argv);
+int cmd_ring(struct ctl *c, int argc, char **argv);
+int cmd_state(struct ctl *c, int argc, char **argv);
+int cmd_restore(struct ctl *c, int argc, char **argv);
 
 #endif

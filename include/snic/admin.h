@@ -33,6 +33,11 @@ enum snic_opcode {
 	SNIC_CMD_METER_SET    = 0x40, /* snic_meter_set */
 	SNIC_CMD_TEAM_SET     = 0x50, /* snic_team_set */
 	SNIC_CMD_PORT_SET     = 0x60, /* snic_port_set */
+	SNIC_CMD_FLASH_QUERY  = 0x70, /* -> snic_flash_info */
+	SNIC_CMD_FLASH_BEGIN  = 0x71, /* snic_flash_begin -> snic_flash_slot */
+	SNIC_CMD_FLASH_WRITE  = 0x72, /* snic_flash_write */
+	SNIC_CMD_FLASH_COMMIT = 0x73, /* snic_flash_commit -> snic_flash_slot */
+	SNIC_CMD_FW_REBOOT    = 0x74, /* reboot (into a committed image, if any) */
 };
 
 enum snic_status {
@@ -46,6 +51,7 @@ enum snic_status {
 	SNIC_E_RANGE       = 7,  /* value out of the supported range */
 	SNIC_E_UNSUPP      = 8,  /* the profile cannot do it (key field, mode) */
 	SNIC_E_LEN         = 9,  /* payload length wrong for the opcode */
+	SNIC_E_IMAGE       = 10, /* firmware image failed verification */
 };
 
 struct snic_admin_cmd {
@@ -159,6 +165,18 @@ struct snic_ring_bind {
 #define SNIC_METER_TRTCM 2
 #define SNIC_METER_SHAPER 3
 
+/*
+ * SRTCM/TRTCM: `meter` is a policer id (0..count-1 of the METERS
+ * capability) that rules name with SNIC_ACT_METER. SHAPER: `meter` is a
+ * VNIC id; cir = average rate, eir = peak rate (0: none), cbs = burst,
+ * ebs = peak burst; cir 0 removes the VNIC's shaper. See docs/firmware.md.
+ */
+/* snic_meter_set.flags */
+#define SNIC_METERF_WIRE    0x01 /* count wire bytes (pad to 60, +FCS, preamble, IFG) */
+#define SNIC_METERF_MARK    0x02 /* policer: deliver red frames marked, do not drop */
+#define SNIC_METERF_RFC4115 0x04 /* trTCM: eir is an excess rate (RFC 4115), not a
+				  * peak rate (RFC 2698) */
+
 struct snic_meter_set {
 	uint16_t meter;
 	uint8_t  mode;      /* SNIC_METER_* */
@@ -182,5 +200,78 @@ struct snic_port_set {
 	uint8_t  admin_up;  /* 1 up, 0 down */
 	uint16_t rsvd;
 };
+
+/*
+ * Firmware update (docs/firmware-image.md). The device has a flash with
+ * two image slots. FLASH_BEGIN opens a session on the slot the device is
+ * not running from (erasing it); FLASH_WRITE chunks must arrive in order,
+ * each at the offset where the previous one ended; FLASH_COMMIT checks the
+ * whole image as written (size, CRC of the file, image header, payload CRC,
+ * ABI) and marks the slot for a trial boot. FW_REBOOT restarts the device
+ * once the host has consumed its completion: the boot loader tries the
+ * trial slot once and rolls back to the previous slot if it does not boot.
+ * Any error ends the session and leaves the running and active slots alone.
+ */
+#define SNIC_FLASH_CHUNK     224u
+#define SNIC_FLASH_SLOT_NONE 0xffffffffu
+
+struct snic_flash_begin {
+	uint32_t size;      /* bytes of the whole image file */
+	uint32_t crc32;     /* CRC-32 of the whole image file */
+	uint32_t rsvd[2];
+};
+
+struct snic_flash_slot {   /* BEGIN and COMMIT reply */
+	uint32_t slot;
+	uint32_t chunk_max; /* SNIC_FLASH_CHUNK */
+	uint32_t rsvd[2];
+};
+
+struct snic_flash_write {
+	uint32_t offset;    /* must equal the bytes written so far */
+	uint32_t len;       /* 1..SNIC_FLASH_CHUNK */
+	uint32_t rsvd[2];
+	uint8_t  data[SNIC_FLASH_CHUNK]; /* bytes past len must be zero */
+};
+SNIC_ASSERT_SIZE(struct snic_flash_write, SNIC_ADMIN_PAYLOAD);
+
+struct snic_flash_commit {
+	uint32_t size;      /* as in FLASH_BEGIN */
+	uint32_t crc32;
+	uint32_t rsvd[2];
+};
+
+/* snic_flash_slot_info.state */
+#define SNIC_SLOT_EMPTY   0 /* erased */
+#define SNIC_SLOT_VALID   1 /* a complete image that passes every check */
+#define SNIC_SLOT_INVALID 2 /* something else (partial, corrupt, foreign ABI) */
+
+struct snic_flash_slot_info {
+	uint32_t state;      /* SNIC_SLOT_* */
+	uint32_t fw_version; /* from the image header (0 unless VALID) */
+	uint32_t size;       /* image bytes including the header */
+	uint32_t crc32;      /* payload CRC-32 from the header */
+	uint16_t abi_major, abi_minor;
+	char     build[16];  /* NUL-terminated, may be cut short */
+};
+SNIC_ASSERT_SIZE(struct snic_flash_slot_info, 36);
+
+/* snic_flash_info.last_event */
+#define SNIC_FLASH_EV_NONE     0
+#define SNIC_FLASH_EV_UPDATED  1 /* the last boot confirmed a new image */
+#define SNIC_FLASH_EV_ROLLBACK 2 /* the trial image failed; back on the old one */
+
+struct snic_flash_info {   /* FLASH_QUERY reply */
+	uint32_t n_slots;
+	uint32_t slot_size;  /* largest image, bytes */
+	uint32_t running;    /* slot booted, SNIC_FLASH_SLOT_NONE: built-in firmware */
+	uint32_t active;     /* slot booted by default */
+	uint32_t trial;      /* slot to try on the next boot, or NONE */
+	uint32_t boot_count; /* boots since the flash was formatted */
+	uint32_t last_event; /* SNIC_FLASH_EV_* of the last boot */
+	uint32_t event_slot; /* the slot that event concerned */
+	struct snic_flash_slot_info slot[2];
+};
+SNIC_ASSERT_SIZE(struct snic_flash_info, 104);
 
 #endif

@@ -14,10 +14,12 @@
 #include <string.h>
 
 #include "classifier.h"
+#include "exact.h"
 #include "engine.h"
 #include "pktgen.h"
 
 #define MAX_DEPTH   4096
+#define MAX_EXACT   32768
 #define SAMPLES     64
 #define INFLIGHT    256   /* tags in flight, > latency */
 
@@ -37,6 +39,8 @@ struct ref {
 	uint8_t          valid[MAX_DEPTH];
 	uint64_t         hits[MAX_DEPTH];
 	struct snic_tcam t;
+	struct snic_exact_slot xslots[MAX_EXACT];
+	struct snic_exact x;
 };
 
 static struct ref ref;
@@ -51,8 +55,8 @@ struct expect {
 
 static struct expect inflight[INFLIGHT];
 static uint64_t cycle;
-static uint64_t ref_hits_total, ref_err_total;
-static unsigned latency, depth;
+static uint64_t ref_hits_total, ref_err_total, ref_exact_total;
+static unsigned latency, depth, exact_slots;
 
 static void ref_init(void)
 {
@@ -60,6 +64,40 @@ static void ref_init(void)
 	ref.t.depth = depth;
 	ref.t.entries = ref.entries;
 	ref.t.valid = ref.valid;
+	ref.x.buckets = exact_slots / (SNIC_EXACT_WAYS * SNIC_EXACT_SLOTS);
+	ref.x.slots = ref.xslots;
+}
+
+static void do_exact_write(struct engine *e, uint32_t slot, uint64_t xkey,
+			   const struct snic_action *a)
+{
+	engine_exact_write(e, slot, xkey, a);
+	if (slot >= exact_slots)
+		return;
+	ref.xslots[slot].valid = a != NULL;
+	ref.xslots[slot].key = a ? xkey : 0;
+	if (a)
+		ref.xslots[slot].action = *a;
+}
+
+/* An exact entry for `k`, usually in one of its two candidate buckets. */
+static void random_exact(struct engine *e, struct rng *r, const struct snic_key *k)
+{
+	struct snic_rule tmp;
+	uint64_t xkey = snic_exact_key(k);
+	uint32_t way = rng_below(r, SNIC_EXACT_WAYS), slot;
+
+	if (rng_pct(r, 10))
+		xkey ^= 1ull << rng_below(r, 64);
+	slot = (way * ref.x.buckets + snic_exact_bucket(xkey, way, ref.x.buckets)) *
+	       SNIC_EXACT_SLOTS + rng_below(r, SNIC_EXACT_SLOTS);
+	if (rng_pct(r, 5))
+		slot = rng_below(r, exact_slots + 8);   /* anywhere, or out of range */
+	rule_random(r, k, &tmp);
+	if (rng_pct(r, 15))
+		do_exact_write(e, slot, xkey, NULL);
+	else
+		do_exact_write(e, slot, xkey, &tmp.action);
 }
 
 static void do_write(struct engine *e, uint32_t idx, const struct snic_rule *rule)
@@ -79,10 +117,11 @@ static void do_push(struct engine *e, const struct pkt *p, uint32_t tag)
 
 	x->pkt = *p;
 	snic_parse(p->data, p->caplen, p->frame_len, p->port, &x->key);
-	snic_tcam_lookup(&ref.t, &x->key, &x->m);
-	if (x->m.rule != SNIC_RULE_MISS && (x->m.action.flags & SNIC_ACT_COUNT))
+	snic_classify(&ref.t, &ref.x, &x->key, &x->m);
+	if (x->m.rule < SNIC_RULE_EXACT && (x->m.action.flags & SNIC_ACT_COUNT))
 		ref.hits[x->m.rule]++;
 	ref_hits_total += x->m.rule != SNIC_RULE_MISS;
+	ref_exact_total += x->m.rule != SNIC_RULE_MISS && x->m.rule >= SNIC_RULE_EXACT;
 	ref_err_total += (x->key.flags & SNIC_KF_ERR) != 0;
 	x->cycle = cycle;
 	x->live = 1;
@@ -124,6 +163,14 @@ static int step(struct engine *e, uint64_t *checked)
 		key_dump("got  key", &key);
 		print_match("want", &x->m);
 		print_match("got ", &m);
+		if (m.rule != SNIC_RULE_MISS && m.rule >= SNIC_RULE_EXACT) {
+			uint32_t sl = m.rule - SNIC_RULE_EXACT;
+			uint64_t xk = snic_exact_key(&x->key);
+			printf("# exact key %016" PRIx64 " buckets %u/%u; ref slot %u: valid %u key %016"
+			       PRIx64 "\n", xk, snic_exact_bucket(xk, 0, ref.x.buckets),
+			       snic_exact_bucket(xk, 1, ref.x.buckets), sl,
+			       ref.xslots[sl].valid, ref.xslots[sl].key);
+		}
 		return 0;
 	}
 	return 1;
@@ -190,6 +237,9 @@ static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_
 		} else {
 			do_write(e, i, NULL);
 		}
+		/* writes first: a write presented with a packet is seen by it */
+		if (rng_pct(r, 20))
+			random_exact(e, r, &skeys[rng_below(r, SAMPLES)]);
 		if (rng_pct(r, 30)) {
 			pkt_random(r, &p);
 			do_push(e, &p, tag++);
@@ -207,6 +257,8 @@ static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_
 				do_write(e, idx, NULL);
 			}
 		}
+		if (rng_pct(r, write_pct))
+			random_exact(e, r, &skeys[rng_below(r, SAMPLES)]);
 		if (rng_pct(r, 92)) {
 			if (rng_pct(r, 50))
 				p = samples[rng_below(r, SAMPLES)];
@@ -263,7 +315,7 @@ static void test_latency(struct engine *e)
 		clocks++;
 	} while (!engine_pop(e, &tag, NULL, NULL) && clocks < 100);
 	printf("# latency %u clocks, model says %u\n", clocks, latency);
-	tap(clocks == latency && tag == 77 && latency == 12, "fixed latency of 12 clocks", "");
+	tap(clocks == latency && tag == 77 && latency == 13, "fixed latency of 13 clocks", "");
 }
 
 /*
@@ -358,6 +410,49 @@ static void test_hit_counters(struct engine *e)
 		engine_clock(e);
 }
 
+/*
+ * Combining: an exact entry for frame A in way 1 gives SNIC_RULE_EXACT +
+ * its slot; a ternary entry for A then wins over it; without either, miss.
+ */
+static void test_exact_combine(struct engine *e)
+{
+	struct pkt a;
+	struct snic_key ka;
+	struct snic_rule rt;
+	struct snic_action xa = {7, 3, SNIC_METER_NONE, 0, 0};
+	struct snic_match m[3];
+	uint32_t tag, buckets = exact_slots / 8, slot;
+	uint64_t xkey;
+	int n = 0, ok;
+
+	udp_frame(&a, 4789);
+	snic_parse(a.data, a.caplen, a.frame_len, a.port, &ka);
+	/* dmac 02:00:00:00:00:01, untagged */
+	xkey = 0x020000000001ull << 16;
+	ok = snic_exact_key(&ka) == xkey;
+	slot = (buckets + snic_exact_bucket(xkey, 1, buckets)) * 4 + 2;
+	rt = exact_rule(&ka, 9, 0);
+	engine_exact_write(e, slot, xkey, &xa);
+	engine_push(e, a.data, a.caplen, a.frame_len, a.port, 0);
+	engine_clock(e);
+	engine_write(e, 10, &rt);
+	engine_push(e, a.data, a.caplen, a.frame_len, a.port, 1);
+	engine_clock(e);
+	engine_write(e, 10, NULL);
+	engine_exact_write(e, slot, 0, NULL);
+	engine_push(e, a.data, a.caplen, a.frame_len, a.port, 2);
+	for (unsigned i = 0; i < latency + 4; i++) {
+		engine_clock(e);
+		if (n < 3 && engine_pop(e, &tag, NULL, &m[n]))
+			ok &= tag == (uint32_t)n++;
+	}
+	ok &= n == 3;
+	ok &= m[0].rule == SNIC_RULE_EXACT + slot && m[0].action.vnic == 7 && m[0].action.ring == 3;
+	ok &= m[1].rule == 10 && m[1].action.vnic == 9;
+	ok &= m[2].rule == SNIC_RULE_MISS && m[2].action.vnic == SNIC_VNIC_NONE;
+	tap(ok, "exact table: slot result, ternary wins over exact, miss", "");
+}
+
 int main(int argc, char **argv)
 {
 	unsigned sets = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 20;
@@ -370,17 +465,20 @@ int main(int argc, char **argv)
 
 	latency = engine_latency();
 	depth = engine_depth();
-	if (depth > MAX_DEPTH) {
-		printf("1..0 # SKIP model depth %u > %u\n", depth, MAX_DEPTH);
+	exact_slots = engine_exact_slots();
+	if (depth > MAX_DEPTH || exact_slots > MAX_EXACT) {
+		printf("1..0 # SKIP model too large: %u ternary, %u exact\n", depth, exact_slots);
 		return 1;
 	}
-	printf("1..%u\n", sets + 3);
-	printf("# model: %u entries, latency %u; seed 0x%" PRIx64 "\n", depth, latency, seed);
+	printf("1..%u\n", sets + 4);
+	printf("# model: %u ternary entries, %u exact slots, latency %u; seed 0x%" PRIx64 "\n",
+	       depth, exact_slots, latency, seed);
 	e = engine_new();
 	ref_init();
 	test_latency(e);
 	test_atomic_update(e);
 	test_hit_counters(e);
+	test_exact_combine(e);
 	for (unsigned s = 0; s < sets; s++) {
 		uint64_t before = checked, hits_before = ref_hits_total;
 		int ok = !failed && run_rule_set(e, &r, npkts, &checked);
@@ -388,8 +486,9 @@ int main(int argc, char **argv)
 			 " hits)", s, checked - before, ref_hits_total - hits_before);
 		tap(ok, name, "");
 	}
-	printf("# %" PRIu64 " frames compared (%" PRIu64 " hits, %" PRIu64 " with KF_ERR), %s\n",
-	       checked, ref_hits_total, ref_err_total, failed ? "MISMATCH" : "0 mismatches");
+	printf("# %" PRIu64 " frames compared (%" PRIu64 " hits, %" PRIu64 " of them exact, %" PRIu64
+	       " with KF_ERR), %s\n", checked, ref_hits_total, ref_exact_total, ref_err_total,
+	       failed ? "MISMATCH" : "0 mismatches");
 	engine_free(e);
 	return failed;
 }

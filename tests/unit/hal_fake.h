@@ -52,7 +52,7 @@ struct fake_hal {
 	int                last_reason;
 
 	struct fake_tx    *tx;
-	unsigned           n_tx;
+	unsigned           n_tx;                     /* frames sent; tx[] keeps FAKE_TX */
 	int                tx_busy;                  /* hal_tx returns -1 while set */
 
 	uint16_t           irq[FAKE_IRQ];

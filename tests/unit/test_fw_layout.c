@@ -186,14 +186,17 @@ static void check_caps(const char *profile)
 	assert_int_equal(cl->key_bytes, 64);
 	assert_int_equal(cl->latency, 7);
 	assert_int_equal(cl->user_entries, hw->tcam_entries - hw->max_vnics);
-	assert_int_equal(cl->actions & SNIC_CLSCAP_ACT_METER, 0);
+	assert_int_equal(cl->actions, 0x3f); /* every action, meters included */
 	assert_true(cl->actions & SNIC_CLSCAP_ACT_DROP);
 	p += cl->h.len;
 	const struct snic_cap_meters *m = (const void *)p;
 	assert_int_equal(m->h.type, SNIC_CAP_METERS);
 	assert_int_equal(m->h.len, 32);
 	assert_int_equal((uintptr_t)m % 8, 0);
-	assert_int_equal(m->count, 0);
+	assert_int_equal(m->count, 256);
+	assert_int_equal(m->modes, (1u << 1) | (1u << 2) | (1u << 3));
+	assert_int_equal(m->min_bps, 1000000ull);
+	assert_int_equal(m->max_bps, 400000000000ull);
 	p += m->h.len;
 	for (unsigned i = 0; i < hw->n_uplinks; i++) {
 		const struct snic_cap_uplink *u = (const void *)p;

@@ -155,8 +155,10 @@ static void test_invalid(void **state)
 	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
 	rule_init(&r, v, 0x80);                                         /* unknown action flag */
 	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
-	rule_init(&r, v, SNIC_ACT_METER); r.action.meter = 0;           /* no meters yet */
-	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_UNSUPP);
+	rule_init(&r, v, SNIC_ACT_METER); r.action.meter = 0;           /* meter not configured */
+	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_NOENT);
+	rule_init(&r, v, SNIC_ACT_METER); r.action.meter = 256;
+	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_NOENT);
 	rule_init(&r, v, 0); r.action.meter = 3;
 	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
 	rule_init(&r, 77, 0);                                           /* no such VNIC */
@@ -170,6 +172,8 @@ static void test_invalid(void **state)
 	rule_init(&r, v, SNIC_ACT_DROP);                                /* drop with a target */
 	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
 	rule_init(&r, SNIC_VNIC_NONE, SNIC_ACT_DROP); r.action.ring = 2;
+	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
+	rule_init(&r, SNIC_VNIC_NONE, SNIC_ACT_DROP | SNIC_ACT_METER); r.action.meter = 0;
 	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
 	struct snic_rule_add a;
 	memset(&a, 0, sizeof(a));

@@ -26,7 +26,8 @@ static uint8_t *win;
 static pthread_t responder;
 static volatile int stop_responder;
 static volatile unsigned n_cmds;
-static struct snic_admin_cmd last_cmd;
+static struct snic_admin_cmd last_cmd;        /* the last command of any kind */
+static struct snic_admin_cmd last_of[256];    /* the last one per opcode */
 static struct snic_rule last_rule;
 
 #define AW(f) ((uint32_t *)(win + OFF_ADMIN + offsetof(struct snic_blk_admin, f)))
@@ -96,6 +97,7 @@ static void *responder_main(void *arg)
 		struct snic_admin_cpl p;
 		memcpy(&c, win + OFF_CMD + (cons % FW_ENTRIES) * sizeof(c), sizeof(c));
 		last_cmd = c;
+		last_of[c.opcode & 0xff] = c;
 		answer(&c, &p);
 		uint32_t cp = LOAD(cpl_prod);
 		memcpy(win + OFF_CPL + (cp % FW_ENTRIES) * sizeof(p), &p, sizeof(p));
@@ -131,6 +133,9 @@ static int teardown(void **state)
 	pthread_join(responder, NULL);
 	munmap(win, FW_SIZE);
 	unlink(path);
+	char state_file[80];
+	snprintf(state_file, sizeof(state_file), "%s.state", path);
+	unlink(state_file);
 	return 0;
 }
 
@@ -292,7 +297,7 @@ static void vnic_add_json(void **state)
 				    "d[\"vnic\"]==9 and d[\"vlan\"]==7 and "
 				    "d[\"rx_ring_kind\"]==\"dedicated\" and d[\"mac\"]==\"02:00:00:00:00:09\""), 0);
 	struct snic_vnic_create c;
-	memcpy(&c, last_cmd.payload, sizeof(c));
+	memcpy(&c, last_of[SNIC_CMD_VNIC_CREATE].payload, sizeof(c));
 	assert_int_equal(c.n_ip, 2);
 	assert_memory_equal(c.ip[1], "\x0a\x00\x00\x02", 4);
 	assert_int_equal(c.uplink, 1);
@@ -334,6 +339,41 @@ static void corrupt_window_clear_error(void **state)
 	assert_non_null(strstr(out, "loops back"));
 }
 
+static void ring_mode_switch(void **state)
+{
+	(void)state;
+	char out[4096];
+	struct snic_rxq *q = (struct snic_rxq *)(win + OFF_RXQ + 192);
+	assert_int_equal(ctl(out, sizeof(out), "ring mode 1 intr"), 0);
+	assert_int_equal(q->mode, SNIC_MODE_INTR);
+	assert_int_equal(q->intr_enable, 1);
+	q->irq_count = 12;
+	assert_int_equal(json_check("ring show",
+		"d[1][\"mode\"]==\"intr\" and d[1][\"irq_count\"]==12 and d[0][\"mode\"]==\"poll\""), 0);
+	assert_int_equal(ctl(out, sizeof(out), "ring mode 1 poll"), 0);
+	assert_int_equal(q->mode, SNIC_MODE_POLL);
+	assert_int_equal(q->intr_enable, 0);
+	assert_int_equal(ctl(out, sizeof(out), "ring mode 1 sometimes"), 2);
+	assert_int_equal(ctl(out, sizeof(out), "ring mode 2 poll"), 1);  /* no ring 2 */
+	assert_non_null(strstr(out, "does not exist"));
+	assert_int_equal(n_cmds, 0);   /* no admin command involved */
+}
+
+static void state_tracks_changes(void **state)
+{
+	(void)state;
+	char out[4096];
+	assert_int_equal(ctl(out, sizeof(out), "vnic add --mac 02:00:00:00:00:05 --id 5"), 0);
+	assert_int_equal(ctl(out, sizeof(out), "rule add --dport 22 --vnic 5"), 0);
+	assert_int_equal(json_check("state",
+		"d[\"vnics\"][0][\"vnic\"]==5 and d[\"vnics\"][0][\"mac\"]==\"02:00:00:00:00:05\" and "
+		"d[\"rules\"]==[{\"loc\":3,\"vnic\":5}]"), 0);
+	assert_int_equal(ctl(out, sizeof(out), "rule del 3"), 0);
+	assert_int_equal(json_check("state", "d[\"rules\"]==[]"), 0);
+	/* --state '' turns the mirror off. */
+	assert_int_equal(ctl(out, sizeof(out), "--state '' state"), 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(int argc, char **argv)
@@ -351,6 +391,7 @@ int main(int argc, char **argv)
 		T(caps_human), T(caps_json), T(stats_json), T(garbage_refused_before_sending),
 		T(status_error_message), T(rule_payload), T(drop_rule), T(vnic_add_json),
 		T(port_and_reset), T(missing_window), T(corrupt_window_clear_error),
+		T(ring_mode_switch), T(state_tracks_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The firmware HAL on the embedded RISC-V core: every call is a few loads
+ * and stores to the memory-mapped ports of hal_riscv_regs.h. Freestanding.
+ *
+ * The queue indices the firmware owns (how many classified frames it has
+ * taken) live here, in core RAM; what the hardware publishes is read once
+ * per call and bound-checked, so a confused port cannot make the firmware
+ * read outside the ring.
+ */
+#include "hal/riscv/hal_riscv_regs.h"
+
+static uint32_t rx_taken; /* classified-frame entries handed to the firmware */
+
+/* Word copies: MMIO regions want whole, aligned 32-bit accesses. */
+static void copy_words_out(volatile uint32_t *dst, const void *src, uint32_t bytes)
+{
+	const uint8_t *s = src;
+	for (uint32_t i = 0; i < bytes / 4; i++, s += 4)
+		dst[i] = (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 |
+			 (uint32_t)s[3] << 24;
+}
+
+static void copy_words_in(void *dst, const volatile uint32_t *src, uint32_t bytes)
+{
+	uint8_t *d = dst;
+	for (uint32_t i = 0; i < bytes / 4; i++, d += 4) {
+		uint32_t w = src[i];
+		d[0] = (uint8_t)w;
+		d[1] = (uint8_t)(w >> 8);
+		d[2] = (uint8_t)(w >> 16);
+		d[3] = (uint8_t)(w >> 24);
+	}
+}
+
+void hal_hw_info(struct hal_hw_info *out)
+{
+	_Static_assert(sizeof(struct hal_hw_info) % 4 == 0, "hw info is word-sized");
+	copy_words_in(out, (const volatile uint32_t *)&HAL_RV_CTRL->hw, sizeof(*out));
+	rx_taken = HAL_RV_RXQ->cons; /* a reboot resumes where the last run left */
+}
+
+uint8_t *hal_window(void)
+{
+	return (uint8_t *)(uintptr_t)HAL_RV_CTRL->win_addr;
+}
+
+uint32_t hal_window_size(void)
+{
+	return HAL_RV_CTRL->win_size;
+}
+
+uint64_t hal_now_ns(void)
+{
+	volatile struct hal_rv_ctrl *c = HAL_RV_CTRL;
+	uint32_t hi, lo;
+
+	/* The classic hi/lo/hi read: retry if the low word wrapped in between. */
+	do {
+		hi = c->time_hi;
+		lo = c->time_lo;
+	} while (hi != c->time_hi);
+	return (uint64_t)hi << 32 | lo;
+}
+
+void hal_cls_write(uint32_t idx, const struct snic_rule *rule)
+{
+	volatile struct hal_rv_cls *p = HAL_RV_CLS;
+	_Static_assert(sizeof(*rule) == sizeof(p->rule), "staged rule size");
+	copy_words_out(p->rule, rule, sizeof(*rule));
+	p->idx = idx;
+	p->cmd = HAL_RV_CLS_WRITE;
+}
+
+void hal_cls_clear(uint32_t idx)
+{
+	volatile struct hal_rv_cls *p = HAL_RV_CLS;
+	p->idx = idx;
+	p->cmd = HAL_RV_CLS_CLEAR;
+}
+
+uint64_t hal_cls_hits(uint32_t idx)
+{
+	volatile struct hal_rv_cls *p = HAL_RV_CLS;
+	p->idx = idx;
+	p->cmd = HAL_RV_CLS_HITS;
+	uint32_t lo = p->hits_lo;
+	return (uint64_t)p->hits_hi << 32 | lo;
+}
+
+int hal_rx_next(struct hal_rx_pkt *p)
+{
+	volatile struct hal_rv_rxq *q = HAL_RV_RXQ;
+	uint32_t entries = q->entries;
+	uint32_t avail = q->prod - rx_taken;
+
+	/* Zero, a non-power-of-two ring or more entries than the ring holds
+	 * means the port is not (or no longer) sane: take nothing. */
+	if (avail == 0 || entries == 0 || (entries & (entries - 1)) || avail > entries)
+		return 0;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE); /* entry contents after prod */
+	uint32_t slot = rx_taken & (entries - 1);
+	const volatile struct hal_rv_rx_entry *e =
+		(const volatile struct hal_rv_rx_entry *)(uintptr_t)q->ring_addr + slot;
+	p->data = (const uint8_t *)(uintptr_t)e->addr;
+	p->len = e->len;
+	p->port = e->port;
+	p->time_ns = (uint64_t)e->time_hi << 32 | e->time_lo;
+	copy_words_in(&p->match, (const volatile uint32_t *)&e->match, sizeof(p->match));
+	p->handle = rx_taken;
+	rx_taken++;
+	return 1;
+}
+
+void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
+{
+	volatile struct hal_rv_rxq *q = HAL_RV_RXQ;
+	uint32_t entries = q->entries;
+
+	if (entries == 0 || (entries & (entries - 1)))
+		return;
+	volatile struct hal_rv_rx_entry *e =
+		(volatile struct hal_rv_rx_entry *)(uintptr_t)q->ring_addr +
+		(p->handle & (entries - 1));
+	e->verdict = drop_reason;
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* verdict before the buffer returns */
+	/* The firmware finishes frames in the order it took them. */
+	q->cons = p->handle + 1;
+}
+
+int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
+{
+	volatile struct hal_rv_tx *t = HAL_RV_TX;
+
+	if (t->busy)
+		return -1;
+	if (len > t->buf_size)
+		return -1;
+	uint8_t *buf = (uint8_t *)(uintptr_t)t->buf_addr;
+	for (uint32_t i = 0; i < len; i++)
+		buf[i] = data[i];
+	t->len = len;
+	t->port = port;
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* frame bytes before the doorbell */
+	t->doorbell = 1;
+	return 0;
+}
+
+void hal_port_enable(uint8_t port, int up)
+{
+	volatile struct hal_rv_ctrl *c = HAL_RV_CTRL;
+	if (port >= SNIC_MAX_UPLINKS)
+		return;
+	uint32_t bit = 1u << port;
+	c->port_enable = up ? (c->port_enable | bit) : (c->port_enable & ~bit);
+}
+
+int hal_port_carrier(uint8_t port)
+{
+	if (port >= SNIC_MAX_UPLINKS)
+		return 0;
+	return (HAL_RV_CTRL->port_carrier >> port) & 1;
+}
+
+void hal_irq(uint16_t vector)
+{
+	HAL_RV_CTRL->irq = vector;
+}

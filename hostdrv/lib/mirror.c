@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host's own copy of the configuration: VNICs (creation parameters,
+ * what the device answered, and the device's MAC steering entry) and the
+ * rules added, persisted in a state file next to the window so separate
+ * processes share it, the software classifier mirrors the hardware rules,
+ * and `snic_restore` can replay everything after a device reset.
+ *
+ * File: a header (magic, version, record sizes, counts, the device's
+ * reset_count when last in sync, generation, FNV-1a checksum of the body),
+ * then the used VNIC records, then the rule records sorted by location.
+ * Writers hold flock(LOCK_EX) on the file around command + update; readers
+ * take LOCK_SH. A corrupt file is reported, never half-used.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "snic_impl.h"
+
+#define STATE_MAGIC   "SNICHST"
+#define STATE_VERSION 1
+
+struct state_hdr {
+	char     magic[8];
+	uint32_t version;
+	uint32_t vnic_rec;     /* sizeof(struct snic_mirror_vnic) */
+	uint32_t rule_rec;     /* sizeof(struct snic_mirror_rule) */
+	uint32_t n_vnics;
+	uint32_t n_rules;
+	uint32_t reset_count;
+	uint32_t generation;
+	uint32_t checksum;     /* FNV-1a over everything after the header */
+};
+
+static uint32_t fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+void snic_set_state_path(struct snic_dev *d, const char *path)
+{
+	snprintf(d->state_path, sizeof(d->state_path), "%s", path ? path : "");
+	d->state_path_set = 1;
+}
+
+const char *snic_state_path(const struct snic_dev *d)
+{
+	return d->state_path;
+}
+
+int snic_mirror_active(const struct snic_dev *d)
+{
+	return d->state_path[0] != 0;
+}
+
+static int mirror_alloc(struct snic_dev *d)
+{
+	if (!d->mirror)
+		d->mirror = malloc(sizeof(*d->mirror));
+	if (!d->mirror)
+		return snic_seterr(d, SNIC_ERR_NOMEM, "no memory for the host mirror");
+	memset(d->mirror, 0, sizeof(*d->mirror));
+	return 0;
+}
+
+static int corrupt(struct snic_dev *d, const char *why)
+{
+	return snic_seterr(d, SNIC_ERR_STATEFILE,
+			   "host state file %s is corrupt (%s): remove it or run 'snicctl reset'",
+			   d->state_path, why);
+}
+
+static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
+{
+	struct snic_mirror *m = d->mirror;
+	struct state_hdr h;
+
+	if (len == 0)
+		return 0;   /* just created: empty */
+	if (len < sizeof(h))
+		return corrupt(d, "shorter than its header");
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, STATE_MAGIC, sizeof(h.magic)) || h.version != STATE_VERSION)
+		return corrupt(d, "bad magic or version");
+	if (h.vnic_rec != sizeof(struct snic_mirror_vnic) ||
+	    h.rule_rec != sizeof(struct snic_mirror_rule))
+		return corrupt(d, "written by an incompatible library");
+	if (h.n_vnics > SNIC_MIRROR_MAX_VNICS || h.n_rules > SNIC_MIRROR_MAX_RULES)
+		return corrupt(d, "too many records");
+	size_t body = (size_t)h.n_vnics * h.vnic_rec + (size_t)h.n_rules * h.rule_rec;
+	if (len != sizeof(h) + body)
+		return corrupt(d, "size does not match its counts");
+	if (fnv1a(buf + sizeof(h), body) != h.checksum)
+		return corrupt(d, "checksum mismatch");
+
+	const uint8_t *p = buf + sizeof(h);
+	for (uint32_t i = 0; i < h.n_vnics; i++, p += h.vnic_rec) {
+		struct snic_mirror_vnic v;
+		memcpy(&v, p, sizeof(v));
+		if (v.params.id >= SNIC_MIRROR_MAX_VNICS || !v.used || m->vnic[v.params.id].used)
+			return corrupt(d, "bad VNIC record");
+		m->vnic[v.params.id] = v;
+	}
+	for (uint32_t i = 0; i < h.n_rules; i++, p += h.rule_rec) {
+		memcpy(&m->rule[i], p, sizeof(m->rule[i]));
+		if (i && m->rule[i].loc <= m->rule[i - 1].loc)
+			return corrupt(d, "rules out of order");
+	}
+	m->n_rules = h.n_rules;
+	m->reset_count = h.reset_count;
+	m->generation = h.generation;
+	return 0;
+}
+
+/* Read the whole open file and parse it into a fresh mirror. */
+static int read_state(struct snic_dev *d, int fd)
+{
+	struct stat st;
+	int rc = mirror_alloc(d);
+
+	if (rc)
+		return rc;
+	if (fstat(fd, &st) < 0)
+		return snic_seterr(d, SNIC_ERR_SYS, "cannot stat %s: %s", d->state_path,
+				   strerror(errno));
+	if (st.st_size > (off_t)(sizeof(struct state_hdr) + sizeof(struct snic_mirror)))
+		return corrupt(d, "too large");
+	size_t len = (size_t)st.st_size;
+	uint8_t *buf = malloc(len ? len : 1);
+	if (!buf)
+		return snic_seterr(d, SNIC_ERR_NOMEM, "no memory for %s", d->state_path);
+	ssize_t got = pread(fd, buf, len, 0);
+	if (got != (ssize_t)len) {
+		free(buf);
+		return snic_seterr(d, SNIC_ERR_SYS, "cannot read %s", d->state_path);
+	}
+	rc = parse_state(d, buf, len);
+	free(buf);
+	if (rc)
+		memset(d->mirror, 0, sizeof(*d->mirror));
+	return rc;
+}
+
+int snic_mirror_load(struct snic_dev *d)
+{
+	if (!snic_mirror_active(d))
+		return mirror_alloc(d);
+	int fd = open(d->state_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return mirror_alloc(d);
+		return snic_seterr(d, SNIC_ERR_SYS, "cannot open %s: %s", d->state_path,
+				   strerror(errno));
+	}
+	flock(fd, LOCK_SH);
+	int rc = read_state(d, fd);
+	close(fd);   /* drops the lock */
+	return rc;
+}
+
+int snic_mirror_begin(struct snic_dev *d, int tolerant)
+{
+	if (!snic_mirror_active(d))
+		return mirror_alloc(d);
+	d->state_fd = open(d->state_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (d->state_fd < 0)
+		return snic_seterr(d, SNIC_ERR_SYS, "cannot open host state file %s: %s",
+				   d->state_path, strerror(errno));
+	while (flock(d->state_fd, LOCK_EX) < 0 && errno == EINTR)
+		;
+	int rc = read_state(d, d->state_fd);
+	if (rc && !(tolerant && rc == SNIC_ERR_STATEFILE)) {
+		close(d->state_fd);
+		d->state_fd = -1;
+		return rc;
+	}
+	return 0;
+}
+
+int snic_mirror_end(struct snic_dev *d, int save)
+{
+	int rc = 0;
+
+	if (d->state_fd < 0)
+		return 0;
+	if (save) {
+		struct snic_mirror *m = d->mirror;
+		size_t cap = sizeof(struct state_hdr) + sizeof(*m);
+		uint8_t *buf = malloc(cap);
+		struct state_hdr h;
+		size_t at = sizeof(h);
+
+		if (!buf) {
+			rc = snic_seterr(d, SNIC_ERR_NOMEM, "no memory to save %s", d->state_path);
+			goto out;
+		}
+		memset(&h, 0, sizeof(h));
+		memcpy(h.magic, STATE_MAGIC, sizeof(h.magic));
+		h.version = STATE_VERSION;
+		h.vnic_rec = sizeof(struct snic_mirror_vnic);
+		h.rule_rec = sizeof(struct snic_mirror_rule);
+		for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+			if (!m->vnic[v].used)
+				continue;
+			memcpy(buf + at, &m->vnic[v], sizeof(m->vnic[v]));
+			at += sizeof(m->vnic[v]);
+			h.n_vnics++;
+		}
+		memcpy(buf + at, m->rule, m->n_rules * sizeof(m->rule[0]));
+		at += m->n_rules * sizeof(m->rule[0]);
+		h.n_rules = m->n_rules;
+		h.reset_count = m->reset_count;
+		h.generation = ++m->generation;
+		h.checksum = fnv1a(buf + sizeof(h), at - sizeof(h));
+		memcpy(buf, &h, sizeof(h));
+		if (pwrite(d->state_fd, buf, at, 0) != (ssize_t)at ||
+		    ftruncate(d->state_fd, (off_t)at) < 0)
+			rc = snic_seterr(d, SNIC_ERR_SYS, "cannot write %s: %s", d->state_path,
+					 strerror(errno));
+		free(buf);
+	}
+out:
+	close(d->state_fd);   /* drops the lock */
+	d->state_fd = -1;
+	return rc;
+}
+
+static int mirror_empty(const struct snic_mirror *m)
+{
+	if (m->n_rules)
+		return 0;
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++)
+		if (m->vnic[v].used)
+			return 0;
+	return 1;
+}
+
+/* The first entry of an empty mirror marks it in sync with this device life. */
+static void note_sync(struct snic_dev *d)
+{
+	if (mirror_empty(d->mirror))
+		d->mirror->reset_count = snic_ld32(d, offsetof(struct snic_blk_devid, reset_count));
+}
+
+void snic_mirror_put_vnic(struct snic_dev *d, const struct snic_vnic_params *p,
+			  const struct snic_vnic_info *info)
+{
+	if (!snic_mirror_active(d) || info->vnic >= SNIC_MIRROR_MAX_VNICS)
+		return;
+	note_sync(d);
+	struct snic_mirror_vnic *v = &d->mirror->vnic[info->vnic];
+	memset(v, 0, sizeof(*v));
+	v->params = *p;
+	v->params.id = info->vnic;
+	v->info = *info;
+	v->used = 1;
+	/* The device's own MAC entry, so software matches hardware exactly. */
+	struct snic_rule_info ri;
+	if (snic_raw_rule_query(d, info->mac_rule, &ri) == SNIC_OK) {
+		v->mac_rule = ri.rule;
+		v->has_mac_rule = 1;
+	}
+}
+
+void snic_mirror_drop_vnic(struct snic_dev *d, uint16_t vnic)
+{
+	if (vnic < SNIC_MIRROR_MAX_VNICS)
+		memset(&d->mirror->vnic[vnic], 0, sizeof(d->mirror->vnic[vnic]));
+}
+
+int snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r)
+{
+	struct snic_mirror *m = d->mirror;
+	uint32_t i = 0;
+
+	if (!snic_mirror_active(d))
+		return 0;
+	note_sync(d);
+	while (i < m->n_rules && m->rule[i].loc < loc)
+		i++;
+	if (i == m->n_rules || m->rule[i].loc != loc) {
+		if (m->n_rules == SNIC_MIRROR_MAX_RULES)
+			return snic_seterr(d, SNIC_ERR_NOMEM, "host mirror holds at most %u rules",
+					   SNIC_MIRROR_MAX_RULES);
+		memmove(&m->rule[i + 1], &m->rule[i], (m->n_rules - i) * sizeof(m->rule[0]));
+		m->n_rules++;
+	}
+	m->rule[i].loc = loc;
+	m->rule[i].rsvd = 0;
+	m->rule[i].rule = *r;
+	return 0;
+}
+
+void snic_mirror_drop_rule(struct snic_dev *d, uint32_t loc)
+{
+	struct snic_mirror *m = d->mirror;
+
+	for (uint32_t i = 0; i < m->n_rules; i++) {
+		if (m->rule[i].loc != loc)
+			continue;
+		memmove(&m->rule[i], &m->rule[i + 1], (m->n_rules - i - 1) * sizeof(m->rule[0]));
+		m->n_rules--;
+		return;
+	}
+}
+
+void snic_mirror_clear(struct snic_dev *d)
+{
+	uint32_t gen = d->mirror->generation;
+
+	memset(d->mirror, 0, sizeof(*d->mirror));
+	d->mirror->generation = gen;
+	d->mirror->reset_count = snic_ld32(d, offsetof(struct snic_blk_devid, reset_count));
+}
+
+int snic_mirror_get(struct snic_dev *d, const struct snic_mirror **out)
+{
+	int rc = snic_mirror_load(d);
+
+	*out = rc ? NULL : d->mirror;
+	return rc;
+}
+
+/*
+ * Stale: the device was reset since the last sync, or (a restarted
+ * simulator starts its count again) it no longer has a mirrored VNIC.
+ */
+int snic_mirror_stale(struct snic_dev *d)
+{
+	if (snic_mirror_load(d) || mirror_empty(d->mirror))
+		return 0;
+	if (d->mirror->reset_count != snic_ld32(d, offsetof(struct snic_blk_devid, reset_count)))
+		return 1;
+	if (snic_state(d) != SNIC_STATE_RUNNING)
+		return 0;
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		struct snic_vnic_info info;
+		if (!d->mirror->vnic[v].used)
+			continue;
+		int rc = snic_vnic_query(d, (uint16_t)v, &info);
+		return rc == SNIC_E_NOENT ||
+		       (rc == SNIC_OK && memcmp(info.mac, d->mirror->vnic[v].params.mac, 6));
+	}
+	return 0;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Restore after a device reset: re-create every mirrored VNIC with its id
+ * and parameters, then every rule at its location. Entries the device
+ * still has (EXIST with the same contents) count as present; anything
+ * else that fails is reported and the rest goes on.
+ */
+#include <stdio.h>
+#include "snic_impl.h"
+
+static void report(snic_restore_cb cb, void *arg, const char *kind, uint32_t id, int result,
+		   const char *msg)
+{
+	struct snic_restore_item it = { kind, id, result, msg };
+
+	if (cb)
+		cb(arg, &it);
+}
+
+static int restore_vnic(struct snic_dev *d, struct snic_mirror_vnic *mv,
+			snic_restore_cb cb, void *arg)
+{
+	struct snic_vnic_params p = mv->params;
+	struct snic_vnic_info info;
+	int rc = snic_raw_vnic_create(d, &p, &info);
+
+	if (rc == SNIC_E_EXIST && snic_vnic_query(d, p.id, &info) == SNIC_OK &&
+	    !memcmp(info.mac, p.mac, 6)) {
+		snic_mirror_put_vnic(d, &p, &info);
+		report(cb, arg, "vnic", p.id, SNIC_PRESENT, NULL);
+		return 0;
+	}
+	if (rc) {
+		report(cb, arg, "vnic", p.id, SNIC_RESTORE_FAILED, snic_errmsg(d));
+		return rc;
+	}
+	snic_mirror_put_vnic(d, &p, &info);
+	report(cb, arg, "vnic", p.id, SNIC_RESTORED, NULL);
+	return 0;
+}
+
+static int restore_rule(struct snic_dev *d, const struct snic_mirror_rule *mr,
+			snic_restore_cb cb, void *arg)
+{
+	uint32_t got;
+	int rc = snic_raw_rule_add(d, mr->loc, &mr->rule, &got);
+
+	if (rc == SNIC_E_EXIST) {
+		struct snic_rule_info ri;
+		if (snic_raw_rule_query(d, mr->loc, &ri) == SNIC_OK &&
+		    !memcmp(&ri.rule, &mr->rule, sizeof(ri.rule))) {
+			report(cb, arg, "rule", mr->loc, SNIC_PRESENT, NULL);
+			return 0;
+		}
+		snic_seterr(d, rc, "a different rule occupies location %u", mr->loc);
+	}
+	if (rc) {
+		report(cb, arg, "rule", mr->loc, SNIC_RESTORE_FAILED, snic_errmsg(d));
+		return rc;
+	}
+	report(cb, arg, "rule", mr->loc, SNIC_RESTORED, NULL);
+	return 0;
+}
+
+int snic_restore(struct snic_dev *d, snic_restore_cb cb, void *arg)
+{
+	int first = 0;
+	char first_msg[SNIC_ERRMSG_MAX] = "";
+
+	if (!snic_mirror_active(d))
+		return snic_seterr(d, SNIC_ERR_ARG, "no host state file: nothing to restore");
+	int rc = snic_mirror_begin(d, 0);
+	if (rc)
+		return rc;
+	struct snic_mirror *m = d->mirror;
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		if (!m->vnic[v].used)
+			continue;
+		rc = restore_vnic(d, &m->vnic[v], cb, arg);
+		if (rc && !first) {
+			first = rc;
+			snprintf(first_msg, sizeof(first_msg), "vnic %u: %s", v, snic_errmsg(d));
+		}
+	}
+	for (uint32_t i = 0; i < m->n_rules; i++) {
+		rc = restore_rule(d, &m->rule[i], cb, arg);
+		if (rc && !first) {
+			first = rc;
+			snprintf(first_msg, sizeof(first_msg), "rule %u: %s", m->rule[i].loc,
+				 snic_errmsg(d));
+		}
+	}
+	/* In sync with this device life again (failed entries stay mirrored). */
+	m->reset_count = snic_ld32(d, offsetof(struct snic_blk_devid, reset_count));
+	rc = snic_mirror_end(d, 1);
+	if (first)
+		return snic_seterr(d, first, "%s", first_msg);
+	return rc;
+}

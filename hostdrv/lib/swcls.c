@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host software classifier for the shared HRR, and the software receive
+ * rings (SRRs) it fills, one per VNIC.
+ *
+ * The ternary table is rebuilt from the mirror with every entry at the
+ * index it has in the hardware: host rules at their locations, each
+ * VNIC's MAC entry (as read back from the device) at its mac_rule index.
+ * The lookup is the reference classifier's, so the software ring applies
+ * the same rules with the same semantics as the hardware. The hardware's
+ * choice (cpl.vnic) is used as a cross-check: a disagreement makes the
+ * classifier re-read the state file once (a rule may have just been added
+ * by another process) and is counted if it persists.
+ */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include "snic_impl.h"
+#include "classifier.h"
+
+struct srr {
+	uint32_t size;              /* frames, power of two */
+	uint32_t head, tail;        /* free-running: tail - head queued */
+	uint8_t *buf;               /* size * frame_max bytes */
+	struct snic_rx_cpl *cpl;    /* per slot */
+	uint64_t enqueued, delivered, drop_full;
+};
+
+struct snic_swcls {
+	struct snic_dev *d;
+	uint32_t depth;
+	struct snic_rule *entries;
+	uint8_t *valid;
+	uint8_t known[SNIC_MIRROR_MAX_VNICS];   /* VNIC ids in the mirror */
+	uint32_t srr_size, frame_max;
+	struct srr *srr[SNIC_MIRROR_MAX_VNICS];
+	struct snic_swcls_stats st;
+	struct stat seen;           /* state file identity at the last load */
+	int loaded;
+};
+
+struct snic_swcls *snic_swcls_new(struct snic_dev *d, uint32_t srr_size)
+{
+	if (!d->caps_valid) {
+		snic_seterr(d, SNIC_ERR_NOBLOCK, "software classifier needs the capabilities");
+		return NULL;
+	}
+	if (!snic_is_pow2(srr_size) || srr_size > 65536) {
+		snic_seterr(d, SNIC_ERR_ARG, "SRR size %u is not a power of two <= 65536", srr_size);
+		return NULL;
+	}
+	struct snic_swcls *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snic_seterr(d, SNIC_ERR_NOMEM, "no memory for the software classifier");
+		return NULL;
+	}
+	s->d = d;
+	s->depth = d->caps.cls.ternary;
+	s->srr_size = srr_size;
+	for (unsigned r = 0; r < d->caps.n_rx; r++)
+		if (d->caps.rx[r].buf_max > s->frame_max)
+			s->frame_max = d->caps.rx[r].buf_max;
+	s->entries = calloc(s->depth ? s->depth : 1, sizeof(*s->entries));
+	s->valid = calloc(s->depth ? s->depth : 1, 1);
+	if (!s->entries || !s->valid) {
+		snic_swcls_free(s);
+		snic_seterr(d, SNIC_ERR_NOMEM, "no memory for %u classifier entries", s->depth);
+		return NULL;
+	}
+	return s;
+}
+
+void snic_swcls_free(struct snic_swcls *s)
+{
+	if (!s)
+		return;
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		if (!s->srr[v])
+			continue;
+		free(s->srr[v]->buf);
+		free(s->srr[v]->cpl);
+		free(s->srr[v]);
+	}
+	free(s->entries);
+	free(s->valid);
+	free(s);
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+int snic_swcls_refresh(struct snic_swcls *s, int force)
+{
+	struct snic_dev *d = s->d;
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	if (snic_mirror_active(d) && stat(d->state_path, &st) < 0)
+		memset(&st, 0, sizeof(st));   /* no file yet: an empty mirror */
+	if (!force && s->loaded && same_file(&st, &s->seen))
+		return 0;
+	int rc = snic_mirror_load(d);
+	if (rc)
+		return rc;
+	const struct snic_mirror *m = d->mirror;
+	memset(s->valid, 0, s->depth);
+	memset(s->known, 0, sizeof(s->known));
+	for (uint32_t i = 0; i < m->n_rules; i++) {
+		if (m->rule[i].loc >= s->depth)
+			continue;   /* cannot be in this device's table either */
+		s->entries[m->rule[i].loc] = m->rule[i].rule;
+		s->valid[m->rule[i].loc] = 1;
+	}
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		const struct snic_mirror_vnic *mv = &m->vnic[v];
+		if (!mv->used)
+			continue;
+		s->known[v] = 1;
+		if (mv->has_mac_rule && mv->info.mac_rule < s->depth) {
+			s->entries[mv->info.mac_rule] = mv->mac_rule;
+			s->valid[mv->info.mac_rule] = 1;
+		}
+	}
+	s->seen = st;
+	s->loaded = 1;
+	s->st.reloads++;
+	return 1;
+}
+
+static struct srr *srr_get(struct snic_swcls *s, uint16_t v)
+{
+	if (s->srr[v])
+		return s->srr[v];
+	struct srr *q = calloc(1, sizeof(*q));
+	if (!q)
+		return NULL;
+	q->size = s->srr_size;
+	q->buf = malloc((size_t)q->size * s->frame_max);
+	q->cpl = calloc(q->size, sizeof(*q->cpl));
+	if (!q->buf || !q->cpl) {
+		free(q->buf);
+		free(q->cpl);
+		free(q);
+		return NULL;
+	}
+	s->srr[v] = q;
+	return q;
+}
+
+static void lookup(struct snic_swcls *s, const struct snic_rx_frame *f, struct snic_match *m)
+{
+	struct snic_key key;
+	struct snic_tcam t = { s->depth, s->entries, s->valid };
+
+	snic_parse(f->data, f->cpl.len, f->cpl.len, f->cpl.port, &key);
+	snic_tcam_lookup(&t, &key, m);
+}
+
+/* The VNIC the software chose, or SNIC_VNIC_NONE for a drop. */
+static uint16_t choose(const struct snic_match *m)
+{
+	if (m->rule == SNIC_RULE_MISS || (m->action.flags & SNIC_ACT_DROP))
+		return SNIC_VNIC_NONE;
+	return m->action.vnic;
+}
+
+int snic_swcls_input(struct snic_swcls *s, const struct snic_rx_frame *f)
+{
+	struct snic_match m;
+
+	if (!s->loaded && snic_swcls_refresh(s, 1) < 0)
+		return s->d->err;
+	s->st.frames++;
+	lookup(s, f, &m);
+	if (choose(&m) != f->cpl.vnic && snic_swcls_refresh(s, 0) > 0)
+		lookup(s, f, &m);   /* the mirror had changed: decide again */
+	if (choose(&m) != f->cpl.vnic)
+		s->st.mismatch++;
+	if (m.rule == SNIC_RULE_MISS) {
+		s->st.drop_no_match++;
+		return 0;
+	}
+	s->st.hits++;
+	if (m.action.flags & SNIC_ACT_DROP) {
+		s->st.drop_rule++;
+		return 0;
+	}
+	uint16_t v = m.action.vnic;
+	if (v >= SNIC_MIRROR_MAX_VNICS || !s->known[v]) {
+		s->st.drop_no_vnic++;
+		return 0;
+	}
+	struct srr *q = srr_get(s, v);
+	if (!q)
+		return snic_seterr(s->d, SNIC_ERR_NOMEM, "no memory for the SRR of VNIC %u", v);
+	if (q->tail - q->head == q->size || f->cpl.len > s->frame_max) {
+		q->drop_full++;
+		s->st.drop_srr_full++;
+		return 0;
+	}
+	uint32_t slot = q->tail & (q->size - 1);
+	memcpy(q->buf + (size_t)slot * s->frame_max, f->data, f->cpl.len);
+	q->cpl[slot] = f->cpl;
+	q->cpl[slot].vnic = v;
+	q->tail++;
+	q->enqueued++;
+	return 1;
+}
+
+unsigned snic_srr_poll(struct snic_swcls *s, uint16_t vnic, unsigned budget,
+		       snic_rx_cb cb, void *arg)
+{
+	struct srr *q = vnic < SNIC_MIRROR_MAX_VNICS ? s->srr[vnic] : NULL;
+	unsigned n = 0;
+
+	while (q && n < budget && q->head != q->tail) {
+		uint32_t slot = q->head & (q->size - 1);
+		struct snic_rx_frame f;
+		f.ring = 0;
+		f.cpl = q->cpl[slot];
+		f.data = q->buf + (size_t)slot * s->frame_max;
+		if (cb)
+			cb(arg, &f);
+		q->head++;
+		q->delivered++;
+		n++;
+	}
+	return n;
+}
+
+unsigned snic_srr_poll_all(struct snic_swcls *s, unsigned budget, snic_rx_cb cb, void *arg)
+{
+	unsigned n = 0;
+
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++)
+		if (s->srr[v])
+			n += snic_srr_poll(s, (uint16_t)v, budget, cb, arg);
+	return n;
+}
+
+void snic_swcls_stats(const struct snic_swcls *s, struct snic_swcls_stats *out)
+{
+	*out = s->st;
+}
+
+unsigned snic_srr_stats(const struct snic_swcls *s, struct snic_srr_stats *out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		const struct srr *q = s->srr[v];
+		if (!q)
+			continue;
+		if (n < max) {
+			out[n].vnic = (uint16_t)v;
+			out[n].enqueued = q->enqueued;
+			out[n].delivered = q->delivered;
+			out[n].drop_full = q->drop_full;
+			out[n].pending = q->tail - q->head;
+		}
+		n++;
+	}
+	return n;
+}

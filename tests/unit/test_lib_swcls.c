@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libsnic: the host software classifier over the mirror's rules and the
+ * software receive rings it fills. Frames are built here byte by byte;
+ * rules are written in the form the firmware uses for VNIC MAC entries.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "snic_impl.h"
+#include "test_lib_fakewin.h"
+
+#define MAC_BASE 56u   /* fake caps: user entries 0..55, VNIC MACs from 56 */
+
+static uint8_t *win;
+static struct snic_dev *dev;
+static char state_path[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	win = fw_build();
+	dev = snic_alloc();
+	assert_int_equal(snic_attach(dev, win, FW_SIZE), 0);
+	snprintf(state_path, sizeof(state_path), "/tmp/snic-test-swcls-%d.state", (int)getpid());
+	unlink(state_path);
+	snic_set_state_path(dev, state_path);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	snic_close(dev);
+	free(win);
+	unlink(state_path);
+	return 0;
+}
+
+static const uint8_t mac_of[4][6] = {
+	{ 2, 0, 0, 0, 0, 0x10 }, { 2, 0, 0, 0, 0, 0x11 }, { 2, 0, 0, 0, 0, 0x12 },
+	{ 2, 0, 0, 0, 0, 0x13 },
+};
+
+/* A VNIC as the firmware programs it: its MAC, untagged only. */
+static void add_vnic(struct snic_mirror *m, uint16_t id)
+{
+	struct snic_mirror_vnic *v = &m->vnic[id];
+	memset(v, 0, sizeof(*v));
+	v->used = 1;
+	v->params.id = id;
+	memcpy(v->params.mac, mac_of[id], 6);
+	v->info.vnic = id;
+	v->info.ring_state = SNIC_RING_SHARED;
+	v->info.mac_rule = (uint16_t)(MAC_BASE + id);
+	memcpy(v->mac_rule.value.dmac, mac_of[id], 6);
+	memset(v->mac_rule.mask.dmac, 0xff, 6);
+	v->mac_rule.mask.flags = SNIC_KF_VLAN;
+	v->mac_rule.action.vnic = id;
+	v->mac_rule.action.flags = SNIC_ACT_COUNT | SNIC_ACT_MARK_SW;
+	v->has_mac_rule = 1;
+}
+
+static void add_rule(struct snic_mirror *m, uint32_t loc, unsigned dport, uint16_t vnic, int drop)
+{
+	struct snic_mirror_rule *r = &m->rule[m->n_rules++];
+	memset(r, 0, sizeof(*r));
+	r->loc = loc;
+	r->rule.value.ip_proto = 6;
+	r->rule.mask.ip_proto = 0xff;
+	r->rule.value.dport[0] = (uint8_t)(dport >> 8);
+	r->rule.value.dport[1] = (uint8_t)dport;
+	memset(r->rule.mask.dport, 0xff, 2);
+	r->rule.action.vnic = drop ? SNIC_VNIC_NONE : vnic;
+	r->rule.action.flags = drop ? SNIC_ACT_DROP : SNIC_ACT_COUNT;
+}
+
+/* Write a mirror as another process would (through the state file). */
+static void save(void (*fill)(struct snic_mirror *))
+{
+	struct snic_dev *w = snic_alloc();
+	assert_int_equal(snic_attach(w, win, FW_SIZE), 0);
+	snic_set_state_path(w, state_path);
+	assert_int_equal(snic_mirror_begin(w, 1), 0);
+	memset(w->mirror, 0, sizeof(*w->mirror));
+	fill(w->mirror);
+	assert_int_equal(snic_mirror_end(w, 1), 0);
+	snic_close(w);
+	usleep(2000);   /* distinct mtimes even on coarse clocks */
+}
+
+static void fill_basic(struct snic_mirror *m)
+{
+	add_vnic(m, 1);
+	add_vnic(m, 2);
+	add_rule(m, 0, 80, 2, 0);      /* tcp/80 -> vnic 2, above every MAC entry */
+	add_rule(m, 1, 23, 0, 1);      /* tcp/23 -> drop */
+	add_rule(m, 2, 8080, 3, 0);    /* -> vnic 3, which the mirror lacks */
+}
+
+static void fill_more(struct snic_mirror *m)
+{
+	fill_basic(m);
+	add_vnic(m, 3);
+	m->rule[m->n_rules - 1].loc = 2;
+}
+
+/* Ethernet + IPv4 + TCP, padded to 60 bytes. */
+static uint32_t frame(uint8_t *f, const uint8_t dst[6], int vlan, unsigned dport)
+{
+	uint32_t n = 0;
+	memset(f, 0, 128);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, "\x02\x99\x00\x00\x00\x01", 6);
+	n = 12;
+	if (vlan) {
+		f[n++] = 0x81; f[n++] = 0x00; f[n++] = 0x00; f[n++] = (uint8_t)vlan;
+	}
+	f[n++] = 0x08; f[n++] = 0x00;
+	uint8_t *ip = f + n;
+	ip[0] = 0x45; ip[3] = 40; ip[8] = 64; ip[9] = 6;
+	memcpy(ip + 12, "\x0a\x00\x00\x01", 4);
+	memcpy(ip + 16, "\x0a\x00\x00\x02", 4);
+	uint8_t *tcp = ip + 20;
+	tcp[0] = 0x30; tcp[1] = 0x39;
+	tcp[2] = (uint8_t)(dport >> 8); tcp[3] = (uint8_t)dport;
+	tcp[12] = 0x50;
+	n += 40;
+	return n < 60 ? 60 : n;
+}
+
+static struct snic_rx_frame rxf(const uint8_t *data, uint32_t len, uint16_t hw_vnic)
+{
+	struct snic_rx_frame f;
+	memset(&f, 0, sizeof(f));
+	f.cpl.len = len;
+	f.cpl.vnic = hw_vnic;
+	f.cpl.flags = SNIC_RXF_HIT | SNIC_RXF_MARK_SW;
+	f.data = data;
+	return f;
+}
+
+struct got {
+	unsigned n;
+	uint16_t vnic[32];
+	uint8_t last_byte[32];
+};
+
+static void collect(void *arg, const struct snic_rx_frame *f)
+{
+	struct got *g = arg;
+	g->vnic[g->n] = f->cpl.vnic;
+	g->last_byte[g->n] = f->data[5];
+	g->n++;
+}
+
+static void classifies_like_hardware(void **state)
+{
+	(void)state;
+	uint8_t buf[128];
+	struct snic_swcls_stats st;
+	struct got g = { 0 };
+	save(fill_basic);
+	struct snic_swcls *s = snic_swcls_new(dev, 16);
+	assert_non_null(s);
+
+	uint32_t n = frame(buf, mac_of[1], 0, 5000);            /* MAC of vnic 1 */
+	struct snic_rx_frame f = rxf(buf, n, 1);
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	n = frame(buf, mac_of[1], 0, 80);                       /* rule 0 wins */
+	f = rxf(buf, n, 2);
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	n = frame(buf, mac_of[1], 0, 23);                       /* drop rule */
+	f = rxf(buf, n, SNIC_VNIC_NONE);
+	assert_int_equal(snic_swcls_input(s, &f), 0);
+	n = frame(buf, mac_of[3], 0, 5000);                     /* no entry */
+	f = rxf(buf, n, SNIC_VNIC_NONE);
+	assert_int_equal(snic_swcls_input(s, &f), 0);
+	n = frame(buf, mac_of[2], 7, 5000);                     /* tagged: MAC entry is untagged only */
+	f = rxf(buf, n, SNIC_VNIC_NONE);
+	assert_int_equal(snic_swcls_input(s, &f), 0);
+	n = frame(buf, mac_of[1], 0, 8080);                     /* rule to unknown vnic 3 */
+	f = rxf(buf, n, SNIC_VNIC_NONE);
+	assert_int_equal(snic_swcls_input(s, &f), 0);
+
+	snic_swcls_stats(s, &st);
+	assert_int_equal(st.frames, 6);
+	assert_int_equal(st.hits, 4);
+	assert_int_equal(st.drop_rule, 1);
+	assert_int_equal(st.drop_no_match, 2);
+	assert_int_equal(st.drop_no_vnic, 1);
+	/* The 8080 frame: hardware said none, software chose vnic 3 (then
+	 * dropped): the only disagreement. */
+	assert_int_equal(st.mismatch, 1);
+
+	assert_int_equal(snic_srr_poll(s, 1, 10, collect, &g), 1);
+	assert_int_equal(snic_srr_poll(s, 2, 10, collect, &g), 1);
+	assert_int_equal(g.vnic[0], 1);
+	assert_int_equal(g.vnic[1], 2);
+	assert_int_equal(snic_srr_poll_all(s, 10, collect, &g), 0);
+	snic_swcls_free(s);
+}
+
+static void srr_full_and_budget(void **state)
+{
+	(void)state;
+	uint8_t buf[128];
+	struct got g = { 0 };
+	struct snic_srr_stats ss[4];
+	save(fill_basic);
+	struct snic_swcls *s = snic_swcls_new(dev, 4);
+	assert_non_null(s);
+	for (unsigned i = 0; i < 6; i++) {
+		uint8_t dst[6];
+		memcpy(dst, mac_of[1], 6);
+		uint32_t n = frame(buf, dst, 0, 5000);
+		buf[5] = 0x11;   /* still vnic 1's MAC */
+		struct snic_rx_frame f = rxf(buf, n, 1);
+		assert_int_equal(snic_swcls_input(s, &f), i < 4 ? 1 : 0);
+	}
+	assert_int_equal(snic_srr_stats(s, ss, 4), 1);
+	assert_int_equal(ss[0].vnic, 1);
+	assert_int_equal(ss[0].enqueued, 4);
+	assert_int_equal(ss[0].drop_full, 2);
+	assert_int_equal(ss[0].pending, 4);
+	/* Poll mode: at most the budget per poll. */
+	assert_int_equal(snic_srr_poll(s, 1, 3, collect, &g), 3);
+	assert_int_equal(snic_srr_poll(s, 1, 3, collect, &g), 1);
+	assert_int_equal(snic_srr_poll(s, 1, 3, collect, &g), 0);
+	snic_srr_stats(s, ss, 4);
+	assert_int_equal(ss[0].delivered, 4);
+	assert_int_equal(ss[0].pending, 0);
+	struct snic_swcls_stats st;
+	snic_swcls_stats(s, &st);
+	assert_int_equal(st.drop_srr_full, 2);
+	snic_swcls_free(s);
+}
+
+static void reloads_when_another_process_adds(void **state)
+{
+	(void)state;
+	uint8_t buf[128];
+	struct snic_swcls_stats st;
+	save(fill_basic);
+	struct snic_swcls *s = snic_swcls_new(dev, 16);
+	uint32_t n = frame(buf, mac_of[1], 0, 5000);
+	struct snic_rx_frame f = rxf(buf, n, 1);
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	/* Another snicctl creates vnic 3; the hardware already delivers to it. */
+	save(fill_more);
+	n = frame(buf, mac_of[3], 0, 5000);
+	f = rxf(buf, n, 3);
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	snic_swcls_stats(s, &st);
+	assert_int_equal(st.mismatch, 0);
+	assert_int_equal(st.reloads, 2);
+	/* Unchanged file: no reload. */
+	assert_int_equal(snic_swcls_refresh(s, 0), 0);
+	snic_swcls_free(s);
+}
+
+static void persisting_disagreement_counted(void **state)
+{
+	(void)state;
+	uint8_t buf[128];
+	struct got g = { 0 };
+	struct snic_swcls_stats st;
+	save(fill_basic);
+	struct snic_swcls *s = snic_swcls_new(dev, 16);
+	uint32_t n = frame(buf, mac_of[2], 0, 5000);
+	struct snic_rx_frame f = rxf(buf, n, 1);   /* hardware says 1, rules say 2 */
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	snic_swcls_stats(s, &st);
+	assert_int_equal(st.mismatch, 1);
+	assert_int_equal(snic_srr_poll_all(s, 10, collect, &g), 1);
+	assert_int_equal(g.vnic[0], 2);            /* the software decides */
+	snic_swcls_free(s);
+}
+
+static void bad_parameters(void **state)
+{
+	(void)state;
+	assert_null(snic_swcls_new(dev, 3));
+	assert_int_equal(dev->err, SNIC_ERR_ARG);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(classifies_like_hardware), T(srr_full_and_budget),
+		T(reloads_when_another_process_adds), T(persisting_disagreement_counted),
+		T(bad_parameters),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

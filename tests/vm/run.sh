@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# VM test of the snic kernel driver: snic-sim serves the device window in a
+# shared-memory file, QEMU (TCG) maps the same file as an ivshmem-plain
+# BAR, Debian's kernel boots a busybox initramfs that loads snic.ko and
+# drives it with the real ip and ethtool (tests/vm/guest_init.sh).
+# Prints TAP; on failure the guest console log follows as "#" lines.
+#   BUILD=build tests/vm/run.sh
+set -u
+
+BUILD=${BUILD:-build}
+PINGS=3
+# Traces: uplink 0 -> snic0 (no rules), uplink 1 -> snic1 (drop rule, UDP 9).
+U0_P7=15 U0_P9=10 U0_STRANGE=3
+U1_P7=12 U1_P9=8 U1_STRANGE=4
+RX0=$((U0_P7 + U0_P9))
+RX1=$U1_P7
+DROP1=$U1_P9
+NOMATCH=$((U0_STRANGE + U1_STRANGE))
+# Guest checks (guest_init.sh) plus the host's own below.
+GUEST_CHECKS=17
+HOST_CHECKS=3
+echo "1..$((GUEST_CHECKS + HOST_CHECKS))"
+
+work=$(mktemp -d /tmp/snic-vmtest.XXXXXX)
+shm=/dev/shm/snic-vmtest-$$
+sim_pid=
+cleanup() {
+	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+	rm -f "$shm"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
+show() { sed 's/^/#   /' "$1" | tail -n "${2:-200}"; }
+# Reports every check not reached as failed, with the reason.
+bail() {
+	echo "# $*"
+	while [ "$n" -lt $((GUEST_CHECKS + HOST_CHECKS)) ]; do notok "not run: $1"; done
+	[ -f "$work/console.log" ] && { echo "# guest console:"; show "$work/console.log"; }
+	[ -f "$work/sim.log" ] && { echo "# snic-sim:"; show "$work/sim.log" 40; }
+	exit 1
+}
+
+kver=$(ls /usr/src 2>/dev/null | sed -n 's/^linux-headers-\(.*-amd64\)$/\1/p' | sort -V | tail -1)
+kernel=/boot/vmlinuz-$kver
+ko=$BUILD/kmod/snic.ko
+sim=$BUILD/bin/snic-sim
+frames=$BUILD/bin/snic_vm_frames
+for need in "$kernel" "$ko" "$sim" "$frames" /bin/busybox; do
+	[ -r "$need" ] || bail "missing $need (make kmod all; apt-get install linux-image-amd64 busybox-static)"
+done
+for tool in qemu-system-x86_64 ethtool cpio tcpdump objcopy; do
+	command -v "$tool" >/dev/null || bail "missing $tool (see deps/debian-packages.txt)"
+done
+
+tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" || bail "initramfs build failed"
+"$frames" "$work/in0.pcap" 02:73:6e:69:00:00 $U0_P7 $U0_P9 $U0_STRANGE &&
+"$frames" "$work/in1.pcap" 02:73:6e:69:00:01 $U1_P7 $U1_P9 $U1_STRANGE ||
+	bail "trace generation failed"
+
+"$sim" --profile large --window "$shm" --uplink "0:$work/in0.pcap" \
+	--uplink "1:$work/in1.pcap" --uplink-out "0:$work/out0.pcap" --timeout 200 \
+	>"$work/sim.log" 2>&1 &
+sim_pid=$!
+# QEMU must map the window only after the simulator sized it and the
+# firmware ran: DEVID magic at offset 16, state RUNNING (2) at offset 28.
+for _ in $(seq 100); do
+	magic=$(od -An -tx4 -j16 -N4 "$shm" 2>/dev/null | tr -d ' ')
+	state=$(od -An -tu4 -j28 -N4 "$shm" 2>/dev/null | tr -d ' ')
+	[ "$magic" = 43494e53 ] && [ "$state" = 2 ] && break
+	sleep 0.1
+done
+[ "${state:-}" = 2 ] || bail "snic-sim did not start (state '${state:-}')"
+size=$(stat -c %s "$shm")
+
+start=$(date +%s)
+timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp 1 -nographic -no-reboot \
+	-kernel "$kernel" -initrd "$work/initrd.cpio" -nic none \
+	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS" \
+	-object "memory-backend-file,id=snicwin,share=on,mem-path=$shm,size=$size" \
+	-device ivshmem-plain,memdev=snicwin \
+	</dev/null >"$work/console.log" 2>&1
+qemu_rc=$?
+secs=$(( $(date +%s) - start ))
+kill "$sim_pid" 2>/dev/null
+wait "$sim_pid" 2>/dev/null
+sim_pid=
+# Kept for inspection after the run.
+mkdir -p "$BUILD/vmtest"
+cp "$work/console.log" "$work/sim.log" "$BUILD/vmtest/" 2>/dev/null
+
+# Guest results, renumbered in order.
+# (Terminal escapes may precede a line's "VMT": cut everything before it.)
+tr -d '\r' <"$work/console.log" | sed 's/^[^V]*VMT/VMT/' >"$work/console.txt"
+while IFS= read -r line; do
+	case "$line" in
+	"VMT ok - "*) ok "${line#VMT ok - }" ;;
+	"VMT not ok - "*) notok "${line#VMT not ok - }" ;;
+	"VMT#"*) echo "#${line#VMT#}" ;;
+	esac
+done <"$work/console.txt"
+got=$n
+while [ "$n" -lt "$GUEST_CHECKS" ]; do notok "guest check not reached"; done
+
+if grep -q '^VMT done' "$work/console.txt" && [ "$got" -eq "$GUEST_CHECKS" ]; then
+	ok "guest ran every check and powered off (qemu rc $qemu_rc, ${secs}s)"
+else
+	notok "guest finished (qemu rc $qemu_rc after ${secs}s, $got/$GUEST_CHECKS checks)"
+fi
+
+# What left the NIC: exactly the pings, from snic0's MAC, on uplink 0.
+pings=$(tcpdump -nn -r "$work/out0.pcap" \
+	'ether src 02:73:6e:69:00:00 and icmp[icmptype] == icmp-echo and dst host 10.9.0.2' \
+	2>/dev/null | wc -l)
+if [ "$pings" -eq "$PINGS" ]; then
+	ok "uplink 0 carried the $PINGS echo requests"
+else
+	notok "uplink 0 carried $pings echo requests, expected $PINGS"
+fi
+
+delivered=$(sed -n 's/^snic-sim: \([0-9]*\) frames delivered to rings.*/\1/p' "$work/sim.log")
+if [ "${delivered:-x}" = $((RX0 + RX1)) ]; then
+	ok "simulator delivered $((RX0 + RX1)) frames to the host rings"
+else
+	notok "simulator delivered '${delivered:-?}' frames, expected $((RX0 + RX1))"
+fi
+
+if [ "$failed" -ne 0 ]; then
+	echo "# guest console:"
+	show "$work/console.txt"
+	echo "# snic-sim:"
+	show "$work/sim.log" 40
+	exit 1
+fi
+exit 0
