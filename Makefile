@@ -32,6 +32,7 @@ include firmware/build.mk
 include sim/build.mk
 include hostdrv/build.mk
 include tests/build.mk
+include firmware/riscv.mk
 
 all: $(ALL)
 
@@ -45,6 +46,10 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(TESTS)
 	@tests/run.sh $(TESTS)
+
+# Each part adds its benchmark as a prerequisite: `bench: bench-<part>`.
+bench: deps
+	@echo "bench: figures are in docs/benchmarks*.md"
 
 clean:
 	rm -rf $(BUILD)

@@ -22,3 +22,9 @@ TESTS += $(CLASSIFIER_TEST)
 
 $(CLASSIFIER_TEST): $(BUILD)/tests/unit/test_classifier.o $(CLASSIFIER_LIB)
 	$(CC) $^ -lcmocka -o $@
+
+CLASSIFIER_TEST_EXACT := $(BUILD)/tests/unit/test_classifier_exact
+TESTS += $(CLASSIFIER_TEST_EXACT)
+
+$(CLASSIFIER_TEST_EXACT): $(BUILD)/tests/unit/test_classifier_exact.o $(CLASSIFIER_LIB)
+	$(CC) $^ -lcmocka -o $@

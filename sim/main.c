@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "netopt.h"
+#include "flash.h"
 #include "nic.h"
 
 #define IDLE_QUANTUM_NS 50000u
@@ -39,6 +40,8 @@ static void usage(FILE *f)
 "  --exit-when-idle      halt once all uplink input is consumed and the\n"
 "                        device is idle (state HALTED, window kept)\n"
 "  --timeout SECONDS     give up (exit 2) after this much wall time\n"
+"  --flash FILE          the NIC's flash: two firmware image slots and the\n"
+"                        boot record (created erased if missing)\n"
 "  --quiet               no summary\n"
 "simulated network (see docs/teaming.md):\n"
 "  --switch              cable every uplink to a learning switch\n"
@@ -111,6 +114,7 @@ static void print_summary(const struct nic *n, uint64_t cycles, double wall)
 int main(int argc, char **argv)
 {
 	const char *profile = "large", *window = "/dev/shm/snic0", *drops = NULL;
+	const char *flash_path = NULL;
 	const char *in_path[SNIC_MAX_UPLINKS] = {0}, *out_path[SNIC_MAX_UPLINKS] = {0};
 	const char *in_arg[8], *out_arg[8];
 	unsigned n_in = 0, n_out = 0;
@@ -126,6 +130,7 @@ int main(int argc, char **argv)
 		{ "exit-when-idle", no_argument, 0, 'x' },
 		{ "timeout", required_argument, 0, 't' },
 		{ "quiet", no_argument, 0, 'q' },
+		{ "flash", required_argument, 0, 'L' },
 		{ "help", no_argument, 0, 'h' },
 		{ "switch", no_argument, 0, 'S' },
 		{ "host", required_argument, 0, 'H' },
@@ -158,6 +163,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'q': quiet = 1; break;
+		case 'L': flash_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'S': net.want_switch = 1; break;
 		case 'H': if (netopt_host(&net, optarg)) return 1; break;
@@ -205,6 +211,9 @@ int main(int argc, char **argv)
 	}
 	if (drops && !(nic.drops_out = sim_pcap_open(drops)))
 		rc = 1;
+	static struct sim_flash flash;
+	if (!rc && flash_path && sim_flash_start(&flash, flash_path) < 0)
+		rc = 1;
 	if (!rc && netopt_setup(&net, &nic) < 0)
 		rc = 1;
 	if (rc) {
@@ -220,6 +229,8 @@ int main(int argc, char **argv)
 	unsigned idle_polls = 0;
 	while (!stop_requested) {
 		int busy = nic_step(&nic);
+		if (flash_path)
+			busy |= sim_flash_poll(&flash); /* reboot asked by FW_REBOOT */
 		cycles++;
 		if (busy) {
 			idle_polls = 0;
@@ -248,5 +259,6 @@ int main(int argc, char **argv)
 	}
 	netopt_fini(&net, &nic);
 	nic_fini(&nic);
+	sim_flash_close(&flash);
 	return rc;
 }

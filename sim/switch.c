@@ -195,7 +195,7 @@ static struct sw_mac_entry *mac_find(struct sw *s, const uint8_t mac[6], uint16_
 
 static int aged(const struct sw *s, const struct sw_mac_entry *m, uint64_t now)
 {
-	return now - m->seen_ns >= s->cfg.aging_ns;
+	return now > m->seen_ns && now - m->seen_ns >= s->cfg.aging_ns;
 }
 
 static void learn(struct sw *s, const uint8_t mac[6], uint16_t vlan, unsigned port, uint64_t now)

@@ -9,6 +9,8 @@
  * is looked at, so the host cannot change it half-way through validation.
  */
 #include "fw_internal.h"
+#include "flash_cmd.h"
+#include "team.h"
 
 static uint32_t cmd_cons; /* next command to execute */
 static uint32_t cpl_prod; /* completions written */
@@ -58,12 +60,14 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		struct snic_ring_bind   bind;
 		struct snic_port_set    port;
 		struct snic_meter_set   meter;
+		struct snic_team_set    team;
 	} in;
 	union {
 		struct snic_caps_info  caps;
 		struct snic_vnic_info  vnic;
 		struct snic_rule_ref   rref;
 		struct snic_rule_info  rule;
+		struct snic_team_status team;
 	} out;
 	int st = SNIC_OK;
 
@@ -116,10 +120,13 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 	case SNIC_CMD_METER_SET:
 		st = fw_meter_set(&in.meter);
 		break;
-	case SNIC_CMD_TEAM_SET:
-		/* Arrives with the teaming issue. */
-		st = SNIC_E_UNSUPP;
+	case SNIC_CMD_TEAM_SET: {
+		uint32_t len;
+		st = fw_team_admin(&in.team, &out.team, &len);
+		if (st == SNIC_OK && len)
+			reply(r, &out.team, len);
 		break;
+	}
 	default:
 		st = SNIC_E_OPCODE;
 		break;
@@ -131,6 +138,8 @@ static uint16_t execute(const struct snic_admin_cmd *c, struct snic_admin_cpl *r
 {
 	int want = payload_len(c->opcode);
 
+	if (fw_flash_opcode(c->opcode))
+		return fw_flash_exec(c, r); /* firmware update: flash_cmd.c */
 	if (want < 0)
 		return SNIC_E_OPCODE;
 	if (c->rsvd0 || c->rsvd1)

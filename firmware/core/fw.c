@@ -2,6 +2,7 @@
 /* Boot, the event loop, ports and device reset. */
 #include "fw.h"
 #include "fw_internal.h"
+#include "team.h"
 
 struct fw_state snic_fw;
 
@@ -28,6 +29,7 @@ int fw_init(void)
 	/* The match engine may hold entries from a previous firmware run. */
 	fw_rules_reset_all();
 	fw_vnic_reset_all();
+	fw_team_init();
 	ports_all_down();
 	fw.state = SNIC_STATE_RUNNING;
 	fw_store_rel(&FW_DEVID()->state, SNIC_STATE_RUNNING);
@@ -47,6 +49,9 @@ unsigned fw_poll(void)
 	work += fw_admin_poll();
 	work += fw_rx_poll();
 	fw_rx_raise_irqs();
+	/* Link events and failover before transmit, so no frame of this poll
+	 * goes to an uplink that just failed. */
+	work += fw_team_poll();
 	work += fw_tx_poll();
 	return work;
 }
@@ -67,6 +72,7 @@ void fw_device_reset(void)
 	fw_rules_reset_all();
 	fw_vnic_reset_all();
 	fw_meters_reset_all();
+	fw_team_init();
 	ports_all_down();
 	FW_DEVID()->reset_count++;
 }

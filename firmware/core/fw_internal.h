@@ -37,6 +37,8 @@
 #define FW_ADMIN_BUDGET   FW_ADMIN_ENTRIES
 
 #define FW_VERSION        0x000100u /* 0.1.0 */
+/* A ring move waits at most this long for the host to drain the old ring. */
+#define FW_GATE_TIMEOUT_NS 100000000ull
 
 /* The shared rings: HRR 0 and TRR 0 carry the software-ring VNICs. */
 #define FW_SHARED_RING    0
@@ -162,6 +164,9 @@ unsigned fw_admin_poll(void);
 void     fw_rx_init(void);
 unsigned fw_rx_poll(void);
 void     fw_rx_raise_irqs(void);
+/* Hold back HRR `ring`'s completions until the host has consumed every
+ * completion HRR `src` holds now (a VNIC moved from src to ring). */
+void     fw_rx_gate(uint16_t ring, uint16_t src);
 
 /* ---- tx.c ---- */
 void     fw_tx_init(void);

@@ -9,9 +9,23 @@
  * before they are checked, and nonsense indices mean "no buffers".
  */
 #include "fw_internal.h"
+#include "team.h"
 
 static uint32_t desc_cons[FW_MAX_RINGS]; /* descriptors taken */
 static uint32_t cpl_prod[FW_MAX_RINGS];  /* completions written */
+
+/*
+ * Ring moves keep order: after a VNIC moves from HRR `src` to HRR r, r's
+ * completions are written but not published until the host has consumed
+ * src up to where it stood at the move (or FW_GATE_TIMEOUT_NS passed), so
+ * the host never sees a newer frame before an older one.
+ */
+static struct {
+	bool     on;
+	uint16_t src;
+	uint32_t until;    /* src's cpl_prod at the move */
+	uint64_t since_ns;
+} gate[FW_MAX_RINGS];
 
 void fw_rx_init(void)
 {
@@ -19,6 +33,32 @@ void fw_rx_init(void)
 		desc_cons[r] = 0;
 		cpl_prod[r] = 0;
 		fw.irq_pending[r] = false;
+		gate[r].on = false;
+	}
+}
+
+void fw_rx_gate(uint16_t ring, uint16_t src)
+{
+	if (ring == src || ring >= fw.hw.n_rx_rings || src >= fw.hw.n_rx_rings)
+		return;
+	gate[ring].on = true;
+	gate[ring].src = src;
+	gate[ring].until = cpl_prod[src];
+	gate[ring].since_ns = fw.now_ns;
+}
+
+/* Open the gates whose old ring the host has drained. */
+static void gates_check(void)
+{
+	for (uint16_t r = 0; r < fw.hw.n_rx_rings; r++) {
+		if (!gate[r].on)
+			continue;
+		uint32_t consumed = fw_load_acq(&FW_RXQ(gate[r].src)->cpl_cons);
+		bool drained = (int32_t)(consumed - gate[r].until) >= 0;
+		if (!drained && fw.now_ns - gate[r].since_ns < FW_GATE_TIMEOUT_NS)
+			continue;
+		gate[r].on = false;
+		fw_store_rel(&FW_RXQ(r)->cpl_prod, cpl_prod[r]);
 	}
 }
 
@@ -68,7 +108,8 @@ static int deliver(uint16_t r, const struct hal_rx_pkt *p, const struct verdict 
 
 	cpl_prod[r]++;
 	desc_cons[r]++;
-	fw_store_rel(&q->cpl_prod, cpl_prod[r]);
+	if (!gate[r].on)
+		fw_store_rel(&q->cpl_prod, cpl_prod[r]);
 	fw_store_rel(&q->desc_cons, desc_cons[r]);
 	q->packets++;
 	q->bytes += p->len;
@@ -129,8 +170,10 @@ unsigned fw_rx_poll(void)
 	struct hal_rx_pkt p;
 	unsigned n = 0;
 
+	gates_check();
 	while (n < FW_RX_BUDGET && hal_rx_next(&p)) {
-		int reason = steer(&p);
+		/* Our own beacons (team probing) end here, never in a ring. */
+		int reason = fw_beacon_rx(&p) ? HAL_DELIVERED : steer(&p);
 		if (reason != HAL_DELIVERED)
 			fw_count_drop(reason);
 		hal_rx_done(&p, reason);
@@ -143,8 +186,8 @@ unsigned fw_rx_poll(void)
 void fw_rx_raise_irqs(void)
 {
 	for (uint16_t r = 0; r < fw.hw.n_rx_rings; r++) {
-		if (!fw.irq_pending[r])
-			continue;
+		if (!fw.irq_pending[r] || gate[r].on)
+			continue; /* a gated ring interrupts once it opens */
 		fw.irq_pending[r] = false;
 		FW_RXQ(r)->irq_count++;
 		hal_irq(r);

@@ -8,6 +8,7 @@
  * host cannot change it between the anti-spoof check and the wire.
  */
 #include "fw_internal.h"
+#include "team.h"
 
 #define ETH_P_IPV4  0x0800
 #define ETH_P_ARP   0x0806
@@ -131,15 +132,21 @@ static enum verdict send_one(uint16_t r, struct snic_txq *q, uint16_t owner)
 		fw_count_drop(SNIC_DROP_TX_SPOOF);
 		return TX_DROPPED;
 	}
-	uint8_t port = fw.vnic[id].uplink;
-	if (!fw.port_up[port]) {
+	uint8_t up = fw.vnic[id].uplink;
+	if (team_bond_of(up) == TEAM_NONE && !fw.port_up[up]) {
 		fw_count_drop(SNIC_DROP_PORT_DOWN);
 		return TX_DROPPED;
 	}
 	/* The frame waits for its tokens; on the shared TRR it holds the ring. */
 	if (fw_shaper_blocks((uint16_t)id, d.len))
 		return TX_RETRY;
-	if (hal_tx(port, f, d.len) < 0)
+	/* The uplink, or the bond member chosen by the team policy (team_tx.c). */
+	int port = fw_team_send((uint16_t)id, f, d.len);
+	if (port == TEAM_TX_DOWN) {
+		fw_count_drop(SNIC_DROP_PORT_DOWN);
+		return TX_DROPPED;
+	}
+	if (port < 0)
 		return TX_RETRY;
 	fw_shaper_sent((uint16_t)id, d.len);
 	q->packets++;

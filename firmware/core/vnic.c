@@ -13,6 +13,7 @@
  * "untagged only") steered to it with the lowest priority of all entries.
  */
 #include "fw_internal.h"
+#include "team.h"
 
 static uint16_t rx_owner[FW_MAX_RINGS]; /* VNIC bound to HRR, or NONE */
 static uint16_t tx_owner[FW_MAX_RINGS];
@@ -120,8 +121,10 @@ static int check_create(const struct snic_vnic_create *c)
 		return SNIC_E_INVAL;
 	if (c->vlan != SNIC_VLAN_NONE && c->vlan > 4094)
 		return SNIC_E_RANGE;
-	if (c->uplink >= fw.hw.n_uplinks)
-		return SNIC_E_RANGE;
+	/* An unbonded uplink or a bond (SNIC_UPLINK_BOND | b), see team.c. */
+	int ust = fw_team_check_vnic_uplink(c->uplink);
+	if (ust != SNIC_OK)
+		return ust;
 	if (c->n_ip > 4)
 		return SNIC_E_RANGE;
 	for (unsigned i = 0; i < 4; i++) {
@@ -176,6 +179,7 @@ int fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out)
 		publish_tx(v->tx_ring);
 	}
 	program_mac_rule(id);
+	fw_team_vnic_created(id);
 	fill_info(id, out);
 	return SNIC_OK;
 }
@@ -217,6 +221,9 @@ int fw_vnic_query(const struct snic_vnic_ref *r, struct snic_vnic_info *out)
  * Bind HRR `ring` to a VNIC (moving it off its previous HRR, which
  * becomes free) or unbind it (its VNIC falls back to the shared HRR).
  * The shared HRR itself cannot be bound. Ring indices keep running.
+ * A bind holds the new ring's completions back until the host has drained
+ * the old ring (see steer.c), so a VNIC moving from the shared HRR to a
+ * free one loses and reorders nothing.
  */
 int fw_ring_bind(const struct snic_ring_bind *b)
 {
@@ -247,6 +254,7 @@ int fw_ring_bind(const struct snic_ring_bind *b)
 		rx_owner[v->rx_ring] = SNIC_VNIC_NONE;
 		publish_rx(v->rx_ring);
 	}
+	fw_rx_gate(b->ring, v->rx_ring); /* no frame overtakes the old ring's */
 	v->rx_ring = b->ring;
 	rx_owner[b->ring] = b->vnic;
 	publish_rx(b->ring);

@@ -9,6 +9,7 @@
  * rule at its location, every rate, and the links that were up. Ring
  * indices are taken from the window again, so both cases work.
  */
+#include <linux/rtnetlink.h>
 #include "snic.h"
 
 /* The device must come back as the same card, or we cannot restore. */

@@ -10,5 +10,6 @@
 #include "admin.h"
 #include "caps.h"
 #include "stats.h"
+#include "team.h"
 
 #endif

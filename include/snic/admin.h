@@ -31,7 +31,7 @@ enum snic_opcode {
 	SNIC_CMD_RULE_QUERY   = 0x22, /* snic_rule_ref -> snic_rule_info */
 	SNIC_CMD_RING_BIND    = 0x30, /* snic_ring_bind */
 	SNIC_CMD_METER_SET    = 0x40, /* snic_meter_set */
-	SNIC_CMD_TEAM_SET     = 0x50, /* snic_team_set */
+	SNIC_CMD_TEAM_SET     = 0x50, /* snic_team_set (team.h) */
 	SNIC_CMD_PORT_SET     = 0x60, /* snic_port_set */
 	SNIC_CMD_FLASH_QUERY  = 0x70, /* -> snic_flash_info */
 	SNIC_CMD_FLASH_BEGIN  = 0x71, /* snic_flash_begin -> snic_flash_slot */
@@ -188,12 +188,7 @@ struct snic_meter_set {
 	uint32_t ebs;       /* excess/peak burst, bytes */
 };
 
-struct snic_team_set {
-	uint8_t  bond;      /* bond id */
-	uint8_t  policy;    /* transmit policy */
-	uint16_t members;   /* uplink bitmap */
-	uint32_t rsvd;
-};
+/* TEAM_SET: struct snic_team_set and the rest of teaming live in team.h. */
 
 struct snic_port_set {
 	uint8_t  port;      /* uplink */

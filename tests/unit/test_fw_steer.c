@@ -368,6 +368,68 @@ static void test_budget_and_keyerr(void **state)
 	assert_int_equal(c.key_flags, SNIC_KF_ERR | SNIC_KF_IPV4);
 }
 
+/* Moving a VNIC from the shared HRR to a free one: the new ring's frames
+ * stay invisible until the host has drained the shared ring; nothing lost. */
+static void test_move_keeps_order(void **state)
+{
+	(void)state;
+	boot("small");
+	struct snic_vnic_info v[4];
+	const uint8_t macs[4][6] = { { 2, 0, 0, 0, 0, 1 }, { 2, 0, 0, 0, 0, 2 },
+				     { 2, 0, 0, 0, 0, 3 }, { 2, 0, 0, 0, 0, 4 } };
+	for (int i = 0; i < 4; i++)
+		mk_vnic(macs[i], 0, &v[i]);
+	assert_int_equal(v[3].rx_ring, 0);       /* HRRs 1..3 taken */
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	rx_post(0, 16, 2048);
+	rx_post(2, 16, 2048);
+	uint32_t len = make_eth(frame, macs[3], MAC_B, SNIC_VLAN_NONE, 0x0800, 60);
+	for (int i = 0; i < 3; i++)
+		rx_frame(frame, len, 0);
+	fw_poll();
+	assert_int_equal(rxq(0)->cpl_prod, 3);
+
+	/* Free HRR 2, move VNIC 3 onto it; two more frames arrive. */
+	struct snic_ring_bind b = { .ring = 2, .vnic = SNIC_VNIC_NONE };
+	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
+	b.vnic = v[3].vnic;
+	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
+	uint32_t before = rxq(2)->cpl_prod;
+	rx_frame(frame, len, 0);
+	rx_frame(frame, len, 0);
+	fw_poll();
+	assert_int_equal(rxq(0)->cpl_prod, 3);   /* steered to HRR 2 ... */
+	assert_int_equal(rxq(2)->desc_cons, 2);
+	assert_int_equal(rxq(2)->cpl_prod, before); /* ... but not visible yet */
+	struct snic_rx_cpl c;
+	assert_int_equal(rx_take(0, &c), 1);
+	assert_int_equal(rx_take(0, &c), 1);
+	fw_poll();
+	assert_int_equal(rxq(2)->cpl_prod, before); /* one old frame still unread */
+	assert_int_equal(rx_take(0, &c), 1);
+	assert_int_equal(c.vnic, v[3].vnic);
+	fw_poll();
+	assert_int_equal(rxq(2)->cpl_prod, before + 2);
+	assert_int_equal(rx_take(2, &c), 1);
+	assert_int_equal(c.vnic, v[3].vnic);
+	assert_int_equal(c.flags, SNIC_RXF_HIT);
+
+	/* A host that never drains: the gate opens after its timeout. */
+	b.ring = 3; b.vnic = SNIC_VNIC_NONE;
+	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
+	rx_post(3, 4, 2048);
+	rx_frame(frame, len, 0);                 /* lands on HRR 2 */
+	fw_poll();
+	b.vnic = v[3].vnic;
+	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
+	rx_frame(frame, len, 0);
+	fw_poll();
+	assert_int_equal(rxq(3)->cpl_prod, 0);
+	fake.now_ns += 100000000ull;
+	fw_poll();
+	assert_int_equal(rxq(3)->cpl_prod, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +441,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_buffers, teardown),
 		cmocka_unit_test_teardown(test_interrupts, teardown),
 		cmocka_unit_test_teardown(test_budget_and_keyerr, teardown),
+		cmocka_unit_test_teardown(test_move_keeps_order, teardown),
 	};
 	return cmocka_run_group_tests_name("fw_steer", tests, NULL, NULL);
 }

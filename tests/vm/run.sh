@@ -12,12 +12,14 @@ PINGS=3
 # Traces: uplink 0 -> snic0 (no rules), uplink 1 -> snic1 (drop rule, UDP 9).
 U0_P7=15 U0_P9=10 U0_STRANGE=3
 U1_P7=12 U1_P9=8 U1_STRANGE=4
+# Uplink 2 floods snic2 for the unload-under-traffic check.
+U2_FLOOD=${SNIC_VM_FLOOD:-200000}
 RX0=$((U0_P7 + U0_P9))
 RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=17
+GUEST_CHECKS=20
 HOST_CHECKS=3
 echo "1..$((GUEST_CHECKS + HOST_CHECKS))"
 
@@ -53,17 +55,20 @@ frames=$BUILD/bin/snic_vm_frames
 for need in "$kernel" "$ko" "$sim" "$frames" /bin/busybox; do
 	[ -r "$need" ] || bail "missing $need (make kmod all; apt-get install linux-image-amd64 busybox-static)"
 done
+snicctl=$BUILD/bin/snicctl
+[ -x "$snicctl" ] || bail "missing $snicctl (make all)"
 for tool in qemu-system-x86_64 ethtool cpio tcpdump objcopy; do
 	command -v "$tool" >/dev/null || bail "missing $tool (see deps/debian-packages.txt)"
 done
 
 tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" || bail "initramfs build failed"
 "$frames" "$work/in0.pcap" 02:73:6e:69:00:00 $U0_P7 $U0_P9 $U0_STRANGE &&
-"$frames" "$work/in1.pcap" 02:73:6e:69:00:01 $U1_P7 $U1_P9 $U1_STRANGE ||
+"$frames" "$work/in1.pcap" 02:73:6e:69:00:01 $U1_P7 $U1_P9 $U1_STRANGE &&
+"$frames" "$work/in2.pcap" 02:73:6e:69:00:02 "$U2_FLOOD" 0 0 ||
 	bail "trace generation failed"
 
 "$sim" --profile large --window "$shm" --uplink "0:$work/in0.pcap" \
-	--uplink "1:$work/in1.pcap" --uplink-out "0:$work/out0.pcap" --timeout 200 \
+	--uplink "1:$work/in1.pcap" --uplink "2:$work/in2.pcap" --uplink-out "0:$work/out0.pcap" --timeout 200 \
 	>"$work/sim.log" 2>&1 &
 sim_pid=$!
 # QEMU must map the window only after the simulator sized it and the
@@ -77,6 +82,18 @@ done
 [ "${state:-}" = 2 ] || bail "snic-sim did not start (state '${state:-}')"
 size=$(stat -c %s "$shm")
 
+# The guest asks for a reset by another agent: snicctl on the host side.
+(
+	for _ in $(seq 1500); do
+		if grep -q 'VMT# ready for host reset' "$work/console.log" 2>/dev/null; then
+			"$snicctl" -d "$shm" --state '' reset >"$work/snicctl.log" 2>&1
+			exit
+		fi
+		sleep 0.1
+	done
+) &
+resetter=$!
+
 start=$(date +%s)
 timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp 1 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.cpio" -nic none \
@@ -86,6 +103,8 @@ timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp 1 -nographic -no-reboot \
 	</dev/null >"$work/console.log" 2>&1
 qemu_rc=$?
 secs=$(( $(date +%s) - start ))
+kill "$resetter" 2>/dev/null
+wait "$resetter" 2>/dev/null
 kill "$sim_pid" 2>/dev/null
 wait "$sim_pid" 2>/dev/null
 sim_pid=
@@ -116,17 +135,23 @@ fi
 pings=$(tcpdump -nn -r "$work/out0.pcap" \
 	'ether src 02:73:6e:69:00:00 and icmp[icmptype] == icmp-echo and dst host 10.9.0.2' \
 	2>/dev/null | wc -l)
-if [ "$pings" -eq "$PINGS" ]; then
-	ok "uplink 0 carried the $PINGS echo requests"
+# (PINGS before the resets, PINGS after each of the two.)
+if [ "$pings" -eq $((3 * PINGS)) ]; then
+	ok "uplink 0 carried the $((3 * PINGS)) echo requests"
 else
-	notok "uplink 0 carried $pings echo requests, expected $PINGS"
+	notok "uplink 0 carried $pings echo requests, expected $((3 * PINGS))"
 fi
 
+# Every frame of uplinks 0 and 1 reached the NIC (the flood on uplink 2
+# need not finish), and at least the ones the guest counted were delivered.
+u0=$(sed -n 's/^snic-sim:   uplink 0: \([0-9]*\/[0-9]*\) frames received.*/\1/p' "$work/sim.log")
+u1=$(sed -n 's/^snic-sim:   uplink 1: \([0-9]*\/[0-9]*\) frames received.*/\1/p' "$work/sim.log")
 delivered=$(sed -n 's/^snic-sim: \([0-9]*\) frames delivered to rings.*/\1/p' "$work/sim.log")
-if [ "${delivered:-x}" = $((RX0 + RX1)) ]; then
-	ok "simulator delivered $((RX0 + RX1)) frames to the host rings"
+t0=$((U0_P7 + U0_P9 + U0_STRANGE)) t1=$((U1_P7 + U1_P9 + U1_STRANGE))
+if [ "$u0" = "$t0/$t0" ] && [ "$u1" = "$t1/$t1" ] && [ "${delivered:-0}" -ge $((RX0 + RX1)) ]; then
+	ok "simulator took all uplink 0/1 frames ($u0, $u1), delivered $delivered"
 else
-	notok "simulator delivered '${delivered:-?}' frames, expected $((RX0 + RX1))"
+	notok "simulator: uplink 0 '$u0', uplink 1 '$u1', delivered '${delivered:-?}'"
 fi
 
 if [ "$failed" -ne 0 ]; then

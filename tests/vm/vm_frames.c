@@ -93,7 +93,7 @@ static int parse_count(const char *s, unsigned *out)
 {
 	char *end;
 	unsigned long v = strtoul(s, &end, 10);
-	if (*s == '\0' || *end || v > 100000)
+	if (*s == '\0' || *end || v > 10000000)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
