@@ -31,8 +31,10 @@ include hdl/build.mk
 include firmware/build.mk
 include sim/build.mk
 include hostdrv/build.mk
+include hostdrv/linux/build.mk
 include tests/build.mk
 include firmware/riscv.mk
+include hostdrv/rate.mk
 
 all: $(ALL)
 

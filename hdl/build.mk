@@ -124,6 +124,6 @@ bench-hdl: $(HDL_BENCH) $(GEN_SVH)
 bench: bench-hdl
 
 # Yosys synth_xilinx per table size: LUT/FF/BRAM per entry, logic depth.
-SYNTH_SIZES ?= 16 32 64
+SYNTH_SIZES ?= 16 32
 synth: $(GEN_SVH)
 	tests/hdl/synth.sh $(BUILD) "$(SYNTH_SIZES)"

@@ -10,10 +10,6 @@
 #include "Vsnic_match_engine.h"
 #include "verilated.h"
 
-// The ABI headers assert their layouts with C11 _Static_assert.
-#ifndef _Static_assert
-#define _Static_assert static_assert
-#endif
 #include "engine.h"
 
 struct engine {

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 #include "exthost.h"
-#include "nic.h"
 #include "switch.h"
 
 #define ETH_HDR  14

@@ -30,32 +30,79 @@ uint64_t hal_now_ns(void)
  * firmware outran the hardware by thousands of writes: apply the oldest
  * one now rather than lose any (a real device would stall the core).
  */
-static void queue_write(uint32_t idx, const struct snic_rule *rule)
+static struct nic_write *queue_slot(void)
 {
 	struct nic *n = sim_nic;
 	while (n->wq_len == NIC_WRITE_FIFO) {
-		struct nic_write *w = &n->wq[n->wq_head];
-		engine_write(n->eng, w->idx, w->clear ? NULL : &w->rule);
+		nic_write_apply(n, &n->wq[n->wq_head]);
 		n->wq_head = (n->wq_head + 1) % NIC_WRITE_FIFO;
 		n->wq_len--;
 		nic_edge(n);
 	}
 	struct nic_write *w = &n->wq[(n->wq_head + n->wq_len) % NIC_WRITE_FIFO];
-	w->idx = idx;
-	w->clear = rule == NULL;
-	if (rule)
-		w->rule = *rule;
+	memset(w, 0, sizeof(*w));
 	n->wq_len++;
+	return w;
+}
+
+/* Both tables share the one FIFO, so writes land in the order issued
+ * (the exact-table placement relies on it). */
+void nic_write_apply(struct nic *n, const struct nic_write *w)
+{
+	if (w->exact)
+		engine_exact_write(n->eng, w->idx, w->xkey, w->clear ? NULL : &w->rule.action);
+	else
+		engine_write(n->eng, w->idx, w->clear ? NULL : &w->rule);
 }
 
 void hal_cls_write(uint32_t idx, const struct snic_rule *rule)
 {
-	queue_write(idx, rule);
+	struct nic_write *w = queue_slot();
+	w->idx = idx;
+	if (rule)
+		w->rule = *rule;
+	else
+		w->clear = 1;
 }
 
 void hal_cls_clear(uint32_t idx)
 {
-	queue_write(idx, NULL);
+	struct nic_write *w = queue_slot();
+	w->idx = idx;
+	w->clear = 1;
+}
+
+void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a)
+{
+	struct nic_write *w = queue_slot();
+	w->idx = slot;
+	w->exact = 1;
+	w->xkey = xkey;
+	w->rule.action = *a;
+	if (slot < 65536)
+		sim_nic->x_valid[slot / 8] |= (uint8_t)(1u << (slot % 8));
+}
+
+/*
+ * The firmware clears every exact slot at boot and RESET: 16K writes,
+ * 65 us of a real engine but about a second of the Verilated one, during
+ * which later table writes would wait in the FIFO. Clearing a slot that
+ * is already empty changes nothing in the engine (exact slots have no hit
+ * counters), so such clears are not queued.
+ */
+void hal_exact_clear(uint32_t slot)
+{
+	struct nic *n = sim_nic;
+	if (slot < 65536) {
+		uint8_t bit = (uint8_t)(1u << (slot % 8));
+		if (!(n->x_valid[slot / 8] & bit))
+			return;
+		n->x_valid[slot / 8] &= (uint8_t)~bit;
+	}
+	struct nic_write *w = queue_slot();
+	w->idx = slot;
+	w->exact = 1;
+	w->clear = 1;
 }
 
 uint64_t hal_cls_hits(uint32_t idx)

@@ -177,11 +177,12 @@ void netopt_summary(const struct netopt *o, const struct nic *n, FILE *f)
 	for (unsigned p = 0; p < s->n_ports; p++) {
 		const struct sw_port_stats *ps = &s->port[p];
 		fprintf(f, "snic-sim:   switch port %u (%s): rx %llu tx %llu flooded %llu "
-			"filtered %llu lost: down %llu wire %llu blackhole %llu\n", p,
+			"filtered %llu lost: down %llu wire %llu/%llu blackhole %llu\n", p,
 			p < s->n_uplinks ? "uplink" : "host",
 			(unsigned long long)ps->rx_frames, (unsigned long long)ps->tx_frames,
 			(unsigned long long)ps->flooded, (unsigned long long)ps->filtered,
-			(unsigned long long)ps->lost_down, (unsigned long long)ps->lost_wire,
+			(unsigned long long)ps->lost_down, (unsigned long long)ps->lost_wire_in,
+			(unsigned long long)ps->lost_wire,
 			(unsigned long long)ps->lost_blackhole);
 	}
 	for (unsigned i = 0; i < o->n_hosts; i++) {

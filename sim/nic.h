@@ -18,6 +18,7 @@
 #define NIC_POOL_SLOTS    1024u  /* frames held between wire and firmware */
 #define NIC_MAX_FRAME     16384u /* largest frame the uplink MAC accepts */
 #define NIC_WRITE_FIFO    4096u  /* pending classifier table writes */
+#define NIC_SETTLE_CLOCKS 4u     /* empty-engine clocks before they are skipped */
 
 /* Silent blackholes on an uplink cable (fault injection). */
 #define NIC_BH_TX 0x1 /* frames the NIC sends vanish */
@@ -79,8 +80,10 @@ struct nic_slot {
 };
 
 struct nic_write {
-	uint32_t         idx;
+	uint32_t         idx;    /* ternary index, or exact slot */
 	int              clear;
+	int              exact;  /* exact-table slot: xkey and rule.action */
+	uint64_t         xkey;
 	struct snic_rule rule;
 };
 
@@ -99,11 +102,18 @@ struct nic {
 
 	struct nic_write     wq[NIC_WRITE_FIFO];
 	uint32_t             wq_head, wq_len;
+	/* Exact slots that will be valid once the queued writes have landed
+	 * (the engine starts with none): clears of empty slots are skipped. */
+	uint8_t              x_valid[65536 / 8];
 
 	struct sim_pcap_out *drops_out;
 	uint64_t             drops[SNIC_DROP_REASONS];
 	uint64_t             delivered;
 	uint64_t             irqs;
+
+	int                  skip_idle_engine; /* see nic_step(); off in snic-sim */
+	uint32_t             idle_clocks; /* clocks the engine has been empty */
+	uint32_t             since_write; /* clocks since the last table write */
 
 	struct sw           *sw;          /* optional switch on the uplinks */
 	struct fault_plan   *faults;      /* optional fault plan */
@@ -112,6 +122,8 @@ struct nic {
 };
 
 int  nic_init(struct nic *n, const char *profile, const char *window_path);
+/* Present one queued table write to the engine for its next edge (hal_sim.c). */
+void nic_write_apply(struct nic *n, const struct nic_write *w);
 void nic_fini(struct nic *n);
 /* One engine clock: wire arrivals, table write, engine edge, firmware poll.
  * Returns non-zero while anything is in flight or waiting to arrive. */

@@ -4,9 +4,10 @@
 #include "profile.h"
 
 /*
- * Two cards built from the same match engine: "large" uses the whole
+ * Cards built from the same match engine: "large" uses the whole
  * ternary table and every key field; "small" is a MAC-only card with few
- * rings. Both advertise themselves in the same capability format.
+ * rings; "jumbo" is "large" with 9216-byte frames on half the rings. All
+ * advertise themselves in the same capability format.
  */
 static void set_macs(struct hal_hw_info *hw, uint8_t model)
 {
@@ -29,7 +30,7 @@ int sim_profile_get(const char *name, struct sim_profile *p)
 		hw->ring_size = 512;
 		hw->buf_max = 2048;
 		hw->tcam_entries = 1024;
-		hw->exact_entries = 0;
+		hw->exact_entries = 16384; /* the engine's 2 x 2048 x 4 slots */
 		hw->key_fields = SNIC_FIELD_ALL;
 		hw->uplink_speed_mbps = 100000;
 		p->window_size = 64u << 20;
@@ -48,6 +49,22 @@ int sim_profile_get(const char *name, struct sim_profile *p)
 		hw->uplink_speed_mbps = 10000;
 		p->window_size = 16u << 20;
 		set_macs(hw, 2);
+	} else if (strcmp(name, "jumbo") == 0) {
+		/* The large card with 9216-byte buffers: fewer, shorter rings so
+		 * every ring buffer still fits the 64 MiB window's DMA region
+		 * (16 rings x 256 x 9216 B = 36 MiB). */
+		hw->n_rx_rings = 8;
+		hw->n_tx_rings = 8;
+		hw->n_uplinks = 4;
+		hw->max_vnics = 64;
+		hw->ring_size = 256;
+		hw->buf_max = 9216;
+		hw->tcam_entries = 1024;
+		hw->exact_entries = 16384;
+		hw->key_fields = SNIC_FIELD_ALL;
+		hw->uplink_speed_mbps = 100000;
+		p->window_size = 64u << 20;
+		set_macs(hw, 3);
 	} else {
 		return -1;
 	}
@@ -57,5 +74,5 @@ int sim_profile_get(const char *name, struct sim_profile *p)
 
 const char *sim_profile_names(void)
 {
-	return "large, small";
+	return "large, small, jumbo";
 }

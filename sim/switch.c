@@ -244,7 +244,7 @@ void sw_link_down(struct sw *s, unsigned port)
 static int uplink_alive(const struct sw *s, unsigned port)
 {
 	const struct nic_uplink *u = &s->nic->up[port];
-	return u->carrier;
+	return u->carrier && u->enabled; /* an administratively down port is dark */
 }
 
 static void ingress(struct sw *s, struct sw_event *e)
@@ -253,7 +253,7 @@ static void ingress(struct sw *s, struct sw_event *e)
 	if (in < s->n_uplinks) {
 		const struct nic_uplink *u = &s->nic->up[in];
 		if (e->epoch != u->epoch || !u->carrier) {
-			s->port[in].lost_wire++; /* the link died under it */
+			s->port[in].lost_wire_in++; /* the link died under it */
 			return;
 		}
 	}
@@ -289,7 +289,7 @@ static void deliver(struct sw *s, struct sw_event *e)
 		return;
 	}
 	struct nic_uplink *u = &s->nic->up[p];
-	if (!u->carrier) {
+	if (!uplink_alive(s, p)) {
 		s->port[p].lost_down++;
 		return;
 	}

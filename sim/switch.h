@@ -43,7 +43,8 @@ struct sw_port_stats {
 	uint64_t flooded;       /* copies sent out by flooding */
 	uint64_t filtered;      /* known destination behind the ingress port */
 	uint64_t lost_down;     /* egress to a link that was down */
-	uint64_t lost_wire;     /* on the cable when the link went down */
+	uint64_t lost_wire;     /* towards the far end: on the cable when the link went down */
+	uint64_t lost_wire_in;  /* from the far end: on the cable when the link went down */
 	uint64_t lost_blackhole;/* vanished in a silent blackhole */
 };
 

@@ -9,3 +9,30 @@ $(BUILD)/tests/sim/test_sim_switch: $(BUILD)/tests/sim/test_sim_switch.o $(SIM_N
 
 TESTS += $(BUILD)/tests/sim/test_sim_switch
 .SECONDARY: $(BUILD)/tests/sim/test_sim_switch.o
+
+# Failover scenarios: the simulator without its main(), plus the in-process
+# host driver and the scenario runner.
+FO_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS)) $(BUILD)/sim/hostsim.o \
+           $(BUILD)/sim/failover.o
+FO_LIBS := $(FW_LIB) $(CLASSIFIER_LIB) $(ENGINE_LIB) $(ENGINE_LIBS) -lpcap
+
+$(BUILD)/tests/sim/test_failover: $(BUILD)/tests/sim/test_failover.o $(FO_OBJS) $(FW_LIB) \
+                                  $(CLASSIFIER_LIB) $(ENGINE_LIB)
+	$(CXX) -o $@ $(BUILD)/tests/sim/test_failover.o $(FO_OBJS) $(FO_LIBS) -lcmocka
+
+TESTS += $(BUILD)/tests/sim/test_failover
+.SECONDARY: $(BUILD)/tests/sim/test_failover.o
+
+# The 1000-fault campaign: make bench-failover -> docs/benchmarks-failover.md
+BENCH_FAILOVER := $(BUILD)/bin/bench_failover
+
+$(BENCH_FAILOVER): $(BUILD)/sim/bench_failover.o $(FO_OBJS) $(FW_LIB) $(CLASSIFIER_LIB) $(ENGINE_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) -o $@ $(BUILD)/sim/bench_failover.o $(FO_OBJS) $(FO_LIBS)
+
+ALL += $(BENCH_FAILOVER)
+
+.PHONY: bench-failover
+bench-failover: $(BENCH_FAILOVER)
+	$(BENCH_FAILOVER) --faults $${FAULTS:-1000} --seed $${SEED:-1} --out docs/benchmarks-failover.md
+TESTS += tests/e2e/test_failover_cli.sh

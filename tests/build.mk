@@ -12,3 +12,5 @@ $(BUILD)/bin/pcap_oracle: tests/e2e/pcap_oracle.c
 
 ALL   += $(E2E_TOOLS)
 TESTS += tests/e2e/test_pcap_path.sh tests/e2e/test_profiles.sh
+# VNIC (MAC, VLAN) steering via the exact-match table vs. ternary, per card.
+TESTS += tests/e2e/test_exact_steer.sh

@@ -178,12 +178,13 @@ static uint16_t do_begin(const struct snic_flash_begin *b, struct snic_admin_cpl
 {
 	struct fw_flash_status st;
 
+	/* A new BEGIN replaces any session the host abandoned, and one that
+	 * is refused leaves none open. */
+	sess.open = false;
 	if (b->rsvd[0] || b->rsvd[1])
 		return SNIC_E_INVAL;
 	if (b->size < SNIC_FWIMG_HDR_SIZE || b->size > flash->slot_size)
 		return SNIC_E_RANGE;
-	/* A new BEGIN replaces any session the host abandoned. */
-	sess.open = false;
 	flash->status(flash->ctx, &st);
 	uint32_t slot = spare_slot(&st);
 	if (flash->erase(flash->ctx, slot) < 0)

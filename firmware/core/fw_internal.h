@@ -147,6 +147,9 @@ int  fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out);
 /* Firmware-owned entries (VNIC MAC steering): no validation, no refs. */
 void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule);
 void fw_rule_clear_internal(uint32_t idx);
+/* The firmware copy only (RULE_QUERY); the engine's entry stays empty
+ * because the exact-match table does the steering (vnic.c). */
+void fw_rule_set_shadow(uint32_t idx, const struct snic_rule *rule);
 
 /* ---- meter_table.c ---- */
 void fw_meters_reset_all(void);

@@ -7,6 +7,7 @@
  * everything by walking the chain, never by hard-coded offsets.
  */
 #include "fw_internal.h"
+#include "exact.h"
 
 static bool is_pow2(uint32_t v)
 {
@@ -50,6 +51,8 @@ static int check_hw(const struct hal_hw_info *hw)
 	if (hw->tcam_entries > FW_MAX_TCAM || hw->tcam_entries <= hw->max_vnics)
 		return -1;
 	if ((hw->key_fields & ~SNIC_FIELD_ALL) || (hw->key_fields & need) != need)
+		return -1;
+	if (!fw_exact_hw_ok(hw->exact_entries))
 		return -1;
 	return 0;
 }
@@ -270,7 +273,7 @@ static void write_caps(void)
 	cap_hdr(&c.h, SNIC_CAP_CLASSIFIER, CAP_LEN(struct snic_cap_classifier));
 	c.key_fields = hw->key_fields;
 	c.ternary = hw->tcam_entries;
-	c.exact = 0; /* the HAL has no exact-table port yet: nothing usable */
+	c.exact = hw->exact_entries; /* firmware-managed: VNIC (MAC, VLAN) steering */
 	c.actions = SNIC_CLSCAP_ACT_VNIC | SNIC_CLSCAP_ACT_RING | SNIC_CLSCAP_ACT_DROP |
 		    SNIC_CLSCAP_ACT_COUNT | SNIC_CLSCAP_ACT_MARK_SW | SNIC_CLSCAP_ACT_METER;
 	c.key_bytes = SNIC_KEY_BYTES;

@@ -156,6 +156,13 @@ void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule)
 	hal_cls_write(idx, &fw.rules[idx]);
 }
 
+void fw_rule_set_shadow(uint32_t idx, const struct snic_rule *rule)
+{
+	fw_memcpy(&fw.rules[idx], rule, sizeof(*rule));
+	fw.rule_valid[idx] = true;
+	hal_cls_clear(idx); /* the exact table steers it; nothing may shadow it */
+}
+
 void fw_rule_clear_internal(uint32_t idx)
 {
 	fw.rule_valid[idx] = false;

@@ -54,6 +54,19 @@ void fw_team_vnic_created(uint16_t id)
 		fw_team.home[id] = team_home(&fw_team.bond[b], id);
 }
 
+uint64_t fw_team_capacity_mbps(uint8_t uplink)
+{
+	uint8_t b = team_bond_of(uplink);
+	if (b == TEAM_NONE) {
+		if (uplink >= fw.hw.n_uplinks || !fw.port_up[uplink] || !hal_port_carrier(uplink))
+			return 0;
+		return fw.hw.uplink_speed_mbps;
+	}
+	if (b >= SNIC_MAX_BONDS || !fw_team.bond[b].used)
+		return 0;
+	return (uint64_t)fw_team.bond[b].n_live * fw.hw.uplink_speed_mbps;
+}
+
 /* ---- validation ---- */
 
 /* Fields an op may use must be the only non-zero ones. */
@@ -209,6 +222,8 @@ static int op_set(const struct snic_team_set *c, uint64_t now)
 	if (beacon_changed)
 		beacon_reset(c->bond, now);
 	team_recompute(c->bond, now);
+	if (fresh)
+		bd->failovers = bd->failbacks = 0; /* the first set is no failback */
 	fw_team.dirty = true;
 	return SNIC_OK;
 }

@@ -19,6 +19,7 @@
 #define TEAM_NONE      0xffu   /* no bond / no uplink */
 #define TEAM_BUCKETS   256     /* flow buckets per bond (hash policies) */
 #define TEAM_NO_TIME   UINT64_MAX
+#define TEAM_REST_DOUBLINGS 10 /* a TX-refusing member rests at most 1024 x */
 
 /* Per uplink: its bond and health. */
 struct team_link {
@@ -28,6 +29,7 @@ struct team_link {
 	bool     link_ok;     /* phys after the up/down delays */
 	bool     tx_short;    /* refused frames; rests until short_until */
 	uint64_t short_until;
+	uint8_t  short_streak;/* refusals in a row: the rest doubles each time */
 	bool     beacon_bad;
 	bool     healthy;     /* link_ok && !tx_short && !beacon_bad */
 	uint64_t healthy_at;  /* when it last became healthy */
@@ -88,6 +90,10 @@ int  fw_team_admin(const struct snic_team_set *c, struct snic_team_status *out,
 int  fw_team_check_vnic_uplink(uint8_t uplink);
 /* A VNIC was created: reset its priority, note its home uplink. */
 void fw_team_vnic_created(uint16_t id);
+/* Line rate (Mbit/s) a VNIC's `uplink` field offers right now: its uplink
+ * while up, or the bond's members in use. Bandwidth allocations that are
+ * shares of a bond are recomputed from this after every failover. */
+uint64_t fw_team_capacity_mbps(uint8_t uplink);
 /* Bond id of a VNIC's `uplink` field, or TEAM_NONE for an unbonded uplink. */
 static inline uint8_t team_bond_of(uint8_t uplink)
 {

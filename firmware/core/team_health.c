@@ -194,8 +194,13 @@ void team_recompute(uint8_t b, uint64_t now)
 		}
 	if (bd->live_mask == old)
 		return;
-	uint8_t lost = old & (uint8_t)~bd->live_mask;
-	if (lost)
+	uint8_t lost = old & (uint8_t)~bd->live_mask, failed = 0;
+	for (uint8_t u = 0; u < SNIC_MAX_UPLINKS; u++)
+		if (((lost >> u) & 1) && !usable(u))
+			failed |= (uint8_t)(1u << u);
+	/* A member leaving because it failed is a failover; one making room
+	 * for a recovered member is part of a failback. */
+	if (failed)
 		bd->failovers++;
 	else
 		bd->failbacks++;
@@ -203,7 +208,7 @@ void team_recompute(uint8_t b, uint64_t now)
 	/* Hash policies spread every VNIC over every member: after a loss any
 	 * VNIC may have been learned behind the lost member, so all re-announce
 	 * on their home uplink. Otherwise only the VNICs that moved do. */
-	bool all = lost && bd->cfg.policy != SNIC_TEAM_PORT_ID;
+	bool all = failed && bd->cfg.policy != SNIC_TEAM_PORT_ID;
 	for (uint16_t v = 0; v < fw.hw.max_vnics; v++) {
 		if (!fw.vnic[v].used || fw.vnic[v].uplink != (SNIC_UPLINK_BOND | b))
 			continue;
@@ -246,9 +251,13 @@ bool team_tx_refused(uint8_t u, uint64_t now)
 	}
 	if (!other)
 		return false;
+	/* The rest doubles with each refusal in a row (up to 1024 times), so a
+	 * member that stays out of resources is probed ever less often. */
 	uint32_t rest = bd->cfg.txres_rest_us ? bd->cfg.txres_rest_us : 10;
 	l->tx_short = true;
-	l->short_until = now + us(rest);
+	l->short_until = now + (us(rest) << l->short_streak);
+	if (l->short_streak < TEAM_REST_DOUBLINGS)
+		l->short_streak++;
 	team_update_health(u, now);
 	team_recompute(l->bond, now);
 	fw_team.dirty = true;

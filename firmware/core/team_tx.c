@@ -113,6 +113,7 @@ uint64_t team_wire_ns(uint32_t len)
 static void account(uint8_t u, uint32_t len, uint64_t now)
 {
 	struct team_link *l = &fw_team.link[u];
+	l->short_streak = 0; /* it took a frame: resources are back */
 	if (l->vq_end < now)
 		l->vq_end = now;
 	l->vq_end += team_wire_ns(len);

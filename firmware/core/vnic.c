@@ -11,8 +11,15 @@
  *
  * Each VNIC owns classifier entry mac_base + id: its MAC (and VLAN, or
  * "untagged only") steered to it with the lowest priority of all entries.
+ * On a profile with an exact-match table, a VNIC with a VLAN id 1..4094 is
+ * steered by an exact entry (MAC, VID) instead, and entry mac_base + id
+ * only keeps the equivalent ternary form for RULE_QUERY (the host software
+ * classifier rebuilds the table from it). The exact key has no "tagged"
+ * bit (VID 0 stands for untagged and priority-tagged frames alike), so
+ * VNICs without a VLAN or on VLAN 0 keep their ternary entry.
  */
 #include "fw_internal.h"
+#include "exact.h"
 #include "team.h"
 
 static uint16_t rx_owner[FW_MAX_RINGS]; /* VNIC bound to HRR, or NONE */
@@ -37,6 +44,7 @@ static void publish_tx(uint16_t r)
 void fw_vnic_reset_all(void)
 {
 	fw_memset(fw.vnic, 0, sizeof(fw.vnic));
+	fw_exact_reset();
 	for (uint16_t r = 0; r < FW_MAX_RINGS; r++) {
 		rx_owner[r] = SNIC_VNIC_NONE;
 		tx_owner[r] = SNIC_VNIC_NONE;
@@ -61,8 +69,19 @@ static uint16_t free_ring(const uint16_t *owner, uint16_t n)
 	return FW_SHARED_RING;
 }
 
-/* (Re)program VNIC id's MAC entry; the action follows its RX ring. */
-static void program_mac_rule(uint16_t id)
+/* The exact key (dmac, VID) says the same as the ternary entry only for a
+ * VID the untagged frames (VID 0) cannot carry. */
+static bool mac_in_exact(const struct fw_vnic *v)
+{
+	return fw.hw.exact_entries && v->vlan != SNIC_VLAN_NONE && v->vlan != 0;
+}
+
+/*
+ * (Re)program VNIC id's MAC entry; the action follows its RX ring. `fresh`
+ * for a new VNIC. SNIC_E_NOSPC (nothing changed) when its exact entry finds
+ * no room; an update cannot fail, as only this VNIC's entry names it.
+ */
+static int program_mac_rule(uint16_t id, bool fresh)
 {
 	const struct fw_vnic *v = &fw.vnic[id];
 	struct snic_rule r;
@@ -84,7 +103,15 @@ static void program_mac_rule(uint16_t id)
 	r.action.flags = SNIC_ACT_COUNT;
 	if (v->rx_ring == FW_SHARED_RING)
 		r.action.flags |= SNIC_ACT_MARK_SW;
-	fw_rule_set_internal(fw.mac_base + id, &r);
+	if (!mac_in_exact(v)) {
+		fw_rule_set_internal(fw.mac_base + id, &r);
+		return SNIC_OK;
+	}
+	uint64_t xkey = fw_exact_mac_key(v->mac, v->vlan);
+	int st = fresh ? fw_exact_insert(xkey, &r.action, NULL) : fw_exact_update(xkey, &r.action);
+	if (st == SNIC_OK)
+		fw_rule_set_shadow(fw.mac_base + id, &r);
+	return st;
 }
 
 static void fill_info(uint16_t id, struct snic_vnic_info *out)
@@ -170,6 +197,12 @@ int fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out)
 	bool sw = c->flags & SNIC_VNICF_SW_ONLY;
 	v->rx_ring = sw ? FW_SHARED_RING : free_ring(rx_owner, fw.hw.n_rx_rings);
 	v->tx_ring = sw ? FW_SHARED_RING : free_ring(tx_owner, fw.hw.n_tx_rings);
+	/* The only step that can fail, so it goes before any ring is taken. */
+	st = program_mac_rule(id, true);
+	if (st != SNIC_OK) {
+		fw_memset(v, 0, sizeof(*v));
+		return st;
+	}
 	if (v->rx_ring != FW_SHARED_RING) {
 		rx_owner[v->rx_ring] = id;
 		publish_rx(v->rx_ring);
@@ -178,7 +211,6 @@ int fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out)
 		tx_owner[v->tx_ring] = id;
 		publish_tx(v->tx_ring);
 	}
-	program_mac_rule(id);
 	fw_team_vnic_created(id);
 	fill_info(id, out);
 	return SNIC_OK;
@@ -195,6 +227,8 @@ int fw_vnic_destroy(const struct snic_vnic_ref *r)
 	if (v->rule_refs)
 		return SNIC_E_BUSY;
 	fw_rule_clear_internal(fw.mac_base + r->vnic);
+	if (mac_in_exact(v))
+		fw_exact_delete(fw_exact_mac_key(v->mac, v->vlan));
 	if (v->rx_ring != FW_SHARED_RING) {
 		rx_owner[v->rx_ring] = SNIC_VNIC_NONE;
 		publish_rx(v->rx_ring);
@@ -239,7 +273,7 @@ int fw_ring_bind(const struct snic_ring_bind *b)
 		rx_owner[b->ring] = SNIC_VNIC_NONE;
 		fw.vnic[cur].rx_ring = FW_SHARED_RING;
 		publish_rx(b->ring);
-		program_mac_rule(cur);
+		program_mac_rule(cur, false);
 		return SNIC_OK;
 	}
 	if (!fw_vnic_exists(b->vnic))
@@ -258,7 +292,7 @@ int fw_ring_bind(const struct snic_ring_bind *b)
 	v->rx_ring = b->ring;
 	rx_owner[b->ring] = b->vnic;
 	publish_rx(b->ring);
-	program_mac_rule(b->vnic);
+	program_mac_rule(b->vnic, false);
 	return SNIC_OK;
 }
 

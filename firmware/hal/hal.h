@@ -42,6 +42,15 @@ void hal_cls_write(uint32_t idx, const struct snic_rule *rule);
 void hal_cls_clear(uint32_t idx);
 uint64_t hal_cls_hits(uint32_t idx);
 
+/*
+ * Exact-match table port (classifier/exact.h): one slot written atomically
+ * (valid bit, key, action in one word). `xkey` is snic_exact_key()'s value;
+ * slot = ((way * buckets) + bucket) * SNIC_EXACT_SLOTS + n, below
+ * exact_entries. Writes of both tables take effect in the order issued.
+ */
+void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a);
+void hal_exact_clear(uint32_t slot);
+
 /* A received frame after the match engine classified it. */
 struct hal_rx_pkt {
 	const uint8_t   *data;

@@ -8,7 +8,9 @@
  *
  * File: a header (magic, version, record sizes, counts, the device's
  * reset_count when last in sync, generation, FNV-1a checksum of the body),
- * then the used VNIC records, then the rule records sorted by location.
+ * then the used VNIC records, then the rule records sorted by location,
+ * then (version 2) the meter records: policers by id, then shapers by VNIC.
+ * Version 1 files (no meters) are still read.
  * Writers hold flock(LOCK_EX) on the file around command + update; readers
  * take LOCK_SH. A corrupt file is reported, never half-used.
  */
@@ -22,7 +24,7 @@
 #include "snic_impl.h"
 
 #define STATE_MAGIC   "SNICHST"
-#define STATE_VERSION 1
+#define STATE_VERSION 2
 
 struct state_hdr {
 	char     magic[8];
@@ -34,7 +36,14 @@ struct state_hdr {
 	uint32_t reset_count;
 	uint32_t generation;
 	uint32_t checksum;     /* FNV-1a over everything after the header */
+	/* version 2 */
+	uint32_t meter_rec;    /* sizeof(struct snic_meter_set) */
+	uint32_t n_meters;
 };
+
+/* Version 1 headers end before meter_rec. */
+#define STATE_HDR_V1 offsetof(struct state_hdr, meter_rec)
+#define MAX_METERS   (SNIC_MIRROR_MAX_POLICERS + SNIC_MIRROR_MAX_VNICS)
 
 static uint32_t fnv1a(const uint8_t *p, size_t n)
 {
@@ -85,23 +94,34 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 
 	if (len == 0)
 		return 0;   /* just created: empty */
-	if (len < sizeof(h))
+	if (len < STATE_HDR_V1)
 		return corrupt(d, "shorter than its header");
-	memcpy(&h, buf, sizeof(h));
-	if (memcmp(h.magic, STATE_MAGIC, sizeof(h.magic)) || h.version != STATE_VERSION)
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, buf, STATE_HDR_V1);
+	if (memcmp(h.magic, STATE_MAGIC, sizeof(h.magic)) || h.version < 1 ||
+	    h.version > STATE_VERSION)
 		return corrupt(d, "bad magic or version");
+	size_t hlen = h.version == 1 ? STATE_HDR_V1 : sizeof(h);
+	if (len < hlen)
+		return corrupt(d, "shorter than its header");
+	memcpy(&h, buf, hlen);
+	if (h.version == 1)
+		h.meter_rec = sizeof(struct snic_meter_set);
 	if (h.vnic_rec != sizeof(struct snic_mirror_vnic) ||
-	    h.rule_rec != sizeof(struct snic_mirror_rule))
+	    h.rule_rec != sizeof(struct snic_mirror_rule) ||
+	    h.meter_rec != sizeof(struct snic_meter_set))
 		return corrupt(d, "written by an incompatible library");
-	if (h.n_vnics > SNIC_MIRROR_MAX_VNICS || h.n_rules > SNIC_MIRROR_MAX_RULES)
+	if (h.n_vnics > SNIC_MIRROR_MAX_VNICS || h.n_rules > SNIC_MIRROR_MAX_RULES ||
+	    h.n_meters > MAX_METERS)
 		return corrupt(d, "too many records");
-	size_t body = (size_t)h.n_vnics * h.vnic_rec + (size_t)h.n_rules * h.rule_rec;
-	if (len != sizeof(h) + body)
+	size_t body = (size_t)h.n_vnics * h.vnic_rec + (size_t)h.n_rules * h.rule_rec +
+		      (size_t)h.n_meters * h.meter_rec;
+	if (len != hlen + body)
 		return corrupt(d, "size does not match its counts");
-	if (fnv1a(buf + sizeof(h), body) != h.checksum)
+	if (fnv1a(buf + hlen, body) != h.checksum)
 		return corrupt(d, "checksum mismatch");
 
-	const uint8_t *p = buf + sizeof(h);
+	const uint8_t *p = buf + hlen;
 	for (uint32_t i = 0; i < h.n_vnics; i++, p += h.vnic_rec) {
 		struct snic_mirror_vnic v;
 		memcpy(&v, p, sizeof(v));
@@ -113,6 +133,18 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 		memcpy(&m->rule[i], p, sizeof(m->rule[i]));
 		if (i && m->rule[i].loc <= m->rule[i - 1].loc)
 			return corrupt(d, "rules out of order");
+	}
+	for (uint32_t i = 0; i < h.n_meters; i++, p += h.meter_rec) {
+		struct snic_meter_set ms;
+		memcpy(&ms, p, sizeof(ms));
+		struct snic_meter_set *slot =
+			ms.mode == SNIC_METER_SHAPER && ms.meter < SNIC_MIRROR_MAX_VNICS ?
+				&m->shaper[ms.meter] :
+			(ms.mode == SNIC_METER_SRTCM || ms.mode == SNIC_METER_TRTCM) &&
+			ms.meter < SNIC_MIRROR_MAX_POLICERS ? &m->policer[ms.meter] : NULL;
+		if (!slot || slot->mode)
+			return corrupt(d, "bad meter record");
+		*slot = ms;
 	}
 	m->n_rules = h.n_rules;
 	m->reset_count = h.reset_count;
@@ -217,6 +249,16 @@ int snic_mirror_end(struct snic_dev *d, int save)
 		memcpy(buf + at, m->rule, m->n_rules * sizeof(m->rule[0]));
 		at += m->n_rules * sizeof(m->rule[0]);
 		h.n_rules = m->n_rules;
+		h.meter_rec = sizeof(struct snic_meter_set);
+		for (unsigned i = 0; i < MAX_METERS; i++) {
+			const struct snic_meter_set *ms = i < SNIC_MIRROR_MAX_POLICERS ?
+				&m->policer[i] : &m->shaper[i - SNIC_MIRROR_MAX_POLICERS];
+			if (!ms->mode)
+				continue;
+			memcpy(buf + at, ms, sizeof(*ms));
+			at += sizeof(*ms);
+			h.n_meters++;
+		}
 		h.reset_count = m->reset_count;
 		h.generation = ++m->generation;
 		h.checksum = fnv1a(buf + sizeof(h), at - sizeof(h));
@@ -238,7 +280,10 @@ static int mirror_empty(const struct snic_mirror *m)
 	if (m->n_rules)
 		return 0;
 	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++)
-		if (m->vnic[v].used)
+		if (m->vnic[v].used || m->shaper[v].mode)
+			return 0;
+	for (unsigned i = 0; i < SNIC_MIRROR_MAX_POLICERS; i++)
+		if (m->policer[i].mode)
 			return 0;
 	return 1;
 }
@@ -272,8 +317,30 @@ void snic_mirror_put_vnic(struct snic_dev *d, const struct snic_vnic_params *p,
 
 void snic_mirror_drop_vnic(struct snic_dev *d, uint16_t vnic)
 {
-	if (vnic < SNIC_MIRROR_MAX_VNICS)
-		memset(&d->mirror->vnic[vnic], 0, sizeof(d->mirror->vnic[vnic]));
+	if (vnic >= SNIC_MIRROR_MAX_VNICS)
+		return;
+	/* The device drops the VNIC's shaper with it. */
+	memset(&d->mirror->vnic[vnic], 0, sizeof(d->mirror->vnic[vnic]));
+	memset(&d->mirror->shaper[vnic], 0, sizeof(d->mirror->shaper[vnic]));
+}
+
+void snic_mirror_put_meter(struct snic_dev *d, const struct snic_meter_set *m)
+{
+	struct snic_meter_set *slot = NULL;
+
+	if (!snic_mirror_active(d))
+		return;
+	if (m->mode == SNIC_METER_SHAPER && m->meter < SNIC_MIRROR_MAX_VNICS)
+		slot = &d->mirror->shaper[m->meter];
+	else if (m->mode != SNIC_METER_SHAPER && m->meter < SNIC_MIRROR_MAX_POLICERS)
+		slot = &d->mirror->policer[m->meter];
+	if (!slot)
+		return;
+	note_sync(d);
+	if (m->mode == SNIC_METER_SHAPER && !m->cir_bps)
+		memset(slot, 0, sizeof(*slot));   /* rate 0 removed it */
+	else
+		*slot = *m;
 }
 
 int snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r)

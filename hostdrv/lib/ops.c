@@ -22,7 +22,7 @@ static int exec_reply(struct snic_dev *d, uint16_t op, const void *in, uint32_t 
 }
 
 /* End a mirror transaction without losing the command's error message. */
-static int finish(struct snic_dev *d, int rc, int changed)
+int snic_mirror_finish(struct snic_dev *d, int rc, int changed)
 {
 	int err = d->err;
 	char msg[SNIC_ERRMSG_MAX];
@@ -70,7 +70,7 @@ int snic_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
 		if (out)
 			*out = info;
 	}
-	return finish(d, rc, rc == SNIC_OK);
+	return snic_mirror_finish(d, rc, rc == SNIC_OK);
 }
 
 int snic_vnic_destroy(struct snic_dev *d, uint16_t vnic)
@@ -78,6 +78,7 @@ int snic_vnic_destroy(struct snic_dev *d, uint16_t vnic)
 	struct snic_vnic_ref ref = { vnic, 0 };
 	int rc = snic_mirror_begin(d, 0);
 
+	d->promoted = 0;
 	if (rc)
 		return rc;
 	rc = exec_reply(d, SNIC_CMD_VNIC_DESTROY, &ref, sizeof(ref), NULL, 0);
@@ -85,7 +86,18 @@ int snic_vnic_destroy(struct snic_dev *d, uint16_t vnic)
 	int changed = rc == SNIC_OK || rc == SNIC_E_NOENT;
 	if (changed)
 		snic_mirror_drop_vnic(d, vnic);
-	return finish(d, rc, changed);
+	rc = snic_mirror_finish(d, rc, changed);
+	if (rc || d->no_auto_promote)
+		return rc;
+	/* Its HRR may be free now: move a shared-ring VNIC onto it. The
+	 * destroy itself succeeded, so a failed move only leaves a message. */
+	uint16_t pv, pr;
+	if (snic_promote(d, &pv, &pr) == 1) {
+		d->promoted = 1;
+		d->promoted_vnic = pv;
+		d->promoted_ring = pr;
+	}
+	return 0;
 }
 
 int snic_vnic_query(struct snic_dev *d, uint16_t vnic, struct snic_vnic_info *out)
@@ -123,9 +135,9 @@ int snic_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
 		if (loc_out)
 			*loc_out = got;
 		rc = snic_mirror_put_rule(d, got, r);
-		return finish(d, rc, 1);
+		return snic_mirror_finish(d, rc, 1);
 	}
-	return finish(d, rc, 0);
+	return snic_mirror_finish(d, rc, 0);
 }
 
 int snic_rule_del(struct snic_dev *d, uint32_t loc)
@@ -139,7 +151,7 @@ int snic_rule_del(struct snic_dev *d, uint32_t loc)
 	int changed = rc == SNIC_OK || rc == SNIC_E_NOENT;
 	if (changed)
 		snic_mirror_drop_rule(d, loc);
-	return finish(d, rc, changed);
+	return snic_mirror_finish(d, rc, changed);
 }
 
 int snic_raw_rule_query(struct snic_dev *d, uint32_t loc, struct snic_rule_info *out)
@@ -171,7 +183,7 @@ int snic_reset(struct snic_dev *d)
 	rc = exec_reply(d, SNIC_CMD_RESET, NULL, 0, NULL, 0);
 	if (rc == SNIC_OK)
 		snic_mirror_clear(d);
-	return finish(d, rc, rc == SNIC_OK);
+	return snic_mirror_finish(d, rc, rc == SNIC_OK);
 }
 
 int snic_query_caps(struct snic_dev *d, struct snic_caps_info *out)
@@ -199,5 +211,5 @@ int snic_ring_bind(struct snic_dev *d, uint16_t ring, uint16_t vnic)
 			changed = 1;
 		}
 	}
-	return finish(d, rc, changed);
+	return snic_mirror_finish(d, rc, changed);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Restore after a device reset: re-create every mirrored VNIC with its id
- * and parameters, then every rule at its location. Entries the device
- * still has (EXIST with the same contents) count as present; anything
- * else that fails is reported and the rest goes on.
+ * and parameters, then the VNICs' shapers and the policers, then every
+ * rule at its location (a rule may name a policer, so policers first).
+ * Entries the device still has (EXIST with the same contents) count as
+ * present; meters are simply set again (that refills their buckets);
+ * anything else that fails is reported and the rest goes on.
  */
 #include <stdio.h>
 #include "snic_impl.h"
@@ -62,6 +64,17 @@ static int restore_rule(struct snic_dev *d, const struct snic_mirror_rule *mr,
 	return 0;
 }
 
+static int restore_meter(struct snic_dev *d, const struct snic_meter_set *m,
+			 snic_restore_cb cb, void *arg)
+{
+	const char *kind = m->mode == SNIC_METER_SHAPER ? "shaper" : "policer";
+	int rc = snic_admin_exec(d, SNIC_CMD_METER_SET, m, sizeof(*m), NULL, 0, NULL);
+
+	report(cb, arg, kind, m->meter, rc ? SNIC_RESTORE_FAILED : SNIC_RESTORED,
+	       rc ? snic_errmsg(d) : NULL);
+	return rc;
+}
+
 int snic_restore(struct snic_dev *d, snic_restore_cb cb, void *arg)
 {
 	int first = 0;
@@ -80,6 +93,19 @@ int snic_restore(struct snic_dev *d, snic_restore_cb cb, void *arg)
 		if (rc && !first) {
 			first = rc;
 			snprintf(first_msg, sizeof(first_msg), "vnic %u: %s", v, snic_errmsg(d));
+		}
+	}
+	for (unsigned i = 0; i < SNIC_MIRROR_MAX_POLICERS + SNIC_MIRROR_MAX_VNICS; i++) {
+		const struct snic_meter_set *ms = i < SNIC_MIRROR_MAX_VNICS ?
+			&m->shaper[i] : &m->policer[i - SNIC_MIRROR_MAX_VNICS];
+		if (!ms->mode)
+			continue;
+		rc = restore_meter(d, ms, cb, arg);
+		if (rc && !first) {
+			first = rc;
+			snprintf(first_msg, sizeof(first_msg), "%s %u: %s",
+				 ms->mode == SNIC_METER_SHAPER ? "shaper" : "policer", ms->meter,
+				 snic_errmsg(d));
 		}
 	}
 	for (uint32_t i = 0; i < m->n_rules; i++) {

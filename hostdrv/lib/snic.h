@@ -254,12 +254,17 @@ struct snic_mirror_rule {
 	struct snic_rule rule;
 };
 
+#define SNIC_MIRROR_MAX_POLICERS 256
+
 struct snic_mirror {
 	uint32_t reset_count;   /* device reset_count when last in sync */
 	uint32_t generation;    /* bumped by every save */
 	uint32_t n_rules;
 	struct snic_mirror_vnic vnic[SNIC_MIRROR_MAX_VNICS];  /* by VNIC id */
 	struct snic_mirror_rule rule[SNIC_MIRROR_MAX_RULES];  /* sorted by loc */
+	/* METER_SET payloads as the device accepted them; mode 0: none. */
+	struct snic_meter_set policer[SNIC_MIRROR_MAX_POLICERS]; /* by policer id */
+	struct snic_meter_set shaper[SNIC_MIRROR_MAX_VNICS];     /* by VNIC id */
 };
 
 /* Default WINDOW.state for files; NULL or "" turns mirroring off. */
@@ -272,7 +277,7 @@ int snic_mirror_stale(struct snic_dev *d);
 
 enum snic_restore_result { SNIC_RESTORED, SNIC_PRESENT, SNIC_RESTORE_FAILED };
 struct snic_restore_item {
-	const char *kind;        /* "vnic" or "rule" */
+	const char *kind;        /* "vnic", "shaper", "policer" or "rule" */
 	uint32_t id;             /* VNIC id or rule location */
 	int result;              /* enum snic_restore_result */
 	const char *msg;         /* why it failed */
@@ -323,8 +328,90 @@ unsigned snic_srr_poll_all(struct snic_swcls *s, unsigned budget, snic_rx_cb cb,
 void snic_swcls_stats(const struct snic_swcls *s, struct snic_swcls_stats *out);
 /* Per-SRR counters; returns how many SRRs exist (fills up to max). */
 unsigned snic_srr_stats(const struct snic_swcls *s, struct snic_srr_stats *out, unsigned max);
+/* Frames waiting in VNIC v's SRR. */
+unsigned snic_srr_pending(const struct snic_swcls *s, uint16_t vnic);
 
-/* ---- argument parsing: args.c ---- */
+/* ---- meters and shapers: meter.c ---- */
+
+#define SNIC_METER_BURST_MAX (1u << 30)  /* bytes per bucket */
+
+/*
+ * METER_SET, checked against the capabilities first (mode supported,
+ * policer id, rates within the advertised range, bursts, a shaper burst at
+ * least the largest frame) so a mistake gets a clear local error; then
+ * mirrored, so snic_restore re-applies it. See docs/rate-limiting.md.
+ */
+int snic_meter_set(struct snic_dev *d, const struct snic_meter_set *m);
+
+/* A VNIC's transmit shaper in plain terms. avg_bps 0 removes it. */
+struct snic_vnic_rate {
+	uint64_t avg_bps;     /* average (committed) rate */
+	uint64_t peak_bps;    /* 0: no peak limit */
+	uint32_t burst;       /* bytes at the average rate */
+	uint32_t peak_burst;  /* bytes at the peak rate; 0: one largest frame */
+	int      wire;        /* count preamble, FCS, padding and gap */
+};
+int snic_vnic_rate(struct snic_dev *d, uint16_t vnic, const struct snic_vnic_rate *r);
+/* Largest frame cost a burst must cover: TX buf_max (+24 with wire). */
+uint32_t snic_max_frame_cost(const struct snic_dev *d, int wire);
+
+/* ---- ring steering: promote.c ---- */
+
+/*
+ * HRR promotion: when a dedicated HRR is free, move a VNIC that shares
+ * HRR 0 onto it with RING_BIND (the device holds the new ring back until
+ * the host drained the shared one, so nothing is lost or reordered). The
+ * candidate is the mirrored shared-ring VNIC (not created --sw-only) with
+ * the largest bandwidth allocation, the lowest id among equals. Returns 1
+ * with *vnic and *ring set when one moved, 0 when nothing could move.
+ */
+int snic_promote(struct snic_dev *d, uint16_t *vnic, uint16_t *ring);
+/* snic_vnic_destroy promotes automatically (default on). */
+void snic_set_auto_promote(struct snic_dev *d, int on);
+/* 1 and the ids if the last snic_vnic_destroy promoted a VNIC, else 0. */
+int snic_last_promotion(const struct snic_dev *d, uint16_t *vnic, uint16_t *ring);
+
+/* ---- polling plan: pollplan.c ---- */
+
+/*
+ * Polling mode follows the bandwidth allocation (docs/hostdrv.md):
+ *   max_pps     = ceil(alloc_bps / (8 * 84))         smallest frame on the wire
+ *   interval_ns = clamp(ring_size * 1e9 / (4 * max_pps), 10 us, 1 ms)
+ *   budget      = clamp(ceil(2 * max_pps * interval_ns / 1e9), 8, ring_size / 2)
+ * so a poll comes before a quarter of the ring can fill at full rate and
+ * may take twice what arrives between polls.
+ */
+#define SNIC_POLL_MIN_NS   10000u
+#define SNIC_POLL_MAX_NS   1000000u
+#define SNIC_POLL_MIN_BUDGET 8u
+
+struct snic_poll_plan {
+	uint64_t alloc_bps;   /* bandwidth the ring's VNICs are allocated */
+	uint64_t max_pps;
+	uint32_t interval_ns; /* poll period */
+	uint32_t budget;      /* frames per poll */
+};
+void snic_poll_plan_for(uint64_t alloc_bps, uint32_t ring_size, struct snic_poll_plan *out);
+/*
+ * A VNIC's allocation: its shaper's peak rate, else its average rate
+ * (snic_vnic_rate), else the speed of its uplink (all uplinks for a bond).
+ */
+uint64_t snic_vnic_alloc_bps(struct snic_dev *d, uint16_t vnic);
+/* Plan of RX ring r: its VNIC's allocation, or for the shared HRR the sum
+ * over the VNICs sharing it (at least one uplink's speed). */
+int snic_ring_poll_plan(struct snic_dev *d, unsigned ring, struct snic_poll_plan *out);
+
+/* ---- argument parsing: args.c, units.c ---- */
+
+/* "100M", "2.5G", "400Gbit/s": exact bit/s within [min, max]. */
+int snic_arg_rate(const char *s, uint64_t min, uint64_t max, uint64_t *bps,
+		  char *err, size_t errlen);
+/* "1500", "64k" (10^3), "1Mi" (2^20): exact bytes within [min, max]. */
+int snic_arg_bytes(const char *s, uint64_t min, uint64_t max, uint64_t *bytes,
+		   char *err, size_t errlen);
+/* 1500000 -> "1.5M": exact, shortest. */
+void snic_fmt_rate(char *buf, size_t n, uint64_t bps);
+
 
 /* Each returns 0, or -1 with a reason in err. */
 int snic_arg_mac(const char *s, uint8_t mac[6], char *err, size_t errlen);

@@ -57,6 +57,11 @@ struct snic_dev {
 	int      state_fd;        /* open and locked between begin/end */
 	struct snic_mirror *mirror;
 
+	/* HRR promotion after VNIC destroy (promote.c). */
+	int      no_auto_promote;
+	int      promoted;          /* the last destroy moved promoted_vnic */
+	uint16_t promoted_vnic, promoted_ring;
+
 	int      err;
 	char     errmsg[SNIC_ERRMSG_MAX];
 };
@@ -116,6 +121,12 @@ void snic_mirror_drop_vnic(struct snic_dev *d, uint16_t vnic);
 int  snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r);
 void snic_mirror_drop_rule(struct snic_dev *d, uint32_t loc);
 void snic_mirror_clear(struct snic_dev *d);
+/* Record an accepted METER_SET (a shaper with cir 0 is removed). */
+void snic_mirror_put_meter(struct snic_dev *d, const struct snic_meter_set *m);
+/* Bandwidth allocation of VNIC v by the loaded mirror (pollplan.c). */
+uint64_t snic_alloc_in_mirror(const struct snic_dev *d, uint16_t v);
+/* End a transaction keeping the command's error message (ops.c). */
+int  snic_mirror_finish(struct snic_dev *d, int rc, int changed);
 /* Admin operations without mirror bookkeeping (ops.c). */
 int  snic_raw_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
 			  struct snic_vnic_info *out);

@@ -264,3 +264,10 @@ unsigned snic_srr_stats(const struct snic_swcls *s, struct snic_srr_stats *out, 
 	}
 	return n;
 }
+
+unsigned snic_srr_pending(const struct snic_swcls *s, uint16_t vnic)
+{
+	const struct srr *q = vnic < SNIC_MIRROR_MAX_VNICS ? s->srr[vnic] : NULL;
+
+	return q ? q->tail - q->head : 0;
+}

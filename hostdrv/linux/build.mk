@@ -1,7 +1,7 @@
 # hostdrv/linux: the snic.ko kernel module and its QEMU test.
 #   make kmod    build $(BUILD)/kmod/snic.ko with W=1 (any warning fails it)
 #   make vmtest  boot Debian's kernel under QEMU against snic-sim and drive
-#                the module with the real ip and ethtool (tests/vm/run.sh)
+#                the module with the real ip and ethtool (tests/vm/test_vm.sh)
 # The module is built from a copy under $(BUILD)/kmod so the source tree
 # stays free of Kbuild's output. It needs linux-headers-amd64 (make deps);
 # `all` builds it whenever those headers are installed.
@@ -11,6 +11,7 @@ KMOD_DIR  := $(BUILD)/kmod
 KMOD_SRCS := $(wildcard hostdrv/linux/*.c hostdrv/linux/*.h) hostdrv/linux/Kbuild
 KMOD      := $(KMOD_DIR)/snic.ko
 VM_FRAMES := $(BUILD)/bin/snic_vm_frames
+VM_BLAST  := $(BUILD)/bin/snic_vm_blast
 
 $(KMOD): $(KMOD_SRCS) $(wildcard include/snic/*.h)
 	@test -f $(KMOD_KDIR)/Makefile || { echo "kmod: no kernel headers in '$(KMOD_KDIR)' (make deps)"; exit 1; }
@@ -26,14 +27,23 @@ $(VM_FRAMES): tests/vm/vm_frames.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
-.PHONY: kmod vmtest
+# Runs inside the guest: static, so it needs nothing from the initramfs.
+$(VM_BLAST): tests/vm/vm_blast.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+.PHONY: kmod vmtest kmod-bench
 kmod: $(KMOD)
 
-vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(VM_FRAMES)
-	BUILD=$(BUILD) tests/vm/run.sh
+vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(VM_FRAMES) $(VM_BLAST)
+	BUILD=$(BUILD) tests/vm/test_vm.sh
+
+# Guest driver + simulated NIC throughput (docs/kmod.md); not a test.
+kmod-bench: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(VM_FRAMES) $(VM_BLAST)
+	BUILD=$(BUILD) tests/vm/test_vm.sh bench
 
 ifneq ($(wildcard $(KMOD_KDIR)/Makefile),)
 ALL += $(KMOD)
 endif
-ALL   += $(VM_FRAMES)
-TESTS += tests/vm/run.sh
+ALL   += $(VM_FRAMES) $(VM_BLAST)
+TESTS += tests/vm/test_vm.sh

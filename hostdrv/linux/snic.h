@@ -99,6 +99,7 @@ struct snic_vnic {
 	struct net_device *ndev;
 	u16 id;                   /* device VNIC id */
 	u8 uplink;
+	bool sw_only;             /* asked for the shared rings (SNIC_VNICF_SW_ONLY) */
 	u16 rx_ring, tx_ring;     /* from VNIC_CREATE; SNIC_SHARED_RING = software */
 	bool up;
 	u32 tx_max_mbps;          /* last rate asked for (0: none) */
@@ -224,9 +225,9 @@ void snic_tx_wake(struct snic_dev *sdev);
 int snic_buffers_layout(struct snic_dev *sdev);
 
 /* snic_netdev.c */
-int snic_vnic_add(struct snic_dev *sdev, unsigned int index);
-int snic_vnic_create_fw(struct snic_dev *sdev, u16 want, u8 uplink, const u8 *mac,
-			struct snic_vnic_info *info);
+int snic_vnic_add(struct snic_dev *sdev, unsigned int index, bool sw_only);
+int snic_vnic_create_fw(struct snic_dev *sdev, u16 want, u8 uplink, bool sw_only,
+			const u8 *mac, struct snic_vnic_info *info);
 void snic_vnic_destroy_fw(struct snic_dev *sdev, u16 id);
 int snic_vnic_start(struct snic_vnic *vnic);
 void snic_vnic_halt(struct snic_vnic *vnic, bool tell_device);

@@ -16,6 +16,10 @@ static unsigned int vnics = 1;
 module_param(vnics, uint, 0444);
 MODULE_PARM_DESC(vnics, "VNICs (netdevs) to create per card (default 1)");
 
+static unsigned int sw_vnics;
+module_param(sw_vnics, uint, 0444);
+MODULE_PARM_DESC(sw_vnics, "How many of them (the last ones) use the shared software ring");
+
 static unsigned int poll_us = 100;
 module_param(poll_us, uint, 0444);
 MODULE_PARM_DESC(poll_us, "Ring poll period in microseconds (default 100)");
@@ -182,7 +186,7 @@ static int snic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	n = min_t(unsigned int, vnics, sdev->caps.hdr.max_vnics);
 	for (i = 0; i < n; i++) {
-		err = snic_vnic_add(sdev, i);
+		err = snic_vnic_add(sdev, i, i + sw_vnics >= n);
 		if (err)
 			goto err_vnics;
 	}

@@ -123,6 +123,8 @@ void snic_vnic_halt(struct snic_vnic *vnic, bool tell_device)
 {
 	struct snic_dev *sdev = vnic->sdev;
 
+	if (!vnic->up)
+		return; /* a failed restore or start left it stopped already */
 	netif_tx_disable(vnic->ndev);
 	WRITE_ONCE(vnic->up, false);
 	snic_vnic_carrier(vnic);
@@ -226,13 +228,14 @@ static const struct net_device_ops snic_netdev_ops = {
 	.ndo_validate_addr = eth_validate_addr,
 };
 
-int snic_vnic_create_fw(struct snic_dev *sdev, u16 want, u8 uplink, const u8 *mac,
-			struct snic_vnic_info *info)
+int snic_vnic_create_fw(struct snic_dev *sdev, u16 want, u8 uplink, bool sw_only,
+			const u8 *mac, struct snic_vnic_info *info)
 {
 	struct snic_vnic_create c = {
 		.vnic = want,
 		.vlan = SNIC_VLAN_NONE,
 		.uplink = uplink,
+		.flags = sw_only ? SNIC_VNICF_SW_ONLY : 0,
 	};
 	int err;
 
@@ -260,7 +263,7 @@ void snic_vnic_destroy_fw(struct snic_dev *sdev, u16 id)
 		dev_warn(sdev->dev, "VNIC %u: VNIC_DESTROY failed: %d\n", id, err);
 }
 
-int snic_vnic_add(struct snic_dev *sdev, unsigned int index)
+int snic_vnic_add(struct snic_dev *sdev, unsigned int index, bool sw_only)
 {
 	struct snic_vnic_info info;
 	struct net_device *ndev;
@@ -284,7 +287,8 @@ int snic_vnic_add(struct snic_dev *sdev, unsigned int index)
 
 	vnic_mac(sdev, index, mac);
 	vnic->uplink = (u8)(index % sdev->caps.n_uplinks);
-	err = snic_vnic_create_fw(sdev, SNIC_ID_ANY, vnic->uplink, mac, &info);
+	vnic->sw_only = sw_only;
+	err = snic_vnic_create_fw(sdev, SNIC_ID_ANY, vnic->uplink, sw_only, mac, &info);
 	if (err)
 		goto err_free;
 	vnic->id = info.vnic;

@@ -39,7 +39,8 @@ static void recreate_vnic(struct snic_dev *sdev, struct snic_vnic *vnic)
 	struct snic_vnic_info info;
 	int err;
 
-	err = snic_vnic_create_fw(sdev, vnic->id, vnic->uplink, vnic->ndev->dev_addr, &info);
+	err = snic_vnic_create_fw(sdev, vnic->id, vnic->uplink, vnic->sw_only,
+				  vnic->ndev->dev_addr, &info);
 	if (!err && info.vnic != vnic->id)
 		err = -EIO;
 	if (err) {

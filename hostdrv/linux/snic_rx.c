@@ -177,8 +177,8 @@ int snic_rx_ring_start(struct snic_rx_ring *r, struct net_device *napi_dev)
 	r->napi_on = true;
 	WRITE_ONCE(r->ready, true);
 	atomic_inc(&r->sdev->active_rings);
-	if (!hrtimer_active(&r->sdev->poll_timer))
-		hrtimer_start(&r->sdev->poll_timer, r->sdev->poll_period, HRTIMER_MODE_REL);
+	/* Unconditionally: the timer may be deciding to stop right now. */
+	hrtimer_start(&r->sdev->poll_timer, r->sdev->poll_period, HRTIMER_MODE_REL);
 	return 0;
 }
 

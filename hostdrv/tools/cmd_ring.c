@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* snicctl ring mode R poll|intr, snicctl ring show: per-HRR mode control. */
+/*
+ * snicctl ring mode R poll|intr, snicctl ring show: per-HRR mode control,
+ * and the polling plan (interval, budget) each ring's allocation gives.
+ */
 #include <string.h>
 #include "snicctl.h"
 
@@ -11,10 +14,12 @@ static int ring_show(struct ctl *c)
 	if (c->json)
 		json_arr_begin(&c->j, NULL);
 	else
-		printf("%4s %-5s %10s\n", "ring", "mode", "irq_count");
+		printf("%4s %-5s %10s %12s %12s %7s\n", "ring", "mode", "irq_count",
+		       "alloc bit/s", "poll every", "budget");
 	for (unsigned r = 0; r < n; r++) {
+		struct snic_poll_plan plan;
 		int mode = snic_ring_mode(d, r);
-		if (mode < 0)
+		if (mode < 0 || snic_ring_poll_plan(d, r, &plan))
 			return ctl_fail(c, "ring show");
 		const char *name = mode == SNIC_MODE_INTR ? "intr" : "poll";
 		if (c->json) {
@@ -22,9 +27,16 @@ static int ring_show(struct ctl *c)
 			json_uint(&c->j, "ring", r);
 			json_str(&c->j, "mode", name);
 			json_uint(&c->j, "irq_count", snic_ring_irq_count(d, r));
+			json_uint(&c->j, "alloc_bps", plan.alloc_bps);
+			json_uint(&c->j, "poll_interval_ns", plan.interval_ns);
+			json_uint(&c->j, "poll_budget", plan.budget);
 			json_obj_end(&c->j);
 		} else {
-			printf("%4u %-5s %10u\n", r, name, snic_ring_irq_count(d, r));
+			char rate[32], every[32];
+			snic_fmt_rate(rate, sizeof(rate), plan.alloc_bps);
+			snprintf(every, sizeof(every), "%.1f us", plan.interval_ns / 1000.0);
+			printf("%4u %-5s %10u %12s %12s %7u\n", r, name, snic_ring_irq_count(d, r),
+			       rate, every, plan.budget);
 		}
 	}
 	if (c->json) {

@@ -49,7 +49,7 @@ static int rule_add(struct ctl *c, int argc, char **argv)
 {
 	struct snic_rule r;
 	unsigned long loc = SNIC_LOC_ANY, v;
-	int have_vnic = 0, drop = 0;
+	int have_vnic = 0, drop = 0, meter = 0;
 	uint8_t val[6], msk[6];
 	char err[128];
 	const uint8_t ones[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -110,6 +110,11 @@ static int rule_add(struct ctl *c, int argc, char **argv)
 				return EXIT_USAGE;
 			r.action.vnic = (uint16_t)v;
 			have_vnic = 1;
+		} else if (!strcmp(a, "--meter")) {
+			if (ctl_uint(a, s, 0, 0xfffe, &v))
+				return EXIT_USAGE;
+			r.action.meter = (uint16_t)v;
+			meter = 1;
 		} else if (!strcmp(a, "--ring")) {
 			if (ctl_uint(a, s, 0, 0xfffe, &v))
 				return EXIT_USAGE;
@@ -120,8 +125,12 @@ static int rule_add(struct ctl *c, int argc, char **argv)
 	}
 	if (have_vnic == drop)
 		return ctl_usage("rule add needs exactly one of --vnic ID and --drop");
+	if (drop && meter)
+		return ctl_usage("rule add: --meter polices delivered traffic; it cannot go with --drop");
 	if (drop)
 		r.action.flags |= SNIC_ACT_DROP;
+	if (meter)
+		r.action.flags |= SNIC_ACT_METER;
 
 	uint32_t got;
 	if (snic_rule_add(ctl_dev(c), (uint32_t)loc, &r, &got))
@@ -236,6 +245,10 @@ static void print_rule(struct ctl *c, const struct snic_rule_info *ri)
 		json_bool(j, "drop", !!(a->flags & SNIC_ACT_DROP));
 		json_bool(j, "count", !!(a->flags & SNIC_ACT_COUNT));
 		json_bool(j, "mark_sw", !!(a->flags & SNIC_ACT_MARK_SW));
+		if (a->flags & SNIC_ACT_METER)
+			json_uint(j, "meter", a->meter);
+		else
+			json_null(j, "meter");
 		json_obj_end(j);
 		json_obj_end(j);
 		json_done(j);
@@ -261,6 +274,8 @@ static void print_rule(struct ctl *c, const struct snic_rule_info *ri)
 		printf(" -> none");
 	if (a->ring != SNIC_RING_DEFAULT)
 		printf(" ring %u", a->ring);
+	if (a->flags & SNIC_ACT_METER)
+		printf(" meter %u", a->meter);
 	if (a->flags & SNIC_ACT_MARK_SW)
 		printf(" (software ring)");
 	printf(", hits %llu\n", (unsigned long long)ri->hits);

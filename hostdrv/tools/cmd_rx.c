@@ -12,7 +12,17 @@
  * poll mode pulls up to --budget frames per pass; interrupt mode drains
  * the ring when its irq_count moves (with a slow safety poll). The SRRs
  * follow HRR 0: in interrupt mode every queued frame is handed over at
- * once (a software interrupt), in poll mode up to --budget per SRR per pass.
+ * once (a software interrupt), in poll mode per SRR.
+ *
+ * Polling follows the bandwidth allocation (snic_ring_poll_plan, per SRR
+ * snic_vnic_alloc_bps): each ring or SRR is polled when its interval has
+ * passed and up to its budget per poll; --budget N instead polls every
+ * pass with a fixed budget. Plans are re-read every PLAN_REFRESH_MS.
+ *
+ * Ring moves keep order: a frame from a dedicated HRR for VNIC v is only
+ * written after everything v's SRR still holds (a VNIC just promoted from
+ * the shared HRR; the device already held the new ring back until HRR 0
+ * was consumed up to the move).
  */
 #include <pcap/pcap.h>
 #include <signal.h>
@@ -23,6 +33,8 @@
 
 #define MAX_VNIC_IDS 65536
 #define SAFETY_POLL_MS 50   /* interrupt mode: poll anyway this often */
+#define PLAN_REFRESH_MS 250 /* re-read the allocations this often */
+#define MAX_NAP_NS 50000    /* longest sleep when idle */
 
 struct rx_ctx {
 	const char     *dir;
@@ -30,15 +42,19 @@ struct rx_ctx {
 	pcap_dumper_t **dump;     /* by VNIC id, opened on the first frame */
 	uint64_t       *frames;
 	uint64_t       *bytes;
+	uint64_t       *colors;   /* [vnic * 3 + colour] of metered frames */
+	uint64_t       *sw_frames;/* per VNIC: delivered through its SRR */
 	uint64_t        no_vnic;  /* completions naming no VNIC */
 	uint64_t        total;
 	uint64_t        via_srr;  /* delivered through a software ring */
+	uint64_t        srr_first;/* SRR frames delivered ahead of a newer HRR frame */
 	int             failed;
 	struct snic_swcls *sw;    /* NULL with --hw-vnic */
 	int             err;      /* a library error inside the callback */
 };
 
 static volatile sig_atomic_t stop_requested;
+static uint32_t x_srr_size;   /* --srr-size, for the SRR polling plans */
 
 static void on_signal(int sig)
 {
@@ -75,6 +91,8 @@ static void write_frame(void *arg, const struct snic_rx_frame *f)
 	pcap_dump((u_char *)x->dump[v], &h, f->data);
 	x->frames[v]++;
 	x->bytes[v] += f->cpl.len;
+	if (f->cpl.meter != SNIC_METER_NONE && f->cpl.color < 3)
+		x->colors[(size_t)v * 3 + f->cpl.color]++;
 }
 
 static void srr_frame(void *arg, const struct snic_rx_frame *f)
@@ -82,6 +100,8 @@ static void srr_frame(void *arg, const struct snic_rx_frame *f)
 	struct rx_ctx *x = arg;
 
 	x->via_srr++;
+	if (f->cpl.vnic != SNIC_VNIC_NONE)
+		x->sw_frames[f->cpl.vnic]++;
 	write_frame(arg, f);
 }
 
@@ -96,6 +116,9 @@ static void hrr_frame(void *arg, const struct snic_rx_frame *f)
 			x->err = rc;
 		return;
 	}
+	/* A VNIC that just left the shared HRR: its SRR frames are older. */
+	if (x->sw && f->cpl.vnic != SNIC_VNIC_NONE && snic_srr_pending(x->sw, f->cpl.vnic))
+		x->srr_first += snic_srr_poll(x->sw, f->cpl.vnic, ~0u, srr_frame, x);
 	write_frame(arg, f);
 }
 
@@ -115,6 +138,7 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 		json_uint(j, "frames", x->total);
 		json_uint(j, "no_vnic", x->no_vnic);
 		json_uint(j, "via_srr", x->via_srr);
+		json_uint(j, "srr_before_hrr", x->srr_first);
 		if (x->sw) {
 			struct snic_swcls_stats st;
 			snic_swcls_stats(x->sw, &st);
@@ -133,10 +157,17 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 		for (unsigned v = 0; v < MAX_VNIC_IDS; v++) {
 			if (!x->frames[v])
 				continue;
+			const uint64_t *col = &x->colors[(size_t)v * 3];
 			json_obj_begin(j, NULL);
 			json_uint(j, "vnic", v);
 			json_uint(j, "frames", x->frames[v]);
 			json_uint(j, "bytes", x->bytes[v]);
+			json_uint(j, "via_srr", x->sw_frames[v]);
+			json_obj_begin(j, "metered");
+			json_uint(j, "green", col[0]);
+			json_uint(j, "yellow", col[1]);
+			json_uint(j, "red", col[2]);
+			json_obj_end(j);
 			json_obj_end(j);
 		}
 		json_arr_end(j);
@@ -146,11 +177,19 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 	}
 	printf("received %llu frames (device %s)\n", (unsigned long long)x->total,
 	       snic_state_name(state));
-	for (unsigned v = 0; v < MAX_VNIC_IDS; v++)
-		if (x->frames[v])
-			printf("  vnic %u: %llu frames, %llu bytes -> %s/vnic%u.pcap\n", v,
-			       (unsigned long long)x->frames[v], (unsigned long long)x->bytes[v],
-			       x->dir, v);
+	for (unsigned v = 0; v < MAX_VNIC_IDS; v++) {
+		if (!x->frames[v])
+			continue;
+		const uint64_t *col = &x->colors[(size_t)v * 3];
+		printf("  vnic %u: %llu frames (%llu via its software ring), %llu bytes -> "
+		       "%s/vnic%u.pcap\n", v, (unsigned long long)x->frames[v],
+		       (unsigned long long)x->sw_frames[v], (unsigned long long)x->bytes[v],
+		       x->dir, v);
+		if (col[0] + col[1] + col[2])
+			printf("    metered: %llu green, %llu yellow, %llu red (marked)\n",
+			       (unsigned long long)col[0], (unsigned long long)col[1],
+			       (unsigned long long)col[2]);
+	}
 	if (x->no_vnic)
 		printf("  %llu frames named no VNIC (not written)\n",
 		       (unsigned long long)x->no_vnic);
@@ -174,12 +213,12 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 	}
 }
 
-static uint64_t now_ms(void)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* Poll ring r until empty (interrupt mode) or once up to budget. */
@@ -202,16 +241,60 @@ static int serve_ring(struct snic_dev *d, unsigned r, unsigned budget, int drain
 
 struct ring_state {
 	uint32_t irqs;       /* irq_count last seen */
-	uint64_t polled_ms;  /* last poll (interrupt-mode safety net) */
+	uint64_t polled_ns;  /* last poll */
+	struct snic_poll_plan plan;
 };
+
+/* Polling plans of every ring and SRR from the current allocations;
+ * a fixed --budget (budget != 0) polls every pass instead. */
+static void refresh_plans(struct snic_dev *d, struct rx_ctx *x, unsigned n, unsigned budget,
+			  struct ring_state *rs, struct ring_state *srr)
+{
+	static struct snic_srr_stats st[SNIC_MIRROR_MAX_VNICS];
+
+	for (unsigned r = 0; r < n; r++) {
+		if (budget || snic_ring_poll_plan(d, r, &rs[r].plan)) {
+			rs[r].plan.interval_ns = 0;
+			rs[r].plan.budget = budget ? budget : 64;
+		}
+	}
+	/* SRRs exist for the VNICs the shared ring has carried so far. */
+	unsigned k = x->sw ? snic_srr_stats(x->sw, st, SNIC_MIRROR_MAX_VNICS) : 0;
+	for (unsigned i = 0; i < k && i < SNIC_MIRROR_MAX_VNICS; i++) {
+		struct snic_poll_plan *p = &srr[st[i].vnic].plan;
+		snic_poll_plan_for(snic_vnic_alloc_bps(d, st[i].vnic), x_srr_size, p);
+		if (budget) {
+			p->interval_ns = 0;
+			p->budget = budget;
+		}
+	}
+}
+
+/* Pull from the SRRs: all at once in interrupt mode (or when draining),
+ * else each SRR when its interval has passed, up to its budget. */
+static int serve_srrs(struct rx_ctx *x, int all, uint64_t now, struct ring_state *srr)
+{
+	int got = 0;
+
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		if (!snic_srr_pending(x->sw, (uint16_t)v))
+			continue;
+		if (!all && now - srr[v].polled_ns < srr[v].plan.interval_ns)
+			continue;
+		srr[v].polled_ns = now;
+		/* An SRR born since the last plan refresh polls like a fixed budget. */
+		unsigned b = srr[v].plan.budget ? srr[v].plan.budget : 64;
+		got += (int)snic_srr_poll(x->sw, (uint16_t)v, all ? ~0u : b, srr_frame, x);
+	}
+	return got;
+}
 
 static int rx_loop(struct ctl *c, struct rx_ctx *x, unsigned budget, int idle_exit,
 		   unsigned long idle_ms)
 {
 	struct snic_dev *d = ctl_dev(c);
 	unsigned n = snic_rx_count(d);
-	struct timespec nap = { 0, 50 * 1000 };
-	static struct ring_state rs[SNIC_LIB_MAX_RINGS];
+	static struct ring_state rs[SNIC_LIB_MAX_RINGS], srr[SNIC_MIRROR_MAX_VNICS];
 	uint32_t st;
 
 	for (unsigned r = 0; r < n; r++) {
@@ -219,33 +302,41 @@ static int rx_loop(struct ctl *c, struct rx_ctx *x, unsigned budget, int idle_ex
 			return ctl_fail(c, "rx");
 		rs[r].irqs = snic_ring_irq_count(d, r);
 	}
+	refresh_plans(d, x, n, budget, rs, srr);
 	/* Scripts wait for this line before they let traffic in. */
 	fprintf(stderr, "snicctl: rx: buffers posted on %u rings\n", n);
-	uint64_t last_frame = now_ms(), last_flush = last_frame;
+	uint64_t last_frame = now_ns(), last_flush = last_frame, last_plan = last_frame;
 	for (;;) {
 		st = snic_state(d);   /* before the pass: a halted device is drained after it */
 		int halted = st == SNIC_STATE_HALTED || st == SNIC_STATE_FAILED || stop_requested;
-		uint64_t now = now_ms();
+		uint64_t now = now_ns(), next_due = now + MAX_NAP_NS;
 		int got = 0;
+		if (now - last_plan >= PLAN_REFRESH_MS * 1000000ull) {
+			refresh_plans(d, x, n, budget, rs, srr);
+			last_plan = now;
+		}
 		for (unsigned r = 0; r < n; r++) {
 			int intr = snic_ring_mode(d, r) == SNIC_MODE_INTR;
 			uint32_t irqs = snic_ring_irq_count(d, r);
 			/* Interrupt mode: only when the device signalled, or as a
-			 * safety net, or for the final drain. */
-			if (intr && irqs == rs[r].irqs && !halted &&
-			    now - rs[r].polled_ms < SAFETY_POLL_MS)
+			 * safety net, or for the final drain. Poll mode: when the
+			 * plan's interval has passed. */
+			uint64_t every = intr ? SAFETY_POLL_MS * 1000000ull : rs[r].plan.interval_ns;
+			if (!halted && (!intr || irqs == rs[r].irqs) && now - rs[r].polled_ns < every) {
+				if (rs[r].polled_ns + every < next_due)
+					next_due = rs[r].polled_ns + every;
 				continue;
+			}
 			rs[r].irqs = irqs;
-			rs[r].polled_ms = now;
-			int k = serve_ring(d, r, budget, intr || halted, x);
+			rs[r].polled_ns = now;
+			int k = serve_ring(d, r, rs[r].plan.budget, intr || halted, x);
 			if (k < 0)
 				return ctl_fail(c, "rx");
 			got += k;
 		}
 		if (x->sw) {
 			int sw_intr = n && snic_ring_mode(d, 0) == SNIC_MODE_INTR;
-			got += (int)snic_srr_poll_all(x->sw, sw_intr || halted ? ~0u : budget,
-						      srr_frame, x);
+			got += serve_srrs(x, sw_intr || halted, now, srr);
 		}
 		if (x->failed)
 			return EXIT_DEVICE;
@@ -255,12 +346,16 @@ static int rx_loop(struct ctl *c, struct rx_ctx *x, unsigned budget, int idle_ex
 		}
 		if (halted)
 			break;
-		if (idle_exit && now - last_frame >= idle_ms)
+		if (idle_exit && now - last_frame >= idle_ms * 1000000ull)
 			break;
-		if (now - last_flush >= 200) {
+		if (now - last_flush >= 200000000ull) {
 			flush_all(x);
 			last_flush = now;
 		}
+		uint64_t nap_ns = next_due > now ? next_due - now : 0;
+		if (nap_ns > MAX_NAP_NS)
+			nap_ns = MAX_NAP_NS;
+		struct timespec nap = { 0, (long)nap_ns };
 		nanosleep(&nap, NULL);
 	}
 	flush_all(x);
@@ -275,7 +370,7 @@ static int rx_loop(struct ctl *c, struct rx_ctx *x, unsigned budget, int idle_ex
 int cmd_rx(struct ctl *c, int argc, char **argv)
 {
 	struct rx_ctx x;
-	unsigned long budget = 64, idle_ms = 1000, srr_size = 256;
+	unsigned long budget = 0, idle_ms = 1000, srr_size = 256;
 	int idle_exit = 0, hw_vnic = 0;
 
 	memset(&x, 0, sizeof(x));
@@ -309,7 +404,10 @@ int cmd_rx(struct ctl *c, int argc, char **argv)
 	x.dump = calloc(MAX_VNIC_IDS, sizeof(*x.dump));
 	x.frames = calloc(MAX_VNIC_IDS, sizeof(*x.frames));
 	x.bytes = calloc(MAX_VNIC_IDS, sizeof(*x.bytes));
-	if (!x.dead || !x.dump || !x.frames || !x.bytes) {
+	x.colors = calloc((size_t)MAX_VNIC_IDS * 3, sizeof(*x.colors));
+	x.sw_frames = calloc(MAX_VNIC_IDS, sizeof(*x.sw_frames));
+	x_srr_size = (uint32_t)srr_size;
+	if (!x.dead || !x.dump || !x.frames || !x.bytes || !x.colors || !x.sw_frames) {
 		fprintf(stderr, "snicctl: rx: out of memory\n");
 		return EXIT_DEVICE;
 	}
@@ -329,5 +427,7 @@ int cmd_rx(struct ctl *c, int argc, char **argv)
 	free(x.dump);
 	free(x.frames);
 	free(x.bytes);
+	free(x.colors);
+	free(x.sw_frames);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * snicctl state: the host's mirror of VNICs and rules (WINDOW.state).
+ * snicctl state: the host's mirror of VNICs, rules, shapers and policers
+ * (WINDOW.state).
  * snicctl restore: replay the mirror after a device reset.
  */
 #include <string.h>
@@ -29,6 +30,13 @@ static void print_state(struct ctl *c, const struct snic_mirror *m, int stale)
 			json_uint(j, "rx_ring", mv->info.rx_ring);
 			json_bool(j, "shared", mv->info.ring_state == SNIC_RING_SHARED);
 			json_uint(j, "mac_rule", mv->info.mac_rule);
+			if (m->shaper[v].mode) {
+				json_obj_begin(j, "shaper");
+				ctl_json_meter(j, &m->shaper[v]);
+				json_obj_end(j);
+			} else {
+				json_null(j, "shaper");
+			}
 			json_obj_end(j);
 		}
 		json_arr_end(j);
@@ -40,6 +48,17 @@ static void print_state(struct ctl *c, const struct snic_mirror *m, int stale)
 				json_str(j, "action", "drop");
 			else
 				json_uint(j, "vnic", m->rule[i].rule.action.vnic);
+			if (m->rule[i].rule.action.flags & SNIC_ACT_METER)
+				json_uint(j, "meter", m->rule[i].rule.action.meter);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_arr_begin(j, "policers");
+		for (unsigned i = 0; i < SNIC_MIRROR_MAX_POLICERS; i++) {
+			if (!m->policer[i].mode)
+				continue;
+			json_obj_begin(j, NULL);
+			ctl_json_meter(j, &m->policer[i]);
 			json_obj_end(j);
 		}
 		json_arr_end(j);
@@ -47,8 +66,14 @@ static void print_state(struct ctl *c, const struct snic_mirror *m, int stale)
 		json_done(j);
 		return;
 	}
-	printf("host state %s: %u VNICs, %u rules%s\n", snic_state_path(c->d), n_vnics,
-	       m->n_rules, stale ? " (the device was reset since: run 'snicctl restore')" : "");
+	unsigned n_pol = 0, n_shp = 0;
+	for (unsigned i = 0; i < SNIC_MIRROR_MAX_POLICERS; i++)
+		n_pol += m->policer[i].mode != 0;
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++)
+		n_shp += m->shaper[v].mode != 0;
+	printf("host state %s: %u VNICs, %u rules, %u shapers, %u policers%s\n",
+	       snic_state_path(c->d), n_vnics, m->n_rules, n_shp, n_pol,
+	       stale ? " (the device was reset since: run 'snicctl restore')" : "");
 	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
 		const struct snic_mirror_vnic *mv = &m->vnic[v];
 		if (!mv->used)
@@ -58,13 +83,26 @@ static void print_state(struct ctl *c, const struct snic_mirror *m, int stale)
 		       mv->info.rx_ring,
 		       mv->info.ring_state == SNIC_RING_SHARED ? "shared" : "dedicated",
 		       mv->info.mac_rule);
+		if (m->shaper[v].mode) {
+			printf("    ");
+			ctl_print_meter(&m->shaper[v]);
+		}
 	}
 	for (uint32_t i = 0; i < m->n_rules; i++) {
 		const struct snic_action *a = &m->rule[i].rule.action;
 		if (a->flags & SNIC_ACT_DROP)
 			printf("  rule %u -> drop\n", m->rule[i].loc);
+		else if (a->flags & SNIC_ACT_METER)
+			printf("  rule %u -> vnic %u, policer %u\n", m->rule[i].loc, a->vnic,
+			       a->meter);
 		else
 			printf("  rule %u -> vnic %u\n", m->rule[i].loc, a->vnic);
+	}
+	for (unsigned i = 0; i < SNIC_MIRROR_MAX_POLICERS; i++) {
+		if (!m->policer[i].mode)
+			continue;
+		printf("  ");
+		ctl_print_meter(&m->policer[i]);
 	}
 }
 

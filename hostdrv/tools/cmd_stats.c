@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* snicctl stats: drop reasons by name, per uplink, per ring. */
+/* snicctl stats: device time, drop reasons by name, per uplink, per ring. */
 #include <string.h>
 #include "snicctl.h"
 
@@ -29,12 +29,14 @@ static void reason_name(char *buf, size_t n, unsigned i)
 		snprintf(buf, n, "reason_%u", i);
 }
 
-static void print_json(struct ctl *c, const struct snic_stats *s, unsigned n_up)
+static void print_json(struct ctl *c, const struct snic_stats *s, unsigned n_up,
+		       uint64_t now_ns)
 {
 	struct json *j = &c->j;
 	char name[32];
 
 	json_obj_begin(j, NULL);
+	json_uint(j, "device_time_ns", now_ns);
 	json_obj_begin(j, "drops");
 	for (unsigned i = 0; i < SNIC_DROP_REASONS; i++) {
 		if (!show_reason(s, i))
@@ -105,11 +107,13 @@ static void print_json(struct ctl *c, const struct snic_stats *s, unsigned n_up)
 	json_done(j);
 }
 
-static void print_human(const struct snic_stats *s, unsigned n_up)
+static void print_human(const struct snic_stats *s, unsigned n_up, uint64_t now_ns)
 {
 	char name[32];
 	uint64_t total = 0;
 
+	printf("device time: %llu.%09llu s\n", (unsigned long long)(now_ns / 1000000000u),
+	       (unsigned long long)(now_ns % 1000000000u));
 	for (unsigned i = 0; i < SNIC_DROP_REASONS; i++)
 		total += s->drops[i];
 	printf("drops: %llu\n", (unsigned long long)total);
@@ -167,9 +171,12 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 		return ctl_fail(c, "stats");
 	const struct snic_caps *k = snic_caps(d);
 	unsigned n_up = k ? k->n_uplinks : SNIC_MAX_UPLINKS;
+	/* The device clock (virtual time in the simulator) says when these held. */
+	struct snic_devinfo di;
+	uint64_t now_ns = snic_devinfo(d, &di) == 0 ? di.sim_time_ns : 0;
 	if (c->json)
-		print_json(c, &s, n_up);
+		print_json(c, &s, n_up, now_ns);
 	else
-		print_human(&s, n_up);
+		print_human(&s, n_up, now_ns);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* snicctl vnic add|del|show */
+/* snicctl vnic add|del|show|promote (vnic rate: cmd_meter.c) */
 #include <string.h>
 #include "snicctl.h"
 
@@ -97,6 +97,45 @@ static int vnic_add(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* A promotion: a JSON member inside the caller's object, or one line. */
+static void print_move(struct ctl *c, int moved, uint16_t vnic, uint16_t ring)
+{
+	if (c->json) {
+		if (!moved) {
+			json_null(&c->j, "promoted");
+			return;
+		}
+		json_obj_begin(&c->j, "promoted");
+		json_uint(&c->j, "vnic", vnic);
+		json_uint(&c->j, "rx_ring", ring);
+		json_obj_end(&c->j);
+	} else if (moved) {
+		printf("vnic %u moved from the shared ring to rx ring %u (dedicated)\n", vnic, ring);
+	}
+}
+
+static int vnic_promote(struct ctl *c, int argc)
+{
+	uint16_t v = 0, r = 0;
+
+	if (argc != 2)
+		return ctl_usage("vnic promote takes no arguments");
+	int rc = snic_promote(ctl_dev(c), &v, &r);
+	if (rc < 0 || rc > 1)
+		return ctl_fail(c, "vnic promote");
+	if (c->json) {
+		json_obj_begin(&c->j, NULL);
+		print_move(c, rc, v, r);
+		json_obj_end(&c->j);
+		json_done(&c->j);
+	} else if (rc) {
+		print_move(c, rc, v, r);
+	} else {
+		printf("nothing to promote (no free HRR or no VNIC on the shared ring)\n");
+	}
+	return 0;
+}
+
 int cmd_vnic(struct ctl *c, int argc, char **argv)
 {
 	unsigned long id;
@@ -105,6 +144,10 @@ int cmd_vnic(struct ctl *c, int argc, char **argv)
 		return ctl_usage("vnic needs add, del or show");
 	if (!strcmp(argv[1], "add"))
 		return vnic_add(c, argc, argv);
+	if (!strcmp(argv[1], "rate"))
+		return cmd_vnic_rate(c, argc, argv);
+	if (!strcmp(argv[1], "promote"))
+		return vnic_promote(c, argc);
 	if (strcmp(argv[1], "del") && strcmp(argv[1], "show"))
 		return ctl_usage("unknown vnic command '%s'", argv[1]);
 	if (argc != 3)
@@ -115,13 +158,17 @@ int cmd_vnic(struct ctl *c, int argc, char **argv)
 	if (!strcmp(argv[1], "del")) {
 		if (snic_vnic_destroy(d, (uint16_t)id))
 			return ctl_fail(c, "vnic del");
+		uint16_t pv = 0, pr = 0;
+		int moved = snic_last_promotion(d, &pv, &pr);
 		if (c->json) {
 			json_obj_begin(&c->j, NULL);
 			json_uint(&c->j, "deleted", id);
+			print_move(c, moved, pv, pr);
 			json_obj_end(&c->j);
 			json_done(&c->j);
 		} else {
 			printf("vnic %lu deleted\n", id);
+			print_move(c, moved, pv, pr);
 		}
 		return 0;
 	}

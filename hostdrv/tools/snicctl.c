@@ -18,21 +18,41 @@ static void usage(FILE *f)
 "usage: snicctl [-d WINDOW] [--state FILE] [--json] [--timeout MS] COMMAND\n"
 "  caps                               capabilities (standardized format)\n"
 "  vnic add --mac M [--vlan V] [--ip A]... [--uplink N] [--id N] [--sw-only]\n"
-"  vnic del ID | vnic show ID\n"
+"  vnic del ID | vnic show ID         (del moves a shared-ring VNIC to the\n"
+"                                     freed HRR)\n"
+"  vnic promote                       move a shared-ring VNIC to a free HRR\n"
+"  vnic rate ID --avg RATE --burst BYTES [--peak RATE] [--peak-burst BYTES]\n"
+"           [--wire] | vnic rate ID --off      TX shaper (frames wait)\n"
+"  meter set ID --mode srtcm|trtcm|rfc4115 --cir RATE --cbs BYTES\n"
+"           [--eir|--pir RATE] [--ebs|--pbs BYTES] [--wire] [--mark]\n"
+"  meter show [ID]                    RX policers (rules name them with --meter)\n"
 "  rule add [--loc N] [--dst-mac M[/mask]] [--src-mac M[/mask]] [--vlan V]\n"
 "           [--ethertype T] [--proto tcp|udp|icmp|N] [--src-ip A[/len]]\n"
 "           [--dst-ip A[/len]] [--sport P] [--dport P] [--port N]\n"
-"           (--vnic ID | --drop) [--ring R]\n"
+"           (--vnic ID [--meter ID] | --drop) [--ring R]\n"
 "  rule del LOC | rule show LOC\n"
 "  port up|down N                     administrative state of an uplink\n"
+"  team set B --members 0,1 [--roles active,standby] [--policy P]\n"
+"           [--detect txres,beacon] [--beacon-us N] [--misses N]\n"
+"           [--failback immediate|holddown|manual] [--holddown-us N]\n"
+"           [--updelay-us N] [--downdelay-us N] [--notify rarp,garp]\n"
+"           [--notify-count N] [--notify-gap-us N] [--txres-rest-us N]\n"
+"           [--prio-high N]       bond of uplinks (VNICs: --uplink 128+B)\n"
+"  team del|show|failback B | team prio VNIC PRIO\n"
 "  reset                              drop all VNICs and rules\n"
 "  stats                              drop reasons, ports, rings\n"
 "  rx --out-dir DIR [--idle-exit] [--idle-ms MS] [--budget N] [--srr-size N]\n"
 "     [--hw-vnic]                     receive on all rings, one pcap per VNIC\n"
+"                                     (poll budget/rate follow the allocation\n"
+"                                     unless --budget is given)\n"
 "  tx --vnic ID --pcap FILE           send a pcap on the VNIC's TX ring\n"
-"  ring mode R poll|intr | ring show  receive ring mode, switchable live\n"
+"  ring mode R poll|intr | ring show  receive ring mode, switchable live;\n"
+"                                     show includes the polling plan\n"
 "  state                              the host's mirror of VNICs and rules\n"
 "  restore                            re-create them after a device reset\n"
+"  flash IMAGE [--no-reboot] | flash status | flash reboot\n"
+"                                     firmware update (two slots, rollback)\n"
+"RATE: bit/s with k, M, G, T (1M..400G on snic cards); BYTES: 1500, 64k, 1Mi.\n"
 "WINDOW defaults to $SNIC_DEV, else " SNIC_DEFAULT_WINDOW "; the host state\n"
 "file to WINDOW.state (--state '' turns it off).\n"
 "Exit status: 0 ok, 1 device or library error, 2 usage error.\n", f);
@@ -106,8 +126,10 @@ static const struct {
 } commands[] = {
 	{ "caps", cmd_caps }, { "vnic", cmd_vnic }, { "rule", cmd_rule },
 	{ "port", cmd_port }, { "reset", cmd_reset }, { "stats", cmd_stats },
-	{ "rx", cmd_rx }, { "tx", cmd_tx }, { "ring", cmd_ring }, { "state", cmd_state },
-	{ "restore", cmd_restore },
+	{ "rx", cmd_rx }, { "tx", cmd_tx },
+	{ "flash", cmd_flash }, { "ring", cmd_ring }, { "state", cmd_state },
+	{ "restore", cmd_restore }, { "meter", cmd_meter },
+	{ "team", cmd_team },
 };
 
 int main(int argc, char **argv)

@@ -43,8 +43,16 @@ int cmd_reset(struct ctl *c, int argc, char **argv);
 int cmd_stats(struct ctl *c, int argc, char **argv);
 int cmd_rx(struct ctl *c, int argc, char **argv);
 int cmd_tx(struct ctl *c, int argc, char **argv);
+int cmd_flash(struct ctl *c, int argc, char **argv);
 int cmd_ring(struct ctl *c, int argc, char **argv);
 int cmd_state(struct ctl *c, int argc, char **argv);
 int cmd_restore(struct ctl *c, int argc, char **argv);
+int cmd_meter(struct ctl *c, int argc, char **argv);
+int cmd_team(struct ctl *c, int argc, char **argv);
+int cmd_vnic_rate(struct ctl *c, int argc, char **argv);
+
+/* One meter (policer or shaper) as JSON members or as one line (cmd_meter.c). */
+void ctl_json_meter(struct json *j, const struct snic_meter_set *m);
+void ctl_print_meter(const struct snic_meter_set *m);
 
 #endif

@@ -114,8 +114,13 @@ SNIC_ASSERT_SIZE(struct snic_rule, 136);
 
 /* Result of one lookup (HDL output, reference model output). */
 #define SNIC_RULE_MISS 0xffffu
+#define SNIC_RULE_EXACT 0x8000u /* rule >= this: exact-match slot rule - 0x8000
+				 * (same value as classifier/exact.h) */
 struct snic_match {
-	uint16_t rule;   /* ternary index that matched, SNIC_RULE_MISS on miss */
+	uint16_t rule;   /* ternary index that matched (a ternary hit wins);
+			  * else SNIC_RULE_EXACT + slot for an exact-match hit
+			  * (the slot may change as the firmware moves entries);
+			  * SNIC_RULE_MISS on miss */
 	uint8_t  key_flags; /* snic_key.flags of the packet */
 	uint8_t  rsvd;
 	struct snic_action action; /* zero action with vnic NONE on miss */

@@ -48,7 +48,8 @@ SNIC_ASSERT_SIZE(struct snic_rx_desc, 16);
 struct snic_rx_cpl {
 	uint32_t len;     /* frame bytes written (without FCS) */
 	uint16_t vnic;    /* destination VNIC */
-	uint16_t rule;    /* matching rule index, SNIC_RULE_MISS on miss */
+	uint16_t rule;    /* snic_match.rule: ternary index, SNIC_RULE_EXACT +
+			   * slot, or SNIC_RULE_MISS */
 	uint16_t flags;   /* SNIC_RXF_* */
 	uint16_t meter;   /* meter applied, SNIC_METER_NONE if none */
 	uint8_t  color;   /* meter colour: 0 green, 1 yellow, 2 red */

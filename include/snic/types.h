@@ -16,8 +16,14 @@
 #include <stdint.h>
 #endif
 
-/* Compile-time layout checks; every ABI struct asserts its size. */
+/* Compile-time layout checks; every ABI struct asserts its size. C++
+ * (the Verilator glue, host tools) spells C11's _Static_assert differently. */
+#ifdef __cplusplus
+#define SNIC_STATIC_ASSERT static_assert
+#else
+#define SNIC_STATIC_ASSERT _Static_assert
+#endif
 #define SNIC_ASSERT_SIZE(type, bytes) \
-	_Static_assert(sizeof(type) == (bytes), #type " must be " #bytes " bytes")
+	SNIC_STATIC_ASSERT(sizeof(type) == (bytes), #type " must be " #bytes " bytes")
 
 #endif

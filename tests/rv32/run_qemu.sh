@@ -6,11 +6,11 @@
 #
 # Each program prints TAP through the cmocka stand-in (tests/rv32) and ends
 # with "# rv32 done", then exits 0 (QEMU 7.2 only stops reliably on exit 0).
-# A program that hangs is killed after RV32_TIMEOUT seconds (default 120);
+# A program that hangs is killed after RV32_TIMEOUT seconds (default 240);
 # whatever it did not report counts as failed, so a crash is never a pass.
 # Two programs run at a time (CI has two cores).
 set -u
-timeout_s=${RV32_TIMEOUT:-120}
+timeout_s=${RV32_TIMEOUT:-240}
 qemu=${QEMU_RV32:-qemu-system-riscv32}
 skips=()
 elfs=()
@@ -29,18 +29,21 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 run_one() {
-	local elf=$1 log=$2
-	timeout "$timeout_s" "$qemu" -M virt -m 128M -bios none -nographic \
+	local elf=$1 log=$2 t0=$SECONDS
+	timeout "$timeout_s" "$qemu" -M virt -m 256M -bios none -nographic \
 		-monitor none -semihosting -kernel "$elf" </dev/null >"$log" 2>&1
-	echo "# qemu exit $?" >>"$log"
+	echo "# qemu exit $?, $((SECONDS - t0)) s" >>"$log"
 }
 
-# Two at a time.
-i=0
+# Two at a time, the next one starting as soon as either slot is free.
+i=0 running=0
 for elf in "${elfs[@]}"; do
+	if [ "$running" -ge 2 ]; then
+		wait -n
+		running=$((running - 1))
+	fi
 	run_one "$elf" "$tmp/$i.log" &
-	i=$((i + 1))
-	if [ $((i % 2)) -eq 0 ]; then wait; fi
+	i=$((i + 1)) running=$((running + 1))
 done
 wait
 

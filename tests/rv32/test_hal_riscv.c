@@ -17,12 +17,13 @@
 #include "hal/riscv/hal_riscv_flash.h"
 #include "hal/riscv/hal_riscv_regs.h"
 
-#define WIN_ADDR   0x85000000u
+/* Stand-in memory beyond the ports (riscv.mk puts the ports at 0x8c00_0000). */
+#define WIN_ADDR   (HAL_RV_CTRL_ADDR + 0x1000000u)
 #define WIN_SIZE   (16u << 20)
-#define RING_ADDR  0x86000000u
+#define RING_ADDR  (HAL_RV_CTRL_ADDR + 0x2000000u)
 #define RING_N     8u
-#define FRAME_ADDR 0x86100000u
-#define TXBUF_ADDR 0x86800000u
+#define FRAME_ADDR (RING_ADDR + 0x100000u)
+#define TXBUF_ADDR (RING_ADDR + 0x800000u)
 #define FLASH_SIZE (1u << 20)
 
 static uint8_t *win(void) { return (uint8_t *)(uintptr_t)WIN_ADDR; }
@@ -160,6 +161,20 @@ static void test_cls_port(void **state)
 	hal_cls_clear(78);
 	assert_int_equal(HAL_RV_CLS->idx, 78);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_CLEAR);
+
+	struct snic_action act = { .vnic = 0x0102, .ring = 0x0304, .meter = 0x0506,
+				   .flags = 0x07, .rsvd = 0 };
+	hal_exact_write(4099, 0x1122334455667788ull, &act);
+	assert_int_equal(HAL_RV_CLS->idx, 4099);
+	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_XWRITE);
+	assert_int_equal(HAL_RV_CLS->xkey_lo, 0x55667788u);
+	assert_int_equal(HAL_RV_CLS->xkey_hi, 0x11223344u);
+	/* Little-endian words: vnic | ring << 16, then meter | flags << 16. */
+	assert_int_equal(HAL_RV_CLS->xaction[0], 0x03040102u);
+	assert_int_equal(HAL_RV_CLS->xaction[1], 0x00070506u);
+	hal_exact_clear(12);
+	assert_int_equal(HAL_RV_CLS->idx, 12);
+	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_XCLEAR);
 
 	HAL_RV_CLS->hits_lo = 5;
 	HAL_RV_CLS->hits_hi = 2;

@@ -84,8 +84,10 @@ static int setup(void **state)
 	memset(&rx_b, 0, sizeof(rx_b));
 	nic.prof.hw.n_uplinks = 2;
 	nic.prof.hw.uplink_speed_mbps = 10000;
-	for (unsigned i = 0; i < SNIC_MAX_UPLINKS; i++)
+	for (unsigned i = 0; i < SNIC_MAX_UPLINKS; i++) {
 		nic.up[i].carrier = 1;
+		nic.up[i].enabled = 1;
+	}
 	struct sw_config c;
 	sw_config_default(&c);
 	c.aging_ns = 1000000; /* 1 ms, to test aging quickly */
@@ -220,6 +222,31 @@ static void test_uplink_learning_and_flush(void **state)
 	assert_int_equal(sw.port[1].lost_down, 0);
 }
 
+/* An administratively down NIC port is dark: not flooded to, and a frame
+ * switched to it is counted as lost on a down link. */
+static void test_disabled_port_is_dark(void **state)
+{
+	(void)state;
+	uint8_t f[2048];
+	uint32_t len = frame(f, MAC_A, MAC_V, IP_V, IP_A, 0, 100);
+	sw_send(&sw, 1, f, len, 0, nic.up[1].epoch);  /* V learned behind uplink 1 */
+	run_until(100000);
+	nic.up[1].enabled = 0;
+	len = frame(f, MAC_V, MAC_A, IP_A, IP_V, 0, 100);
+	sw_send(&sw, 2, f, len, 200000, 0);
+	run_until(300000);
+	assert_int_equal(wire.count[1], 0);
+	assert_int_equal(sw.port[1].lost_down, 1);
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	len = frame(f, bcast, MAC_A, IP_A, IP_V, 1, 100);
+	sw_send(&sw, 2, f, len, 400000, 0);
+	run_until(500000);
+	assert_int_equal(wire.count[1], 0);               /* no flood copy either */
+	assert_int_equal(wire.count[0], 2);               /* the first flood + this one */
+	assert_int_equal(rx_b.n, 1);                      /* the broadcast */
+	assert_int_equal(hb.rx_other, 1);                 /* the flooded unicast for A */
+}
+
 static void test_wire_and_blackhole_losses(void **state)
 {
 	(void)state;
@@ -229,7 +256,7 @@ static void test_wire_and_blackhole_losses(void **state)
 	sw_send(&sw, 0, f, len, 0, nic.up[0].epoch);
 	nic.up[0].epoch++;
 	run_until(100000);
-	assert_int_equal(sw.port[0].lost_wire, 1);
+	assert_int_equal(sw.port[0].lost_wire_in, 1);
 	assert_int_equal(rx_a.n, 0);
 
 	/* Towards a NIC port whose RX direction is a blackhole. */
@@ -361,6 +388,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_aging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uplink_learning_and_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disabled_port_is_dark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wire_and_blackhole_losses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_flow_and_echo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),

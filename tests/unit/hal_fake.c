@@ -20,6 +20,7 @@ int fake_setup(const char *profile, uint32_t win_size)
 		hw->ring_size = 512;
 		hw->buf_max = 2048;
 		hw->tcam_entries = 1024;
+		hw->exact_entries = 16384;
 		hw->key_fields = SNIC_FIELD_ALL;
 		hw->uplink_speed_mbps = 100000;
 	} else if (!strcmp(profile, "small")) {
@@ -101,6 +102,14 @@ void fake_lookup(const struct snic_key *key, struct snic_match *out)
 			return;
 		}
 	}
+	/* Ternary miss: the reference exact-match lookup decides. */
+	struct snic_exact x = { fake.hw.exact_entries / (SNIC_EXACT_WAYS * SNIC_EXACT_SLOTS),
+				fake.xslot };
+	uint32_t slot;
+	if (snic_exact_lookup(&x, snic_exact_key(key), &slot)) {
+		out->rule = (uint16_t)(SNIC_RULE_EXACT + slot);
+		out->action = fake.xslot[slot].action;
+	}
 }
 
 void fake_rx_push_key(const uint8_t *frame, uint32_t len, uint8_t port,
@@ -153,6 +162,33 @@ void hal_cls_clear(uint32_t idx)
 	fake.cls_clears++;
 }
 
+void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a)
+{
+	struct snic_exact_slot x;
+	if (slot >= FAKE_EXACT || slot >= fake.hw.exact_entries)
+		abort(); /* the firmware must never address past the table */
+	memset(&x, 0, sizeof(x)); /* padding too: snapshots compare bytes */
+	x.key = xkey;
+	x.action = *a;
+	x.valid = 1;
+	struct snic_exact_slot old = fake.xslot[slot];
+	memcpy(&fake.xslot[slot], &x, sizeof(x));
+	fake.x_writes++;
+	if (fake.x_hook)
+		fake.x_hook(slot, &old);
+}
+
+void hal_exact_clear(uint32_t slot)
+{
+	if (slot >= FAKE_EXACT || slot >= fake.hw.exact_entries)
+		abort();
+	struct snic_exact_slot old = fake.xslot[slot];
+	memset(&fake.xslot[slot], 0, sizeof(fake.xslot[slot]));
+	fake.x_clears++;
+	if (fake.x_hook)
+		fake.x_hook(slot, &old);
+}
+
 uint64_t hal_cls_hits(uint32_t idx)
 {
 	return idx < FAKE_TCAM ? fake.hits[idx] : 0;
@@ -189,7 +225,7 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 
 int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
 {
-	if (fake.tx_busy)
+	if (fake.tx_busy || (port < SNIC_MAX_UPLINKS && fake.tx_refuse[port]))
 		return -1;
 	if (len > FAKE_FRAME)
 		abort();
@@ -214,7 +250,7 @@ void hal_port_enable(uint8_t port, int up)
 
 int hal_port_carrier(uint8_t port)
 {
-	return port < fake.hw.n_uplinks;
+	return port < fake.hw.n_uplinks && !fake.no_carrier[port];
 }
 
 void hal_irq(uint16_t vector)

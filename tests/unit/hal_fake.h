@@ -10,8 +10,10 @@
 
 #include <stdint.h>
 #include "hal/hal.h"
+#include "exact.h" /* classifier/exact.h: the engine's exact-match table */
 
 #define FAKE_TCAM     1024
+#define FAKE_EXACT    16384
 #define FAKE_RXQ      512
 #define FAKE_FRAME    16384
 #define FAKE_TX       256
@@ -42,6 +44,12 @@ struct fake_hal {
 	uint8_t            valid[FAKE_TCAM];
 	uint64_t           hits[FAKE_TCAM];
 	unsigned           cls_writes, cls_clears;
+	/* Its exact-match table (hw.exact_entries slots used), as programmed. */
+	struct snic_exact_slot xslot[FAKE_EXACT];
+	unsigned           x_writes, x_clears;
+	/* Called after each exact-slot write or clear with what the slot held
+	 * before, so a test can check every intermediate table state. */
+	void             (*x_hook)(uint32_t slot, const struct snic_exact_slot *old);
 
 	/* Frames waiting for hal_rx_next, FIFO. */
 	struct fake_rx    *rx;
@@ -60,6 +68,10 @@ struct fake_hal {
 
 	int                port_enabled[SNIC_MAX_UPLINKS];
 	unsigned           port_calls;
+
+	/* Teaming tests: per-uplink carrier loss and TX refusal. */
+	int                no_carrier[SNIC_MAX_UPLINKS];
+	int                tx_refuse[SNIC_MAX_UPLINKS];
 };
 
 extern struct fake_hal fake;
@@ -72,8 +84,9 @@ void fake_teardown(void);
 /* Queue a frame with an explicit classification result. */
 void fake_rx_push(const uint8_t *frame, uint32_t len, uint8_t port,
 		  const struct snic_match *m);
-/* Queue a frame classified by looking `key` up in the programmed table
- * (lowest valid matching index wins, as in the engine). */
+/* Queue a frame classified by looking `key` up in the programmed tables
+ * (lowest valid matching ternary index wins, then the exact table, as in
+ * the engine: classifier/exact.h). */
 void fake_rx_push_key(const uint8_t *frame, uint32_t len, uint8_t port,
 		      const struct snic_key *key);
 /* The lookup itself. */

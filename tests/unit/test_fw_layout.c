@@ -182,7 +182,7 @@ static void check_caps(const char *profile)
 	assert_int_equal(cl->h.len, 32);
 	assert_int_equal(cl->key_fields, hw->key_fields);
 	assert_int_equal(cl->ternary, hw->tcam_entries);
-	assert_int_equal(cl->exact, 0);
+	assert_int_equal(cl->exact, hw->exact_entries);
 	assert_int_equal(cl->key_bytes, 64);
 	assert_int_equal(cl->latency, 7);
 	assert_int_equal(cl->user_entries, hw->tcam_entries - hw->max_vnics);

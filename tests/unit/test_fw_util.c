@@ -306,6 +306,9 @@ void snap_take(struct snapshot *s)
 	memcpy(s->dev, fake.win, s->len);
 	memcpy(s->tcam, fake.tcam, sizeof(s->tcam));
 	memcpy(s->valid, fake.valid, sizeof(s->valid));
+	s->xslot = malloc(sizeof(fake.xslot));
+	assert_non_null(s->xslot);
+	memcpy(s->xslot, fake.xslot, sizeof(fake.xslot));
 }
 
 /* Zero the bytes every command legitimately moves. */
@@ -333,7 +336,8 @@ int snap_same(const struct snapshot *s)
 	mask_volatile(then);
 	int same = !memcmp(now, then, s->len) &&
 		   !memcmp(s->tcam, fake.tcam, sizeof(s->tcam)) &&
-		   !memcmp(s->valid, fake.valid, sizeof(s->valid));
+		   !memcmp(s->valid, fake.valid, sizeof(s->valid)) &&
+		   !memcmp(s->xslot, fake.xslot, sizeof(fake.xslot));
 	free(now);
 	free(then);
 	return same;
@@ -343,4 +347,6 @@ void snap_free(struct snapshot *s)
 {
 	free(s->dev);
 	s->dev = NULL;
+	free(s->xslot);
+	s->xslot = NULL;
 }

@@ -72,6 +72,7 @@ struct snapshot {
 	uint32_t len;
 	struct snic_rule tcam[FAKE_TCAM];
 	uint8_t valid[FAKE_TCAM];
+	struct snic_exact_slot *xslot; /* FAKE_EXACT, malloc'd */
 };
 void snap_take(struct snapshot *s);
 /* 1 when nothing changed except the admin indices, completion ring and

@@ -76,6 +76,7 @@ static void answer(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
 		break;
 	}
 	case SNIC_CMD_PORT_SET:
+	case SNIC_CMD_METER_SET:
 	case SNIC_CMD_RESET:
 	case SNIC_CMD_RULE_DEL:
 		break;
@@ -374,6 +375,82 @@ static void state_tracks_changes(void **state)
 	assert_int_equal(ctl(out, sizeof(out), "--state '' state"), 1);
 }
 
+/* Give the fake card meters: 4 policers, srTCM/trTCM/shaper, 1M..400G. */
+static void advertise_meters(void)
+{
+	uint8_t *rec = win + OFF_REC;
+	for (uint32_t at = 0;;) {
+		struct snic_cap_hdr h;
+		memcpy(&h, rec + at, sizeof(h));
+		if (h.type == SNIC_CAP_METERS) {
+			struct snic_cap_meters m = { h, 4, (1u << SNIC_METER_SRTCM) |
+				(1u << SNIC_METER_TRTCM) | (1u << SNIC_METER_SHAPER),
+				1000000ull, 400000000000ull };
+			memcpy(rec + at, &m, sizeof(m));
+			return;
+		}
+		assert_true(h.type != SNIC_CAP_END && h.len > 0);
+		at += h.len;
+	}
+}
+
+static void meter_commands(void **state)
+{
+	(void)state;
+	char out[4096];
+	advertise_meters();
+	static const char *const refused[] = {
+		"meter set 1 --mode srtcm --cir 1.5X --cbs 1000",
+		"meter set 1 --mode srtcm --cir 500k --cbs 1000",
+		"meter set 1 --mode srtcm --cir 401G --cbs 1000",
+		"meter set 1 --mode srtcm --cir 1.0000001M --cbs 1000",
+		"meter set 1 --mode sometimes --cir 1M --cbs 1",
+		"meter set 1 --mode trtcm --cir 1M --cbs 1k",
+		"meter set 1 --mode srtcm --cir 1M --cbs 1k --pir 2M",
+		"meter set 9 --mode srtcm --cir 1M --cbs 1k",
+		"meter set 1 --cir 1M --cbs 1k",
+		"meter set 1 --mode srtcm --cir 1M --cbs 2Gi",
+		"rule add --dport 1 --drop --meter 1",
+		"vnic rate 1 --avg 10M",
+		"vnic rate 1 --avg 10M --burst 100",
+		"vnic rate 1 --avg 10M --burst 1k --peak-burst 2k",
+		"vnic rate 1 --off --avg 1M",
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (ctl(out, sizeof(out), refused[i]) != 2)
+			fail_msg("'%s' not refused as a usage error: %s", refused[i], out);
+	assert_int_equal(n_cmds, 0);
+	assert_int_equal(ctl(out, sizeof(out), "meter set 1 --mode srtcm --cir 500k --cbs 1000"), 2);
+	assert_non_null(strstr(out, "outside the device's range 1M..400G"));
+
+	assert_int_equal(ctl(out, sizeof(out), "meter set 2 --mode trtcm --cir 100M --cbs 10k "
+			     "--pir 0.2G --pbs 20k --wire --mark"), 0);
+	struct snic_meter_set want = { 2, SNIC_METER_TRTCM, SNIC_METERF_WIRE | SNIC_METERF_MARK, 0,
+				       100000000, 200000000, 10000, 20000 };
+	assert_int_equal(last_of[SNIC_CMD_METER_SET].len, sizeof(want));
+	assert_memory_equal(last_of[SNIC_CMD_METER_SET].payload, &want, sizeof(want));
+	assert_non_null(strstr(out, "PIR 200M bit/s"));
+
+	assert_int_equal(ctl(out, sizeof(out), "vnic rate 1 --avg 1G --burst 64k --peak 2G"), 0);
+	struct snic_meter_set shaper = { 1, SNIC_METER_SHAPER, 0, 0, 1000000000, 2000000000,
+					 64000, FW_BUF_MAX };
+	assert_memory_equal(last_of[SNIC_CMD_METER_SET].payload, &shaper, sizeof(shaper));
+
+	assert_int_equal(ctl(out, sizeof(out), "rule add --dport 80 --vnic 1 --meter 2"), 0);
+	assert_int_equal(last_rule.action.flags, SNIC_ACT_COUNT | SNIC_ACT_METER);
+	assert_int_equal(last_rule.action.meter, 2);
+	assert_int_equal(json_check("meter show",
+		"d==[{\"policer\":2,\"mode\":\"trtcm\",\"cir_bps\":100000000,\"cbs\":10000,"
+		"\"pir_bps\":200000000,\"pbs\":20000,\"accounting\":\"wire\",\"red\":\"mark\"}]"), 0);
+	assert_int_equal(json_check("state",
+		"d[\"rules\"]==[{\"loc\":3,\"vnic\":1,\"meter\":2}] and "
+		"d[\"policers\"][0][\"policer\"]==2"), 0);
+	assert_int_equal(json_check("rule show 3", "d[\"action\"][\"meter\"]==2"), 0);
+	assert_int_equal(json_check("vnic rate 1 --off", "d[\"mode\"]==\"none\""), 0);
+	struct snic_meter_set off = { 1, SNIC_METER_SHAPER, 0, 0, 0, 0, 0, 0 };
+	assert_memory_equal(last_of[SNIC_CMD_METER_SET].payload, &off, sizeof(off));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(int argc, char **argv)
@@ -391,7 +468,7 @@ int main(int argc, char **argv)
 		T(caps_human), T(caps_json), T(stats_json), T(garbage_refused_before_sending),
 		T(status_error_message), T(rule_payload), T(drop_rule), T(vnic_add_json),
 		T(port_and_reset), T(missing_window), T(corrupt_window_clear_error),
-		T(ring_mode_switch), T(state_tracks_changes),
+		T(ring_mode_switch), T(state_tracks_changes), T(meter_commands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,11 +2,13 @@
 # Build the VM test's initramfs: busybox-static, Debian's real ethtool and ip
 # with the shared libraries they need, snic.ko and tests/vm/guest_init.sh as
 # /init.
-#   tests/vm/mkinitramfs.sh OUT.cpio SNIC.KO
+#   tests/vm/mkinitramfs.sh OUT.cpio SNIC.KO [BLAST]
+# BLAST: the static benchmark sender (snic_vm_blast), optional.
 set -euo pipefail
 
 out=$1
 ko=$2
+blast=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -29,6 +31,7 @@ copy_with_libs /bin/ip sbin/ip
 
 # The module without debug info: the guest only needs the code.
 objcopy --strip-debug "$ko" "$root/lib/modules/snic.ko"
+[ -n "$blast" ] && cp "$blast" "$root/bin/snic_vm_blast"
 cp "$here/guest_init.sh" "$root/init"
 chmod +x "$root/init"
 

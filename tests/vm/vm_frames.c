@@ -3,13 +3,14 @@
  * snic_vm_frames: write the uplink trace for the VM test, a classic pcap of
  * IPv4/UDP frames the link partner sends to one VNIC:
  *
- *   snic_vm_frames OUT.pcap DST_MAC N_PORT7 N_PORT9 N_STRANGER
+ *   snic_vm_frames OUT.pcap DST_MAC N_PORT7 N_PORT9 N_STRANGER [GAP_US]
  *
  * N_PORT7 frames to DST_MAC with UDP destination port 7, then N_PORT9 with
  * port 9, then N_STRANGER frames to a MAC no VNIC has (02:aa:00:00:00:99),
  * interleaved so that order cannot hide a counting bug. Source MAC
  * 02:aa:00:00:00:01, 10.9.<port>.2 -> 10.9.<port>.1 is irrelevant to the
- * counts; the IP header checksum is valid, UDP checksum 0 (none).
+ * counts; the IP header checksum is valid, UDP checksum 0 (none). Frames
+ * are GAP_US microseconds apart (default 1000).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -103,11 +104,13 @@ int main(int argc, char **argv)
 {
 	static const uint8_t stranger[6] = { 0x02, 0xaa, 0, 0, 0, 0x99 };
 	uint8_t dmac[6], frame[14 + 20 + 8 + PAYLOAD];
-	unsigned n7, n9, ns;
+	unsigned n7, n9, ns, gap = 1000;
 
-	if (argc != 6 || parse_mac(argv[2], dmac) || parse_count(argv[3], &n7) ||
-	    parse_count(argv[4], &n9) || parse_count(argv[5], &ns)) {
-		fprintf(stderr, "usage: snic_vm_frames OUT.pcap DST_MAC N_PORT7 N_PORT9 N_STRANGER\n");
+	if ((argc != 6 && argc != 7) || parse_mac(argv[2], dmac) || parse_count(argv[3], &n7) ||
+	    parse_count(argv[4], &n9) || parse_count(argv[5], &ns) ||
+	    (argc == 7 && (parse_count(argv[6], &gap) || gap == 0))) {
+		fprintf(stderr, "usage: snic_vm_frames OUT.pcap DST_MAC N_PORT7 N_PORT9 N_STRANGER "
+			"[GAP_US]\n");
 		return 1;
 	}
 	FILE *f = fopen(argv[1], "wb");
@@ -141,8 +144,9 @@ int main(int argc, char **argv)
 			continue;
 		}
 		size_t len = build(frame, mac, port, seq);
-		put32(f, seq / 1000);                /* 1 ms apart */
-		put32(f, (seq % 1000) * 1000);
+		uint64_t us = (uint64_t)seq * gap;
+		put32(f, (uint32_t)(us / 1000000));
+		put32(f, (uint32_t)(us % 1000000));
 		put32(f, (uint32_t)len);
 		put32(f, (uint32_t)len);
 		fwrite(frame, 1, len, f);

@@ -79,6 +79,24 @@ void hal_cls_clear(uint32_t idx)
 	p->cmd = HAL_RV_CLS_CLEAR;
 }
 
+void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a)
+{
+	volatile struct hal_rv_cls *p = HAL_RV_CLS;
+	_Static_assert(sizeof(*a) == sizeof(p->xaction), "staged action size");
+	p->xkey_lo = (uint32_t)xkey;
+	p->xkey_hi = (uint32_t)(xkey >> 32);
+	copy_words_out(p->xaction, a, sizeof(*a));
+	p->idx = slot;
+	p->cmd = HAL_RV_CLS_XWRITE;
+}
+
+void hal_exact_clear(uint32_t slot)
+{
+	volatile struct hal_rv_cls *p = HAL_RV_CLS;
+	p->idx = slot;
+	p->cmd = HAL_RV_CLS_XCLEAR;
+}
+
 uint64_t hal_cls_hits(uint32_t idx)
 {
 	volatile struct hal_rv_cls *p = HAL_RV_CLS;

@@ -71,6 +71,8 @@ struct hal_rv_ctrl {
 #define HAL_RV_CLS_WRITE 1u /* entry[idx] = rule */
 #define HAL_RV_CLS_CLEAR 2u /* entry[idx] invalid */
 #define HAL_RV_CLS_HITS  3u /* latch entry[idx]'s hit counter into hits_lo/hi */
+#define HAL_RV_CLS_XWRITE 4u /* exact slot[idx] = xkey, xaction, valid */
+#define HAL_RV_CLS_XCLEAR 5u /* exact slot[idx] invalid */
 
 struct hal_rv_cls {
 	uint32_t idx;           /* 0x00 entry index */
@@ -78,7 +80,10 @@ struct hal_rv_cls {
 	uint32_t hits_lo;       /* 0x08 RO after HAL_RV_CLS_HITS */
 	uint32_t hits_hi;       /* 0x0c RO */
 	uint32_t writes;        /* 0x10 RO commands executed (diagnostics) */
-	uint32_t rsvd[11];      /* to 0x40 */
+	uint32_t xkey_lo;       /* 0x14 staged exact key (classifier/exact.h) */
+	uint32_t xkey_hi;       /* 0x18 */
+	uint32_t xaction[2];    /* 0x1c staged struct snic_action (8 bytes) */
+	uint32_t rsvd[7];       /* to 0x40 */
 	uint32_t rule[34];      /* 0x40 staged struct snic_rule (136 bytes) */
 };
 

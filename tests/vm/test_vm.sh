@@ -4,23 +4,36 @@
 # BAR, Debian's kernel boots a busybox initramfs that loads snic.ko and
 # drives it with the real ip and ethtool (tests/vm/guest_init.sh).
 # Prints TAP; on failure the guest console log follows as "#" lines.
-#   BUILD=build tests/vm/run.sh
+#   BUILD=build tests/vm/test_vm.sh          the test
+#   BUILD=build tests/vm/test_vm.sh bench    throughput numbers instead
 set -u
+MODE=${1:-test}
 
 BUILD=${BUILD:-build}
 PINGS=3
 # Traces: uplink 0 -> snic0 (no rules), uplink 1 -> snic1 (drop rule, UDP 9).
 U0_P7=15 U0_P9=10 U0_STRANGE=3
 U1_P7=12 U1_P9=8 U1_STRANGE=4
+# Uplink 3 -> snic3, a software-ring VNIC (shared HRR 0) after the reload.
+U3_P7=10
+RX3=$U3_P7
 # Uplink 2 floods snic2 for the unload-under-traffic check.
-U2_FLOOD=${SNIC_VM_FLOOD:-200000}
+U2_FLOOD=200000 U2_GAP=1000
 RX0=$((U0_P7 + U0_P9))
 RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=20
-HOST_CHECKS=3
+GUEST_CHECKS=21
+HOST_CHECKS=4
+BENCH=0
+# The simulator's external host (on its switch) echoes UDP port 7; it has
+# the MAC and address the guest's static neighbour entry names.
+SIM_NET="--host 02:aa:00:00:00:01,10.9.0.2,echo"
+if [ "$MODE" = bench ]; then
+	# A dense flood (3 us apart) on uplink 2; the guest measures RX and TX.
+	BENCH=1 GUEST_CHECKS=3 HOST_CHECKS=1 U2_FLOOD=300000 U2_GAP=1
+fi
 echo "1..$((GUEST_CHECKS + HOST_CHECKS))"
 
 work=$(mktemp -d /tmp/snic-vmtest.XXXXXX)
@@ -52,7 +65,7 @@ kernel=/boot/vmlinuz-$kver
 ko=$BUILD/kmod/snic.ko
 sim=$BUILD/bin/snic-sim
 frames=$BUILD/bin/snic_vm_frames
-for need in "$kernel" "$ko" "$sim" "$frames" /bin/busybox; do
+for need in "$kernel" "$ko" "$sim" "$frames" "$BUILD/bin/snic_vm_blast" /bin/busybox; do
 	[ -r "$need" ] || bail "missing $need (make kmod all; apt-get install linux-image-amd64 busybox-static)"
 done
 snicctl=$BUILD/bin/snicctl
@@ -61,14 +74,16 @@ for tool in qemu-system-x86_64 ethtool cpio tcpdump objcopy; do
 	command -v "$tool" >/dev/null || bail "missing $tool (see deps/debian-packages.txt)"
 done
 
-tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" || bail "initramfs build failed"
+tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" "$BUILD/bin/snic_vm_blast" || bail "initramfs build failed"
 "$frames" "$work/in0.pcap" 02:73:6e:69:00:00 $U0_P7 $U0_P9 $U0_STRANGE &&
 "$frames" "$work/in1.pcap" 02:73:6e:69:00:01 $U1_P7 $U1_P9 $U1_STRANGE &&
-"$frames" "$work/in2.pcap" 02:73:6e:69:00:02 "$U2_FLOOD" 0 0 ||
+"$frames" "$work/in3.pcap" 02:73:6e:69:00:03 $U3_P7 0 0 &&
+"$frames" "$work/in2.pcap" 02:73:6e:69:00:02 "$U2_FLOOD" 0 0 "$U2_GAP" ||
 	bail "trace generation failed"
 
 "$sim" --profile large --window "$shm" --uplink "0:$work/in0.pcap" \
-	--uplink "1:$work/in1.pcap" --uplink "2:$work/in2.pcap" --uplink-out "0:$work/out0.pcap" --timeout 200 \
+	--uplink "1:$work/in1.pcap" --uplink "2:$work/in2.pcap" --uplink "3:$work/in3.pcap" \
+	--uplink-out "0:$work/out0.pcap" --uplink-out "3:$work/out3.pcap" --timeout 200 $SIM_NET \
 	>"$work/sim.log" 2>&1 &
 sim_pid=$!
 # QEMU must map the window only after the simulator sized it and the
@@ -97,7 +112,7 @@ resetter=$!
 start=$(date +%s)
 timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp 1 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.cpio" -nic none \
-	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS" \
+	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH" \
 	-object "memory-backend-file,id=snicwin,share=on,mem-path=$shm,size=$size" \
 	-device ivshmem-plain,memdev=snicwin \
 	</dev/null >"$work/console.log" 2>&1
@@ -131,6 +146,18 @@ else
 	notok "guest finished (qemu rc $qemu_rc after ${secs}s, $got/$GUEST_CHECKS checks)"
 fi
 
+if [ "$BENCH" = 1 ]; then
+	sent=$(tcpdump -nn -r "$work/out0.pcap" 2>/dev/null | wc -l)
+	echo "# bench: uplink 0 carried $sent frames (simulator's uplink-out pcap)"
+	sed -n 's/^snic-sim: /# bench: snic-sim: /p' "$work/sim.log"
+	if [ "$failed" -ne 0 ]; then
+		echo "# guest console:"
+		show "$work/console.txt"
+		exit 1
+	fi
+	exit 0
+fi
+
 # What left the NIC: exactly the pings, from snic0's MAC, on uplink 0.
 pings=$(tcpdump -nn -r "$work/out0.pcap" \
 	'ether src 02:73:6e:69:00:00 and icmp[icmptype] == icmp-echo and dst host 10.9.0.2' \
@@ -140,6 +167,15 @@ if [ "$pings" -eq $((3 * PINGS)) ]; then
 	ok "uplink 0 carried the $((3 * PINGS)) echo requests"
 else
 	notok "uplink 0 carried $pings echo requests, expected $((3 * PINGS))"
+fi
+
+pings3=$(tcpdump -nn -r "$work/out3.pcap" \
+	'ether src 02:73:6e:69:00:03 and icmp[icmptype] == icmp-echo and dst host 10.9.3.2' \
+	2>/dev/null | wc -l)
+if [ "$pings3" -eq "$PINGS" ]; then
+	ok "uplink 3 carried the $PINGS echo requests sent on the shared TRR"
+else
+	notok "uplink 3 carried $pings3 echo requests, expected $PINGS"
 fi
 
 # Every frame of uplinks 0 and 1 reached the NIC (the flood on uplink 2

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared state of the firmware benches (hal_bench.c, bench_fw_path.c). */
+#ifndef SNIC_FW_BENCH_H
+#define SNIC_FW_BENCH_H
+
+#include <stdint.h>
+#include "hal/hal.h"
+
+struct bench_hal {
+	struct hal_hw_info hw;
+	uint8_t           *win;
+	uint32_t           win_size;
+	uint64_t           now_ns;
+	struct hal_rx_pkt *rx;        /* the frames of the current batch */
+	uint32_t           rx_count, rx_next;
+	uint64_t           delivered, dropped, sent, irqs;
+};
+
+extern struct bench_hal bench;
+
+#endif

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-packet cost of the firmware's packet path: receive (steering to the
+ * VNIC's ring + srTCM policing) and transmit (anti-spoof + shaper + uplink
+ * choice), on a 64-byte-frame trace at 148.8 Mpps virtual time.
+ *
+ * Only the firmware's polls are counted: the host-side work between
+ * batches (posting buffers, reading completions, queueing frames) is not.
+ *   host:  run under valgrind --tool=callgrind --collect-atstart=no; the
+ *          polls toggle collection and each phase is dumped separately
+ *          (firmware/bench/callgrind_per_packet.py reads the dumps);
+ *   rv32:  bare metal under qemu-system-riscv32 -icount shift=0, where the
+ *          instret counter counts retired instructions exactly; the
+ *          program prints instructions per packet itself.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/fw.h"
+#include "bench.h"
+
+#define WIN_SIZE   (16u << 20)
+#define N_VNICS    4
+#define BATCH      256            /* FW_RX_BUDGET: one poll takes a batch */
+#define BATCHES    64
+#define FRAME_LEN  64
+#define PKT_NS     7              /* ~148.8 Mpps: 64 B + 20 B of wire overhead at 100G */
+
+#ifdef __riscv
+/*
+ * rv32: instret around each poll. The byte copies (fw_memcpy/fw_memset,
+ * done by a DMA engine on the real NIC) and the bench HAL are linked with
+ * -Wl,--wrap so their share is counted apart; each wrapper's own cost is
+ * measured once at start-up and taken out of the firmware's share.
+ */
+static uint32_t counted, mark, aside, aside_mark, calls, calls_mark, per_call;
+static uint32_t side, side_calls; /* running totals of the wrapped calls */
+static inline uint32_t instret(void)
+{
+	uint32_t v;
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+#define COUNT_ON()  (aside_mark = side, calls_mark = side_calls, mark = instret())
+#define COUNT_OFF() (counted += instret() - mark, aside += side - aside_mark, \
+		     calls += side_calls - calls_mark)
+#define PHASE_END(name, pkts) phase_end(name, pkts)
+
+#define WRAP(ret, name, params, args)                                  \
+	ret __real_##name params;                                      \
+	ret __wrap_##name params;                                      \
+	ret __wrap_##name params                                       \
+	{                                                              \
+		uint32_t t0 = instret();                               \
+		WRAP_CALL_##ret(__real_##name args);                   \
+		side += instret() - t0;                                \
+		side_calls++;                                          \
+		WRAP_RETURN_##ret;                                     \
+	}
+#define WRAP_CALL_void(x) x
+#define WRAP_RETURN_void return
+#define WRAP_CALL_int(x) int r_ = x
+#define WRAP_RETURN_int return r_
+WRAP(void, fw_memcpy, (void *d, const void *s, size_t n), (d, s, n))
+WRAP(void, fw_memset, (void *d, int c, size_t n), (d, c, n))
+WRAP(int, hal_rx_next, (struct hal_rx_pkt *p), (p))
+WRAP(void, hal_rx_done, (const struct hal_rx_pkt *p, int r), (p, r))
+WRAP(int, hal_tx, (uint8_t port, const uint8_t *d, uint32_t n), (port, d, n))
+
+/* Instructions a wrapped call costs beyond what its wrapper measures. */
+static void calibrate(void)
+{
+	uint8_t b[4];
+	uint32_t before = side, t0 = instret();
+	__wrap_fw_memset(b, 0, 0);
+	uint32_t outer = instret() - t0;
+	per_call = outer - (side - before);
+	side_calls = 0;
+}
+#else
+#include <valgrind/callgrind.h>
+#define COUNT_ON()  CALLGRIND_TOGGLE_COLLECT
+#define COUNT_OFF() CALLGRIND_TOGGLE_COLLECT
+#define PHASE_END(name, pkts) CALLGRIND_DUMP_STATS_AT(name)
+#endif
+
+static struct hal_rx_pkt batch[BATCH];
+static uint8_t frame[N_VNICS][FRAME_LEN];
+
+static uint8_t *win(uint32_t off) { return bench.win + off; }
+
+static uint32_t find_block(uint32_t type)
+{
+	uint32_t off = 0;
+	for (int hops = 0; hops < 64; hops++) {
+		const struct snic_block_hdr *h = (const void *)win(off);
+		if (h->type == type)
+			return off;
+		if (!h->next)
+			break;
+		off = h->next;
+	}
+	fprintf(stderr, "bench: block %u missing\n", (unsigned)type);
+	exit(1);
+}
+
+static void admin(uint16_t op, const void *in, uint32_t len, void *out, uint32_t out_len)
+{
+	struct snic_blk_admin *a = (void *)win(find_block(SNIC_BLK_ADMIN));
+	struct snic_admin_cmd *cmd = (void *)win(a->cmd_off);
+	struct snic_admin_cpl *cpl = (void *)win(a->cpl_off);
+	struct snic_admin_cmd *c = &cmd[a->cmd_prod % a->entries];
+
+	memset(c, 0, sizeof(*c));
+	c->opcode = op;
+	c->len = len;
+	memcpy(c->payload, in, len);
+	a->cmd_prod++;
+	fw_poll();
+	const struct snic_admin_cpl *r = &cpl[a->cpl_cons % a->entries];
+	if (a->cpl_prod != a->cpl_cons + 1 || r->status != SNIC_OK) {
+		fprintf(stderr, "bench: admin opcode %#x failed (status %u)\n", op, r->status);
+		exit(1);
+	}
+	if (out)
+		memcpy(out, r->payload, out_len);
+	a->cpl_cons++;
+}
+
+static struct snic_rxq *rxq(unsigned r)
+{
+	const struct snic_blk_queues *q = (const void *)win(find_block(SNIC_BLK_RXQ));
+	return (struct snic_rxq *)win(q->first + r * q->stride);
+}
+
+static struct snic_txq *txq(unsigned r)
+{
+	const struct snic_blk_queues *q = (const void *)win(find_block(SNIC_BLK_TXQ));
+	return (struct snic_txq *)win(q->first + r * q->stride);
+}
+
+static struct snic_vnic_info vnic[N_VNICS];
+static uint32_t dma_next;
+
+static uint32_t dma_alloc(uint32_t len)
+{
+	const struct snic_blk_dma *d = (const void *)win(find_block(SNIC_BLK_DMA));
+	uint32_t at = d->base + dma_next;
+	dma_next += (len + 63) & ~63u;
+	if (dma_next > d->size) {
+		fprintf(stderr, "bench: DMA region too small\n");
+		exit(1);
+	}
+	return at;
+}
+
+static void setup(void)
+{
+	memset(&bench, 0, sizeof(bench));
+	struct hal_hw_info *hw = &bench.hw;
+	strcpy(hw->profile, "large");
+	hw->n_rx_rings = 16;
+	hw->n_tx_rings = 16;
+	hw->n_uplinks = 4;
+	hw->max_vnics = 128;
+	hw->ring_size = 512;
+	hw->buf_max = 2048;
+	hw->tcam_entries = 1024;
+	hw->key_fields = SNIC_FIELD_ALL;
+	hw->cls_latency = 7;
+	hw->uplink_speed_mbps = 100000;
+	bench.win = calloc(1, WIN_SIZE);
+	bench.win_size = WIN_SIZE;
+	bench.now_ns = 1000;
+	if (!bench.win || fw_init() < 0) {
+		fprintf(stderr, "bench: firmware did not boot\n");
+		exit(1);
+	}
+
+	struct snic_port_set ps = { .port = 0, .admin_up = 1 };
+	admin(SNIC_CMD_PORT_SET, &ps, sizeof(ps), NULL, 0);
+	/* One policer for every VNIC's traffic, far above the offered load so
+	 * every frame takes the full green path. */
+	struct snic_meter_set pol = { .meter = 0, .mode = SNIC_METER_SRTCM,
+				      .cir_bps = 400000000000ull, .cbs = 1u << 20, .ebs = 1u << 20 };
+	admin(SNIC_CMD_METER_SET, &pol, sizeof(pol), NULL, 0);
+	for (unsigned v = 0; v < N_VNICS; v++) {
+		struct snic_vnic_create c;
+		memset(&c, 0, sizeof(c));
+		c.vnic = (uint16_t)v;
+		c.vlan = SNIC_VLAN_NONE;
+		const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, (uint8_t)(0x10 + v) };
+		memcpy(c.mac, mac, 6);
+		admin(SNIC_CMD_VNIC_CREATE, &c, sizeof(c), &vnic[v], sizeof(vnic[v]));
+		/* A transmit shaper that never holds a frame back at this load. */
+		struct snic_meter_set sh = { .meter = (uint16_t)v, .mode = SNIC_METER_SHAPER,
+					     .cir_bps = 400000000000ull, .cbs = 1u << 20 };
+		admin(SNIC_CMD_METER_SET, &sh, sizeof(sh), NULL, 0);
+
+		/* Its frame: to the VNIC's MAC on RX, from it on TX. */
+		memset(frame[v], 0, FRAME_LEN);
+		memcpy(frame[v], mac, 6);
+		memcpy(frame[v] + 6, mac, 6);
+		frame[v][12] = 0x08;
+		frame[v][14] = 0x45;
+	}
+	/* Every ring a VNIC receives on: all its buffers posted. */
+	for (unsigned v = 0; v < N_VNICS; v++) {
+		struct snic_rxq *q = rxq(vnic[v].rx_ring);
+		struct snic_rx_desc *d = (void *)win(q->desc_off);
+		for (uint32_t i = 0; i < q->size; i++) {
+			d[i].addr = dma_alloc(2048);
+			d[i].len = 2048;
+		}
+		q->desc_prod = q->size;
+	}
+}
+
+/* A batch as the match engine would hand it over: each frame hit its
+ * VNIC's MAC entry, whose action also names policer 0. */
+static void make_rx_batch(uint32_t seq)
+{
+	for (unsigned i = 0; i < BATCH; i++) {
+		unsigned v = (seq + i) % N_VNICS;
+		struct hal_rx_pkt *p = &batch[i];
+		memset(p, 0, sizeof(*p));
+		p->data = frame[v];
+		p->len = FRAME_LEN;
+		p->port = 0;
+		p->time_ns = bench.now_ns + (uint64_t)i * PKT_NS;
+		p->match.rule = vnic[v].mac_rule;
+		p->match.key_flags = SNIC_KF_IPV4;
+		p->match.action.vnic = (uint16_t)v;
+		p->match.action.ring = SNIC_RING_DEFAULT;
+		p->match.action.meter = 0;
+		p->match.action.flags = SNIC_ACT_METER;
+	}
+	bench.rx = batch;
+	bench.rx_count = BATCH;
+	bench.rx_next = 0;
+}
+
+/* What the host does between polls: take completions, repost buffers. */
+static void host_rx_refill(void)
+{
+	for (unsigned v = 0; v < N_VNICS; v++) {
+		struct snic_rxq *q = rxq(vnic[v].rx_ring);
+		uint32_t done = q->cpl_prod - q->cpl_cons;
+		q->cpl_cons = q->cpl_prod;
+		q->desc_prod += done;
+	}
+}
+
+static void host_tx_queue(unsigned per_vnic)
+{
+	for (unsigned v = 0; v < N_VNICS; v++) {
+		struct snic_txq *q = txq(vnic[v].tx_ring);
+		struct snic_tx_desc *d = (void *)win(q->desc_off);
+		for (unsigned i = 0; i < per_vnic; i++) {
+			struct snic_tx_desc *e = &d[q->desc_prod % q->size];
+			if (!e->addr) {
+				e->addr = dma_alloc(FRAME_LEN);
+				memcpy(win((uint32_t)e->addr), frame[v], FRAME_LEN);
+			}
+			e->len = FRAME_LEN;
+			q->desc_prod++;
+		}
+	}
+}
+
+#ifdef __riscv
+static void phase_end(const char *name, uint64_t pkts)
+{
+	uint32_t logic = counted - aside - calls * per_call;
+	printf("rv32 %s: %lu packets, %.1f instructions/packet in total: firmware logic %.1f, "
+	       "data movement + bench HAL %.1f (wrapper cost %lu per call taken out)\n", name,
+	       (unsigned long)pkts, (double)counted / (double)pkts, (double)logic / (double)pkts,
+	       (double)aside / (double)pkts, (unsigned long)per_call);
+	counted = aside = calls = 0;
+}
+#endif
+
+int main(void)
+{
+#ifdef __riscv
+	calibrate();
+#endif
+	setup();
+	uint64_t rx_pkts = 0, tx_pkts = 0;
+
+	/* Receive. */
+	for (uint32_t b = 0; b < BATCHES; b++) {
+		make_rx_batch(b * BATCH);
+		COUNT_ON();
+		unsigned n = fw_poll();
+		COUNT_OFF();
+		bench.now_ns += BATCH * PKT_NS;
+		rx_pkts += BATCH;
+		(void)n;
+		host_rx_refill();
+	}
+	PHASE_END("rx", rx_pkts);
+	uint64_t rx_ok = bench.delivered;
+
+	/* Transmit: 64 frames per VNIC ring per poll (FW_TX_BUDGET). */
+	bench.rx_count = bench.rx_next = 0;
+	for (uint32_t b = 0; b < BATCHES; b++) {
+		host_tx_queue(64);
+		COUNT_ON();
+		fw_poll();
+		COUNT_OFF();
+		bench.now_ns += N_VNICS * 64 * PKT_NS;
+		tx_pkts += N_VNICS * 64;
+	}
+	PHASE_END("tx", tx_pkts);
+
+	printf("rx_packets %llu delivered %llu dropped %llu\n", (unsigned long long)rx_pkts,
+	       (unsigned long long)rx_ok, (unsigned long long)bench.dropped);
+	printf("tx_packets %llu sent %llu\n", (unsigned long long)tx_pkts,
+	       (unsigned long long)bench.sent);
+	if (rx_ok != rx_pkts || bench.sent != tx_pkts) {
+		printf("bench: the trace did not take the full path\n");
+#ifndef __riscv
+		return 1;
+#endif
+	}
+#ifdef __riscv
+	exit(0);
+#endif
+	return 0;
+}
