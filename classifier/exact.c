@@ -2,25 +2,27 @@
 /* Exact-match lookup of the reference classifier (see exact.h). */
 #include "exact.h"
 
-/* Fixed random matrices; bits 15..12 (always zero in a key) are unused. */
+/* Fixed random matrices. Bit 12 (the tagged bit) is hashed like the others,
+ * so an untagged and a priority-tagged entry of one MAC get independent
+ * buckets; bits 15..13 (always zero in a key) are unused. */
 const uint64_t snic_exact_h3[SNIC_EXACT_WAYS][SNIC_EXACT_HASH_BITS] = {
 	{
-		0x9b986848dc73097eull, 0x7b45faa755fc02ecull,
-		0x84d6896cb7380c41ull, 0xdc253fae50030d40ull,
+		0x9b986848dc73197eull, 0x7b45faa755fc02ecull,
+		0x84d6896cb7380c41ull, 0xdc253fae50031d40ull,
 		0x5f6e7034400d09edull, 0xe41a1a37e44e0c48ull,
-		0x021a04da9c6f072dull, 0x73bb6b05d9040304ull,
-		0xaee06a51622c0103ull, 0x8eaa3282f5a70bd7ull,
-		0x1f1408e3a8480e8dull, 0xa83ad9ddde6f0ddeull,
+		0x021a04da9c6f172dull, 0x73bb6b05d9041304ull,
+		0xaee06a51622c1103ull, 0x8eaa3282f5a70bd7ull,
+		0x1f1408e3a8481e8dull, 0xa83ad9ddde6f0ddeull,
 		0x322547d9be9f03e4ull, 0x8dad3f8f6c370a1bull,
-		0x549cd68b627c0517ull, 0x7b6ffeed1569013aull,
+		0x549cd68b627c1517ull, 0x7b6ffeed1569013aull,
 	},
 	{
-		0x45146281c96202dbull, 0x712a9caca9d10ed5ull,
+		0x45146281c96212dbull, 0x712a9caca9d11ed5ull,
 		0x2ab5f0e65c720a4bull, 0x7cd5cf93a10a0afbull,
-		0x4c102b0022280951ull, 0x3b2cfff357130da8ull,
-		0xee5f9cea45c90e51ull, 0x8bacf783f57d0a01ull,
-		0xeda1b5402ffa0d09ull, 0xa028ffff8ae80c93ull,
-		0x33849559af8a0520ull, 0xb0c0a13e238e0fb7ull,
+		0x4c102b0022280951ull, 0x3b2cfff357131da8ull,
+		0xee5f9cea45c90e51ull, 0x8bacf783f57d1a01ull,
+		0xeda1b5402ffa0d09ull, 0xa028ffff8ae81c93ull,
+		0x33849559af8a1520ull, 0xb0c0a13e238e1fb7ull,
 		0x930c45706d100388ull, 0xc13c07bdb5fb020dull,
 		0xfcbe262437a40b53ull, 0x71474fdfb3540149ull,
 	},
@@ -31,7 +33,10 @@ uint64_t snic_exact_key(const struct snic_key *key)
 	uint64_t k = 0;
 	for (int i = 0; i < 6; i++)
 		k = k << 8 | key->dmac[i];
-	return k << 16 | (uint64_t)(key->vlan[0] & 0x0f) << 8 | key->vlan[1];
+	k = k << 16 | (uint64_t)(key->vlan[0] & 0x0f) << 8 | key->vlan[1];
+	if (key->flags & SNIC_KF_VLAN)
+		k |= SNIC_EXACT_TAGGED;
+	return k;
 }
 
 static uint32_t parity64(uint64_t v)

@@ -10,8 +10,8 @@
  * Combining with the ternary table (snic_classify): a ternary hit wins;
  * otherwise an exact hit gives rule = SNIC_RULE_EXACT + slot index and the
  * slot's action; otherwise the miss result. An exact entry behaves like a
- * ternary entry matching dmac and the low 12 bits of vlan exactly and
- * nothing else, placed after every ternary entry.
+ * ternary entry matching dmac, the SNIC_KF_VLAN flag and the low 12 bits
+ * of vlan exactly and nothing else, placed after every ternary entry.
  */
 #ifndef SNIC_EXACT_H
 #define SNIC_EXACT_H
@@ -41,7 +41,15 @@ struct snic_exact {
 /* H3 hash matrices: bucket bit i of way w = parity(key & h3[w][i]). */
 extern const uint64_t snic_exact_h3[SNIC_EXACT_WAYS][SNIC_EXACT_HASH_BITS];
 
-/* dmac in bits 63..16, VLAN id (vlan & 0x0fff) in bits 11..0; 0 when untagged. */
+/*
+ * The exact key: dmac in bits 63..16, SNIC_EXACT_TAGGED (bit 12) when the
+ * frame carries a tag (SNIC_KF_VLAN), the VLAN id (vlan & 0x0fff, the
+ * innermost tag's) in bits 11..0; bits 15..13 are 0. So an untagged frame
+ * (VID 0, not tagged) and a priority-tagged one (VID 0, tagged) differ.
+ */
+#define SNIC_EXACT_TAGGED_BIT 12
+#define SNIC_EXACT_TAGGED     (1ull << SNIC_EXACT_TAGGED_BIT)
+
 uint64_t snic_exact_key(const struct snic_key *key);
 uint32_t snic_exact_bucket(uint64_t xkey, unsigned way, uint32_t buckets);
 /* 1 and the slot index if a valid slot of either candidate bucket holds xkey

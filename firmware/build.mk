@@ -22,7 +22,7 @@ ALL += $(FW_LIB)
 # Unit tests: one executable per tests/unit/test_fw_*.c.
 FW_TEST_SRCS := $(filter-out tests/unit/test_fw_util.c,$(wildcard tests/unit/test_fw_*.c))
 FW_TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/fw/unit/%,$(FW_TEST_SRCS))
-FW_TEST_COMMON := $(BUILD)/fw/unit/hal_fake.o $(BUILD)/fw/unit/test_fw_util.o
+FW_TEST_COMMON := $(BUILD)/fw/unit/hal_fake.o $(BUILD)/fw/unit/test_fw_util.o $(BUILD)/sim/profile.o
 
 $(BUILD)/fw/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)

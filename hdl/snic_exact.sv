@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Exact-match table: 2-way cuckoo hash, 4-slot buckets, 64-bit key
-// (dmac, VLAN id) -> action. One lookup per clock, latency 4 edges, the
+// (dmac, tagged bit, VLAN id) -> action. One lookup per clock, latency 4 edges, the
 // same as snic_tcam so the top can combine both results:
 //   edge 1  hash both ways (H3), read both candidate buckets
 //   edge 2  compare the 8 slots with the key

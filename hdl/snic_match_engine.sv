@@ -34,7 +34,7 @@ module snic_match_engine #(
     input  wire                 xw_en,
     input  wire [15:0]          xw_slot,    // ((way * EXACT_BUCKETS) + bucket) * 4 + slot
     input  wire                 xw_valid,   // 0 clears the slot
-    input  wire [63:0]          xw_xkey,    // snic_exact_key(): dmac << 16 | VLAN id
+    input  wire [63:0]          xw_xkey,    // snic_exact_key(): dmac << 16 | tagged << 12 | VID
     input  wire [63:0]          xw_action,
     // hit counter read port (asynchronous)
     input  wire [15:0]          cnt_idx,
@@ -133,11 +133,15 @@ module snic_match_engine #(
         .res_idx(t_idx), .res_action(t_act)
     );
 
-    // Exact key: dmac (key bytes 2..7) then the VLAN id (low 12 bits of vlan).
-    wire [63:0] pk_xkey = {pk_key[8*SNIC_KEY_OFF_DMAC +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+1) +: 8],
-                           pk_key[8*(SNIC_KEY_OFF_DMAC+2) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+3) +: 8],
-                           pk_key[8*(SNIC_KEY_OFF_DMAC+4) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+5) +: 8],
-                           4'h0, pk_key[8*SNIC_KEY_OFF_VLAN +: 4], pk_key[8*(SNIC_KEY_OFF_VLAN+1) +: 8]};
+    // Exact key (classifier/exact.h snic_exact_key): dmac (key bytes 2..7),
+    // then the tagged bit (flags & KF_VLAN) at SNIC_EXACT_TAGGED_BIT and the
+    // VLAN id (low 12 bits of vlan), so untagged and VID 0 frames differ.
+    wire        pk_tagged = (pk_key[8*SNIC_KEY_OFF_FLAGS +: 8] & SNIC_KF_VLAN) != 8'h00;
+    wire [11:0] pk_vid    = {pk_key[8*SNIC_KEY_OFF_VLAN +: 4], pk_key[8*(SNIC_KEY_OFF_VLAN+1) +: 8]};
+    wire [63:0] pk_xkey   = {pk_key[8*SNIC_KEY_OFF_DMAC +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+1) +: 8],
+                             pk_key[8*(SNIC_KEY_OFF_DMAC+2) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+3) +: 8],
+                             pk_key[8*(SNIC_KEY_OFF_DMAC+4) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+5) +: 8],
+                             16'(pk_vid) | (16'(pk_tagged) << SNIC_EXACT_TAGGED_BIT)};
     logic        x_hit;
     logic [15:0] x_slot;
     logic [63:0] x_act;

@@ -17,6 +17,7 @@
 #include "netopt.h"
 #include "flash.h"
 #include "nic.h"
+#include "tap.h"
 
 #define IDLE_QUANTUM_NS 50000u
 
@@ -37,6 +38,9 @@ static void usage(FILE *f)
 "  --uplink N:FILE.pcap  frames the link partner on uplink N sends once the\n"
 "                        host brings port N up (repeatable)\n"
 "  --uplink-out N:FILE   write frames transmitted on uplink N (repeatable)\n"
+"  --tap N:IFNAME        cable uplink N to the TAP device IFNAME (created if\n"
+"                        missing) instead of the switch; the virtual clock\n"
+"                        then never lags wall time when idle (sim/tap.h)\n"
 "  --drops FILE.pcap     write every dropped frame\n"
 "  --exit-when-idle      halt once all uplink input is consumed and the\n"
 "                        device is idle (state HALTED, window kept)\n"
@@ -117,8 +121,9 @@ int main(int argc, char **argv)
 	const char *profile = "large", *window = "/dev/shm/snic0", *drops = NULL;
 	const char *flash_path = NULL;
 	const char *in_path[SNIC_MAX_UPLINKS] = {0}, *out_path[SNIC_MAX_UPLINKS] = {0};
-	const char *in_arg[8], *out_arg[8];
-	unsigned n_in = 0, n_out = 0;
+	const char *in_arg[8], *out_arg[8], *tap_arg[SIM_TAP_MAX];
+	unsigned n_in = 0, n_out = 0, n_tap = 0;
+	static struct sim_taps taps;
 	int exit_idle = 0, quiet = 0;
 	static struct netopt net;
 	double timeout = 0;
@@ -127,6 +132,7 @@ int main(int argc, char **argv)
 		{ "window", required_argument, 0, 'w' },
 		{ "uplink", required_argument, 0, 'u' },
 		{ "uplink-out", required_argument, 0, 'o' },
+		{ "tap", required_argument, 0, 'T' },
 		{ "drops", required_argument, 0, 'd' },
 		{ "exit-when-idle", no_argument, 0, 'x' },
 		{ "timeout", required_argument, 0, 't' },
@@ -152,6 +158,9 @@ int main(int argc, char **argv)
 		case 'o':
 			if (n_out == 8) { fprintf(stderr, "snic-sim: too many --uplink-out\n"); return 1; }
 			out_arg[n_out++] = optarg; break;
+		case 'T':
+			if (n_tap == SIM_TAP_MAX) { fprintf(stderr, "snic-sim: too many --tap\n"); return 1; }
+			tap_arg[n_tap++] = optarg; break;
 		case 'd': drops = optarg; break;
 		case 'x': exit_idle = 1; break;
 		case 't': {
@@ -217,7 +226,11 @@ int main(int argc, char **argv)
 		rc = 1;
 	if (!rc && netopt_setup(&net, &nic) < 0)
 		rc = 1;
+	for (unsigned i = 0; !rc && i < n_tap; i++)
+		if (sim_tap_add(&taps, &nic, tap_arg[i]) < 0)
+			rc = 1;
 	if (rc) {
+		sim_taps_close(&taps, &nic);
 		netopt_fini(&net, &nic);
 		nic_fini(&nic);
 		return rc;
@@ -237,6 +250,9 @@ int main(int argc, char **argv)
 		if (flash_path)
 			busy |= sim_flash_poll(&flash); /* reboot asked by FW_REBOOT */
 		cycles++;
+		/* TAP frames: every idle turn, and now and then while busy. */
+		if (taps.n && (!busy || (cycles & 63) == 0))
+			busy |= sim_taps_poll(&taps, &nic) != 0;
 		if (busy) {
 			idle_polls = 0;
 			continue;
@@ -247,7 +263,9 @@ int main(int argc, char **argv)
 			break;
 		/* Nothing due within one idle quantum means we wait for the host:
 		 * let virtual time pass at about the wall-clock pace meanwhile. */
-		if (!nic_idle_advance(&nic, IDLE_QUANTUM_NS))
+		if (taps.n)
+			sim_taps_idle(&taps, &nic, IDLE_QUANTUM_NS);
+		else if (!nic_idle_advance(&nic, IDLE_QUANTUM_NS))
 			usleep(IDLE_QUANTUM_NS / 1000);
 		if ((cycles & 0xfff) == 0 && timeout > 0 && wall_seconds() - t0 > timeout) {
 			fprintf(stderr, "snic-sim: timeout after %.0f s; still waiting for "
@@ -261,7 +279,9 @@ int main(int argc, char **argv)
 	if (!quiet) {
 		print_summary(&nic, cycles, wall);
 		netopt_summary(&net, &nic, stdout);
+		sim_taps_summary(&taps, stdout);
 	}
+	sim_taps_close(&taps, &nic);
 	netopt_fini(&net, &nic);
 	nic_fini(&nic);
 	sim_flash_close(&flash);

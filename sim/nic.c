@@ -7,6 +7,7 @@
 #include "fault.h"
 #include "nic.h"
 #include "switch.h"
+#include "tap.h"
 
 struct nic *sim_nic;
 
@@ -402,6 +403,10 @@ int nic_uplink_tx(struct nic *n, uint8_t port, const uint8_t *data, uint32_t len
 	}
 	if (u->blackhole & NIC_BH_TX) {
 		u->tx_lost_blackhole++;
+		return 0;
+	}
+	if (u->tap) {
+		sim_tap_send(u->tap, data, len);
 		return 0;
 	}
 	if (n->sw)

@@ -60,10 +60,12 @@ struct nic_uplink {
 	uint64_t             rx_lost_wire;      /* arrived but the link died first */
 	uint64_t             rx_lost_blackhole; /* partner frames into an RX blackhole */
 	uint64_t             link_changes;
+	struct sim_tap      *tap;         /* cabled to a TAP, not the switch (tap.h) */
 };
 
 struct sw;
 struct fault_plan;
+struct sim_tap;
 
 /* Called for every frame the NIC puts on an uplink (measurements). */
 typedef void (*nic_tx_hook)(void *ctx, uint8_t port, const uint8_t *data, uint32_t len,

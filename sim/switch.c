@@ -244,7 +244,8 @@ void sw_link_down(struct sw *s, unsigned port)
 static int uplink_alive(const struct sw *s, unsigned port)
 {
 	const struct nic_uplink *u = &s->nic->up[port];
-	return u->carrier && u->enabled; /* an administratively down port is dark */
+	/* An administratively down port is dark; a tapped one is not ours. */
+	return u->carrier && u->enabled && !u->tap;
 }
 
 static void ingress(struct sw *s, struct sw_event *e)

@@ -1,5 +1,5 @@
 # Teaming and the simulated network (issue 5): tests and the failover
-# benchmark. Included from sim/build.mk.
+# benchmark. Included from sim/build.mk (do not include it again).
 
 # Unit tests of the network model alone (no engine, no firmware).
 SIM_NET_OBJS := $(BUILD)/sim/switch.o $(BUILD)/sim/exthost.o $(BUILD)/sim/fault.o

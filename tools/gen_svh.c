@@ -85,6 +85,7 @@ int main(void)
 	/* Exact-match table: hash matrices, row i at bits [64*i+63:64*i]. */
 	param("SNIC_EXACT_SLOTS", SNIC_EXACT_SLOTS, "slots per bucket");
 	param("SNIC_EXACT_HASH_BITS", SNIC_EXACT_HASH_BITS, "hash rows per way");
+	param("SNIC_EXACT_TAGGED_BIT", SNIC_EXACT_TAGGED_BIT, "exact key bit set for tagged frames");
 	printf("localparam logic [15:0] SNIC_RULE_EXACT = 16'h%04x;\n", SNIC_RULE_EXACT);
 	for (int w = 0; w < SNIC_EXACT_WAYS; w++) {
 		printf("localparam logic [%d:0] SNIC_EXACT_H3_W%d = %d'h", 64 * SNIC_EXACT_HASH_BITS - 1,

@@ -54,14 +54,17 @@ void fw_exact_reset(void)
 	}
 }
 
-uint64_t fw_exact_mac_key(const uint8_t mac[6], uint16_t vid)
+uint64_t fw_exact_mac_key(const uint8_t mac[6], uint16_t vlan)
 {
 	struct snic_key k;
 
 	fw_memset(&k, 0, sizeof(k));
 	fw_memcpy(k.dmac, mac, 6);
-	k.vlan[0] = (uint8_t)(vid >> 8);
-	k.vlan[1] = (uint8_t)vid;
+	if (vlan != SNIC_VLAN_NONE) {
+		k.flags = SNIC_KF_VLAN;
+		k.vlan[0] = (uint8_t)((vlan >> 8) & 0x0f);
+		k.vlan[1] = (uint8_t)vlan;
+	}
 	return snic_exact_key(&k);
 }
 

@@ -51,9 +51,10 @@ bool fw_exact_hw_ok(uint32_t slots);
 /* Forget every entry and clear every hardware slot (boot, RESET). */
 void fw_exact_reset(void);
 
-/* The exact key of a (MAC, VLAN id) pair, as the engine computes it from a
- * frame carrying that destination MAC and VID (0 for untagged frames). */
-uint64_t fw_exact_mac_key(const uint8_t mac[6], uint16_t vid);
+/* The exact key the engine computes from a frame to `mac` that is
+ * untagged (vlan = SNIC_VLAN_NONE) or whose innermost tag has VID `vlan`
+ * (0 = priority-tagged). */
+uint64_t fw_exact_mac_key(const uint8_t mac[6], uint16_t vlan);
 
 /* SNIC_OK (and *slot if non-NULL), SNIC_E_EXIST (key present: nothing
  * changed), SNIC_E_NOSPC (no table, table full or too many distinct

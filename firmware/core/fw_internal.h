@@ -74,7 +74,8 @@ struct fw_state {
 	uint32_t           win_size;
 	struct fw_layout   lay;
 	uint32_t           user_entries; /* host rule slots 0..user_entries-1 */
-	uint32_t           mac_base;     /* VNIC v's MAC entry is mac_base + v */
+	uint32_t           mac_base;     /* VNIC v's MAC entry is mac_base + v (past
+					  * the ternary table with an exact table) */
 	bool               port_up[SNIC_MAX_UPLINKS];
 	struct fw_vnic     vnic[FW_MAX_VNICS];
 	struct snic_rule   rules[FW_MAX_TCAM];
@@ -136,6 +137,9 @@ int  fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out
 int  fw_vnic_destroy(const struct snic_vnic_ref *r);
 int  fw_vnic_query(const struct snic_vnic_ref *r, struct snic_vnic_info *out);
 int  fw_ring_bind(const struct snic_ring_bind *b);
+/* VNIC id's MAC entry in ternary form (also when the exact table steers
+ * it): false when there is no such VNIC. */
+bool fw_vnic_mac_rule(uint32_t id, struct snic_rule *out);
 /* VNIC a dedicated TRR sends for, SNIC_VNIC_NONE if unbound or shared. */
 uint16_t fw_tx_ring_owner(uint16_t ring);
 
@@ -147,9 +151,6 @@ int  fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out);
 /* Firmware-owned entries (VNIC MAC steering): no validation, no refs. */
 void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule);
 void fw_rule_clear_internal(uint32_t idx);
-/* The firmware copy only (RULE_QUERY); the engine's entry stays empty
- * because the exact-match table does the steering (vnic.c). */
-void fw_rule_set_shadow(uint32_t idx, const struct snic_rule *rule);
 
 /* ---- meter_table.c ---- */
 void fw_meters_reset_all(void);

@@ -273,7 +273,7 @@ static void write_caps(void)
 	cap_hdr(&c.h, SNIC_CAP_CLASSIFIER, CAP_LEN(struct snic_cap_classifier));
 	c.key_fields = hw->key_fields;
 	c.ternary = hw->tcam_entries;
-	c.exact = hw->exact_entries; /* firmware-managed: VNIC (MAC, VLAN) steering */
+	c.exact = hw->exact_entries; /* firmware-managed: VNIC MAC steering */
 	c.actions = SNIC_CLSCAP_ACT_VNIC | SNIC_CLSCAP_ACT_RING | SNIC_CLSCAP_ACT_DROP |
 		    SNIC_CLSCAP_ACT_COUNT | SNIC_CLSCAP_ACT_MARK_SW | SNIC_CLSCAP_ACT_METER;
 	c.key_bytes = SNIC_KEY_BYTES;
@@ -335,7 +335,11 @@ int fw_layout_init(void)
 		goto failed;
 	fw.lay.dma_base = (uint32_t)cursor;
 	fw.lay.dma_size = fw.win_size - fw.lay.dma_base;
-	fw.user_entries = fw.hw.tcam_entries - fw.hw.max_vnics;
+	/* With an exact-match table the VNIC MACs are steered there (vnic.c)
+	 * and the whole ternary table takes host rules; the MAC entries'
+	 * indices then lie past it, the priority the exact table has. */
+	fw.user_entries = fw.hw.exact_entries ? fw.hw.tcam_entries :
+			  fw.hw.tcam_entries - fw.hw.max_vnics;
 	fw.mac_base = fw.user_entries;
 
 	/* Device area only: the DMA region is host memory, not ours. */

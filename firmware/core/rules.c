@@ -5,7 +5,9 @@
  * the only writer of the engine's table, through hal_cls_write/clear.
  *
  * Indices 0..user_entries-1 take host rules (lower index = higher
- * priority); the top max_vnics entries belong to the VNIC MAC steering.
+ * priority); mac_base + id is VNIC id's MAC entry: the top max_vnics
+ * entries of the table, or, when the exact-match table steers the MACs,
+ * indices past it that only RULE_QUERY knows (vnic.c).
  */
 #include "fw_internal.h"
 
@@ -138,14 +140,21 @@ int fw_rule_del(const struct snic_rule_ref *r)
 
 int fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out)
 {
-	if (r->loc >= fw.hw.tcam_entries)
+	struct snic_rule mac;
+
+	if (r->loc >= fw.mac_base + fw.hw.max_vnics)
 		return SNIC_E_RANGE;
-	if (!fw.rule_valid[r->loc])
+	if (r->loc >= fw.mac_base) {
+		if (!fw_vnic_mac_rule(r->loc - fw.mac_base, &mac))
+			return SNIC_E_NOENT;
+	} else if (!fw.rule_valid[r->loc]) {
 		return SNIC_E_NOENT;
+	}
 	fw_memset(out, 0, sizeof(*out));
 	out->loc = r->loc;
-	out->hits = hal_cls_hits(r->loc);
-	fw_memcpy(&out->rule, &fw.rules[r->loc], sizeof(out->rule));
+	/* Exact-steered MAC entries have no counter (and no engine index). */
+	out->hits = r->loc < fw.hw.tcam_entries ? hal_cls_hits(r->loc) : 0;
+	fw_memcpy(&out->rule, r->loc >= fw.mac_base ? &mac : &fw.rules[r->loc], sizeof(out->rule));
 	return SNIC_OK;
 }
 
@@ -154,13 +163,6 @@ void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule)
 	fw_memcpy(&fw.rules[idx], rule, sizeof(*rule));
 	fw.rule_valid[idx] = true;
 	hal_cls_write(idx, &fw.rules[idx]);
-}
-
-void fw_rule_set_shadow(uint32_t idx, const struct snic_rule *rule)
-{
-	fw_memcpy(&fw.rules[idx], rule, sizeof(*rule));
-	fw.rule_valid[idx] = true;
-	hal_cls_clear(idx); /* the exact table steers it; nothing may shadow it */
 }
 
 void fw_rule_clear_internal(uint32_t idx)

@@ -144,8 +144,10 @@ static int steer(const struct hal_rx_pkt *p)
 	/* A hit on the VNIC's own MAC entry follows the VNIC's ring now: a
 	 * frame classified just before a RING_BIND rewrote the entry would
 	 * otherwise land on the old ring after the move and overtake nothing
-	 * the gate holds back (reordering). */
-	bool own_mac = m->rule == fw.mac_base + m->action.vnic;
+	 * the gate holds back (reordering). Every exact-match entry is a
+	 * VNIC's own MAC entry (vnic.c). */
+	bool own_mac = m->rule == fw.mac_base + m->action.vnic ||
+		       (m->rule >= SNIC_RULE_EXACT && m->rule != SNIC_RULE_MISS);
 	if (m->action.ring != SNIC_RING_DEFAULT && m->action.ring < fw.hw.n_rx_rings)
 		ring = m->action.ring;
 	else if ((m->action.flags & SNIC_ACT_MARK_SW) && !own_mac)

@@ -11,12 +11,12 @@
  *
  * Each VNIC owns classifier entry mac_base + id: its MAC (and VLAN, or
  * "untagged only") steered to it with the lowest priority of all entries.
- * On a profile with an exact-match table, a VNIC with a VLAN id 1..4094 is
- * steered by an exact entry (MAC, VID) instead, and entry mac_base + id
- * only keeps the equivalent ternary form for RULE_QUERY (the host software
- * classifier rebuilds the table from it). The exact key has no "tagged"
- * bit (VID 0 stands for untagged and priority-tagged frames alike), so
- * VNICs without a VLAN or on VLAN 0 keep their ternary entry.
+ * On a profile with an exact-match table every VNIC is steered by an exact
+ * entry (MAC, tagged, VID) instead, which matches exactly the frames the
+ * ternary entry would (the key's tagged bit is the flags' VLAN bit), and
+ * mac_base + id is an index past the ternary table (where the exact table
+ * ranks) under which RULE_QUERY returns the equivalent ternary form (the
+ * host software classifier rebuilds the table from it).
  */
 #include "fw_internal.h"
 #include "exact.h"
@@ -69,19 +69,14 @@ static uint16_t free_ring(const uint16_t *owner, uint16_t n)
 	return FW_SHARED_RING;
 }
 
-/* The exact key (dmac, VID) says the same as the ternary entry only for a
- * VID the untagged frames (VID 0) cannot carry. */
-static bool mac_in_exact(const struct fw_vnic *v)
+/* Profiles with an exact-match table steer every VNIC MAC through it. */
+static bool mac_in_exact(void)
 {
-	return fw.hw.exact_entries && v->vlan != SNIC_VLAN_NONE && v->vlan != 0;
+	return fw.hw.exact_entries != 0;
 }
 
-/*
- * (Re)program VNIC id's MAC entry; the action follows its RX ring. `fresh`
- * for a new VNIC. SNIC_E_NOSPC (nothing changed) when its exact entry finds
- * no room; an update cannot fail, as only this VNIC's entry names it.
- */
-static int program_mac_rule(uint16_t id, bool fresh)
+/* The ternary form of VNIC id's MAC entry; the action follows its RX ring. */
+static void build_mac_rule(uint16_t id, struct snic_rule *out)
 {
 	const struct fw_vnic *v = &fw.vnic[id];
 	struct snic_rule r;
@@ -103,15 +98,34 @@ static int program_mac_rule(uint16_t id, bool fresh)
 	r.action.flags = SNIC_ACT_COUNT;
 	if (v->rx_ring == FW_SHARED_RING)
 		r.action.flags |= SNIC_ACT_MARK_SW;
-	if (!mac_in_exact(v)) {
+	*out = r;
+}
+
+bool fw_vnic_mac_rule(uint32_t id, struct snic_rule *out)
+{
+	if (!fw_vnic_exists(id))
+		return false;
+	build_mac_rule((uint16_t)id, out);
+	return true;
+}
+
+/*
+ * (Re)program VNIC id's MAC entry. `fresh` for a new VNIC. SNIC_E_NOSPC
+ * (nothing changed) when its exact entry finds no room; an update cannot
+ * fail, as only this VNIC's entry names it.
+ */
+static int program_mac_rule(uint16_t id, bool fresh)
+{
+	const struct fw_vnic *v = &fw.vnic[id];
+	struct snic_rule r;
+
+	build_mac_rule(id, &r);
+	if (!mac_in_exact()) {
 		fw_rule_set_internal(fw.mac_base + id, &r);
 		return SNIC_OK;
 	}
 	uint64_t xkey = fw_exact_mac_key(v->mac, v->vlan);
-	int st = fresh ? fw_exact_insert(xkey, &r.action, NULL) : fw_exact_update(xkey, &r.action);
-	if (st == SNIC_OK)
-		fw_rule_set_shadow(fw.mac_base + id, &r);
-	return st;
+	return fresh ? fw_exact_insert(xkey, &r.action, NULL) : fw_exact_update(xkey, &r.action);
 }
 
 static void fill_info(uint16_t id, struct snic_vnic_info *out)
@@ -226,9 +240,10 @@ int fw_vnic_destroy(const struct snic_vnic_ref *r)
 	/* Host rules naming it must go first: no dangling steering. */
 	if (v->rule_refs)
 		return SNIC_E_BUSY;
-	fw_rule_clear_internal(fw.mac_base + r->vnic);
-	if (mac_in_exact(v))
+	if (mac_in_exact())
 		fw_exact_delete(fw_exact_mac_key(v->mac, v->vlan));
+	else
+		fw_rule_clear_internal(fw.mac_base + r->vnic);
 	if (v->rx_ring != FW_SHARED_RING) {
 		rx_owner[v->rx_ring] = SNIC_VNIC_NONE;
 		publish_rx(v->rx_ring);

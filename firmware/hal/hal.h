@@ -67,6 +67,19 @@ int hal_rx_next(struct hal_rx_pkt *p);
 #define HAL_DELIVERED (-1)
 void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason);
 
+/*
+ * DMA engine: moves frame bytes between device memory and the host memory
+ * region of the window, so the core never copies them itself. `win_off` is
+ * a window offset the firmware has checked to lie, with `len`, inside the
+ * DMA region (snic_blk_dma); the HAL does not check it again. The transfer
+ * is complete when the call returns: bytes written to the window are
+ * visible to the host before any later release store of the firmware (a
+ * completion's cpl_prod), bytes read are a private copy the host can no
+ * longer change.
+ */
+void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len);
+void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len);
+
 /* Transmit a frame on an uplink: 0 sent, -1 no room (retry later). */
 int hal_tx(uint8_t port, const uint8_t *data, uint32_t len);
 

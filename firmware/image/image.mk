@@ -17,7 +17,7 @@ $(BUILD)/sim/unit/test_sim_flash.o: tests/unit/test_sim_flash.c
 	$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
 
 $(SIM_FLASH_TEST): $(BUILD)/sim/unit/test_sim_flash.o $(BUILD)/sim/flash.o \
-                   $(BUILD)/fw/unit/hal_fake.o $(FW_LIB) $(CLASSIFIER_LIB)
+                   $(BUILD)/fw/unit/hal_fake.o $(BUILD)/sim/profile.o $(FW_LIB) $(CLASSIFIER_LIB)
 	$(CC) -o $@ $^ -lcmocka -lm
 
 TESTS += $(SIM_FLASH_TEST) tests/e2e/test_flash.sh

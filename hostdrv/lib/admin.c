@@ -160,6 +160,7 @@ const char *snic_strstatus(int status)
 	case SNIC_E_RANGE:  return "value out of range";
 	case SNIC_E_UNSUPP: return "not supported by this device";
 	case SNIC_E_LEN:    return "wrong payload length";
+	case SNIC_E_IMAGE:  return "firmware image failed verification";
 	}
 	return "unknown status";
 }
@@ -177,6 +178,7 @@ const char *snic_status_name(int status)
 	case SNIC_E_RANGE:  return "SNIC_E_RANGE";
 	case SNIC_E_UNSUPP: return "SNIC_E_UNSUPP";
 	case SNIC_E_LEN:    return "SNIC_E_LEN";
+	case SNIC_E_IMAGE:  return "SNIC_E_IMAGE";
 	}
 	return "SNIC_E_?";
 }
@@ -197,6 +199,11 @@ const char *snic_opcode_name(uint16_t opcode)
 	case SNIC_CMD_METER_SET:    return "METER_SET";
 	case SNIC_CMD_TEAM_SET:     return "TEAM_SET";
 	case SNIC_CMD_PORT_SET:     return "PORT_SET";
+	case SNIC_CMD_FLASH_QUERY:  return "FLASH_QUERY";
+	case SNIC_CMD_FLASH_BEGIN:  return "FLASH_BEGIN";
+	case SNIC_CMD_FLASH_WRITE:  return "FLASH_WRITE";
+	case SNIC_CMD_FLASH_COMMIT: return "FLASH_COMMIT";
+	case SNIC_CMD_FW_REBOOT:    return "FW_REBOOT";
 	}
 	return "UNKNOWN_OPCODE";
 }

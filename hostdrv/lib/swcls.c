@@ -6,6 +6,9 @@
  * The ternary table is rebuilt from the mirror with every entry at the
  * index it has in the hardware: host rules at their locations, each
  * VNIC's MAC entry (as read back from the device) at its mac_rule index.
+ * On a device whose exact-match table steers the VNIC MACs, mac_rule lies
+ * past the ternary table (user_entries + id), which is where the exact
+ * table ranks, so the software table is made that much longer.
  * The lookup is the reference classifier's, so the software ring applies
  * the same rules with the same semantics as the hardware. The hardware's
  * choice (cpl.vnic) is used as a cross-check: a disagreement makes the
@@ -55,6 +58,8 @@ struct snic_swcls *snic_swcls_new(struct snic_dev *d, uint32_t srr_size)
 	}
 	s->d = d;
 	s->depth = d->caps.cls.ternary;
+	if (d->caps.cls.user_entries + d->caps.max_vnics > s->depth)
+		s->depth = d->caps.cls.user_entries + d->caps.max_vnics;
 	s->srr_size = srr_size;
 	for (unsigned r = 0; r < d->caps.n_rx; r++)
 		if (d->caps.rx[r].buf_max > s->frame_max)

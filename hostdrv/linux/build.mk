@@ -12,6 +12,7 @@ KMOD_SRCS := $(wildcard hostdrv/linux/*.c hostdrv/linux/*.h) hostdrv/linux/Kbuil
 KMOD      := $(KMOD_DIR)/snic.ko
 VM_FRAMES := $(BUILD)/bin/snic_vm_frames
 VM_BLAST  := $(BUILD)/bin/snic_vm_blast
+VM_TCP    := $(BUILD)/bin/snic_vm_tcp
 
 $(KMOD): $(KMOD_SRCS) $(wildcard include/snic/*.h)
 	@test -f $(KMOD_KDIR)/Makefile || { echo "kmod: no kernel headers in '$(KMOD_KDIR)' (make deps)"; exit 1; }
@@ -32,18 +33,23 @@ $(VM_BLAST): tests/vm/vm_blast.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
 
+# TCP transfers, in the guest and in the host's network namespace.
+$(VM_TCP): tests/vm/vm_tcp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
 .PHONY: kmod vmtest kmod-bench
 kmod: $(KMOD)
 
-vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(VM_FRAMES) $(VM_BLAST)
+vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(VM_FRAMES) $(VM_BLAST) $(VM_TCP)
 	BUILD=$(BUILD) tests/vm/test_vm.sh
 
 # Guest driver + simulated NIC throughput (docs/kmod.md); not a test.
-kmod-bench: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(VM_FRAMES) $(VM_BLAST)
+kmod-bench: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(VM_FRAMES) $(VM_BLAST) $(VM_TCP)
 	BUILD=$(BUILD) tests/vm/test_vm.sh bench
 
 ifneq ($(wildcard $(KMOD_KDIR)/Makefile),)
 ALL += $(KMOD)
 endif
-ALL   += $(VM_FRAMES) $(VM_BLAST)
+ALL   += $(VM_FRAMES) $(VM_BLAST) $(VM_TCP)
 TESTS += tests/vm/test_vm.sh

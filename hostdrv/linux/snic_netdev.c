@@ -4,8 +4,9 @@
  * (VNIC_CREATE) and registers their netdevs; open starts the VNIC's rings
  * and brings its uplink administratively up (PORT_SET, counted per
  * uplink); the carrier follows that port state and the device's health.
- * Per-VNIC rate limits use the standard per-queue tx_maxrate, mapped to
- * the device meter with the VNIC's id (METER_SET).
+ * Per-VNIC rate limits use the standard per-queue tx_maxrate or the VF
+ * rate of `ip link set ... vf N max_tx_rate`, both mapped to the device
+ * shaper with the VNIC's id (METER_SET).
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -174,10 +175,6 @@ static void snic_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *
 }
 
 /*
- * tx_maxrate (Mbit/s, 0 = unlimited) on the VNIC's one queue -> a shaper on
- * meter <vnic id>. The device's answer is passed on as it is.
- */
-/*
  * A VNIC's rate (Mbit/s, 0 = unlimited) -> its shaper, meter <vnic id>
  * (METER_SET mode SHAPER; cir 0 removes it). The device's answer is passed
  * on as it is. Also used to restore rates after a device reset.
@@ -219,12 +216,48 @@ static int snic_set_tx_maxrate(struct net_device *ndev, int queue, u32 mbps)
 	return err;
 }
 
+/*
+ * `ip link set snicN vf V min_tx_rate 0 max_tx_rate M`: every snic netdev
+ * acts as the card's PF and VF V is the card's V-th VNIC (its netdev
+ * index, snicV on a one-card system), so one netdev can set the rate of
+ * any VNIC on its card. max_tx_rate is the VNIC's shaper, as tx_maxrate
+ * (whose sysfs value follows it). The shaper only caps: a minimum rate
+ * cannot be guaranteed, so min_tx_rate must be 0.
+ */
+static int snic_set_vf_rate(struct net_device *ndev, int vf, int min_mbps, int max_mbps)
+{
+	struct snic_dev *sdev = ((struct snic_vnic *)netdev_priv(ndev))->sdev;
+	struct snic_vnic *target;
+	int err;
+
+	if (min_mbps) {
+		netdev_err(ndev, "vf %d: min_tx_rate is not supported (the device shapes, it does not reserve)\n",
+			   vf);
+		return -EOPNOTSUPP;
+	}
+	if (max_mbps < 0)
+		return -EINVAL;
+	mutex_lock(&sdev->cfg_lock);
+	if (vf < 0 || vf >= sdev->n_ndevs) {
+		mutex_unlock(&sdev->cfg_lock);
+		netdev_err(ndev, "vf %d: no such VNIC (this card has %u)\n", vf, sdev->n_ndevs);
+		return -EINVAL;
+	}
+	target = netdev_priv(sdev->ndevs[vf]);
+	err = snic_vnic_set_rate(target, max_mbps);
+	if (!err)
+		netdev_get_tx_queue(target->ndev, 0)->tx_maxrate = max_mbps;
+	mutex_unlock(&sdev->cfg_lock);
+	return err;
+}
+
 static const struct net_device_ops snic_netdev_ops = {
 	.ndo_open = snic_open,
 	.ndo_stop = snic_stop,
 	.ndo_start_xmit = snic_xmit,
 	.ndo_get_stats64 = snic_get_stats64,
 	.ndo_set_tx_maxrate = snic_set_tx_maxrate,
+	.ndo_set_vf_rate = snic_set_vf_rate,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
@@ -310,7 +343,9 @@ int snic_vnic_add(struct snic_dev *sdev, unsigned int index, bool sw_only)
 	err = register_netdev(ndev);
 	if (err)
 		goto err_fw;
+	mutex_lock(&sdev->cfg_lock);
 	sdev->ndevs[sdev->n_ndevs++] = ndev;
+	mutex_unlock(&sdev->cfg_lock);
 	netdev_info(ndev, "VNIC %u on uplink %u, RX ring %u%s, TX ring %u%s\n", vnic->id,
 		    vnic->uplink, vnic->rx_ring,
 		    vnic->rx_ring == SNIC_SHARED_RING ? " (shared)" : "", vnic->tx_ring,
@@ -332,12 +367,13 @@ void snic_vnics_remove(struct snic_dev *sdev)
 		struct snic_vnic *vnic = netdev_priv(ndev);
 
 		unregister_netdev(ndev); /* closes it: rings stop, port goes down */
+		/* Under cfg_lock: another netdev's VF calls look it up there. */
+		mutex_lock(&sdev->cfg_lock);
 		WRITE_ONCE(sdev->ndevs[--sdev->n_ndevs], NULL);
 		WRITE_ONCE(sdev->vnic_by_id[vnic->id], NULL);
-		synchronize_net();
-		mutex_lock(&sdev->cfg_lock);
 		snic_ntuple_del_vnic(sdev, vnic->id);
 		mutex_unlock(&sdev->cfg_lock);
+		synchronize_net();
 		if (!sdev->dead)
 			snic_vnic_destroy_fw(sdev, vnic->id);
 		free_netdev(ndev);

@@ -68,7 +68,7 @@ static int vnic_add(struct ctl *c, int argc, char **argv)
 				return ctl_usage("vnic add: the all-zero MAC is not a VNIC address");
 			have_mac = 1;
 		} else if (!strcmp(a, "--vlan")) {
-			if (ctl_uint("--vlan", val, 1, 4094, &v))
+			if (ctl_uint("--vlan", val, 0, 4094, &v)) /* 0: priority-tagged only */
 				return EXIT_USAGE;
 			p.vlan = (uint16_t)v;
 		} else if (!strcmp(a, "--ip")) {

@@ -82,7 +82,10 @@ struct snic_cap_classifier {
 	uint16_t key_bytes;    /* SNIC_KEY_BYTES */
 	uint16_t latency;      /* lookup latency in clock cycles */
 	uint32_t user_entries; /* indices 0..user_entries-1 take host rules;
-				* the rest steer VNIC MACs (lowest priority) */
+				* the rest steer VNIC MACs (lowest priority).
+				* With an exact table steering the VNIC MACs,
+				* user_entries may equal ternary: the MAC
+				* entries' indices then lie past the table */
 };
 SNIC_ASSERT_SIZE(struct snic_cap_classifier, 32);
 

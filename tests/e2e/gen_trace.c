@@ -4,8 +4,10 @@
  * tests and the demo: frames for three VNIC MACs and strangers, untagged
  * and VLAN-tagged, IPv4 TCP/UDP (with options, fragments), ARP, IPv6,
  * non-IP, broadcast, runts, truncated IPv4 headers and oversize frames.
+ * With "prio", a quarter of the frames are priority-tagged (802.1Q, VID 0,
+ * PCP 5) instead of untagged; the trace is otherwise the same.
  *
- *   gen_trace OUT.pcap SEED COUNT
+ *   gen_trace OUT.pcap SEED COUNT [prio]
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 static uint64_t rng_state;
+static int prio_tags;
 
 static uint32_t rnd(uint32_t n)
 {
@@ -67,9 +70,9 @@ static size_t build(uint8_t *f)
 	memcpy(f + 6, smac, 6);
 	n = 12;
 	uint32_t v = rnd(4);
-	if (v == 1 || v == 2) {
+	if (v == 1 || v == 2 || (v == 3 && prio_tags)) {
 		n += put16(f + n, 0x8100);
-		n += put16(f + n, (uint16_t)(v == 1 ? 100 : 200));
+		n += put16(f + n, (uint16_t)(v == 1 ? 100 : v == 2 ? 200 : 0xa000));
 	}
 	uint32_t kind = rnd(10);
 	uint16_t payload = (uint16_t)(rnd(8) == 0 ? 1200 + rnd(200) : 18 + rnd(200));
@@ -151,10 +154,11 @@ static size_t build(uint8_t *f)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: gen_trace OUT.pcap SEED COUNT\n");
+	if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "prio"))) {
+		fprintf(stderr, "usage: gen_trace OUT.pcap SEED COUNT [prio]\n");
 		return 1;
 	}
+	prio_tags = argc == 5;
 	rng_state = strtoull(argv[2], NULL, 0) * 2654435761u + 1;
 	long count = strtol(argv[3], NULL, 0);
 	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # VNIC (MAC, VLAN) steering through the exact-match table, end to end: the
-# same VNICs on the large card (tagged VNICs in the exact table) and on the
+# same VNICs on the large card (every VNIC in the exact table) and on the
 # small card (everything ternary) must deliver exactly the frames libpcap's
-# BPF filters select (pcap_oracle). Untagged and tagged VNICs share a MAC,
-# one tagged VNIC is on the shared ring (host software classifier). On the
-# large card the tagged VNICs' ternary MAC entries count no hits: the exact
-# table did the steering.
+# BPF filters select (pcap_oracle). An untagged, a VLAN 0 (priority-tagged
+# frames only) and a VLAN 100 VNIC share a MAC; one tagged VNIC is on the
+# shared ring (host software classifier). On the large card the MAC entries
+# (numbered past the ternary table, which is all the host's) count no hits:
+# the exact table did the steering.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$top/build/bin
@@ -18,23 +19,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..12"
+echo "1..13"
 n=0
 check() { n=$((n + 1)); if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 
-"$bin/gen_trace" "$tmp/in.pcap" 11 700
+"$bin/gen_trace" "$tmp/in.pcap" 11 700 prio
 mkdir -p "$tmp/expect"
-"$bin/pcap_oracle" split "$tmp/in.pcap" "$tmp/expect" 2048 \
-	"vnic1=ether dst 02:00:00:00:00:01 and not vlan" \
-	"vnic2=vlan 100 and ether dst 02:00:00:00:00:01" \
-	"vnic3=vlan 200 and ether dst 02:00:00:00:00:02" \
-	"vnic4=vlan 100 and ether dst 02:00:00:00:00:03" >"$tmp/expect/counts"
-sed 's/^/# expected /' "$tmp/expect/counts"
-# Hit counters also count frames later dropped as too long: no length limit.
 filters=("vnic1=ether dst 02:00:00:00:00:01 and not vlan"
 	"vnic2=vlan 100 and ether dst 02:00:00:00:00:01"
 	"vnic3=vlan 200 and ether dst 02:00:00:00:00:02"
-	"vnic4=vlan 100 and ether dst 02:00:00:00:00:03")
+	"vnic4=vlan 100 and ether dst 02:00:00:00:00:03"
+	"vnic5=vlan 0 and ether dst 02:00:00:00:00:01")
+"$bin/pcap_oracle" split "$tmp/in.pcap" "$tmp/expect" 2048 "${filters[@]}" >"$tmp/expect/counts"
+sed 's/^/# expected /' "$tmp/expect/counts"
+# Hit counters also count frames later dropped as too long: no length limit.
 mkdir -p "$tmp/all"
 "$bin/pcap_oracle" split "$tmp/in.pcap" "$tmp/all" 65535 "${filters[@]}" >"$tmp/all/counts"
 
@@ -54,13 +52,15 @@ run_card() { # run_card PROFILE: leaves $tmp/PROFILE/{vnic*.pcap,drops.pcap,hits
 	ctl vnic add --id 2 --mac 02:00:00:00:00:01 --vlan 100 >>"$out/vnics" 2>&1
 	ctl vnic add --id 3 --mac 02:00:00:00:00:02 --vlan 200 --sw-only >>"$out/vnics" 2>&1
 	ctl vnic add --id 4 --mac 02:00:00:00:00:03 --vlan 100 >>"$out/vnics" 2>&1
+	ctl vnic add --id 5 --mac 02:00:00:00:00:01 --vlan 0 >>"$out/vnics" 2>&1
 	ctl port up 0 >/dev/null
 	wait "$rx_pid"; rx_pid=
-	# Hits of each tagged VNIC's ternary MAC entry, then a clean stop.
-	: >"$out/hits"
-	for v in 2 3 4; do
+	# Hits of each VNIC's MAC entry, then a clean stop.
+	: >"$out/hits" ; : >"$out/locs"
+	for v in 1 2 3 4 5; do
 		local loc
 		loc=$(ctl --json vnic show $v | python3 -c 'import json,sys; print(json.load(sys.stdin)["mac_rule"])')
+		echo "$loc" >>"$out/locs"
 		ctl --json rule show "$loc" | python3 -c 'import json,sys; print(json.load(sys.stdin)["hits"])' >>"$out/hits"
 	done
 	kill "$sim_pid"; wait "$sim_pid"; sim_pid=
@@ -68,7 +68,7 @@ run_card() { # run_card PROFILE: leaves $tmp/PROFILE/{vnic*.pcap,drops.pcap,hits
 
 same_as_oracle() { # same_as_oracle PROFILE
 	local ok=0
-	for v in 1 2 3 4; do
+	for v in 1 2 3 4 5; do
 		"$bin/pcap_oracle" compare "$tmp/expect/vnic$v.pcap" "$tmp/$1/vnic$v.pcap" || ok=1
 	done
 	"$bin/pcap_oracle" compare "$tmp/expect/drop.pcap" "$tmp/$1/drops.pcap" || ok=1
@@ -77,24 +77,26 @@ same_as_oracle() { # same_as_oracle PROFILE
 
 run_card large
 run_card small
-check "large: four VNICs created" test "$(grep -c '^vnic' "$tmp/large/vnics")" -eq 4
-check "small: four VNICs created" test "$(grep -c '^vnic' "$tmp/small/vnics")" -eq 4
-exact_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["classifier"]["exact"])' "$1"; }
+check "large: five VNICs created" test "$(grep -c '^vnic' "$tmp/large/vnics")" -eq 5
+check "small: five VNICs created" test "$(grep -c '^vnic' "$tmp/small/vnics")" -eq 5
+cls_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["classifier"][sys.argv[2]])' "$1" "$2"; }
 check "the large card advertises 16384 exact entries, the small one none" \
-	test "$(exact_of "$tmp/large/caps.json") $(exact_of "$tmp/small/caps.json")" = "16384 0"
+	test "$(cls_of "$tmp/large/caps.json" exact) $(cls_of "$tmp/small/caps.json" exact)" = "16384 0"
+check "large: all 1024 ternary entries for host rules, MAC entries past them; small: 48" \
+	test "$(cls_of "$tmp/large/caps.json" user_entries) $(tr '\n' ' ' <"$tmp/large/locs")$(cls_of "$tmp/small/caps.json" user_entries)" = "1024 1025 1026 1027 1028 1029 48"
 check "large (exact table): every VNIC and the drops match the oracle" same_as_oracle large
 check "small (ternary only): every VNIC and the drops match the oracle" same_as_oracle small
 check "the shared-ring tagged VNIC was split by the host software classifier" \
 	test -n "$(grep -E "vnic 3: [1-9][0-9]* frames \(([1-9][0-9]*) via its software ring" "$tmp/large/rx.log")"
 check "no software/hardware disagreement on the large card" \
 	test -n "$(grep '0 disagreed with hardware' "$tmp/large/rx.log")"
-check "large: tagged VNICs' ternary entries saw no hits (exact steering)" \
-	test "$(tr '\n' ' ' <"$tmp/large/hits")" = "0 0 0 "
+check "large: the MAC entries saw no hits (exact steering)" \
+	test "$(tr '\n' ' ' <"$tmp/large/hits")" = "0 0 0 0 0 "
 hits_small=$(awk '{s+=$1} END{print s+0}' "$tmp/small/hits")
-want=$(awk '$1=="vnic2"||$1=="vnic3"||$1=="vnic4"{s+=$2} END{print s+0}' "$tmp/all/counts")
-check "small: the same entries count every tagged frame ($want)" test "$hits_small" = "$want"
+want=$(awk '$1 ~ /^vnic/ {s+=$2} END{print s+0}' "$tmp/all/counts")
+check "small: the same entries count every steered frame ($want)" test "$hits_small" = "$want"
 check "the trace has frames for every VNIC" \
-	test "$(awk '$1 ~ /^vnic/ && $2 > 5' "$tmp/expect/counts" | wc -l)" -eq 4
-check "untagged and VLAN 100 frames to one MAC are told apart" \
-	test "$(awk '$1=="vnic1"||$1=="vnic2"{print ($2>0)}' "$tmp/expect/counts" | tr -d '\n')" = "11"
+	test "$(awk '$1 ~ /^vnic/ && $2 > 5' "$tmp/expect/counts" | wc -l)" -eq 5
+check "untagged, priority-tagged and VLAN 100 frames to one MAC are told apart" \
+	test "$(awk '$1=="vnic1"||$1=="vnic2"||$1=="vnic5"{print ($2>0)}' "$tmp/expect/counts" | tr -d '\n')" = "111"
 check "drops are present" test "$(awk '$1=="drop"{print $2}' "$tmp/expect/counts")" -gt 0

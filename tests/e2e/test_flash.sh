@@ -21,6 +21,7 @@ check() { n=$((n + 1)); if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $
 ctl() { SNIC_DEV=$win "$bin/snicctl" --timeout 5000 "$@"; }
 
 start_sim() { # start_sim [--flash FILE]
+	rm -f "$win" # never mistake the previous run's halted window for the new one
 	"$bin/snic-sim" --window "$win" --timeout 120 --quiet "$@" >"$tmp/sim.log" 2>&1 &
 	sim_pid=$!
 	for _ in $(seq 1 200); do

@@ -212,7 +212,9 @@ void pkt_random(struct rng *r, struct pkt *p)
 		ntags = rng_pct(r, 50) ? 0 : rng_pct(r, 50) ? 1 : rng_pct(r, 80) ? 2 : 3;
 		for (uint32_t i = 0; i < ntags; i++) {
 			put16(&w, pick_tpid(r));
-			put16(&w, rng_pct(r, 70) ? 100 + rng_below(r, 3) : rng_below(r, 65536));
+			/* mostly a few VIDs, then priority tags (VID 0), then anything */
+			put16(&w, rng_pct(r, 70) ? 100 + rng_below(r, 3) :
+				  rng_pct(r, 35) ? rng_below(r, 8) << 13 : rng_below(r, 65536));
 		}
 		switch (rng_below(r, 10)) {
 		case 0: case 1: case 2: case 3: type = 0x0800; break;

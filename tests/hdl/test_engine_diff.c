@@ -56,6 +56,7 @@ struct expect {
 static struct expect inflight[INFLIGHT];
 static uint64_t cycle;
 static uint64_t ref_hits_total, ref_err_total, ref_exact_total;
+static uint64_t ref_exact_kind[3];  /* exact hits: untagged, priority-tagged, VID 1..4095 */
 static unsigned latency, depth, exact_slots;
 
 static void ref_init(void)
@@ -89,6 +90,8 @@ static void random_exact(struct engine *e, struct rng *r, const struct snic_key 
 
 	if (rng_pct(r, 10))
 		xkey ^= 1ull << rng_below(r, 64);
+	else if (rng_pct(r, 10))
+		xkey ^= SNIC_EXACT_TAGGED;  /* the frame's tagged/untagged twin */
 	slot = (way * ref.x.buckets + snic_exact_bucket(xkey, way, ref.x.buckets)) *
 	       SNIC_EXACT_SLOTS + rng_below(r, SNIC_EXACT_SLOTS);
 	if (rng_pct(r, 5))
@@ -121,7 +124,11 @@ static void do_push(struct engine *e, const struct pkt *p, uint32_t tag)
 	if (x->m.rule < SNIC_RULE_EXACT && (x->m.action.flags & SNIC_ACT_COUNT))
 		ref.hits[x->m.rule]++;
 	ref_hits_total += x->m.rule != SNIC_RULE_MISS;
-	ref_exact_total += x->m.rule != SNIC_RULE_MISS && x->m.rule >= SNIC_RULE_EXACT;
+	if (x->m.rule != SNIC_RULE_MISS && x->m.rule >= SNIC_RULE_EXACT) {
+		int vid = (x->key.vlan[0] & 0x0f) << 8 | x->key.vlan[1];
+		ref_exact_total++;
+		ref_exact_kind[!(x->key.flags & SNIC_KF_VLAN) ? 0 : vid ? 2 : 1]++;
+	}
 	ref_err_total += (x->key.flags & SNIC_KF_ERR) != 0;
 	x->cycle = cycle;
 	x->live = 1;
@@ -453,6 +460,91 @@ static void test_exact_combine(struct engine *e)
 	tap(ok, "exact table: slot result, ternary wins over exact, miss", "");
 }
 
+/*
+ * Tagged, untagged and priority-tagged frames to one MAC: exact entries
+ * for (MAC, untagged), (MAC, VID 0 tagged) and (MAC, VID 100) are three
+ * keys, written by hand from the key layout (dmac << 16 | 0x1000 tagged |
+ * VID). Each frame must hit its own entry in the engine and the reference
+ * alike; QinQ uses the inner tag; a tag cut short counts as untagged.
+ */
+static void test_exact_tags(struct engine *e)
+{
+	static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x77};
+	const uint64_t base = 0x020000000077ull << 16;
+	const uint64_t keys[3] = {base, base | 0x1000, base | 0x1000 | 100};
+	enum { N = 7 };
+	/* TCIs after the MACs (0: none), frame length, expected VNIC (0: miss). */
+	static const struct { uint16_t tpid[2], tci[2]; uint32_t len; uint16_t want[2]; } f[N] = {
+		{{0, 0}, {0, 0}, 60, {1, 0}},                       /* untagged */
+		{{0x8100, 0}, {0xa000, 0}, 60, {2, 2}},             /* priority-tagged, PCP 5 */
+		{{0x8100, 0}, {0x2064, 0}, 60, {3, 3}},             /* VID 100, PCP 1 */
+		{{0x88a8, 0x8100}, {0x0007, 0x0064}, 60, {3, 3}},   /* QinQ, inner VID 100 */
+		{{0x88a8, 0x8100}, {0x0064, 0xe000}, 60, {2, 2}},   /* QinQ, inner VID 0 */
+		{{0x8100, 0}, {0x0064, 0}, 15, {1, 0}},             /* tag cut short */
+		{{0x8100, 0}, {0x0065, 0}, 60, {0, 0}},             /* VID 101: no entry */
+	};
+	struct pkt p[N];
+	uint32_t buckets = exact_slots / 8, slots[3];
+	int ok = 1;
+
+	for (int i = 0; i < N; i++) {
+		uint32_t o = 12;
+		memset(&p[i], 0, sizeof(p[i]));
+		memcpy(p[i].data, mac, 6);
+		memcpy(p[i].data + 6, "\x02\x00\x00\x00\x00\x09", 6);
+		for (int t = 0; t < 2 && f[i].tpid[t]; t++) {
+			p[i].data[o++] = (uint8_t)(f[i].tpid[t] >> 8);
+			p[i].data[o++] = (uint8_t)f[i].tpid[t];
+			p[i].data[o++] = (uint8_t)(f[i].tci[t] >> 8);
+			p[i].data[o++] = (uint8_t)f[i].tci[t];
+		}
+		p[i].data[o++] = 0x88;
+		p[i].data[o++] = 0xb5;
+		p[i].caplen = p[i].frame_len = f[i].len;
+	}
+	/* Way 0 for the untagged key, way 1 for the others: any slot works. */
+	for (int k = 0; k < 3; k++) {
+		struct snic_action a = {(uint16_t)(k + 1), SNIC_RING_DEFAULT, SNIC_METER_NONE, 0, 0};
+		uint32_t way = k ? 1 : 0;
+		slots[k] = (way * buckets + snic_exact_bucket(keys[k], way, buckets)) * 4 + (uint32_t)k;
+		do_exact_write(e, slots[k], keys[k], &a);
+		engine_clock(e);    /* one write per clock */
+	}
+	/* Round 0 with all three entries, round 1 after the untagged one went. */
+	for (int round = 0; round < 2 && ok; round++) {
+		if (round == 1)
+			do_exact_write(e, slots[0], 0, NULL);
+		for (int i = 0; i < N; i++) {
+			struct snic_match m;
+			uint32_t tag;
+			struct expect *x = &inflight[i];
+			do_push(e, &p[i], (uint32_t)i);
+			for (unsigned c = 0; c < latency; c++)
+				engine_clock(e);
+			x->live = 0;
+			ok &= engine_pop(e, &tag, NULL, &m) && tag == (uint32_t)i;
+			uint16_t want = f[i].want[round];
+			int hit = want != 0;
+			ok &= !memcmp(&m, &x->m, sizeof(m));        /* engine == reference */
+			ok &= hit ? m.rule == SNIC_RULE_EXACT + slots[want - 1] && m.action.vnic == want
+				  : m.rule == SNIC_RULE_MISS;
+			if (!ok) {
+				printf("# frame %d round %d: want vnic %u\n", i, round, want);
+				print_match("engine", &m);
+				print_match("reference", &x->m);
+				break;
+			}
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		do_exact_write(e, slots[k], 0, NULL);
+		engine_clock(e);
+	}
+	for (unsigned i = 0; i < latency + 2; i++)
+		engine_clock(e);
+	tap(ok, "exact table: untagged, priority-tagged, VID and QinQ frames hit their own entries", "");
+}
+
 int main(int argc, char **argv)
 {
 	unsigned sets = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 20;
@@ -470,7 +562,7 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP model too large: %u ternary, %u exact\n", depth, exact_slots);
 		return 1;
 	}
-	printf("1..%u\n", sets + 4);
+	printf("1..%u\n", sets + 5);
 	printf("# model: %u ternary entries, %u exact slots, latency %u; seed 0x%" PRIx64 "\n",
 	       depth, exact_slots, latency, seed);
 	e = engine_new();
@@ -479,6 +571,7 @@ int main(int argc, char **argv)
 	test_atomic_update(e);
 	test_hit_counters(e);
 	test_exact_combine(e);
+	test_exact_tags(e);
 	for (unsigned s = 0; s < sets; s++) {
 		uint64_t before = checked, hits_before = ref_hits_total;
 		int ok = !failed && run_rule_set(e, &r, npkts, &checked);
@@ -489,6 +582,8 @@ int main(int argc, char **argv)
 	printf("# %" PRIu64 " frames compared (%" PRIu64 " hits, %" PRIu64 " of them exact, %" PRIu64
 	       " with KF_ERR), %s\n", checked, ref_hits_total, ref_exact_total, ref_err_total,
 	       failed ? "MISMATCH" : "0 mismatches");
+	printf("# exact hits: %" PRIu64 " untagged, %" PRIu64 " priority-tagged, %" PRIu64
+	       " with a VID\n", ref_exact_kind[0], ref_exact_kind[1], ref_exact_kind[2]);
 	engine_free(e);
 	return failed;
 }

@@ -2,7 +2,7 @@
 /*
  * Helpers for the exact-match unit tests (test_fw_exact*.c): deterministic
  * random (MAC, VID) keys built by hand from the key layout (dmac << 16 |
- * VID), the fake engine's answer for a frame carrying a key (the reference
+ * 0x1000 "tagged" | VID, or dmac << 16 untagged), the fake engine's answer for a frame carrying a key (the reference
  * classifier's snic_exact_lookup over the slots the firmware wrote), and a
  * write-order checker run after every single exact-slot write. Header-only:
  * each test program includes it.
@@ -29,12 +29,22 @@ static inline uint64_t rnd(void)
 	return rng;
 }
 
+#define TAGGED 0x1000u /* exact key bit: the frame carries a tag */
+
+/* vid SNIC_VLAN_NONE: untagged; 0: priority-tagged. */
 static inline uint64_t key_of_mac(const uint8_t mac[6], uint16_t vid)
 {
 	uint64_t k = 0;
 	for (int i = 0; i < 6; i++)
 		k = k << 8 | mac[i];
-	return k << 16 | (vid & 0x0fffu);
+	k <<= 16;
+	return vid == SNIC_VLAN_NONE ? k : k | TAGGED | (vid & 0x0fffu);
+}
+
+/* The VNIC VLAN a key stands for: its VID, or SNIC_VLAN_NONE. */
+static inline uint16_t vlan_of_key(uint64_t xkey)
+{
+	return (xkey & TAGGED) ? (uint16_t)(xkey & 0x0fff) : SNIC_VLAN_NONE;
 }
 
 static inline void mac_of_key(uint64_t xkey, uint8_t mac[6])
@@ -43,7 +53,8 @@ static inline void mac_of_key(uint64_t xkey, uint8_t mac[6])
 		mac[i] = (uint8_t)(xkey >> (8 * (7 - i)));
 }
 
-/* A unicast, non-zero MAC with a VID in 1..4094. */
+/* A unicast, non-zero MAC, untagged (1 in 8), priority-tagged (1 in 8)
+ * or with a VID in 1..4094. */
 static inline uint64_t rand_key(void)
 {
 	uint8_t mac[6];
@@ -51,7 +62,10 @@ static inline uint64_t rand_key(void)
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)(r >> (8 * i));
 	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
-	return key_of_mac(mac, (uint16_t)(1 + (r >> 48) % 4094));
+	unsigned kind = (unsigned)(r >> 60) & 7;
+	if (kind == 0)
+		return key_of_mac(mac, SNIC_VLAN_NONE);
+	return key_of_mac(mac, kind == 1 ? 0 : (uint16_t)(1 + (r >> 48) % 4094));
 }
 
 static inline struct snic_action act_n(uint16_t n)
@@ -60,14 +74,18 @@ static inline struct snic_action act_n(uint16_t n)
 	return a;
 }
 
-/* A frame key carrying xkey's MAC and VID (with PCP bits, which must not matter). */
+/* A frame key carrying xkey's MAC and, if tagged, its VID (with PCP bits,
+ * which must not matter). */
 static inline void frame_key(uint64_t xkey, struct snic_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	mac_of_key(xkey, k->dmac);
-	k->flags = SNIC_KF_VLAN | SNIC_KF_IPV4;
-	k->vlan[0] = (uint8_t)(0xa0 | ((xkey >> 8) & 0x0f));
-	k->vlan[1] = (uint8_t)xkey;
+	k->flags = SNIC_KF_IPV4;
+	if (xkey & TAGGED) {
+		k->flags |= SNIC_KF_VLAN;
+		k->vlan[0] = (uint8_t)(0xa0 | ((xkey >> 8) & 0x0f));
+		k->vlan[1] = (uint8_t)xkey;
+	}
 }
 
 /* The engine's answer for a frame carrying xkey: the exact slot, or -1. */

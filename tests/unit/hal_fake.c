@@ -3,46 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hal_fake.h"
+#include "profile.h"
 
 struct fake_hal fake;
 
 int fake_setup(const char *profile, uint32_t win_size)
 {
-	struct hal_hw_info *hw = &fake.hw;
+	struct sim_profile prof;
 
 	fake_teardown();
 	memset(&fake, 0, sizeof(fake));
-	if (!strcmp(profile, "large")) {
-		hw->n_rx_rings = 16;
-		hw->n_tx_rings = 16;
-		hw->n_uplinks = 4;
-		hw->max_vnics = 128;
-		hw->ring_size = 512;
-		hw->buf_max = 2048;
-		hw->tcam_entries = 1024;
-		hw->exact_entries = 16384;
-		hw->key_fields = SNIC_FIELD_ALL;
-		hw->uplink_speed_mbps = 100000;
-	} else if (!strcmp(profile, "small")) {
-		hw->n_rx_rings = 4;
-		hw->n_tx_rings = 4;
-		hw->n_uplinks = 2;
-		hw->max_vnics = 16;
-		hw->ring_size = 256;
-		hw->buf_max = 2048;
-		hw->tcam_entries = 64;
-		hw->key_fields = SNIC_FIELD_FLAGS | SNIC_FIELD_PORT | SNIC_FIELD_DMAC |
-				 SNIC_FIELD_SMAC | SNIC_FIELD_VLAN | SNIC_FIELD_ETHERTYPE;
-		hw->uplink_speed_mbps = 10000;
-	} else {
+	/* The same cards the simulator models (sim/profile.c). */
+	if (sim_profile_get(profile, &prof) < 0)
 		return -1;
-	}
-	snprintf(hw->profile, sizeof(hw->profile), "%s", profile);
-	hw->cls_latency = 7;
-	for (unsigned i = 0; i < SNIC_MAX_UPLINKS; i++) {
-		const uint8_t mac[6] = { 0x02, 0x5e, 0x09, 0, 0, (uint8_t)i };
-		memcpy(hw->uplink_mac[i], mac, 6);
-	}
+	fake.hw = prof.hw;
+	fake.hw.cls_latency = FAKE_CLS_LATENCY;
 	fake.win = calloc(1, win_size);
 	fake.win_size = win_size;
 	fake.rx = calloc(FAKE_RXQ, sizeof(*fake.rx));

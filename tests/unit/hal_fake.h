@@ -17,6 +17,7 @@
 #define FAKE_RXQ      512
 #define FAKE_FRAME    16384
 #define FAKE_TX       256
+#define FAKE_CLS_LATENCY 7 /* lookup latency the fake engine advertises */
 #define FAKE_IRQ      1024
 
 struct fake_rx {

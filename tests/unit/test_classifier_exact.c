@@ -44,9 +44,28 @@ static void test_key_and_hash(void **state)
 	struct snic_key k = mac_key(0x33, 0xe064); /* PCP 7, VID 0x064 */
 	uint64_t x = snic_exact_key(&k);
 	(void)state;
-	assert_true(x == 0x0200000000330064ull);
+	assert_true(x == 0x0200000000331064ull); /* bit 12: tagged */
 	for (unsigned w = 0; w < SNIC_EXACT_WAYS; w++)
 		assert_int_equal(snic_exact_bucket(x, w, BUCKETS), slow_bucket(x, w));
+
+	/* Untagged (no KF_VLAN, VID 0) and priority-tagged (KF_VLAN, VID 0)
+	 * differ only in bit 12; other flags do not count. */
+	struct snic_key u = mac_key(0x33, 0), z = mac_key(0x33, 0xa000);
+	u.flags = SNIC_KF_IPV4 | SNIC_KF_L4 | SNIC_KF_ERR;
+	z.flags |= SNIC_KF_QINQ | SNIC_KF_IPV6;
+	assert_true(snic_exact_key(&u) == 0x0200000000330000ull);
+	assert_true(snic_exact_key(&z) == 0x0200000000331000ull);
+	/* The tagged bit is hashed in both ways (H3 is linear: the buckets of
+	 * a key with and without it differ by the same non-zero bits), so a
+	 * MAC's untagged and priority-tagged entries do not share buckets, at
+	 * any table size. */
+	for (uint32_t b = 2; b <= 1u << SNIC_EXACT_HASH_BITS; b <<= 1)
+		for (unsigned m = 0; m < 64; m++) {
+			uint64_t mk = (0x020000000000ull | m) << 16;
+			for (unsigned w = 0; w < SNIC_EXACT_WAYS; w++)
+				assert_int_not_equal(snic_exact_bucket(mk, w, b),
+						     snic_exact_bucket(mk | SNIC_EXACT_TAGGED, w, b));
+		}
 }
 
 static void test_lookup_and_combine(void **state)

@@ -27,8 +27,11 @@ static void test_insert_find_delete(void **state)
 	(void)state;
 	boot("large");
 	const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
-	const uint64_t k = 0x02005e102030ull << 16 | 100;
+	const uint64_t k = 0x02005e102030ull << 16 | 0x1000 | 100;
 	assert_true(fw_exact_mac_key(mac, 100) == k);
+	/* Untagged: no tagged bit; VLAN 0 (priority-tagged): tagged, VID 0. */
+	assert_true(fw_exact_mac_key(mac, SNIC_VLAN_NONE) == 0x02005e102030ull << 16);
+	assert_true(fw_exact_mac_key(mac, 0) == (0x02005e102030ull << 16 | 0x1000));
 
 	struct snic_action a = act_n(7), got;
 	uint32_t slot, again;
@@ -54,6 +57,22 @@ static void test_insert_find_delete(void **state)
 	/* Another VID of the same MAC is another key. */
 	assert_int_equal(fw_exact_insert(k + 1, &other, NULL), SNIC_OK);
 	assert_int_equal(engine_slot(k, NULL), slot);
+
+	/* Untagged and priority-tagged frames of one MAC are two keys too. */
+	const uint64_t ku = fw_exact_mac_key(mac, SNIC_VLAN_NONE), kz = fw_exact_mac_key(mac, 0);
+	struct snic_action au = act_n(11), az = act_n(12);
+	assert_int_equal(engine_slot(ku, NULL), -1);
+	assert_int_equal(fw_exact_insert(ku, &au, NULL), SNIC_OK);
+	assert_int_equal(engine_slot(kz, NULL), -1);
+	assert_true(engine_slot(ku, &got) >= 0);
+	assert_int_equal(got.vnic, 11);
+	assert_int_equal(fw_exact_insert(kz, &az, NULL), SNIC_OK);
+	assert_true(engine_slot(kz, &got) >= 0);
+	assert_int_equal(got.vnic, 12);
+	assert_true(engine_slot(ku, &got) >= 0);
+	assert_int_equal(got.vnic, 11);
+	assert_int_equal(fw_exact_delete(ku), SNIC_OK);
+	assert_int_equal(fw_exact_delete(kz), SNIC_OK);
 
 	assert_int_equal(fw_exact_delete(k), SNIC_OK);
 	assert_int_equal(engine_slot(k, NULL), -1);

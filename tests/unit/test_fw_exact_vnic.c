@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VNIC (MAC, VLAN) steering through the exact-match table: tagged VNICs on
- * "large" get exact entries, untagged and VLAN 0 ones stay ternary, bind,
+ * VNIC (MAC, VLAN) steering through the exact-match table: every VNIC on
+ * "large" gets an exact entry (untagged, VLAN 0 = priority-tagged and VLAN
+ * N told apart by the key's tagged bit; QinQ by the inner tag), bind,
  * destroy and RESET, the small profile, and the admin path at high fill.
  */
 #include <stdarg.h>
@@ -31,6 +32,35 @@ static int32_t find_key(uint64_t k)
 	return -1;
 }
 
+/* No entry of the ternary table is in use: every MAC is in the exact table. */
+static int ternary_unused(void)
+{
+	for (unsigned i = 0; i < FAKE_TCAM; i++)
+		if (fake.valid[i])
+			return 0;
+	return fake.cls_writes == 0;
+}
+
+/* A QinQ frame (outer 0x88a8 VID 5, inner 0x8100 `inner`) to mac, through
+ * the reference parser. */
+static int rx_qinq(const uint8_t *mac, uint16_t inner)
+{
+	static const uint8_t src[6] = { 0x02, 0, 0, 0, 0, 0xef };
+	uint8_t f[64];
+	struct snic_key k;
+	memset(f, 0, sizeof(f));
+	memcpy(f, mac, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x88, f[13] = 0xa8, f[14] = 0x00, f[15] = 5;
+	f[16] = 0x81, f[17] = 0x00, f[18] = (uint8_t)(0x60 | inner >> 8), f[19] = (uint8_t)inner;
+	f[20] = 0x88, f[21] = 0xb5;
+	snic_parse(f, sizeof(f), sizeof(f), 0, &k);
+	assert_int_equal(k.flags & (SNIC_KF_VLAN | SNIC_KF_QINQ), SNIC_KF_VLAN | SNIC_KF_QINQ);
+	fake_rx_push_key(f, sizeof(f), 0, &k);
+	fw_poll();
+	return fake.last_reason;
+}
+
 static int rx_one(const uint8_t *mac, uint16_t vlan)
 {
 	static const uint8_t src[6] = { 0x02, 0, 0, 0, 0, 0xee };
@@ -49,12 +79,13 @@ static void test_vnic_tagged(void **state)
 	struct snic_vnic_info vi;
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, 100, 0, 0, &vi), SNIC_OK);
-	assert_int_equal(vi.mac_rule, 1024 - 128 + vi.vnic);
-	int32_t slot = find_key(0x02aa00000001ull << 16 | 100);
+	/* Past the 1024 host entries: the exact table ranks after them all. */
+	assert_int_equal(vi.mac_rule, 1024 + vi.vnic);
+	int32_t slot = find_key(0x02aa00000001ull << 16 | 0x1000 | 100);
 	assert_true(slot >= 0);
 	assert_int_equal(fake.xslot[slot].action.vnic, vi.vnic);
 	assert_int_equal(fake.xslot[slot].action.flags, SNIC_ACT_COUNT);
-	assert_int_equal(fake.valid[vi.mac_rule], 0);
+	assert_true(ternary_unused());
 
 	rx_post(vi.rx_ring, 4, 2048);
 	assert_int_equal(rx_one(mac, 100), HAL_DELIVERED);
@@ -66,6 +97,11 @@ static void test_vnic_tagged(void **state)
 	assert_int_equal(rx_one(mac, SNIC_VLAN_NONE), SNIC_DROP_NO_MATCH);
 	assert_int_equal(rx_one(mac, 101), SNIC_DROP_NO_MATCH);
 	assert_int_equal(rx_one(mac, 0), SNIC_DROP_NO_MATCH);
+	/* QinQ: the inner tag counts, as in the ternary entry. */
+	assert_int_equal(rx_qinq(mac, 100), HAL_DELIVERED);
+	assert_int_equal(rx_take(vi.rx_ring, &c), 1);
+	assert_int_equal(c.rule, SNIC_RULE_EXACT + slot);
+	assert_int_equal(rx_qinq(mac, 5), SNIC_DROP_NO_MATCH);
 
 	/* RULE_QUERY gives the equivalent ternary entry (host software classifier). */
 	struct snic_rule_ref ref = { vi.mac_rule };
@@ -78,6 +114,7 @@ static void test_vnic_tagged(void **state)
 	assert_int_equal(ri->rule.mask.vlan[0], 0x0f);
 	assert_int_equal(ri->rule.value.vlan[1], 100);
 	assert_int_equal(ri->rule.action.vnic, vi.vnic);
+	assert_int_equal(ri->hits, 0);
 	struct snic_key k;
 	key_of(frame, 0, &k);
 	k.flags = SNIC_KF_VLAN;
@@ -88,40 +125,78 @@ static void test_vnic_tagged(void **state)
 	/* Destroy removes the exact entry. */
 	struct snic_vnic_ref vr = { vi.vnic, 0 };
 	assert_int_equal(admin(SNIC_CMD_VNIC_DESTROY, &vr, sizeof(vr), NULL), SNIC_OK);
-	assert_int_equal(find_key(0x02aa00000001ull << 16 | 100), -1);
+	assert_int_equal(find_key(0x02aa00000001ull << 16 | 0x1000 | 100), -1);
 	assert_int_equal(rx_one(mac, 100), SNIC_DROP_NO_MATCH);
 	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), NULL), SNIC_E_NOENT);
 }
 
 /*
- * The exact key cannot tell untagged from VID 0: such VNICs stay ternary,
- * so untagged and priority-tagged frames keep today's meaning.
+ * The key's tagged bit tells untagged frames (VNIC without a VLAN) from
+ * priority-tagged ones (VNIC on VLAN 0): one MAC, three VNICs, three exact
+ * entries, no ternary entry, each frame to its own VNIC only.
  */
 static void test_vnic_untagged_and_vid0(void **state)
 {
 	(void)state;
 	boot("large");
 	const uint8_t mac[6] = { 0x02, 0xbb, 0, 0, 0, 0x02 };
-	struct snic_vnic_info u, z;
+	struct snic_vnic_info u, z, t;
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, SNIC_VLAN_NONE, SNIC_VNICF_SW_ONLY, 0, &u),
 			 SNIC_OK);
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, 0, SNIC_VNICF_SW_ONLY, 0, &z), SNIC_OK);
-	assert_int_equal(fake.x_writes, 0);
-	assert_int_equal(fake.valid[u.mac_rule], 1);
-	assert_int_equal(fake.valid[z.mac_rule], 1);
-	rx_post(0, 8, 2048);
+	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, 7, SNIC_VNICF_SW_ONLY, 0, &t), SNIC_OK);
+	assert_int_equal(fake.x_writes, 3);
+	assert_true(ternary_unused());
+	const uint64_t base = 0x02bb00000002ull << 16;
+	int32_t su = find_key(base), sz = find_key(base | 0x1000), st = find_key(base | 0x1007);
+	assert_true(su >= 0 && sz >= 0 && st >= 0);
+	assert_int_equal(fake.xslot[su].action.vnic, u.vnic);
+	assert_int_equal(fake.xslot[sz].action.vnic, z.vnic);
+	assert_int_equal(fake.xslot[st].action.vnic, t.vnic);
+
+	rx_post(0, 16, 2048);
 	struct snic_rx_cpl c;
 	assert_int_equal(rx_one(mac, SNIC_VLAN_NONE), HAL_DELIVERED);
 	assert_int_equal(rx_take(0, &c), 1);
 	assert_int_equal(c.vnic, u.vnic);
-	assert_int_equal(c.rule, u.mac_rule);
+	assert_int_equal(c.rule, SNIC_RULE_EXACT + su);
 	assert_int_equal(rx_one(mac, 0), HAL_DELIVERED); /* priority-tagged */
 	assert_int_equal(rx_take(0, &c), 1);
 	assert_int_equal(c.vnic, z.vnic);
+	assert_int_equal(c.rule, SNIC_RULE_EXACT + sz);
+	assert_int_equal(rx_one(mac, 7), HAL_DELIVERED);
+	assert_int_equal(rx_take(0, &c), 1);
+	assert_int_equal(c.vnic, t.vnic);
+	/* QinQ with inner VID 0 is priority-tagged for the VNICs, too. */
+	assert_int_equal(rx_qinq(mac, 0), HAL_DELIVERED);
+	assert_int_equal(rx_take(0, &c), 1);
+	assert_int_equal(c.vnic, z.vnic);
+
+	/* The host software classifier's view (RULE_QUERY) says the same. */
+	struct snic_rule_ref ref = { u.mac_rule };
+	struct snic_admin_cpl cpl;
+	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), &cpl), SNIC_OK);
+	const struct snic_rule_info *ri = (const void *)cpl.payload;
+	assert_int_equal(ri->rule.mask.flags, SNIC_KF_VLAN);
+	assert_int_equal(ri->rule.value.flags, 0);
+	ref.loc = z.mac_rule;
+	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), &cpl), SNIC_OK);
+	assert_int_equal(ri->rule.value.flags, SNIC_KF_VLAN);
+	assert_int_equal(ri->rule.mask.vlan[0], 0x0f);
+	assert_int_equal(ri->rule.value.vlan[0] | ri->rule.value.vlan[1], 0);
+
 	struct snic_vnic_ref vr = { z.vnic, 0 };
 	assert_int_equal(admin(SNIC_CMD_VNIC_DESTROY, &vr, sizeof(vr), NULL), SNIC_OK);
+	assert_int_equal(find_key(base | 0x1000), -1);
 	assert_int_equal(rx_one(mac, 0), SNIC_DROP_NO_MATCH); /* never the untagged VNIC */
+	vr.vnic = u.vnic;
+	assert_int_equal(admin(SNIC_CMD_VNIC_DESTROY, &vr, sizeof(vr), NULL), SNIC_OK);
+	assert_int_equal(rx_one(mac, SNIC_VLAN_NONE), SNIC_DROP_NO_MATCH);
+	assert_int_equal(rx_one(mac, 7), HAL_DELIVERED);
+	assert_int_equal(rx_take(0, &c), 1);
+	assert_int_equal(c.vnic, t.vnic);
+	assert_int_equal(fw_exact_get_stats()->used, 1);
 }
 
 /* RING_BIND rewrites the action in the same slot; RESET empties the table. */
@@ -132,7 +207,7 @@ static void test_vnic_bind_and_reset(void **state)
 	const uint8_t mac[6] = { 0x02, 0xcc, 0, 0, 0, 0x03 };
 	struct snic_vnic_info vi;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, 7, SNIC_VNICF_SW_ONLY, 0, &vi), SNIC_OK);
-	const uint64_t k = 0x02cc00000003ull << 16 | 7;
+	const uint64_t k = 0x02cc00000003ull << 16 | 0x1000 | 7;
 	int32_t slot = find_key(k);
 	assert_true(slot >= 0);
 	assert_int_equal(fake.xslot[slot].action.flags, SNIC_ACT_COUNT | SNIC_ACT_MARK_SW);
@@ -211,7 +286,7 @@ static void test_admin_at_high_fill(void **state)
 		uint8_t mac[6];
 		mac_of_key(k, mac);
 		struct snic_vnic_info vi;
-		assert_int_equal(vnic_create((uint16_t)id, mac, (uint16_t)(k & 0xfff), 0, 0, &vi),
+		assert_int_equal(vnic_create((uint16_t)id, mac, vlan_of_key(k), 0, 0, &vi),
 				 SNIC_OK);
 		struct snic_action got;
 		assert_true(engine_slot(k, &got) >= 0);
@@ -241,10 +316,10 @@ static void test_admin_at_high_fill(void **state)
 	const struct snic_vnic_info *vi = (const void *)cpl.payload;
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	rx_post(vi->rx_ring, 2, 2048);
-	assert_int_equal(rx_one(mac, (uint16_t)(v[id].key & 0xfff)), HAL_DELIVERED);
+	assert_int_equal(rx_one(mac, vlan_of_key(v[id].key)), HAL_DELIVERED);
 
 	/* Fill to the brim (whether a key fits depends on its buckets: stop
-	 * after 100 refusals in a row), then a tagged VNIC finds no room. */
+	 * after 100 refusals in a row), then a VNIC finds no room. */
 	unsigned n = fill;
 	for (unsigned refused = 0; refused < 100;) {
 		uint64_t k = rand_key();
@@ -264,7 +339,7 @@ static void test_admin_at_high_fill(void **state)
 		snap_take(&s);
 		uint64_t k = rand_key();
 		mac_of_key(k, mac);
-		st = vnic_create((uint16_t)id, mac, (uint16_t)(k & 0xfff), 0, 0, NULL);
+		st = vnic_create((uint16_t)id, mac, vlan_of_key(k), 0, 0, NULL);
 		if (st == SNIC_OK) { /* it fitted: take it away again */
 			vr.vnic = (uint16_t)id;
 			deleting = k;
@@ -277,8 +352,15 @@ static void test_admin_at_high_fill(void **state)
 		snap_free(&s);
 	}
 	assert_int_equal(st, SNIC_E_NOSPC);
-	/* An untagged VNIC does not need the exact table. */
-	assert_int_equal(vnic_create((uint16_t)id, mac, SNIC_VLAN_NONE, 0, 0, NULL), SNIC_OK);
+	/* Room again where an entry went: a VNIC with that entry's (MAC,
+	 * VLAN) has the freed slot in its bucket. */
+	deleting = keys[0];
+	assert_int_equal(fw_exact_delete(keys[0]), SNIC_OK);
+	deleting = 0;
+	uint8_t mac0[6];
+	mac_of_key(keys[0], mac0);
+	assert_int_equal(vnic_create((uint16_t)id, mac0, vlan_of_key(keys[0]), 0, 0, NULL),
+			 SNIC_OK);
 	assert_int_equal(hidden, 0);
 	for (unsigned i = 0; i < n; i++)
 		assert_true(engine_slot(keys[i], NULL) >= 0);

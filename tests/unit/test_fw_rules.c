@@ -18,11 +18,12 @@ static int teardown(void **state)
 	return 0;
 }
 
+static struct snic_vnic_info last_vnic;
+
 static uint16_t mk_vnic(const uint8_t *mac)
 {
-	struct snic_vnic_info vi;
-	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, SNIC_VLAN_NONE, 0, 0, &vi), SNIC_OK);
-	return vi.vnic;
+	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, SNIC_VLAN_NONE, 0, 0, &last_vnic), SNIC_OK);
+	return last_vnic.vnic;
 }
 
 static void test_slots(void **state)
@@ -63,7 +64,9 @@ static void test_priority(void **state)
 {
 	(void)state;
 	boot("large");
-	uint16_t va = mk_vnic(MAC_A), vb = mk_vnic(MAC_B);
+	uint16_t va = mk_vnic(MAC_A);
+	struct snic_vnic_info a = last_vnic;
+	uint16_t vb = mk_vnic(MAC_B);
 	struct snic_rule r;
 	rule_init(&r, vb, 0);
 	rule_match_dmac(&r, MAC_A);
@@ -88,7 +91,8 @@ static void test_priority(void **state)
 	assert_int_equal(m.action.vnic, vb);
 	k.ip_proto = 6;
 	fake_lookup(&k, &m);
-	assert_int_equal(m.rule, 896 + va);
+	assert_true(is_mac_hit(m.rule, &a)); /* the exact table, after every host rule */
+	assert_int_equal(m.action.vnic, va);
 
 	/* Delete 10: the drop at 20 takes over. */
 	struct snic_rule_ref ref = { .loc = 10 };
@@ -99,9 +103,51 @@ static void test_priority(void **state)
 	assert_int_equal(m.rule, 20);
 	assert_true(m.action.flags & SNIC_ACT_DROP);
 	assert_int_equal(admin(SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL), SNIC_E_NOENT);
-	ref.loc = 896 + va; /* MAC entries belong to their VNIC */
+	ref.loc = a.mac_rule; /* MAC entries belong to their VNIC */
 	assert_int_equal(admin(SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL), SNIC_E_RANGE);
-	assert_true(fake.valid[896 + va]);
+	k.ip_proto = 6;
+	fake_lookup(&k, &m);
+	assert_true(is_mac_hit(m.rule, &a));
+}
+
+/* large: the exact table steers the VNIC MACs, so all 1024 ternary entries
+ * take host rules and the top one still ranks above every MAC entry. */
+static void test_all_entries_for_hosts(void **state)
+{
+	(void)state;
+	boot("large");
+	uint16_t v = mk_vnic(MAC_A);
+	struct snic_vnic_info a = last_vnic;
+	struct snic_rule r;
+	uint32_t loc;
+	rule_init(&r, v, SNIC_ACT_COUNT);
+	rule_match_dmac(&r, MAC_A);
+	assert_int_equal(rule_add(1023, &r, &loc), SNIC_OK);
+	assert_int_equal(loc, 1023);
+	assert_int_equal(rule_add(1024, &r, NULL), SNIC_E_RANGE);
+	struct snic_key k;
+	struct snic_match m;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.dmac, MAC_A, 6);
+	fake_lookup(&k, &m);
+	assert_int_equal(m.rule, 1023);
+	struct snic_rule_ref ref = { .loc = 1023 };
+	assert_int_equal(admin(SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL), SNIC_OK);
+	fake_lookup(&k, &m);
+	assert_true(is_mac_hit(m.rule, &a));
+	for (uint32_t i = 0; i < 1024; i++)
+		assert_int_equal(rule_add(SNIC_LOC_ANY, &r, &loc), SNIC_OK);
+	assert_int_equal(loc, 1023);
+	assert_int_equal(rule_add(SNIC_LOC_ANY, &r, NULL), SNIC_E_NOSPC);
+	/* The VNIC's MAC entry, past the table, still answers RULE_QUERY. */
+	ref.loc = a.mac_rule;
+	assert_int_equal(a.mac_rule, 1024 + v);
+	struct snic_admin_cpl cpl;
+	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), &cpl), SNIC_OK);
+	const struct snic_rule_info *ri = (const void *)cpl.payload;
+	assert_memory_equal(ri->rule.value.dmac, MAC_A, 6);
+	assert_int_equal(ri->hits, 0);
+	assert_int_equal(admin(SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL), SNIC_E_RANGE);
 }
 
 /* small is MAC-only: L3/L4 fields are UNSUPP; large accepts them. */
@@ -214,14 +260,18 @@ static void test_query(void **state)
 	assert_int_equal(info.hits, 42);
 	assert_memory_equal(&info.rule, &r, sizeof(r));
 
-	/* The VNIC's MAC entry is visible too. */
-	ref.loc = 896 + v;
+	/* The VNIC's MAC entry is visible too (past the table: large has an
+	 * exact table), and so is no MAC entry of a VNIC that does not exist. */
+	ref.loc = 1024 + v;
 	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), &cpl), SNIC_OK);
 	memcpy(&info, cpl.payload, sizeof(info));
 	assert_memory_equal(info.rule.value.dmac, MAC_A, 6);
+	assert_int_equal(info.loc, 1024 + v);
 	ref.loc = 8;
 	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), NULL), SNIC_E_NOENT);
-	ref.loc = 1024;
+	ref.loc = 1024 + v + 1;
+	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), NULL), SNIC_E_NOENT);
+	ref.loc = 1024 + 128; /* 128 VNICs on large */
 	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), NULL), SNIC_E_RANGE);
 }
 
@@ -233,6 +283,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_profile_fields, teardown),
 		cmocka_unit_test_teardown(test_invalid, teardown),
 		cmocka_unit_test_teardown(test_query, teardown),
+		cmocka_unit_test_teardown(test_all_entries_for_hosts, teardown),
 	};
 	return cmocka_run_group_tests_name("fw_rules", tests, NULL, NULL);
 }

@@ -68,7 +68,7 @@ static void test_deliver_dedicated(void **state)
 	assert_int_equal(rx_take(vi.rx_ring, &c), 1);
 	assert_int_equal(c.len, len);
 	assert_int_equal(c.vnic, vi.vnic);
-	assert_int_equal(c.rule, vi.mac_rule);
+	assert_true(is_mac_hit(c.rule, &vi));
 	assert_int_equal(c.flags, SNIC_RXF_HIT);
 	assert_int_equal(c.meter, SNIC_METER_NONE);
 	assert_int_equal(c.color, 0);

@@ -28,12 +28,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* small card: HRRs 1..3 go to VNICs 0..2, VNIC 3 shares HRR 0. */
-static void setup_four(struct snic_vnic_info v[4])
+/* HRRs 1..3 go to VNICs 0..2, VNIC 3 shares HRR 0 (the small card has no
+ * other ring; on the large one it asks for the software ring). */
+static void setup_on(const char *profile, struct snic_vnic_info v[4])
 {
-	boot("small");
+	boot(profile);
 	for (uint16_t i = 0; i < 4; i++)
-		assert_int_equal(vnic_create(i, MACS[i], SNIC_VLAN_NONE, 0, 0, &v[i]), SNIC_OK);
+		assert_int_equal(vnic_create(i, MACS[i], SNIC_VLAN_NONE, i == 3 ? SNIC_VNICF_SW_ONLY : 0,
+					     0, &v[i]), SNIC_OK);
 	assert_int_equal(v[3].rx_ring, 0);
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	rx_post(0, 16, 2048);
@@ -46,17 +48,22 @@ static void bind(uint16_t ring, uint16_t vnic)
 	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
 }
 
-static void test_stale_mac_entry_follows_the_move(void **state)
+static void setup_four(struct snic_vnic_info v[4])
 {
-	(void)state;
+	setup_on("small", v);
+}
+
+/* small: the MAC entries are ternary; large: exact-match entries. */
+static void stale_mac_entry_follows_the_move(const char *profile)
+{
 	struct snic_vnic_info v[4];
 	struct snic_key key;
 	struct snic_match stale;
-	setup_four(v);
+	setup_on(profile, v);
 	uint32_t len = make_eth(frame, MACS[3], SRC, SNIC_VLAN_NONE, 0x0800, 60);
 	key_of(frame, 0, &key);
 	fake_lookup(&key, &stale);                  /* the entry as it is now */
-	assert_int_equal(stale.rule, v[3].mac_rule);
+	assert_true(is_mac_hit(stale.rule, &v[3]));
 	assert_true(stale.action.flags & SNIC_ACT_MARK_SW);
 	rx_frame(frame, len, 0);
 	fw_poll();
@@ -83,6 +90,18 @@ static void test_stale_mac_entry_follows_the_move(void **state)
 		assert_int_equal(c.flags, SNIC_RXF_HIT);  /* not for the software ring */
 	}
 	assert_int_equal(stats()->drops[SNIC_DROP_RING_FULL], 0);
+}
+
+static void test_stale_mac_entry_follows_the_move(void **state)
+{
+	(void)state;
+	stale_mac_entry_follows_the_move("small");
+}
+
+static void test_stale_exact_entry_follows_the_move(void **state)
+{
+	(void)state;
+	stale_mac_entry_follows_the_move("large");
 }
 
 /* The other way: an old entry without the mark, after an unbind, goes to
@@ -136,6 +155,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_stale_mac_entry_follows_the_move, teardown),
+		cmocka_unit_test_teardown(test_stale_exact_entry_follows_the_move, teardown),
 		cmocka_unit_test_teardown(test_stale_entry_after_unbind, teardown),
 		cmocka_unit_test_teardown(test_host_rule_mark_sw_kept, teardown),
 	};

@@ -446,6 +446,92 @@ static void test_standby_fills_the_failed_slot(void **state)
 	(void)M012;
 }
 
+/* Every bond's status, or zeros for bonds that do not exist. */
+static void all_status(struct snic_team_status st[SNIC_MAX_BONDS])
+{
+	memset(st, 0, SNIC_MAX_BONDS * sizeof(*st));
+	for (uint8_t b = 0; b < SNIC_MAX_BONDS; b++) {
+		struct snic_team_set q;
+		memset(&q, 0, sizeof(q));
+		q.op = SNIC_TEAM_OP_QUERY;
+		q.bond = b;
+		team_cmd(&q, &st[b]);
+	}
+}
+
+/* Random TEAM_SET payloads: a refusal changes nothing; whatever is
+ * accepted keeps the rules (an uplink in one bond at most, and the bond of
+ * a live VNIC never changes members). */
+static void test_fuzz(void **state)
+{
+	(void)state;
+	boot_ports();
+	struct snic_team_set c = bond_cfg(0, SNIC_TEAM_L34, 2, M01, NULL);
+	assert_int_equal(team_cmd(&c, NULL), SNIC_OK);
+	assert_int_equal(vnic_create(1, MAC_A, SNIC_VLAN_NONE, 0, BOND(0), NULL), SNIC_OK);
+	assert_int_equal(vnic_create(2, MAC_B, SNIC_VLAN_NONE, 0, 3, NULL), SNIC_OK);
+	srand(4242);
+	unsigned ok = 0, refused = 0;
+	for (int it = 0; it < 3000; it++) {
+		uint8_t p[sizeof(struct snic_team_set)];
+		for (unsigned i = 0; i < sizeof(p); i++)
+			p[i] = (uint8_t)rand();
+		struct snic_team_set *t = (struct snic_team_set *)p;
+		if (rand() % 4) { /* mostly near-valid, so some are accepted */
+			uint8_t perm[4] = { 0, 1, 2, 3 };
+			for (unsigned i = 3; i > 0; i--) {
+				unsigned j = (unsigned)rand() % (i + 1);
+				uint8_t x = perm[i];
+				perm[i] = perm[j];
+				perm[j] = x;
+			}
+			struct snic_team_set base = bond_cfg((uint8_t)(rand() % 5), (uint8_t)(rand() % 9),
+				(unsigned)(rand() % 4), perm, NULL);
+			base.op = (uint8_t)(rand() % 2 ? SNIC_TEAM_OP_SET : rand() % 6);
+			if (rand() % 2)
+				base.detect = (uint8_t)(rand() % 4);
+			if (base.detect & SNIC_TEAM_DETECT_BEACON) {
+				base.beacon_us = (uint32_t)(rand() % 3000);
+				base.beacon_misses = (uint8_t)(rand() % 4);
+			}
+			if (rand() % 3 == 0)
+				base.rsvd2[rand() % 4] = 1;
+			*t = base;
+		}
+		struct snic_team_status before[SNIC_MAX_BONDS], after[SNIC_MAX_BONDS];
+		all_status(before);
+		struct snapshot snap;
+		snap_take(&snap);
+		int st = team_cmd(t, NULL);
+		all_status(after);
+		if (st != SNIC_OK) {
+			refused++;
+			assert_true(snap_same(&snap));
+			assert_memory_equal(before, after, sizeof(before));
+		} else {
+			ok++;
+		}
+		snap_free(&snap);
+		/* The invariants, whatever happened. */
+		uint8_t seen = 0;
+		for (unsigned b = 0; b < SNIC_MAX_BONDS; b++)
+			for (unsigned m = 0; m < after[b].n_members; m++) {
+				uint8_t bit = (uint8_t)(1u << after[b].member[m].uplink);
+				assert_false(seen & bit);
+				seen |= bit;
+			}
+		assert_false(seen & (1u << 3));            /* VNIC 2 uses uplink 3 */
+		/* VNIC 1 uses bond 0: its members stay {0, 1} (their order, the
+		 * failover order, may change). */
+		assert_int_equal(after[0].n_members, 2);
+		assert_int_equal((1u << after[0].member[0].uplink) | (1u << after[0].member[1].uplink),
+				 0x3);
+	}
+	print_message("# fuzz: %u accepted, %u refused\n", ok, refused);
+	assert_true(refused > 1000);
+	assert_true(ok > 10);
+}
+
 static void test_reset_drops_bonds(void **state)
 {
 	(void)state;
@@ -469,6 +555,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_failback_holddown_and_manual, teardown),
 		cmocka_unit_test_teardown(test_tx_refusal, teardown),
 		cmocka_unit_test_teardown(test_standby_fills_the_failed_slot, teardown),
+		cmocka_unit_test_teardown(test_fuzz, teardown),
 		cmocka_unit_test_teardown(test_reset_drops_bonds, teardown),
 	};
 	return cmocka_run_group_tests_name("fw_team", tests, NULL, NULL);

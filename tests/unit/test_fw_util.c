@@ -350,3 +350,19 @@ void snap_free(struct snapshot *s)
 	free(s->xslot);
 	s->xslot = NULL;
 }
+
+int is_mac_hit(uint32_t rule, const struct snic_vnic_info *vi)
+{
+	if (!fake.hw.exact_entries)
+		return rule == vi->mac_rule;
+	if (rule < SNIC_RULE_EXACT || rule >= SNIC_RULE_EXACT + fake.hw.exact_entries)
+		return 0;
+	const struct snic_exact_slot *x = &fake.xslot[rule - SNIC_RULE_EXACT];
+	uint64_t key = 0;
+	for (int i = 0; i < 6; i++)
+		key = key << 8 | vi->mac[i];
+	key <<= 16;
+	if (vi->vlan != SNIC_VLAN_NONE)
+		key |= 0x1000u | (vi->vlan & 0x0fffu);
+	return x->valid && x->key == key && x->action.vnic == vi->vnic;
+}

@@ -65,6 +65,13 @@ void key_of(const uint8_t *frame, uint8_t port, struct snic_key *key);
 /* Push a frame through the fake engine (lookup in the programmed table). */
 void rx_frame(const uint8_t *frame, uint32_t len, uint8_t port);
 
+/* 1 when `rule` (snic_match.rule / snic_rx_cpl.rule) is VNIC vi's own MAC
+ * entry: its ternary entry mac_rule on a profile without an exact table,
+ * else an exact slot holding the key built by hand from its MAC and VLAN
+ * (dmac << 16 | 0x1000 tagged bit | VID, or dmac << 16 when untagged)
+ * with the VNIC as action. */
+int is_mac_hit(uint32_t rule, const struct snic_vnic_info *vi);
+
 /* Copy of the device area (everything below the DMA region) + the fake
  * engine table, to prove a rejected command changed nothing. */
 struct snapshot {

@@ -79,7 +79,7 @@ static void test_uniqueness(void **state)
 	assert_int_equal(vnic_create(1, m, SNIC_VLAN_NONE, 0, 0, NULL), SNIC_E_EXIST);
 	assert_int_equal(vnic_create(100, m, SNIC_VLAN_NONE, 0, 0, &c), SNIC_OK);
 	assert_int_equal(c.vnic, 100);
-	assert_int_equal(c.mac_rule, 896 + 100);
+	assert_int_equal(c.mac_rule, 1024 + 100); /* past the table: exact-steered */
 	assert_memory_equal(c.mac, m, 6);
 	assert_int_equal(c.vlan, SNIC_VLAN_NONE);
 	/* Query returns the same info. */
@@ -162,7 +162,7 @@ static void test_sw_only(void **state)
 }
 
 /* The MAC entry: exact dmac, VLAN id only (not PCP), untagged-only without
- * VLAN. On "large" the tagged one lives in the exact-match table. */
+ * VLAN. On "large" both live in the exact-match table. */
 static void check_mac_entry(const char *profile)
 {
 	boot(profile);
@@ -178,21 +178,26 @@ static void check_mac_entry(const char *profile)
 	memcpy(k.dmac, m, 6);
 	k.flags = SNIC_KF_IPV4;
 	fake_lookup(&k, &res);
-	assert_int_equal(res.rule, a.mac_rule);
-	k.flags = SNIC_KF_VLAN;
+	assert_true(is_mac_hit(res.rule, &a));
+	assert_int_equal(res.action.vnic, a.vnic);
+	k.flags = SNIC_KF_VLAN; /* priority-tagged: not the untagged VNIC */
+	fake_lookup(&k, &res);
+	assert_int_equal(res.rule, SNIC_RULE_MISS);
 	k.vlan[0] = 0xe1; /* PCP 7, VID 0x123 */
 	k.vlan[1] = 0x23;
 	fake_lookup(&k, &res);
 	if (fake.hw.exact_entries) {
-		/* Exact hit: the slot holding (MAC, VID 0x123) by hand. */
+		/* Exact hit: the slot holding (MAC, tagged, VID 0x123) by hand. */
 		assert_true(res.rule >= SNIC_RULE_EXACT);
 		const struct snic_exact_slot *x = &fake.xslot[res.rule - SNIC_RULE_EXACT];
 		assert_true(x->valid);
-		assert_true(x->key == (0x021122330005ull << 16 | 0x123));
-		assert_int_equal(fake.valid[b.mac_rule], 0); /* no ternary twin */
+		assert_true(x->key == (0x021122330005ull << 16 | 0x1000 | 0x123));
+		for (unsigned i = 0; i < FAKE_TCAM; i++)
+			assert_int_equal(fake.valid[i], 0); /* no ternary twins */
 	} else {
 		assert_int_equal(res.rule, b.mac_rule);
 	}
+	assert_true(is_mac_hit(res.rule, &b));
 	assert_int_equal(res.action.vnic, b.vnic);
 	k.vlan[1] = 0x24;
 	fake_lookup(&k, &res);

@@ -15,6 +15,8 @@
 
 #define MAC_BASE 56u   /* fake caps: user entries 0..55, VNIC MACs from 56 */
 
+static uint32_t mac_base = MAC_BASE; /* where add_vnic puts the MAC entries */
+
 static uint8_t *win;
 static struct snic_dev *dev;
 static char state_path[64];
@@ -55,7 +57,7 @@ static void add_vnic(struct snic_mirror *m, uint16_t id)
 	memcpy(v->params.mac, mac_of[id], 6);
 	v->info.vnic = id;
 	v->info.ring_state = SNIC_RING_SHARED;
-	v->info.mac_rule = (uint16_t)(MAC_BASE + id);
+	v->info.mac_rule = (uint16_t)(mac_base + id);
 	memcpy(v->mac_rule.value.dmac, mac_of[id], 6);
 	memset(v->mac_rule.mask.dmac, 0xff, 6);
 	v->mac_rule.mask.flags = SNIC_KF_VLAN;
@@ -287,6 +289,51 @@ static void bad_parameters(void **state)
 	assert_int_equal(dev->err, SNIC_ERR_ARG);
 }
 
+/*
+ * A card whose exact-match table steers the VNIC MACs gives every ternary
+ * entry to host rules (user_entries == ternary) and numbers the MAC
+ * entries past the table: the software table must still hold them, after
+ * the last host entry.
+ */
+static void fill_exact_card(struct snic_mirror *m)
+{
+	mac_base = 64;
+	add_vnic(m, 1);
+	add_vnic(m, 2);
+	mac_base = MAC_BASE;
+	add_rule(m, 63, 80, 2, 0);     /* the last host entry: tcp/80 -> vnic 2 */
+}
+
+static void mac_entries_past_the_table(void **state)
+{
+	(void)state;
+	uint8_t buf[128];
+	struct snic_swcls_stats st;
+	assert_int_equal(dev->caps.cls.ternary, 64);
+	dev->caps.cls.user_entries = 64;
+	save(fill_exact_card);
+	struct snic_swcls *s = snic_swcls_new(dev, 16);
+	assert_non_null(s);
+	uint32_t n = frame(buf, mac_of[1], 0, 5000);
+	struct snic_rx_frame f = rxf(buf, n, 1);
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	n = frame(buf, mac_of[2], 0, 5000);
+	f = rxf(buf, n, 2);
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	n = frame(buf, mac_of[1], 0, 80);                       /* host rule 63 wins */
+	f = rxf(buf, n, 2);
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	n = frame(buf, mac_of[1], 9, 5000);                     /* tagged: no entry */
+	f = rxf(buf, n, SNIC_VNIC_NONE);
+	assert_int_equal(snic_swcls_input(s, &f), 0);
+	snic_swcls_stats(s, &st);
+	assert_int_equal(st.hits, 3);
+	assert_int_equal(st.mismatch, 0);
+	assert_int_equal(snic_srr_pending(s, 1), 1);
+	assert_int_equal(snic_srr_pending(s, 2), 2);
+	snic_swcls_free(s);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -294,7 +341,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(classifies_like_hardware), T(srr_full_and_budget),
 		T(reloads_when_another_process_adds), T(persisting_disagreement_counted),
-		T(bad_parameters),
+		T(bad_parameters), T(mac_entries_past_the_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,13 +2,15 @@
 # Build the VM test's initramfs: busybox-static, Debian's real ethtool and ip
 # with the shared libraries they need, snic.ko and tests/vm/guest_init.sh as
 # /init.
-#   tests/vm/mkinitramfs.sh OUT.cpio SNIC.KO [BLAST]
-# BLAST: the static benchmark sender (snic_vm_blast), optional.
+#   tests/vm/mkinitramfs.sh OUT.cpio SNIC.KO [BLAST [TCP]]
+# BLAST, TCP: the static UDP sender (snic_vm_blast) and TCP transfer tool
+# (snic_vm_tcp), optional.
 set -euo pipefail
 
 out=$1
 ko=$2
 blast=${3:-}
+tcp=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -32,6 +34,7 @@ copy_with_libs /bin/ip sbin/ip
 # The module without debug info: the guest only needs the code.
 objcopy --strip-debug "$ko" "$root/lib/modules/snic.ko"
 [ -n "$blast" ] && cp "$blast" "$root/bin/snic_vm_blast"
+[ -n "$tcp" ] && cp "$tcp" "$root/bin/snic_vm_tcp"
 cp "$here/guest_init.sh" "$root/init"
 chmod +x "$root/init"
 

@@ -24,23 +24,35 @@ RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=21
-HOST_CHECKS=4
+GUEST_CHECKS=26
+HOST_CHECKS=7
+# Uplink 1 is cabled to a TAP device in a network namespace holding
+# 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
+# the guest and come back; the host compares them.
+TAP_NET=10.10.0
+TCP_BYTES=2097152
+# VNIC 0's shaper, set as VF 0 through snic1 (ip link ... vf 0 max_tx_rate),
+# measured in the virtual-time stamps of uplink 0's pcap.
+VF_RATE_MBPS=20
 BENCH=0
 # The simulator's external host (on its switch) echoes UDP port 7; it has
 # the MAC and address the guest's static neighbour entry names.
 SIM_NET="--host 02:aa:00:00:00:01,10.9.0.2,echo"
 if [ "$MODE" = bench ]; then
 	# A dense flood (3 us apart) on uplink 2; the guest measures RX and TX.
-	BENCH=1 GUEST_CHECKS=3 HOST_CHECKS=1 U2_FLOOD=300000 U2_GAP=1
+	BENCH=1 GUEST_CHECKS=5 HOST_CHECKS=1 U2_FLOOD=300000 U2_GAP=1 TCP_BYTES=$((32 << 20))
 fi
 echo "1..$((GUEST_CHECKS + HOST_CHECKS))"
 
 work=$(mktemp -d /tmp/snic-vmtest.XXXXXX)
 shm=/dev/shm/snic-vmtest-$$
+ns=snicvm$$
 sim_pid=
+tcp_pids=
 cleanup() {
 	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+	for p in $tcp_pids; do kill "$p" 2>/dev/null; done
+	ip netns del "$ns" 2>/dev/null
 	rm -f "$shm"
 	rm -rf "$work"
 }
@@ -74,17 +86,42 @@ for tool in qemu-system-x86_64 ethtool cpio tcpdump objcopy; do
 	command -v "$tool" >/dev/null || bail "missing $tool (see deps/debian-packages.txt)"
 done
 
-tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" "$BUILD/bin/snic_vm_blast" || bail "initramfs build failed"
+tcp_tool=$BUILD/bin/snic_vm_tcp
+[ -x "$tcp_tool" ] || bail "missing $tcp_tool (make all)"
+tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" "$BUILD/bin/snic_vm_blast" "$tcp_tool" ||
+	bail "initramfs build failed"
+
+# The far end of the TAP uplink: a network namespace (root, /dev/net/tun).
+# Without them the TAP checks are skipped, visibly.
+TAP=0
+run_ns=
+if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && ip netns add "$ns" 2>/dev/null; then
+	TAP=1
+	run_ns="ip netns exec $ns"
+	# No IPv6 chatter: what crosses the uplink is what the test sends.
+	$run_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$ns" link set lo up
+	TAP_OPT="--tap 1:snictap0"
+else
+	echo "# no network namespace or /dev/net/tun (needs root): TAP checks skipped"
+	TAP_OPT=
+fi
+tcp_sha=none
+if [ "$BENCH" = 0 ]; then
+	head -c "$TCP_BYTES" /dev/urandom >"$work/tcp_src"
+	tcp_sha=$(sha256sum "$work/tcp_src" | cut -d' ' -f1)
+fi
 "$frames" "$work/in0.pcap" 02:73:6e:69:00:00 $U0_P7 $U0_P9 $U0_STRANGE &&
 "$frames" "$work/in1.pcap" 02:73:6e:69:00:01 $U1_P7 $U1_P9 $U1_STRANGE &&
 "$frames" "$work/in3.pcap" 02:73:6e:69:00:03 $U3_P7 0 0 &&
 "$frames" "$work/in2.pcap" 02:73:6e:69:00:02 "$U2_FLOOD" 0 0 "$U2_GAP" ||
 	bail "trace generation failed"
 
-"$sim" --profile large --window "$shm" --uplink "0:$work/in0.pcap" \
+# In the namespace, so the TAP it creates is there (exec: $! is snic-sim).
+$run_ns "$sim" --profile large --window "$shm" --uplink "0:$work/in0.pcap" \
 	--uplink "1:$work/in1.pcap" --uplink "2:$work/in2.pcap" --uplink "3:$work/in3.pcap" \
 	--uplink-out "0:$work/out0.pcap" --uplink-out "3:$work/out3.pcap" --timeout 200 $SIM_NET \
-	>"$work/sim.log" 2>&1 &
+	$TAP_OPT >"$work/sim.log" 2>&1 &
 sim_pid=$!
 # QEMU must map the window only after the simulator sized it and the
 # firmware ran: DEVID magic at offset 16, state RUNNING (2) at offset 28.
@@ -96,6 +133,29 @@ for _ in $(seq 100); do
 done
 [ "${state:-}" = 2 ] || bail "snic-sim did not start (state '${state:-}')"
 size=$(stat -c %s "$shm")
+# The rule slots the card offers host rules, as libsnic reads them: the
+# driver must report the same (ethtool -i).
+cls_user=$("$snicctl" -d "$shm" --state '' caps |
+	sed -n 's/^classifier: .*(\([0-9]*\) for host rules).*/\1/p')
+[ -n "$cls_user" ] || bail "snicctl caps did not report the classifier"
+
+if [ "$TAP" = 1 ]; then
+	# snic-sim opens the TAP just after the firmware runs.
+	for _ in $(seq 50); do
+		ip -n "$ns" link show snictap0 >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ip -n "$ns" link set snictap0 up &&
+	ip -n "$ns" addr add "$TAP_NET.2/24" dev snictap0 || bail "TAP snictap0 setup failed"
+	# The guest fetches tcp_src from port 5002 and sends it back to 5001
+	# (bench: TCP_BYTES of pattern each way, nothing kept).
+	src=$work/tcp_src back=$work/tcp_back
+	[ "$BENCH" = 1 ] && src=:$TCP_BYTES back=-
+	$run_ns "$tcp_tool" send -l 5002 "$src" >"$work/tcp_srv_send.log" 2>&1 &
+	tcp_pids="$tcp_pids $!"
+	$run_ns "$tcp_tool" recv -l 5001 "$back" >"$work/tcp_srv_recv.log" 2>&1 &
+	tcp_pids="$tcp_pids $!"
+fi
 
 # The guest asks for a reset by another agent: snicctl on the host side.
 (
@@ -112,7 +172,7 @@ resetter=$!
 start=$(date +%s)
 timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp 1 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.cpio" -nic none \
-	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH" \
+	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH SNIC_TAP=$TAP SNIC_TAP_NET=$TAP_NET SNIC_TCP_BYTES=$TCP_BYTES SNIC_TCP_SHA=$tcp_sha SNIC_VF_RATE=$VF_RATE_MBPS SNIC_CLS_USER=$cls_user" \
 	-object "memory-backend-file,id=snicwin,share=on,mem-path=$shm,size=$size" \
 	-device ivshmem-plain,memdev=snicwin \
 	</dev/null >"$work/console.log" 2>&1
@@ -123,9 +183,11 @@ wait "$resetter" 2>/dev/null
 kill "$sim_pid" 2>/dev/null
 wait "$sim_pid" 2>/dev/null
 sim_pid=
+for p in $tcp_pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+tcp_pids=
 # Kept for inspection after the run.
 mkdir -p "$BUILD/vmtest"
-cp "$work/console.log" "$work/sim.log" "$BUILD/vmtest/" 2>/dev/null
+cp "$work/console.log" "$work/sim.log" "$work"/tcp_srv_*.log "$work"/out*.pcap "$BUILD/vmtest/" 2>/dev/null
 
 # Guest results, renumbered in order.
 # (Terminal escapes may precede a line's "VMT": cut everything before it.)
@@ -150,6 +212,7 @@ if [ "$BENCH" = 1 ]; then
 	sent=$(tcpdump -nn -r "$work/out0.pcap" 2>/dev/null | wc -l)
 	echo "# bench: uplink 0 carried $sent frames (simulator's uplink-out pcap)"
 	sed -n 's/^snic-sim: /# bench: snic-sim: /p' "$work/sim.log"
+	sed 's/^/# bench: namespace: /' "$work"/tcp_srv_*.log 2>/dev/null
 	if [ "$failed" -ne 0 ]; then
 		echo "# guest console:"
 		show "$work/console.txt"
@@ -189,6 +252,48 @@ if [ "$u0" = "$t0/$t0" ] && [ "$u1" = "$t1/$t1" ] && [ "${delivered:-0}" -ge $((
 else
 	notok "simulator: uplink 0 '$u0', uplink 1 '$u1', delivered '${delivered:-?}'"
 fi
+
+# The TCP round trip: what the guest fetched and sent back is byte for
+# byte what the namespace served.
+if [ "$TAP" != 1 ]; then
+	ok "TCP data came back through the TAP uplink # SKIP no TAP"
+elif cmp -s "$work/tcp_src" "$work/tcp_back"; then
+	ok "TCP data came back through the TAP uplink ($TCP_BYTES bytes, identical)"
+else
+	notok "TCP data did not come back intact ($(stat -c %s "$work/tcp_back" 2>/dev/null || echo no) bytes)"
+	echo "# namespace side:"
+	cat "$work"/tcp_srv_*.log | sed 's/^/#   /'
+fi
+
+# The shaper's rate as the device applied it: L2 bits per second of
+# virtual time between frames of one blast on uplink 0, while the guest
+# kept the ring full: after the first 100 (the initial burst), before the
+# last 1800 (what the ring, qdisc and socket held when the sender stopped:
+# the guest refills them in fits as they drain). Prints "RATE_BPS FRAMES".
+shaped_rate() {
+	tcpdump -tt -nn -e -r "$work/out0.pcap" \
+		"ether src 02:73:6e:69:00:00 and udp dst port $1" 2>/dev/null |
+	awk '{ for (i = 1; i < NF; i++) if ($i == "length") { l = $(i + 1); sub(":", "", l); break }
+	       t[NR] = $1; len[NR] = l }
+	     END { n = NR; last = n - 1800
+		   for (i = 101; i <= last; i++) bytes += len[i]
+		   if (last > 600 && t[last] > t[100])
+			printf "%.0f %d\n", bytes * 8 / (t[last] - t[100]), last - 100
+		   else printf "0 %d\n", n }'
+}
+# Within 2% of the rate set (the frame's L2 length, the first "length" of
+# tcpdump -e): a shaper that ignored it, or took another unit, is far off.
+check_rate() {
+	set -- $(shaped_rate "$1") "$2"
+	want=$((VF_RATE_MBPS * 1000000))
+	if [ "$1" -ge $((want * 98 / 100)) ] && [ "$1" -le $((want * 102 / 100)) ]; then
+		ok "VNIC 0 shaped to $VF_RATE_MBPS Mbit/s $3: $1 bit/s over $2 frames"
+	else
+		notok "VNIC 0 $3: $1 bit/s over $2 frames, expected $want bit/s (+-2%)"
+	fi
+}
+check_rate 9 "(VF rate through snic1)"
+check_rate 19 "after both resets (rate restored)"
 
 if [ "$failed" -ne 0 ]; then
 	echo "# guest console:"
