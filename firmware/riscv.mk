@@ -128,7 +128,8 @@ $(RV_FW_TESTS): $(RV_BUILD)/test/%.elf: $(RV_BUILD)/test/%.o $(RV_TEST_COMMON) $
 # The RISC-V HAL itself, against a RAM stand-in of its memory map.
 RV_STANDIN := -DHAL_RV_CTRL_ADDR=0x8c000000u -DHAL_RV_CLS_ADDR=0x8c001000u \
               -DHAL_RV_RXQ_ADDR=0x8c002000u -DHAL_RV_TX_ADDR=0x8c003000u \
-              -DHAL_RV_FLASHC_ADDR=0x8c004000u -DHAL_RV_FLASH_ADDR=0x8c100000u
+              -DHAL_RV_FLASHC_ADDR=0x8c004000u -DHAL_RV_DMA_ADDR=0x8c005000u \
+              -DHAL_RV_FLASH_ADDR=0x8c100000u
 RV_HAL_TEST := $(RV_BUILD)/test/test_hal_riscv.elf
 RV_HAL_STANDIN_OBJS := $(RV_BUILD)/test/standin_hal_riscv.o $(RV_BUILD)/test/standin_hal_riscv_flash.o
 
@@ -182,7 +183,7 @@ TESTS += $(RV_BOOT_TEST)
 # test_fw_team (100 s), and any new suite until it is added here.
 RV_TEST_QUICK := test_fw_image test_fw_flash test_fw_meter test_fw_rules test_fw_steer \
                  test_fw_tx test_fw_vnic test_fw_layout test_fw_qos test_fw_exact \
-                 test_fw_team_tx test_fw_steer_move test_hal_riscv
+                 test_fw_team_tx test_fw_steer_move test_fw_dma test_hal_riscv
 RV_QUICK_TESTS := $(filter $(RV_TEST_QUICK:%=$(RV_BUILD)/test/%.elf),$(RV_ALL_TESTS))
 RV_TEST_SLOW  := $(filter-out $(RV_TEST_QUICK),$(patsubst $(RV_BUILD)/test/%.elf,%,$(RV_ALL_TESTS)))
 RV_SKIP_ARGS  = $(foreach t,$(RV_TEST_SKIP),--skip "$(t):$(RV_SKIP_REASON_$(t))")

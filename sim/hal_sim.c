@@ -3,6 +3,7 @@
 #include <string.h>
 #include "hal/hal.h"
 #include "nic.h"
+#include "ivshmem.h"
 
 void hal_hw_info(struct hal_hw_info *out)
 {
@@ -143,6 +144,27 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 	nic_slot_release(n, p->handle);
 }
 
+/* The simulated NIC's DMA engine: the window is host memory and device
+ * memory alike, so a transfer is a copy. A range outside the window would
+ * be a firmware bug (it checks every host address): refuse it rather than
+ * corrupt the simulator. */
+static int dma_range_ok(uint32_t win_off, uint32_t len)
+{
+	return win_off <= sim_nic->win.size && len <= sim_nic->win.size - win_off;
+}
+
+void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len)
+{
+	if (dma_range_ok(win_off, len))
+		memcpy(sim_nic->win.base + win_off, src, len);
+}
+
+void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len)
+{
+	if (dma_range_ok(win_off, len))
+		memcpy(dst, sim_nic->win.base + win_off, len);
+}
+
 int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
 {
 	return nic_uplink_tx(sim_nic, port, data, len);
@@ -160,6 +182,6 @@ int hal_port_carrier(uint8_t port)
 
 void hal_irq(uint16_t vector)
 {
-	(void)vector;
 	sim_nic->irqs++;
+	sim_ivshmem_irq(vector); /* to a QEMU guest, if one is connected */
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include "core/bwalloc.h"
 #include "core/fw.h"
 #include "core/team.h"
 #include "fault.h"
@@ -294,6 +295,10 @@ uint64_t nic_next_event_ns(const struct nic *n)
 	}
 	/* Firmware timers (team delays, beacons, notifications). */
 	uint64_t t = fw_team_next_ns();
+	if (t < at)
+		at = t;
+	/* Bandwidth shares: the next split, or a held frame's tokens. */
+	t = fw_bw_next_ns();
 	return t < at ? t : at;
 }
 

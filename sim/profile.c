@@ -6,7 +6,9 @@
 /*
  * Cards built from the same match engine: "large" uses the whole
  * ternary table and every key field; "small" is a MAC-only card with few
- * rings; "jumbo" is "large" with 9216-byte frames on half the rings. All
+ * rings; "jumbo" is "large" with 9216-byte frames on half the rings;
+ * "gig" is "large" with 1 Gbit/s uplinks (bandwidth-share scenarios on the
+ * source's 2 x 1 Gb/s bond, sim/shares.c). All
  * advertise themselves in the same capability format.
  */
 static void set_macs(struct hal_hw_info *hw, uint8_t model)
@@ -49,6 +51,11 @@ int sim_profile_get(const char *name, struct sim_profile *p)
 		hw->uplink_speed_mbps = 10000;
 		p->window_size = 16u << 20;
 		set_macs(hw, 2);
+	} else if (strcmp(name, "gig") == 0) {
+		if (sim_profile_get("large", p) < 0)
+			return -1;
+		hw->uplink_speed_mbps = 1000;
+		set_macs(hw, 4);
 	} else if (strcmp(name, "jumbo") == 0) {
 		/* The large card with 9216-byte buffers: fewer, shorter rings so
 		 * every ring buffer still fits the 64 MiB window's DMA region
@@ -74,5 +81,5 @@ int sim_profile_get(const char *name, struct sim_profile *p)
 
 const char *sim_profile_names(void)
 {
-	return "large, small, jumbo";
+	return "large, small, jumbo, gig";
 }

@@ -14,6 +14,7 @@ struct bench_hal {
 	struct hal_rx_pkt *rx;        /* the frames of the current batch */
 	uint32_t           rx_count, rx_next;
 	uint64_t           delivered, dropped, sent, irqs;
+	uint64_t           dma_bytes;        /* moved by hal_dma_* */
 };
 
 extern struct bench_hal bench;

@@ -19,7 +19,7 @@ pkts_tx=$(awk '/^tx_packets/ {print $2}' "$out/bench_fw.txt")
 echo
 echo "== firmware path, rv32imac instructions (qemu-system-riscv32 -icount shift=0, instret)"
 timeout 600 qemu-system-riscv32 -M virt -m 256M -bios none -nographic -monitor none \
-	-semihosting -icount shift=0 -kernel "$fw_rv" </dev/null 2>&1 | grep -E '^(rv32|rx_|tx_|bench)'
+	-semihosting -icount shift=0 -kernel "$fw_rv" </dev/null 2>&1 | grep -E '^(rv32|rx_|tx_|dma_|bench)'
 
 echo
 echo "== meter cost: firmware meter vs DPDK rte_meter, same trace"

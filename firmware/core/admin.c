@@ -9,6 +9,7 @@
  * is looked at, so the host cannot change it half-way through validation.
  */
 #include "fw_internal.h"
+#include "bwalloc.h"
 #include "flash_cmd.h"
 #include "team.h"
 
@@ -31,6 +32,8 @@ static int payload_len(uint16_t opcode)
 	case SNIC_CMD_VNIC_CREATE:  return sizeof(struct snic_vnic_create);
 	case SNIC_CMD_VNIC_DESTROY: return sizeof(struct snic_vnic_ref);
 	case SNIC_CMD_VNIC_QUERY:   return sizeof(struct snic_vnic_ref);
+	case SNIC_CMD_VNIC_SHARE:   return sizeof(struct snic_vnic_share);
+	case SNIC_CMD_VNIC_SHARE_QUERY: return sizeof(struct snic_vnic_ref);
 	case SNIC_CMD_RULE_ADD:     return sizeof(struct snic_rule_add);
 	case SNIC_CMD_RULE_DEL:     return sizeof(struct snic_rule_ref);
 	case SNIC_CMD_RULE_QUERY:   return sizeof(struct snic_rule_ref);
@@ -61,6 +64,7 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		struct snic_port_set    port;
 		struct snic_meter_set   meter;
 		struct snic_team_set    team;
+		struct snic_vnic_share  share;
 	} in;
 	union {
 		struct snic_caps_info  caps;
@@ -68,6 +72,7 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		struct snic_rule_ref   rref;
 		struct snic_rule_info  rule;
 		struct snic_team_status team;
+		struct snic_vnic_share_info share;
 	} out;
 	int st = SNIC_OK;
 
@@ -97,6 +102,14 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		st = fw_vnic_query(&in.vref, &out.vnic);
 		if (st == SNIC_OK)
 			reply(r, &out.vnic, sizeof(out.vnic));
+		break;
+	case SNIC_CMD_VNIC_SHARE:
+		st = fw_bw_share_set(&in.share);
+		break;
+	case SNIC_CMD_VNIC_SHARE_QUERY:
+		st = fw_bw_share_query(&in.vref, &out.share);
+		if (st == SNIC_OK)
+			reply(r, &out.share, sizeof(out.share));
 		break;
 	case SNIC_CMD_RULE_ADD:
 		st = fw_rule_add(&in.radd, &out.rref);

@@ -2,6 +2,7 @@
 /* Boot, the event loop, ports and device reset. */
 #include "fw.h"
 #include "fw_internal.h"
+#include "bwalloc.h"
 #include "team.h"
 
 struct fw_state snic_fw;
@@ -30,6 +31,7 @@ int fw_init(void)
 	fw_rules_reset_all();
 	fw_vnic_reset_all();
 	fw_team_init();
+	fw_bw_init();
 	ports_all_down();
 	fw.state = SNIC_STATE_RUNNING;
 	fw_store_rel(&FW_DEVID()->state, SNIC_STATE_RUNNING);
@@ -52,6 +54,9 @@ unsigned fw_poll(void)
 	/* Link events and failover before transmit, so no frame of this poll
 	 * goes to an uplink that just failed. */
 	work += fw_team_poll();
+	/* Bandwidth shares: re-split on a tick or a capacity change (a
+	 * failover just above), before any frame of this poll is sent. */
+	work += fw_bw_poll();
 	work += fw_tx_poll();
 	return work;
 }
@@ -73,6 +78,7 @@ void fw_device_reset(void)
 	fw_vnic_reset_all();
 	fw_meters_reset_all();
 	fw_team_init();
+	fw_bw_init();
 	ports_all_down();
 	FW_DEVID()->reset_count++;
 }

@@ -119,8 +119,14 @@ static inline void fw_store_rel(uint32_t *p, uint32_t v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-/* 1 when [addr, addr+len) lies inside the DMA region. */
-bool fw_dma_ok(uint64_t addr, uint32_t len);
+/* 1 when [addr, addr+len) lies inside the DMA region. No sum can overflow
+ * for any host-supplied addr: below the region, addr - base wraps to more
+ * than the region's size. Inline: the packet paths check every descriptor. */
+static inline bool fw_dma_ok(uint64_t addr, uint32_t len)
+{
+	uint64_t off = addr - fw.lay.dma_base;
+	return off <= fw.lay.dma_size && len <= fw.lay.dma_size - off;
+}
 
 static inline void fw_count_drop(int reason)
 {
@@ -156,9 +162,6 @@ void fw_rule_clear_internal(uint32_t idx);
 void fw_meters_reset_all(void);
 int  fw_meter_set(const struct snic_meter_set *s);
 bool fw_policer_exists(uint32_t id);
-/* 1 when VNIC id's shaper holds back a frame of len bytes right now. */
-bool fw_shaper_blocks(uint16_t id, uint32_t len);
-void fw_shaper_sent(uint16_t id, uint32_t len);
 
 /* ---- admin.c ---- */
 void     fw_admin_init(void);

@@ -38,10 +38,3 @@ bool fw_is_zero(const void *p, size_t n)
 			return false;
 	return true;
 }
-
-bool fw_dma_ok(uint64_t addr, uint32_t len)
-{
-	uint64_t base = fw.lay.dma_base, end = base + fw.lay.dma_size;
-	/* Written so that no sum can overflow for any host-supplied addr. */
-	return addr >= base && addr <= end && len <= end - addr;
-}

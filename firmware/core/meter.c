@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Token-bucket arithmetic; see meter.h for the units. */
+/* Token-bucket arithmetic; see meter.h for the units. The per-packet
+ * operations (policing, the shaper's try) are inline in meter.h. */
 #include "meter.h"
 
 static void bucket_setup(struct meter_bucket *b, uint64_t rate, uint32_t burst)
@@ -26,75 +27,34 @@ void meter_setup(struct meter *m, enum meter_kind kind, bool wire, uint64_t now_
 		m->pkts[i] = m->bytes[i] = 0;
 }
 
-/* Tokens a bucket earns in dt ns, never more than `room`. */
-static uint64_t earned(const struct meter_bucket *b, uint64_t dt, uint64_t room)
-{
-	if (!b->rate)
-		return 0;
-	if (dt >= b->fill_ns)
-		return room;
-	uint64_t add = b->rate * dt; /* < depth + rate: no overflow */
-	return add < room ? add : room;
-}
-
-static void refill(struct meter *m, uint64_t now_ns)
-{
-	/* A clock that went backwards earns nothing (and does not rewind). */
-	if (now_ns <= m->last_ns)
-		return;
-	uint64_t dt = now_ns - m->last_ns;
-	m->last_ns = now_ns;
-
-	if (m->kind == METER_SRTCM) {
-		uint64_t c_room = m->c.depth - m->c.tok, e_room = m->e.depth - m->e.tok;
-		uint64_t add = earned(&m->e, dt, c_room + e_room); /* e.rate == CIR */
-		if (add <= c_room) {
-			m->c.tok += add;
-		} else {
-			m->c.tok = m->c.depth;
-			m->e.tok += add - c_room;
-		}
-		return;
-	}
-	m->c.tok += earned(&m->c, dt, m->c.depth - m->c.tok);
-	m->e.tok += earned(&m->e, dt, m->e.depth - m->e.tok);
-}
-
-static enum meter_color count(struct meter *m, enum meter_color c, uint64_t bytes)
-{
-	m->pkts[c]++;
-	m->bytes[c] += bytes;
-	return c;
-}
-
 enum meter_color meter_police(struct meter *m, uint64_t now_ns, uint32_t len)
 {
 	uint64_t bytes = meter_bytes(m->wire, len);
 	uint64_t cost = bytes * METER_UNITS_PER_BYTE;
 
-	refill(m, now_ns);
+	meter_refill(m, now_ns);
 	switch (m->kind) {
 	case METER_SRTCM:
 	case METER_TRTCM_EXCESS:
 		if (m->c.tok >= cost) {
 			m->c.tok -= cost;
-			return count(m, METER_GREEN, bytes);
+			return meter_count(m, METER_GREEN, bytes);
 		}
 		if (m->e.tok >= cost) {
 			m->e.tok -= cost;
-			return count(m, METER_YELLOW, bytes);
+			return meter_count(m, METER_YELLOW, bytes);
 		}
-		return count(m, METER_RED, bytes);
+		return meter_count(m, METER_RED, bytes);
 	case METER_TRTCM_PEAK: /* e is the peak bucket P */
 		if (m->e.tok < cost)
-			return count(m, METER_RED, bytes);
+			return meter_count(m, METER_RED, bytes);
 		m->e.tok -= cost;
 		if (m->c.tok < cost)
-			return count(m, METER_YELLOW, bytes);
+			return meter_count(m, METER_YELLOW, bytes);
 		m->c.tok -= cost;
-		return count(m, METER_GREEN, bytes);
+		return meter_count(m, METER_GREEN, bytes);
 	default:
-		return count(m, METER_GREEN, bytes);
+		return meter_count(m, METER_GREEN, bytes);
 	}
 }
 
@@ -103,7 +63,7 @@ bool meter_shaper_ready(struct meter *m, uint64_t now_ns, uint32_t len)
 {
 	uint64_t cost = meter_bytes(m->wire, len) * METER_UNITS_PER_BYTE;
 
-	refill(m, now_ns);
+	meter_refill(m, now_ns);
 	return m->c.tok >= cost && (!m->e.rate || m->e.tok >= cost);
 }
 
@@ -115,7 +75,19 @@ void meter_shaper_take(struct meter *m, uint32_t len)
 	m->c.tok = m->c.tok > cost ? m->c.tok - cost : 0;
 	if (m->e.rate)
 		m->e.tok = m->e.tok > cost ? m->e.tok - cost : 0;
-	count(m, METER_GREEN, bytes);
+	meter_count(m, METER_GREEN, bytes);
+}
+
+void meter_shaper_untake(struct meter *m, uint32_t len)
+{
+	uint64_t bytes = meter_bytes(m->wire, len);
+	uint64_t cost = bytes * METER_UNITS_PER_BYTE;
+
+	m->c.tok += cost;
+	if (m->e.rate)
+		m->e.tok += cost;
+	m->pkts[METER_GREEN]--;
+	m->bytes[METER_GREEN] -= bytes;
 }
 
 static uint64_t bucket_wait(const struct meter_bucket *b, uint64_t cost)

@@ -7,7 +7,8 @@
  * r units per nanosecond and a byte costs 8e9 units, so no rate from
  * 1 Mbit/s to 400 Gbit/s ever loses a fraction to rounding. Buckets of up
  * to 1 GiB fit 64 bits (2^30 * 8e9 < 2^63). Pure functions: no HAL, no
- * globals, usable from tests and any target.
+ * globals, usable from tests and any target. What runs per packet is
+ * inline below; configuration and the shaper's bookkeeping in meter.c.
  */
 #ifndef SNIC_FW_METER_H
 #define SNIC_FW_METER_H
@@ -63,14 +64,90 @@ static inline uint64_t meter_bytes(bool wire, uint32_t len)
 void meter_setup(struct meter *m, enum meter_kind kind, bool wire, uint64_t now_ns,
 		 uint64_t cir, uint32_t cbs, uint64_t eir, uint32_t ebs);
 
-/* Policers: colour one frame of `len` bytes arriving at now_ns (colour-blind). */
-enum meter_color meter_police(struct meter *m, uint64_t now_ns, uint32_t len);
 
 /* Shaper: 1 when a frame of `len` may leave at now_ns. */
 bool meter_shaper_ready(struct meter *m, uint64_t now_ns, uint32_t len);
 /* Shaper: the frame left; take its tokens (after meter_shaper_ready). */
 void meter_shaper_take(struct meter *m, uint32_t len);
+/* Shaper: give back exactly what a successful meter_shaper_try took, for
+ * a frame that did not leave after all (no refill may come between). */
+void meter_shaper_untake(struct meter *m, uint32_t len);
 /* Shaper: nanoseconds until a frame of `len` may leave (0 = now). */
 uint64_t meter_shaper_wait_ns(const struct meter *m, uint32_t len);
+
+/* ---- per packet: inline, they are most of a frame's metering cost ---- */
+
+/* Tokens a bucket earns in dt ns, never more than `room`. */
+static inline uint64_t meter_earned(const struct meter_bucket *b, uint64_t dt, uint64_t room)
+{
+	if (!b->rate)
+		return 0;
+	if (dt >= b->fill_ns)
+		return room;
+	uint64_t add = b->rate * dt; /* < depth + rate: no overflow */
+	return add < room ? add : room;
+}
+
+/*
+ * Earn tokens for the time since the last refill. A clock that went
+ * backwards earns nothing (and does not rewind); a clock that did not move
+ * (all frames of one transmit poll) costs one compare.
+ */
+static inline void meter_refill(struct meter *m, uint64_t now_ns)
+{
+	if (now_ns <= m->last_ns)
+		return;
+	uint64_t dt = now_ns - m->last_ns;
+	m->last_ns = now_ns;
+
+	if (m->kind == METER_SRTCM) {
+		/* E fills from C's overflow at CIR (e.rate == CIR, never 0): C
+		 * first, the rest into E, each up to its depth. */
+		uint64_t c_room = m->c.depth - m->c.tok;
+		uint64_t add = dt >= m->e.fill_ns ? UINT64_MAX : m->e.rate * dt;
+		if (add <= c_room) {
+			m->c.tok += add;
+			return;
+		}
+		m->c.tok = m->c.depth;
+		add -= c_room;
+		uint64_t e_room = m->e.depth - m->e.tok;
+		m->e.tok += add < e_room ? add : e_room;
+		return;
+	}
+	m->c.tok += meter_earned(&m->c, dt, m->c.depth - m->c.tok);
+	m->e.tok += meter_earned(&m->e, dt, m->e.depth - m->e.tok);
+}
+
+static inline enum meter_color meter_count(struct meter *m, enum meter_color c, uint64_t bytes)
+{
+	m->pkts[c]++;
+	m->bytes[c] += bytes;
+	return c;
+}
+
+/* Policers: colour one frame of `len` bytes arriving at now_ns (colour-blind).
+ * A function of its own (meter.c): a leaf call costs less than the
+ * registers it would take inside the receive loop. */
+enum meter_color meter_police(struct meter *m, uint64_t now_ns, uint32_t len);
+
+/* Shaper, in one step (the transmit path): when a frame of `len` may
+ * leave at now_ns, take its tokens and return true; else only refill and
+ * return false. The same as meter_shaper_ready then meter_shaper_take. */
+static inline bool meter_shaper_try(struct meter *m, uint64_t now_ns, uint32_t len)
+{
+	uint64_t bytes = meter_bytes(m->wire, len);
+	uint64_t cost = bytes * METER_UNITS_PER_BYTE;
+
+	meter_refill(m, now_ns);
+	/* The peak bucket E only limits when it has a rate. */
+	if (m->c.tok < cost || (m->e.rate && m->e.tok < cost))
+		return false;
+	m->c.tok -= cost;
+	if (m->e.rate)
+		m->e.tok -= cost;
+	meter_count(m, METER_GREEN, bytes);
+	return true;
+}
 
 #endif

@@ -100,16 +100,3 @@ int fw_meter_set(const struct snic_meter_set *s)
 		return SNIC_E_INVAL;
 	}
 }
-
-bool fw_shaper_blocks(uint16_t id, uint32_t len)
-{
-	struct meter *sh = &fw.vnic[id].shaper;
-	return sh->kind == METER_SHAPER && !meter_shaper_ready(sh, fw.now_ns, len);
-}
-
-void fw_shaper_sent(uint16_t id, uint32_t len)
-{
-	struct meter *sh = &fw.vnic[id].shaper;
-	if (sh->kind == METER_SHAPER)
-		meter_shaper_take(sh, len);
-}

@@ -2,6 +2,10 @@
 /* Weighted water-filling with minimums; see share.h. */
 #include "share.h"
 
+/* Weights or minimums being split: share_alloc's step 1 and waterfill()
+ * never use it at the same time, so they share it (firmware RAM). */
+static uint64_t key_scratch[SHARE_MAX_MEMBERS];
+
 static uint64_t min64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
@@ -143,7 +147,7 @@ static void waterfill(const struct share_member *m, const uint8_t *sel, unsigned
 	}
 	/* Level L = (target - below) / wsum for the rising members. */
 	static uint8_t rising[SHARE_MAX_MEMBERS];
-	static uint64_t key[SHARE_MAX_MEMBERS];
+	uint64_t *key = key_scratch;
 	for (unsigned i = 0; i < n; i++) {
 		rising[i] = state[i] == 1;
 		key[i] = m[i].weight;
@@ -159,21 +163,28 @@ static void waterfill(const struct share_member *m, const uint8_t *sel, unsigned
 int share_alloc(uint64_t capacity_bps, const struct share_member *m, unsigned n,
 		uint64_t *alloc_bps)
 {
-	static uint64_t hi[SHARE_MAX_MEMBERS], key[SHARE_MAX_MEMBERS];
+	static uint64_t hi[SHARE_MAX_MEMBERS];
+	uint64_t *key = key_scratch;
 	static uint8_t sel[SHARE_MAX_MEMBERS];
 	uint64_t left = capacity_bps;
+	int top = 0, bottom = 255; /* the priorities present: skip the others */
 
 	if (n > SHARE_MAX_MEMBERS || capacity_bps > SHARE_MAX_BPS)
 		return -1;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		if (m[i].rsvd || m[i].min_bps > SHARE_MAX_BPS)
 			return -1;
+		if (m[i].priority > top)
+			top = m[i].priority;
+		if (m[i].priority < bottom)
+			bottom = m[i].priority;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		hi[i] = min64(m[i].demand_bps, capacity_bps);
 		alloc_bps[i] = 0;
 	}
 	/* 1. minimums, by priority */
-	for (int prio = 255; prio >= 0; prio--) {
+	for (int prio = top; prio >= bottom; prio--) {
 		uint64_t want = 0;
 		for (unsigned i = 0; i < n; i++) {
 			sel[i] = m[i].priority == prio;
@@ -192,7 +203,7 @@ int share_alloc(uint64_t capacity_bps, const struct share_member *m, unsigned n,
 		}
 	}
 	/* 2. the rest by weight, by priority */
-	for (int prio = 255; prio >= 0 && left; prio--) {
+	for (int prio = top; prio >= bottom && left; prio--) {
 		uint64_t room = 0;
 		for (unsigned i = 0; i < n; i++) {
 			sel[i] = m[i].priority == prio;

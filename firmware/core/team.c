@@ -5,6 +5,7 @@
  * validated before the first field is written.
  */
 #include "team.h"
+#include "bwalloc.h"
 
 struct fw_team fw_team;
 
@@ -49,6 +50,7 @@ void fw_team_vnic_created(uint16_t id)
 		return;
 	fw_team.prio[id] = 0;
 	fw_team.home[id] = TEAM_NONE;
+	fw_bw_vnic_created(id); /* no bandwidth share of its own yet */
 	uint8_t b = team_bond_of(fw.vnic[id].uplink);
 	if (b < SNIC_MAX_BONDS && fw_team.bond[b].used)
 		fw_team.home[id] = team_home(&fw_team.bond[b], id);

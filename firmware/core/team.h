@@ -77,6 +77,10 @@ struct fw_team {
 	uint8_t          n_bonds;
 	uint64_t         next_at;      /* earliest timed work, TEAM_NO_TIME */
 	bool             dirty;        /* recompute deadlines */
+	/* team_wire_ns()'s last answer: frames come in runs of one size, and
+	 * its 64-bit division is a library call on the rv32 core. */
+	uint32_t         wire_len;     /* 0: none yet */
+	uint64_t         wire_ns;
 };
 
 extern struct fw_team fw_team;
@@ -119,13 +123,44 @@ void team_links_reset(uint8_t b, uint64_t now);
 /* ---- team_tx.c ---- */
 #define TEAM_TX_HOLD (-1)  /* keep the frame, try again later */
 #define TEAM_TX_DOWN (-2)  /* unbonded uplink administratively down: drop */
-/* Send a frame of VNIC `id` on its uplink or bond: the uplink used, or
- * TEAM_TX_HOLD / TEAM_TX_DOWN. */
-int  fw_team_send(uint16_t id, const uint8_t *f, uint32_t len);
+/* Send a frame of VNIC `id` on its uplink or bond at time `now` (sampled
+ * once per transmit poll): the uplink used, or TEAM_TX_HOLD / TEAM_TX_DOWN. */
+int  fw_team_send(uint16_t id, const uint8_t *f, uint32_t len, uint64_t now);
 /* Transmit a device-made frame (beacon, notification) on uplink u. */
 bool team_xmit(uint8_t u, const uint8_t *f, uint32_t len, uint64_t now);
-/* Wire time of a frame on uplink u, ns. */
-uint64_t team_wire_ns(uint32_t len);
+/* Wire time of a frame of len bytes on an uplink, ns: team_wire_ns()
+ * computes it once per frame size. */
+uint64_t team_wire_ns_calc(uint32_t len);
+static inline uint64_t team_wire_ns(uint32_t len)
+{
+	if (len != fw_team.wire_len) {
+		fw_team.wire_ns = team_wire_ns_calc(len);
+		fw_team.wire_len = len;
+	}
+	return fw_team.wire_ns;
+}
+
+/* Uplink u took a frame at `now`: its resources are back, and the bytes it
+ * has queued (an estimate, drained at line rate) grow by the frame. */
+static inline void team_account(uint8_t u, uint32_t len, uint64_t now)
+{
+	struct team_link *l = &fw_team.link[u];
+	l->short_streak = 0;
+	if (l->vq_end < now)
+		l->vq_end = now;
+	l->vq_end += team_wire_ns(len);
+}
+
+/* The unbonded case of fw_team_send, inline for the transmit path, for a
+ * caller that checked the uplink is admin-up and has carrier: the uplink,
+ * or TEAM_TX_HOLD when hal_tx has no room. */
+static inline int team_send_port(uint8_t up, const uint8_t *f, uint32_t len, uint64_t now)
+{
+	if (hal_tx(up, f, len) < 0)
+		return TEAM_TX_HOLD;
+	team_account(up, len, now);
+	return up;
+}
 
 /* ---- beacon.c ---- */
 void beacon_reset(uint8_t b, uint64_t now);

@@ -103,27 +103,18 @@ static uint32_t hash_l34(const struct flow *fl)
 	return fmix(mix(h, fl->l4, 4));
 }
 
-uint64_t team_wire_ns(uint32_t len)
+uint64_t team_wire_ns_calc(uint32_t len)
 {
 	uint64_t bytes = (len < WIRE_MIN ? WIRE_MIN : len) + WIRE_EXTRA;
 	uint64_t mbps = fw.hw.uplink_speed_mbps ? fw.hw.uplink_speed_mbps : 1;
 	return (bytes * 8000u + mbps - 1) / mbps;
 }
 
-static void account(uint8_t u, uint32_t len, uint64_t now)
-{
-	struct team_link *l = &fw_team.link[u];
-	l->short_streak = 0; /* it took a frame: resources are back */
-	if (l->vq_end < now)
-		l->vq_end = now;
-	l->vq_end += team_wire_ns(len);
-}
-
 bool team_xmit(uint8_t u, const uint8_t *f, uint32_t len, uint64_t now)
 {
 	if (hal_tx(u, f, len) < 0)
 		return false;
-	account(u, len, now);
+	team_account(u, len, now);
 	struct snic_blk_stats *s = FW_STATS();
 	s->port[u].tx_packets++;
 	s->port[u].tx_bytes += len;
@@ -211,20 +202,18 @@ static uint8_t pick(struct fw_bond *bd, uint16_t id, const uint8_t *f, uint32_t 
 	}
 }
 
-int fw_team_send(uint16_t id, const uint8_t *f, uint32_t len)
+int fw_team_send(uint16_t id, const uint8_t *f, uint32_t len, uint64_t now)
 {
 	uint8_t up = fw.vnic[id].uplink;
 	uint8_t b = team_bond_of(up);
-	uint64_t now = hal_now_ns();
 
 	if (b == TEAM_NONE) {
 		if (up >= fw.hw.n_uplinks || !fw.port_up[up])
 			return TEAM_TX_DOWN;
 		/* No carrier: the frame waits in its ring, as on any NIC. */
-		if (!hal_port_carrier(up) || hal_tx(up, f, len) < 0)
+		if (!hal_port_carrier(up))
 			return TEAM_TX_HOLD;
-		account(up, len, now);
-		return up;
+		return team_send_port(up, f, len, now);
 	}
 	if (b >= SNIC_MAX_BONDS || !fw_team.bond[b].used)
 		return TEAM_TX_DOWN; /* cannot happen: a bond in use is never deleted */
@@ -237,7 +226,7 @@ int fw_team_send(uint16_t id, const uint8_t *f, uint32_t len)
 			return TEAM_TX_HOLD;
 		}
 		if (hal_tx(u, f, len) == 0) {
-			account(u, len, now);
+			team_account(u, len, now);
 			if (bk) {
 				bk->uplink = u;
 				bk->busy_until = fw_team.link[u].vq_end;

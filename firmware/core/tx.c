@@ -4,10 +4,17 @@
  *
  * A dedicated TRR sends for its one VNIC; the shared TRR 0 sends for the
  * software-ring VNICs, each frame attributed by its source MAC (and VLAN).
- * Every frame is copied into firmware memory before it is checked, so the
- * host cannot change it between the anti-spoof check and the wire.
+ * The DMA engine moves every frame into firmware memory before it is
+ * checked, so the host cannot change it between the anti-spoof check and
+ * the wire; each descriptor word is read from the window exactly once.
+ *
+ * Per-packet cost: what cannot change during one poll (the clock, the
+ * ring's host index, its VNIC, shaper, uplink and carrier) is looked up
+ * once per ring, and the ring and port counters are summed here and added
+ * to the window when the ring's batch (or the poll) ends.
  */
 #include "fw_internal.h"
+#include "bwalloc.h"
 #include "team.h"
 
 #define ETH_P_IPV4  0x0800
@@ -23,21 +30,38 @@ void fw_tx_init(void)
 		desc_cons[r] = 0;
 }
 
-static uint16_t be16(const uint8_t *p)
+static inline uint16_t be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Compares of header bytes, written so gcc loads them whole where the ISA
+ * allows unaligned loads. */
+static inline uint32_t ld32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint16_t ld16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline bool mac_eq(const uint8_t *a, const uint8_t *b)
+{
+	return ld32(a) == ld32(b) && ld16(a + 4) == ld16(b + 4);
 }
 
 static bool has_ip(const struct fw_vnic *v, const uint8_t *ip)
 {
 	for (unsigned i = 0; i < v->n_ip; i++)
-		if (!fw_memcmp(v->ip[i], ip, 4))
+		if (ld32(v->ip[i]) == ld32(ip))
 			return true;
 	return false;
 }
 
 /* VLAN id of a frame with at most one tag; -1 untagged, -2 stacked tags. */
-static int frame_vlan(const uint8_t *f, uint32_t len, uint32_t *l3, uint16_t *type)
+static inline int frame_vlan(const uint8_t *f, uint32_t len, uint32_t *l3, uint16_t *type)
 {
 	uint16_t et = be16(f + 12);
 	if (et != ETH_P_8021Q && et != ETH_P_8021AD) {
@@ -60,7 +84,7 @@ static bool frame_is_own(const struct fw_vnic *v, const uint8_t *f, uint32_t len
 	uint32_t l3;
 	uint16_t type;
 
-	if (fw_memcmp(f + 6, v->mac, 6))
+	if (!mac_eq(f + 6, v->mac))
 		return false;
 	int vid = frame_vlan(f, len, &l3, &type);
 	if (vid == -2)
@@ -76,13 +100,12 @@ static bool frame_is_own(const struct fw_vnic *v, const uint8_t *f, uint32_t len
 		return has_ip(v, f + l3 + 12);
 	}
 	if (type == ETH_P_ARP) {
-		static const uint8_t zero[4];
 		if (len < l3 + 28)
 			return false;
-		if (fw_memcmp(f + l3 + 8, v->mac, 6))
+		if (!mac_eq(f + l3 + 8, v->mac))
 			return false;
 		/* Sender 0.0.0.0 is an address probe (RFC 5227). */
-		return has_ip(v, f + l3 + 14) || !fw_memcmp(f + l3 + 14, zero, 4);
+		return has_ip(v, f + l3 + 14) || ld32(f + l3 + 14) == 0;
 	}
 	return true;
 }
@@ -96,7 +119,7 @@ static int shared_sender(const uint8_t *f, uint32_t len)
 
 	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
 		const struct fw_vnic *v = &fw.vnic[i];
-		if (!v->used || v->tx_ring != FW_SHARED_RING || fw_memcmp(f + 6, v->mac, 6))
+		if (!v->used || v->tx_ring != FW_SHARED_RING || !mac_eq(f + 6, v->mac))
 			continue;
 		if (v->vlan == SNIC_VLAN_NONE ? vid == -1 : vid == (int)v->vlan)
 			return (int)i;
@@ -104,77 +127,197 @@ static int shared_sender(const uint8_t *f, uint32_t len)
 	return -1;
 }
 
+/* A sending VNIC and what its frames need, looked up once: per ring for a
+ * dedicated TRR, per frame on the shared one. */
+struct sender {
+	int                   id;      /* -1: the ring sends for nobody */
+	const struct fw_vnic *v;
+	struct meter         *shaper;  /* NULL when unshaped */
+	uint32_t              mac_lo;  /* its MAC as ld32/ld16 read it */
+	uint16_t              mac_hi;
+	bool                  plain;   /* no VLAN and no IPs: MAC and "untagged" decide */
+	uint8_t               up;
+	bool                  bonded;
+	bool                  down;    /* unbonded uplink administratively down */
+	bool                  carrier; /* unbonded uplink has carrier */
+};
+
+static void sender_load(struct sender *s, int id)
+{
+	s->id = id;
+	if (id < 0)
+		return;
+	struct fw_vnic *v = &fw.vnic[id];
+	s->v = v;
+	s->shaper = v->shaper.kind == METER_SHAPER ? &v->shaper : NULL;
+	s->mac_lo = ld32(v->mac);
+	s->mac_hi = ld16(v->mac + 4);
+	s->plain = v->vlan == SNIC_VLAN_NONE && !v->n_ip;
+	s->up = v->uplink;
+	s->bonded = team_bond_of(v->uplink) != TEAM_NONE;
+	s->down = !s->bonded && (s->up >= fw.hw.n_uplinks || !fw.port_up[s->up]);
+	s->carrier = !s->bonded && !s->down && hal_port_carrier(s->up);
+}
+
+/* frame_is_own() for sender s, its common case settled inline: the source
+ * MAC, then an untagged frame from a VNIC without VLAN and IPs. */
+static inline bool sender_owns(const struct sender *s, const uint8_t *f, uint32_t len)
+{
+	if (ld32(f + 6) != s->mac_lo || ld16(f + 10) != s->mac_hi)
+		return false;
+	uint16_t et = be16(f + 12);
+	if (s->plain && et != ETH_P_8021Q && et != ETH_P_8021AD)
+		return true;
+	return frame_is_own(s->v, f, len);
+}
+
+/* One TX poll: the clock, what the descriptors are checked against, and
+ * the port counters until the poll ends. */
+static struct {
+	uint64_t now;
+	uint32_t mask;
+	uint32_t len_span;   /* buf_max - FW_MIN_FRAME */
+	uint64_t dma_base, dma_size;
+	uint32_t port_pkts[SNIC_MAX_UPLINKS];
+	uint64_t port_bytes[SNIC_MAX_UPLINKS];
+} tp;
+
+/* One ring's batch. */
+struct tx_ring {
+	uint16_t                            r;
+	bool                                bound;  /* shared, or a VNIC's */
+	uint32_t                            cons;   /* desc_cons[r] during the batch */
+	struct snic_txq                    *q;
+	const volatile struct snic_tx_desc *desc;
+	struct sender                       snd;
+	uint32_t                            pkts;
+	uint64_t                            bytes;
+};
+
 enum verdict { TX_SENT, TX_RETRY, TX_DROPPED };
 
-static enum verdict send_one(uint16_t r, struct snic_txq *q, uint16_t owner)
+static enum verdict drop(struct meter *taken, uint32_t len, int reason)
 {
-	struct snic_blk_stats *s = FW_STATS();
-	const struct snic_tx_desc *ring = fw_at(fw.lay.tx_desc[r]);
-	struct snic_tx_desc d;
+	if (taken)
+		meter_shaper_untake(taken, len);
+	fw_count_drop(reason);
+	return TX_DROPPED;
+}
 
-	fw_memcpy(&d, &ring[desc_cons[r] % fw.hw.ring_size], sizeof(d));
-	bool bound = r == FW_SHARED_RING || owner != SNIC_VNIC_NONE;
-	if (!bound || d.flags || d.rsvd || d.len < FW_MIN_FRAME || d.len > fw.hw.buf_max ||
-	    !fw_dma_ok(d.addr, d.len)) {
-		q->drop_bad++;
-		fw_count_drop(SNIC_DROP_TX_BAD);
-		return TX_DROPPED;
+static enum verdict send_one(struct tx_ring *t)
+{
+	const volatile struct snic_tx_desc *dv = &t->desc[t->cons & tp.mask];
+	const uint64_t addr = dv->addr;
+	const uint32_t len = dv->len;
+	const bool shared = t->r == FW_SHARED_RING;
+	struct sender *s = &t->snd;
+
+	/* One range check for 14 <= len <= buf_max; the DMA region as one
+	 * offset and size (fw_dma_ok), read once per poll. */
+	const uint64_t off = addr - tp.dma_base;
+	if (!t->bound || dv->flags || dv->rsvd || len - FW_MIN_FRAME > tp.len_span ||
+	    off > tp.dma_size || len > tp.dma_size - off) {
+		t->q->drop_bad++;
+		return drop(NULL, len, SNIC_DROP_TX_BAD);
 	}
-	/* A dedicated ring's shaper is known before the frame is copied. */
-	if (r != FW_SHARED_RING && fw_shaper_blocks(owner, d.len))
-		return TX_RETRY;
 	uint8_t *f = fw.frame;
-	fw_memcpy(f, fw_at((uint32_t)d.addr), d.len);
-
-	int id = r == FW_SHARED_RING ? shared_sender(f, d.len) : owner;
-	if (id < 0 || !frame_is_own(&fw.vnic[id], f, d.len)) {
-		q->drop_spoof++;
-		fw_count_drop(SNIC_DROP_TX_SPOOF);
-		return TX_DROPPED;
+	struct meter *taken = NULL;
+	if (!shared) {
+		/* A dedicated ring's limits are known before the frame is moved. */
+		if (fw_bw_blocks((uint16_t)s->id, len))
+			return TX_RETRY; /* its bandwidth share (bwalloc.h) */
+		if (s->shaper) {
+			if (!meter_shaper_try(s->shaper, fw.now_ns, len))
+				return TX_RETRY;
+			taken = s->shaper;
+		}
+		hal_dma_from_host(f, (uint32_t)addr, len);
+	} else {
+		hal_dma_from_host(f, (uint32_t)addr, len);
+		sender_load(s, shared_sender(f, len));
 	}
-	uint8_t up = fw.vnic[id].uplink;
-	if (team_bond_of(up) == TEAM_NONE && !fw.port_up[up]) {
-		fw_count_drop(SNIC_DROP_PORT_DOWN);
-		return TX_DROPPED;
+	if (s->id < 0 || !sender_owns(s, f, len)) {
+		t->q->drop_spoof++;
+		return drop(taken, len, SNIC_DROP_TX_SPOOF);
 	}
+	if (s->down)
+		return drop(taken, len, SNIC_DROP_PORT_DOWN);
 	/* The frame waits for its tokens; on the shared TRR it holds the ring. */
-	if (fw_shaper_blocks((uint16_t)id, d.len))
+	if (shared && fw_bw_blocks((uint16_t)s->id, len))
 		return TX_RETRY;
-	/* The uplink, or the bond member chosen by the team policy (team_tx.c). */
-	int port = fw_team_send((uint16_t)id, f, d.len);
-	if (port == TEAM_TX_DOWN) {
-		fw_count_drop(SNIC_DROP_PORT_DOWN);
-		return TX_DROPPED;
+	if (shared && s->shaper) {
+		if (!meter_shaper_try(s->shaper, fw.now_ns, len))
+			return TX_RETRY;
+		taken = s->shaper;
 	}
-	if (port < 0)
+	/* The uplink (no carrier: the frame waits in its ring, as on any NIC),
+	 * or the bond member chosen by the team policy (team_tx.c). */
+	int port;
+	if (s->bonded)
+		port = fw_team_send((uint16_t)s->id, f, len, tp.now);
+	else
+		port = s->carrier ? team_send_port(s->up, f, len, tp.now) : TEAM_TX_HOLD;
+	if (port < 0) {
+		if (port == TEAM_TX_DOWN)
+			return drop(taken, len, SNIC_DROP_PORT_DOWN);
+		if (taken)
+			meter_shaper_untake(taken, len);
 		return TX_RETRY;
-	fw_shaper_sent((uint16_t)id, d.len);
-	q->packets++;
-	q->bytes += d.len;
-	s->port[port].tx_packets++;
-	s->port[port].tx_bytes += d.len;
+	}
+	fw_bw_sent((uint16_t)s->id, len);
+	t->pkts++;
+	t->bytes += len;
+	tp.port_pkts[port]++;
+	tp.port_bytes[port] += len;
 	return TX_SENT;
 }
 
 unsigned fw_tx_poll(void)
 {
+	const uint32_t size = fw.hw.ring_size;
 	unsigned work = 0;
 
+	tp.now = hal_now_ns();
+	tp.mask = size - 1;
+	tp.len_span = fw.hw.buf_max - FW_MIN_FRAME;
+	tp.dma_base = fw.lay.dma_base;
+	tp.dma_size = fw.lay.dma_size;
 	for (uint16_t r = 0; r < fw.hw.n_tx_rings; r++) {
 		struct snic_txq *q = FW_TXQ(r);
 		uint32_t queued = fw_load_acq(&q->desc_prod) - desc_cons[r];
-		uint16_t owner = fw_tx_ring_owner(r);
 
 		/* More than a ring's worth queued is nonsense: wait for sanity. */
-		if (queued > fw.hw.ring_size)
+		if (!queued || queued > size)
 			continue;
-		for (unsigned n = 0; n < FW_TX_BUDGET && n < queued; n++) {
-			if (send_one(r, q, owner) == TX_RETRY)
-				break; /* uplink busy: same frame again next poll */
-			desc_cons[r]++;
-			fw_store_rel(&q->desc_cons, desc_cons[r]);
-			work++;
+		struct tx_ring t = { .r = r, .bound = true, .cons = desc_cons[r], .q = q,
+				     .desc = fw_at(fw.lay.tx_desc[r]) };
+		if (r != FW_SHARED_RING) {
+			uint16_t owner = fw_tx_ring_owner(r);
+			sender_load(&t.snd, owner == SNIC_VNIC_NONE ? -1 : owner);
+			t.bound = owner != SNIC_VNIC_NONE;
 		}
+		uint32_t n, todo = queued < FW_TX_BUDGET ? queued : FW_TX_BUDGET;
+		for (n = 0; n < todo; n++) {
+			if (send_one(&t) == TX_RETRY)
+				break; /* uplink busy or no tokens: same frame next poll */
+			t.cons++;
+		}
+		if (!n)
+			continue;
+		work += n;
+		desc_cons[r] = t.cons;
+		fw_store_rel(&q->desc_cons, t.cons);
+		q->packets += t.pkts;
+		q->bytes += t.bytes;
+	}
+	struct snic_blk_stats *s = FW_STATS();
+	for (unsigned u = 0; u < SNIC_MAX_UPLINKS; u++) {
+		if (!tp.port_pkts[u])
+			continue;
+		s->port[u].tx_packets += tp.port_pkts[u];
+		s->port[u].tx_bytes += tp.port_bytes[u];
+		tp.port_pkts[u] = 0;
+		tp.port_bytes[u] = 0;
 	}
 	return work;
 }

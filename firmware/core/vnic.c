@@ -76,29 +76,27 @@ static bool mac_in_exact(void)
 }
 
 /* The ternary form of VNIC id's MAC entry; the action follows its RX ring. */
-static void build_mac_rule(uint16_t id, struct snic_rule *out)
+static void build_mac_rule(uint16_t id, struct snic_rule *r)
 {
 	const struct fw_vnic *v = &fw.vnic[id];
-	struct snic_rule r;
 
-	fw_memset(&r, 0, sizeof(r));
-	fw_memcpy(r.value.dmac, v->mac, 6);
-	fw_memset(r.mask.dmac, 0xff, 6);
-	r.mask.flags = SNIC_KF_VLAN;
+	fw_memset(r, 0, sizeof(*r));
+	fw_memcpy(r->value.dmac, v->mac, 6);
+	fw_memset(r->mask.dmac, 0xff, 6);
+	r->mask.flags = SNIC_KF_VLAN;
 	if (v->vlan != SNIC_VLAN_NONE) {
-		r.value.flags = SNIC_KF_VLAN;
-		r.value.vlan[0] = (uint8_t)((v->vlan >> 8) & 0x0f);
-		r.value.vlan[1] = (uint8_t)(v->vlan & 0xff);
-		r.mask.vlan[0] = 0x0f; /* VID only: any priority/DEI */
-		r.mask.vlan[1] = 0xff;
+		r->value.flags = SNIC_KF_VLAN;
+		r->value.vlan[0] = (uint8_t)((v->vlan >> 8) & 0x0f);
+		r->value.vlan[1] = (uint8_t)(v->vlan & 0xff);
+		r->mask.vlan[0] = 0x0f; /* VID only: any priority/DEI */
+		r->mask.vlan[1] = 0xff;
 	}
-	r.action.vnic = id;
-	r.action.ring = SNIC_RING_DEFAULT;
-	r.action.meter = SNIC_METER_NONE;
-	r.action.flags = SNIC_ACT_COUNT;
+	r->action.vnic = id;
+	r->action.ring = SNIC_RING_DEFAULT;
+	r->action.meter = SNIC_METER_NONE;
+	r->action.flags = SNIC_ACT_COUNT;
 	if (v->rx_ring == FW_SHARED_RING)
-		r.action.flags |= SNIC_ACT_MARK_SW;
-	*out = r;
+		r->action.flags |= SNIC_ACT_MARK_SW;
 }
 
 bool fw_vnic_mac_rule(uint32_t id, struct snic_rule *out)

@@ -71,11 +71,12 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason);
  * DMA engine: moves frame bytes between device memory and the host memory
  * region of the window, so the core never copies them itself. `win_off` is
  * a window offset the firmware has checked to lie, with `len`, inside the
- * DMA region (snic_blk_dma); the HAL does not check it again. The transfer
- * is complete when the call returns: bytes written to the window are
- * visible to the host before any later release store of the firmware (a
- * completion's cpl_prod), bytes read are a private copy the host can no
- * longer change.
+ * DMA region (snic_blk_dma); the HAL need not check it again (the
+ * simulator's refuses a range outside the window, the unit tests' fake
+ * aborts on one). The transfer is complete when the call returns: bytes
+ * written to the window are visible to the host before any later release
+ * store of the firmware (a completion's cpl_prod), bytes read are a
+ * private copy the host can no longer change.
  */
 void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len);
 void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len);

@@ -9,8 +9,9 @@
  * File: a header (magic, version, record sizes, counts, the device's
  * reset_count when last in sync, generation, FNV-1a checksum of the body),
  * then the used VNIC records, then the rule records sorted by location,
- * then (version 2) the meter records: policers by id, then shapers by VNIC.
- * Version 1 files (no meters) are still read.
+ * then (version 2) the meter records: policers by id, then shapers by VNIC,
+ * then (version 3) the bandwidth shares by VNIC. Older files (no meters, no
+ * shares) are still read.
  * Writers hold flock(LOCK_EX) on the file around command + update; readers
  * take LOCK_SH. A corrupt file is reported, never half-used.
  */
@@ -24,7 +25,7 @@
 #include "snic_impl.h"
 
 #define STATE_MAGIC   "SNICHST"
-#define STATE_VERSION 2
+#define STATE_VERSION 3
 
 struct state_hdr {
 	char     magic[8];
@@ -39,10 +40,14 @@ struct state_hdr {
 	/* version 2 */
 	uint32_t meter_rec;    /* sizeof(struct snic_meter_set) */
 	uint32_t n_meters;
+	/* version 3 */
+	uint32_t share_rec;    /* sizeof(struct snic_vnic_share) */
+	uint32_t n_shares;
 };
 
 /* Version 1 headers end before meter_rec. */
 #define STATE_HDR_V1 offsetof(struct state_hdr, meter_rec)
+#define STATE_HDR_V2 offsetof(struct state_hdr, share_rec)
 #define MAX_METERS   (SNIC_MIRROR_MAX_POLICERS + SNIC_MIRROR_MAX_VNICS)
 
 static uint32_t fnv1a(const uint8_t *p, size_t n)
@@ -101,21 +106,24 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 	if (memcmp(h.magic, STATE_MAGIC, sizeof(h.magic)) || h.version < 1 ||
 	    h.version > STATE_VERSION)
 		return corrupt(d, "bad magic or version");
-	size_t hlen = h.version == 1 ? STATE_HDR_V1 : sizeof(h);
+	size_t hlen = h.version == 1 ? STATE_HDR_V1 : h.version == 2 ? STATE_HDR_V2 : sizeof(h);
 	if (len < hlen)
 		return corrupt(d, "shorter than its header");
 	memcpy(&h, buf, hlen);
 	if (h.version == 1)
 		h.meter_rec = sizeof(struct snic_meter_set);
+	if (h.version <= 2)
+		h.share_rec = sizeof(struct snic_vnic_share);
 	if (h.vnic_rec != sizeof(struct snic_mirror_vnic) ||
 	    h.rule_rec != sizeof(struct snic_mirror_rule) ||
-	    h.meter_rec != sizeof(struct snic_meter_set))
+	    h.meter_rec != sizeof(struct snic_meter_set) ||
+	    h.share_rec != sizeof(struct snic_vnic_share))
 		return corrupt(d, "written by an incompatible library");
 	if (h.n_vnics > SNIC_MIRROR_MAX_VNICS || h.n_rules > SNIC_MIRROR_MAX_RULES ||
-	    h.n_meters > MAX_METERS)
+	    h.n_meters > MAX_METERS || h.n_shares > SNIC_MIRROR_MAX_VNICS)
 		return corrupt(d, "too many records");
 	size_t body = (size_t)h.n_vnics * h.vnic_rec + (size_t)h.n_rules * h.rule_rec +
-		      (size_t)h.n_meters * h.meter_rec;
+		      (size_t)h.n_meters * h.meter_rec + (size_t)h.n_shares * h.share_rec;
 	if (len != hlen + body)
 		return corrupt(d, "size does not match its counts");
 	if (fnv1a(buf + hlen, body) != h.checksum)
@@ -145,6 +153,14 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 		if (!slot || slot->mode)
 			return corrupt(d, "bad meter record");
 		*slot = ms;
+	}
+	for (uint32_t i = 0; i < h.n_shares; i++, p += h.share_rec) {
+		struct snic_vnic_share sh;
+		memcpy(&sh, p, sizeof(sh));
+		if (sh.vnic >= SNIC_MIRROR_MAX_VNICS || (!sh.weight && !sh.min_bps) ||
+		    m->share[sh.vnic].weight || m->share[sh.vnic].min_bps)
+			return corrupt(d, "bad share record");
+		m->share[sh.vnic] = sh;
 	}
 	m->n_rules = h.n_rules;
 	m->reset_count = h.reset_count;
@@ -259,6 +275,15 @@ int snic_mirror_end(struct snic_dev *d, int save)
 			at += sizeof(*ms);
 			h.n_meters++;
 		}
+		h.share_rec = sizeof(struct snic_vnic_share);
+		for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+			const struct snic_vnic_share *sh = &m->share[v];
+			if (!sh->weight && !sh->min_bps)
+				continue;
+			memcpy(buf + at, sh, sizeof(*sh));
+			at += sizeof(*sh);
+			h.n_shares++;
+		}
 		h.reset_count = m->reset_count;
 		h.generation = ++m->generation;
 		h.checksum = fnv1a(buf + sizeof(h), at - sizeof(h));
@@ -280,7 +305,8 @@ static int mirror_empty(const struct snic_mirror *m)
 	if (m->n_rules)
 		return 0;
 	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++)
-		if (m->vnic[v].used || m->shaper[v].mode)
+		if (m->vnic[v].used || m->shaper[v].mode || m->share[v].weight ||
+		    m->share[v].min_bps)
 			return 0;
 	for (unsigned i = 0; i < SNIC_MIRROR_MAX_POLICERS; i++)
 		if (m->policer[i].mode)
@@ -319,9 +345,10 @@ void snic_mirror_drop_vnic(struct snic_dev *d, uint16_t vnic)
 {
 	if (vnic >= SNIC_MIRROR_MAX_VNICS)
 		return;
-	/* The device drops the VNIC's shaper with it. */
+	/* The device drops the VNIC's shaper and share with it. */
 	memset(&d->mirror->vnic[vnic], 0, sizeof(d->mirror->vnic[vnic]));
 	memset(&d->mirror->shaper[vnic], 0, sizeof(d->mirror->shaper[vnic]));
+	memset(&d->mirror->share[vnic], 0, sizeof(d->mirror->share[vnic]));
 }
 
 void snic_mirror_put_meter(struct snic_dev *d, const struct snic_meter_set *m)
@@ -341,6 +368,18 @@ void snic_mirror_put_meter(struct snic_dev *d, const struct snic_meter_set *m)
 		memset(slot, 0, sizeof(*slot));   /* rate 0 removed it */
 	else
 		*slot = *m;
+}
+
+void snic_mirror_put_share(struct snic_dev *d, const struct snic_vnic_share *s)
+{
+	if (!snic_mirror_active(d) || s->vnic >= SNIC_MIRROR_MAX_VNICS)
+		return;
+	note_sync(d);
+	struct snic_vnic_share *slot = &d->mirror->share[s->vnic];
+	if (!s->weight && !s->min_bps)
+		memset(slot, 0, sizeof(*slot));   /* all 0 removed it */
+	else
+		*slot = *s;
 }
 
 int snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r)

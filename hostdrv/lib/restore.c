@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Restore after a device reset: re-create every mirrored VNIC with its id
- * and parameters, then the VNICs' shapers and the policers, then every
- * rule at its location (a rule may name a policer, so policers first).
+ * and parameters, then the VNICs' shapers and the policers, the VNICs'
+ * bandwidth shares, then every rule at its location (a rule may name a
+ * policer, so policers first).
  * Entries the device still has (EXIST with the same contents) count as
  * present; meters are simply set again (that refills their buckets);
  * anything else that fails is reported and the rest goes on.
@@ -75,6 +76,16 @@ static int restore_meter(struct snic_dev *d, const struct snic_meter_set *m,
 	return rc;
 }
 
+static int restore_share(struct snic_dev *d, const struct snic_vnic_share *s,
+			 snic_restore_cb cb, void *arg)
+{
+	int rc = snic_admin_exec(d, SNIC_CMD_VNIC_SHARE, s, sizeof(*s), NULL, 0, NULL);
+
+	report(cb, arg, "share", s->vnic, rc ? SNIC_RESTORE_FAILED : SNIC_RESTORED,
+	       rc ? snic_errmsg(d) : NULL);
+	return rc;
+}
+
 int snic_restore(struct snic_dev *d, snic_restore_cb cb, void *arg)
 {
 	int first = 0;
@@ -106,6 +117,15 @@ int snic_restore(struct snic_dev *d, snic_restore_cb cb, void *arg)
 			snprintf(first_msg, sizeof(first_msg), "%s %u: %s",
 				 ms->mode == SNIC_METER_SHAPER ? "shaper" : "policer", ms->meter,
 				 snic_errmsg(d));
+		}
+	}
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		if (!m->share[v].weight && !m->share[v].min_bps)
+			continue;
+		rc = restore_share(d, &m->share[v], cb, arg);
+		if (rc && !first) {
+			first = rc;
+			snprintf(first_msg, sizeof(first_msg), "share %u: %s", v, snic_errmsg(d));
 		}
 	}
 	for (uint32_t i = 0; i < m->n_rules; i++) {

@@ -133,8 +133,8 @@ int snic_admin_exec(struct snic_dev *d, uint16_t opcode,
 		    const void *in, uint32_t in_len,
 		    void *out, uint32_t out_cap, uint32_t *out_len);
 const char *snic_strstatus(int status);  /* "table full" */
-const char *snic_status_name(int status); /* "SNIC_E_NOSPC" */
-const char *snic_opcode_name(uint16_t opcode);
+/* snic_status_name() ("SNIC_E_NOSPC") and snic_opcode_name() come from
+ * <snic/admin.h>. */
 
 /* ---- typed operations: ops.c ---- */
 
@@ -265,6 +265,9 @@ struct snic_mirror {
 	/* METER_SET payloads as the device accepted them; mode 0: none. */
 	struct snic_meter_set policer[SNIC_MIRROR_MAX_POLICERS]; /* by policer id */
 	struct snic_meter_set shaper[SNIC_MIRROR_MAX_VNICS];     /* by VNIC id */
+	/* VNIC_SHARE payloads as the device accepted them, by VNIC id;
+	 * weight 0 and min_bps 0: no share. */
+	struct snic_vnic_share share[SNIC_MIRROR_MAX_VNICS];
 };
 
 /* Default WINDOW.state for files; NULL or "" turns mirroring off. */
@@ -277,7 +280,7 @@ int snic_mirror_stale(struct snic_dev *d);
 
 enum snic_restore_result { SNIC_RESTORED, SNIC_PRESENT, SNIC_RESTORE_FAILED };
 struct snic_restore_item {
-	const char *kind;        /* "vnic", "shaper", "policer" or "rule" */
+	const char *kind;        /* "vnic", "shaper", "policer", "share" or "rule" */
 	uint32_t id;             /* VNIC id or rule location */
 	int result;              /* enum snic_restore_result */
 	const char *msg;         /* why it failed */
@@ -354,6 +357,19 @@ struct snic_vnic_rate {
 int snic_vnic_rate(struct snic_dev *d, uint16_t vnic, const struct snic_vnic_rate *r);
 /* Largest frame cost a burst must cover: TX buf_max (+24 with wire). */
 uint32_t snic_max_frame_cost(const struct snic_dev *d, int wire);
+
+/* ---- bandwidth shares: share.c ---- */
+
+/*
+ * A VNIC's share of its uplink or bond (SNIC_CMD_VNIC_SHARE, admin.h;
+ * docs/rate-limiting.md): weight, guaranteed minimum (0 or within the
+ * device's meter range), priority 0..SNIC_SHARE_PRIO_MAX. All three 0
+ * removes it. Checked first, then mirrored so snic_restore re-applies it.
+ */
+int snic_vnic_share(struct snic_dev *d, uint16_t vnic, uint16_t weight, uint64_t min_bps,
+		    uint8_t prio);
+/* What the device made of it: capacity, use, demand, part, limit. */
+int snic_vnic_share_query(struct snic_dev *d, uint16_t vnic, struct snic_vnic_share_info *out);
 
 /* ---- ring steering: promote.c ---- */
 

@@ -123,6 +123,8 @@ void snic_mirror_drop_rule(struct snic_dev *d, uint32_t loc);
 void snic_mirror_clear(struct snic_dev *d);
 /* Record an accepted METER_SET (a shaper with cir 0 is removed). */
 void snic_mirror_put_meter(struct snic_dev *d, const struct snic_meter_set *m);
+/* Record an accepted VNIC_SHARE (weight and minimum 0 remove it). */
+void snic_mirror_put_share(struct snic_dev *d, const struct snic_vnic_share *s);
 /* Bandwidth allocation of VNIC v by the loaded mirror (pollplan.c). */
 uint64_t snic_alloc_in_mirror(const struct snic_dev *d, uint16_t v);
 /* End a transaction keeping the command's error message (ops.c). */

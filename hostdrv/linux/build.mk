@@ -2,9 +2,11 @@
 #   make kmod    build $(BUILD)/kmod/snic.ko with W=1 (any warning fails it)
 #   make vmtest  boot Debian's kernel under QEMU against snic-sim and drive
 #                the module with the real ip and ethtool (tests/vm/test_vm.sh)
-# The module is built from a copy under $(BUILD)/kmod so the source tree
-# stays free of Kbuild's output. It needs linux-headers-amd64 (make deps);
-# `all` builds it whenever those headers are installed.
+# The module is built from a copy in a private directory under $(BUILD)
+# (the source tree stays free of Kbuild's output, and two makes building
+# it at once do not trample each other), then moved into $(BUILD)/kmod.
+# It needs linux-headers-amd64 (make deps); `all` builds it whenever
+# those headers are installed.
 KMOD_KVER ?= $(shell ls /usr/src 2>/dev/null | sed -n 's/^linux-headers-\(.*-amd64\)$$/\1/p' | sort -V | tail -1)
 KMOD_KDIR ?= /usr/src/linux-headers-$(KMOD_KVER)
 KMOD_DIR  := $(BUILD)/kmod
@@ -17,12 +19,13 @@ VM_TCP    := $(BUILD)/bin/snic_vm_tcp
 $(KMOD): $(KMOD_SRCS) $(wildcard include/snic/*.h)
 	@test -f $(KMOD_KDIR)/Makefile || { echo "kmod: no kernel headers in '$(KMOD_KDIR)' (make deps)"; exit 1; }
 	@mkdir -p $(KMOD_DIR)
-	@rm -f $@
-	cp $(KMOD_SRCS) $(KMOD_DIR)/
-	@$(MAKE) -C $(KMOD_KDIR) M=$(abspath $(KMOD_DIR)) SNIC_INC=$(abspath include) W=1 \
-		modules >$(KMOD_DIR)/build.log 2>&1; rc=$$?; cat $(KMOD_DIR)/build.log; \
-	if [ $$rc -ne 0 ] || grep -qE 'warning:|error:' $(KMOD_DIR)/build.log; then \
-		echo "kmod: build failed or warned (W=1 warnings are errors)"; rm -f $@; exit 1; fi
+	@tmp=$$(mktemp -d $(abspath $(BUILD))/kmod-build.XXXXXX) && cp $(KMOD_SRCS) $$tmp/ && \
+	$(MAKE) -C $(KMOD_KDIR) M=$$tmp SNIC_INC=$(abspath include) W=1 \
+		modules >$$tmp/build.log 2>&1; rc=$$?; cat $$tmp/build.log; \
+	cp $$tmp/build.log $(KMOD_DIR)/build.log; \
+	if [ $$rc -ne 0 ] || grep -qE 'warning:|error:' $$tmp/build.log; then \
+		echo "kmod: build failed or warned (W=1 warnings are errors)"; rm -rf $$tmp; exit 1; fi; \
+	mv -f $$tmp/snic.ko $@ && rm -rf $$tmp
 
 $(VM_FRAMES): tests/vm/vm_frames.c
 	@mkdir -p $(dir $@)

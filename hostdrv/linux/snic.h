@@ -6,7 +6,9 @@
  * One struct snic_dev per PCI function (the card), one net_device per
  * VNIC. The card's hardware RX/TX rings are driven by the driver; each
  * VNIC uses its dedicated rings or the shared ring 0 (software-ring
- * fallback). ivshmem-plain raises no interrupts, so an hrtimer kicks NAPI.
+ * fallback). With ivshmem-doorbell each RX ring's MSI-X vector schedules
+ * its NAPI (snic_irq.c); ivshmem-plain raises no interrupts, so there an
+ * hrtimer kicks NAPI.
  */
 #ifndef SNIC_DRV_H
 #define SNIC_DRV_H
@@ -67,6 +69,9 @@ struct snic_rx_ring {
 	struct napi_struct napi;
 	bool napi_added;
 	bool napi_on;
+	unsigned int irq;         /* Linux IRQ of its MSI-X vector; 0: polled */
+	u64 irqs;                 /* interrupts taken (written by the handler only) */
+	char irq_name[32];
 	struct snic_ring_stats stats;
 };
 
@@ -157,7 +162,10 @@ struct snic_dev {
 	unsigned int shared_users;
 
 	struct hrtimer poll_timer;
-	ktime_t poll_period;
+	ktime_t poll_period;      /* polled rings, stopped TX queues */
+	ktime_t slow_period;      /* MSI-X: only a safety net for RX */
+	bool msix;                /* every RX ring has its vector */
+	unsigned int n_vectors;   /* MSI-X vectors allocated */
 	atomic_t active_rings;
 	struct delayed_work watchdog;
 	bool dead;                /* device failed or vanished */
@@ -205,8 +213,6 @@ void snic_admin_sync(struct snic_dev *sdev);
 int snic_admin_exec(struct snic_dev *sdev, u16 opcode, const void *in, u32 in_len,
 		    void *out, u32 out_len);
 int snic_status_errno(u16 status);
-const char *snic_status_name(u16 status);
-const char *snic_opcode_name(u16 opcode);
 int snic_port_set(struct snic_dev *sdev, u8 port, bool up);
 
 /* snic_rx.c */
@@ -215,11 +221,19 @@ int snic_rx_ring_start(struct snic_rx_ring *ring, struct net_device *napi_dev);
 void snic_rx_ring_stop(struct snic_rx_ring *ring);
 void snic_rx_kick(struct snic_dev *sdev);
 
+/* snic_irq.c */
+int snic_irq_init(struct snic_dev *sdev);
+void snic_irq_fini(struct snic_dev *sdev);
+void snic_irq_rearm(struct snic_rx_ring *ring);
+
 /* snic_tx.c */
 int snic_tx_rings_alloc(struct snic_dev *sdev);
 int snic_tx_ring_start(struct snic_tx_ring *ring);
 netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev);
-void snic_tx_wake(struct snic_dev *sdev);
+bool snic_tx_wake(struct snic_dev *sdev);
+
+/* snic_main.c: a TX queue stopped for room; poll fast until it wakes */
+void snic_tx_wait(struct snic_dev *sdev);
 
 /* snic_buffers.c: splits the DMA region among ring buffers */
 int snic_buffers_layout(struct snic_dev *sdev);

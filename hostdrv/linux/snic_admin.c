@@ -14,44 +14,6 @@ static unsigned int admin_timeout_ms = 3000;
 module_param(admin_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(admin_timeout_ms, "Admin command timeout in ms (default 3000)");
 
-const char *snic_status_name(u16 status)
-{
-	static const char *const names[] = {
-		[SNIC_OK] = "ok",
-		[SNIC_E_INVAL] = "invalid argument",
-		[SNIC_E_OPCODE] = "unknown opcode",
-		[SNIC_E_NOSPC] = "table or ring pool full",
-		[SNIC_E_NOENT] = "no such object",
-		[SNIC_E_EXIST] = "already exists",
-		[SNIC_E_BUSY] = "in use",
-		[SNIC_E_RANGE] = "value out of range",
-		[SNIC_E_UNSUPP] = "not supported by this device",
-		[SNIC_E_LEN] = "wrong payload length",
-	};
-
-	return status < ARRAY_SIZE(names) && names[status] ? names[status] : "unknown status";
-}
-
-const char *snic_opcode_name(u16 opcode)
-{
-	switch (opcode) {
-	case SNIC_CMD_NOP:          return "NOP";
-	case SNIC_CMD_QUERY_CAPS:   return "QUERY_CAPS";
-	case SNIC_CMD_RESET:        return "RESET";
-	case SNIC_CMD_VNIC_CREATE:  return "VNIC_CREATE";
-	case SNIC_CMD_VNIC_DESTROY: return "VNIC_DESTROY";
-	case SNIC_CMD_VNIC_QUERY:   return "VNIC_QUERY";
-	case SNIC_CMD_RULE_ADD:     return "RULE_ADD";
-	case SNIC_CMD_RULE_DEL:     return "RULE_DEL";
-	case SNIC_CMD_RULE_QUERY:   return "RULE_QUERY";
-	case SNIC_CMD_RING_BIND:    return "RING_BIND";
-	case SNIC_CMD_METER_SET:    return "METER_SET";
-	case SNIC_CMD_TEAM_SET:     return "TEAM_SET";
-	case SNIC_CMD_PORT_SET:     return "PORT_SET";
-	default:                    return "?";
-	}
-}
-
 int snic_status_errno(u16 status)
 {
 	switch (status) {

@@ -77,6 +77,7 @@ static const char *const vnic_names[] = {
 
 static const char *const rxq_names[] = {
 	"hw_packets", "hw_bytes", "hw_drop_full", "hw_drop_badbuf", "sw_packets", "sw_errors",
+	"hw_irqs", "sw_irqs",
 };
 
 static const char *const txq_names[] = {
@@ -169,6 +170,8 @@ static void snic_get_ethtool_stats(struct net_device *ndev, struct ethtool_stats
 	*data++ = rd64(&rq->drop_badbuf);
 	ring_sw(&sdev->rx[vnic->rx_ring].stats, &data[0], &data[1], false);
 	data += 2;
+	*data++ = READ_ONCE(rq->irq_count);        /* interrupts the device raised */
+	*data++ = READ_ONCE(sdev->rx[vnic->rx_ring].irqs); /* and the driver took */
 
 	*data++ = rd64(&tq->packets);
 	*data++ = rd64(&tq->bytes);

@@ -2,6 +2,10 @@
 /*
  * PCI probe and remove, the poll timer and the health watchdog.
  *
+ * The poll timer runs while a ring is started: every poll_us when the RX
+ * rings are polled (no MSI-X) or a TX queue waits for room, else every
+ * slow_poll_ms as the safety net of the MSI-X path (snic_irq.c).
+ *
  * The card is an ivshmem-plain device (1af4:1110) whose BAR2 is the
  * simulator's device window. Many things can be ivshmem devices, so probe
  * claims one only after the window proves to be an snic: device id block,
@@ -24,6 +28,10 @@ static unsigned int poll_us = 100;
 module_param(poll_us, uint, 0444);
 MODULE_PARM_DESC(poll_us, "Ring poll period in microseconds (default 100)");
 
+static unsigned int slow_poll_ms = 10;
+module_param(slow_poll_ms, uint, 0444);
+MODULE_PARM_DESC(slow_poll_ms, "With MSI-X: RX safety poll period in ms (default 10)");
+
 static unsigned int probe_wait_ms = 5000;
 module_param(probe_wait_ms, uint, 0444);
 MODULE_PARM_DESC(probe_wait_ms, "How long probe waits for the firmware to run (ms)");
@@ -34,13 +42,21 @@ MODULE_PARM_DESC(probe_wait_ms, "How long probe waits for the firmware to run (m
 static enum hrtimer_restart snic_poll(struct hrtimer *t)
 {
 	struct snic_dev *sdev = container_of(t, struct snic_dev, poll_timer);
+	bool tx_waiting;
 
 	if (!atomic_read(&sdev->active_rings))
 		return HRTIMER_NORESTART;
 	snic_rx_kick(sdev);
-	snic_tx_wake(sdev);
-	hrtimer_forward_now(t, sdev->poll_period);
+	tx_waiting = snic_tx_wake(sdev);
+	hrtimer_forward_now(t, !sdev->msix || tx_waiting ? sdev->poll_period : sdev->slow_period);
 	return HRTIMER_RESTART;
+}
+
+void snic_tx_wait(struct snic_dev *sdev)
+{
+	/* Unconditionally: the timer may be deciding on its slow period. */
+	if (sdev->msix)
+		hrtimer_start(&sdev->poll_timer, sdev->poll_period, HRTIMER_MODE_REL);
 }
 
 /*
@@ -178,7 +194,9 @@ static int snic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	hrtimer_init(&sdev->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	sdev->poll_timer.function = snic_poll;
 	sdev->poll_period = ns_to_ktime((u64)max(poll_us, 10u) * NSEC_PER_USEC);
+	sdev->slow_period = ms_to_ktime(clamp(slow_poll_ms, 1u, 1000u));
 	INIT_DELAYED_WORK(&sdev->watchdog, snic_watchdog);
+	snic_irq_init(sdev);
 
 	dev_info(sdev->dev, "snic %s: firmware %s, ABI %u.%u, %u RX / %u TX rings, %u uplinks, %u rule slots\n",
 		 sdev->profile, sdev->fw_version, sdev->devid->abi_major, sdev->devid->abi_minor,
@@ -197,6 +215,7 @@ static int snic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 err_vnics:
 	snic_vnics_remove(sdev);
 	hrtimer_cancel(&sdev->poll_timer);
+	snic_irq_fini(sdev);
 	return err;
 }
 
@@ -208,6 +227,7 @@ static void snic_remove(struct pci_dev *pdev)
 	snic_debugfs_exit(sdev);
 	snic_vnics_remove(sdev);
 	hrtimer_cancel(&sdev->poll_timer);
+	snic_irq_fini(sdev);
 	dev_info(sdev->dev, "snic removed\n");
 }
 

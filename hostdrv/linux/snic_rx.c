@@ -7,7 +7,8 @@
  * reposts the buffer. Every completion names its destination VNIC, which
  * is how the shared HRR 0 is split among the software-ring VNICs.
  *
- * ivshmem-plain has no interrupt line, so the driver's hrtimer (see
+ * With MSI-X the ring's interrupt schedules NAPI (snic_irq.c). Otherwise
+ * (ivshmem-plain has no interrupt line) the driver's hrtimer (see
  * snic_main.c) calls snic_rx_kick(), which schedules NAPI for every ring
  * with completions pending.
  */
@@ -147,8 +148,8 @@ static int snic_rx_poll(struct napi_struct *napi, int budget)
 	}
 	if (done)
 		rx_refill(r);
-	if (done < budget)
-		napi_complete_done(napi, done);
+	if (done < budget && napi_complete_done(napi, done) && r->irq)
+		snic_irq_rearm(r);
 	return done;
 }
 
@@ -165,7 +166,7 @@ int snic_rx_ring_start(struct snic_rx_ring *r, struct net_device *napi_dev)
 	r->desc_prod = old_prod - cons <= r->size ? old_prod : cons;
 	if ((s32)(r->cpl_cons + r->depth - r->desc_prod) < 0)
 		r->desc_prod = r->cpl_cons + r->depth;
-	WRITE_ONCE(q->mode, SNIC_MODE_POLL);
+	WRITE_ONCE(q->mode, r->irq ? SNIC_MODE_INTR : SNIC_MODE_POLL);
 	WRITE_ONCE(q->intr_enable, 0);
 	rx_refill(r);
 
@@ -176,6 +177,8 @@ int snic_rx_ring_start(struct snic_rx_ring *r, struct net_device *napi_dev)
 	napi_enable(&r->napi);
 	r->napi_on = true;
 	WRITE_ONCE(r->ready, true);
+	if (r->irq)
+		snic_irq_rearm(r); /* unmask, and take what is already there */
 	atomic_inc(&r->sdev->active_rings);
 	/* Unconditionally: the timer may be deciding to stop right now. */
 	hrtimer_start(&r->sdev->poll_timer, r->sdev->poll_period, HRTIMER_MODE_REL);
@@ -187,6 +190,9 @@ void snic_rx_ring_stop(struct snic_rx_ring *r)
 	if (!r->napi_on)
 		return;
 	WRITE_ONCE(r->ready, false);
+	WRITE_ONCE(r->ctrl->intr_enable, 0);
+	if (r->irq)
+		synchronize_irq(r->irq); /* a handler that saw ready is done */
 	napi_disable(&r->napi);
 	r->napi_on = false;
 	netif_napi_del(&r->napi);

@@ -4,7 +4,8 @@
  * region, described, and published by advancing desc_prod (the doorbell
  * the device polls). The skb is freed at once: the copy is what the device
  * sends. The device advances desc_cons as it sends; a full ring stops the
- * queue and the poll timer wakes it when desc_cons moves (snic_tx_wake).
+ * queue and the poll timer (at its fast period from then on: TX has no
+ * interrupt) wakes it when desc_cons moves (snic_tx_wake).
  *
  * A VNIC without a dedicated TRR sends on the shared TRR 0, which the
  * device attributes by source MAC; its lock serialises those netdevs.
@@ -104,6 +105,7 @@ netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
 	spin_lock(&t->lock);
 	if (unlikely(ring_full(t))) {
 		netif_stop_queue(ndev);
+		snic_tx_wait(vnic->sdev);
 		u64_stats_update_begin(&t->stats.syncp);
 		t->stats.busy++;
 		u64_stats_update_end(&t->stats.syncp);
@@ -123,8 +125,10 @@ netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
 	t->desc_prod++;
 	snic_st_rel(&t->ctrl->desc_prod, t->desc_prod); /* frame and desc first */
 	tx_stat(&t->stats, wire, false);
-	if (ring_full(t))
+	if (ring_full(t)) {
 		netif_stop_queue(ndev);
+		snic_tx_wait(vnic->sdev);
+	}
 	spin_unlock(&t->lock);
 
 	tx_stat(&vnic->tx_stats, len, false);
@@ -132,9 +136,13 @@ netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
 	return NETDEV_TX_OK;
 }
 
-/* From the poll timer: restart queues whose ring has room again. */
-void snic_tx_wake(struct snic_dev *sdev)
+/*
+ * From the poll timer: restart queues whose ring has room again. True if
+ * a queue is still waiting (the timer then keeps its fast period).
+ */
+bool snic_tx_wake(struct snic_dev *sdev)
 {
+	bool waiting = false;
 	unsigned int i;
 
 	for (i = 0; i < sdev->n_ndevs; i++) {
@@ -144,7 +152,12 @@ void snic_tx_wake(struct snic_dev *sdev)
 		if (!ndev || !netif_queue_stopped(ndev))
 			continue;
 		vnic = netdev_priv(ndev);
-		if (READ_ONCE(vnic->up) && !ring_full(&sdev->tx[vnic->tx_ring]))
+		if (!READ_ONCE(vnic->up))
+			continue;
+		if (!ring_full(&sdev->tx[vnic->tx_ring]))
 			netif_wake_queue(ndev);
+		else
+			waiting = true;
 	}
+	return waiting;
 }

@@ -37,6 +37,14 @@ static void print_state(struct ctl *c, const struct snic_mirror *m, int stale)
 			} else {
 				json_null(j, "shaper");
 			}
+			const struct snic_vnic_share *sh = &m->share[v];
+			if (sh->weight || sh->min_bps) { /* only when set: older readers */
+				json_obj_begin(j, "share");
+				json_uint(j, "weight", sh->weight);
+				json_uint(j, "min_bps", sh->min_bps);
+				json_uint(j, "prio", sh->prio);
+				json_obj_end(j);
+			}
 			json_obj_end(j);
 		}
 		json_arr_end(j);
@@ -86,6 +94,13 @@ static void print_state(struct ctl *c, const struct snic_mirror *m, int stale)
 		if (m->shaper[v].mode) {
 			printf("    ");
 			ctl_print_meter(&m->shaper[v]);
+		}
+		const struct snic_vnic_share *sh = &m->share[v];
+		if (sh->weight || sh->min_bps) {
+			char min[32];
+			snic_fmt_rate(min, sizeof(min), sh->min_bps);
+			printf("    share: weight %u, min %s bit/s, prio %u\n", sh->weight, min,
+			       sh->prio);
 		}
 	}
 	for (uint32_t i = 0; i < m->n_rules; i++) {

@@ -146,6 +146,8 @@ int cmd_vnic(struct ctl *c, int argc, char **argv)
 		return vnic_add(c, argc, argv);
 	if (!strcmp(argv[1], "rate"))
 		return cmd_vnic_rate(c, argc, argv);
+	if (!strcmp(argv[1], "share"))
+		return cmd_vnic_share(c, argc, argv);
 	if (!strcmp(argv[1], "promote"))
 		return vnic_promote(c, argc);
 	if (strcmp(argv[1], "del") && strcmp(argv[1], "show"))

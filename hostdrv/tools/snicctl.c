@@ -23,6 +23,8 @@ static void usage(FILE *f)
 "  vnic promote                       move a shared-ring VNIC to a free HRR\n"
 "  vnic rate ID --avg RATE --burst BYTES [--peak RATE] [--peak-burst BYTES]\n"
 "           [--wire] | vnic rate ID --off      TX shaper (frames wait)\n"
+"  vnic share ID --weight N [--min RATE] [--prio 0-7] | --off | (show)\n"
+"                                     share of its uplink/bond (split every 1 ms)\n"
 "  meter set ID --mode srtcm|trtcm|rfc4115 --cir RATE --cbs BYTES\n"
 "           [--eir|--pir RATE] [--ebs|--pbs BYTES] [--wire] [--mark]\n"
 "  meter show [ID]                    RX policers (rules name them with --meter)\n"

@@ -50,6 +50,7 @@ int cmd_restore(struct ctl *c, int argc, char **argv);
 int cmd_meter(struct ctl *c, int argc, char **argv);
 int cmd_team(struct ctl *c, int argc, char **argv);
 int cmd_vnic_rate(struct ctl *c, int argc, char **argv);
+int cmd_vnic_share(struct ctl *c, int argc, char **argv);
 
 /* One meter (policer or shaper) as JSON members or as one line (cmd_meter.c). */
 void ctl_json_meter(struct json *j, const struct snic_meter_set *m);

@@ -26,6 +26,8 @@ enum snic_opcode {
 	SNIC_CMD_VNIC_CREATE  = 0x10, /* snic_vnic_create -> snic_vnic_info */
 	SNIC_CMD_VNIC_DESTROY = 0x11, /* snic_vnic_ref */
 	SNIC_CMD_VNIC_QUERY   = 0x12, /* snic_vnic_ref -> snic_vnic_info */
+	SNIC_CMD_VNIC_SHARE   = 0x13, /* snic_vnic_share: bandwidth share on its uplink/bond */
+	SNIC_CMD_VNIC_SHARE_QUERY = 0x14, /* snic_vnic_ref -> snic_vnic_share_info */
 	SNIC_CMD_RULE_ADD     = 0x20, /* snic_rule_add -> snic_rule_ref */
 	SNIC_CMD_RULE_DEL     = 0x21, /* snic_rule_ref */
 	SNIC_CMD_RULE_QUERY   = 0x22, /* snic_rule_ref -> snic_rule_info */
@@ -53,6 +55,57 @@ enum snic_status {
 	SNIC_E_LEN         = 9,  /* payload length wrong for the opcode */
 	SNIC_E_IMAGE       = 10, /* firmware image failed verification */
 };
+
+/* Names for logs and tools, shared by every host driver (defined once). */
+static inline const char *snic_opcode_name(unsigned int opcode)
+{
+	switch (opcode) {
+	case SNIC_CMD_NOP:          return "NOP";
+	case SNIC_CMD_QUERY_CAPS:   return "QUERY_CAPS";
+	case SNIC_CMD_RESET:        return "RESET";
+	case SNIC_CMD_VNIC_CREATE:  return "VNIC_CREATE";
+	case SNIC_CMD_VNIC_DESTROY: return "VNIC_DESTROY";
+	case SNIC_CMD_VNIC_QUERY:   return "VNIC_QUERY";
+	case SNIC_CMD_VNIC_SHARE:   return "VNIC_SHARE";
+	case SNIC_CMD_VNIC_SHARE_QUERY: return "VNIC_SHARE_QUERY";
+	case SNIC_CMD_RULE_ADD:     return "RULE_ADD";
+	case SNIC_CMD_RULE_DEL:     return "RULE_DEL";
+	case SNIC_CMD_RULE_QUERY:   return "RULE_QUERY";
+	case SNIC_CMD_RING_BIND:    return "RING_BIND";
+	case SNIC_CMD_METER_SET:    return "METER_SET";
+	case SNIC_CMD_TEAM_SET:     return "TEAM_SET";
+	case SNIC_CMD_PORT_SET:     return "PORT_SET";
+	case SNIC_CMD_FLASH_QUERY:  return "FLASH_QUERY";
+	case SNIC_CMD_FLASH_BEGIN:  return "FLASH_BEGIN";
+	case SNIC_CMD_FLASH_WRITE:  return "FLASH_WRITE";
+	case SNIC_CMD_FLASH_COMMIT: return "FLASH_COMMIT";
+	case SNIC_CMD_FW_REBOOT:    return "FW_REBOOT";
+	}
+	return "UNKNOWN_OPCODE";
+}
+
+/* "SNIC_E_NOSPC" */
+static inline const char *snic_status_name(unsigned int status)
+{
+	static const char *const names[] = {
+		"SNIC_OK", "SNIC_E_INVAL", "SNIC_E_OPCODE", "SNIC_E_NOSPC",
+		"SNIC_E_NOENT", "SNIC_E_EXIST", "SNIC_E_BUSY", "SNIC_E_RANGE",
+		"SNIC_E_UNSUPP", "SNIC_E_LEN", "SNIC_E_IMAGE",
+	};
+	return status < sizeof(names) / sizeof(names[0]) ? names[status] : "SNIC_E_?";
+}
+
+/* "table full" */
+static inline const char *snic_status_text(unsigned int status)
+{
+	static const char *const text[] = {
+		"success", "invalid argument", "unknown command", "table full",
+		"no such entry", "already exists", "in use", "value out of range",
+		"not supported by this device", "wrong payload length",
+		"firmware image failed verification",
+	};
+	return status < sizeof(text) / sizeof(text[0]) ? text[status] : "unknown status";
+}
 
 struct snic_admin_cmd {
 	uint16_t opcode;   /* enum snic_opcode */
@@ -187,6 +240,60 @@ struct snic_meter_set {
 	uint32_t cbs;       /* committed burst, bytes */
 	uint32_t ebs;       /* excess/peak burst, bytes */
 };
+
+/*
+ * Bandwidth shares (docs/rate-limiting.md). The VNICs sending on one
+ * uplink or one bond split its capacity (the members in use, so after a
+ * failover the survivors only): by priority first (higher first), each
+ * VNIC's guaranteed minimum while it wants that much, the rest in
+ * proportion to the weights among the VNICs that want more, an idle or
+ * light VNIC counting only for what it uses. The device re-measures every
+ * VNIC's use and re-splits every SNIC_SHARE_TICK_US, and at once when the
+ * capacity changes; the result limits each VNIC's transmit rate (frames
+ * wait, they are not dropped), together with its shaper if it has one.
+ *
+ * An uplink or bond on which no VNIC has a share is not split at all. Once
+ * one has, the others on it count with SNIC_SHARE_DEFAULT_WEIGHT, no
+ * minimum, priority 0. weight 0 with a minimum: the minimum only (a cap).
+ * weight, min_bps and prio all 0 removes the VNIC's share.
+ */
+#define SNIC_SHARE_TICK_US        1000
+#define SNIC_SHARE_DEFAULT_WEIGHT 1000
+#define SNIC_SHARE_PRIO_MAX       7
+
+struct snic_vnic_share {
+	uint16_t vnic;
+	uint16_t weight;    /* 0..65535 */
+	uint8_t  prio;      /* 0..SNIC_SHARE_PRIO_MAX */
+	uint8_t  rsvd0;
+	uint16_t rsvd1;
+	uint64_t min_bps;   /* guaranteed rate: 0, or within the METERS range */
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_share, 16);
+
+/* snic_vnic_share_info.flags */
+#define SNIC_SHAREF_SET     0x01 /* the VNIC has a share of its own */
+#define SNIC_SHAREF_ACTIVE  0x02 /* its uplink/bond is being split */
+#define SNIC_SHAREF_BACKLOG 0x04 /* it had frames held by its share in the
+				  * last interval (its demand: everything) */
+
+struct snic_vnic_share_info {
+	uint16_t vnic;
+	uint16_t weight;       /* in effect (the default when not SET) */
+	uint8_t  prio;
+	uint8_t  flags;        /* SNIC_SHAREF_* */
+	uint8_t  uplink;       /* the VNIC's uplink field (uplink or BOND|b) */
+	uint8_t  rsvd0;
+	uint64_t min_bps;
+	uint64_t capacity_bps; /* of its uplink/bond, as last split */
+	uint64_t used_bps;     /* measured over the last interval */
+	uint64_t demand_bps;   /* what the split assumed it wants */
+	uint64_t alloc_bps;    /* its part of the split */
+	uint64_t rate_bps;     /* transmit limit in force (0: none) */
+	uint32_t splits;       /* times its uplink/bond was split so far */
+	uint32_t rsvd1;
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_share_info, 64);
 
 /* TEAM_SET: struct snic_team_set and the rest of teaming live in team.h. */
 

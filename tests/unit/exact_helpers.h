@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers for the exact-match unit tests (test_fw_exact*.c): deterministic
- * random (MAC, VID) keys built by hand from the key layout (dmac << 16 |
- * 0x1000 "tagged" | VID, or dmac << 16 untagged), the fake engine's answer for a frame carrying a key (the reference
- * classifier's snic_exact_lookup over the slots the firmware wrote), and a
- * write-order checker run after every single exact-slot write. Header-only:
- * each test program includes it.
+ * random (MAC, VLAN) keys built by hand from the key layout (dmac << 16 |
+ * 0x1000 "tagged" | VID, or dmac << 16 untagged), the fake engine's answer
+ * for a frame carrying a key (the reference classifier's
+ * snic_exact_lookup over the slots the firmware wrote), and a write-order
+ * checker run after every single exact-slot write. Header-only: each test
+ * program includes it.
  */
 #ifndef SNIC_EXACT_HELPERS_H
 #define SNIC_EXACT_HELPERS_H

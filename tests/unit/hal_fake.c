@@ -198,6 +198,28 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 		abort();
 }
 
+/* The firmware checks every host address against the DMA region before a
+ * transfer: one that leaves the window is a firmware bug. */
+static void dma_check(uint32_t win_off, uint32_t len)
+{
+	if (win_off > fake.win_size || len > fake.win_size - win_off)
+		abort();
+	fake.dma_ops++;
+	fake.dma_bytes += len;
+}
+
+void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len)
+{
+	dma_check(win_off, len);
+	memcpy(fake.win + win_off, src, len);
+}
+
+void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len)
+{
+	dma_check(win_off, len);
+	memcpy(dst, fake.win + win_off, len);
+}
+
 int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
 {
 	if (fake.tx_busy || (port < SNIC_MAX_UPLINKS && fake.tx_refuse[port]))

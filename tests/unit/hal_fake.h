@@ -60,6 +60,10 @@ struct fake_hal {
 	unsigned           drops[SNIC_DROP_REASONS]; /* by reason via hal_rx_done */
 	int                last_reason;
 
+	/* DMA transfers (hal_dma_to_host / hal_dma_from_host) and their bytes. */
+	unsigned           dma_ops;
+	uint64_t           dma_bytes;
+
 	struct fake_tx    *tx;
 	unsigned           n_tx;                     /* frames sent; tx[] keeps FAKE_TX */
 	int                tx_busy;                  /* hal_tx returns -1 while set */

@@ -146,6 +146,43 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 	q->cons = p->handle + 1;
 }
 
+/* Without an engine: words while both sides are aligned, then bytes. */
+typedef uint32_t __attribute__((may_alias)) hal_word;
+static void copy_by_core(uint8_t *d, const uint8_t *s, uint32_t len)
+{
+	if ((((uintptr_t)d | (uintptr_t)s) & 3) == 0) {
+		for (; len >= 4; len -= 4, d += 4, s += 4)
+			*(hal_word *)(void *)d = *(const hal_word *)(const void *)s;
+	}
+	while (len--)
+		*d++ = *s++;
+}
+
+static void dma_copy(void *dst, const void *src, uint32_t len)
+{
+	volatile struct hal_rv_dma *e = HAL_RV_DMA;
+
+	if (e->id != HAL_RV_DMA_ID) {
+		copy_by_core(dst, src, len);
+		return;
+	}
+	e->src = (uint32_t)(uintptr_t)src;
+	e->dst = (uint32_t)(uintptr_t)dst;
+	e->len = len;
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* the core's stores to src first */
+	e->cmd = HAL_RV_DMA_COPY;
+}
+
+void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len)
+{
+	dma_copy(hal_window() + win_off, src, len);
+}
+
+void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len)
+{
+	dma_copy(dst, hal_window() + win_off, len);
+}
+
 int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
 {
 	volatile struct hal_rv_tx *t = HAL_RV_TX;
@@ -154,9 +191,7 @@ int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
 		return -1;
 	if (len > t->buf_size)
 		return -1;
-	uint8_t *buf = (uint8_t *)(uintptr_t)t->buf_addr;
-	for (uint32_t i = 0; i < len; i++)
-		buf[i] = data[i];
+	dma_copy((void *)(uintptr_t)t->buf_addr, data, len);
 	t->len = len;
 	t->port = port;
 	__atomic_thread_fence(__ATOMIC_RELEASE); /* frame bytes before the doorbell */

@@ -9,6 +9,7 @@
  *   0x1000_2000  classified-frame queue     struct hal_rv_rxq
  *   0x1000_3000  transmit port              struct hal_rv_tx
  *   0x1000_4000  flash controller           struct hal_rv_flash
+ *   0x1000_5000  DMA engine                 struct hal_rv_dma
  *   0x2000_0000  flash, memory-mapped read  (1 MiB)
  *   0x4000_0000  device window (the BAR the host sees), win_size bytes
  *   0x6000_0000  packet memory: received frames and the TX staging buffer
@@ -43,6 +44,9 @@
 #endif
 #ifndef HAL_RV_FLASHC_ADDR
 #define HAL_RV_FLASHC_ADDR 0x10004000u
+#endif
+#ifndef HAL_RV_DMA_ADDR
+#define HAL_RV_DMA_ADDR   0x10005000u
 #endif
 #ifndef HAL_RV_FLASH_ADDR
 #define HAL_RV_FLASH_ADDR 0x20000000u
@@ -142,10 +146,34 @@ struct hal_rv_flash {
 	uint32_t status;        /* 0x10 RO 0 ok, else the last command failed */
 };
 
+/*
+ * DMA engine: copies `len` bytes from core address `src` to core address
+ * `dst` (packet memory, core RAM and the device window all sit on the
+ * core's bus). Writing HAL_RV_DMA_COPY to `cmd` runs the transfer; the bus
+ * stalls until it is done, so the bytes are in place before the core's
+ * next access (the flash controller's convention). The firmware moves
+ * every frame this way: received frames into host buffers, transmitted
+ * frames out of them, and into the TX staging buffer. `id` reads
+ * HAL_RV_DMA_ID when the engine is fitted; a core without one (and the
+ * RAM stand-in under QEMU) reads 0, and the HAL copies the bytes itself.
+ */
+#define HAL_RV_DMA_ID   0x414d4453u /* "SDMA" */
+#define HAL_RV_DMA_COPY 1u
+
+struct hal_rv_dma {
+	uint32_t id;            /* 0x00 RO HAL_RV_DMA_ID, 0 when no engine is fitted */
+	uint32_t src;           /* 0x04 RW source core address */
+	uint32_t dst;           /* 0x08 RW destination core address */
+	uint32_t len;           /* 0x0c RW bytes */
+	uint32_t cmd;           /* 0x10 WO HAL_RV_DMA_COPY; the bus stalls until done */
+	uint32_t done;          /* 0x14 RO transfers completed (diagnostics) */
+};
+
 #define HAL_RV_CTRL  ((volatile struct hal_rv_ctrl *)(uintptr_t)HAL_RV_CTRL_ADDR)
 #define HAL_RV_CLS   ((volatile struct hal_rv_cls *)(uintptr_t)HAL_RV_CLS_ADDR)
 #define HAL_RV_RXQ   ((volatile struct hal_rv_rxq *)(uintptr_t)HAL_RV_RXQ_ADDR)
 #define HAL_RV_TX    ((volatile struct hal_rv_tx *)(uintptr_t)HAL_RV_TX_ADDR)
 #define HAL_RV_FLASHC ((volatile struct hal_rv_flash *)(uintptr_t)HAL_RV_FLASHC_ADDR)
+#define HAL_RV_DMA   ((volatile struct hal_rv_dma *)(uintptr_t)HAL_RV_DMA_ADDR)
 
 #endif
