@@ -144,6 +144,21 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 	nic_slot_release(n, p->handle);
 }
 
+/* Bursts are the per-frame calls in a loop here: same frames, same order. */
+unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max)
+{
+	unsigned n = 0;
+	while (n < max && hal_rx_next(&p[n]))
+		n++;
+	return n;
+}
+
+void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		hal_rx_done(&p[i], verdict[i]);
+}
+
 /* The simulated NIC's DMA engine: the window is host memory and device
  * memory alike, so a transfer is a copy. A range outside the window would
  * be a firmware bug (it checks every host address): refuse it rather than

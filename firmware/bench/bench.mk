@@ -36,7 +36,7 @@ $(RV_BUILD)/bench/%.o: firmware/bench/%.c firmware/riscv.mk
 	@mkdir -p $(dir $@)
 	$(RV_CC) $(RV_TEST_FLAGS) -Ifirmware/bench -c $< -o $@
 
-RV_BENCH_WRAP := $(foreach f,hal_dma_to_host hal_dma_from_host hal_rx_next hal_rx_done hal_tx,-Wl,--wrap=$(f))
+RV_BENCH_WRAP := $(foreach f,hal_dma_to_host hal_dma_from_host hal_rx_burst hal_rx_done_burst hal_tx,-Wl,--wrap=$(f))
 $(BENCH_FW_RV): $(RV_BUILD)/bench/bench_fw_path.o $(RV_BUILD)/bench/hal_bench.o $(RV_CORE_OBJS)
 	$(RV_CC) $(RV_TEST_LD) $(RV_BENCH_WRAP) -o $@ $^
 

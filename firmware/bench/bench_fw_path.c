@@ -30,7 +30,7 @@
 /*
  * rv32: instret around each poll. The DMA engine's transfers
  * (hal_dma_to_host/hal_dma_from_host: the bench copies the bytes itself)
- * and the bench HAL's frame queue (hal_rx_next, hal_rx_done, hal_tx) are
+ * and the bench HAL's frame queue (hal_rx_burst, hal_rx_done_burst, hal_tx) are
  * linked with -Wl,--wrap so their share is counted apart; each wrapper's
  * own cost is measured once at start-up and taken out of the firmware's
  * share. Everything else, byte loops of the core included, is firmware.
@@ -78,10 +78,13 @@ static void count_off(void)
 #define WRAP_RETURN_void return
 #define WRAP_CALL_int(x) int r_ = x
 #define WRAP_RETURN_int return r_
+#define WRAP_CALL_unsigned(x) unsigned r_ = x
+#define WRAP_RETURN_unsigned return r_
 WRAP(SIDE_DMA, void, hal_dma_to_host, (uint32_t o, const void *s, uint32_t n), (o, s, n))
 WRAP(SIDE_DMA, void, hal_dma_from_host, (void *d, uint32_t o, uint32_t n), (d, o, n))
-WRAP(SIDE_HAL, int, hal_rx_next, (struct hal_rx_pkt *p), (p))
-WRAP(SIDE_HAL, void, hal_rx_done, (const struct hal_rx_pkt *p, int r), (p, r))
+WRAP(SIDE_HAL, unsigned, hal_rx_burst, (struct hal_rx_pkt *p, unsigned max), (p, max))
+WRAP(SIDE_HAL, void, hal_rx_done_burst, (const struct hal_rx_pkt *p, const int8_t *v, unsigned n),
+     (p, v, n))
 WRAP(SIDE_HAL, int, hal_tx, (uint8_t port, const uint8_t *d, uint32_t n), (port, d, n))
 
 /* Instructions a wrapped call costs beyond what its wrapper measures. */

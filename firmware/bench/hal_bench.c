@@ -46,6 +46,21 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 		bench.dropped++;
 }
 
+/* Bursts are the per-frame calls in a loop here: same frames, same order. */
+unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max)
+{
+	unsigned n = 0;
+	while (n < max && hal_rx_next(&p[n]))
+		n++;
+	return n;
+}
+
+void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		hal_rx_done(&p[i], verdict[i]);
+}
+
 /* The DMA engine's work, done here by the bench so the frames really
  * land: the bench reports it apart from the firmware's instructions. */
 void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len)

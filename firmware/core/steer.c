@@ -15,6 +15,17 @@
  * published when the batch ends, so every counter is exact whenever
  * fw_rx_poll() returns. Buffers the host posts during a batch are seen by
  * the next one.
+ *
+ * Frames come in bursts (hal_rx_burst) and most frames of a batch repeat
+ * a decision an earlier frame took: the same rule, action, key flags and
+ * port lead to the same VNIC, ring, completion flags and meter, as none of
+ * these can change during a poll (VNICs, rings, meters and ports change
+ * only through admin commands, handled before the batch). A small memo of
+ * such decisions, on the stack of fw_rx_poll, keyed by the exact match
+ * result and port, lets a repeat skip the lookups; what depends on the
+ * frame itself (its length, the beacon ethertype, the policer, the ring's
+ * room and the host's descriptor) is still checked for every frame, and a
+ * frame that fails one of the first two takes the full path.
  */
 #include "fw_internal.h"
 #include "team.h"
@@ -27,8 +38,10 @@ struct hrr {
 	/* this batch */
 	uint32_t desc_end;   /* desc_cons may reach this (posted buffers) */
 	uint32_t cpl_end;    /* cpl_prod may reach this (free completion slots) */
+	uint32_t room;       /* frames it can still take: min of the two above */
+	uint32_t cpl_start;  /* cpl_prod when the batch opened */
 	uint32_t mask;       /* ring_size - 1 */
-	uint32_t pkts, bytes;
+	uint32_t bytes;      /* delivered this batch */
 	struct snic_rxq                    *q;
 	const volatile struct snic_rx_desc *desc;
 	struct snic_rx_cpl                 *cpl;
@@ -92,6 +105,14 @@ static void gates_check(void)
 	}
 }
 
+/* A frame takes a descriptor and, unless its buffer is bad, a completion
+ * slot: the ring has room while both are left. */
+static uint32_t ring_room(const struct hrr *h)
+{
+	uint32_t d = h->desc_end - h->desc_cons, c = h->cpl_end - h->cpl_prod;
+	return d < c ? d : c;
+}
+
 static void ring_open(uint16_t r)
 {
 	struct hrr *h = &hrr[r];
@@ -101,7 +122,8 @@ static void ring_open(uint16_t r)
 	h->desc = fw_at(fw.lay.rx_desc[r]);
 	h->cpl = fw_at(fw.lay.rx_cpl[r]);
 	h->mask = size - 1;
-	h->pkts = h->bytes = 0;
+	h->bytes = 0;
+	h->cpl_start = h->cpl_prod;
 	uint32_t prod = fw_load_acq(&h->q->desc_prod);
 	uint32_t cons = fw_load_acq(&h->q->cpl_cons);
 	/* Nonsense indices mean "no buffers" until the host fixes them. */
@@ -112,6 +134,7 @@ static void ring_open(uint16_t r)
 		h->desc_end = prod;
 		h->cpl_end = cons + size;
 	}
+	h->room = ring_room(h);
 	batch_open |= 1u << r;
 }
 
@@ -120,10 +143,10 @@ static void ring_close(uint16_t r)
 	struct hrr *h = &hrr[r];
 	struct snic_rxq *q = h->q;
 
-	if (h->pkts) {
+	if (h->cpl_prod != h->cpl_start) {
 		if (!gate[r].on)
 			fw_store_rel(&q->cpl_prod, h->cpl_prod);
-		q->packets += h->pkts;
+		q->packets += h->cpl_prod - h->cpl_start;
 		q->bytes += h->bytes;
 		if (fw_load_acq(&q->mode) == SNIC_MODE_INTR && fw_load_acq(&q->intr_enable))
 			fw.irq_pending[r] = true;
@@ -131,51 +154,138 @@ static void ring_close(uint16_t r)
 	fw_store_rel(&q->desc_cons, h->desc_cons);
 }
 
-/*
- * The frame goes into HRR r: take the next posted buffer, write the
- * completion, then have the DMA engine move the frame (last, so nothing
- * the firmware needs afterwards is live across the call). The completion
- * becomes visible with cpl_prod when the batch ends, after the frame.
- */
-static inline int deliver(uint16_t r, const struct hal_rx_pkt *p, uint16_t vnic,
-			  uint16_t flags, uint16_t meter, uint8_t color)
-{
-	struct hrr *h = &hrr[r];
-	const uint32_t len = p->len;
+/* Frames taken from the HAL per call; the burst lives on the stack. */
+#define RX_BURST   32
+/* Decisions remembered per batch, direct-mapped by rule (a batch rarely
+ * sees more; a collision only costs the full path). */
+#define MEMO_SLOTS 8
+#define MEMO_FREE  UINT64_MAX /* no port is 0xffffffff: never a key */
 
+/* The match and completions read and written as whole 32-bit words:
+ * completion words 1-3 (vnic, rule, flags, meter, colour, port, key
+ * flags) are the same for every frame of a decision. */
+typedef uint32_t __attribute__((may_alias)) word32;
+
+/* One steering decision of this batch: frames with this exact match result
+ * on this port go to ring h with this completion and meter. */
+struct memo {
+	uint64_t      id;     /* match word 0 (rule, key flags, rsvd) | port << 32 */
+	uint64_t      act;    /* the match's action, as one word */
+	struct hrr   *h;
+	struct meter *meter;  /* NULL: not metered */
+	uint32_t      pkts;   /* frames it steered: port and classifier counters */
+	uint32_t      bytes;  /* their bytes, ... */
+	uint32_t      lost;   /* ... of which not delivered (for the ring's bytes) */
+	uint32_t      cpl[3];
+	bool          srtcm;  /* the meter is an srTCM (inline, no dispatch) */
+	bool          mark;   /* a red frame is marked, not dropped */
+	uint8_t       port;
+};
+
+static inline uint64_t memo_id(const struct hal_rx_pkt *p)
+{
+	return (uint64_t)p->port << 32 | *(const word32 *)(const void *)&p->match;
+}
+
+static inline uint64_t memo_act(const struct hal_rx_pkt *p)
+{
+	uint64_t a;
+	__builtin_memcpy(&a, &p->match.action, sizeof(a));
+	return a;
+}
+
+/* The memo's frames go into the classifier and port counters of the batch. */
+static void memo_flush(struct memo *e)
+{
+	rxc.lookups += e->pkts;
+	rxc.hits += e->pkts;
+	rxc.port_pkts[e->port] += e->pkts;
+	rxc.port_bytes[e->port] += e->bytes;
+	e->h->bytes += e->bytes - e->lost;
+	e->pkts = e->bytes = e->lost = 0;
+}
+
+static struct memo *memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
+			      uint16_t vnic, uint16_t flags, uint16_t meter)
+{
+	if (e->id != MEMO_FREE)
+		memo_flush(e);
 	if (!(batch_open & (1u << r)))
 		ring_open(r);
-	if (h->desc_cons == h->desc_end || h->cpl_prod == h->cpl_end) {
+	e->id = memo_id(p);
+	e->act = memo_act(p);
+	e->h = &hrr[r];
+	e->meter = meter == SNIC_METER_NONE ? NULL : &fw.meters[meter];
+	e->mark = meter != SNIC_METER_NONE && (fw.meter_flags[meter] & SNIC_METERF_MARK);
+	e->srtcm = e->meter && e->meter->kind == METER_SRTCM;
+	e->port = p->port;
+	e->pkts = e->bytes = e->lost = 0;
+	struct snic_rx_cpl t = {
+		.vnic = vnic, .rule = p->match.rule, .flags = flags, .meter = meter,
+		.color = METER_GREEN, .port = p->port, .key_flags = p->match.key_flags,
+	};
+	const word32 *w = (const word32 *)&t;
+	e->cpl[0] = w[1];
+	e->cpl[1] = w[2];
+	e->cpl[2] = w[3];
+	return e;
+}
+
+/*
+ * A frame of decision e: police it, take the next posted buffer of the
+ * ring, write the completion, then have the DMA engine move the frame
+ * (last, so nothing the firmware needs afterwards is live across the
+ * call). The completion becomes visible with cpl_prod when the batch ends,
+ * after the frame. Returns HAL_DELIVERED or the drop reason.
+ */
+static inline __attribute__((always_inline)) int
+memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
+{
+	uint8_t color = METER_GREEN;
+	e->pkts++;
+	e->bytes += len;
+	if (e->meter) {
+		color = (uint8_t)(e->srtcm ? meter_srtcm(e->meter, p->time_ns, len)
+					   : meter_police(e->meter, p->time_ns, len));
+		if (color == METER_RED && !e->mark)
+			goto lost_meter;
+	}
+	struct hrr *h = e->h;
+	if (!h->room) {
 		h->q->drop_full++;
+		e->lost += len;
 		return SNIC_DROP_RING_FULL;
 	}
+	h->room--;
 	/* Each descriptor word is read once; only these copies are checked. */
 	const uint32_t di = h->desc_cons++;
 	const volatile struct snic_rx_desc *d = &h->desc[di & h->mask];
 	const uint64_t addr = d->addr;
 	const uint32_t buf_len = d->len;
 	if (d->rsvd || buf_len < len || !fw_dma_ok(addr, buf_len)) {
-		/* Consumed, so the ring does not wedge on one bad buffer. */
+		/* Consumed, so the ring does not wedge on one bad buffer; its
+		 * completion slot stays free. */
 		h->q->drop_badbuf++;
+		h->room = ring_room(h);
+		e->lost += len;
 		return SNIC_DROP_BAD_BUF;
 	}
 	struct snic_rx_cpl *c = &h->cpl[h->cpl_prod++ & h->mask];
-	c->len = len;
-	c->vnic = vnic;
-	c->rule = p->match.rule;
-	c->flags = flags;
-	c->meter = meter;
-	c->color = color;
-	c->port = p->port;
-	c->key_flags = p->match.key_flags;
-	c->rsvd0 = 0;
+	word32 *w = (word32 *)c;
+	w[0] = len;
+	w[1] = e->cpl[0];
+	w[2] = e->cpl[1];
+	w[3] = e->cpl[2];
+	if (color != METER_GREEN)
+		c->color = color;
 	c->time_ns = p->time_ns;
 	c->desc = di;
 	c->rsvd1 = 0;
-	h->pkts++;
-	h->bytes += len;
 	hal_dma_to_host((uint32_t)addr, p->data, len);
 	return HAL_DELIVERED;
+lost_meter:
+	e->lost += len;
+	return SNIC_DROP_METER;
 }
 
 /* A hit on the VNIC's own MAC entry follows the VNIC's ring now: a frame
@@ -189,30 +299,55 @@ static inline bool own_mac(const struct snic_match *m)
 	       (m->rule >= SNIC_RULE_EXACT && m->rule != SNIC_RULE_MISS);
 }
 
-/* Returns HAL_DELIVERED or the enum snic_drop_reason. */
-static inline int steer(const struct hal_rx_pkt *p)
+/* Only a frame of the beacon ethertype can be one of our team beacons. */
+static inline bool beacon_type(const uint8_t *data)
+{
+	return data[12] == (SNIC_BEACON_ETHERTYPE >> 8) &&
+	       data[13] == (SNIC_BEACON_ETHERTYPE & 0xff);
+}
+
+/* A frame of an up port dropped before a decision: it still counts as a
+ * lookup (a hit unless it missed) and in the port's counters. */
+static int early_drop(const struct hal_rx_pkt *p, int reason)
+{
+	rxc.lookups++;
+	rxc.hits += p->match.rule != SNIC_RULE_MISS;
+	rxc.port_pkts[p->port]++;
+	rxc.port_bytes[p->port] += p->len;
+	return reason;
+}
+
+/*
+ * The full path: beacons, then every steering check in order. A frame
+ * dropped on the way counts in the batch's counters here; one that is to
+ * be delivered leaves its decision in the memo, for itself and the frames
+ * after it, and is counted with them. Returns HAL_DELIVERED or the enum
+ * snic_drop_reason.
+ */
+static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct memo *memo)
 {
 	const struct snic_match *m = &p->match;
 	const uint32_t len = p->len;
 	const uint8_t port = p->port;
 
-	rxc.lookups++;
-	if (m->rule != SNIC_RULE_MISS)
-		rxc.hits++;
-	if (port >= fw.hw.n_uplinks || !fw.port_up[port])
+	/* Our own beacons (team probing) end here, never in a ring. */
+	if (len >= FW_MIN_FRAME && beacon_type(p->data) && fw_beacon_rx(p))
+		return HAL_DELIVERED;
+	if (port >= fw.hw.n_uplinks || !fw.port_up[port]) {
+		rxc.lookups++;
+		rxc.hits += m->rule != SNIC_RULE_MISS;
 		return SNIC_DROP_PORT_DOWN;
-	rxc.port_pkts[port]++;
-	rxc.port_bytes[port] += len;
+	}
 	if (len < FW_MIN_FRAME)
-		return SNIC_DROP_RUNT;
+		return early_drop(p, SNIC_DROP_RUNT);
 	if (m->rule == SNIC_RULE_MISS)
-		return SNIC_DROP_NO_MATCH;
+		return early_drop(p, SNIC_DROP_NO_MATCH);
 	const uint8_t act = m->action.flags;
 	const uint16_t vnic = m->action.vnic;
 	if (act & SNIC_ACT_DROP)
-		return SNIC_DROP_RULE;
+		return early_drop(p, SNIC_DROP_RULE);
 	if (vnic >= fw.hw.max_vnics || !fw.vnic[vnic].used)
-		return SNIC_DROP_NO_VNIC;
+		return early_drop(p, SNIC_DROP_NO_VNIC);
 
 	uint16_t ring;
 	if (m->action.ring != SNIC_RING_DEFAULT && m->action.ring < fw.hw.n_rx_rings)
@@ -228,32 +363,22 @@ static inline int steer(const struct hal_rx_pkt *p)
 	if (m->key_flags & SNIC_KF_ERR)
 		flags |= SNIC_RXF_KEYERR;
 	if (len > fw.hw.buf_max)
-		return SNIC_DROP_TOO_LONG;
+		return early_drop(p, SNIC_DROP_TOO_LONG);
 	/* Police on the arrival time; frames that never fit do not take tokens. */
 	uint16_t meter = m->action.meter;
-	uint8_t color = METER_GREEN;
-	if ((act & SNIC_ACT_METER) && meter < FW_MAX_METERS && fw.meters[meter].kind != METER_OFF) {
-		color = (uint8_t)meter_police(&fw.meters[meter], p->time_ns, len);
-		if (color == METER_RED && !(fw.meter_flags[meter] & SNIC_METERF_MARK))
-			return SNIC_DROP_METER;
-	} else {
+	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS || fw.meters[meter].kind == METER_OFF)
 		meter = SNIC_METER_NONE;
-	}
-	return deliver(ring, p, vnic, flags, meter, color);
+	struct memo *e = memo_fill(&memo[m->rule & (MEMO_SLOTS - 1)], p, ring, vnic, flags, meter);
+	return memo_deliver(e, p, len);
 }
 
-/* Only a frame of the beacon ethertype can be one of our team beacons:
- * the common case is settled here, without a call. */
-static inline bool maybe_beacon(const struct hal_rx_pkt *p)
-{
-	return p->len >= FW_MIN_FRAME && p->data[12] == (SNIC_BEACON_ETHERTYPE >> 8) &&
-	       p->data[13] == (SNIC_BEACON_ETHERTYPE & 0xff);
-}
-
-static void batch_end(void)
+static void batch_end(struct memo *memo)
 {
 	struct snic_blk_stats *s = FW_STATS();
 
+	for (unsigned i = 0; i < MEMO_SLOTS; i++)
+		if (memo[i].id != MEMO_FREE)
+			memo_flush(&memo[i]);
 	for (uint16_t r = 0; batch_open; r++) {
 		if (batch_open & (1u << r)) {
 			batch_open &= ~(1u << r);
@@ -275,20 +400,37 @@ static void batch_end(void)
 
 unsigned fw_rx_poll(void)
 {
-	struct hal_rx_pkt p;
-	unsigned n = 0;
+	struct hal_rx_pkt burst[RX_BURST];
+	int8_t verdict[RX_BURST];
+	struct memo memo[MEMO_SLOTS];
+	/* One range check for FW_MIN_FRAME <= len <= buf_max. */
+	const uint32_t span = fw.hw.buf_max - FW_MIN_FRAME;
+	unsigned n = 0, got;
 
 	gates_check();
-	while (n < FW_RX_BUDGET && hal_rx_next(&p)) {
-		/* Our own beacons (team probing) end here, never in a ring. */
-		int reason = maybe_beacon(&p) && fw_beacon_rx(&p) ? HAL_DELIVERED : steer(&p);
-		if (reason != HAL_DELIVERED)
-			fw_count_drop(reason);
-		hal_rx_done(&p, reason);
-		n++;
+	for (unsigned i = 0; i < MEMO_SLOTS; i++)
+		memo[i].id = MEMO_FREE;
+	while (n < FW_RX_BUDGET &&
+	       (got = hal_rx_burst(burst, FW_RX_BUDGET - n < RX_BURST ? FW_RX_BUDGET - n : RX_BURST))) {
+		for (unsigned i = 0; i < got; i++) {
+			const struct hal_rx_pkt *p = &burst[i];
+			const uint32_t len = p->len;
+			struct memo *e = &memo[p->match.rule & (MEMO_SLOTS - 1)];
+			int v;
+			if (e->id == memo_id(p) && e->act == memo_act(p) &&
+			    len - FW_MIN_FRAME <= span && !beacon_type(p->data))
+				v = memo_deliver(e, p, len);
+			else
+				v = steer(p, memo);
+			verdict[i] = (int8_t)v;
+			if (v != HAL_DELIVERED)
+				fw_count_drop(v);
+		}
+		hal_rx_done_burst(burst, verdict, got);
+		n += got;
 	}
 	if (n)
-		batch_end();
+		batch_end(memo);
 	return n;
 }
 

@@ -57,7 +57,9 @@ struct hal_rx_pkt {
 	uint32_t         len;
 	uint8_t          port;
 	uint64_t         time_ns;
-	struct snic_match match;
+	/* (at offset 24 on every target: the alignment only tells the
+	 * compiler it may read the match as whole words) */
+	struct snic_match match __attribute__((aligned(8)));
 	uint32_t         handle;    /* opaque, for hal_rx_done */
 };
 /* Next classified frame: 1 and *p filled, or 0 when none is waiting. */
@@ -66,6 +68,15 @@ int hal_rx_next(struct hal_rx_pkt *p);
  * HAL_DELIVERED when it went to a ring. */
 #define HAL_DELIVERED (-1)
 void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason);
+/*
+ * The same for a burst, so the receive loop makes two calls per burst
+ * instead of two per frame: hal_rx_burst fills p[0..n-1] with the next
+ * n <= max frames (n = 0: none waiting), exactly as n calls of hal_rx_next
+ * would; hal_rx_done_burst releases them in that order, frame p[i] with
+ * verdict[i] (HAL_DELIVERED or an enum snic_drop_reason).
+ */
+unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max);
+void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n);
 
 /*
  * DMA engine: moves frame bytes between device memory and the host memory

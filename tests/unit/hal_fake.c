@@ -198,6 +198,21 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 		abort();
 }
 
+/* Bursts are the per-frame calls in a loop here: same frames, same order. */
+unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max)
+{
+	unsigned n = 0;
+	while (n < max && hal_rx_next(&p[n]))
+		n++;
+	return n;
+}
+
+void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		hal_rx_done(&p[i], verdict[i]);
+}
+
 /* The firmware checks every host address against the DMA region before a
  * transfer: one that leaves the window is a firmware bug. */
 static void dma_check(uint32_t win_off, uint32_t len)

@@ -146,6 +146,30 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 	q->cons = p->handle + 1;
 }
 
+unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max)
+{
+	unsigned n = 0;
+	while (n < max && hal_rx_next(&p[n]))
+		n++;
+	return n;
+}
+
+/* Every verdict of the burst, then one release of all its entries. */
+void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
+{
+	volatile struct hal_rv_rxq *q = HAL_RV_RXQ;
+	uint32_t entries = q->entries;
+
+	if (!n || entries == 0 || (entries & (entries - 1)))
+		return;
+	volatile struct hal_rv_rx_entry *ring =
+		(volatile struct hal_rv_rx_entry *)(uintptr_t)q->ring_addr;
+	for (unsigned i = 0; i < n; i++)
+		ring[p[i].handle & (entries - 1)].verdict = verdict[i];
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	q->cons = p[n - 1].handle + 1;
+}
+
 /* Without an engine: words while both sides are aligned, then bytes. */
 typedef uint32_t __attribute__((may_alias)) hal_word;
 static void copy_by_core(uint8_t *d, const uint8_t *s, uint32_t len)
