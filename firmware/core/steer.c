@@ -40,7 +40,6 @@ struct hrr {
 	uint32_t cpl_end;    /* cpl_prod may reach this (free completion slots) */
 	uint32_t room;       /* frames it can still take: min of the two above */
 	uint32_t cpl_start;  /* cpl_prod when the batch opened */
-	uint32_t mask;       /* ring_size - 1 */
 	uint32_t bytes;      /* delivered this batch */
 	struct snic_rxq                    *q;
 	const volatile struct snic_rx_desc *desc;
@@ -121,7 +120,6 @@ static void ring_open(uint16_t r)
 	h->q = FW_RXQ(r);
 	h->desc = fw_at(fw.lay.rx_desc[r]);
 	h->cpl = fw_at(fw.lay.rx_cpl[r]);
-	h->mask = size - 1;
 	h->bytes = 0;
 	h->cpl_start = h->cpl_prod;
 	uint32_t prod = fw_load_acq(&h->q->desc_prod);
@@ -173,6 +171,7 @@ struct memo {
 	uint64_t      act;    /* the match's action, as one word */
 	struct hrr   *h;
 	struct meter *meter;  /* NULL: not metered */
+	uint32_t      mask;   /* ring_size - 1 */
 	uint32_t      pkts;   /* frames it steered: port and classifier counters */
 	uint32_t      bytes;  /* their bytes, ... */
 	uint32_t      lost;   /* ... of which not delivered (for the ring's bytes) */
@@ -205,7 +204,7 @@ static void memo_flush(struct memo *e)
 	e->pkts = e->bytes = e->lost = 0;
 }
 
-static struct memo *memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
+static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
 			      uint16_t vnic, uint16_t flags, uint16_t meter)
 {
 	if (e->id != MEMO_FREE)
@@ -215,6 +214,7 @@ static struct memo *memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16
 	e->id = memo_id(p);
 	e->act = memo_act(p);
 	e->h = &hrr[r];
+	e->mask = fw.hw.ring_size - 1;
 	e->meter = meter == SNIC_METER_NONE ? NULL : &fw.meters[meter];
 	e->mark = meter != SNIC_METER_NONE && (fw.meter_flags[meter] & SNIC_METERF_MARK);
 	e->srtcm = e->meter && e->meter->kind == METER_SRTCM;
@@ -228,7 +228,6 @@ static struct memo *memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16
 	e->cpl[0] = w[1];
 	e->cpl[1] = w[2];
 	e->cpl[2] = w[3];
-	return e;
 }
 
 /*
@@ -259,7 +258,7 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 	h->room--;
 	/* Each descriptor word is read once; only these copies are checked. */
 	const uint32_t di = h->desc_cons++;
-	const volatile struct snic_rx_desc *d = &h->desc[di & h->mask];
+	const volatile struct snic_rx_desc *d = &h->desc[di & e->mask];
 	const uint64_t addr = d->addr;
 	const uint32_t buf_len = d->len;
 	if (d->rsvd || buf_len < len || !fw_dma_ok(addr, buf_len)) {
@@ -270,7 +269,7 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 		e->lost += len;
 		return SNIC_DROP_BAD_BUF;
 	}
-	struct snic_rx_cpl *c = &h->cpl[h->cpl_prod++ & h->mask];
+	struct snic_rx_cpl *c = &h->cpl[h->cpl_prod++ & e->mask];
 	word32 *w = (word32 *)c;
 	w[0] = len;
 	w[1] = e->cpl[0];
@@ -320,10 +319,11 @@ static int early_drop(const struct hal_rx_pkt *p, int reason)
 /*
  * The full path: beacons, then every steering check in order. A frame
  * dropped on the way counts in the batch's counters here; one that is to
- * be delivered leaves its decision in the memo, for itself and the frames
- * after it, and is counted with them. Returns HAL_DELIVERED or the enum
- * snic_drop_reason.
+ * be delivered leaves its decision in its memo slot, for itself and the
+ * frames after it, and is counted with them. Returns STEER_MEMO (deliver
+ * by the memo), HAL_DELIVERED (a beacon) or the enum snic_drop_reason.
  */
+#define STEER_MEMO (-2)
 static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct memo *memo)
 {
 	const struct snic_match *m = &p->match;
@@ -368,8 +368,8 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	uint16_t meter = m->action.meter;
 	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS || fw.meters[meter].kind == METER_OFF)
 		meter = SNIC_METER_NONE;
-	struct memo *e = memo_fill(&memo[m->rule & (MEMO_SLOTS - 1)], p, ring, vnic, flags, meter);
-	return memo_deliver(e, p, len);
+	memo_fill(&memo[m->rule & (MEMO_SLOTS - 1)], p, ring, vnic, flags, meter);
+	return STEER_MEMO;
 }
 
 static void batch_end(struct memo *memo)
@@ -417,11 +417,12 @@ unsigned fw_rx_poll(void)
 			const uint32_t len = p->len;
 			struct memo *e = &memo[p->match.rule & (MEMO_SLOTS - 1)];
 			int v;
-			if (e->id == memo_id(p) && e->act == memo_act(p) &&
-			    len - FW_MIN_FRAME <= span && !beacon_type(p->data))
+			/* A repeat of a remembered decision, or the full path
+			 * that just left one in e: deliver by it. */
+			if ((e->id == memo_id(p) && e->act == memo_act(p) &&
+			     len - FW_MIN_FRAME <= span && !beacon_type(p->data)) ||
+			    (v = steer(p, memo)) == STEER_MEMO)
 				v = memo_deliver(e, p, len);
-			else
-				v = steer(p, memo);
 			verdict[i] = (int8_t)v;
 			if (v != HAL_DELIVERED)
 				fw_count_drop(v);

@@ -24,6 +24,8 @@
 #include <linux/u64_stats_sync.h>
 #include <snic/abi.h>
 
+struct devlink;
+
 #define SNIC_DRV_NAME      "snic"
 #define SNIC_DRV_VERSION   "0.1.0"
 #define SNIC_MAX_RINGS     64       /* rings this driver can drive */
@@ -171,6 +173,7 @@ struct snic_dev {
 	bool dead;                /* device failed or vanished */
 
 	struct dentry *debugfs;
+	struct devlink *devlink;  /* snic_devlink.c */
 };
 
 /* Index words: acquire loads of device-written, release stores of ours. */
@@ -263,6 +266,10 @@ void snic_ntuple_restore(struct snic_dev *sdev);
 int snic_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd, u32 *locs);
 int snic_set_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd);
 void snic_ntuple_del_vnic(struct snic_dev *sdev, u16 vnic);
+
+/* snic_devlink.c */
+int snic_devlink_register(struct snic_dev *sdev);
+void snic_devlink_unregister(struct snic_dev *sdev);
 
 /* snic_debugfs.c */
 void snic_debugfs_init(struct snic_dev *sdev);

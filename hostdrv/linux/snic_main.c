@@ -209,6 +209,8 @@ static int snic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			goto err_vnics;
 	}
 	snic_debugfs_init(sdev);
+	if (snic_devlink_register(sdev))
+		dev_warn(sdev->dev, "devlink: out of memory, no devlink info\n");
 	schedule_delayed_work(&sdev->watchdog, msecs_to_jiffies(SNIC_WATCHDOG_MS));
 	return 0;
 
@@ -223,6 +225,7 @@ static void snic_remove(struct pci_dev *pdev)
 {
 	struct snic_dev *sdev = pci_get_drvdata(pdev);
 
+	snic_devlink_unregister(sdev);
 	cancel_delayed_work_sync(&sdev->watchdog);
 	snic_debugfs_exit(sdev);
 	snic_vnics_remove(sdev);

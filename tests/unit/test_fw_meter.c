@@ -44,6 +44,49 @@ static void test_srtcm(void **state)
 }
 
 /* RFC 2698: CIR 1 B/us CBS 1000, PIR 2 B/us PBS 1500. */
+/* The receive path's inline srTCM: the hand-worked example above, then a
+ * long pseudo-random trace (sizes, gaps, clock steps back, wire and L2
+ * accounting) frame by frame against meter_police, tokens and counters. */
+static void test_srtcm_inline(void **state)
+{
+	(void)state;
+	struct meter m;
+	meter_setup(&m, METER_SRTCM, false, 0, 8000000, 1000, 0, 2000);
+	assert_int_equal(meter_srtcm(&m, 0, 600), METER_GREEN);
+	assert_int_equal(meter_srtcm(&m, 0, 600), METER_YELLOW);
+	assert_int_equal(meter_srtcm(&m, 0, 600), METER_YELLOW);
+	assert_int_equal(meter_srtcm(&m, 0, 900), METER_RED);
+	assert_int_equal(meter_srtcm(&m, 300 * US, 700), METER_GREEN);
+	assert_int_equal(meter_srtcm(&m, 300 * US, 1), METER_YELLOW);
+	assert_int_equal(meter_srtcm(&m, 2600 * US, 1000), METER_GREEN);
+	assert_int_equal(meter_srtcm(&m, 2600 * US, 2000), METER_YELLOW);
+	assert_int_equal(meter_srtcm(&m, 2600 * US, 1), METER_RED);
+	assert_int_equal(m.pkts[METER_GREEN], 3);
+	assert_int_equal(m.pkts[METER_YELLOW], 4);
+	assert_int_equal(m.pkts[METER_RED], 2);
+	assert_int_equal(m.bytes[METER_RED], 901);
+
+	for (int wire = 0; wire < 2; wire++) {
+		struct meter a, b;
+		meter_setup(&a, METER_SRTCM, wire, 5, 1000000000ull, 9000, 0, 20000);
+		b = a;
+		uint32_t x = 12345;
+		uint64_t now = 5;
+		for (int i = 0; i < 200000; i++) {
+			x = x * 1103515245u + 12345u;
+			uint32_t len = 40 + (x >> 8) % 1500;
+			uint32_t step = (x >> 20) % 4000;
+			if ((x & 0xff) == 7 && now > 1000)
+				now -= 1000; /* the clock went backwards */
+			else
+				now += step;
+			assert_int_equal(meter_srtcm(&a, now, len), meter_police(&b, now, len));
+		}
+		assert_memory_equal(&a, &b, sizeof(a));
+		assert_true(a.pkts[METER_GREEN] && a.pkts[METER_YELLOW] && a.pkts[METER_RED]);
+	}
+}
+
 static void test_trtcm_2698(void **state)
 {
 	(void)state;
@@ -124,6 +167,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_srtcm),
+		cmocka_unit_test(test_srtcm_inline),
 		cmocka_unit_test(test_trtcm_2698),
 		cmocka_unit_test(test_trtcm_4115),
 		cmocka_unit_test(test_shaper),

@@ -305,6 +305,73 @@ static void test_bad_buffers(void **state)
 	assert_memory_equal(win_at(dma->base + dma->size - len), frame, len);
 }
 
+/*
+ * Frames of one decision in one batch (the firmware remembers the
+ * decision after the first): every frame's own checks still apply, in
+ * order, and every counter comes out exact. Frames: good, bad buffer,
+ * good, too long, runt, good, then the ring is out of buffers twice.
+ */
+static void test_batch_repeats(void **state)
+{
+	(void)state;
+	boot("large");
+	struct snic_vnic_info a;
+	mk_vnic(MAC_A, 0, &a);
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_rxq *q = rxq(a.rx_ring);
+	struct snic_rx_desc *d = win_at(q->desc_off);
+	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 100);
+	uint32_t big = q->buf_max + 1;
+
+	rx_post(a.rx_ring, 1, 2048);
+	d[q->desc_prod % q->size] = (struct snic_rx_desc){ dma_blk()->base, 2048, 7 }; /* rsvd */
+	q->desc_prod++;
+	rx_post(a.rx_ring, 2, 2048);
+	rx_frame(frame, len, 0);        /* desc 0 */
+	rx_frame(frame, len, 0);        /* desc 1: bad */
+	rx_frame(frame, len + 4, 0);    /* desc 2 */
+	rx_frame(frame, big, 0);        /* too long: takes no buffer */
+	rx_frame(frame, 13, 0);         /* runt */
+	rx_frame(frame, len + 8, 0);    /* desc 3 */
+	rx_frame(frame, len, 0);        /* no buffer left */
+	rx_frame(frame, len, 0);
+	assert_int_equal(fw_poll(), 8);
+
+	assert_int_equal(fake.delivered, 3);
+	assert_int_equal(fake.drops[SNIC_DROP_BAD_BUF], 1);
+	assert_int_equal(fake.drops[SNIC_DROP_TOO_LONG], 1);
+	assert_int_equal(fake.drops[SNIC_DROP_RUNT], 1);
+	assert_int_equal(fake.drops[SNIC_DROP_RING_FULL], 2);
+	assert_int_equal(q->cpl_prod, 3);
+	assert_int_equal(q->desc_cons, 4);
+	assert_int_equal(q->packets, 3);
+	assert_int_equal(q->bytes, 3 * len + 12);
+	assert_int_equal(q->drop_badbuf, 1);
+	assert_int_equal(q->drop_full, 2);
+	const struct snic_blk_stats *st = stats();
+	assert_int_equal(st->port[0].rx_packets, 8);
+	assert_int_equal(st->port[0].rx_bytes, 6 * len + 12 + big + 13);
+	assert_int_equal(st->cls_lookups, 8);
+	assert_int_equal(st->drops[SNIC_DROP_BAD_BUF], 1);
+	assert_int_equal(st->drops[SNIC_DROP_RING_FULL], 2);
+
+	const uint32_t want_desc[3] = { 0, 2, 3 }, want_len[3] = { len, len + 4, len + 8 };
+	for (int i = 0; i < 3; i++) {
+		struct snic_rx_cpl c;
+		assert_int_equal(rx_take(a.rx_ring, &c), 1);
+		assert_int_equal(c.desc, want_desc[i]);
+		assert_int_equal(c.len, want_len[i]);
+		assert_int_equal(c.vnic, a.vnic);
+		assert_true(is_mac_hit(c.rule, &a));
+		assert_int_equal(c.flags, SNIC_RXF_HIT);
+		assert_int_equal(c.meter, SNIC_METER_NONE);
+		assert_int_equal(c.color, 0); /* green */
+		assert_int_equal(c.port, 0);
+		assert_int_equal(c.rsvd0, 0);
+		assert_int_equal(c.rsvd1, 0);
+	}
+}
+
 static void test_interrupts(void **state)
 {
 	(void)state;
@@ -439,6 +506,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_drop_reasons, teardown),
 		cmocka_unit_test_teardown(test_ring_full, teardown),
 		cmocka_unit_test_teardown(test_bad_buffers, teardown),
+		cmocka_unit_test_teardown(test_batch_repeats, teardown),
 		cmocka_unit_test_teardown(test_interrupts, teardown),
 		cmocka_unit_test_teardown(test_budget_and_keyerr, teardown),
 		cmocka_unit_test_teardown(test_move_keeps_order, teardown),

@@ -80,6 +80,16 @@ t_caps() {
 	grep -q '^uplink 3: mac 02:5e:01:00:00:03 speed 100000 Mbit/s$' "$f"
 }
 
+# devlink dev info: driver, the profile as board.id, firmware, ABI and the
+# capability summary (rule slots as snicctl read them on the host).
+t_devlink() {
+	dev=$(basename "$(readlink /sys/class/net/snic0/device)")
+	devlink dev info "pci/$dev" | tee /tmp/d
+	grep -Eq '^ +driver snic$' /tmp/d && grep -Eq '^ +board\.id large$' /tmp/d &&
+	grep -Eq '^ +fw 0\.1\.0' /tmp/d && grep -Eq '^ +fw\.abi 1\.[0-9]+$' /tmp/d &&
+	grep -Eq "^ +fw\.caps large 16rx/16tx 4up ${SNIC_CLS_USER}cls gen[0-9]+\$" /tmp/d
+}
+
 t_channels() {
 	ethtool -l snic0 | tee /tmp/l
 	[ "$(grep -c '^Combined:[[:space:]]*1$' /tmp/l)" = 2 ] &&
@@ -404,6 +414,7 @@ check "insmod snic.ko vnics=2" insmod /lib/modules/snic.ko vnics=2
 check "device bound, snic0 and snic1 registered" t_bound
 check "ethtool -i shows driver, firmware and capabilities" t_drvinfo
 check "debugfs caps holds the capability records" t_caps
+check "devlink dev info: driver, board, firmware, capabilities" t_devlink
 check "ethtool -l: one combined channel, -L 2 refused" t_channels
 check "ethtool -N adds a drop rule at RX_CLS_LOC_ANY" t_rule_add
 check "ethtool -n lists the rule" t_rule_list

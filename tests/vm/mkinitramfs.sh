@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build the VM test's initramfs: busybox-static, Debian's real ethtool and ip
-# with the shared libraries they need, snic.ko and tests/vm/guest_init.sh as
+# Build the VM test's initramfs: busybox-static, Debian's real ethtool, ip
+# and devlink with the shared libraries they need, snic.ko and tests/vm/guest_init.sh as
 # /init.
 #   tests/vm/mkinitramfs.sh OUT.cpio SNIC.KO [BLAST [TCP]]
 # BLAST, TCP: the static UDP sender (snic_vm_blast) and TCP transfer tool
@@ -30,6 +30,7 @@ copy_with_libs() {
 }
 copy_with_libs "$(command -v ethtool || echo /usr/sbin/ethtool)" sbin/ethtool
 copy_with_libs /bin/ip sbin/ip
+copy_with_libs "$(command -v devlink || echo /sbin/devlink)" sbin/devlink
 
 # The module without debug info: the guest only needs the code.
 objcopy --strip-debug "$ko" "$root/lib/modules/snic.ko"
