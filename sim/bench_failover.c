@@ -74,27 +74,6 @@ static void fmt_ns(char *b, size_t n, uint64_t v)
 		snprintf(b, n, "%llu ns", (unsigned long long)v);
 }
 
-static struct fo_config base_config(void)
-{
-	struct fo_config c;
-	memset(&c, 0, sizeof(c));
-	c.profile = "large";
-	c.n_members = 3;
-	c.member[0] = 0; c.member[1] = 1; c.member[2] = 2;
-	c.role[0] = SNIC_TEAM_ACTIVE;
-	c.role[1] = SNIC_TEAM_ACTIVE;
-	c.role[2] = SNIC_TEAM_STANDBY;
-	c.policy = SNIC_TEAM_PORT_ID;
-	c.detect = SNIC_TEAM_DETECT_TXRES | SNIC_TEAM_DETECT_BEACON;
-	c.beacon_us = 1000;
-	c.beacon_misses = 3;
-	c.notify = SNIC_TEAM_NOTIFY_RARP;
-	c.notify_count = 1;
-	c.n_vms = 4;
-	c.frame_len = 128;
-	return c;
-}
-
 static uint8_t pick_victim(struct fo_sim *s, uint64_t *seed)
 {
 	uint8_t busy = fo_busy_uplinks(s) & 0x7, cand[4];
@@ -114,7 +93,7 @@ struct kind_stats {
 static int run_part1(FILE *out, unsigned faults, uint64_t seed, int verbose)
 {
 	char err[256];
-	struct fo_config c = base_config();
+	struct fo_config c = fo_config_team();
 	c.vm_every_ns = 1000;
 	c.req_every_ns = 20000;
 	struct fo_sim *s = fo_new(&c, err, sizeof(err));
@@ -223,7 +202,7 @@ static int run_part2(FILE *out, unsigned per_kind, uint64_t seed)
 	for (unsigned ki = 0; ki < 2; ki++) {
 		for (int notify = 1; notify >= 0; notify--) {
 			char err[256];
-			struct fo_config c = base_config();
+			struct fo_config c = fo_config_team();
 			c.notify = notify ? SNIC_TEAM_NOTIFY_RARP : 0;
 			c.req_every_ns = 10000;
 			struct fo_sim *s = fo_new(&c, err, sizeof(err));

@@ -2,13 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "exthost.h"
 #include "failover.h"
 #include "fault.h"
-#include "hostsim.h"
-#include "nic.h"
-#include "switch.h"
+#include "harness.h"
 
 #define REC          65536u   /* sent-frame records per VM, by sequence number */
 #define WIRE_BACK_NS 20000u   /* sent this long before the fault: maybe still on the cable */
@@ -34,13 +30,8 @@ struct fo_vm {
 
 struct fo_sim {
 	struct fo_config cfg;
-	struct nic       nic;
-	struct sw        sw;
-	struct exthost   host;
-	struct hostsim   hs;
+	struct harness   h;
 	struct fo_vm     vm[FO_MAX_VMS];
-	char             window[64];
-	int              nic_up;
 	struct fo_result *r;       /* the trial being measured, or NULL */
 	uint8_t          victim;
 	uint64_t         fault_at, heal_at;
@@ -53,9 +44,30 @@ const char *fo_kind_name(uint8_t kind)
 	return kind < FO_KINDS ? names[kind] : "?";
 }
 
+struct fo_config fo_config_team(void)
+{
+	struct fo_config c;
+	memset(&c, 0, sizeof(c));
+	c.profile = "large";
+	c.n_members = 3;
+	c.member[0] = 0; c.member[1] = 1; c.member[2] = 2;
+	c.role[0] = SNIC_TEAM_ACTIVE;
+	c.role[1] = SNIC_TEAM_ACTIVE;
+	c.role[2] = SNIC_TEAM_STANDBY;
+	c.policy = SNIC_TEAM_PORT_ID;
+	c.detect = SNIC_TEAM_DETECT_TXRES | SNIC_TEAM_DETECT_BEACON;
+	c.beacon_us = 1000;
+	c.beacon_misses = 3;
+	c.notify = SNIC_TEAM_NOTIFY_RARP;
+	c.notify_count = 1;
+	c.n_vms = 4;
+	c.frame_len = 128;
+	return c;
+}
+
 uint64_t fo_now(const struct fo_sim *s)
 {
-	return nic_now_ns(&s->nic);
+	return harness_now(&s->h);
 }
 
 static struct fo_vm *vm_by_mac(struct fo_sim *s, const uint8_t *mac)
@@ -143,7 +155,7 @@ static int vm_send_due(struct fo_sim *s, uint64_t now)
 			uint32_t len = exthost_build_udp(buf, sizeof(buf), s->cfg.frame_len, HOST_MAC,
 							 v->mac, 0, v->ip, HOST_IP, 5000,
 							 DISCARD_PORT, &st);
-			if (hostsim_tx(&s->hs, v->tx_ring, buf, len) < 0) {
+			if (hostsim_tx(&s->h.hs, v->tx_ring, buf, len) < 0) {
 				s->stalls++; /* ring full: try again at the next step */
 				break;
 			}
@@ -174,7 +186,7 @@ static void vm_rx(void *ctx, unsigned ring, const struct snic_rx_cpl *c, const u
 		return;
 	memcpy(buf, f, c->len);
 	exthost_make_echo(buf, c->len);
-	if (hostsim_tx(&e->s->hs, e->v->tx_ring, buf, c->len) < 0)
+	if (hostsim_tx(&e->s->h.hs, e->v->tx_ring, buf, c->len) < 0)
 		e->s->stalls++;
 	else
 		e->queued = 1;
@@ -185,7 +197,7 @@ static int vm_rx_all(struct fo_sim *s)
 	struct echo_ctx e = { s, NULL, 0 };
 	for (unsigned i = 0; i < s->cfg.n_vms; i++) {
 		e.v = &s->vm[i];
-		hostsim_rx_poll(&s->hs, s->vm[i].rx_ring, vm_rx, &e);
+		hostsim_rx_poll(&s->h.hs, s->vm[i].rx_ring, vm_rx, &e);
 	}
 	return e.queued;
 }
@@ -203,7 +215,7 @@ static uint64_t vm_next(const struct fo_sim *s)
 
 static void run_until(struct fo_sim *s, uint64_t t)
 {
-	struct nic *n = &s->nic;
+	struct nic *n = &s->h.nic;
 	while (nic_now_ns(n) < t) {
 		int queued = vm_send_due(s, nic_now_ns(n));
 		int busy = nic_step(n);
@@ -234,20 +246,14 @@ uint8_t fo_busy_uplinks(const struct fo_sim *s)
 
 /* ---- setup ---- */
 
-static int fail(char *err, size_t len, const char *what, int st)
-{
-	snprintf(err, len, "%s failed (status %d)", what, st);
-	return -1;
-}
-
 static int configure(struct fo_sim *s, char *err, size_t errlen)
 {
 	const struct fo_config *c = &s->cfg;
-	int st;
 	for (unsigned i = 0; i < c->n_members; i++) {
 		struct snic_port_set p = { c->member[i], 1, 0 };
-		if ((st = hostsim_admin(&s->hs, SNIC_CMD_PORT_SET, &p, sizeof(p), NULL, 0)))
-			return fail(err, errlen, "PORT_SET", st);
+		if (harness_admin(&s->h, SNIC_CMD_PORT_SET, &p, sizeof(p), NULL, 0, "PORT_SET",
+				  err, errlen))
+			return -1;
 	}
 	struct snic_team_set t;
 	memset(&t, 0, sizeof(t));
@@ -263,22 +269,13 @@ static int configure(struct fo_sim *s, char *err, size_t errlen)
 		t.beacon_us = c->beacon_us;
 		t.beacon_misses = c->beacon_misses;
 	}
-	if ((st = hostsim_admin(&s->hs, SNIC_CMD_TEAM_SET, &t, sizeof(t), NULL, 0)))
-		return fail(err, errlen, "TEAM_SET", st);
+	if (harness_admin(&s->h, SNIC_CMD_TEAM_SET, &t, sizeof(t), NULL, 0, "TEAM_SET", err, errlen))
+		return -1;
 	for (unsigned i = 0; i < c->n_vms; i++) {
 		struct fo_vm *v = &s->vm[i];
-		struct snic_vnic_create vc;
 		struct snic_vnic_info info;
-		memset(&vc, 0, sizeof(vc));
-		vc.vnic = SNIC_ID_ANY;
-		vc.vlan = SNIC_VLAN_NONE;
-		memcpy(vc.mac, v->mac, 6);
-		vc.uplink = SNIC_UPLINK_BOND | 0;
-		vc.n_ip = 1;
-		memcpy(vc.ip[0], v->ip, 4);
-		if ((st = hostsim_admin(&s->hs, SNIC_CMD_VNIC_CREATE, &vc, sizeof(vc), &info,
-					sizeof(info))))
-			return fail(err, errlen, "VNIC_CREATE", st);
+		if (harness_vnic_create(&s->h, v->mac, v->ip, &info, err, errlen))
+			return -1;
 		if (!info.rx_ring || !info.tx_ring) {
 			snprintf(err, errlen, "VM %u got no dedicated rings (too many VMs)", i);
 			return -1;
@@ -286,7 +283,7 @@ static int configure(struct fo_sim *s, char *err, size_t errlen)
 		v->vnic = info.vnic;
 		v->rx_ring = info.rx_ring;
 		v->tx_ring = info.tx_ring;
-		hostsim_rx_start(&s->hs, v->rx_ring);
+		hostsim_rx_start(&s->h.hs, v->rx_ring);
 	}
 	return 0;
 }
@@ -318,34 +315,9 @@ struct fo_sim *fo_new(const struct fo_config *c, char *err, size_t errlen)
 		}
 		memset(v->sent_port, 0xff, REC);
 	}
-	snprintf(s->window, sizeof(s->window), "/dev/shm/snic-failover-%d", (int)getpid());
-	if (nic_init(&s->nic, c->profile, s->window) < 0) {
-		snprintf(err, errlen, "cannot start the simulated NIC");
-		fo_free(s);
-		return NULL;
-	}
-	s->nic_up = 1;
-	s->nic.skip_idle_engine = 1; /* our host runs on the virtual clock too */
-	unlink(s->window); /* mapped: the file is not needed any more */
-	struct sw_config sc;
-	sw_config_default(&sc);
-	if (c->aging_ns)
-		sc.aging_ns = c->aging_ns;
-	if (sw_init(&s->sw, &sc, &s->nic, s->nic.prof.hw.n_uplinks) < 0) {
-		snprintf(err, errlen, "out of memory");
-		fo_free(s);
-		return NULL;
-	}
-	s->nic.sw = &s->sw;
-	exthost_init(&s->host, HOST_MAC, HOST_IP);
-	s->host.on_rx = host_rx;
-	s->host.ctx = s;
-	sw_attach_host(&s->sw, &s->host);
-	s->nic.tx_hook = on_tx;
-	s->nic.tx_hook_ctx = s;
-	if (hostsim_init(&s->hs, &s->nic) < 0 || configure(s, err, errlen) < 0) {
-		if (!*err)
-			snprintf(err, errlen, "the host driver cannot use the window");
+	const struct harness_config hc = { c->profile, "failover", c->aging_ns, HOST_MAC, HOST_IP,
+					   host_rx, on_tx, s };
+	if (harness_start(&s->h, &hc, err, errlen) < 0 || configure(s, err, errlen) < 0) {
 		fo_free(s);
 		return NULL;
 	}
@@ -354,7 +326,7 @@ struct fo_sim *fo_new(const struct fo_config *c, char *err, size_t errlen)
 	for (unsigned i = 0; i < c->n_vms; i++) {
 		s->vm[i].next_ns = now + (c->vm_every_ns * i) / c->n_vms;
 		if (c->req_every_ns)
-			exthost_add_flow(&s->host, s->vm[i].mac, s->vm[i].ip, EXTHOST_ECHO_PORT,
+			exthost_add_flow(&s->h.host, s->vm[i].mac, s->vm[i].ip, EXTHOST_ECHO_PORT,
 					 s->cfg.frame_len, now + (c->req_every_ns * i) / c->n_vms,
 					 c->req_every_ns, 0);
 	}
@@ -366,11 +338,7 @@ void fo_free(struct fo_sim *s)
 {
 	if (!s)
 		return;
-	if (s->nic_up) {
-		s->nic.sw = NULL;
-		nic_fini(&s->nic);
-	}
-	sw_fini(&s->sw);
+	harness_stop(&s->h);
 	for (unsigned i = 0; i < FO_MAX_VMS; i++) {
 		free(s->vm[i].sent_port);
 		free(s->vm[i].sent_at);
@@ -385,7 +353,7 @@ static uint64_t tx_drops(const struct fo_sim *s)
 {
 	uint32_t off = 0;
 	for (int hops = 0; hops < 64; hops++) {
-		const struct snic_block_hdr *b = (const void *)(s->hs.win + off);
+		const struct snic_block_hdr *b = (const void *)(s->h.hs.win + off);
 		if (b->type == SNIC_BLK_STATS) {
 			const struct snic_blk_stats *st = (const void *)b;
 			return st->drops[SNIC_DROP_TX_SPOOF] + st->drops[SNIC_DROP_TX_BAD] +
@@ -404,7 +372,7 @@ static void apply(struct fo_sim *s, uint8_t kind, uint8_t victim, int heal)
 	static const uint8_t end[FO_KINDS] = { FAULT_UP, FAULT_HEAL, FAULT_TXOK };
 	struct fault_ev e = { fo_now(s), victim, heal ? end[kind] : start[kind],
 			      NIC_BH_TX | NIC_BH_RX };
-	fault_apply(&s->nic, &e);
+	fault_apply(&s->h.nic, &e);
 }
 
 static int all_moved(const struct fo_sim *s)

@@ -56,6 +56,14 @@ struct fo_result {
 	uint64_t vm_stalls;        /* VM frames that found their TX ring full */
 };
 
+/*
+ * The bond the test and the benchmark share: uplinks 0 and 1 active, 2
+ * standby ("large" profile), port-id policy, link + TX refusal + beacon
+ * detection (1 ms, 3 misses), one RARP notify, 4 VMs, 128-byte frames.
+ * Traffic is left to the caller: VMs quiet, no host requests.
+ */
+struct fo_config fo_config_team(void);
+
 struct fo_sim;
 
 struct fo_sim *fo_new(const struct fo_config *c, char *err, size_t errlen);

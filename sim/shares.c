@@ -3,12 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "exthost.h"
-#include "hostsim.h"
-#include "nic.h"
+#include "harness.h"
 #include "shares.h"
-#include "switch.h"
 
 #define ETH_P_TEST 0x88b6 /* IEEE local experimental 2 (0x88b5: beacons) */
 #define NS_PER_S   1000000000ull
@@ -29,13 +25,8 @@ struct sh_vm {
 
 struct sh_sim {
 	struct sh_config cfg;
-	struct nic       nic;
-	struct sw        sw;
-	struct exthost   host;
-	struct hostsim   hs;
+	struct harness   h;
 	struct sh_vm     vm[SH_MAX_VMS];
-	char             window[64];
-	int              nic_up;
 	uint64_t         mark_at;
 	uint64_t         up_bytes[SNIC_MAX_UPLINKS];
 	uint64_t         stalls;
@@ -43,7 +34,7 @@ struct sh_sim {
 
 uint64_t sh_now(const struct sh_sim *s)
 {
-	return nic_now_ns(&s->nic);
+	return harness_now(&s->h);
 }
 
 static uint64_t wire_bytes(uint32_t len)
@@ -89,12 +80,12 @@ static int vms_fill(struct sh_sim *s, uint64_t now)
 	for (unsigned i = 0; i < s->cfg.n_vms; i++) {
 		struct sh_vm *v = &s->vm[i];
 		if (v->offer == SH_BACKLOG) {
-			while (hostsim_tx(&s->hs, v->tx_ring, v->frame, v->len) == 0)
+			while (hostsim_tx(&s->h.hs, v->tx_ring, v->frame, v->len) == 0)
 				queued = 1;
 			continue;
 		}
 		while (v->offer && v->next_ns <= now) {
-			if (hostsim_tx(&s->hs, v->tx_ring, v->frame, v->len) < 0) {
+			if (hostsim_tx(&s->h.hs, v->tx_ring, v->frame, v->len) < 0) {
 				s->stalls++; /* ring full: the frame waits in the VM */
 				break;
 			}
@@ -124,8 +115,8 @@ static uint64_t next_due(const struct sh_sim *s, uint64_t now)
 	for (unsigned i = 0; i < s->cfg.n_vms; i++)
 		if (s->vm[i].offer && s->vm[i].offer != SH_BACKLOG)
 			t = min64(t, s->vm[i].next_ns);
-	for (unsigned u = 0; u < s->nic.prof.hw.n_uplinks; u++) {
-		uint64_t b = sw_in_backlog_ns(&s->sw, u, now);
+	for (unsigned u = 0; u < s->h.nic.prof.hw.n_uplinks; u++) {
+		uint64_t b = sw_in_backlog_ns(&s->h.sw, u, now);
 		if (b > NIC_TX_FIFO_NS)
 			t = min64(t, now + b - NIC_TX_FIFO_NS);
 	}
@@ -135,8 +126,8 @@ static uint64_t next_due(const struct sh_sim *s, uint64_t now)
 static uint64_t refusals(const struct sh_sim *s)
 {
 	uint64_t r = 0;
-	for (unsigned u = 0; u < s->nic.prof.hw.n_uplinks; u++)
-		r += s->nic.up[u].tx_refused;
+	for (unsigned u = 0; u < s->h.nic.prof.hw.n_uplinks; u++)
+		r += s->h.nic.up[u].tx_refused;
 	return r;
 }
 
@@ -144,14 +135,14 @@ static uint64_t refusals(const struct sh_sim *s)
 static int uplink_room(const struct sh_sim *s, uint64_t now)
 {
 	for (unsigned u = 0; u < s->cfg.n_members; u++)
-		if (s->nic.up[u].carrier && sw_in_backlog_ns(&s->sw, u, now) <= NIC_TX_FIFO_NS)
+		if (s->h.nic.up[u].carrier && sw_in_backlog_ns(&s->h.sw, u, now) <= NIC_TX_FIFO_NS)
 			return 1;
 	return 0;
 }
 
 static void run_until(struct sh_sim *s, uint64_t t)
 {
-	struct nic *n = &s->nic;
+	struct nic *n = &s->h.nic;
 	while (nic_now_ns(n) < t) {
 		int queued = vms_fill(s, nic_now_ns(n));
 		uint64_t refused = refusals(s);
@@ -203,7 +194,7 @@ int sh_query(struct sh_sim *s, unsigned vm, struct snic_vnic_share_info *out)
 {
 	struct snic_vnic_ref r = { s->vm[vm].vnic, 0 };
 	memset(out, 0, sizeof(*out));
-	return hostsim_admin(&s->hs, SNIC_CMD_VNIC_SHARE_QUERY, &r, sizeof(r), out, sizeof(*out));
+	return hostsim_admin(&s->h.hs, SNIC_CMD_VNIC_SHARE_QUERY, &r, sizeof(r), out, sizeof(*out));
 }
 
 int sh_team(struct sh_sim *s, struct snic_team_status *out)
@@ -211,30 +202,24 @@ int sh_team(struct sh_sim *s, struct snic_team_status *out)
 	struct snic_team_set t;
 	memset(&t, 0, sizeof(t));
 	t.op = SNIC_TEAM_OP_QUERY;
-	return hostsim_admin(&s->hs, SNIC_CMD_TEAM_SET, &t, sizeof(t), out, sizeof(*out));
+	return hostsim_admin(&s->h.hs, SNIC_CMD_TEAM_SET, &t, sizeof(t), out, sizeof(*out));
 }
 
 void sh_link(struct sh_sim *s, uint8_t u, int up)
 {
-	nic_link_set(&s->nic, u, up);
+	nic_link_set(&s->h.nic, u, up);
 }
 
 /* ---- setup ---- */
 
-static int fail(char *err, size_t len, const char *what, int st)
-{
-	snprintf(err, len, "%s failed (status %d)", what, st);
-	return -1;
-}
-
 static int configure(struct sh_sim *s, char *err, size_t errlen)
 {
 	const struct sh_config *c = &s->cfg;
-	int st;
 	for (uint8_t u = 0; u < c->n_members; u++) {
 		struct snic_port_set p = { u, 1, 0 };
-		if ((st = hostsim_admin(&s->hs, SNIC_CMD_PORT_SET, &p, sizeof(p), NULL, 0)))
-			return fail(err, errlen, "PORT_SET", st);
+		if (harness_admin(&s->h, SNIC_CMD_PORT_SET, &p, sizeof(p), NULL, 0, "PORT_SET",
+				  err, errlen))
+			return -1;
 	}
 	struct snic_team_set t;
 	memset(&t, 0, sizeof(t));
@@ -245,20 +230,13 @@ static int configure(struct sh_sim *s, char *err, size_t errlen)
 		t.member[u] = u;
 		t.role[u] = SNIC_TEAM_ACTIVE;
 	}
-	if ((st = hostsim_admin(&s->hs, SNIC_CMD_TEAM_SET, &t, sizeof(t), NULL, 0)))
-		return fail(err, errlen, "TEAM_SET", st);
+	if (harness_admin(&s->h, SNIC_CMD_TEAM_SET, &t, sizeof(t), NULL, 0, "TEAM_SET", err, errlen))
+		return -1;
 	for (unsigned i = 0; i < c->n_vms; i++) {
 		struct sh_vm *v = &s->vm[i];
-		struct snic_vnic_create vc;
 		struct snic_vnic_info info;
-		memset(&vc, 0, sizeof(vc));
-		vc.vnic = SNIC_ID_ANY;
-		vc.vlan = SNIC_VLAN_NONE;
-		memcpy(vc.mac, v->mac, 6);
-		vc.uplink = SNIC_UPLINK_BOND | 0;
-		if ((st = hostsim_admin(&s->hs, SNIC_CMD_VNIC_CREATE, &vc, sizeof(vc), &info,
-					sizeof(info))))
-			return fail(err, errlen, "VNIC_CREATE", st);
+		if (harness_vnic_create(&s->h, v->mac, NULL, &info, err, errlen))
+			return -1;
 		if (!info.tx_ring) {
 			snprintf(err, errlen, "VM %u got no dedicated TX ring (too many VMs)", i);
 			return -1;
@@ -268,8 +246,9 @@ static int configure(struct sh_sim *s, char *err, size_t errlen)
 		if (!c->weight[i] && !c->min_bps[i])
 			continue;
 		struct snic_vnic_share sh = { v->vnic, c->weight[i], c->prio[i], 0, 0, c->min_bps[i] };
-		if ((st = hostsim_admin(&s->hs, SNIC_CMD_VNIC_SHARE, &sh, sizeof(sh), NULL, 0)))
-			return fail(err, errlen, "VNIC_SHARE", st);
+		if (harness_admin(&s->h, SNIC_CMD_VNIC_SHARE, &sh, sizeof(sh), NULL, 0, "VNIC_SHARE",
+				  err, errlen))
+			return -1;
 	}
 	return 0;
 }
@@ -302,37 +281,16 @@ struct sh_sim *sh_new(const struct sh_config *c, char *err, size_t errlen)
 		memcpy(s->vm[i].mac, mac, 6);
 		build_frame(&s->vm[i], i, len);
 	}
-	snprintf(s->window, sizeof(s->window), "/dev/shm/snic-shares-%d", (int)getpid());
-	if (nic_init(&s->nic, c->profile, s->window) < 0) {
-		snprintf(err, errlen, "cannot start the simulated NIC (profile %s)", c->profile);
-		free(s);
-		return NULL;
-	}
-	s->nic_up = 1;
-	s->nic.skip_idle_engine = 1; /* our host runs on the virtual clock too */
-	unlink(s->window);
-	struct sw_config sc;
-	sw_config_default(&sc);
-	if (sw_init(&s->sw, &sc, &s->nic, s->nic.prof.hw.n_uplinks) < 0) {
-		snprintf(err, errlen, "out of memory");
-		sh_free(s);
-		return NULL;
-	}
-	s->nic.sw = &s->sw;
-	exthost_init(&s->host, HOST_MAC, HOST_IP);
-	sw_attach_host(&s->sw, &s->host);
-	s->nic.tx_hook = on_tx;
-	s->nic.tx_hook_ctx = s;
-	if (hostsim_init(&s->hs, &s->nic) < 0 || configure(s, err, errlen) < 0) {
-		if (!*err)
-			snprintf(err, errlen, "the host driver cannot use the window");
+	const struct harness_config hc = { c->profile, "shares", 0, HOST_MAC, HOST_IP,
+					   NULL, on_tx, s };
+	if (harness_start(&s->h, &hc, err, errlen) < 0 || configure(s, err, errlen) < 0) {
 		sh_free(s);
 		return NULL;
 	}
 	/* One frame from the host, so the switch learns where it is and does
 	 * not flood the VMs' frames back into the other uplinks. */
 	uint64_t now = sh_now(s);
-	exthost_add_flow(&s->host, s->vm[0].mac, HOST_IP, 9, 128, now, 1000, now + 1);
+	exthost_add_flow(&s->h.host, s->vm[0].mac, HOST_IP, 9, 128, now, 1000, now + 1);
 	sh_run_for(s, 50000);
 	for (unsigned i = 0; i < c->n_vms; i++)
 		sh_offer(s, i, c->offer_bps[i]);
@@ -344,10 +302,6 @@ void sh_free(struct sh_sim *s)
 {
 	if (!s)
 		return;
-	if (s->nic_up) {
-		s->nic.sw = NULL;
-		nic_fini(&s->nic);
-	}
-	sw_fini(&s->sw);
+	harness_stop(&s->h);
 	free(s);
 }

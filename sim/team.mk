@@ -11,9 +11,9 @@ TESTS += $(BUILD)/tests/sim/test_sim_switch
 .SECONDARY: $(BUILD)/tests/sim/test_sim_switch.o
 
 # Failover scenarios: the simulator without its main(), plus the in-process
-# host driver and the scenario runner.
+# host driver, the rig shared with shares.mk (harness.c) and the scenario runner.
 FO_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS)) $(BUILD)/sim/hostsim.o \
-           $(BUILD)/sim/failover.o
+           $(BUILD)/sim/harness.o $(BUILD)/sim/failover.o
 FO_LIBS := $(FW_LIB) $(CLASSIFIER_LIB) $(ENGINE_LIB) $(ENGINE_LIBS) -lpcap
 
 $(BUILD)/tests/sim/test_failover: $(BUILD)/tests/sim/test_failover.o $(FO_OBJS) $(FW_LIB) \

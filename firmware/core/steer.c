@@ -146,6 +146,10 @@ static void ring_close(uint16_t r)
 			fw_store_rel(&q->cpl_prod, h->cpl_prod);
 		q->packets += h->cpl_prod - h->cpl_start;
 		q->bytes += h->bytes;
+		/* Publish-then-check must not be reordered (store->load): a host
+		 * that re-enables its interrupt after finding no new completion
+		 * must either see this cpl_prod or be seen enabled here. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (fw_load_acq(&q->mode) == SNIC_MODE_INTR && fw_load_acq(&q->intr_enable))
 			fw.irq_pending[r] = true;
 	}

@@ -204,12 +204,46 @@ static enum verdict drop(struct meter *taken, uint32_t len, int reason)
 	return TX_DROPPED;
 }
 
-static enum verdict send_one(struct tx_ring *t)
+/* What a shaper lets through in this poll, in units: the smaller of its
+ * buckets after the refill (E only when it has a rate). Once per batch:
+ * out of line, it is most of the 64-bit code on a 32-bit core. */
+static __attribute__((noinline)) uint64_t shaper_budget(struct meter *m)
+{
+	/* meter_refill for a METER_SHAPER: no srTCM branch to carry. */
+	if (fw.now_ns > m->last_ns) {
+		uint64_t dt = fw.now_ns - m->last_ns;
+		m->last_ns = fw.now_ns;
+		m->c.tok += meter_earned(&m->c, dt, m->c.depth - m->c.tok);
+		m->e.tok += meter_earned(&m->e, dt, m->e.depth - m->e.tok);
+	}
+	if (m->e.rate && m->e.tok < m->c.tok)
+		return m->e.tok;
+	return m->c.tok;
+}
+
+/* meter_shaper_try at this poll's time (the shared TRR), built on
+ * shaper_budget so the 64-bit refill exists once in the image. */
+static bool shaper_try(struct meter *m, uint32_t len)
+{
+	uint64_t bytes = meter_bytes(m->wire, len);
+	uint64_t cost = bytes * METER_UNITS_PER_BYTE;
+
+	if (shaper_budget(m) < cost)
+		return false;
+	m->c.tok -= cost;
+	if (m->e.rate)
+		m->e.tok -= cost;
+	meter_count(m, METER_GREEN, bytes);
+	return true;
+}
+
+/* One frame of the shared TRR (or of an unbound ring, whose frames are all
+ * bad): its sender is found per frame, from the frame. */
+static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 {
 	const volatile struct snic_tx_desc *dv = &t->desc[t->cons & tp.mask];
 	const uint64_t addr = dv->addr;
 	const uint32_t len = dv->len;
-	const bool shared = t->r == FW_SHARED_RING;
 	struct sender *s = &t->snd;
 
 	/* One range check for 14 <= len <= buf_max; the DMA region as one
@@ -221,32 +255,20 @@ static enum verdict send_one(struct tx_ring *t)
 		return drop(NULL, len, SNIC_DROP_TX_BAD);
 	}
 	uint8_t *f = fw.frame;
-	struct meter *taken = NULL;
-	if (!shared) {
-		/* A dedicated ring's limits are known before the frame is moved. */
-		if (fw_bw_blocks((uint16_t)s->id, len))
-			return TX_RETRY; /* its bandwidth share (bwalloc.h) */
-		if (s->shaper) {
-			if (!meter_shaper_try(s->shaper, fw.now_ns, len))
-				return TX_RETRY;
-			taken = s->shaper;
-		}
-		hal_dma_from_host(f, (uint32_t)addr, len);
-	} else {
-		hal_dma_from_host(f, (uint32_t)addr, len);
-		sender_load(s, shared_sender(f, len));
-	}
+	hal_dma_from_host(f, (uint32_t)addr, len);
+	sender_load(s, shared_sender(f, len));
 	if (s->id < 0 || !sender_owns(s, f, len)) {
 		t->q->drop_spoof++;
-		return drop(taken, len, SNIC_DROP_TX_SPOOF);
+		return drop(NULL, len, SNIC_DROP_TX_SPOOF);
 	}
 	if (s->down)
-		return drop(taken, len, SNIC_DROP_PORT_DOWN);
+		return drop(NULL, len, SNIC_DROP_PORT_DOWN);
 	/* The frame waits for its tokens; on the shared TRR it holds the ring. */
-	if (shared && fw_bw_blocks((uint16_t)s->id, len))
+	if (fw_bw_blocks((uint16_t)s->id, len))
 		return TX_RETRY;
-	if (shared && s->shaper) {
-		if (!meter_shaper_try(s->shaper, fw.now_ns, len))
+	struct meter *taken = NULL;
+	if (s->shaper) {
+		if (!shaper_try(s->shaper, len))
 			return TX_RETRY;
 		taken = s->shaper;
 	}
@@ -272,6 +294,148 @@ static enum verdict send_one(struct tx_ring *t)
 	return TX_SENT;
 }
 
+/* The flags and rsvd halves of a descriptor's last word, read as one. */
+typedef uint32_t __attribute__((may_alias)) tx_desc_word;
+
+/*
+ * A dedicated ring's batch: up to `todo` frames of one sender, whose
+ * limits are known before a frame is moved. The same checks in the same
+ * order as send_one's, with what cannot change during the batch in
+ * locals: the shaper's tokens (the clock does not move within a poll, so
+ * after its one refill a frame may leave while the smaller of its C and E
+ * buckets covers the frame's cost, and both shrink by that cost), the
+ * uplink's queue estimate, what a frame of the last length costs, and the
+ * counters. Tokens are charged only for frames that left, which is what
+ * taking and giving back came to. Returns the descriptors consumed.
+ */
+static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint32_t todo)
+{
+	const struct sender *s = &t->snd;
+	const volatile struct snic_tx_desc *const desc = t->desc;
+	const volatile struct snic_tx_desc *const end = desc + tp.mask + 1;
+	const volatile struct snic_tx_desc *dv = &desc[t->cons & tp.mask];
+	const uint16_t id = (uint16_t)s->id;
+	const uint32_t span = tp.len_span, mac_lo = s->mac_lo;
+	const uint16_t mac_hi = s->mac_hi;
+	const bool plain = s->plain, down = s->down;
+	const uint8_t up = s->up;
+	const uint64_t base = tp.dma_base, dma_size = tp.dma_size;
+	const bool limited = fw_bw.active && (fw_bw.vnic[id].flags & BWV_LIMIT);
+	const bool tracked = fw_bw.active && (fw_bw.vnic[id].flags & BWV_TRACK);
+	struct meter *const sh = s->shaper;
+	/* No shaper: a budget nothing can exhaust, and frames cost 0. A
+	 * shaper's budget starts at 0 so its first frame refills it. */
+	uint64_t budget = sh ? 0 : UINT64_MAX, budget0 = 0, sh_bytes = 0;
+	bool refilled = false;
+	/* Unbonded uplink with carrier: its queue estimate, as team_account
+	 * keeps it (the clock does not move, so only the first frame can
+	 * raise it to now). */
+	const bool direct = !s->bonded && s->carrier;
+	uint64_t vq = 0;
+	if (direct) {
+		vq = fw_team.link[up].vq_end;
+		if (vq < tp.now)
+			vq = tp.now;
+	}
+	/* What a frame of the last length seen costs. */
+	uint32_t memo_len = 0;
+	uint64_t memo_cost = 0, memo_sh_len = 0, memo_wire_ns = 0;
+	uint8_t *const f = fw.frame;
+	uint32_t n, pkts = 0;
+	uint64_t bytes = 0;
+
+	for (n = 0; n < todo; n++, dv = dv + 1 == end ? desc : dv + 1) {
+		const uint64_t addr = dv->addr;
+		const uint32_t len = dv->len;
+		const uint32_t flags = *(const volatile tx_desc_word *)&dv->flags;
+		/* flags and rsvd must both be 0; len <= span + 14 <= dma_size
+		 * (see fw_tx_poll), so dma_size - len cannot wrap. */
+		const uint64_t off = addr - base;
+		if (flags || len - FW_MIN_FRAME > span || off > dma_size - len) {
+			t->q->drop_bad++;
+			fw_count_drop(SNIC_DROP_TX_BAD);
+			continue;
+		}
+		if (limited && bw_limit_blocks(id, len))
+			break; /* its bandwidth share (bwalloc.h) */
+		if (len != memo_len) {
+			memo_len = len;
+			if (sh) {
+				memo_sh_len = meter_bytes(sh->wire, len);
+				memo_cost = memo_sh_len * METER_UNITS_PER_BYTE;
+			}
+			if (direct)
+				memo_wire_ns = team_wire_ns(len);
+		}
+		if (budget < memo_cost) {
+			if (refilled)
+				break; /* no tokens: the same frame next poll */
+			budget = budget0 = shaper_budget(sh);
+			refilled = true;
+			if (budget < memo_cost)
+				break;
+		}
+		hal_dma_from_host(f, (uint32_t)addr, len);
+		if (ld32(f + 6) != mac_lo || ld16(f + 10) != mac_hi) {
+			t->q->drop_spoof++;
+			fw_count_drop(SNIC_DROP_TX_SPOOF);
+			continue;
+		}
+		/* A plain VNIC's untagged frame is its own; anything else takes
+		 * the full check (ld16 reads the ethertype byte-swapped). */
+		const uint16_t et = ld16(f + 12);
+		if (!(plain && et != 0x0081 && et != 0xa888) && !frame_is_own(s->v, f, len)) {
+			t->q->drop_spoof++;
+			fw_count_drop(SNIC_DROP_TX_SPOOF);
+			continue;
+		}
+		if (down) {
+			fw_count_drop(SNIC_DROP_PORT_DOWN);
+			continue;
+		}
+		if (direct) {
+			if (hal_tx(up, f, len) < 0)
+				break; /* no room: the same frame next poll */
+			vq += memo_wire_ns;
+		} else {
+			int port = s->bonded ? fw_team_send(id, f, len, tp.now) : TEAM_TX_HOLD;
+			if (port < 0) {
+				if (port != TEAM_TX_DOWN)
+					break; /* no carrier or no member: wait */
+				fw_count_drop(SNIC_DROP_PORT_DOWN);
+				continue;
+			}
+			tp.port_pkts[port]++;
+			tp.port_bytes[port] += len;
+		}
+		budget -= memo_cost;
+		sh_bytes += memo_sh_len;
+		if (tracked)
+			bw_account(id, len);
+		pkts++;
+		bytes += len;
+	}
+	if (!pkts)
+		return n;
+	if (sh) {
+		sh->c.tok -= budget0 - budget;
+		if (sh->e.rate)
+			sh->e.tok -= budget0 - budget;
+		sh->pkts[METER_GREEN] += pkts;
+		sh->bytes[METER_GREEN] += sh_bytes;
+	}
+	if (direct) {
+		struct team_link *l = &fw_team.link[up];
+		l->short_streak = 0;
+		l->vq_end = vq;
+		tp.port_pkts[up] += pkts;
+		tp.port_bytes[up] += bytes;
+	}
+	t->pkts = pkts;
+	t->bytes = bytes;
+	return n;
+}
+
 unsigned fw_tx_poll(void)
 {
 	const uint32_t size = fw.hw.ring_size;
@@ -279,7 +443,12 @@ unsigned fw_tx_poll(void)
 
 	tp.now = hal_now_ns();
 	tp.mask = size - 1;
-	tp.len_span = fw.hw.buf_max - FW_MIN_FRAME;
+	/* A frame longer than the DMA region cannot lie inside it: capping
+	 * the length range there (same drop, same counter) lets a dedicated
+	 * ring check the region with one compare. fw_layout_init() leaves
+	 * the region at least FW_MIN_DMA bytes, so the cap is >= 14. */
+	tp.len_span = (fw.lay.dma_size < fw.hw.buf_max ? fw.lay.dma_size : fw.hw.buf_max) -
+		      FW_MIN_FRAME;
 	tp.dma_base = fw.lay.dma_base;
 	tp.dma_size = fw.lay.dma_size;
 	for (uint16_t r = 0; r < fw.hw.n_tx_rings; r++) {
@@ -297,14 +466,19 @@ unsigned fw_tx_poll(void)
 			t.bound = owner != SNIC_VNIC_NONE;
 		}
 		uint32_t n, todo = queued < FW_TX_BUDGET ? queued : FW_TX_BUDGET;
-		for (n = 0; n < todo; n++) {
-			if (send_one(&t) == TX_RETRY)
-				break; /* uplink busy or no tokens: same frame next poll */
-			t.cons++;
+		if (t.bound && r != FW_SHARED_RING) {
+			n = send_dedicated(&t, todo);
+		} else {
+			for (n = 0; n < todo; n++) {
+				if (send_one(&t) == TX_RETRY)
+					break; /* uplink busy or no tokens: same frame next poll */
+				t.cons++;
+			}
 		}
 		if (!n)
 			continue;
 		work += n;
+		t.cons = desc_cons[r] + n;
 		desc_cons[r] = t.cons;
 		fw_store_rel(&q->desc_cons, t.cons);
 		q->packets += t.pkts;

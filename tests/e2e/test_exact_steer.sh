@@ -8,8 +8,7 @@
 # (numbered past the ternary table, which is all the host's) count no hits:
 # the exact table did the steering.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d /tmp/snic-exact.XXXXXX)
 sim_pid= rx_pid=
 cleanup() {
@@ -20,8 +19,6 @@ cleanup() {
 trap cleanup EXIT
 
 echo "1..13"
-n=0
-check() { n=$((n + 1)); if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 
 "$bin/gen_trace" "$tmp/in.pcap" 11 700 prio
 mkdir -p "$tmp/expect"
@@ -43,11 +40,11 @@ run_card() { # run_card PROFILE: leaves $tmp/PROFILE/{vnic*.pcap,drops.pcap,hits
 	"$bin/snic-sim" --profile "$p" --window "$w" --uplink "0:$tmp/in.pcap" \
 		--drops "$out/drops.pcap" --timeout 120 >"$out/sim.log" 2>&1 &
 	sim_pid=$!
-	for _ in $(seq 1 200); do ctl caps >/dev/null 2>&1 && break; sleep 0.05; done
+	wait_up "$w"
 	ctl --json caps >"$out/caps.json"
 	ctl rx --out-dir "$out" --idle-exit --idle-ms 3000 >"$out/rx.log" 2>&1 &
 	rx_pid=$!
-	for _ in $(seq 1 200); do grep -q "buffers posted" "$out/rx.log" 2>/dev/null && break; sleep 0.05; done
+	wait_log "$out/rx.log" "buffers posted"
 	ctl vnic add --id 1 --mac 02:00:00:00:00:01 >"$out/vnics" 2>&1
 	ctl vnic add --id 2 --mac 02:00:00:00:00:01 --vlan 100 >>"$out/vnics" 2>&1
 	ctl vnic add --id 3 --mac 02:00:00:00:00:02 --vlan 200 --sw-only >>"$out/vnics" 2>&1

@@ -4,8 +4,7 @@
 # link-down on the active member (failover to the standby) and its return
 # (failback), read back through `snicctl team show --json`.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+. "$(dirname "$0")/lib.sh"
 win=/dev/shm/snic-fo-cli-$$
 out=$(mktemp -d /tmp/snic-fo-cli.XXXXXX)
 sim_pid=
@@ -16,11 +15,6 @@ cleanup() {
 trap cleanup EXIT
 
 echo "1..9"
-n=0
-check() { # check NAME COMMAND...
-	n=$((n + 1))
-	if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
-}
 export SNIC_DEV=$win
 ctl() { "$bin/snicctl" --timeout 5000 "$@"; }
 quiet() { "$@" >/dev/null; }
@@ -33,7 +27,7 @@ status() { # status NAME: exit status of the rest of the line
 "$bin/snic-sim" --window "$win" --switch --host 02:aa:00:00:00:01,10.9.0.1 \
 	--fault "1500ms 0 down" --fault "2500ms 0 up" --timeout 60 >"$out/sim.log" 2>&1 &
 sim_pid=$!
-for _ in $(seq 100); do [ -e "$win" ] && ctl caps >/dev/null 2>&1 && break; sleep 0.1; done
+wait_up "$win" --timeout 5000
 
 ctl port up 0 >/dev/null && ctl port up 1 >/dev/null
 check "a bond of uplinks 0 (active) and 1 (standby) with notify" \

@@ -4,8 +4,7 @@
 # is touched; good ones land in the spare slot and boot; an image that
 # cannot boot rolls back to the previous slot; the flash file persists.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+. "$(dirname "$0")/lib.sh"
 img0=$top/build/rv32/snic-fw.img
 elf=$top/build/rv32/snic-fw.elf
 tmp=$(mktemp -d /tmp/snic-flash.XXXXXX)
@@ -16,18 +15,13 @@ cleanup() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; rm -rf "$tmp" "$wi
 trap cleanup EXIT
 
 echo "1..19"
-n=0
-check() { n=$((n + 1)); if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 ctl() { SNIC_DEV=$win "$bin/snicctl" --timeout 5000 "$@"; }
 
 start_sim() { # start_sim [--flash FILE]
 	rm -f "$win" # never mistake the previous run's halted window for the new one
 	"$bin/snic-sim" --window "$win" --timeout 120 --quiet "$@" >"$tmp/sim.log" 2>&1 &
 	sim_pid=$!
-	for _ in $(seq 1 200); do
-		ctl caps >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
+	wait_up "$win" --timeout 5000 && return 0
 	echo "# simulator did not come up"; cat "$tmp/sim.log"
 }
 stop_sim() { kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; sim_pid=; }

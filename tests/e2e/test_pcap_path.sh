@@ -4,17 +4,11 @@
 # of every VNIC is computed independently by libpcap BPF filters
 # (pcap_oracle), in the same first-match order as the device's rules.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+. "$(dirname "$0")/lib.sh"
 out=$(mktemp -d /tmp/snic-e2e.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 echo "1..7"
-n=0
-check() { # check NAME COMMAND...
-	n=$((n + 1))
-	if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
-}
 
 SEED=7 FRAMES=800 "$top/tools/demo.sh" "$out" large >"$out/demo.log" 2>&1
 rc=$?

@@ -3,25 +3,19 @@
 # the small card refuses what it cannot hold and falls back to the shared
 # (software) ring when its hardware rings run out.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d /tmp/snic-prof.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp" /dev/shm/snic-prof-$$-*; }
 trap cleanup EXIT
 
 echo "1..9"
-n=0
-check() { n=$((n + 1)); if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 
 start() { # start PROFILE -> window path
 	local w=/dev/shm/snic-prof-$$-$1
 	"$bin/snic-sim" --profile "$1" --window "$w" --timeout 60 --quiet >"$tmp/sim-$1.log" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 1 200); do
-		SNIC_DEV=$w "$bin/snicctl" caps >/dev/null 2>&1 && break
-		sleep 0.05
-	done
+	wait_up "$w"
 	echo "$w"
 }
 wl=$(start large)

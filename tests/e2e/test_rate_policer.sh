@@ -11,8 +11,7 @@
 # The srTCM output rate is measured from the delivered frames' device
 # timestamps: within 0.5 % of CIR over 1 s and never above CBS+EBS + CIR*t.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d /tmp/snic-police.XXXXXX)
 w=/dev/shm/snic-police-$$
 pids=()
@@ -22,8 +21,6 @@ trap cleanup EXIT
 A=02:00:00:00:00:0a B=02:00:00:00:00:0b SRC=02:cc:00:00:00:01
 COUNT=6000
 echo "1..9"
-n=0
-check() { n=$((n + 1)); if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 
 "$bin/gen_seq" "$tmp/in.pcap" --dst $A --dst $B --src $SRC --lens 1000,200,1500,64,700 \
 	--gap-ns 200000 --count $COUNT
@@ -44,7 +41,7 @@ sys.exit(0 if min(a) > 5 and min(m) > 4 else 1)" "$ga" "$ya" "$ra" "$gb" "$yb" "
 	--timeout 60 >"$tmp/sim.log" 2>&1 &
 pids+=($!)
 sim=$!
-for _ in $(seq 1 200); do "$bin/snicctl" -d "$w" caps >/dev/null 2>&1 && break; sleep 0.05; done
+wait_up "$w"
 ctl() { "$bin/snicctl" -d "$w" "$@"; }
 ctl vnic add --id 1 --mac $A >/dev/null
 ctl vnic add --id 2 --mac $B >/dev/null
@@ -55,7 +52,7 @@ ctl rule add --dst-mac $B --vnic 2 --meter 2 >/dev/null
 mkdir -p "$tmp/out"
 ctl --json rx --out-dir "$tmp/out" >"$tmp/rx.json" 2>"$tmp/rx.err" &
 rx=$!
-for _ in $(seq 1 200); do grep -q 'buffers posted' "$tmp/rx.err" 2>/dev/null && break; sleep 0.05; done
+wait_log "$tmp/rx.err" "buffers posted"
 # The engine takes table writes one per clock behind the boot-time clears;
 # let device time pass so every rule is in the engine before traffic.
 for _ in $(seq 1 200); do

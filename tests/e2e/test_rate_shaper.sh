@@ -12,8 +12,7 @@
 # case per line, each profile/uplink pair at most once), RATE_SCALE=N
 # stretches every run N times.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d /tmp/snic-rate.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp" /dev/shm/snic-rate-$$-*; }
@@ -38,8 +37,6 @@ if [ -n "${RATE_CASES_FILE:-}" ]; then
 fi
 profiles=$(printf '%s\n' "${cases[@]}" | awk '{print $2}' | sort -u)
 echo "1..$(( ${#cases[@]} * 2 + 2 ))"
-n=0
-check() { n=$((n + 1)); if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 
 start() { # start PROFILE: window /dev/shm/snic-rate-PID-PROFILE, outputs $tmp/PROFILE-upN.pcap
 	local w=/dev/shm/snic-rate-$$-$1 outs=()
@@ -47,10 +44,7 @@ start() { # start PROFILE: window /dev/shm/snic-rate-PID-PROFILE, outputs $tmp/P
 	"$bin/snic-sim" --profile "$1" --window "$w" "${outs[@]}" --timeout $((60 * scale)) \
 		>"$tmp/sim-$1.log" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 1 200); do
-		"$bin/snicctl" -d "$w" caps >/dev/null 2>&1 && break
-		sleep 0.05
-	done
+	wait_up "$w"
 }
 declare -A win sim
 for prof in $profiles; do

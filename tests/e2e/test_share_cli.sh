@@ -3,8 +3,7 @@
 # bond of two): set, show (the device's own view), argument checks, the
 # host mirror surviving a device reset through `snicctl restore`, removal.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+. "$(dirname "$0")/lib.sh"
 win=/dev/shm/snic-share-cli-$$
 out=$(mktemp -d /tmp/snic-share-cli.XXXXXX)
 sim_pid=
@@ -15,11 +14,6 @@ cleanup() {
 trap cleanup EXIT
 
 echo "1..15"
-n=0
-check() { # check NAME COMMAND...
-	n=$((n + 1))
-	if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
-}
 export SNIC_DEV=$win
 ctl() { "$bin/snicctl" --timeout 5000 "$@"; }
 quiet() { "$@" >/dev/null; }
@@ -32,7 +26,7 @@ field() { ctl --json vnic share "$1" 2>/dev/null | sed -n "s/^  \"$2\": \([0-9a-
 
 "$bin/snic-sim" --profile gig --window "$win" --switch --timeout 60 >"$out/sim.log" 2>&1 &
 sim_pid=$!
-for _ in $(seq 100); do [ -e "$win" ] && ctl caps >/dev/null 2>&1 && break; sleep 0.1; done
+wait_up "$win" --timeout 5000
 rm -f "$win.state"
 
 bond() { quiet ctl team set 0 --members 0,1; }
@@ -62,7 +56,7 @@ check "the host mirror holds the shares" \
 start_sim() {
 	"$bin/snic-sim" --profile gig --window "$win" --switch --timeout 60 >"$out/sim.log" 2>&1 &
 	sim_pid=$!
-	for _ in $(seq 100); do [ -e "$win" ] && ctl caps >/dev/null 2>&1 && break; sleep 0.1; done
+	wait_up "$win" --timeout 5000
 }
 kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
 rm -f "$win"

@@ -17,8 +17,7 @@
 # delivers: the host must hand those over first (srr_before_hrr).
 # Run twice at once: HRRs in polling mode, and in interrupt mode.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d /tmp/snic-steer.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$tmp"; rm -f /dev/shm/snic-steer-$$-*; }
@@ -38,7 +37,7 @@ scenario() { # scenario MODE: runs one simulated card; results in $tmp/MODE/
 	"$bin/snic-sim" --profile small --window "$w" --uplink "0:$tmp/in.pcap" --exit-when-idle \
 		--timeout 60 >"$d/sim.log" 2>&1 &
 	local sim=$!
-	for _ in $(seq 1 200); do "$bin/snicctl" -d "$w" caps >/dev/null 2>&1 && break; sleep 0.05; done
+	wait_up "$w"
 	ctl() { "$bin/snicctl" -d "$w" "$@"; }
 	for v in 1 2 3 4; do ctl vnic add --id $v --mac "$(mac $v)" >"$d/add$v" 2>&1; done
 	ctl vnic add --id 5 --mac "$(mac 5)" --sw-only >"$d/add5" 2>&1
@@ -46,7 +45,7 @@ scenario() { # scenario MODE: runs one simulated card; results in $tmp/MODE/
 	for r in 0 1 2 3; do ctl ring mode $r "$mode" >/dev/null; done
 	ctl --json rx --out-dir "$d/out" >"$d/rx.json" 2>"$d/rx.err" &
 	local rx=$!
-	for _ in $(seq 1 200); do grep -q 'buffers posted' "$d/rx.err" 2>/dev/null && break; sleep 0.05; done
+	wait_log "$d/rx.err" "buffers posted"
 	devtime() { ctl --json stats 2>/dev/null | sed -n 's/^ *"device_time_ns": *\([0-9]*\).*/\1/p'; }
 	local t0
 	for _ in $(seq 1 200); do t0=$(devtime); [ "${t0:-0}" -gt 2000000 ] && break; sleep 0.02; done
@@ -73,10 +72,8 @@ p2=$!
 pids+=($p1 $p2)
 wait $p1 $p2
 
-n=0
 count_checks=0
 echo "1..14"
-check() { n=$((n + 1)); if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 rxval() { # rxval MODE VNIC FIELD
 	python3 - "$tmp/$1/rx.json" "$2" "$3" <<'PY'
 import json, sys

@@ -176,6 +176,12 @@ resetter=$!
 # 32 vectors: one per ring of the large profile (RX ring r is vector r).
 IRQ=${SNIC_VM_IRQ:-1}
 if [ "$IRQ" = 1 ]; then
+	# QEMU connects once, at start: the server must be listening.
+	for _ in $(seq 50); do
+		[ -S "$work/ivshmem.sock" ] && break
+		sleep 0.1
+	done
+	[ -S "$work/ivshmem.sock" ] || bail "snic-sim's ivshmem server socket did not appear"
 	ivshmem_dev="-chardev socket,id=snicivs,path=$work/ivshmem.sock
 		-device ivshmem-doorbell,chardev=snicivs,vectors=32"
 else

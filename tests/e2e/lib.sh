@@ -1,0 +1,32 @@
+# Sourced by the end-to-end test scripts (not a test itself): where the
+# build is, the TAP `check` helper, and waiting for a simulated card.
+# shellcheck shell=bash
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=$top/build/bin
+
+n=0
+check() { # check NAME COMMAND...: one TAP line, "ok" when COMMAND succeeds
+	n=$((n + 1))
+	if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
+}
+
+# wait_up WINDOW [SNICCTL-OPTION...]: until the firmware behind WINDOW
+# answers `snicctl caps` (about 10 s at most); 1 if it never did.
+wait_up() {
+	local w=$1
+	shift
+	for _ in $(seq 1 200); do
+		[ -e "$w" ] && "$bin/snicctl" -d "$w" "$@" caps >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# wait_log FILE TEXT: until FILE (a background tool's log) contains TEXT.
+wait_log() {
+	for _ in $(seq 1 200); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
