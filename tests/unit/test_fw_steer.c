@@ -41,6 +41,17 @@ static struct snic_match hit(uint16_t rule, uint16_t vnic, uint8_t flags)
 	return m;
 }
 
+/* Most tests start here: the large card, VNIC A (MAC_A, its own rings)
+ * and uplink 0 up. */
+static struct snic_vnic_info boot_with_vnic_a(void)
+{
+	struct snic_vnic_info a;
+	boot("large");
+	mk_vnic(MAC_A, 0, &a);
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	return a;
+}
+
 /* One frame through the firmware; returns the reason hal_rx_done saw. */
 static int run_one(void)
 {
@@ -132,10 +143,7 @@ static void test_shared_and_mark(void **state)
 static void test_ring_override(void **state)
 {
 	(void)state;
-	boot("large");
-	struct snic_vnic_info a;
-	mk_vnic(MAC_A, 0, &a);
-	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_vnic_info a = boot_with_vnic_a();
 	struct snic_rule r;
 	rule_init(&r, a.vnic, 0);
 	rule_match_dmac(&r, MAC_A);
@@ -156,10 +164,7 @@ static void test_ring_override(void **state)
 static void test_drop_reasons(void **state)
 {
 	(void)state;
-	boot("large");
-	struct snic_vnic_info a;
-	mk_vnic(MAC_A, 0, &a);
-	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_vnic_info a = boot_with_vnic_a();
 	rx_post(a.rx_ring, 16, 2048);
 	struct snic_rule r;
 	rule_init(&r, SNIC_VNIC_NONE, SNIC_ACT_DROP);
@@ -261,10 +266,7 @@ static void test_ring_full(void **state)
 static void test_bad_buffers(void **state)
 {
 	(void)state;
-	boot("large");
-	struct snic_vnic_info a;
-	mk_vnic(MAC_A, 0, &a);
-	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_vnic_info a = boot_with_vnic_a();
 	struct snic_rxq *q = rxq(a.rx_ring);
 	struct snic_rx_desc *d = win_at(q->desc_off);
 	const struct snic_blk_dma *dma = dma_blk();
@@ -314,10 +316,7 @@ static void test_bad_buffers(void **state)
 static void test_batch_repeats(void **state)
 {
 	(void)state;
-	boot("large");
-	struct snic_vnic_info a;
-	mk_vnic(MAC_A, 0, &a);
-	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_vnic_info a = boot_with_vnic_a();
 	struct snic_rxq *q = rxq(a.rx_ring);
 	struct snic_rx_desc *d = win_at(q->desc_off);
 	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 100);
@@ -375,10 +374,7 @@ static void test_batch_repeats(void **state)
 static void test_interrupts(void **state)
 {
 	(void)state;
-	boot("large");
-	struct snic_vnic_info a;
-	mk_vnic(MAC_A, 0, &a);
-	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_vnic_info a = boot_with_vnic_a();
 	struct snic_rxq *q = rxq(a.rx_ring);
 	rx_post(a.rx_ring, 32, 2048);
 	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 100);
@@ -409,10 +405,7 @@ static void test_interrupts(void **state)
 static void test_budget_and_keyerr(void **state)
 {
 	(void)state;
-	boot("large");
-	struct snic_vnic_info a;
-	mk_vnic(MAC_A, 0, &a);
-	assert_int_equal(port_set(0, 1), SNIC_OK);
+	struct snic_vnic_info a = boot_with_vnic_a();
 	rx_post(a.rx_ring, 300, 256);
 	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 100);
 	for (int i = 0; i < 300; i++)

@@ -27,13 +27,8 @@ static volatile int behaviour;
 static struct snic_admin_cmd last_cmd;     /* last command the device saw */
 static unsigned answered;
 
-static uint32_t *word(uint32_t field_off)
-{
-	return (uint32_t *)(win + OFF_ADMIN + field_off);
-}
-
-#define LOAD(f)     __atomic_load_n(word(offsetof(struct snic_blk_admin, f)), __ATOMIC_ACQUIRE)
-#define STORE(f, v) __atomic_store_n(word(offsetof(struct snic_blk_admin, f)), (v), __ATOMIC_RELEASE)
+#define LOAD(f)     __atomic_load_n(FW_ADMIN_WORD(win, f), __ATOMIC_ACQUIRE)
+#define STORE(f, v) __atomic_store_n(FW_ADMIN_WORD(win, f), (v), __ATOMIC_RELEASE)
 
 /* The device's answer to one command. */
 static void answer(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
@@ -70,26 +65,23 @@ static void answer(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
 		p->opcode ^= 0x40;
 }
 
+/* The command is remembered before it completes. */
+static void record_and_answer(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
+{
+	last_cmd = *c;
+	answer(c, p);
+}
+
 static void *responder_main(void *arg)
 {
 	(void)arg;
 	while (!stop_responder) {
-		uint32_t prod = LOAD(cmd_prod), cons = LOAD(cmd_cons);
-		if (prod == cons || behaviour == B_SILENT ||
-		    LOAD(cpl_prod) - LOAD(cpl_cons) >= FW_ENTRIES) {
+		/* A silent device, or one whose completion ring is full, answers nothing. */
+		if (behaviour != B_SILENT && LOAD(cpl_prod) - LOAD(cpl_cons) < FW_ENTRIES &&
+		    fw_admin_serve(win, record_and_answer))
+			answered++;
+		else
 			usleep(50);
-			continue;
-		}
-		struct snic_admin_cmd c;
-		struct snic_admin_cpl p;
-		memcpy(&c, win + OFF_CMD + (cons % FW_ENTRIES) * sizeof(c), sizeof(c));
-		last_cmd = c;
-		answer(&c, &p);
-		uint32_t cp = LOAD(cpl_prod);
-		memcpy(win + OFF_CPL + (cp % FW_ENTRIES) * sizeof(p), &p, sizeof(p));
-		STORE(cpl_prod, cp + 1);
-		STORE(cmd_cons, cons + 1);
-		answered++;
 	}
 	return NULL;
 }

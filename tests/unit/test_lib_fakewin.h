@@ -7,6 +7,7 @@
 #ifndef TEST_LIB_FAKEWIN_H
 #define TEST_LIB_FAKEWIN_H
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <snic/abi.h>
@@ -153,6 +154,35 @@ static inline uint8_t *fw_build(void)
 		tq->vnic = SNIC_VNIC_NONE;
 	}
 	return w;
+}
+
+/* The admin ring words of the window (cmd_prod, cpl_cons, ...). */
+#define FW_ADMIN_WORD(w, f) \
+	((uint32_t *)((w) + OFF_ADMIN + offsetof(struct snic_blk_admin, f)))
+
+typedef void (*fw_answer_fn)(const struct snic_admin_cmd *c, struct snic_admin_cpl *p);
+
+/*
+ * One step of a fake firmware's admin loop (a responder thread calls it):
+ * the oldest pending command is answered by `answer` and completed, in the
+ * order real firmware publishes (completion, then command consumed).
+ * 0 when no command was pending.
+ */
+static inline int fw_admin_serve(uint8_t *w, fw_answer_fn answer)
+{
+	uint32_t prod = __atomic_load_n(FW_ADMIN_WORD(w, cmd_prod), __ATOMIC_ACQUIRE);
+	uint32_t cons = __atomic_load_n(FW_ADMIN_WORD(w, cmd_cons), __ATOMIC_ACQUIRE);
+	if (prod == cons)
+		return 0;
+	struct snic_admin_cmd c;
+	struct snic_admin_cpl p;
+	memcpy(&c, w + OFF_CMD + (cons % FW_ENTRIES) * sizeof(c), sizeof(c));
+	answer(&c, &p);
+	uint32_t cp = __atomic_load_n(FW_ADMIN_WORD(w, cpl_prod), __ATOMIC_ACQUIRE);
+	memcpy(w + OFF_CPL + (cp % FW_ENTRIES) * sizeof(p), &p, sizeof(p));
+	__atomic_store_n(FW_ADMIN_WORD(w, cpl_prod), cp + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(FW_ADMIN_WORD(w, cmd_cons), cons + 1, __ATOMIC_RELEASE);
+	return 1;
 }
 
 #endif

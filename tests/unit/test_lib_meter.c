@@ -32,9 +32,6 @@ static uint16_t ops[256];        /* opcodes in arrival order */
 static volatile unsigned n_ops;
 static struct snic_meter_set last_meter;
 
-#define AW(f) ((uint32_t *)(win + OFF_ADMIN + offsetof(struct snic_blk_admin, f)))
-#define LOAD(f) __atomic_load_n(AW(f), __ATOMIC_ACQUIRE)
-#define STORE(f, v) __atomic_store_n(AW(f), (v), __ATOMIC_RELEASE)
 
 static struct snic_rxq *rxq(unsigned r)
 {
@@ -195,21 +192,9 @@ static void answer(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
 static void *responder_main(void *arg)
 {
 	(void)arg;
-	while (!stop_responder) {
-		uint32_t prod = LOAD(cmd_prod), cons = LOAD(cmd_cons);
-		if (prod == cons) {
+	while (!stop_responder)
+		if (!fw_admin_serve(win, answer))
 			usleep(20);
-			continue;
-		}
-		struct snic_admin_cmd c;
-		struct snic_admin_cpl p;
-		memcpy(&c, win + OFF_CMD + (cons % FW_ENTRIES) * sizeof(c), sizeof(c));
-		answer(&c, &p);
-		uint32_t cp = LOAD(cpl_prod);
-		memcpy(win + OFF_CPL + (cp % FW_ENTRIES) * sizeof(p), &p, sizeof(p));
-		STORE(cpl_prod, cp + 1);
-		STORE(cmd_cons, cons + 1);
-	}
 	return NULL;
 }
 

@@ -26,9 +26,6 @@ static char state_path[64];
 static struct { int used; struct snic_vnic_create c; } model_vnic[MAX_VNICS];
 static struct { int used; struct snic_rule r; } model_rule[64];
 
-#define AW(f) ((uint32_t *)(win + OFF_ADMIN + offsetof(struct snic_blk_admin, f)))
-#define LOAD(f) __atomic_load_n(AW(f), __ATOMIC_ACQUIRE)
-#define STORE(f, v) __atomic_store_n(AW(f), (v), __ATOMIC_RELEASE)
 
 static void model_mac_rule(uint16_t id)
 {
@@ -133,20 +130,10 @@ static void *responder_main(void *arg)
 {
 	(void)arg;
 	while (!stop_responder) {
-		uint32_t prod = LOAD(cmd_prod), cons = LOAD(cmd_cons);
-		if (prod == cons) {
+		if (fw_admin_serve(win, answer))
+			n_cmds++;
+		else
 			usleep(20);
-			continue;
-		}
-		struct snic_admin_cmd c;
-		struct snic_admin_cpl p;
-		memcpy(&c, win + OFF_CMD + (cons % FW_ENTRIES) * sizeof(c), sizeof(c));
-		answer(&c, &p);
-		uint32_t cp = LOAD(cpl_prod);
-		memcpy(win + OFF_CPL + (cp % FW_ENTRIES) * sizeof(p), &p, sizeof(p));
-		STORE(cpl_prod, cp + 1);
-		STORE(cmd_cons, cons + 1);
-		n_cmds++;
 	}
 	return NULL;
 }
