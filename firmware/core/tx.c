@@ -325,7 +325,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 	struct meter *const sh = s->shaper;
 	/* No shaper: a budget nothing can exhaust, and frames cost 0. A
 	 * shaper's budget starts at 0 so its first frame refills it. */
-	uint64_t budget = sh ? 0 : UINT64_MAX, budget0 = 0, sh_bytes = 0;
+	uint64_t budget = sh ? 0 : UINT64_MAX, budget0 = 0;
 	bool refilled = false;
 	/* Unbonded uplink with carrier: its queue estimate, as team_account
 	 * keeps it (the clock does not move, so only the first frame can
@@ -338,11 +338,14 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 			vq = tp.now;
 	}
 	/* What a frame of the last length seen costs. */
-	uint32_t memo_len = 0;
-	uint64_t memo_cost = 0, memo_sh_len = 0, memo_wire_ns = 0;
+	uint32_t memo_len = 0, memo_sh_len = 0;
+	uint64_t memo_cost = 0, memo_wire_ns = 0;
 	uint8_t *const f = fw.frame;
-	uint32_t n, pkts = 0;
-	uint64_t bytes = 0;
+	/* A batch's byte sums fit 32 bits: FW_TX_BUDGET frames of at most
+	 * FW_MAX_FRAME (+ 24 wire bytes) each. */
+	_Static_assert((uint64_t)FW_TX_BUDGET * (FW_MAX_FRAME + METER_WIRE_EXTRA) < UINT32_MAX,
+		       "TX batch byte sums must fit 32 bits");
+	uint32_t n, pkts = 0, bytes = 0, sh_bytes = 0;
 
 	for (n = 0; n < todo; n++, dv = dv + 1 == end ? desc : dv + 1) {
 		const uint64_t addr = dv->addr;
@@ -361,8 +364,8 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		if (len != memo_len) {
 			memo_len = len;
 			if (sh) {
-				memo_sh_len = meter_bytes(sh->wire, len);
-				memo_cost = memo_sh_len * METER_UNITS_PER_BYTE;
+				memo_sh_len = (uint32_t)meter_bytes(sh->wire, len);
+				memo_cost = (uint64_t)memo_sh_len * METER_UNITS_PER_BYTE;
 			}
 			if (direct)
 				memo_wire_ns = team_wire_ns(len);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "core/fw.h"
 #include "core/fw_internal.h"
+#include "core/team.h"
 #include "test_fw_util.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -183,6 +184,77 @@ static void test_tx_shaper_untake(void **state)
 	assert_int_equal(m->bytes[METER_GREEN], len);
 }
 
+/* One dedicated ring's batch under a shaper whose peak bucket runs out
+ * mid-batch, with a bad descriptor, a spoofed and a tagged frame in
+ * between: the frames that leave are those both buckets covered, each
+ * charged its wire bytes once; the rest stays queued; the uplink's queue
+ * estimate grows by each frame's wire time. Expected values from the
+ * configuration, by hand. */
+static void test_tx_batch_budget(void **state)
+{
+	(void)state;
+	struct snic_vnic_info a;
+	vnic_a(&a);
+	const uint32_t bm = fw.hw.buf_max;
+	/* wire bytes of the largest frame: the smallest burst allowed */
+	const uint64_t max_cost = (bm < 60 ? 60 : bm) + 24;
+	struct snic_meter_set sh = { .meter = a.vnic, .mode = SNIC_METER_SHAPER,
+				     .flags = SNIC_METERF_WIRE,
+				     .cir_bps = 1000000, .cbs = (uint32_t)(3 * max_cost),
+				     .eir_bps = 2000000, .ebs = (uint32_t)max_cost };
+	assert_int_equal(admin(SNIC_CMD_METER_SET, &sh, sizeof(sh), NULL), SNIC_OK);
+	const struct meter *m = &fw.vnic[a.vnic].shaper;
+	const uint64_t c0 = m->c.tok, e0 = m->e.tok;
+	assert_int_equal(e0, max_cost * METER_UNITS_PER_BYTE);
+
+	const uint32_t len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0800, 200);
+	const uint64_t cost = len + 24; /* >= 60 bytes: no padding */
+	const unsigned fit = (unsigned)(max_cost / cost); /* E is the smaller */
+	assert_true(fit >= 3 && fit + 4 < FW_TX_BUDGET);
+	struct snic_txq *q = txq(a.tx_ring);
+	struct snic_tx_desc *d = win_at(q->desc_off);
+
+	tx_queue(a.tx_ring, frame, len);                       /* sent */
+	tx_queue(a.tx_ring, frame, len);                       /* bad: flags */
+	d[(q->desc_prod - 1) % q->size].flags = 1;
+	uint8_t spoof[256];
+	uint32_t slen = make_eth(spoof, MAC_B, MAC_B, SNIC_VLAN_NONE, 0x0800, 200);
+	tx_queue(a.tx_ring, spoof, slen);                      /* spoofed MAC */
+	slen = make_eth(spoof, MAC_B, MAC_A, 5, 0x0800, 200);
+	tx_queue(a.tx_ring, spoof, slen);                      /* tagged: not its */
+	for (unsigned i = 1; i < fit + 3; i++)                 /* fit - 1 more leave */
+		tx_queue(a.tx_ring, frame, len);
+
+	uint64_t vq0 = fw_team.link[0].vq_end;
+	const uint64_t now = fake.now_ns;
+	fw_poll();
+	assert_int_equal(fake.n_tx, fit);
+	assert_int_equal(q->desc_cons, 4 + (fit - 1));         /* stops at the first held */
+	assert_int_equal(q->drop_bad, 1);
+	assert_int_equal(q->drop_spoof, 2);
+	assert_int_equal(q->packets, fit);
+	assert_int_equal(q->bytes, (uint64_t)fit * len);
+	assert_int_equal(stats()->port[0].tx_packets, fit);
+	assert_int_equal(stats()->port[0].tx_bytes, (uint64_t)fit * len);
+	assert_int_equal(m->c.tok, c0 - fit * cost * METER_UNITS_PER_BYTE);
+	assert_int_equal(m->e.tok, e0 - fit * cost * METER_UNITS_PER_BYTE);
+	assert_int_equal(m->pkts[METER_GREEN], fit);
+	assert_int_equal(m->bytes[METER_GREEN], fit * cost);
+	/* wire time at the uplink's speed, rounded up, per frame */
+	const uint64_t mbps = fw.hw.uplink_speed_mbps ? fw.hw.uplink_speed_mbps : 1;
+	const uint64_t wire_ns = (cost * 8000 + mbps - 1) / mbps;
+	assert_int_equal(fw_team.link[0].vq_end, (vq0 > now ? vq0 : now) + fit * wire_ns);
+
+	/* Nothing more leaves in a poll at the same time... */
+	fw_poll();
+	assert_int_equal(fake.n_tx, fit);
+	/* ...and the rest once the peak bucket has earned three frames. */
+	fake.now_ns += (3 * cost * METER_UNITS_PER_BYTE + 1999999) / 2000000;
+	fw_poll();
+	assert_int_equal(fake.n_tx, fit + 3);
+	assert_int_equal(q->desc_cons, q->desc_prod);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +263,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_rx_hostile_index, teardown),
 		cmocka_unit_test_teardown(test_tx_dma, teardown),
 		cmocka_unit_test_teardown(test_tx_shaper_untake, teardown),
+		cmocka_unit_test_teardown(test_tx_batch_budget, teardown),
 	};
 	return cmocka_run_group_tests_name("fw_dma", tests, NULL, NULL);
 }
