@@ -104,8 +104,10 @@ static inline void meter_refill_srtcm(struct meter *m, uint64_t dt)
 		return;
 	}
 	m->c.tok = m->c.depth;
-	add -= c_room;
 	uint64_t e_room = m->e.depth - m->e.tok;
+	if (!e_room)
+		return; /* both full: the common case of a policer with headroom */
+	add -= c_room;
 	m->e.tok += add < e_room ? add : e_room;
 }
 
@@ -138,25 +140,30 @@ enum meter_color meter_police(struct meter *m, uint64_t now_ns, uint32_t len);
 
 /* meter_police for a METER_SRTCM meter, without the dispatch on the kind:
  * the same arithmetic, so the same colours and tokens. Inline for the
- * receive path. */
-static inline enum meter_color meter_srtcm(struct meter *m, uint64_t now_ns, uint32_t len)
+ * receive path, which may count the colours itself (meter_srtcm_take:
+ * tokens of `cost` units, no counters). */
+static inline enum meter_color meter_srtcm_take(struct meter *m, uint64_t now_ns, uint64_t cost)
 {
-	uint64_t bytes = meter_bytes(m->wire, len);
-	uint64_t cost = bytes * METER_UNITS_PER_BYTE;
-
 	if (now_ns > m->last_ns) {
 		meter_refill_srtcm(m, now_ns - m->last_ns);
 		m->last_ns = now_ns;
 	}
 	if (m->c.tok >= cost) {
 		m->c.tok -= cost;
-		return meter_count(m, METER_GREEN, bytes);
+		return METER_GREEN;
 	}
 	if (m->e.tok >= cost) {
 		m->e.tok -= cost;
-		return meter_count(m, METER_YELLOW, bytes);
+		return METER_YELLOW;
 	}
-	return meter_count(m, METER_RED, bytes);
+	return METER_RED;
+}
+
+static inline enum meter_color meter_srtcm(struct meter *m, uint64_t now_ns, uint32_t len)
+{
+	uint64_t bytes = meter_bytes(m->wire, len);
+
+	return meter_count(m, meter_srtcm_take(m, now_ns, bytes * METER_UNITS_PER_BYTE), bytes);
 }
 
 /* Shaper, in one step (the transmit path): when a frame of `len` may

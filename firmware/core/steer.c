@@ -168,6 +168,12 @@ static void ring_close(uint16_t r)
  * flags) are the same for every frame of a decision. */
 typedef uint32_t __attribute__((may_alias)) word32;
 
+/* How a decision's frames are policed. An srTCM in L2 bytes is inline and
+ * its green frames are counted from the memo's own counters when the memo
+ * is flushed (all of them, less the ones that were not green): a frame's
+ * bytes are its length then, so nothing is lost. */
+enum memo_meter { MEMO_NO_METER = 0, MEMO_SRTCM_L2, MEMO_POLICE };
+
 /* One steering decision of this batch: frames with this exact match result
  * on this port go to ring h with this completion and meter. */
 struct memo {
@@ -180,7 +186,9 @@ struct memo {
 	uint32_t      bytes;  /* their bytes, ... */
 	uint32_t      lost;   /* ... of which not delivered (for the ring's bytes) */
 	uint32_t      cpl[3];
-	bool          srtcm;  /* the meter is an srTCM (inline, no dispatch) */
+	uint32_t      ng_pkts;  /* MEMO_SRTCM_L2: frames not green, ... */
+	uint32_t      ng_bytes; /* ... and their bytes */
+	uint8_t       mkind;  /* enum memo_meter */
 	bool          mark;   /* a red frame is marked, not dropped */
 	uint8_t       port;
 };
@@ -205,6 +213,11 @@ static void memo_flush(struct memo *e)
 	rxc.port_pkts[e->port] += e->pkts;
 	rxc.port_bytes[e->port] += e->bytes;
 	e->h->bytes += e->bytes - e->lost;
+	if (e->mkind == MEMO_SRTCM_L2) {
+		e->meter->pkts[METER_GREEN] += e->pkts - e->ng_pkts;
+		e->meter->bytes[METER_GREEN] += e->bytes - e->ng_bytes;
+		e->ng_pkts = e->ng_bytes = 0;
+	}
 	e->pkts = e->bytes = e->lost = 0;
 }
 
@@ -221,9 +234,11 @@ static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
 	e->mask = fw.hw.ring_size - 1;
 	e->meter = meter == SNIC_METER_NONE ? NULL : &fw.meters[meter];
 	e->mark = meter != SNIC_METER_NONE && (fw.meter_flags[meter] & SNIC_METERF_MARK);
-	e->srtcm = e->meter && e->meter->kind == METER_SRTCM;
+	e->mkind = !e->meter ? MEMO_NO_METER
+		 : e->meter->kind == METER_SRTCM && !e->meter->wire ? MEMO_SRTCM_L2 : MEMO_POLICE;
 	e->port = p->port;
 	e->pkts = e->bytes = e->lost = 0;
+	e->ng_pkts = e->ng_bytes = 0;
 	struct snic_rx_cpl t = {
 		.vnic = vnic, .rule = p->match.rule, .flags = flags, .meter = meter,
 		.color = METER_GREEN, .port = p->port, .key_flags = p->match.key_flags,
@@ -247,9 +262,19 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 	uint8_t color = METER_GREEN;
 	e->pkts++;
 	e->bytes += len;
-	if (e->meter) {
-		color = (uint8_t)(e->srtcm ? meter_srtcm(e->meter, p->time_ns, len)
-					   : meter_police(e->meter, p->time_ns, len));
+	if (e->mkind) {
+		if (e->mkind == MEMO_SRTCM_L2) {
+			/* Green is counted when the memo is flushed. */
+			color = (uint8_t)meter_srtcm_take(e->meter, p->time_ns,
+							  (uint64_t)len * METER_UNITS_PER_BYTE);
+			if (color != METER_GREEN) {
+				meter_count(e->meter, color, len);
+				e->ng_pkts++;
+				e->ng_bytes += len;
+			}
+		} else {
+			color = (uint8_t)meter_police(e->meter, p->time_ns, len);
+		}
 		if (color == METER_RED && !e->mark)
 			goto lost_meter;
 	}

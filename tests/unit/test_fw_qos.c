@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "core/fw.h"
+#include "core/fw_internal.h"
 #include "test_fw_util.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -222,6 +223,47 @@ static void test_tx_shaper_rate(void **state)
 	assert_int_equal(stats()->drops[SNIC_DROP_TX_BAD] + stats()->drops[SNIC_DROP_TX_SPOOF], 0);
 }
 
+/* Five frames of 500 bytes at one instant in one poll (one batch, one
+ * decision): the meter's colour counters are exact when the poll returns,
+ * in L2 bytes (counted by the receive path) and in wire bytes. */
+static void batch_police(uint8_t flags, const uint32_t *want_pkts, uint64_t frame_bytes)
+{
+	boot("large");
+	struct snic_vnic_info a;
+	assert_int_equal(vnic_create(SNIC_ID_ANY, MAC_A, SNIC_VLAN_NONE, 0, 0, &a), SNIC_OK);
+	assert_int_equal(port_set(0, 1), SNIC_OK);
+	assert_int_equal(meter_set(7, SNIC_METER_SRTCM, flags, 8000000, 1000, 0, 1000), SNIC_OK);
+	struct snic_rule r;
+	rule_init(&r, a.vnic, SNIC_ACT_METER);
+	r.action.meter = 7;
+	rule_match_dmac(&r, MAC_A);
+	assert_int_equal(rule_add(0, &r, NULL), SNIC_OK);
+	rx_post(a.rx_ring, 8, 2048);
+	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 500 - 14);
+	for (int i = 0; i < 5; i++)
+		rx_frame(frame, len, 0);
+	assert_int_equal(fw_poll(), 5);
+	const struct meter *m = &fw.meters[7];
+	for (int c = 0; c < 3; c++) {
+		assert_int_equal(m->pkts[c], want_pkts[c]);
+		assert_int_equal(m->bytes[c], want_pkts[c] * frame_bytes);
+	}
+	assert_int_equal(stats()->drops[SNIC_DROP_METER], want_pkts[2]);
+	assert_int_equal(rxq(a.rx_ring)->packets, want_pkts[0] + want_pkts[1]);
+}
+
+static void test_rx_policing_batch(void **state)
+{
+	(void)state;
+	/* L2: 1000 B in C and in E: two green, two yellow, one red. */
+	const uint32_t l2[3] = { 2, 2, 1 };
+	batch_police(0, l2, 500);
+	fake_teardown();
+	/* Wire: 524 B a frame: one fits C, one E, three red. */
+	const uint32_t wire[3] = { 1, 1, 3 };
+	batch_police(SNIC_METERF_WIRE, wire, 524);
+}
+
 /* RESET forgets policers and shapers. */
 static void test_reset_clears(void **state)
 {
@@ -243,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_meter_set_validation, teardown),
 		cmocka_unit_test_teardown(test_rx_policing, teardown),
+		cmocka_unit_test_teardown(test_rx_policing_batch, teardown),
 		cmocka_unit_test_teardown(test_tx_shaping, teardown),
 		cmocka_unit_test_teardown(test_tx_shaper_rate, teardown),
 		cmocka_unit_test_teardown(test_reset_clears, teardown),
