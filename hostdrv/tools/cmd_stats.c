@@ -29,6 +29,18 @@ static void reason_name(char *buf, size_t n, unsigned i)
 		snprintf(buf, n, "reason_%u", i);
 }
 
+/* Opens a ring's JSON object with the fields RX and TX rings share. */
+static void json_ring_head(struct json *j, unsigned r, const struct snic_ring_stats *q)
+{
+	json_obj_begin(j, NULL);
+	json_uint(j, "ring", r);
+	json_str(j, "state", ring_state(q->state));
+	if (q->vnic == SNIC_VNIC_NONE)
+		json_null(j, "vnic");
+	else
+		json_uint(j, "vnic", q->vnic);
+}
+
 static void print_json(struct ctl *c, const struct snic_stats *s, unsigned n_up,
 		       uint64_t now_ns)
 {
@@ -67,13 +79,7 @@ static void print_json(struct ctl *c, const struct snic_stats *s, unsigned n_up,
 	json_arr_begin(j, "rx_rings");
 	for (unsigned r = 0; r < s->n_rx; r++) {
 		const struct snic_ring_stats *q = &s->rx[r];
-		json_obj_begin(j, NULL);
-		json_uint(j, "ring", r);
-		json_str(j, "state", ring_state(q->state));
-		if (q->vnic == SNIC_VNIC_NONE)
-			json_null(j, "vnic");
-		else
-			json_uint(j, "vnic", q->vnic);
+		json_ring_head(j, r, q);
 		json_str(j, "mode", q->mode == SNIC_MODE_POLL ? "poll" : "intr");
 		json_bool(j, "intr_enable", q->intr_enable != 0);
 		json_uint(j, "irq_count", q->irq_count);
@@ -88,13 +94,7 @@ static void print_json(struct ctl *c, const struct snic_stats *s, unsigned n_up,
 	json_arr_begin(j, "tx_rings");
 	for (unsigned r = 0; r < s->n_tx; r++) {
 		const struct snic_ring_stats *q = &s->tx[r];
-		json_obj_begin(j, NULL);
-		json_uint(j, "ring", r);
-		json_str(j, "state", ring_state(q->state));
-		if (q->vnic == SNIC_VNIC_NONE)
-			json_null(j, "vnic");
-		else
-			json_uint(j, "vnic", q->vnic);
+		json_ring_head(j, r, q);
 		json_uint(j, "packets", q->packets);
 		json_uint(j, "bytes", q->bytes);
 		json_uint(j, "drop_spoof", q->drop_a);

@@ -34,7 +34,7 @@ check "dropped frames are exactly the oracle's drops" \
 # Every drop is counted: the device's drop counters add up to the oracle's.
 expect_drops=$(awk '$1=="drop"{print $2}' "$out/expect/counts")
 dev_drops=$(awk '/snic-sim: +drop /{s+=$NF} END{print s+0}' "$out/sim.log")
-check "device drop counters sum to the expected drops ($expect_drops)" \
+check "the device's per-reason drop counts (simulator summary) sum to the expected drops ($expect_drops)" \
 	test "$dev_drops" = "$expect_drops"
 total=$("$bin/pcap_oracle" count "$out/in.pcap")
 check "the trace is non-trivial (800 frames, all three VNICs and drops present)" \
