@@ -38,7 +38,9 @@ struct hrr {
 	/* this batch */
 	uint32_t desc_end;   /* desc_cons may reach this (posted buffers) */
 	uint32_t cpl_end;    /* cpl_prod may reach this (free completion slots) */
-	uint32_t room;       /* frames it can still take: min of the two above */
+	uint32_t desc_stop;  /* the ring is full when desc_cons gets here: a
+			      * delivered frame moves desc_cons and cpl_prod
+			      * alike, so only a bad buffer moves the stop */
 	uint32_t cpl_start;  /* cpl_prod when the batch opened */
 	uint32_t bytes;      /* delivered this batch */
 	struct snic_rxq                    *q;
@@ -106,10 +108,10 @@ static void gates_check(void)
 
 /* A frame takes a descriptor and, unless its buffer is bad, a completion
  * slot: the ring has room while both are left. */
-static uint32_t ring_room(const struct hrr *h)
+static uint32_t ring_stop(const struct hrr *h)
 {
 	uint32_t d = h->desc_end - h->desc_cons, c = h->cpl_end - h->cpl_prod;
-	return d < c ? d : c;
+	return h->desc_cons + (d < c ? d : c);
 }
 
 static void ring_open(uint16_t r)
@@ -132,7 +134,7 @@ static void ring_open(uint16_t r)
 		h->desc_end = prod;
 		h->cpl_end = cons + size;
 	}
-	h->room = ring_room(h);
+	h->desc_stop = ring_stop(h);
 	batch_open |= 1u << r;
 }
 
@@ -161,12 +163,13 @@ static void ring_close(uint16_t r)
 /* Decisions remembered per batch, direct-mapped by rule (a batch rarely
  * sees more; a collision only costs the full path). */
 #define MEMO_SLOTS 8
-#define MEMO_FREE  UINT64_MAX /* no port is 0xffffffff: never a key */
+#define MEMO_FREE  UINT32_MAX /* no port is 0xffffffff: never a key */
 
-/* The match and completions read and written as whole 32-bit words:
- * completion words 1-3 (vnic, rule, flags, meter, colour, port, key
- * flags) are the same for every frame of a decision. */
+/* The match and completions read and written as whole words: completion
+ * words 1-3 (vnic, rule, flags, meter, colour, port, key flags) are the
+ * same for every frame of a decision, word 0 is the frame's length. */
 typedef uint32_t __attribute__((may_alias)) word32;
+typedef uint64_t __attribute__((may_alias)) word64;
 
 /* How a decision's frames are policed. An srTCM in L2 bytes is inline and
  * its green frames are counted from the memo's own counters when the memo
@@ -177,7 +180,8 @@ enum memo_meter { MEMO_NO_METER = 0, MEMO_SRTCM_L2, MEMO_POLICE };
 /* One steering decision of this batch: frames with this exact match result
  * on this port go to ring h with this completion and meter. */
 struct memo {
-	uint64_t      id;     /* match word 0 (rule, key flags, rsvd) | port << 32 */
+	uint32_t      word0;  /* match word 0: rule, key flags, rsvd */
+	uint32_t      port;   /* ingress port; MEMO_FREE: slot unused */
 	uint64_t      act;    /* the match's action, as one word */
 	struct hrr   *h;
 	struct meter *meter;  /* NULL: not metered */
@@ -185,24 +189,21 @@ struct memo {
 	uint32_t      pkts;   /* frames it steered: port and classifier counters */
 	uint32_t      bytes;  /* their bytes, ... */
 	uint32_t      lost;   /* ... of which not delivered (for the ring's bytes) */
-	uint32_t      cpl[3];
+	uint32_t      cpl[3]; /* completion words 1-3 */
 	uint32_t      ng_pkts;  /* MEMO_SRTCM_L2: frames not green, ... */
 	uint32_t      ng_bytes; /* ... and their bytes */
 	uint8_t       mkind;  /* enum memo_meter */
 	bool          mark;   /* a red frame is marked, not dropped */
-	uint8_t       port;
 };
 
-static inline uint64_t memo_id(const struct hal_rx_pkt *p)
+static inline uint32_t match_word0(const struct hal_rx_pkt *p)
 {
-	return (uint64_t)p->port << 32 | *(const word32 *)(const void *)&p->match;
+	return *(const word32 *)(const void *)&p->match;
 }
 
-static inline uint64_t memo_act(const struct hal_rx_pkt *p)
+static inline uint64_t match_act(const struct hal_rx_pkt *p)
 {
-	uint64_t a;
-	__builtin_memcpy(&a, &p->match.action, sizeof(a));
-	return a;
+	return *(const word64 *)(const void *)&p->match.action;
 }
 
 /* The memo's frames go into the classifier and port counters of the batch. */
@@ -224,19 +225,19 @@ static void memo_flush(struct memo *e)
 static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
 			      uint16_t vnic, uint16_t flags, uint16_t meter)
 {
-	if (e->id != MEMO_FREE)
+	if (e->port != MEMO_FREE)
 		memo_flush(e);
 	if (!(batch_open & (1u << r)))
 		ring_open(r);
-	e->id = memo_id(p);
-	e->act = memo_act(p);
+	e->word0 = match_word0(p);
+	e->port = p->port;
+	e->act = match_act(p);
 	e->h = &hrr[r];
 	e->mask = fw.hw.ring_size - 1;
 	e->meter = meter == SNIC_METER_NONE ? NULL : &fw.meters[meter];
 	e->mark = meter != SNIC_METER_NONE && (fw.meter_flags[meter] & SNIC_METERF_MARK);
 	e->mkind = !e->meter ? MEMO_NO_METER
 		 : e->meter->kind == METER_SRTCM && !e->meter->wire ? MEMO_SRTCM_L2 : MEMO_POLICE;
-	e->port = p->port;
 	e->pkts = e->bytes = e->lost = 0;
 	e->ng_pkts = e->ng_bytes = 0;
 	struct snic_rx_cpl t = {
@@ -262,31 +263,31 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 	uint8_t color = METER_GREEN;
 	e->pkts++;
 	e->bytes += len;
-	if (e->mkind) {
-		if (e->mkind == MEMO_SRTCM_L2) {
-			/* Green is counted when the memo is flushed. */
-			color = (uint8_t)meter_srtcm_take(e->meter, p->time_ns,
-							  (uint64_t)len * METER_UNITS_PER_BYTE);
-			if (color != METER_GREEN) {
-				meter_count(e->meter, color, len);
-				e->ng_pkts++;
-				e->ng_bytes += len;
-			}
-		} else {
-			color = (uint8_t)meter_police(e->meter, p->time_ns, len);
+	if (e->mkind == MEMO_SRTCM_L2) {
+		/* Green is counted when the memo is flushed. */
+		color = (uint8_t)meter_srtcm_take(e->meter, p->time_ns,
+						  (uint64_t)len * METER_UNITS_PER_BYTE);
+		if (color != METER_GREEN) {
+			meter_count(e->meter, color, len);
+			e->ng_pkts++;
+			e->ng_bytes += len;
+			if (color == METER_RED && !e->mark)
+				goto lost_meter;
 		}
+	} else if (e->mkind) {
+		color = (uint8_t)meter_police(e->meter, p->time_ns, len);
 		if (color == METER_RED && !e->mark)
 			goto lost_meter;
 	}
 	struct hrr *h = e->h;
-	if (!h->room) {
+	const uint32_t di = h->desc_cons;
+	if (di == h->desc_stop) {
 		h->q->drop_full++;
 		e->lost += len;
 		return SNIC_DROP_RING_FULL;
 	}
-	h->room--;
+	h->desc_cons = di + 1;
 	/* Each descriptor word is read once; only these copies are checked. */
-	const uint32_t di = h->desc_cons++;
 	const volatile struct snic_rx_desc *d = &h->desc[di & e->mask];
 	const uint64_t addr = d->addr;
 	const uint32_t buf_len = d->len;
@@ -294,7 +295,7 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 		/* Consumed, so the ring does not wedge on one bad buffer; its
 		 * completion slot stays free. */
 		h->q->drop_badbuf++;
-		h->room = ring_room(h);
+		h->desc_stop = ring_stop(h);
 		e->lost += len;
 		return SNIC_DROP_BAD_BUF;
 	}
@@ -307,8 +308,7 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 	if (color != METER_GREEN)
 		c->color = color;
 	c->time_ns = p->time_ns;
-	c->desc = di;
-	c->rsvd1 = 0;
+	*(word64 *)(void *)&c->desc = di; /* desc, and rsvd1 = 0 */
 	hal_dma_to_host((uint32_t)addr, p->data, len);
 	return HAL_DELIVERED;
 lost_meter:
@@ -406,7 +406,7 @@ static void batch_end(struct memo *memo)
 	struct snic_blk_stats *s = FW_STATS();
 
 	for (unsigned i = 0; i < MEMO_SLOTS; i++)
-		if (memo[i].id != MEMO_FREE)
+		if (memo[i].port != MEMO_FREE)
 			memo_flush(&memo[i]);
 	for (uint16_t r = 0; batch_open; r++) {
 		if (batch_open & (1u << r)) {
@@ -438,7 +438,7 @@ unsigned fw_rx_poll(void)
 
 	gates_check();
 	for (unsigned i = 0; i < MEMO_SLOTS; i++)
-		memo[i].id = MEMO_FREE;
+		memo[i].port = MEMO_FREE;
 	while (n < FW_RX_BUDGET &&
 	       (got = hal_rx_burst(burst, FW_RX_BUDGET - n < RX_BURST ? FW_RX_BUDGET - n : RX_BURST))) {
 		for (unsigned i = 0; i < got; i++) {
@@ -448,7 +448,8 @@ unsigned fw_rx_poll(void)
 			int v;
 			/* A repeat of a remembered decision, or the full path
 			 * that just left one in e: deliver by it. */
-			if ((e->id == memo_id(p) && e->act == memo_act(p) &&
+			if ((e->word0 == match_word0(p) && e->port == p->port &&
+			     e->act == match_act(p) &&
 			     len - FW_MIN_FRAME <= span && !beacon_type(p->data)) ||
 			    (v = steer(p, memo)) == STEER_MEMO)
 				v = memo_deliver(e, p, len);

@@ -281,6 +281,7 @@ static void test_bad_buffers(void **state)
 		{ dma->base + dma->size - 64, 128, 0 },        /* straddles the end */
 		{ (uint64_t)dma->base + dma->size, 2048, 0 },  /* past the window */
 		{ 0xffffffffffffff00ull, 0x200, 0 },           /* wraps around */
+		{ (1ull << 32) | dma->base, 2048, 0 },         /* high bits, low ones fine */
 		{ dma->base, len - 1, 0 },                     /* too small */
 		{ dma->base, 2048, 1 },                        /* rsvd set */
 	};
