@@ -2,6 +2,7 @@
 /* The firmware HAL on the simulator: every call lands on the one sim_nic. */
 #include <string.h>
 #include "hal/hal.h"
+#include "hal/rxq_engine.h"
 #include "nic.h"
 #include "ivshmem.h"
 
@@ -178,6 +179,13 @@ void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len)
 {
 	if (dma_range_ok(win_off, len))
 		memcpy(dst, sim_nic->win.base + win_off, len);
+}
+
+/* The simulated NIC's receive queue engine: the model in rxq_engine.h. */
+int hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t cpl_words[3],
+		uint8_t color)
+{
+	return rxq_engine_put(q, p, cpl_words, color);
 }
 
 int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)

@@ -12,7 +12,7 @@ BENCH_FW_RV := $(RV_BUILD)/bench/bench_fw_path.elf
 DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null)
 DPDK_LIBDIR := $(shell pkg-config --variable=libdir libdpdk 2>/dev/null)
 
-$(BENCH_DIR)/hal_bench.o: firmware/bench/hal_bench.c
+$(BENCH_DIR)/hal_bench.o $(BENCH_DIR)/hal_bench_rxq.o: $(BENCH_DIR)/%.o: firmware/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(FWFLAGS) -c $< -o $@
 
@@ -25,7 +25,7 @@ $(BENCH_DIR)/bench_meter_rte.o: firmware/bench/bench_meter_rte.c firmware/bench/
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall $(DPDK_CFLAGS) -Ifirmware/bench -c $< -o $@
 
-$(BENCH_FW): $(BENCH_DIR)/bench_fw_path.o $(BENCH_DIR)/hal_bench.o $(FW_LIB) $(CLASSIFIER_LIB)
+$(BENCH_FW): $(BENCH_DIR)/bench_fw_path.o $(BENCH_DIR)/hal_bench.o $(BENCH_DIR)/hal_bench_rxq.o $(FW_LIB) $(CLASSIFIER_LIB)
 	$(CC) -o $@ $^ -lm
 
 $(BENCH_METER): $(BENCH_DIR)/bench_meter_cmp.o $(BENCH_DIR)/bench_meter_rte.o $(FW_LIB)
@@ -36,8 +36,10 @@ $(RV_BUILD)/bench/%.o: firmware/bench/%.c firmware/riscv.mk
 	@mkdir -p $(dir $@)
 	$(RV_CC) $(RV_TEST_FLAGS) -Ifirmware/bench -c $< -o $@
 
-RV_BENCH_WRAP := $(foreach f,hal_dma_to_host hal_dma_from_host hal_rx_burst hal_rx_done_burst hal_tx,-Wl,--wrap=$(f))
-$(BENCH_FW_RV): $(RV_BUILD)/bench/bench_fw_path.o $(RV_BUILD)/bench/hal_bench.o $(RV_CORE_OBJS)
+RV_BENCH_WRAP := $(foreach f,hal_dma_to_host hal_dma_from_host hal_rx_burst hal_rx_done_burst hal_tx \
+                   hal_rxq_put,-Wl,--wrap=$(f))
+$(BENCH_FW_RV): $(RV_BUILD)/bench/bench_fw_path.o $(RV_BUILD)/bench/hal_bench.o \
+                $(RV_BUILD)/bench/hal_bench_rxq.o $(RV_CORE_OBJS)
 	$(RV_CC) $(RV_TEST_LD) $(RV_BENCH_WRAP) -o $@ $^
 
 .PHONY: bench-fw

@@ -7,9 +7,10 @@ Each dump holds one phase (the bench dumps with CALLGRIND_DUMP_STATS_AT(name)
 and only counts inside the measured calls). For each phase whose name was
 given with its packet count, prints the total instructions per packet and
 the split: the DMA engine's transfers (hal_dma_* of the bench HAL and the
-libc copies they make: the hardware's work, not the core's), the rest of
-the bench HAL (stand-in for register accesses) and the firmware's own
-logic. Byte loops of the firmware itself (fw_memcpy, fw_memset) count as
+libc copies they make: the hardware's work, not the core's), the receive
+queue engine's model (hal_rxq_*: descriptor, buffer check, completion; also
+hardware), the rest of the bench HAL (stand-in for register accesses) and
+the firmware's own logic. Byte loops of the firmware itself (fw_memcpy, fw_memset) count as
 firmware logic, and are also shown apart.
 """
 import re
@@ -17,6 +18,7 @@ import subprocess
 import sys
 
 DMA = {"hal_dma_to_host", "hal_dma_from_host", "memcpy", "memset", "memmove"}
+RXQ = {"hal_rxq_put"}
 CORE_COPY = {"fw_memcpy", "fw_memset"}
 
 def phase_name(path):
@@ -66,12 +68,14 @@ def main(argv):
         pkts = int(counts[name])
         total, fns = functions(path)
         dma = sum(ir for fn, ir in fns if fn in DMA or fn.startswith("__mem"))
-        hal = sum(ir for fn, ir in fns if fn.startswith("hal_") and fn not in DMA)
+        rxq = sum(ir for fn, ir in fns if fn in RXQ)
+        hal = sum(ir for fn, ir in fns if fn.startswith("hal_") and fn not in DMA | RXQ)
         core_copy = sum(ir for fn, ir in fns if fn in CORE_COPY)
-        logic = total - dma - hal
+        logic = total - dma - rxq - hal
         print(f"{name}: {pkts} packets, {total / pkts:.1f} instructions/packet in total: "
               f"firmware logic {logic / pkts:.1f} (of it byte loops {core_copy / pkts:.1f}), "
-              f"DMA engine stand-in {dma / pkts:.1f}, bench HAL {hal / pkts:.1f}")
+              f"DMA engine stand-in {dma / pkts:.1f}, queue engine stand-in {rxq / pkts:.1f}, "
+              f"bench HAL {hal / pkts:.1f}")
         # Entries above the total are callgrind's view of frames entered
         # before counting started ("below main"): not costs of this phase.
         for fn, ir in [x for x in fns if x[1] < total and not

@@ -4,10 +4,13 @@
  * or is dropped with exactly one reason, counted in stats.drops[] (and in
  * the ring's own drop counters where it has one).
  *
- * Host-written ring words (desc_prod, cpl_cons, descriptors) are untrusted:
- * the device indices live in firmware memory, each descriptor word is read
- * once and only that copy is checked, and nonsense indices mean "no
- * buffers". The DMA engine moves the frame into the host's buffer.
+ * Host-written ring words are untrusted: the host's indices (desc_prod,
+ * cpl_cons) are checked here once per ring and batch, nonsense meaning "no
+ * buffers"; the device indices live in the receive queue engine's context
+ * in firmware memory (hal.h, struct hal_rxq); the engine takes the
+ * descriptor, checks the buffer, moves the frame and writes the
+ * completion (hal_rxq_put), so the core's per-frame work is the steering
+ * decision and the meter.
  *
  * Per-packet cost: a ring's state is looked up and the host's indices
  * checked once per ring and batch (one fw_rx_poll, up to FW_RX_BUDGET
@@ -30,22 +33,13 @@
 #include "fw_internal.h"
 #include "team.h"
 
-/* Per HRR: the device indices (the only copy that counts) and the state
- * of the current batch, set up on the ring's first frame of the batch. */
+/* Per HRR: the receive queue engine's context (hal.h: the device indices,
+ * the only copy that counts, and this batch's limits) and the state of the
+ * current batch, set up on the ring's first frame of the batch. */
 struct hrr {
-	uint32_t desc_cons;  /* descriptors taken */
-	uint32_t cpl_prod;   /* completions written */
-	/* this batch */
-	uint32_t desc_end;   /* desc_cons may reach this (posted buffers) */
-	uint32_t cpl_end;    /* cpl_prod may reach this (free completion slots) */
-	uint32_t desc_stop;  /* the ring is full when desc_cons gets here: a
-			      * delivered frame moves desc_cons and cpl_prod
-			      * alike, so only a bad buffer moves the stop */
+	struct hal_rxq eq;
 	uint32_t cpl_start;  /* cpl_prod when the batch opened */
 	uint32_t bytes;      /* delivered this batch */
-	struct snic_rxq                    *q;
-	const volatile struct snic_rx_desc *desc;
-	struct snic_rx_cpl                 *cpl;
 };
 static struct hrr hrr[FW_MAX_RINGS];
 static uint32_t batch_open; /* bit r: HRR r has a batch open */
@@ -73,8 +67,8 @@ static struct {
 void fw_rx_init(void)
 {
 	for (unsigned r = 0; r < FW_MAX_RINGS; r++) {
-		hrr[r].desc_cons = 0;
-		hrr[r].cpl_prod = 0;
+		hrr[r].eq.desc_cons = 0;
+		hrr[r].eq.cpl_prod = 0;
 		fw.irq_pending[r] = false;
 		gate[r].on = false;
 	}
@@ -87,7 +81,7 @@ void fw_rx_gate(uint16_t ring, uint16_t src)
 		return;
 	gate[ring].on = true;
 	gate[ring].src = src;
-	gate[ring].until = hrr[src].cpl_prod;
+	gate[ring].until = hrr[src].eq.cpl_prod;
 	gate[ring].since_ns = fw.now_ns;
 }
 
@@ -102,51 +96,52 @@ static void gates_check(void)
 		if (!drained && fw.now_ns - gate[r].since_ns < FW_GATE_TIMEOUT_NS)
 			continue;
 		gate[r].on = false;
-		fw_store_rel(&FW_RXQ(r)->cpl_prod, hrr[r].cpl_prod);
+		fw_store_rel(&FW_RXQ(r)->cpl_prod, hrr[r].eq.cpl_prod);
 	}
 }
 
-/* A frame takes a descriptor and, unless its buffer is bad, a completion
- * slot: the ring has room while both are left. */
-static uint32_t ring_stop(const struct hrr *h)
-{
-	uint32_t d = h->desc_end - h->desc_cons, c = h->cpl_end - h->cpl_prod;
-	return h->desc_cons + (d < c ? d : c);
-}
-
+/* The engine's context for this batch: the host's indices are read and
+ * checked once; nonsense indices mean "no buffers" until the host fixes
+ * them. A frame takes a descriptor and, unless its buffer is bad, a
+ * completion slot: the ring has room while both are left. */
 static void ring_open(uint16_t r)
 {
 	struct hrr *h = &hrr[r];
+	struct hal_rxq *q = &h->eq;
 	const uint32_t size = fw.hw.ring_size;
 
-	h->q = FW_RXQ(r);
-	h->desc = fw_at(fw.lay.rx_desc[r]);
-	h->cpl = fw_at(fw.lay.rx_cpl[r]);
+	q->regs = FW_RXQ(r);
+	q->desc = fw_at(fw.lay.rx_desc[r]);
+	q->cpl = fw_at(fw.lay.rx_cpl[r]);
+	q->mask = size - 1;
+	q->dma_base = fw.lay.dma_base;
+	q->dma_size = fw.lay.dma_size;
 	h->bytes = 0;
-	h->cpl_start = h->cpl_prod;
-	uint32_t prod = fw_load_acq(&h->q->desc_prod);
-	uint32_t cons = fw_load_acq(&h->q->cpl_cons);
-	/* Nonsense indices mean "no buffers" until the host fixes them. */
-	if (prod - h->desc_cons > size || h->cpl_prod - cons >= size) {
-		h->desc_end = h->desc_cons;
-		h->cpl_end = h->cpl_prod;
+	h->cpl_start = q->cpl_prod;
+	uint32_t prod = fw_load_acq(&q->regs->desc_prod);
+	uint32_t cons = fw_load_acq(&q->regs->cpl_cons);
+	if (prod - q->desc_cons > size || q->cpl_prod - cons >= size) {
+		q->desc_end = q->desc_cons;
+		q->cpl_end = q->cpl_prod;
 	} else {
-		h->desc_end = prod;
-		h->cpl_end = cons + size;
+		q->desc_end = prod;
+		q->cpl_end = cons + size;
 	}
-	h->desc_stop = ring_stop(h);
+	uint32_t d = q->desc_end - q->desc_cons, c = q->cpl_end - q->cpl_prod;
+	q->desc_stop = q->desc_cons + (d < c ? d : c);
 	batch_open |= 1u << r;
 }
 
 static void ring_close(uint16_t r)
 {
 	struct hrr *h = &hrr[r];
-	struct snic_rxq *q = h->q;
+	struct snic_rxq *q = h->eq.regs;
+	const uint32_t cpl_prod = h->eq.cpl_prod;
 
-	if (h->cpl_prod != h->cpl_start) {
+	if (cpl_prod != h->cpl_start) {
 		if (!gate[r].on)
-			fw_store_rel(&q->cpl_prod, h->cpl_prod);
-		q->packets += h->cpl_prod - h->cpl_start;
+			fw_store_rel(&q->cpl_prod, cpl_prod);
+		q->packets += cpl_prod - h->cpl_start;
 		q->bytes += h->bytes;
 		/* Publish-then-check must not be reordered (store->load): a host
 		 * that re-enables its interrupt after finding no new completion
@@ -155,7 +150,7 @@ static void ring_close(uint16_t r)
 		if (fw_load_acq(&q->mode) == SNIC_MODE_INTR && fw_load_acq(&q->intr_enable))
 			fw.irq_pending[r] = true;
 	}
-	fw_store_rel(&q->desc_cons, h->desc_cons);
+	fw_store_rel(&q->desc_cons, h->eq.desc_cons);
 }
 
 /* Frames taken from the HAL per call; the burst lives on the stack. */
@@ -251,11 +246,11 @@ static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
 }
 
 /*
- * A frame of decision e: police it, take the next posted buffer of the
- * ring, write the completion, then have the DMA engine move the frame
- * (last, so nothing the firmware needs afterwards is live across the
- * call). The completion becomes visible with cpl_prod when the batch ends,
- * after the frame. Returns HAL_DELIVERED or the drop reason.
+ * A frame of decision e: police it, then hand it to the receive queue
+ * engine with the decision's completion words (hal_rxq_put: descriptor,
+ * buffer check, DMA, completion). The completion becomes visible with
+ * cpl_prod when the batch ends, after the frame. Returns HAL_DELIVERED or
+ * the drop reason.
  */
 static inline __attribute__((always_inline)) int
 memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
@@ -279,38 +274,10 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 		if (color == METER_RED && !e->mark)
 			goto lost_meter;
 	}
-	struct hrr *h = e->h;
-	const uint32_t di = h->desc_cons;
-	if (di == h->desc_stop) {
-		h->q->drop_full++;
+	int v = hal_rxq_put(&e->h->eq, p, e->cpl, color);
+	if (v != HAL_DELIVERED)
 		e->lost += len;
-		return SNIC_DROP_RING_FULL;
-	}
-	h->desc_cons = di + 1;
-	/* Each descriptor word is read once; only these copies are checked. */
-	const volatile struct snic_rx_desc *d = &h->desc[di & e->mask];
-	const uint64_t addr = d->addr;
-	const uint32_t buf_len = d->len;
-	if (d->rsvd || buf_len < len || !fw_dma_ok(addr, buf_len)) {
-		/* Consumed, so the ring does not wedge on one bad buffer; its
-		 * completion slot stays free. */
-		h->q->drop_badbuf++;
-		h->desc_stop = ring_stop(h);
-		e->lost += len;
-		return SNIC_DROP_BAD_BUF;
-	}
-	struct snic_rx_cpl *c = &h->cpl[h->cpl_prod++ & e->mask];
-	word32 *w = (word32 *)c;
-	w[0] = len;
-	w[1] = e->cpl[0];
-	w[2] = e->cpl[1];
-	w[3] = e->cpl[2];
-	if (color != METER_GREEN)
-		c->color = color;
-	c->time_ns = p->time_ns;
-	*(word64 *)(void *)&c->desc = di; /* desc, and rsvd1 = 0 */
-	hal_dma_to_host((uint32_t)addr, p->data, len);
-	return HAL_DELIVERED;
+	return v;
 lost_meter:
 	e->lost += len;
 	return SNIC_DROP_METER;

@@ -92,6 +92,42 @@ void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsign
 void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len);
 void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len);
 
+/*
+ * Receive queue engine: the hardware that puts a frame into an RX ring
+ * (descriptor fetch, buffer check, DMA, completion write-back), as in NICs
+ * whose queues are hardware (Corundum's RX engine and completion writer).
+ * The firmware decides the ring, the completion's words 1-3 and the meter
+ * colour; once per ring and batch it checks the host's indices and sets the
+ * ring's context below (the engine's per-ring state, kept in the core's
+ * memory), and when the batch ends it publishes desc_cons and cpl_prod.
+ *
+ * hal_rxq_put() takes the ring's next posted descriptor (reading each of
+ * its words once), refuses it unless rsvd is 0, the buffer holds `len`
+ * bytes and lies inside the DMA region, moves the frame and writes the
+ * 32-byte completion (len, cpl_words, colour if not green, time, descriptor
+ * index) into slot cpl_prod, and advances desc_cons and cpl_prod. A ring
+ * whose desc_cons reached desc_stop is full; a refused descriptor is
+ * consumed (the ring cannot wedge on one bad buffer) and moves desc_stop to
+ * what the ring's limits still allow. Each refusal counts in the ring's
+ * drop_full / drop_badbuf. Returns HAL_DELIVERED, SNIC_DROP_RING_FULL or
+ * SNIC_DROP_BAD_BUF. The completion is not visible to the host before the
+ * firmware's release store of cpl_prod.
+ */
+struct hal_rxq {
+	const volatile struct snic_rx_desc *desc; /* the ring's descriptors */
+	struct snic_rx_cpl *cpl;                  /* and completions */
+	struct snic_rxq    *regs;                 /* its drop counters */
+	uint32_t mask;      /* ring size - 1 */
+	uint32_t desc_cons; /* descriptors taken */
+	uint32_t cpl_prod;  /* completions written */
+	uint32_t desc_stop; /* full when desc_cons gets here */
+	uint32_t desc_end;  /* posted buffers: desc_cons may reach this */
+	uint32_t cpl_end;   /* free completion slots: cpl_prod may reach this */
+	uint32_t dma_base, dma_size; /* the DMA region (window offsets) */
+};
+int hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t cpl_words[3],
+		uint8_t color);
+
 /* Transmit a frame on an uplink: 0 sent, -1 no room (retry later). */
 int hal_tx(uint8_t port, const uint8_t *data, uint32_t len);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hal_fake.h"
+#include "hal/rxq_engine.h"
 #include "profile.h"
 
 struct fake_hal fake;
@@ -221,6 +222,14 @@ static void dma_check(uint32_t win_off, uint32_t len)
 		abort();
 	fake.dma_ops++;
 	fake.dma_bytes += len;
+}
+
+/* The receive queue engine: the hardware's model (rxq_engine.h), whose
+ * transfers go through this fake's hal_dma_to_host. */
+int hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t cpl_words[3],
+		uint8_t color)
+{
+	return rxq_engine_put(q, p, cpl_words, color);
 }
 
 void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len)

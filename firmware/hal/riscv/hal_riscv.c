@@ -9,6 +9,7 @@
  * read outside the ring.
  */
 #include "hal/riscv/hal_riscv_regs.h"
+#include "hal/rxq_engine.h"
 
 static uint32_t rx_taken; /* classified-frame entries handed to the firmware */
 
@@ -205,6 +206,15 @@ void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len)
 void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len)
 {
 	dma_copy(dst, hal_window() + win_off, len);
+}
+
+/* The receive queue engine has no port in this core's register map yet
+ * (hal_riscv_regs.h): the core runs the engine's behaviour itself
+ * (rxq_engine.h), as it copies frames itself when no DMA engine is fitted. */
+int hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t cpl_words[3],
+		uint8_t color)
+{
+	return rxq_engine_put(q, p, cpl_words, color);
 }
 
 int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
