@@ -117,8 +117,18 @@ $(HDL_BENCH): $(BUILD)/tests/hdl/bench_engine.o $(BUILD)/tests/hdl/pktgen.o $(CL
 	$(CC) $(BUILD)/tests/hdl/bench_engine.o $(BUILD)/tests/hdl/pktgen.o $(CLASSIFIER_LIB) \
 		$(ENGINE_LIBS) -o $@
 
+# Cost of one engine clock as the simulator pays it (idle, light, full load).
+HDL_BENCH_CLOCK := $(BUILD)/hdl/bench_clock
+$(BUILD)/hdl/bench_clock.o: hdl/bench_clock.c sim/engine.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(HDL_BENCH_CLOCK): $(BUILD)/hdl/bench_clock.o $(ENGINE_LIB)
+	$(CC) $< $(ENGINE_LIBS) -o $@
+
 # Verilated engine speed, then Verilator vs Icarus on tests/hdl/tb_bench.sv.
-bench-hdl: $(HDL_BENCH) $(GEN_SVH)
+bench-hdl: $(HDL_BENCH) $(HDL_BENCH_CLOCK) $(GEN_SVH)
+	$(HDL_BENCH_CLOCK)
 	$(HDL_BENCH)
 	tests/hdl/bench_sim.sh $(BUILD) $(HDL_SRCS)
 

@@ -10,6 +10,9 @@
 // word, so a lookup sees a slot old or new, never torn. A lookup arriving
 // in the same cycle as a write sees the old slot (as in snic_tcam).
 // Placement (cuckoo insertion) is the firmware's job: classifier/exact.h.
+// Every stage works only when it holds a lookup (operand isolation): in
+// the Verilated model that makes an idle clock cheap; stale data of an
+// empty stage is never read.
 `default_nettype none
 
 module snic_exact #(
@@ -51,8 +54,15 @@ module snic_exact #(
     wire [2:0]      wr_mem  = {wr_slot[BW+2], wr_slot[1:0]};   // way, slot
     wire [BW-1:0]   wr_bkt  = wr_slot[BW+1:2];
 
-    wire [BW-1:0]   lk_b0   = bucket_of(lk_xkey, 0);
-    wire [BW-1:0]   lk_b1   = bucket_of(lk_xkey, 1);
+    logic [BW-1:0]  lk_b0, lk_b1;
+    always_comb begin
+        lk_b0 = '0;
+        lk_b1 = '0;
+        if (lk_valid) begin
+            lk_b0 = bucket_of(lk_xkey, 0);
+            lk_b1 = bucket_of(lk_xkey, 1);
+        end
+    end
 
     // ------------------------------------------------------------ edge 1
     logic                r_valid;
@@ -74,16 +84,20 @@ module snic_exact #(
                 v[wr_bkt] <= wr_valid;
             if (wr_ok && wr_mem == 3'(m))
                 ram[wr_bkt] <= {wr_xkey, wr_action};
-            r_v[m]             <= v[rd];
-            {r_k[m], r_a[m]}   <= ram[rd];
+            if (lk_valid) begin
+                r_v[m]           <= v[rd];
+                {r_k[m], r_a[m]} <= ram[rd];
+            end
         end
     end
 
     always_ff @(posedge clk) begin
         r_valid <= rst ? 1'b0 : lk_valid;
-        r_xkey  <= lk_xkey;
-        r_b0    <= lk_b0;
-        r_b1    <= lk_b1;
+        if (lk_valid) begin
+            r_xkey <= lk_xkey;
+            r_b0   <= lk_b0;
+            r_b1   <= lk_b1;
+        end
     end
 
     // ------------------------------------------------------------ edge 2
@@ -93,11 +107,13 @@ module snic_exact #(
     logic [BW-1:0]       c_b0, c_b1;
     always_ff @(posedge clk) begin
         c_valid <= rst ? 1'b0 : r_valid;
-        for (int m = 0; m < NSLOT; m++)
-            c_hit[m] <= r_v[m] && (r_k[m] == r_xkey);
-        c_a  <= r_a;
-        c_b0 <= r_b0;
-        c_b1 <= r_b1;
+        if (r_valid) begin
+            for (int m = 0; m < NSLOT; m++)
+                c_hit[m] <= r_v[m] && (r_k[m] == r_xkey);
+            c_a  <= r_a;
+            c_b0 <= r_b0;
+            c_b1 <= r_b1;
+        end
     end
 
     // ------------------------------------------------------------ edge 3
@@ -106,24 +122,28 @@ module snic_exact #(
     logic [ACT_BITS-1:0] s_act;
     always_ff @(posedge clk) begin
         logic [2:0] first;
-        first = '0;
-        for (int m = NSLOT - 1; m >= 0; m--)
-            if (c_hit[m])
-                first = 3'(m);
         s_valid <= rst ? 1'b0 : c_valid;
-        s_hit   <= |c_hit;
-        s_act   <= c_a[first];
-        // way 0: bucket b0, way 1: BUCKETS + b1; times 4 plus the slot
-        s_slot  <= first[2] ? 16'((BUCKETS + int'(c_b1)) * 4 + int'(first[1:0]))
-                            : 16'(int'(c_b0) * 4 + int'(first[1:0]));
+        if (c_valid) begin
+            first = '0;
+            for (int m = NSLOT - 1; m >= 0; m--)
+                if (c_hit[m])
+                    first = 3'(m);
+            s_hit  <= |c_hit;
+            s_act  <= c_a[first];
+            // way 0: bucket b0, way 1: BUCKETS + b1; times 4 plus the slot
+            s_slot <= first[2] ? 16'((BUCKETS + int'(c_b1)) * 4 + int'(first[1:0]))
+                               : 16'(int'(c_b0) * 4 + int'(first[1:0]));
+        end
     end
 
     // ------------------------------------------------------------ edge 4
     always_ff @(posedge clk) begin
-        res_valid  <= rst ? 1'b0 : s_valid;
-        res_hit    <= s_hit;
-        res_slot   <= s_slot;
-        res_action <= s_act;
+        res_valid <= rst ? 1'b0 : s_valid;
+        if (s_valid) begin
+            res_hit    <= s_hit;
+            res_slot   <= s_slot;
+            res_action <= s_act;
+        end
     end
 endmodule
 

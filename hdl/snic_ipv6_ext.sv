@@ -5,6 +5,9 @@
 // options 60) at byte `in_off`, the header is checked against the usable
 // length and skipped; otherwise everything passes through unchanged.
 // snic_parser chains SNIC_IPV6_MAX_EXT of these (classifier/parse_ipv6.c).
+// Like the parser's stages, it works and loads its data registers only
+// when it holds a packet (operand isolation): without one, the outputs
+// other than out_valid keep stale data nobody reads.
 `default_nettype none
 
 module snic_ipv6_ext #(
@@ -38,65 +41,71 @@ module snic_ipv6_ext #(
     localparam logic [7:0] IPV6_FRAGMENT = 8'd44;
     localparam logic [7:0] IPV6_DSTOPTS  = 8'd60;
 
-    /* verilator lint_off UNUSEDSIGNAL */
     // First four bytes of the header at `off` (next header, length, and for
-    // a fragment header the offset word), in network order.
+    // a fragment header the offset word), in network order; bytes past the
+    // vector read as zero. As in snic_parser: selects, not a shift, and not
+    // inlined.
     function automatic logic [31:0] be32_at(input logic [1023:0] h, input logic [7:0] off);
-        logic [1055:0] x;
-        x = {32'b0, h} >> {off, 3'b000};
-        be32_at = {x[7:0], x[15:8], x[23:16], x[31:24]};
-    endfunction
-    /* verilator lint_on UNUSEDSIGNAL */
-
-    logic [511:0] key;
-    logic         go;
-    logic [7:0]   off;
-    logic [7:0]   proto;
-    always @* begin
-        /* verilator lint_off UNUSEDSIGNAL */
-        logic [31:0] w;      // fragment header reserved bits [2:1] do not matter
-        /* verilator lint_on UNUSEDSIGNAL */
-        logic [11:0] len;
-        logic        is_ext, frag;
-        w      = be32_at(in_hdr, in_off);
-        frag   = in_proto == IPV6_FRAGMENT;
-        is_ext = in_proto == IPV6_HOPOPTS || in_proto == IPV6_ROUTING || frag ||
-                 in_proto == IPV6_DSTOPTS;
-        len    = frag ? 12'd8 : {1'b0, w[23:16], 3'b000} + 12'd8;
-        key    = in_key;
-        go     = in_go;
-        off    = in_off;
-        proto  = in_proto;
-        if (in_go && in_v6 && is_ext) begin
-            if ({4'h0, in_off} + 12'd8 > {4'h0, in_lim} ||
-                {4'h0, in_off} + len > {4'h0, in_lim}) begin
-                key[8*SNIC_KEY_OFF_FLAGS +: 8] = in_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
-                go = 1'b0;
-            end else begin
-                if (frag && (w[15:3] != 13'h0 || w[0]))  // offset or M
-                    key[8*SNIC_KEY_OFF_FLAGS +: 8] = in_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_FRAG;
-                if (frag && w[15:3] != 13'h0) begin
-                    // not the first fragment: the upper layer is named, not present
-                    key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = w[31:24];
-                    go = 1'b0;
-                end else begin
-                    proto = w[31:24];
-                    off   = in_off + len[7:0];
-                end
-            end
+        /* verilator no_inline_task */
+        logic [31:0] w;      // the bytes in vector order, first in [7:0]
+        if (off <= 8'd124) begin
+            w = h[{off[6:0], 3'b000} +: 32];
+        end else begin       // the last bytes, or none
+            for (int k = 0; k < 4; k++)
+                w[8*k +: 8] = ({1'b0, off} + 9'(k) < 9'd128) ?
+                              h[{off[6:0] + 7'(k), 3'b000} +: 8] : 8'h00;
         end
-    end
+        be32_at = {w[7:0], w[15:8], w[23:16], w[31:24]};
+    endfunction
 
     always_ff @(posedge clk) begin
+        logic [511:0] key;
+        logic         go;
+        logic [7:0]   off;
+        logic [7:0]   proto;
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic [31:0]  w;      // fragment header reserved bits [2:1] do not matter
+        /* verilator lint_on UNUSEDSIGNAL */
+        logic [11:0]  len;
+        logic         is_ext, frag;
         out_valid <= rst ? 1'b0 : in_valid;
-        out_hdr   <= in_hdr;
-        out_lim   <= in_lim;
-        out_tag   <= in_tag;
-        out_key   <= key;
-        out_go    <= go;
-        out_off   <= off;
-        out_proto <= proto;
-        out_v6    <= in_v6;
+        if (in_valid) begin
+            frag   = in_proto == IPV6_FRAGMENT;
+            is_ext = in_proto == IPV6_HOPOPTS || in_proto == IPV6_ROUTING || frag ||
+                     in_proto == IPV6_DSTOPTS;
+            key    = in_key;
+            go     = in_go;
+            off    = in_off;
+            proto  = in_proto;
+            if (in_go && in_v6 && is_ext) begin
+                w   = be32_at(in_hdr, in_off);
+                len = frag ? 12'd8 : {1'b0, w[23:16], 3'b000} + 12'd8;
+                if ({4'h0, in_off} + 12'd8 > {4'h0, in_lim} ||
+                    {4'h0, in_off} + len > {4'h0, in_lim}) begin
+                    key[8*SNIC_KEY_OFF_FLAGS +: 8] = in_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                    go = 1'b0;
+                end else begin
+                    if (frag && (w[15:3] != 13'h0 || w[0]))  // offset or M
+                        key[8*SNIC_KEY_OFF_FLAGS +: 8] = in_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_FRAG;
+                    if (frag && w[15:3] != 13'h0) begin
+                        // not the first fragment: the upper layer is named, not present
+                        key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = w[31:24];
+                        go = 1'b0;
+                    end else begin
+                        proto = w[31:24];
+                        off   = in_off + len[7:0];
+                    end
+                end
+            end
+            out_hdr   <= in_hdr;
+            out_lim   <= in_lim;
+            out_tag   <= in_tag;
+            out_key   <= key;
+            out_go    <= go;
+            out_off   <= off;
+            out_proto <= proto;
+            out_v6    <= in_v6;
+        end
     end
 endmodule
 

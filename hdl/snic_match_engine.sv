@@ -75,44 +75,44 @@ module snic_match_engine #(
         .out_valid(pk_valid), .out_key(pk_key), .out_tag(pk_tag)
     );
 
-    // Write delay line: WR_STAGES registers.
-    logic         wd_xen   [WR_STAGES];
-    logic [15:0]  wd_xslot [WR_STAGES];
-    logic         wd_xval  [WR_STAGES];
-    logic [63:0]  wd_xkey  [WR_STAGES];
-    logic [63:0]  wd_xact  [WR_STAGES];
-    logic         wd_en    [WR_STAGES];
-    logic [15:0]  wd_idx   [WR_STAGES];
-    logic         wd_valid [WR_STAGES];
-    logic [511:0] wd_value [WR_STAGES];
-    logic [511:0] wd_mask  [WR_STAGES];
-    logic [63:0]  wd_act   [WR_STAGES];
-    always_ff @(posedge clk) begin
-        wd_en[0]    <= rst ? 1'b0 : wr_en;
-        wd_idx[0]   <= wr_idx;
-        wd_valid[0] <= wr_valid;
-        wd_value[0] <= wr_value;
-        wd_mask[0]  <= wr_mask;
-        wd_act[0]   <= wr_action;
-        wd_xen[0]   <= rst ? 1'b0 : xw_en;
-        wd_xslot[0] <= xw_slot;
-        wd_xval[0]  <= xw_valid;
-        wd_xkey[0]  <= xw_xkey;
-        wd_xact[0]  <= xw_action;
-        for (int i = 1; i < WR_STAGES; i++) begin
-            wd_en[i]    <= rst ? 1'b0 : wd_en[i-1];
-            wd_idx[i]   <= wd_idx[i-1];
-            wd_valid[i] <= wd_valid[i-1];
-            wd_value[i] <= wd_value[i-1];
-            wd_mask[i]  <= wd_mask[i-1];
-            wd_act[i]   <= wd_act[i-1];
-            wd_xen[i]   <= rst ? 1'b0 : wd_xen[i-1];
-            wd_xslot[i] <= wd_xslot[i-1];
-            wd_xval[i]  <= wd_xval[i-1];
-            wd_xkey[i]  <= wd_xkey[i-1];
-            wd_xact[i]  <= wd_xact[i-1];
+    // Write delay line: WR_STAGES register stages, wd[0] first. A stage
+    // loads its data only when it takes a write (clock enable): idle clocks
+    // move nothing. One packed word per stage and port.
+    localparam int WR_BITS = 16 + 1 + 512 + 512 + 64;  // idx, valid, value, mask, action
+    localparam int XW_BITS = 16 + 1 + 64 + 64;         // slot, valid, key, action
+    for (genvar i = 0; i < WR_STAGES; i++) begin : wd
+        logic               en, xen;     // this stage holds a write
+        logic [WR_BITS-1:0] d;
+        logic [XW_BITS-1:0] xd;
+        logic               pen, pxen;   // the stage before (the ports for wd[0])
+        logic [WR_BITS-1:0] pd;
+        logic [XW_BITS-1:0] pxd;
+        if (i == 0) begin : from_ports
+            assign pen  = wr_en;
+            assign pd   = {wr_idx, wr_valid, wr_value, wr_mask, wr_action};
+            assign pxen = xw_en;
+            assign pxd  = {xw_slot, xw_valid, xw_xkey, xw_action};
+        end else begin : from_stage
+            assign pen  = wd[i-1].en;
+            assign pd   = wd[i-1].d;
+            assign pxen = wd[i-1].xen;
+            assign pxd  = wd[i-1].xd;
+        end
+        always_ff @(posedge clk) begin
+            en  <= rst ? 1'b0 : pen;
+            xen <= rst ? 1'b0 : pxen;
+            if (pen)
+                d <= pd;
+            if (pxen)
+                xd <= pxd;
         end
     end
+    logic [15:0]  wd_idx, wd_xslot;
+    logic         wd_valid, wd_xval;
+    logic [511:0] wd_value, wd_mask;
+    logic [63:0]  wd_act, wd_xkey, wd_xact;
+    assign {wd_idx, wd_valid, wd_value, wd_mask, wd_act} = wd[WR_STAGES-1].d;
+    assign {wd_xslot, wd_xval, wd_xkey, wd_xact}         = wd[WR_STAGES-1].xd;
 
     logic [SIDE_BITS-1:0] t_side;
     logic                 t_valid, t_hit;
@@ -125,9 +125,9 @@ module snic_match_engine #(
     ) tcam (
         .clk(clk), .rst(rst),
         .lk_valid(pk_valid), .lk_key(pk_key), .lk_side({pk_tag, pk_key}),
-        .wr_en(wd_en[WR_STAGES-1]), .wr_idx(wd_idx[WR_STAGES-1]),
-        .wr_valid(wd_valid[WR_STAGES-1]), .wr_value(wd_value[WR_STAGES-1]),
-        .wr_mask(wd_mask[WR_STAGES-1]), .wr_action(wd_act[WR_STAGES-1]),
+        .wr_en(wd[WR_STAGES-1].en), .wr_idx(wd_idx),
+        .wr_valid(wd_valid), .wr_value(wd_value),
+        .wr_mask(wd_mask), .wr_action(wd_act),
         .cnt_idx(cnt_idx), .cnt_data(cnt_data),
         .res_valid(t_valid), .res_side(t_side), .res_hit(t_hit),
         .res_idx(t_idx), .res_action(t_act)
@@ -152,20 +152,24 @@ module snic_match_engine #(
     snic_exact #(.BUCKETS(EXACT_BUCKETS), .ACT_BITS(SNIC_ACT_BITS)) exact (
         .clk(clk), .rst(rst),
         .lk_valid(pk_valid), .lk_xkey(pk_xkey),
-        .wr_en(wd_xen[WR_STAGES-1]), .wr_slot(wd_xslot[WR_STAGES-1]),
-        .wr_valid(wd_xval[WR_STAGES-1]), .wr_xkey(wd_xkey[WR_STAGES-1]),
-        .wr_action(wd_xact[WR_STAGES-1]),
+        .wr_en(wd[WR_STAGES-1].xen), .wr_slot(wd_xslot),
+        .wr_valid(wd_xval), .wr_xkey(wd_xkey),
+        .wr_action(wd_xact),
         .res_valid(x_valid), .res_hit(x_hit), .res_slot(x_slot), .res_action(x_act)
     );
 
-    // Combine: ternary hit, else exact hit, else miss.
+    // Combine: ternary hit, else exact hit, else miss. The result
+    // registers load only with a result: out_* other than out_valid are
+    // meaningful only while out_valid is high.
     always_ff @(posedge clk) begin
-        out_valid  <= rst ? 1'b0 : t_valid;
-        out_tag    <= t_side[SIDE_BITS-1:SNIC_KEY_BITS];
-        out_key    <= t_side[SNIC_KEY_BITS-1:0];
-        out_hit    <= t_hit || x_hit;
-        out_rule   <= t_hit ? t_idx : x_hit ? SNIC_RULE_EXACT + x_slot : SNIC_RULE_MISS;
-        out_action <= t_hit ? t_act : x_hit ? x_act : SNIC_ACT_MISS;
+        out_valid <= rst ? 1'b0 : t_valid;
+        if (t_valid) begin
+            out_tag    <= t_side[SIDE_BITS-1:SNIC_KEY_BITS];
+            out_key    <= t_side[SNIC_KEY_BITS-1:0];
+            out_hit    <= t_hit || x_hit;
+            out_rule   <= t_hit ? t_idx : x_hit ? SNIC_RULE_EXACT + x_slot : SNIC_RULE_MISS;
+            out_action <= t_hit ? t_act : x_hit ? x_act : SNIC_ACT_MISS;
+        end
     end
 endmodule
 

@@ -9,6 +9,10 @@
 //   S3 transport header (TCP/UDP/SCTP ports, ICMP type) -> out_key
 // Mirrors classifier/parse.c rule for rule; docs/classifier.md is the spec.
 // Key byte i is out_key[8*i+7:8*i]; header byte i is in_hdr[8*i+7:8*i].
+// Each stage works and loads its data registers only when it holds a
+// packet (operand isolation / clock enable): in silicon that saves power,
+// in the Verilated model it is what makes an idle clock cheap. The data of
+// a stage without a packet is stale and nobody downstream reads it.
 `default_nettype none
 
 module snic_parser #(
@@ -41,37 +45,50 @@ module snic_parser #(
     localparam logic [7:0]  PROTO_ICMPV6 = 8'd58;
 
     // The helpers extract a few bytes of a wide vector; the rest is unused
-    // by design.
+    // by design. They are not inlined in the Verilated model: an inlined
+    // copy of a 1024-bit argument is a per-clock cost at every call site,
+    // a called function costs only when its stage holds a packet.
     /* verilator lint_off UNUSEDSIGNAL */
     // Four header bytes starting at byte `off`, first byte in [31:24]
-    // (network order); bytes past the vector read as zero.
+    // (network order); bytes past the vector read as zero. One 32-bit
+    // select (byte selects near the end), not a shift of the whole vector:
+    // the same muxes in hardware, a few instructions in the model.
     function automatic logic [31:0] be32_at(input logic [1023:0] h, input logic [7:0] off);
-        logic [1055:0] x;
-        x = {32'b0, h} >> {off, 3'b000};
-        be32_at = {x[7:0], x[15:8], x[23:16], x[31:24]};
+        /* verilator no_inline_task */
+        logic [31:0] w;      // the bytes in vector order, first in [7:0]
+        if (off <= 8'(HDR_BYTES - 4)) begin
+            w = h[{off[6:0], 3'b000} +: 32];
+        end else begin       // the last bytes, or none
+            for (int k = 0; k < 4; k++)
+                w[8*k +: 8] = ({1'b0, off} + 9'(k) < 9'(HDR_BYTES)) ?
+                              h[{off[6:0] + 7'(k), 3'b000} +: 8] : 8'h00;
+        end
+        be32_at = {w[7:0], w[15:8], w[23:16], w[31:24]};
     endfunction
 
     function automatic logic [15:0] be16_at(input logic [1023:0] h, input logic [7:0] off);
+        /* verilator no_inline_task */
         logic [31:0] w;
         w = be32_at(h, off);
         be16_at = w[31:16];
     endfunction
 
     function automatic logic [7:0] byte_at(input logic [1023:0] h, input logic [7:0] off);
+        /* verilator no_inline_task */
         logic [31:0] w;
         w = be32_at(h, off);
         byte_at = w[31:24];
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
 
-    // Copy `n` (<= 4) bytes of a network-order word into the key at `koff`.
-    function automatic logic [511:0] put(input logic [511:0] k, input int koff,
-                                         input logic [31:0] w, input int n);
-        logic [511:0] r;
-        r = k;
-        for (int i = 0; i < n; i++)
-            r[8*(koff+i) +: 8] = w[31-8*i -: 8];
-        put = r;
+    // Network-order values as key bytes (key byte i is [8*i+7:8*i]): the
+    // first byte at the lowest key byte, stored with a part-select.
+    function automatic logic [31:0] key32(input logic [31:0] w);
+        key32 = {w[7:0], w[15:8], w[23:16], w[31:24]};
+    endfunction
+
+    function automatic logic [15:0] key16(input logic [15:0] w);
+        key16 = {w[7:0], w[15:8]};
     endfunction
 
     // ---------------------------------------------------------------- S0
@@ -81,182 +98,178 @@ module snic_parser #(
     logic [7:0]          s0_port;
     logic [TAG_BITS-1:0] s0_tag;
 
-    logic [7:0]    in_lim;
-    logic [1023:0] in_masked;
-    always @* begin
-        in_lim = (in_len > 16'(HDR_BYTES)) ? 8'(HDR_BYTES) : in_len[7:0];
-        for (int i = 0; i < HDR_BYTES; i++)
-            in_masked[8*i +: 8] = (8'(i) < in_lim) ? in_hdr[8*i +: 8] : 8'h00;
-    end
-
+    // Bytes at or past the usable length are cleared with one mask of
+    // in_lim bytes, at the register: no logic between the inputs and it.
     always_ff @(posedge clk) begin
+        logic [7:0] lim;
         s0_valid <= rst ? 1'b0 : in_valid;
-        s0_hdr   <= in_masked;
-        s0_lim   <= in_lim;
-        s0_port  <= in_port;
-        s0_tag   <= in_tag;
-    end
-
-    // ---------------------------------------------------------------- S1: L2
-    logic [511:0] l2_key;
-    logic         l2_go;      // network header may be parsed
-    logic [7:0]   l2_l3off;
-    logic [15:0]  l2_type;
-    always @* begin
-        logic [15:0] t0, t1, t2;
-        logic tag1, tag2, tag3, trunc;
-        l2_key   = '0;
-        l2_key[8*SNIC_KEY_OFF_PORT +: 8] = s0_port;
-        l2_go    = 1'b0;
-        l2_l3off = 8'd14;
-        l2_type  = 16'h0;
-        t0 = be16_at(s0_hdr, 8'd12);
-        t1 = be16_at(s0_hdr, 8'd16);
-        t2 = be16_at(s0_hdr, 8'd20);
-        tag1  = (t0 == ETH_P_8021Q) || (t0 == ETH_P_8021AD);
-        tag2  = tag1 && (t1 == ETH_P_8021Q);
-        trunc = (tag1 && s0_lim < 8'd18) || (tag2 && s0_lim < 8'd22);
-        tag3  = tag2 && (t2 == ETH_P_8021Q);
-        if (s0_lim < 8'd14) begin
-            l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] = SNIC_KF_ERR;
-        end else begin
-            l2_key = put(l2_key, SNIC_KEY_OFF_DMAC,     be32_at(s0_hdr, 8'd0), 4);
-            l2_key = put(l2_key, SNIC_KEY_OFF_DMAC + 4, be32_at(s0_hdr, 8'd4), 2);
-            l2_key = put(l2_key, SNIC_KEY_OFF_SMAC,     be32_at(s0_hdr, 8'd6), 4);
-            l2_key = put(l2_key, SNIC_KEY_OFF_SMAC + 4, be32_at(s0_hdr, 8'd10), 2);
-            if (trunc) begin
-                l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] = SNIC_KF_ERR;
-            end else begin
-                if (tag2) begin
-                    l2_key = put(l2_key, SNIC_KEY_OFF_VLAN_OUTER, {be16_at(s0_hdr, 8'd14), 16'h0}, 2);
-                    l2_key = put(l2_key, SNIC_KEY_OFF_VLAN,       {be16_at(s0_hdr, 8'd18), 16'h0}, 2);
-                    l2_type  = t2;
-                    l2_l3off = 8'd22;
-                end else if (tag1) begin
-                    l2_key = put(l2_key, SNIC_KEY_OFF_VLAN, {be16_at(s0_hdr, 8'd14), 16'h0}, 2);
-                    l2_type  = t1;
-                    l2_l3off = 8'd18;
-                end else begin
-                    l2_type  = t0;
-                end
-                l2_key = put(l2_key, SNIC_KEY_OFF_ETHERTYPE, {l2_type, 16'h0}, 2);
-                l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] =
-                    (tag1 ? SNIC_KF_VLAN : 8'h0) | (tag2 ? SNIC_KF_QINQ : 8'h0) |
-                    (tag3 ? SNIC_KF_ERR : 8'h0);
-                l2_go = !tag3;
-            end
+        if (in_valid) begin
+            lim = (in_len > 16'(HDR_BYTES)) ? 8'(HDR_BYTES) : in_len[7:0];
+            s0_hdr  <= in_hdr & ~({8*HDR_BYTES{1'b1}} << {lim, 3'b000});
+            s0_lim  <= lim;
+            s0_port <= in_port;
+            s0_tag  <= in_tag;
         end
     end
 
+    // ---------------------------------------------------------------- S1: L2
     logic                s1_valid;
     logic [1023:0]       s1_hdr;
     logic [7:0]          s1_lim;
     logic [TAG_BITS-1:0] s1_tag;
     logic [511:0]        s1_key;
-    logic                s1_go;
+    logic                s1_go;      // network header may be parsed
     logic [7:0]          s1_l3off;
     logic [15:0]         s1_type;
     always_ff @(posedge clk) begin
+        logic [511:0] l2_key;
+        logic         l2_go;
+        logic [7:0]   l2_l3off;
+        logic [15:0]  l2_type;
+        logic [15:0]  t0, t1, t2;
+        logic         tag1, tag2, tag3, trunc;
         s1_valid <= rst ? 1'b0 : s0_valid;
-        s1_hdr   <= s0_hdr;
-        s1_lim   <= s0_lim;
-        s1_tag   <= s0_tag;
-        s1_key   <= l2_key;
-        s1_go    <= l2_go;
-        s1_l3off <= l2_l3off;
-        s1_type  <= l2_type;
-    end
-
-    // ---------------------------------------------------------------- S2: L3
-    logic [511:0] l3_key;
-    logic         l3_go;     // transport header may be parsed
-    logic [7:0]   l3_l4off;
-    logic [7:0]   l3_proto;
-    logic         l3_v6;
-    always @* begin
-        logic [31:0] w0;
-        /* verilator lint_off UNUSEDSIGNAL */
-        logic [31:0] w4;     // DF and the reserved flag bit do not matter
-        /* verilator lint_on UNUSEDSIGNAL */
-        logic [7:0]  proto;
-        logic [7:0]  ihl4;
-        logic [8:0]  end4;
-        logic [13:0] frag;   // MF flag and fragment offset
-        l3_key   = s1_key;
-        l3_go    = 1'b0;
-        l3_l4off = 8'd0;
-        l3_proto = 8'd0;
-        l3_v6    = 1'b0;
-        w0   = be32_at(s1_hdr, s1_l3off);
-        w4   = be32_at(s1_hdr, s1_l3off + 8'd4);
-        proto = byte_at(s1_hdr, s1_l3off + 8'd9);
-        ihl4 = {2'b00, w0[27:24], 2'b00};
-        end4 = {1'b0, s1_l3off} + {1'b0, ihl4};
-        frag = w4[13:0];
-        if (s1_go && s1_type == ETH_P_IPV4) begin
-            if ({1'b0, s1_lim} < {1'b0, s1_l3off} + 9'd20 || w0[31:28] != 4'd4 ||
-                ihl4 < 8'd20 || {1'b0, s1_lim} < end4) begin
-                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+        if (s0_valid) begin
+            l2_key   = '0;
+            l2_key[8*SNIC_KEY_OFF_PORT +: 8] = s0_port;
+            l2_go    = 1'b0;
+            l2_l3off = 8'd14;
+            l2_type  = 16'h0;
+            t0 = be16_at(s0_hdr, 8'd12);
+            t1 = be16_at(s0_hdr, 8'd16);
+            t2 = be16_at(s0_hdr, 8'd20);
+            tag1  = (t0 == ETH_P_8021Q) || (t0 == ETH_P_8021AD);
+            tag2  = tag1 && (t1 == ETH_P_8021Q);
+            trunc = (tag1 && s0_lim < 8'd18) || (tag2 && s0_lim < 8'd22);
+            tag3  = tag2 && (t2 == ETH_P_8021Q);
+            if (s0_lim < 8'd14) begin
+                l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] = SNIC_KF_ERR;
             end else begin
-                l3_key[8*SNIC_KEY_OFF_IP_TOS +: 8]   = w0[23:16];
-                l3_key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = proto;
-                l3_key = put(l3_key, SNIC_KEY_OFF_SIP, be32_at(s1_hdr, s1_l3off + 8'd12), 4);
-                l3_key = put(l3_key, SNIC_KEY_OFF_DIP, be32_at(s1_hdr, s1_l3off + 8'd16), 4);
-                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_IPV4 |
-                    ((frag != 14'h0) ? SNIC_KF_FRAG : 8'h0);
-                l3_go    = (frag[12:0] == 13'h0);
-                l3_l4off = end4[7:0];
-                l3_proto = proto;
-            end
-        end else if (s1_go && s1_type == ETH_P_IPV6) begin
-            if ({1'b0, s1_lim} < {1'b0, s1_l3off} + 9'd40 || w0[31:28] != 4'd6) begin
-                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
-            end else begin
-                l3_key[8*SNIC_KEY_OFF_IP_TOS +: 8] = w0[27:20];
-                for (int i = 0; i < 4; i++) begin
-                    l3_key = put(l3_key, SNIC_KEY_OFF_SIP + 4*i,
-                                 be32_at(s1_hdr, s1_l3off + 8'd8 + 8'(4*i)), 4);
-                    l3_key = put(l3_key, SNIC_KEY_OFF_DIP + 4*i,
-                                 be32_at(s1_hdr, s1_l3off + 8'd24 + 8'(4*i)), 4);
+                l2_key[8*SNIC_KEY_OFF_DMAC       +: 32] = key32(be32_at(s0_hdr, 8'd0));
+                l2_key[8*(SNIC_KEY_OFF_DMAC + 4) +: 16] = key16(be16_at(s0_hdr, 8'd4));
+                l2_key[8*SNIC_KEY_OFF_SMAC       +: 32] = key32(be32_at(s0_hdr, 8'd6));
+                l2_key[8*(SNIC_KEY_OFF_SMAC + 4) +: 16] = key16(be16_at(s0_hdr, 8'd10));
+                if (trunc) begin
+                    l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] = SNIC_KF_ERR;
+                end else begin
+                    if (tag2) begin
+                        l2_key[8*SNIC_KEY_OFF_VLAN_OUTER +: 16] = key16(be16_at(s0_hdr, 8'd14));
+                        l2_key[8*SNIC_KEY_OFF_VLAN       +: 16] = key16(be16_at(s0_hdr, 8'd18));
+                        l2_type  = t2;
+                        l2_l3off = 8'd22;
+                    end else if (tag1) begin
+                        l2_key[8*SNIC_KEY_OFF_VLAN +: 16] = key16(be16_at(s0_hdr, 8'd14));
+                        l2_type  = t1;
+                        l2_l3off = 8'd18;
+                    end else begin
+                        l2_type  = t0;
+                    end
+                    l2_key[8*SNIC_KEY_OFF_ETHERTYPE +: 16] = key16(l2_type);
+                    l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] =
+                        (tag1 ? SNIC_KF_VLAN : 8'h0) | (tag2 ? SNIC_KF_QINQ : 8'h0) |
+                        (tag3 ? SNIC_KF_ERR : 8'h0);
+                    l2_go = !tag3;
                 end
-                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_IPV6;
-                l3_go    = 1'b1;
-                l3_l4off = s1_l3off + 8'd40;
-                l3_proto = byte_at(s1_hdr, s1_l3off + 8'd6);
-                l3_v6    = 1'b1;
             end
-        end else if (s1_go && s1_type == ETH_P_ARP) begin
-            // hardware type ignored; IPv4 protocol, 6-byte MACs, 4-byte IPs
-            if ({1'b0, s1_lim} < {1'b0, s1_l3off} + 9'd28 || w0[15:0] != ETH_P_IPV4 ||
-                w4[31:16] != 16'h0604) begin
-                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
-            end else begin
-                l3_key = put(l3_key, SNIC_KEY_OFF_SIP, be32_at(s1_hdr, s1_l3off + 8'd14), 4);
-                l3_key = put(l3_key, SNIC_KEY_OFF_DIP, be32_at(s1_hdr, s1_l3off + 8'd24), 4);
-                l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ARP;
-            end
+            s1_hdr   <= s0_hdr;
+            s1_lim   <= s0_lim;
+            s1_tag   <= s0_tag;
+            s1_key   <= l2_key;
+            s1_go    <= l2_go;
+            s1_l3off <= l2_l3off;
+            s1_type  <= l2_type;
         end
     end
 
+    // ---------------------------------------------------------------- S2: L3
     logic                s2_valid;
     logic [1023:0]       s2_hdr;
     logic [7:0]          s2_lim;
     logic [TAG_BITS-1:0] s2_tag;
     logic [511:0]        s2_key;
-    logic                s2_go;
+    logic                s2_go;     // transport header may be parsed
     logic [7:0]          s2_l4off;
     logic [7:0]          s2_proto;
     logic                s2_v6;     // transport header follows IPv6
     always_ff @(posedge clk) begin
+        logic [511:0] l3_key;
+        logic         l3_go;
+        logic [7:0]   l3_l4off;
+        logic [7:0]   l3_proto;
+        logic         l3_v6;
+        logic [31:0]  w0;
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic [31:0]  w4;     // DF and the reserved flag bit do not matter
+        /* verilator lint_on UNUSEDSIGNAL */
+        logic [7:0]   proto;
+        logic [7:0]   ihl4;
+        logic [8:0]   end4;
+        logic [13:0]  frag;   // MF flag and fragment offset
         s2_valid <= rst ? 1'b0 : s1_valid;
-        s2_hdr   <= s1_hdr;
-        s2_lim   <= s1_lim;
-        s2_tag   <= s1_tag;
-        s2_key   <= l3_key;
-        s2_go    <= l3_go;
-        s2_l4off <= l3_l4off;
-        s2_proto <= l3_proto;
-        s2_v6    <= l3_v6;
+        if (s1_valid) begin
+            l3_key   = s1_key;
+            l3_go    = 1'b0;
+            l3_l4off = 8'd0;
+            l3_proto = 8'd0;
+            l3_v6    = 1'b0;
+            w0   = be32_at(s1_hdr, s1_l3off);
+            w4   = be32_at(s1_hdr, s1_l3off + 8'd4);
+            proto = byte_at(s1_hdr, s1_l3off + 8'd9);
+            ihl4 = {2'b00, w0[27:24], 2'b00};
+            end4 = {1'b0, s1_l3off} + {1'b0, ihl4};
+            frag = w4[13:0];
+            if (s1_go && s1_type == ETH_P_IPV4) begin
+                if ({1'b0, s1_lim} < {1'b0, s1_l3off} + 9'd20 || w0[31:28] != 4'd4 ||
+                    ihl4 < 8'd20 || {1'b0, s1_lim} < end4) begin
+                    l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                end else begin
+                    l3_key[8*SNIC_KEY_OFF_IP_TOS +: 8]   = w0[23:16];
+                    l3_key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = proto;
+                    l3_key[8*SNIC_KEY_OFF_SIP +: 32] = key32(be32_at(s1_hdr, s1_l3off + 8'd12));
+                    l3_key[8*SNIC_KEY_OFF_DIP +: 32] = key32(be32_at(s1_hdr, s1_l3off + 8'd16));
+                    l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_IPV4 |
+                        ((frag != 14'h0) ? SNIC_KF_FRAG : 8'h0);
+                    l3_go    = (frag[12:0] == 13'h0);
+                    l3_l4off = end4[7:0];
+                    l3_proto = proto;
+                end
+            end else if (s1_go && s1_type == ETH_P_IPV6) begin
+                if ({1'b0, s1_lim} < {1'b0, s1_l3off} + 9'd40 || w0[31:28] != 4'd6) begin
+                    l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                end else begin
+                    l3_key[8*SNIC_KEY_OFF_IP_TOS +: 8] = w0[27:20];
+                    for (int i = 0; i < 4; i++) begin
+                        l3_key[8*(SNIC_KEY_OFF_SIP + 4*i) +: 32] =
+                            key32(be32_at(s1_hdr, s1_l3off + 8'd8 + 8'(4*i)));
+                        l3_key[8*(SNIC_KEY_OFF_DIP + 4*i) +: 32] =
+                            key32(be32_at(s1_hdr, s1_l3off + 8'd24 + 8'(4*i)));
+                    end
+                    l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_IPV6;
+                    l3_go    = 1'b1;
+                    l3_l4off = s1_l3off + 8'd40;
+                    l3_proto = byte_at(s1_hdr, s1_l3off + 8'd6);
+                    l3_v6    = 1'b1;
+                end
+            end else if (s1_go && s1_type == ETH_P_ARP) begin
+                // hardware type ignored; IPv4 protocol, 6-byte MACs, 4-byte IPs
+                if ({1'b0, s1_lim} < {1'b0, s1_l3off} + 9'd28 || w0[15:0] != ETH_P_IPV4 ||
+                    w4[31:16] != 16'h0604) begin
+                    l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                end else begin
+                    l3_key[8*SNIC_KEY_OFF_SIP +: 32] = key32(be32_at(s1_hdr, s1_l3off + 8'd14));
+                    l3_key[8*SNIC_KEY_OFF_DIP +: 32] = key32(be32_at(s1_hdr, s1_l3off + 8'd24));
+                    l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ARP;
+                end
+            end
+            s2_hdr   <= s1_hdr;
+            s2_lim   <= s1_lim;
+            s2_tag   <= s1_tag;
+            s2_key   <= l3_key;
+            s2_go    <= l3_go;
+            s2_l4off <= l3_l4off;
+            s2_proto <= l3_proto;
+            s2_v6    <= l3_v6;
+        end
     end
 
     // ---------------------------------------------------------------- E1..En
@@ -303,45 +316,44 @@ module snic_parser #(
     // ---------------------------------------------------------------- S3: L4
     // Ports of TCP/UDP/SCTP (4 bytes needed), type of ICMP over IPv4 and of
     // ICMPv6 over IPv6 (1 byte needed); other protocols: nothing, no error.
-    logic [511:0] l4_key;
-    always @* begin
-        logic [31:0] w;
-        logic ports, icmp, more;
-        w = be32_at(t_hdr, t_off);
-        ports = t_proto == PROTO_TCP || t_proto == PROTO_UDP || t_proto == PROTO_SCTP;
-        icmp  = t_v6 ? (t_proto == PROTO_ICMPV6) : (t_proto == PROTO_ICMP);
-        more  = t_v6 && (t_proto == 8'd0 || t_proto == 8'd43 || t_proto == 8'd44 ||
-                         t_proto == 8'd60);
-        l4_key = t_key;
-        if (t_go && more) begin
-            // still an extension header after SNIC_IPV6_MAX_EXT: too deep
-            l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
-        end else begin
-            if (t_go && t_v6)
-                l4_key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = t_proto;  // upper layer
-            if (t_go && ports) begin
-                if ({1'b0, t_lim} < {1'b0, t_off} + 9'd4) begin
-                    l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
-                end else begin
-                    l4_key = put(l4_key, SNIC_KEY_OFF_SPORT, w, 2);
-                    l4_key = put(l4_key, SNIC_KEY_OFF_DPORT, {w[15:0], 16'h0}, 2);
-                    l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_L4;
-                end
-            end else if (t_go && icmp) begin
-                if ({1'b0, t_lim} < {1'b0, t_off} + 9'd1) begin
-                    l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
-                end else begin
-                    l4_key[8*SNIC_KEY_OFF_ICMP_TYPE +: 8] = w[31:24];
-                    l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_L4;
+    always_ff @(posedge clk) begin
+        logic [511:0] l4_key;
+        logic [31:0]  w;
+        logic         ports, icmp, more;
+        out_valid <= rst ? 1'b0 : t_valid;
+        if (t_valid) begin
+            l4_key = t_key;
+            w = be32_at(t_hdr, t_off);
+            ports = t_proto == PROTO_TCP || t_proto == PROTO_UDP || t_proto == PROTO_SCTP;
+            icmp  = t_v6 ? (t_proto == PROTO_ICMPV6) : (t_proto == PROTO_ICMP);
+            more  = t_v6 && (t_proto == 8'd0 || t_proto == 8'd43 || t_proto == 8'd44 ||
+                             t_proto == 8'd60);
+            if (t_go && more) begin
+                // still an extension header after SNIC_IPV6_MAX_EXT: too deep
+                l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+            end else begin
+                if (t_go && t_v6)
+                    l4_key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = t_proto;  // upper layer
+                if (t_go && ports) begin
+                    if ({1'b0, t_lim} < {1'b0, t_off} + 9'd4) begin
+                        l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                    end else begin
+                        l4_key[8*SNIC_KEY_OFF_SPORT +: 16] = key16(w[31:16]);
+                        l4_key[8*SNIC_KEY_OFF_DPORT +: 16] = key16(w[15:0]);
+                        l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_L4;
+                    end
+                end else if (t_go && icmp) begin
+                    if ({1'b0, t_lim} < {1'b0, t_off} + 9'd1) begin
+                        l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                    end else begin
+                        l4_key[8*SNIC_KEY_OFF_ICMP_TYPE +: 8] = w[31:24];
+                        l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_L4;
+                    end
                 end
             end
+            out_key <= l4_key;
+            out_tag <= t_tag;
         end
-    end
-
-    always_ff @(posedge clk) begin
-        out_valid <= rst ? 1'b0 : t_valid;
-        out_key   <= l4_key;
-        out_tag   <= t_tag;
     end
 endmodule
 

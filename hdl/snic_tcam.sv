@@ -11,6 +11,10 @@
 // therefore sees an entry entirely old or entirely new, never torn: a
 // lookup that arrives in the same cycle as a write (or earlier) sees the
 // old entry, a lookup that arrives later sees the new one.
+// Every stage works only when it holds a lookup, and the compare only on
+// valid entries (operand isolation): in silicon the power, in the
+// Verilated model the cost of a clock, which then scales with the lookups
+// and the entries installed. Stale data of an empty stage is never read.
 `default_nettype none
 
 module snic_tcam #(
@@ -73,32 +77,44 @@ module snic_tcam #(
     end
 
     // Action writes trail value/mask writes by ACT_DELAY edges.
-    logic                aw_en  [ACT_DELAY];
-    logic [IW-1:0]       aw_idx [ACT_DELAY];
-    logic [ACT_BITS-1:0] aw_act [ACT_DELAY];
+    // Flat delay lines, stage i in slice i (stage 0 lowest), each shifted as
+    // one vector; the data moves only while a write is in flight.
+    logic [ACT_DELAY-1:0]          aw_en;
+    logic [ACT_DELAY*IW-1:0]       aw_idx;
+    logic [ACT_DELAY*ACT_BITS-1:0] aw_act;
     always_ff @(posedge clk) begin
-        aw_en[0]  <= rst ? 1'b0 : wr_ok;
-        aw_idx[0] <= wr_idx[IW-1:0];
-        aw_act[0] <= wr_action;
-        for (int i = 1; i < ACT_DELAY; i++) begin
-            aw_en[i]  <= rst ? 1'b0 : aw_en[i-1];
-            aw_idx[i] <= aw_idx[i-1];
-            aw_act[i] <= aw_act[i-1];
+        aw_en <= rst ? '0 : {aw_en[ACT_DELAY-2:0], wr_ok};
+        if (wr_ok || aw_en[ACT_DELAY-2:0] != '0) begin
+            aw_idx <= {aw_idx[(ACT_DELAY-1)*IW-1:0], wr_idx[IW-1:0]};
+            aw_act <= {aw_act[(ACT_DELAY-1)*ACT_BITS-1:0], wr_action};
         end
     end
-    // aw_*[ACT_DELAY-1] is applied at the next edge: ACT_DELAY edges after
+    // Stage ACT_DELAY-1 is applied at the next edge: ACT_DELAY edges after
     // the matching value/mask store.
+    wire                aw_last_en  = aw_en[ACT_DELAY-1];
+    wire [IW-1:0]       aw_last_idx = aw_idx[(ACT_DELAY-1)*IW +: IW];
+    wire [ACT_BITS-1:0] aw_last_act = aw_act[(ACT_DELAY-1)*ACT_BITS +: ACT_BITS];
 
     // ---------------------------------------------------------- edge 1
     logic [NGROUPS*GROUP-1:0] m_vec;
     logic                     m_valid;
     logic [SIDE_BITS-1:0]     m_side;
+    // An invalid entry never matches: its compare is skipped, a group of
+    // GROUP entries with none valid at once. Entries past DEPTH (padding of
+    // the last group) are never valid.
+    wire [NGROUPS*GROUP-1:0] tvalid_pad = (NGROUPS*GROUP)'(tvalid);
     always_ff @(posedge clk) begin
         m_valid <= rst ? 1'b0 : lk_valid;
-        m_side  <= lk_side;
-        m_vec   <= '0;
-        for (int i = 0; i < DEPTH; i++)
-            m_vec[i] <= tvalid[i] && ((lk_key & tm[i]) == tv[i]);
+        if (lk_valid) begin
+            m_side <= lk_side;
+            m_vec  <= '0;
+            for (int j = 0; j < NGROUPS; j++)
+                if (|tvalid_pad[j*GROUP +: GROUP])
+                    for (int k = 0; k < GROUP; k++)
+                        if (tvalid_pad[j*GROUP + k])
+                            m_vec[j*GROUP + k] <=
+                                (lk_key & tm[j*GROUP + k]) == tv[j*GROUP + k];
+        end
     end
 
     // Index of the lowest set bit of a group (0 when none).
@@ -113,15 +129,21 @@ module snic_tcam #(
 
     // ---------------------------------------------------------- edge 2
     logic [NGROUPS-1:0]  g_hit;
-    logic [GW-1:0]       g_idx [NGROUPS];
+    logic [NGROUPS*GW-1:0] g_idx;   // group j in [j*GW +: GW]
     logic                g_valid;
     logic [SIDE_BITS-1:0] g_side;
+    // lowest() of a group without a hit is 0: only hit groups need it.
     always_ff @(posedge clk) begin
         g_valid <= rst ? 1'b0 : m_valid;
-        g_side  <= m_side;
-        for (int j = 0; j < NGROUPS; j++) begin
-            g_hit[j] <= |m_vec[j*GROUP +: GROUP];
-            g_idx[j] <= lowest(m_vec[j*GROUP +: GROUP]);
+        if (m_valid) begin
+            g_side <= m_side;
+            for (int j = 0; j < NGROUPS; j++) begin
+                g_hit[j] <= |m_vec[j*GROUP +: GROUP];
+                if (|m_vec[j*GROUP +: GROUP])
+                    g_idx[j*GW +: GW] <= lowest(m_vec[j*GROUP +: GROUP]);
+                else
+                    g_idx[j*GW +: GW] <= '0;
+            end
         end
     end
 
@@ -132,24 +154,28 @@ module snic_tcam #(
     logic [IW-1:0]        p_idx;
     always_ff @(posedge clk) begin
         logic [NW-1:0] gsel;
-        gsel = '0;
-        for (int j = NGROUPS - 1; j >= 0; j--)
-            if (g_hit[j])
-                gsel = NW'(j);
         p_valid <= rst ? 1'b0 : g_valid;
-        p_side  <= g_side;
-        p_hit   <= |g_hit;
-        p_idx   <= IW'({gsel, g_idx[gsel]});
+        if (g_valid) begin
+            gsel = '0;
+            for (int j = NGROUPS - 1; j >= 0; j--)
+                if (g_hit[j])
+                    gsel = NW'(j);
+            p_side <= g_side;
+            p_hit  <= |g_hit;
+            p_idx  <= IW'({gsel, g_idx[gsel*GW +: GW]});
+        end
     end
 
     // ---------------------------------------------------------- edge 4
     wire [ACT_BITS-1:0] p_act = ta[p_idx];
     always_ff @(posedge clk) begin
-        res_valid  <= rst ? 1'b0 : p_valid;
-        res_side   <= p_side;
-        res_hit    <= p_hit;
-        res_idx    <= p_hit ? 16'(p_idx) : 16'hffff;
-        res_action <= p_hit ? p_act : MISS_ACTION;
+        res_valid <= rst ? 1'b0 : p_valid;
+        if (p_valid) begin
+            res_side   <= p_side;
+            res_hit    <= p_hit;
+            res_idx    <= p_hit ? 16'(p_idx) : 16'hffff;
+            res_action <= p_hit ? p_act : MISS_ACTION;
+        end
     end
 
     // Action store and hit counters. A write's counter reset lands on the
@@ -159,10 +185,10 @@ module snic_tcam #(
     always_ff @(posedge clk) begin
         if (!rst && p_valid && p_hit && p_act[COUNT_BIT])
             hits[p_idx] <= hits[p_idx] + 1'b1;
-        if (aw_en[ACT_DELAY-1])
-            hits[aw_idx[ACT_DELAY-1]] <= '0;
-        if (aw_en[ACT_DELAY-1])
-            ta[aw_idx[ACT_DELAY-1]] <= aw_act[ACT_DELAY-1];
+        if (aw_last_en)
+            hits[aw_last_idx] <= '0;
+        if (aw_last_en)
+            ta[aw_last_idx] <= aw_last_act;
     end
 
     assign cnt_data = (cnt_idx < 16'(DEPTH)) ? hits[cnt_idx[IW-1:0]] : '0;
