@@ -20,12 +20,18 @@ run() { # name cycles command... ; prints "name cycles seconds line"
 	echo "$name $cycles $(echo "$t1 - $t0" | bc -l) $out"
 }
 
-if [ ! -x "$dir/vl64/Vtb_bench" ] || [ "$tb" -nt "$dir/vl64/Vtb_bench" ]; then
-	verilator "${vflags[@]}" -GDEPTH=64 -Mdir "$dir/vl64" "$tb" "$@" >"$dir/vl64.log" 2>&1
-fi
-if [ ! -x "$dir/vl1024/Vtb_bench" ] || [ "$tb" -nt "$dir/vl1024/Vtb_bench" ]; then
-	verilator "${vflags[@]}" -GDEPTH=1024 -Mdir "$dir/vl1024" "$tb" "$@" >"$dir/vl1024.log" 2>&1
-fi
+stale() { # stale BINARY: missing, or older than the testbench or any HDL source
+	local f
+	[ -x "$1" ] || return 0
+	for f in "$tb" "$@"; do [ "$f" -nt "$1" ] && return 0; done
+	return 1
+}
+for depth in 64 1024; do
+	if stale "$dir/vl$depth/Vtb_bench" "$@"; then
+		verilator "${vflags[@]}" -GDEPTH=$depth -Mdir "$dir/vl$depth" "$tb" "$@" \
+			>"$dir/vl$depth.log" 2>&1
+	fi
+done
 iverilog -g2012 -I"$build/gen" -Ptb_bench.DEPTH=64 -o "$dir/tb64.vvp" "$tb" "$@"
 
 results=$(
