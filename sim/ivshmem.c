@@ -2,11 +2,13 @@
 /* The simulator as an ivshmem server: see ivshmem.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <snic/abi.h>
 #include "ivshmem.h"
 
 /* The one server hal_irq() signals through (NULL: interrupts only counted). */
@@ -14,18 +16,21 @@ static struct sim_ivshmem *active;
 
 static void reset_fds(struct sim_ivshmem *iv)
 {
-	iv->listen_fd = iv->conn_fd = iv->shm_fd = -1;
+	iv->listen_fd = iv->conn_fd = iv->shm_fd = iv->kick_fd = -1;
 	for (unsigned i = 0; i < SIM_IVSHMEM_MAX_VECTORS; i++)
 		iv->irq_fd[i] = -1;
 }
 
 int sim_ivshmem_open(struct sim_ivshmem *iv, const char *sock_path,
-		     const char *window_path, unsigned vectors)
+		     const char *window_path, uint8_t *win, uint32_t win_size,
+		     unsigned vectors)
 {
 	struct sockaddr_un a;
 
 	memset(iv, 0, sizeof(*iv));
 	reset_fds(iv);
+	iv->win = win;
+	iv->win_size = win_size;
 	if (strlen(sock_path) >= sizeof(a.sun_path)) {
 		fprintf(stderr, "snic-sim: socket path '%s' is too long\n", sock_path);
 		return -1;
@@ -93,11 +98,15 @@ static int send_msg(int sock, int64_t value, int fd)
 
 static void drop_peer(struct sim_ivshmem *iv)
 {
+	sim_ivshmem_disarm(iv);
 	for (unsigned i = 0; i < iv->vectors; i++) {
 		if (iv->irq_fd[i] >= 0)
 			close(iv->irq_fd[i]);
 		iv->irq_fd[i] = -1;
 	}
+	if (iv->kick_fd >= 0)
+		close(iv->kick_fd);
+	iv->kick_fd = -1;
 	if (iv->conn_fd >= 0)
 		close(iv->conn_fd);
 	iv->conn_fd = -1;
@@ -117,6 +126,11 @@ void sim_ivshmem_poll(struct sim_ivshmem *iv)
 	int err = send_msg(c, 0, -1) ||                       /* protocol version */
 		  send_msg(c, SIM_IVSHMEM_PEER_ID, -1) ||     /* its id */
 		  send_msg(c, -1, iv->shm_fd);                /* the shared memory */
+	/* Ourselves as a peer with one vector: the guest's doorbell. */
+	if (!err) {
+		iv->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		err = iv->kick_fd < 0 || send_msg(c, SIM_IVSHMEM_SELF_ID, iv->kick_fd);
+	}
 	/* Interrupt setup: its own id once per vector, with the eventfd. */
 	for (unsigned i = 0; !err && i < iv->vectors; i++) {
 		iv->irq_fd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -145,13 +159,77 @@ void sim_ivshmem_irq(uint16_t vector)
 	iv->irqs++;
 }
 
+/* The TX rings' control areas, from the window's block chain. */
+static int txq_block(const struct sim_ivshmem *iv, struct snic_blk_queues *q)
+{
+	uint32_t off = 0;
+	for (unsigned n = 0; n < 64; n++) {
+		if (off > iv->win_size - sizeof(*q))
+			return -1;
+		const struct snic_block_hdr *h = (const void *)(iv->win + off);
+		if (h->type == SNIC_BLK_TXQ) {
+			memcpy(q, h, sizeof(*q));
+			uint64_t end = q->first + (uint64_t)q->stride * q->count;
+			return q->stride >= sizeof(struct snic_txq) && end <= iv->win_size ? 0 : -1;
+		}
+		if (!h->next)
+			return -1;
+		off = h->next;
+	}
+	return -1;
+}
+
+static void set_kick(struct sim_ivshmem *iv, uint32_t flags)
+{
+	struct snic_blk_queues q;
+	if (!iv->win || txq_block(iv, &q) < 0)
+		return;
+	for (uint32_t r = 0; r < q.count; r++) {
+		struct snic_txq *t = (void *)(iv->win + q.first + r * q.stride);
+		__atomic_store_n(&t->kick, (uint32_t)SIM_IVSHMEM_SELF_ID << 16 |
+				 SIM_IVSHMEM_KICK_VECTOR, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->flags, flags, __ATOMIC_RELEASE);
+	}
+}
+
+int sim_ivshmem_arm(struct sim_ivshmem *iv)
+{
+	if (iv->kick_fd < 0)
+		return -1;
+	if (!iv->armed) {
+		set_kick(iv, SNIC_TXQF_KICK);
+		/* Flag stores before the desc_prod loads of the next poll. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		iv->armed = 1;
+	}
+	return iv->kick_fd;
+}
+
+void sim_ivshmem_disarm(struct sim_ivshmem *iv)
+{
+	if (!iv->armed)
+		return;
+	set_kick(iv, 0);
+	iv->armed = 0;
+}
+
+void sim_ivshmem_woken(struct sim_ivshmem *iv)
+{
+	uint64_t v;
+	iv->naps++;
+	if (iv->kick_fd >= 0 && read(iv->kick_fd, &v, sizeof(v)) == sizeof(v))
+		iv->kicks++;
+}
+
 void sim_ivshmem_summary(const struct sim_ivshmem *iv, FILE *f)
 {
 	if (iv->listen_fd < 0 && !iv->peers)
 		return;
 	fprintf(f, "snic-sim:   ivshmem server %s: %llu guests, %u vectors, %llu interrupts "
-		"(%llu lost)\n", iv->path, (unsigned long long)iv->peers, iv->vectors,
-		(unsigned long long)iv->irqs, (unsigned long long)iv->irqs_lost);
+		"(%llu lost), %llu naps with the TX doorbell armed, %llu doorbells\n",
+		iv->path, (unsigned long long)iv->peers, iv->vectors,
+		(unsigned long long)iv->irqs, (unsigned long long)iv->irqs_lost,
+		(unsigned long long)iv->naps, (unsigned long long)iv->kicks);
 }
 
 void sim_ivshmem_close(struct sim_ivshmem *iv)

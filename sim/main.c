@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
@@ -21,6 +22,17 @@
 #include "ivshmem.h"
 
 #define IDLE_QUANTUM_NS 50000u
+/* With a guest that can ring the TX doorbell, the simulator stays awake
+ * this long after its last work before it asks for the doorbell and
+ * sleeps: a doorbell is an MMIO exit in the guest, dearer under TCG than
+ * a short spin, so streams and request/response traffic run without them
+ * and only a device idle for longer sleeps (and gives its core back). */
+#define SPIN_BEFORE_NAP_S 200e-6
+/* The loop's wall-clock pace is sampled every this many turns; a gap over
+ * STALL_REPORT_S between samples (the host starved the simulator) is
+ * logged: a driver's admin command waits that long too. */
+#define PACE_SAMPLE_TURNS 16u
+#define STALL_REPORT_S    0.5
 
 static volatile sig_atomic_t stop_requested;
 
@@ -45,6 +57,12 @@ static void usage(FILE *f)
 "  --ivshmem-server SOCK serve the window to a QEMU ivshmem-doorbell device\n"
 "                        on SOCK and raise its MSI-X vectors (sim/ivshmem.h)\n"
 "  --drops FILE.pcap     write every dropped frame\n"
+"  --realtime            the virtual clock never runs ahead of wall time (for\n"
+"                        a host that paces itself on wall time, e.g. the\n"
+"                        poll plans of snicctl rx); default: as fast as it can\n"
+"  --pace FACTOR         the same, at most FACTOR virtual seconds per wall\n"
+"                        second (--realtime is 1; 0.25 gives a busy host 4x\n"
+"                        the time a real card would)\n"
 "  --exit-when-idle      halt once all uplink input is consumed and the\n"
 "                        device is idle (state HALTED, window kept)\n"
 "  --timeout SECONDS     give up (exit 2) after this much wall time\n"
@@ -95,6 +113,80 @@ static void set_state(struct nic *n, uint32_t state)
 	__atomic_store_n(&id->state, state, __ATOMIC_RELEASE);
 }
 
+/*
+ * Idle without a TAP: nothing due within a quantum, so wait that long for
+ * the host (or until its doorbell rings, wake_fd >= 0) and let virtual
+ * time pass by what the wait took, so it keeps about the wall-clock pace.
+ */
+static void idle_nap(struct nic *n, int wake_fd, int may_sleep, double spun_ns)
+{
+	uint64_t now = nic_now_ns(n);
+	if (!may_sleep) {
+		/* Spinning: the clock follows the wall clock turn by turn. */
+		nic_idle_advance(n, spun_ns >= IDLE_QUANTUM_NS ? IDLE_QUANTUM_NS :
+				 spun_ns < 1 ? 1 : (uint64_t)spun_ns);
+		return;
+	}
+	if (nic_next_event_ns(n) < now + IDLE_QUANTUM_NS) {
+		nic_idle_advance(n, IDLE_QUANTUM_NS);
+		return;
+	}
+	if (wake_fd < 0) {
+		usleep(IDLE_QUANTUM_NS / 1000);
+		nic_idle_advance(n, IDLE_QUANTUM_NS);
+		return;
+	}
+	struct pollfd pfd = { wake_fd, POLLIN, 0 };
+	struct timespec ts = { 0, IDLE_QUANTUM_NS };
+	double t0 = wall_seconds();
+	ppoll(&pfd, 1, &ts, NULL);
+	double slept_ns = (wall_seconds() - t0) * 1e9;
+	uint64_t adv = slept_ns >= IDLE_QUANTUM_NS ? IDLE_QUANTUM_NS :
+		       slept_ns < 1 ? 1 : (uint64_t)slept_ns;
+	nic_idle_advance(n, adv);
+}
+
+/*
+ * --realtime / --pace: a busy device whose virtual clock got ahead of
+ * wall time (times the factor) waits for it, checked every 256 turns (so
+ * at most that many clocks ahead plus the slack), as a real NIC cannot
+ * outrun the host polling it.
+ */
+#define REALTIME_SLACK_NS 100000u
+static void hold_to_wall(const struct nic *n, double t0, double factor)
+{
+	for (;;) {
+		double ahead = (double)nic_now_ns(n) - (wall_seconds() - t0) * 1e9 * factor;
+		if (ahead <= REALTIME_SLACK_NS || stop_requested)
+			return;
+		/* In steps of at most 1 ms, so a signal is seen soon. */
+		double wait_ns = ahead / factor;
+		struct timespec ts = { 0, wait_ns > 1e6 ? 1000000L : (long)wait_ns };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Wall-clock gaps between device polls (see PACE_SAMPLE_TURNS). */
+struct pace {
+	double last;
+	double worst;
+	unsigned stalls;
+};
+
+static void pace_sample(struct pace *p, const struct nic *n)
+{
+	double now = wall_seconds();
+	double gap = now - p->last;
+	if (p->last > 0 && gap > p->worst)
+		p->worst = gap;
+	if (p->last > 0 && gap > STALL_REPORT_S) {
+		p->stalls++;
+		fprintf(stderr, "snic-sim: device loop stalled %.0f ms (virtual time %.3f ms)\n",
+			gap * 1e3, (double)nic_now_ns(n) / 1e6);
+	}
+	p->last = now;
+}
+
 static void print_summary(const struct nic *n, uint64_t cycles, double wall)
 {
 	uint64_t dropped = 0;
@@ -130,6 +222,7 @@ int main(int argc, char **argv)
 	static struct sim_ivshmem ivs;
 	const char *ivs_path = NULL;
 	int exit_idle = 0, quiet = 0;
+	double pace_factor = 0; /* 0: not paced */
 	static struct netopt net;
 	double timeout = 0;
 	static const struct option opts[] = {
@@ -141,6 +234,8 @@ int main(int argc, char **argv)
 		{ "ivshmem-server", required_argument, 0, 'I' },
 		{ "drops", required_argument, 0, 'd' },
 		{ "exit-when-idle", no_argument, 0, 'x' },
+		{ "realtime", no_argument, 0, 'R' },
+		{ "pace", required_argument, 0, 'P' },
 		{ "timeout", required_argument, 0, 't' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "flash", required_argument, 0, 'L' },
@@ -170,6 +265,17 @@ int main(int argc, char **argv)
 		case 'I': ivs_path = optarg; break;
 		case 'd': drops = optarg; break;
 		case 'x': exit_idle = 1; break;
+		case 'R': pace_factor = 1; break;
+		case 'P': {
+			char *end;
+			pace_factor = strtod(optarg, &end);
+			if (*end || !(pace_factor > 0 && pace_factor <= 1000)) {
+				fprintf(stderr, "snic-sim: --pace '%s': want a factor in (0, 1000]\n",
+					optarg);
+				return 1;
+			}
+			break;
+		}
 		case 't': {
 			char *end;
 			timeout = strtod(optarg, &end);
@@ -241,8 +347,8 @@ int main(int argc, char **argv)
 	if (taps.n)
 		nic.skip_idle_engine = 1;
 	/* Vectors: every ring's (RX ring r is r, TX ring t is n_rx + t). */
-	if (!rc && ivs_path && sim_ivshmem_open(&ivs, ivs_path, window,
-			nic.prof.hw.n_rx_rings + nic.prof.hw.n_tx_rings) < 0)
+	if (!rc && ivs_path && sim_ivshmem_open(&ivs, ivs_path, window, nic.win.base,
+			nic.win.size, nic.prof.hw.n_rx_rings + nic.prof.hw.n_tx_rings) < 0)
 		rc = 1;
 	if (rc) {
 		if (ivs_path)
@@ -262,30 +368,64 @@ int main(int argc, char **argv)
 	double t0 = wall_seconds();
 	uint64_t cycles = 0;
 	unsigned idle_polls = 0;
+	struct pace pace = { 0, 0, 0 };
+	int was_busy = 1;
+	double idle_since = 0, last_idle = 0;
 	while (!stop_requested) {
 		int busy = nic_step(&nic);
 		if (flash_path)
 			busy |= sim_flash_poll(&flash); /* reboot asked by FW_REBOOT */
 		cycles++;
+		if ((cycles % PACE_SAMPLE_TURNS) == 0)
+			pace_sample(&pace, &nic);
 		/* TAP frames: every idle turn, and now and then while busy. */
 		if (taps.n && (!busy || (cycles & 63) == 0))
 			busy |= sim_taps_poll(&taps, &nic) != 0;
+		if (pace_factor > 0 && (cycles & 255) == 0)
+			hold_to_wall(&nic, t0, pace_factor);
 		if (busy) {
 			idle_polls = 0;
+			was_busy = 1;
 			continue;
 		}
 		/* Idle: halt if all input is in, else skip to the next arrival or
 		 * wait for the host (e.g. to bring a port up). */
 		if (exit_idle && nic_inputs_done(&nic) && ++idle_polls > 64)
 			break;
+		int wake_fd = -1, may_sleep = 1;
+		double spun_ns = 0;
 		if (ivs_path)
 			sim_ivshmem_poll(&ivs); /* a guest connecting */
+		if (ivs_path && ivs.kick_fd >= 0) {
+			double now_w = wall_seconds();
+			if (was_busy)
+				idle_since = last_idle = now_w;
+			was_busy = 0;
+			spun_ns = (now_w - last_idle) * 1e9;
+			last_idle = now_w;
+			may_sleep = now_w - idle_since >= SPIN_BEFORE_NAP_S;
+			/* About to sleep: ask the guest for a TX doorbell, then
+			 * poll once more (the next turn): descriptors it published
+			 * before it could see the request are found there. */
+			int sleeps = may_sleep &&
+				     (taps.n ? sim_taps_would_wait(&taps, &nic, IDLE_QUANTUM_NS) :
+				      nic_next_event_ns(&nic) >= nic_now_ns(&nic) + IDLE_QUANTUM_NS);
+			if (sleeps && !ivs.armed && sim_ivshmem_arm(&ivs) >= 0)
+				continue;
+			if (sleeps && ivs.armed)
+				wake_fd = ivs.kick_fd;
+		}
 		/* Nothing due within one idle quantum means we wait for the host:
 		 * let virtual time pass at about the wall-clock pace meanwhile. */
 		if (taps.n)
-			sim_taps_idle(&taps, &nic, IDLE_QUANTUM_NS);
-		else if (!nic_idle_advance(&nic, IDLE_QUANTUM_NS))
-			usleep(IDLE_QUANTUM_NS / 1000);
+			sim_taps_idle(&taps, &nic, IDLE_QUANTUM_NS, wake_fd, may_sleep);
+		else
+			idle_nap(&nic, wake_fd, may_sleep, spun_ns);
+		/* Awake: the request goes, so the guest rings only while we sleep. */
+		if (wake_fd >= 0)
+			sim_ivshmem_woken(&ivs);
+		if (ivs_path)
+			sim_ivshmem_disarm(&ivs);
 		if ((cycles & 0xfff) == 0 && timeout > 0 && wall_seconds() - t0 > timeout) {
 			fprintf(stderr, "snic-sim: timeout after %.0f s; still waiting for "
 				"input or host\n", timeout);
@@ -297,6 +437,8 @@ int main(int argc, char **argv)
 	set_state(&nic, SNIC_STATE_HALTED);
 	if (!quiet) {
 		print_summary(&nic, cycles, wall);
+		printf("snic-sim:   longest wall-clock gap between device polls: %.1f ms "
+		       "(%u over %.0f ms)\n", pace.worst * 1e3, pace.stalls, STALL_REPORT_S * 1e3);
 		netopt_summary(&net, &nic, stdout);
 		sim_taps_summary(&taps, stdout);
 		if (ivs_path)

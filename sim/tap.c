@@ -168,23 +168,38 @@ unsigned sim_taps_poll(struct sim_taps *t, struct nic *n)
 	return got;
 }
 
-void sim_taps_idle(struct sim_taps *t, struct nic *n, uint64_t max_ns)
+/* Nothing due soon and not behind wall time by a quantum or more: wait
+ * (behind, the clock first catches up, step by step). */
+static int should_wait(uint64_t now, uint64_t next, uint64_t wall, uint64_t max_ns)
+{
+	return wall < now + max_ns && next > now + max_ns;
+}
+
+int sim_taps_would_wait(const struct sim_taps *t, const struct nic *n, uint64_t max_ns)
+{
+	uint64_t now = nic_now_ns(n);
+	return should_wait(now, nic_next_event_ns(n), wall_virtual_ns(t), max_ns);
+}
+
+void sim_taps_idle(struct sim_taps *t, struct nic *n, uint64_t max_ns, int wake_fd,
+		   int may_wait)
 {
 	uint64_t now = nic_now_ns(n), next = nic_next_event_ns(n);
 	uint64_t wall = wall_virtual_ns(t);
 
-	if (wall <= now && next > now + max_ns) {
-		/* Ahead of wall time and nothing due soon: wait for the far end
-		 * (a TAP becoming readable) or for wall time to pass. */
-		struct pollfd pfd[SIM_TAP_MAX];
-		for (unsigned i = 0; i < t->n; i++) {
-			pfd[i].fd = t->tap[i].fd;
-			pfd[i].events = POLLIN;
-			pfd[i].revents = 0;
-		}
+	if (may_wait && should_wait(now, next, wall, max_ns)) {
+		/* Level with wall time and nothing due soon: wait for the far
+		 * end (a TAP becoming readable), the host's doorbell or a
+		 * quantum of wall time, rather than spin on the clock. */
+		struct pollfd pfd[SIM_TAP_MAX + 1];
+		unsigned nfd = 0;
+		for (unsigned i = 0; i < t->n; i++)
+			pfd[nfd++] = (struct pollfd){ t->tap[i].fd, POLLIN, 0 };
+		if (wake_fd >= 0)
+			pfd[nfd++] = (struct pollfd){ wake_fd, POLLIN, 0 };
 		uint64_t wait = next - now < max_ns ? next - now : max_ns;
 		struct timespec ts = { 0, (long)wait };
-		ppoll(pfd, t->n, &ts, NULL);
+		ppoll(pfd, nfd, &ts, NULL);
 		wall = wall_virtual_ns(t);
 	}
 	/* Catch up with wall time (a step at a time), never past the next

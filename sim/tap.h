@@ -57,10 +57,16 @@ void sim_tap_send(struct sim_tap *tap, const uint8_t *data, uint32_t len);
 /* TAP -> NIC: take the frames the kernel queued, up to the backlog limit.
  * Returns how many frames were taken. */
 unsigned sim_taps_poll(struct sim_taps *t, struct nic *n);
-/* Idle step with TAPs attached: wait up to max_ns of wall time for a TAP to
- * become readable or a device event to come due, and move the virtual
- * clock up to wall time (never past the next device event). */
-void sim_taps_idle(struct sim_taps *t, struct nic *n, uint64_t max_ns);
+/* Idle step with TAPs attached: wait (if may_wait) up to max_ns of wall
+ * time for a TAP to become readable, `wake_fd` (if >= 0: the host's
+ * doorbell) to be signalled or a device event to come due, and move the
+ * virtual clock up to wall time (never past the next device event). */
+void sim_taps_idle(struct sim_taps *t, struct nic *n, uint64_t max_ns, int wake_fd,
+		   int may_wait);
+/* 1 if sim_taps_idle would wait now (the virtual clock is not behind
+ * wall time by max_ns or more and nothing is due within max_ns), 0 if it
+ * would only move the clock. */
+int  sim_taps_would_wait(const struct sim_taps *t, const struct nic *n, uint64_t max_ns);
 void sim_taps_summary(const struct sim_taps *t, FILE *f);
 void sim_taps_close(struct sim_taps *t, struct nic *n);
 

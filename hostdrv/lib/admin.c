@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Admin queue: one command in flight per process, processes serialized by
- * flock(LOCK_EX) on the window file. The sequence number is the command's
- * free-running ring index, so it is unique for the life of the ring.
- * Completions with another sequence number are leftovers of a process that
- * died or timed out before reading its answer: they are consumed and
- * skipped.
+ * flock(LOCK_EX) on the window file, and every agent sharing the window
+ * (other processes, a kernel driver in a VM behind ivshmem) by the lock
+ * word in the ADMIN block (include/snic/admin.h). The sequence number is
+ * the command's free-running ring index, so it is unique for the life of
+ * the ring. Completions with another sequence number are leftovers of an
+ * agent that died or timed out before reading its answer: they are
+ * consumed and skipped.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +26,79 @@ static int lock_window(struct snic_dev *d, int op)
 					   strerror(errno));
 	}
 	return 0;
+}
+
+/* The device clock in ms (DEVID sim_time_ns): the lock's common clock. */
+static uint64_t device_ms(const struct snic_dev *d)
+{
+	uint32_t off = d->off_devid + (uint32_t)offsetof(struct snic_blk_devid, sim_time_ns);
+	return snic_ld64(d, off) / 1000000u;
+}
+
+static unsigned lock_lease_ms(const struct snic_dev *d)
+{
+	return d->lock_lease_ms ? d->lock_lease_ms : SNIC_ADMIN_LOCK_LEASE_MS;
+}
+
+static const char *lock_agent_name(uint32_t word)
+{
+	switch (word & ~SNIC_ADMIN_LOCK_MS_MASK) {
+	case SNIC_ADMIN_LOCK_HOST:   return "a host process";
+	case SNIC_ADMIN_LOCK_KERNEL: return "a kernel driver";
+	}
+	return "an unknown agent";
+}
+
+/*
+ * Takes the window's admin lock by compare-and-swap. A tag we have seen
+ * for a twentieth of the lease, a whole lease old by the device clock,
+ * belonged to a holder that died: it is taken over.
+ */
+static int take_admin_lock(struct snic_dev *d, uint16_t opcode, uint64_t deadline,
+			   uint32_t *tag)
+{
+	uint32_t *word = (uint32_t *)(void *)(d->win + ADM(lock));
+	uint32_t lease = lock_lease_ms(d);
+	uint32_t seen = SNIC_ADMIN_LOCK_FREE;
+	uint64_t seen_at = snic_now_ms();
+	unsigned spins = 0;
+
+	for (;;) {
+		uint64_t dev_ms = device_ms(d);
+		uint32_t mine = SNIC_ADMIN_LOCK_TAG(SNIC_ADMIN_LOCK_HOST, dev_ms);
+		uint32_t cur = SNIC_ADMIN_LOCK_FREE;
+		if (__atomic_compare_exchange_n(word, &cur, mine, 0, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			*tag = mine;
+			return 0;
+		}
+		uint64_t now = snic_now_ms();
+		if (cur != seen) {
+			seen = cur;
+			seen_at = now;
+		} else if (now - seen_at >= lease / 20 &&
+			   snic_admin_lock_age(cur, dev_ms) >= lease &&
+			   __atomic_compare_exchange_n(word, &cur, mine, 0, __ATOMIC_ACQ_REL,
+						       __ATOMIC_ACQUIRE)) {
+			d->lock_takeovers++;
+			*tag = mine;
+			return 0;
+		}
+		if (now >= deadline)
+			return snic_seterr(d, SNIC_ERR_TIMEOUT,
+					   "%s: admin queue held by %s (lock 0x%08x) for %u ms",
+					   snic_opcode_name(opcode), lock_agent_name(cur), cur,
+					   d->timeout_ms);
+		snic_backoff(&spins);
+	}
+}
+
+/* A failed swap means someone took the lock over from us: nothing to undo. */
+static void put_admin_lock(struct snic_dev *d, uint32_t tag)
+{
+	uint32_t *word = (uint32_t *)(void *)(d->win + ADM(lock));
+	__atomic_compare_exchange_n(word, &tag, SNIC_ADMIN_LOCK_FREE, 0, __ATOMIC_RELEASE,
+				    __ATOMIC_RELAXED);
 }
 
 static int timed_out(struct snic_dev *d, uint16_t opcode, const char *what)
@@ -115,6 +190,14 @@ int snic_admin_exec(struct snic_dev *d, uint16_t opcode,
 	if (rc)
 		return rc;
 	uint64_t deadline = snic_now_ms() + d->timeout_ms;
+	uint32_t tag = SNIC_ADMIN_LOCK_FREE;
+	rc = take_admin_lock(d, opcode, deadline, &tag);
+	if (rc)
+		goto out_flock;
+	/* A holder gives the queue back within half a lease, answered or not. */
+	uint64_t hold_end = snic_now_ms() + lock_lease_ms(d) / 2;
+	if (deadline > hold_end)
+		deadline = hold_end;
 	rc = wait_cmd_room(d, opcode, deadline);
 	if (rc)
 		goto out;
@@ -143,6 +226,8 @@ int snic_admin_exec(struct snic_dev *d, uint16_t opcode,
 	if (rc != SNIC_OK)
 		snic_seterr(d, rc, "%s (%s)", snic_strstatus(rc), snic_status_name(rc));
 out:
+	put_admin_lock(d, tag);
+out_flock:
 	lock_window(d, LOCK_UN);
 	return rc;
 }

@@ -32,6 +32,8 @@ struct snic_dev {
 	int      fd;          /* -1 when attached to memory */
 	char     path[256];
 	unsigned timeout_ms;
+	unsigned lock_lease_ms;   /* 0: SNIC_ADMIN_LOCK_LEASE_MS (tests shorten it) */
+	uint64_t lock_takeovers;  /* admin locks taken from dead holders */
 
 	/* Block offsets found by the walk, SNIC_NO_BLOCK if absent. */
 	uint32_t off_devid, off_fw, off_admin, off_caps, off_stats;

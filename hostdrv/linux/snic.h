@@ -8,7 +8,9 @@
  * VNIC uses its dedicated rings or the shared ring 0 (software-ring
  * fallback). With ivshmem-doorbell each RX ring's MSI-X vector schedules
  * its NAPI (snic_irq.c); ivshmem-plain raises no interrupts, so there an
- * hrtimer kicks NAPI.
+ * hrtimer kicks NAPI. The other way, the driver rings the device's
+ * doorbell after publishing TX descriptors when the device asks for it
+ * (SNIC_TXQF_KICK, snic_tx.c).
  */
 #ifndef SNIC_DRV_H
 #define SNIC_DRV_H
@@ -33,6 +35,7 @@ struct devlink;
 #define SNIC_MAX_BLOCKS    64       /* longer chains are treated as loops */
 #define SNIC_BUF_ALIGN     64u
 #define SNIC_SHARED_RING   0        /* HRR/TRR 0 carry software-ring VNICs */
+#define SNIC_IVSHMEM_DOORBELL 12    /* BAR0: write peer << 16 | vector */
 
 /* ---- capabilities (snic_caps.c): the driver's own copy ---- */
 struct snic_caps {
@@ -89,6 +92,7 @@ struct snic_tx_ring {
 	u32 buf_off;
 	u32 buf_size;
 	u32 desc_prod;
+	u64 kicks;                /* doorbells rung (SNIC_TXQF_KICK), under lock */
 	struct snic_ring_stats stats;
 };
 
@@ -123,6 +127,7 @@ struct snic_dev {
 	bool card_set;
 	u8 *win;                  /* memremap of BAR2 */
 	u32 win_size;
+	void __iomem *regs;       /* ivshmem registers (BAR0): the doorbell; or NULL */
 
 	/* block offsets found by the walk (snic_window.c) */
 	u32 off_fw, off_admin, off_caps, off_stats, off_dma, off_rxq, off_txq;
@@ -143,8 +148,9 @@ struct snic_dev {
 	struct snic_admin_cmd *cmd_ring;
 	struct snic_admin_cpl *cpl_ring;
 	u32 admin_entries;
-	u32 cmd_prod, cpl_cons, seq;
+	u32 seq;                  /* last command's sequence number */
 	u64 admin_timeouts;
+	u64 admin_takeovers;      /* window locks taken from dead holders */
 
 	struct snic_rx_ring *rx;  /* caps.n_rx entries */
 	struct snic_tx_ring *tx;
@@ -212,7 +218,6 @@ int snic_caps_read(struct snic_dev *sdev);
 
 /* snic_admin.c */
 int snic_admin_init(struct snic_dev *sdev);
-void snic_admin_sync(struct snic_dev *sdev);
 int snic_admin_exec(struct snic_dev *sdev, u16 opcode, const void *in, u32 in_len,
 		    void *out, u32 out_len);
 int snic_status_errno(u16 status);

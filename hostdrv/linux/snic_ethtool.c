@@ -82,6 +82,7 @@ static const char *const rxq_names[] = {
 
 static const char *const txq_names[] = {
 	"hw_packets", "hw_bytes", "hw_drop_spoof", "hw_drop_bad", "sw_packets", "sw_busy",
+	"sw_kicks",
 };
 
 static const char *const port_names[] = {
@@ -90,6 +91,7 @@ static const char *const port_names[] = {
 
 static const char *const dev_names[] = {
 	"cls_lookups", "cls_hits", "admin_cmds", "admin_errors", "admin_timeouts",
+	"admin_lock_takeovers",
 };
 
 #define N_VNIC ARRAY_SIZE(vnic_names)
@@ -179,6 +181,7 @@ static void snic_get_ethtool_stats(struct net_device *ndev, struct ethtool_stats
 	*data++ = rd64(&tq->drop_bad);
 	ring_sw(&sdev->tx[vnic->tx_ring].stats, &data[0], &data[1], true);
 	data += 2;
+	*data++ = READ_ONCE(sdev->tx[vnic->tx_ring].kicks); /* doorbells rung */
 
 	*data++ = rd64(&ps->rx_packets);
 	*data++ = rd64(&ps->rx_bytes);
@@ -193,6 +196,7 @@ static void snic_get_ethtool_stats(struct net_device *ndev, struct ethtool_stats
 	*data++ = rd64(&sdev->stats->admin_cmds);
 	*data++ = rd64(&sdev->stats->admin_errors);
 	*data++ = sdev->admin_timeouts;
+	*data++ = sdev->admin_takeovers;
 }
 
 const struct ethtool_ops snic_ethtool_ops = {

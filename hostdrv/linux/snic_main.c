@@ -131,6 +131,11 @@ static int snic_map(struct snic_dev *sdev)
 	if (IS_ERR(sdev->win))
 		return PTR_ERR(sdev->win);
 	sdev->win_size = (u32)len;
+	/* The registers (BAR0) carry the doorbell that wakes a napping
+	 * device; without them TX is found by the device's own polling. */
+	if ((pci_resource_flags(pdev, 0) & IORESOURCE_MEM) &&
+	    pci_resource_len(pdev, 0) >= SNIC_IVSHMEM_DOORBELL + 4)
+		sdev->regs = pcim_iomap(pdev, 0, SNIC_IVSHMEM_DOORBELL + 4);
 	return 0;
 }
 

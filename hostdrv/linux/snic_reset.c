@@ -7,7 +7,8 @@
  * either through the device id block's reset_count; the driver then puts
  * back, from its own copies, every VNIC with its id and MAC, every n-tuple
  * rule at its location, every rate, and the links that were up. Ring
- * indices are taken from the window again, so both cases work.
+ * and admin queue indices are taken from the window again, so both cases
+ * work.
  */
 #include <linux/rtnetlink.h>
 #include "snic.h"
@@ -81,7 +82,6 @@ static int restore_locked(struct snic_dev *sdev, const char *why)
 		return err;
 	}
 	sdev->reset_count = READ_ONCE(sdev->devid->reset_count);
-	snic_admin_sync(sdev);
 
 	for (i = 0; i < sdev->n_ndevs; i++)
 		recreate_vnic(sdev, netdev_priv(sdev->ndevs[i]));

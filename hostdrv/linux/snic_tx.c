@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Transmit: each frame is copied into the ring's next buffer in the DMA
- * region, described, and published by advancing desc_prod (the doorbell
- * the device polls). The skb is freed at once: the copy is what the device
- * sends. The device advances desc_cons as it sends; a full ring stops the
- * queue and the poll timer (at its fast period from then on: TX has no
- * interrupt) wakes it when desc_cons moves (snic_tx_wake).
+ * region, described, and published by advancing desc_prod (the index the
+ * device polls). At the end of a batch (no xmit_more), if the device said
+ * it naps (SNIC_TXQF_KICK, ring.h), the driver also rings its doorbell so
+ * it looks now rather than at its next wake-up. The skb is freed at once:
+ * the copy is what the device sends. The device advances desc_cons as it
+ * sends; a full ring stops the queue and the poll timer (at its fast
+ * period from then on: TX has no interrupt) wakes it when desc_cons moves
+ * (snic_tx_wake).
  *
  * A VNIC without a dedicated TRR sends on the shared TRR 0, which the
  * device attributes by source MAC; its lock serialises those netdevs.
@@ -89,6 +92,21 @@ static void tx_stat(struct snic_ring_stats *s, u32 len, bool err)
 	u64_stats_update_end(&s->syncp);
 }
 
+/*
+ * Wakes the device if it asked for it. Ring lock held. The full barrier
+ * orders our desc_prod store before the flag load; the device orders its
+ * flag store before its desc_prod load the same way, so either it sees
+ * our descriptors before it naps or we see the flag.
+ */
+static void tx_kick(struct snic_dev *sdev, struct snic_tx_ring *t)
+{
+	smp_mb();
+	if (!sdev->regs || !(READ_ONCE(t->ctrl->flags) & SNIC_TXQF_KICK))
+		return;
+	writel(READ_ONCE(t->ctrl->kick), sdev->regs + SNIC_IVSHMEM_DOORBELL);
+	t->kicks++;
+}
+
 netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct snic_vnic *vnic = netdev_priv(ndev);
@@ -100,12 +118,19 @@ netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
 	if (wire > t->buf_size || wire > vnic->sdev->caps.tx[t->id].buf_max) {
 		tx_stat(&vnic->tx_stats, 0, true);
 		dev_kfree_skb_any(skb);
+		/* Frames of this batch published before it still need it. */
+		if (!netdev_xmit_more()) {
+			spin_lock(&t->lock);
+			tx_kick(vnic->sdev, t);
+			spin_unlock(&t->lock);
+		}
 		return NETDEV_TX_OK;
 	}
 	spin_lock(&t->lock);
 	if (unlikely(ring_full(t))) {
 		netif_stop_queue(ndev);
 		snic_tx_wait(vnic->sdev);
+		tx_kick(vnic->sdev, t);
 		u64_stats_update_begin(&t->stats.syncp);
 		t->stats.busy++;
 		u64_stats_update_end(&t->stats.syncp);
@@ -128,6 +153,9 @@ netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
 	if (ring_full(t)) {
 		netif_stop_queue(ndev);
 		snic_tx_wait(vnic->sdev);
+		tx_kick(vnic->sdev, t);
+	} else if (!netdev_xmit_more()) {
+		tx_kick(vnic->sdev, t);
 	}
 	spin_unlock(&t->lock);
 

@@ -127,6 +127,41 @@ struct snic_admin_cpl {
 };
 SNIC_ASSERT_SIZE(struct snic_admin_cpl, 256);
 
+/*
+ * Admin queue lock (an addition to ABI 1.0). The queue has one producer
+ * at a time, but several agents may share a window: the host library
+ * (snicctl, any process mapping the window file) and a kernel driver
+ * behind a VM's ivshmem BAR. Before touching cmd_prod/cpl_cons an agent
+ * takes `lock` with an atomic compare-and-swap from SNIC_ADMIN_LOCK_FREE
+ * to its tag, SNIC_ADMIN_LOCK_TAG(agent class, device time), and puts it
+ * back to FREE, again by compare-and-swap, once its command is answered
+ * or abandoned. The device time is DEVID sim_time_ns in ms (the one clock
+ * every agent reads alike); the tag keeps its low 24 bits. A holder gives
+ * the lock back within half of SNIC_ADMIN_LOCK_LEASE_MS on its own clock.
+ * A waiter that has seen the same tag for a twentieth of the lease on its
+ * own clock, and whose device-time age is a whole lease or more, treats
+ * the holder as dead and takes the lock over by compare-and-swap from that
+ * tag. Every holder starts from cmd_prod/cpl_cons as it finds them in the
+ * window and skips completions whose seq is not its own (answers to
+ * commands an earlier holder gave up on).
+ */
+#define SNIC_ADMIN_LOCK_FREE        0u
+#define SNIC_ADMIN_LOCK_AGENT_SHIFT 24
+#define SNIC_ADMIN_LOCK_HOST        (1u << SNIC_ADMIN_LOCK_AGENT_SHIFT) /* libsnic */
+#define SNIC_ADMIN_LOCK_KERNEL      (2u << SNIC_ADMIN_LOCK_AGENT_SHIFT) /* a kernel driver */
+#define SNIC_ADMIN_LOCK_MS_MASK     0x00ffffffu
+#define SNIC_ADMIN_LOCK_TAG(agent, device_ms) \
+	((agent) | ((uint32_t)(device_ms) & SNIC_ADMIN_LOCK_MS_MASK))
+#define SNIC_ADMIN_LOCK_LEASE_MS    20000u
+
+/* Device-time age of a lock tag in ms, modulo 2^24 (a device clock that
+ * went backwards, a reboot, makes holders look old: their commands are
+ * gone with the reboot anyway). */
+static inline uint32_t snic_admin_lock_age(uint32_t tag, uint64_t device_ms)
+{
+	return ((uint32_t)device_ms - tag) & SNIC_ADMIN_LOCK_MS_MASK;
+}
+
 /* Admin block (SNIC_BLK_ADMIN). */
 struct snic_blk_admin {
 	struct snic_block_hdr hdr;
@@ -137,7 +172,9 @@ struct snic_blk_admin {
 	/* host-written line */
 	uint32_t cmd_prod;
 	uint32_t cpl_cons;
-	uint32_t rsvd1[14];
+	uint32_t lock;     /* SNIC_ADMIN_LOCK_*: which host agent owns the queue
+			    * (the device ignores it) */
+	uint32_t rsvd1[13];
 	/* device-written line */
 	uint32_t cmd_cons;
 	uint32_t cpl_prod;

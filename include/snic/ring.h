@@ -91,6 +91,20 @@ struct snic_rxq {
 };
 SNIC_ASSERT_SIZE(struct snic_rxq, 192);
 
+/*
+ * snic_txq.flags (an addition to ABI 1.0). SNIC_TXQF_KICK: the device is
+ * about to nap and will not look at desc_prod again until it is woken (or
+ * a bounded time has passed): after advancing desc_prod, a host that sees this flag
+ * writes `kick` to the transport's doorbell register (ivshmem-doorbell:
+ * BAR0 offset 12, `peer << 16 | vector`). The host's desc_prod store and
+ * its flag load need a full barrier between them, as the device's flag
+ * store and its desc_prod load do (AF_XDP's need_wakeup): then either the
+ * device sees the new descriptors before it naps or the host sees the
+ * flag. A flag that stays 0 (a device that never naps, or cannot be woken)
+ * asks for nothing.
+ */
+#define SNIC_TXQF_KICK 0x1u
+
 /* snic_tx_desc.flags */
 #define SNIC_TXF_NONE 0
 
@@ -117,7 +131,9 @@ struct snic_txq {
 	uint32_t rsvd1[15];
 	/* line 2: device-written */
 	uint32_t desc_cons;  /* frames taken (sent or dropped) */
-	uint32_t rsvd2[3];
+	uint32_t flags;      /* SNIC_TXQF_* (device-written) */
+	uint32_t kick;       /* doorbell value that wakes the device (SNIC_TXQF_KICK) */
+	uint32_t rsvd2;
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t drop_spoof; /* source MAC/IP not the VNIC's own */

@@ -6,6 +6,8 @@
 # Prints TAP; on failure the guest console log follows as "#" lines.
 #   BUILD=build tests/vm/test_vm.sh          the test
 #   BUILD=build tests/vm/test_vm.sh bench    throughput numbers instead
+#   BUILD=build tests/vm/test_vm.sh stress [N]  only "rmmod under RX
+#                                            traffic", N rounds (default 12)
 set -u
 MODE=${1:-test}
 
@@ -38,9 +40,14 @@ BENCH=0
 # The simulator's external host (on its switch) echoes UDP port 7; it has
 # the MAC and address the guest's static neighbour entry names.
 SIM_NET="--host 02:aa:00:00:00:01,10.9.0.2,echo"
+STRESS=0
 if [ "$MODE" = bench ]; then
 	# A dense flood (3 us apart) on uplink 2; the guest measures RX and TX.
 	BENCH=1 GUEST_CHECKS=5 HOST_CHECKS=1 U2_FLOOD=300000 U2_GAP=1 TCP_BYTES=$((32 << 20))
+elif [ "$MODE" = stress ]; then
+	# Unload and reload under the uplink 2 flood, again and again.
+	STRESS=${2:-12}
+	GUEST_CHECKS=$((STRESS + 3)) HOST_CHECKS=1 U2_FLOOD=400000
 fi
 echo "1..$((GUEST_CHECKS + HOST_CHECKS))"
 
@@ -108,7 +115,7 @@ else
 	TAP_OPT=
 fi
 tcp_sha=none
-if [ "$BENCH" = 0 ]; then
+if [ "$BENCH" = 0 ] && [ "$STRESS" = 0 ]; then
 	head -c "$TCP_BYTES" /dev/urandom >"$work/tcp_src"
 	tcp_sha=$(sha256sum "$work/tcp_src" | cut -d' ' -f1)
 fi
@@ -170,6 +177,23 @@ fi
 ) &
 resetter=$!
 
+# Stress: another agent on the admin queue the whole time, as an operator
+# running snicctl next to the guest's driver would be (read-only queries).
+hammer=
+if [ "$STRESS" != 0 ] && [ "${SNIC_VM_HOST_ADMIN:-1}" = 1 ]; then
+	(
+		q=0 bad=0
+		while [ ! -f "$work/stop_hammer" ]; do
+			out=$("$snicctl" -d "$shm" --state '' vnic show $((q % 3)) 2>&1)
+			case "$out" in *"timed out"*|*"no completion"*|*"held by"*|*corrupt*|*foreign*|*"echoes"*)
+				bad=$((bad + 1)); echo "$out" ;; esac
+			q=$((q + 1))
+		done
+		echo "host queries: $q, failed: $bad"
+	) >"$work/hammer.log" 2>&1 &
+	hammer=$!
+fi
+
 # The NIC as QEMU sees it: ivshmem-doorbell, whose window and MSI-X
 # eventfds come from snic-sim's ivshmem server (interrupts), or with
 # SNIC_VM_IRQ=0 ivshmem-plain on the window file (the driver then polls).
@@ -189,18 +213,37 @@ else
 		-device ivshmem-plain,memdev=snicwin"
 fi
 
+# One vCPU, but maxcpus=2: with a single possible CPU QEMU's TCG runs the
+# guest "serially" and emits its atomic instructions as plain loads and
+# stores and its fences as nothing. The window is shared with other
+# processes (the simulator, snicctl), so the admin lock's compare-and-swap
+# and the full barriers of the TX doorbell and interrupt re-arm need the
+# parallel mode, which a second possible CPU turns on.
+# (SNIC_VM_SMP=1 for the serial mode, to compare.)
 start=$(date +%s)
-timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp 1 -nographic -no-reboot \
+timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp "${SNIC_VM_SMP:-1,maxcpus=2}" -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.cpio" -nic none \
-	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH SNIC_TAP=$TAP SNIC_TAP_NET=$TAP_NET SNIC_TCP_BYTES=$TCP_BYTES SNIC_TCP_SHA=$tcp_sha SNIC_VF_RATE=$VF_RATE_MBPS SNIC_CLS_USER=$cls_user SNIC_IRQ=$IRQ" \
+	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH SNIC_STRESS=$STRESS SNIC_TAP=$TAP SNIC_TAP_NET=$TAP_NET SNIC_TCP_BYTES=$TCP_BYTES SNIC_TCP_SHA=$tcp_sha SNIC_VF_RATE=$VF_RATE_MBPS SNIC_CLS_USER=$cls_user SNIC_IRQ=$IRQ" \
 	$ivshmem_dev \
 	</dev/null >"$work/console.log" 2>&1
 qemu_rc=$?
 secs=$(( $(date +%s) - start ))
 kill "$resetter" 2>/dev/null
 wait "$resetter" 2>/dev/null
+if [ -n "$hammer" ]; then
+	touch "$work/stop_hammer"
+	wait "$hammer" 2>/dev/null
+fi
+# What the simulator cost the machine (user + system CPU, clock ticks of 10 ms).
+sim_cpu=$(awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$sim_pid/stat" 2>/dev/null)
+# Still running here, it exits 0 on our SIGTERM; anything else (a crash,
+# its own timeout) is reported with the guest's results.
+sim_state=$(awk '{ print $3 }' "/proc/$sim_pid/stat" 2>/dev/null)
+# Where it was (for a simulator found asleep: which wait, with what timeout).
+sim_where="wchan $(cat "/proc/$sim_pid/wchan" 2>/dev/null), syscall $(cat "/proc/$sim_pid/syscall" 2>/dev/null)"
 kill "$sim_pid" 2>/dev/null
 wait "$sim_pid" 2>/dev/null
+sim_rc=$?
 sim_pid=
 for p in $tcp_pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 tcp_pids=
@@ -220,11 +263,26 @@ while IFS= read -r line; do
 done <"$work/console.txt"
 got=$n
 while [ "$n" -lt "$GUEST_CHECKS" ]; do notok "guest check not reached"; done
+echo "# snic-sim used ${sim_cpu:-?} s of CPU in ${secs} s; at the end: $sim_where"
+if [ "${sim_state:-}" = Z ] || [ "$sim_rc" -ne 0 ]; then
+	echo "# snic-sim had stopped before the end (process state '${sim_state:-gone}', exit status $sim_rc)"
+fi
 
 if grep -q '^VMT done' "$work/console.txt" && [ "$got" -eq "$GUEST_CHECKS" ]; then
 	ok "guest ran every check and powered off (qemu rc $qemu_rc, ${secs}s)"
 else
 	notok "guest finished (qemu rc $qemu_rc after ${secs}s, $got/$GUEST_CHECKS checks)"
+fi
+
+if [ "$STRESS" != 0 ]; then
+	sed -n 's/^snic-sim: /# snic-sim: /p' "$work/sim.log"
+	[ -n "$hammer" ] && sed 's/^/# snicctl on the host: /' "$work/hammer.log"
+	if [ "$failed" -ne 0 ]; then
+		echo "# guest console:"
+		show "$work/console.txt"
+		exit 1
+	fi
+	exit 0
 fi
 
 if [ "$BENCH" = 1 ]; then
@@ -304,7 +362,7 @@ shaped_rate() {
 	     END { printf "mean %.0f\n", (t > t0 ? bytes * 8 / (t - t0) : 0) }' |
 	sort -k1,1 -k2,2n |
 	awk '$1 == "w" { r[++k] = $2 } $1 == "mean" { mean = $2 }
-	     END { if (k < 5) { print "0 " mean + 0 " " k; exit }
+	     END { if (k < 5) { print "0 " mean + 0 " " k + 0; exit }
 		   printf "%d %d %d\n", r[int((k + 1) / 2)], mean, k }'
 }
 # Within 2% of the rate set: a shaper that ignored it, or took another
