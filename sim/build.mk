@@ -15,3 +15,14 @@ $(SIM_BIN): $(SIM_OBJS) $(FW_LIB) $(CLASSIFIER_LIB) $(ENGINE_LIB)
 ALL += $(SIM_BIN)
 include sim/team.mk
 include sim/shares.mk
+
+# sim/ivshmem.c on its own: the doorbell is taken without blocking.
+SIM_IVSHMEM_TEST := $(BUILD)/sim/unit/test_sim_ivshmem
+$(BUILD)/sim/unit/test_sim_ivshmem.o: tests/unit/test_sim_ivshmem.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(SIM_IVSHMEM_TEST): $(BUILD)/sim/unit/test_sim_ivshmem.o $(BUILD)/sim/ivshmem.o
+	$(CC) -o $@ $^ -lcmocka
+
+TESTS += $(SIM_IVSHMEM_TEST)
