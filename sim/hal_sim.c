@@ -3,6 +3,7 @@
 #include <string.h>
 #include "hal/hal.h"
 #include "hal/rxq_engine.h"
+#include "hal/rx_burst.h"
 #include "nic.h"
 #include "ivshmem.h"
 
@@ -145,19 +146,15 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 	nic_slot_release(n, p->handle);
 }
 
-/* Bursts are the per-frame calls in a loop here: same frames, same order. */
+/* Bursts: the per-frame calls in a loop (hal/rx_burst.h). */
 unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max)
 {
-	unsigned n = 0;
-	while (n < max && hal_rx_next(&p[n]))
-		n++;
-	return n;
+	return rx_burst_by_frames(p, max);
 }
 
 void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		hal_rx_done(&p[i], verdict[i]);
+	rx_done_burst_by_frames(p, verdict, n);
 }
 
 /* The simulated NIC's DMA engine: the window is host memory and device

@@ -7,6 +7,7 @@
  * file runs on the host under callgrind and bare metal on rv32.
  */
 #include "bench.h"
+#include "hal/rx_burst.h"
 
 struct bench_hal bench;
 
@@ -46,19 +47,15 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 		bench.dropped++;
 }
 
-/* Bursts are the per-frame calls in a loop here: same frames, same order. */
+/* Bursts: the per-frame calls in a loop (hal/rx_burst.h). */
 unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max)
 {
-	unsigned n = 0;
-	while (n < max && hal_rx_next(&p[n]))
-		n++;
-	return n;
+	return rx_burst_by_frames(p, max);
 }
 
 void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		hal_rx_done(&p[i], verdict[i]);
+	rx_done_burst_by_frames(p, verdict, n);
 }
 
 /* The DMA engine's work, done here by the bench so the frames really

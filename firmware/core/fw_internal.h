@@ -119,17 +119,6 @@ static inline void fw_store_rel(uint32_t *p, uint32_t v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-/* 1 when [addr, addr+len) lies inside the DMA region. The region lies in
- * the 32-bit window (base + size <= win_size): an address with high bits
- * is outside, and below the region the 32-bit offset wraps to at least
- * 2^32 - base, past the region's end, so one 64-bit sum decides. Inline:
- * the packet paths check every descriptor. */
-static inline bool fw_dma_ok(uint64_t addr, uint32_t len)
-{
-	uint32_t off = (uint32_t)addr - fw.lay.dma_base;
-	return !(addr >> 32) && (uint64_t)off + len <= fw.lay.dma_size;
-}
-
 static inline void fw_count_drop(int reason)
 {
 	FW_STATS()->drops[reason]++;

@@ -26,9 +26,10 @@
  * only through admin commands, handled before the batch). A small memo of
  * such decisions, on the stack of fw_rx_poll, keyed by the exact match
  * result and port, lets a repeat skip the lookups; what depends on the
- * frame itself (its length, the beacon ethertype, the policer, the ring's
- * room and the host's descriptor) is still checked for every frame, and a
- * frame that fails one of the first two takes the full path.
+ * frame itself (its length, the beacon ethertype, the policer; the ring's
+ * room and the host's descriptor in the queue engine) is still checked for
+ * every frame, and a frame that fails one of the first two takes the full
+ * path.
  */
 #include "fw_internal.h"
 #include "team.h"

@@ -247,7 +247,8 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 	struct sender *s = &t->snd;
 
 	/* One range check for 14 <= len <= buf_max; the DMA region as one
-	 * offset and size (fw_dma_ok), read once per poll. */
+	 * offset and size, read once per poll (below the region, the offset
+	 * wraps past its size). */
 	const uint64_t off = addr - tp.dma_base;
 	if (!t->bound || dv->flags || dv->rsvd || len - FW_MIN_FRAME > tp.len_span ||
 	    off > tp.dma_size || len > tp.dma_size - off) {

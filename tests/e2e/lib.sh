@@ -10,6 +10,14 @@ check() { # check NAME COMMAND...: one TAP line, "ok" when COMMAND succeeds
 	if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
 }
 
+# quiet COMMAND...: COMMAND without its output.
+quiet() { "$@" >/dev/null; }
+# status NAME COMMAND...: prints COMMAND's exit status (NAME only labels it).
+status() {
+	"${@:2}" >/dev/null 2>&1
+	echo $?
+}
+
 # wait_up WINDOW [SNICCTL-OPTION...]: until the firmware behind WINDOW
 # answers `snicctl caps` (about 10 s at most); 1 if it never did.
 wait_up() {

@@ -17,11 +17,6 @@ trap cleanup EXIT
 echo "1..9"
 export SNIC_DEV=$win
 ctl() { "$bin/snicctl" --timeout 5000 "$@"; }
-quiet() { "$@" >/dev/null; }
-status() { # status NAME: exit status of the rest of the line
-	"${@:2}" >/dev/null 2>&1
-	echo $?
-}
 
 # Uplink 0 dies 1.5 s into the run and returns 1 s later (virtual time).
 "$bin/snic-sim" --window "$win" --switch --host 02:aa:00:00:00:01,10.9.0.1 \

@@ -16,11 +16,6 @@ trap cleanup EXIT
 echo "1..15"
 export SNIC_DEV=$win
 ctl() { "$bin/snicctl" --timeout 5000 "$@"; }
-quiet() { "$@" >/dev/null; }
-status() { # status NAME: exit status of the rest of the line
-	"${@:2}" >/dev/null 2>&1
-	echo $?
-}
 # field VNIC NAME: one member of `vnic share VNIC --json`
 field() { ctl --json vnic share "$1" 2>/dev/null | sed -n "s/^  \"$2\": \([0-9a-z]*\),*$/\1/p"; }
 

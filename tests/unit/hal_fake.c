@@ -4,6 +4,7 @@
 #include <string.h>
 #include "hal_fake.h"
 #include "hal/rxq_engine.h"
+#include "hal/rx_burst.h"
 #include "profile.h"
 
 struct fake_hal fake;
@@ -199,19 +200,15 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 		abort();
 }
 
-/* Bursts are the per-frame calls in a loop here: same frames, same order. */
+/* Bursts: the per-frame calls in a loop (hal/rx_burst.h). */
 unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max)
 {
-	unsigned n = 0;
-	while (n < max && hal_rx_next(&p[n]))
-		n++;
-	return n;
+	return rx_burst_by_frames(p, max);
 }
 
 void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		hal_rx_done(&p[i], verdict[i]);
+	rx_done_burst_by_frames(p, verdict, n);
 }
 
 /* The firmware checks every host address against the DMA region before a
