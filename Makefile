@@ -31,6 +31,7 @@ include hdl/build.mk
 include firmware/build.mk
 include sim/build.mk
 include hostdrv/build.mk
+include hostdrv/bookd/build.mk
 include hostdrv/linux/build.mk
 include tests/build.mk
 include firmware/riscv.mk

@@ -19,7 +19,7 @@ $(HOSTDRV_LIB): $(HOSTDRV_LIB_OBJS)
 
 $(SNICCTL): $(HOSTDRV_TOOL_OBJS) $(HOSTDRV_LDLIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(HOSTDRV_TOOL_OBJS) $(HOSTDRV_LDLIBS) -lpcap -lpthread
+	$(CC) $(CFLAGS) -o $@ $(HOSTDRV_TOOL_OBJS) $(SNICCTL_EXTRA_LIBS) $(HOSTDRV_LDLIBS) -lpcap -lpthread
 
 ALL += $(HOSTDRV_LIB) $(SNICCTL)
 

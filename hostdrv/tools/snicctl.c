@@ -53,6 +53,11 @@ static void usage(FILE *f)
 "  state                              the host's mirror of VNICs and rules\n"
 "  restore                            re-create them after a device reset\n"
 "  flash IMAGE [--no-reboot] | flash status | flash reboot\n"
+"  booking show [VNIC] [--snapshot FILE]  bookings as snic-bookd applied them\n"
+"  booking set VNIC [--out R] [--in R] [--comm R] [--cap R] [--prio 0-7]\n"
+"           [--cpu N] [--pipe NAME] [--raw JSON] | booking del VNIC\n"
+"           [--node N] [--cluster C] [--prefix P] [--etcd URLS | --store-dir D]\n"
+"                                     write the cluster store (docs/bookings.md)\n"
 "                                     firmware update (two slots, rollback)\n"
 "RATE: bit/s with k, M, G, T (1M..400G on snic cards); BYTES: 1500, 64k, 1Mi.\n"
 "WINDOW defaults to $SNIC_DEV, else " SNIC_DEFAULT_WINDOW "; the host state\n"
@@ -131,7 +136,7 @@ static const struct {
 	{ "rx", cmd_rx }, { "tx", cmd_tx },
 	{ "flash", cmd_flash }, { "ring", cmd_ring }, { "state", cmd_state },
 	{ "restore", cmd_restore }, { "meter", cmd_meter },
-	{ "team", cmd_team },
+	{ "team", cmd_team }, { "booking", cmd_booking },
 };
 
 int main(int argc, char **argv)

@@ -49,6 +49,7 @@ int cmd_state(struct ctl *c, int argc, char **argv);
 int cmd_restore(struct ctl *c, int argc, char **argv);
 int cmd_meter(struct ctl *c, int argc, char **argv);
 int cmd_team(struct ctl *c, int argc, char **argv);
+int cmd_booking(struct ctl *c, int argc, char **argv);
 int cmd_vnic_rate(struct ctl *c, int argc, char **argv);
 int cmd_vnic_share(struct ctl *c, int argc, char **argv);
 

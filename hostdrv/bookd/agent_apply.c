@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * From records to the NIC: parse a record, admit the guarantees on each
+ * uplink or bond, make the NIC hold the grant, then store the grant (or
+ * undo the NIC change if the grant cannot be stored), raising an alarm
+ * for a partial grant and an error record for a refused one.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admit.h"
+#include "agent_internal.h"
+
+#define REC_MAX 768
+
+static void rec_key(const struct agent *a, char *key, size_t n, const char *kind, uint16_t v)
+{
+	snprintf(key, n, "%s%s/%u", a->node_prefix, kind, v);
+}
+
+static int rec_put(struct agent *a, const char *kind, uint16_t v, const char *val)
+{
+	char key[AGENT_KEY_MAX + 32];
+
+	rec_key(a, key, sizeof(key), kind, v);
+	if (a->store->ops->put(a->store, key, val, strlen(val), 0, NULL) == 0)
+		return 0;
+	a->st.store_errors++;
+	agent_log(a, "cannot store %s: %s", key, a->store->err);
+	return -1;
+}
+
+static int rec_del(struct agent *a, const char *kind, uint16_t v)
+{
+	char key[AGENT_KEY_MAX + 32];
+
+	rec_key(a, key, sizeof(key), kind, v);
+	if (a->store->ops->del(a->store, key, NULL) == 0)
+		return 0;
+	a->st.store_errors++;
+	agent_log(a, "cannot delete %s: %s", key, a->store->err);
+	return -1;
+}
+
+/* An error record beside the booking: what is wrong, for which revision. */
+static void set_error(struct agent *a, uint16_t v, struct entry *e, uint8_t state)
+{
+	char val[REC_MAX];
+	const char *kind = state == ENT_INVALID ? "bad_record" :
+			   state == ENT_NOVNIC ? "unknown_vnic" : "refused_by_nic";
+
+	e->state = state;
+	if (state == ENT_NOVNIC && e->has_error_rec)
+		return;   /* retried every second: say it once */
+	agent_log(a, "VNIC %u booking (revision %" PRId64 "): %s", v, e->mod_rev, e->why);
+	snprintf(val, sizeof(val), "{\"v\":1,\"booking_rev\":%" PRId64 ",\"kind\":\"%s\","
+		 "\"reason\":\"%s\",\"node\":\"%s\"}", e->mod_rev, kind, e->why, a->node);
+	if (rec_put(a, "errors", v, val) == 0)
+		e->has_error_rec = 1;
+}
+
+/* Quotes and control characters out of a reason before it goes in JSON. */
+static void clean_reason(char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+			*s = '\'';
+}
+
+/* A reason longer than the record holds ends in "..." (never cut silently). */
+static void set_why(struct entry *e, const char *msg)
+{
+	size_t n = strlen(msg), max = sizeof(e->why) - 1;
+
+	if (n > max) {
+		memcpy(e->why, msg, max - 3);
+		memcpy(e->why + max - 3, "...", 4);
+	} else {
+		memcpy(e->why, msg, n + 1);
+	}
+	clean_reason(e->why);
+}
+
+void agent_record(struct agent *a, uint16_t v, const char *val, size_t len,
+		  int64_t create_rev, int64_t mod_rev)
+{
+	struct entry *e = agent_entry(a, v, 1);
+	struct booking b;
+
+	if (!e)
+		return;
+	if (val && e->present && mod_rev == e->mod_rev)
+		return;   /* the same revision again (a resumed watch) */
+	e->dirty = 1;
+	e->mod_rev = mod_rev;
+	if (!val) {
+		if (e->present)
+			a->st.bookings--;
+		e->present = e->valid = 0;
+		return;
+	}
+	if (!e->present)
+		a->st.bookings++;
+	e->present = 1;
+	e->create_rev = create_rev;
+	if (booking_parse(val, len, v, &b, e->why, sizeof(e->why))) {
+		clean_reason(e->why);
+		a->st.bad_records++;
+		e->bad = 1;
+		e->dirty = 0;   /* the last good booking (if any) stays in force */
+		set_error(a, v, e, ENT_INVALID);
+		return;
+	}
+	e->b = b;
+	e->valid = 1;
+	e->bad = 0;
+	e->good_rev = mod_rev;
+	e->why[0] = 0;
+}
+
+/* ---- admission ---- */
+
+static int uplink_of(struct agent *a, uint16_t v, struct entry *e)
+{
+	if (e->uplink_known)
+		return 0;
+	int rc = a->nic->ops->vnic_uplink(a->nic, v, &e->uplink);
+	if (rc == NIC_OK) {
+		e->uplink_known = 1;
+		return 0;
+	}
+	set_why(e, a->nic->err);
+	if (rc == NIC_E_NOVNIC)
+		set_error(a, v, e, ENT_NOVNIC);
+	else {
+		a->st.nic_errors++;
+		e->state = ENT_PENDING;
+	}
+	return rc;
+}
+
+/* Admit one direction (out: 0, in: 1) of every booking on uplink u. */
+static void admit_dir(struct agent *a, uint8_t u, uint64_t cap, int in, struct admit_req *r)
+{
+	size_t n = 0;
+
+	for (unsigned v = 0; v < a->n_ent; v++) {
+		struct entry *e = &a->ent[v];
+		if (e->valid && e->uplink_known && e->uplink == u)
+			r[n++] = (struct admit_req){ e->good_rev, in ? e->b.in_bps : e->b.out_bps, 0, v,
+						     in ? e->granted.rx_bps : e->granted.min_bps };
+	}
+	admit_split(cap, r, n);
+	for (size_t i = 0; i < n; i++) {
+		struct entry *e = &a->ent[r[i].tag];
+		uint64_t *w = in ? &e->want.rx_bps : &e->want.min_bps;
+		if (*w != r[i].granted)
+			e->dirty = 1;
+		*w = r[i].granted;
+	}
+}
+
+static void admit_uplink(struct agent *a, uint8_t u, struct admit_req *r)
+{
+	uint64_t cap;
+
+	if (a->nic->ops->capacity(a->nic, u, &cap)) {
+		agent_log(a, "uplink %u: %s", u, a->nic->err);
+		cap = 0;
+	}
+	admit_dir(a, u, cap, 0, r);
+	admit_dir(a, u, cap, 1, r);   /* receive: the same link, full duplex */
+}
+
+/* Every uplink that has a dirty booking is admitted again as a whole,
+ * once the uplink of every booking is known. */
+static void admit_all(struct agent *a)
+{
+	uint8_t seen[256] = { 0 };
+	struct admit_req *r = calloc(a->n_ent ? a->n_ent : 1, sizeof(*r));
+
+	if (!r)
+		return;
+	for (unsigned v = 0; v < a->n_ent; v++) {
+		struct entry *e = &a->ent[v];
+		if (e->valid && !e->uplink_known)
+			uplink_of(a, (uint16_t)v, e);
+		if (e->dirty && e->uplink_known)
+			seen[e->uplink] = 1;
+	}
+	for (unsigned u = 0; u < 256; u++)
+		if (seen[u])
+			admit_uplink(a, (uint8_t)u, r);
+	free(r);
+}
+
+/* ---- apply ---- */
+
+static int same(const struct nic_booking *x, const struct nic_booking *y)
+{
+	return x->min_bps == y->min_bps && x->cap_bps == y->cap_bps &&
+	       x->rx_bps == y->rx_bps && x->prio == y->prio;
+}
+
+/* What the NIC should hold: the admitted guarantees, fields the back end
+ * cannot hold left out (the grant record says so). */
+static struct nic_booking target(const struct agent *a, const struct entry *e)
+{
+	struct nic_booking t = { 0 };
+	unsigned can = a->nic->ops->can;
+
+	if (!e->valid)
+		return t;
+	t.min_bps = (can & NIC_CAN_MIN) ? e->want.min_bps : 0;
+	t.rx_bps = (can & NIC_CAN_RX) ? e->want.rx_bps : 0;
+	t.cap_bps = (can & NIC_CAN_CAP) && e->b.has_cap ? e->b.cap_bps : 0;
+	if ((can & NIC_CAN_CAP) && e->pipe_cap && (!t.cap_bps || e->pipe_cap < t.cap_bps))
+		t.cap_bps = e->pipe_cap;
+	if (t.cap_bps && t.cap_bps < t.min_bps)
+		t.cap_bps = t.min_bps;   /* the guarantee holds: the pipe books it */
+	t.prio = (can & NIC_CAN_PRIO) ? e->b.prio : 0;
+	return t;
+}
+
+static int grant_json(const struct agent *a, const struct entry *e, const struct nic_booking *t,
+		      char *val, size_t n)
+{
+	unsigned can = a->nic->ops->can;
+
+	return snprintf(val, n, "{\"v\":1,\"booking_rev\":%" PRId64 ",\"node\":\"%s\",\"nic\":\"%s\","
+			"\"out_bandwidth\":%" PRIu64 ",\"requested_out\":%" PRIu64 ","
+			"\"in_bandwidth\":%" PRIu64 ",\"requested_in\":%" PRIu64 ",\"in_enforced\":%s,"
+			"\"cap\":%" PRIu64 ",\"priority\":%u,\"partial\":%s}",
+			e->good_rev, a->node, a->nic->ops->name, e->want.min_bps, e->b.out_bps,
+			e->want.rx_bps, e->b.in_bps, (can & NIC_CAN_RX) ? "true" : "false",
+			t->cap_bps, e->b.prio, e->state == ENT_PARTIAL ? "true" : "false");
+}
+
+static void alarm_update(struct agent *a, uint16_t v, struct entry *e)
+{
+	char val[REC_MAX];
+	uint64_t cap = 0;
+
+	if (e->state != ENT_PARTIAL) {
+		if (e->has_alarm_rec && rec_del(a, "alarms", v) == 0)
+			e->has_alarm_rec = 0;
+		return;
+	}
+	a->nic->ops->capacity(a->nic, e->uplink, &cap);
+	agent_log(a, "ALARM VNIC %u: booked out %" PRIu64 " in %" PRIu64 " bit/s, granted out %"
+		  PRIu64 " in %" PRIu64 " (uplink %u, capacity %" PRIu64 " bit/s)", v, e->b.out_bps,
+		  e->b.in_bps, e->want.min_bps, e->want.rx_bps, e->uplink, cap);
+	snprintf(val, sizeof(val), "{\"v\":1,\"booking_rev\":%" PRId64 ",\"kind\":\"partial_grant\","
+		 "\"node\":\"%s\",\"uplink\":%u,\"capacity\":%" PRIu64 ",\"requested_out\":%" PRIu64
+		 ",\"granted_out\":%" PRIu64 ",\"requested_in\":%" PRIu64 ",\"granted_in\":%" PRIu64 "}",
+		 e->good_rev, a->node, e->uplink, cap, e->b.out_bps, e->want.min_bps, e->b.in_bps,
+		 e->want.rx_bps);
+	if (rec_put(a, "alarms", v, val) == 0)
+		e->has_alarm_rec = 1;
+}
+
+/* Make the NIC hold t unless it already does (read back). 1: applied. */
+static int nic_set(struct agent *a, uint16_t v, struct entry *e, const struct nic_booking *t,
+		   struct nic_booking *before)
+{
+	int rc = a->nic->ops->read(a->nic, v, before);
+
+	if (rc == NIC_OK && same(before, t)) {
+		e->applied = *t;
+		return 0;
+	}
+	if (rc == NIC_OK || rc == NIC_E_IO)
+		rc = a->nic->ops->apply(a->nic, v, t);
+	if (rc == NIC_OK) {
+		e->applied = *t;
+		e->applies++;
+		a->st.applies++;
+		agent_journal(a, v, t, NULL);
+		return 1;
+	}
+	set_why(e, a->nic->err);
+	if (rc == NIC_E_NOVNIC || rc == NIC_E_RANGE || rc == NIC_E_UNSUPP) {
+		e->uplink_known = 0;
+		set_error(a, v, e, rc == NIC_E_NOVNIC ? ENT_NOVNIC : ENT_REFUSED);
+	} else {
+		a->st.nic_errors++;
+		e->state = ENT_PENDING;
+	}
+	return -1;
+}
+
+/* The booking is gone: the NIC stops holding it (a VNIC that is gone
+ * too holds nothing), and its records go. */
+static void apply_removed(struct agent *a, uint16_t v, struct entry *e)
+{
+	struct nic_booking zero = { 0 }, held;
+
+	if (e->applied_rev || e->state != ENT_NONE) {
+		int rc = a->nic->ops->read(a->nic, v, &held);
+		if (rc == NIC_OK && !same(&held, &zero))
+			rc = a->nic->ops->apply(a->nic, v, &zero);
+		if (rc == NIC_OK && !same(&held, &zero)) {
+			e->applies++;
+			a->st.applies++;
+			agent_journal(a, v, &zero, "removed");
+		} else if (rc != NIC_OK && rc != NIC_E_NOVNIC) {
+			a->st.nic_errors++;
+			e->state = ENT_PENDING;
+			return;
+		}
+		memset(&e->applied, 0, sizeof(e->applied));
+	}
+	if (e->applied_rev && rec_del(a, "grants", v) == 0)
+		e->applied_rev = 0;
+	if (e->has_error_rec && rec_del(a, "errors", v) == 0)
+		e->has_error_rec = 0;
+	if (e->has_alarm_rec && rec_del(a, "alarms", v) == 0)
+		e->has_alarm_rec = 0;
+	e->state = ENT_NONE;
+	e->uplink_known = 0;
+	e->bad = 0;
+	e->why[0] = 0;
+	memset(&e->want, 0, sizeof(e->want));
+}
+
+static void apply_valid(struct agent *a, uint16_t v, struct entry *e)
+{
+	struct nic_booking t = target(a, e), before;
+	char val[REC_MAX];
+	int applied;
+
+	if (!e->uplink_known)
+		return;   /* uplink_of said why */
+	if ((applied = nic_set(a, v, e, &t, &before)) < 0)
+		return;
+	e->state = e->want.min_bps < e->b.out_bps || e->want.rx_bps < e->b.in_bps ?
+		   ENT_PARTIAL : ENT_APPLIED;
+	if (!e->bad)
+		e->why[0] = 0;
+	struct nic_booking rec = { e->want.min_bps, t.cap_bps, e->want.rx_bps, e->b.prio };
+	if (applied == 0 && e->applied_rev == e->good_rev && same(&rec, &e->granted)) {
+		a->st.skipped++;   /* NIC and store already agree */
+		goto done;
+	}
+	if (e->state == ENT_PARTIAL)
+		a->st.partial++;
+	grant_json(a, e, &t, val, sizeof(val));
+	if (rec_put(a, "grants", v, val)) {
+		/* The grant is the booking's record of what it got: without it
+		 * the NIC must not hold it either (roll back, retry later). */
+		if (applied > 0 && a->nic->ops->apply(a->nic, v, &before) == NIC_OK) {
+			e->applied = before;
+			agent_journal(a, v, &before, "rollback");
+			a->st.rollbacks++;
+		}
+		e->state = ENT_PENDING;
+		return;
+	}
+	e->applied_rev = e->good_rev;
+	e->granted = rec;
+	alarm_update(a, v, e);
+done:
+	if (e->bad)
+		e->state = ENT_INVALID;   /* in force: the last good one; shown: the error */
+	else if (e->has_error_rec && rec_del(a, "errors", v) == 0)
+		e->has_error_rec = 0;
+}
+
+void agent_apply_dirty(struct agent *a)
+{
+	admit_all(a);
+	a->st.pending = 0;
+	for (unsigned v = 0; v < a->n_ent; v++) {
+		struct entry *e = &a->ent[v];
+		if (e->dirty) {
+			e->dirty = 0;
+			if (!e->present)
+				apply_removed(a, (uint16_t)v, e);
+			else if (e->valid)
+				apply_valid(a, (uint16_t)v, e);
+			/* present but never valid: nothing to hold, the error is stored */
+		}
+		a->st.pending += e->state == ENT_PENDING || e->state == ENT_NOVNIC;
+	}
+	/* A failure waits a retry period before the next try. */
+	uint64_t now = agent_now_ms();
+	if (a->st.pending && a->next_pending_ms <= now)
+		a->next_pending_ms = now + 1000;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the agent shows of itself: a JSON snapshot of every booking as
+ * applied (read by `snicctl booking show`), replaced atomically, and an
+ * append-only journal with one line per change it made on the NIC, so
+ * that "applied exactly once" can be checked from outside.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent_internal.h"
+
+static const char *state_name(uint8_t s)
+{
+	switch (s) {
+	case ENT_APPLIED: return "applied";
+	case ENT_PARTIAL: return "partial";
+	case ENT_INVALID: return "bad_record";
+	case ENT_NOVNIC:  return "unknown_vnic";
+	case ENT_REFUSED: return "refused_by_nic";
+	case ENT_PENDING: return "pending";
+	default:          return "none";
+	}
+}
+
+static void write_entry(FILE *f, uint16_t v, const struct entry *e, int first)
+{
+	const struct booking *b = &e->b;
+
+	fprintf(f, "%s\n    {\"vnic\":%u,\"state\":\"%s\",\"booking_rev\":%" PRId64
+		",\"good_rev\":%" PRId64 ",\"applies\":%u,", first ? "" : ",", v,
+		state_name(e->state), e->mod_rev, e->good_rev, e->applies);
+	fprintf(f, "\"requested\":{\"out\":%" PRIu64 ",\"in\":%" PRIu64 ",\"comm\":%" PRIu64
+		",\"cap\":%" PRIu64 ",\"priority\":%u,\"cpu\":%g,\"pipe\":\"%s\"},",
+		b->out_bps, b->in_bps, b->comm_bps, b->has_cap ? b->cap_bps : 0, b->prio, b->cpu,
+		b->pipe);
+	fprintf(f, "\"granted\":{\"out\":%" PRIu64 ",\"in\":%" PRIu64 "},", e->want.min_bps,
+		e->want.rx_bps);
+	fprintf(f, "\"nic\":{\"min\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"rx\":%" PRIu64
+		",\"priority\":%u},", e->applied.min_bps, e->applied.cap_bps, e->applied.rx_bps,
+		e->applied.prio);
+	fprintf(f, "\"reason\":\"%s\"}", e->why);
+}
+
+int agent_state_write(struct agent *a)
+{
+	char tmp[4096 + 8];
+	const struct agent_stats *s = &a->st;
+	int first = 1;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", a->state_path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		agent_log(a, "cannot write %s", tmp);
+		return -1;
+	}
+	fprintf(f, "{\"v\":1,\"node\":\"%s\",\"prefix\":\"%s\",\"store\":\"%s\",\"nic\":\"%s\","
+		"\"pid\":%d,\"updated\":%lld,\"rev\":%" PRId64 ",\n", a->node, a->node_prefix,
+		a->store->ops->name, a->nic->ops->name, (int)getpid(), (long long)time(NULL), s->rev);
+	fprintf(f, " \"stats\":{\"events\":%" PRIu64 ",\"applies\":%" PRIu64 ",\"skipped\":%" PRIu64
+		",\"bad_records\":%" PRIu64 ",\"partial\":%" PRIu64 ",\"rollbacks\":%" PRIu64
+		",\"resyncs\":%" PRIu64 ",\"store_errors\":%" PRIu64 ",\"nic_errors\":%" PRIu64
+		",\"watch_restarts\":%" PRIu64 ",\"bookings\":%u,\"pending\":%u},\n",
+		s->events, s->applies, s->skipped, s->bad_records, s->partial, s->rollbacks,
+		s->resyncs, s->store_errors, s->nic_errors, s->watch_restarts, s->bookings,
+		s->pending);
+	fprintf(f, " \"bookings\":[");
+	for (unsigned v = 0; v < a->n_ent; v++) {
+		const struct entry *e = &a->ent[v];
+		if (!e->present && e->state == ENT_NONE)
+			continue;
+		write_entry(f, (uint16_t)v, e, first);
+		first = 0;
+	}
+	fprintf(f, "\n ]}\n");
+	if (fflush(f) || ferror(f)) {
+		fclose(f);
+		unlink(tmp);
+		agent_log(a, "cannot write %s", tmp);
+		return -1;
+	}
+	fclose(f);
+	if (rename(tmp, a->state_path)) {
+		agent_log(a, "cannot replace %s", a->state_path);
+		return -1;
+	}
+	return 0;
+}
+
+void agent_journal(struct agent *a, uint16_t v, const struct nic_booking *b, const char *why)
+{
+	const struct entry *e = agent_entry(a, v, 0);
+
+	if (!a->journal || !e)
+		return;
+	fprintf(a->journal, "vnic=%u rev=%" PRId64 " min=%" PRIu64 " cap=%" PRIu64 " rx=%" PRIu64
+		" prio=%u nic_gen=%" PRIu64 "%s%s\n", v, e->good_rev, b->min_bps, b->cap_bps,
+		b->rx_bps, b->prio, a->nic_gen, why ? " " : "", why ? why : "");
+	fflush(a->journal);
+}

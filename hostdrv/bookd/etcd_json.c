@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The etcd v3 JSON gateway's encoding: keys and values travel as base64,
+ * int64 fields come back as strings ("revision":"12") and fields at their
+ * zero value are left out altogether (proto3), so every reader here takes
+ * "missing" to mean zero and accepts numbers as well as strings.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_etcd.h"
+
+static const char b64_chars[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Standard alphabet with padding: what protobuf's JSON mapping uses. */
+char *etcd_b64(const void *p, size_t len)
+{
+	const unsigned char *in = p;
+	char *out = malloc(4 * ((len + 2) / 3) + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+
+		if (i + 1 < len)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		*o++ = b64_chars[v >> 18];
+		*o++ = b64_chars[(v >> 12) & 63];
+		*o++ = i + 1 < len ? b64_chars[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < len ? b64_chars[v & 63] : '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+static int b64_val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')       /* '-' and '_': the URL-safe alphabet */
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/*
+ * Decode into a NUL-terminated buffer (*len excludes the NUL). Padding is
+ * optional; anything else that is not base64 makes it NULL.
+ */
+char *etcd_unb64(const char *s, size_t *len)
+{
+	size_t n = strlen(s);
+	char *out, *o;
+	uint32_t v = 0;
+	int bits = 0;
+
+	while (n && s[n - 1] == '=')
+		n--;
+	out = o = malloc(n / 4 * 3 + 3);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int d = b64_val((unsigned char)s[i]);
+
+		if (d < 0) {
+			free(out);
+			return NULL;
+		}
+		v = v << 6 | (uint32_t)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			*o++ = (char)(v >> bits & 0xff);
+		}
+	}
+	*o = '\0';
+	*len = (size_t)(o - out);
+	return out;
+}
+
+/*
+ * Building requests: each helper returns -1 when json-c runs out of
+ * memory, so a caller can or the results together and check once.
+ */
+int etcd_add_obj(json_object *o, const char *field, json_object *v)
+{
+	if (!v)
+		return -1;
+	if (json_object_object_add(o, field, v)) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
+int etcd_add_b64(json_object *o, const char *field, const void *p, size_t len)
+{
+	char *b = etcd_b64(p, len);
+	int rc;
+
+	if (!b)
+		return -1;
+	rc = etcd_add_obj(o, field, json_object_new_string(b));
+	free(b);
+	return rc;
+}
+
+int etcd_add_i64(json_object *o, const char *field, int64_t v)
+{
+	return etcd_add_obj(o, field, json_object_new_int64(v));
+}
+
+int etcd_add_str(json_object *o, const char *field, const char *v)
+{
+	return etcd_add_obj(o, field, json_object_new_string(v));
+}
+
+/* int64 field, "12" or 12; missing is 0. Returns -1 if it is neither. */
+int etcd_i64(json_object *o, const char *field, int64_t *v)
+{
+	json_object *f;
+	const char *s;
+	char *end;
+
+	*v = 0;
+	if (!json_object_object_get_ex(o, field, &f) || !f)
+		return 0;
+	switch (json_object_get_type(f)) {
+	case json_type_int:
+		*v = json_object_get_int64(f);
+		return 0;
+	case json_type_string:
+		s = json_object_get_string(f);
+		errno = 0;
+		*v = strtoll(s, &end, 10);
+		return (errno || end == s || *end) ? -1 : 0;
+	default:
+		return -1;
+	}
+}
+
+int etcd_bool(json_object *o, const char *field)
+{
+	json_object *f;
+
+	return json_object_object_get_ex(o, field, &f) && f &&
+	       json_object_get_boolean(f);
+}
+
+/* A string field, or NULL when missing or not a string. */
+const char *etcd_str(json_object *o, const char *field)
+{
+	json_object *f;
+
+	if (!json_object_object_get_ex(o, field, &f) || !f ||
+	    !json_object_is_type(f, json_type_string))
+		return NULL;
+	return json_object_get_string(f);
+}
+
+/*
+ * The end of a prefix range: the prefix with its last byte incremented;
+ * trailing 0xff bytes cannot be incremented and are dropped first. With
+ * nothing left (or an empty prefix) the end is "\0": every key >= start.
+ */
+int etcd_range_end(const char *prefix, char **end, size_t *len)
+{
+	size_t n = strlen(prefix);
+	char *p = malloc(n + 1);
+
+	if (!p)
+		return -1;
+	memcpy(p, prefix, n);
+	while (n && (unsigned char)p[n - 1] == 0xff)
+		n--;
+	if (n) {
+		p[n - 1] = (char)((unsigned char)p[n - 1] + 1);
+	} else {
+		p[0] = '\0';
+		n = 1;
+	}
+	*end = p;
+	*len = n;
+	return 0;
+}
+
+/* "key" and "range_end" for every key under prefix. */
+int etcd_prefix_range(json_object *req, const char *prefix)
+{
+	char *end;
+	size_t n;
+	int rc;
+
+	if (etcd_range_end(prefix, &end, &n))
+		return -1;
+	if (*prefix)
+		rc = etcd_add_b64(req, "key", prefix, strlen(prefix));
+	else
+		rc = etcd_add_b64(req, "key", "", 1); /* "\0": the first key */
+	rc |= etcd_add_b64(req, "range_end", end, n);
+	free(end);
+	return rc;
+}
+
+/*
+ * A mvccpb.KeyValue into a store_kv the caller frees. Keys are C strings
+ * here, so one with a NUL byte in it (written by some other client) is
+ * refused rather than silently cut short.
+ */
+int etcd_kv_decode(json_object *kv, struct store_kv *out)
+{
+	const char *k = etcd_str(kv, "key"), *v = etcd_str(kv, "value");
+	size_t klen;
+
+	memset(out, 0, sizeof(*out));
+	if (!k || etcd_i64(kv, "create_revision", &out->create_rev) ||
+	    etcd_i64(kv, "mod_revision", &out->mod_rev) ||
+	    etcd_i64(kv, "lease", &out->lease))
+		return STORE_E_PROTO;
+	out->key = etcd_unb64(k, &klen);
+	out->val = etcd_unb64(v ? v : "", &out->len);
+	if (!out->key || !out->val || klen == 0 || strlen(out->key) != klen) {
+		store_kv_free(out);
+		return STORE_E_PROTO;
+	}
+	return STORE_OK;
+}
+
+int etcd_header_rev(json_object *reply, int64_t *rev)
+{
+	json_object *h;
+
+	if (!json_object_object_get_ex(reply, "header", &h) || !h ||
+	    etcd_i64(h, "revision", rev) || *rev <= 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The gateway's error: {"error":"...","message":"...","code":N} for a
+ * call, {"error":{"grpc_code":N,"message":"..."}} inside a stream. NULL
+ * when the reply is not an error.
+ */
+const char *etcd_errmsg(json_object *reply)
+{
+	json_object *err;
+	const char *m;
+
+	if (!json_object_object_get_ex(reply, "error", &err) || !err)
+		return NULL;
+	if ((m = etcd_str(reply, "message")) && *m)
+		return m;
+	if (json_object_is_type(err, json_type_object) &&
+	    (m = etcd_str(err, "message")))
+		return m;
+	m = json_object_get_string(err);
+	return m && *m ? m : "error without a message";
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A NIC as the booking agent drives it: per VNIC, the guarantees and the
+ * ceiling a booking maps onto (docs/bookings.md has the table). Two back
+ * ends: the snic device window through the user-space library
+ * (nic_snic.c) and any Linux netdev's VFs through rtnetlink's per-VF rate
+ * (nic_vfrate.c, IFLA_VF_RATE, as `ip link set DEV vf N min_tx_rate ...`).
+ */
+#ifndef SNIC_BOOKD_NIC_H
+#define SNIC_BOOKD_NIC_H
+
+#include <stdint.h>
+
+/* What the NIC holds for one VNIC because of its booking. All zero: none. */
+struct nic_booking {
+	uint64_t min_bps;   /* TX guarantee on its uplink/bond */
+	uint64_t cap_bps;   /* TX ceiling; 0: none */
+	uint64_t rx_bps;    /* RX guarantee; 0: none */
+	uint8_t  prio;      /* share priority 0..7 */
+};
+
+/* What a back end can do (a field it cannot hold is reported, not faked). */
+#define NIC_CAN_MIN  0x01
+#define NIC_CAN_CAP  0x02
+#define NIC_CAN_RX   0x04
+#define NIC_CAN_PRIO 0x08
+
+enum nic_err {
+	NIC_OK        = 0,
+	NIC_E_IO      = -1, /* the device did not answer: retry, resync */
+	NIC_E_NOVNIC  = -2, /* no such VNIC/VF on this NIC */
+	NIC_E_RANGE   = -3, /* the device refused the value */
+	NIC_E_UNSUPP  = -4, /* the back end cannot hold this field */
+};
+
+#define NIC_ERRMSG_MAX 256
+
+struct nic;
+
+struct nic_ops {
+	const char *name;     /* "snic", "vfrate" */
+	unsigned can;         /* NIC_CAN_* */
+	void (*close)(struct nic *n);
+	/* Changes whenever the NIC lost what it held (reset, firmware
+	 * flash, driver reload): the agent then resyncs. */
+	int (*generation)(struct nic *n, uint64_t *gen);
+	/* The uplink (or bond: 128 + b) VNIC v sends on; NIC_E_NOVNIC. */
+	int (*vnic_uplink)(struct nic *n, uint16_t vnic, uint8_t *uplink);
+	/* Capacity of that uplink or bond (the members up), bit/s. */
+	int (*capacity)(struct nic *n, uint8_t uplink, uint64_t *bps);
+	/* Make the NIC hold b for v (all zero removes it). */
+	int (*apply)(struct nic *n, uint16_t vnic, const struct nic_booking *b);
+	/* What the NIC holds for v now, read back from the device. */
+	int (*read)(struct nic *n, uint16_t vnic, struct nic_booking *out);
+	/* What v wanted to send lately, bit/s (the shared pipe's demand);
+	 * NULL when the back end cannot measure it. */
+	int (*demand)(struct nic *n, uint16_t vnic, uint64_t *bps);
+};
+
+struct nic {
+	const struct nic_ops *ops;
+	char err[NIC_ERRMSG_MAX];
+};
+
+struct nic *nic_snic_open(const char *window, char *err, unsigned errlen);
+struct nic *nic_vfrate_open(const char *ifname, char *err, unsigned errlen);
+
+static inline void nic_close(struct nic *n) { if (n) n->ops->close(n); }
+
+#endif

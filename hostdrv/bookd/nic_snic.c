@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The snic back end: a booking's TX guarantee and priority become the
+ * VNIC's bandwidth share on its uplink or bond (VNIC_SHARE, weight
+ * SNIC_SHARE_DEFAULT_WEIGHT), its ceiling the VNIC's transmit shaper
+ * (METER_SET), through the user-space library, so the host mirror (and
+ * `snicctl restore`) holds them like any operator setting.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nic.h"
+#include "snic.h"
+
+struct nic_snic {
+	struct nic nic;     /* first: the ops see a struct nic */
+	struct snic_dev *dev;
+};
+
+static struct nic_snic *to_snic(struct nic *n)
+{
+	return (struct nic_snic *)n;
+}
+
+static int fail(struct nic *n, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(n->err, sizeof(n->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Device status (> 0) or library error (< 0) into a back-end error. */
+static int dev_fail(struct nic *n, int rc, const char *what, uint16_t vnic)
+{
+	struct snic_dev *d = to_snic(n)->dev;
+
+	if (rc == SNIC_E_NOENT)
+		return fail(n, NIC_E_NOVNIC, "no VNIC %u on %s", vnic, snic_path(d));
+	if (rc > 0)
+		return fail(n, NIC_E_RANGE, "%s of VNIC %u: device says %s", what, vnic,
+			    snic_strstatus(rc));
+	if (rc == SNIC_ERR_ARG)
+		return fail(n, NIC_E_RANGE, "%s of VNIC %u: %s", what, vnic, snic_errmsg(d));
+	return fail(n, NIC_E_IO, "%s of VNIC %u: %s", what, vnic, snic_errmsg(d));
+}
+
+static void snic_nic_close(struct nic *n)
+{
+	snic_close(to_snic(n)->dev);
+	free(n);
+}
+
+/* A reset or a firmware reboot bumps reset_count: the NIC lost its tables. */
+static int snic_nic_generation(struct nic *n, uint64_t *gen)
+{
+	struct snic_devinfo di;
+	int rc = snic_devinfo(to_snic(n)->dev, &di);
+
+	if (rc)
+		return fail(n, NIC_E_IO, "device info: %s", snic_errmsg(to_snic(n)->dev));
+	*gen = (uint64_t)di.reset_count << 32 | di.fw_version;
+	return NIC_OK;
+}
+
+static int snic_nic_uplink(struct nic *n, uint16_t vnic, uint8_t *uplink)
+{
+	struct snic_vnic_share_info si;
+	int rc = snic_vnic_share_query(to_snic(n)->dev, vnic, &si);
+
+	if (rc)
+		return dev_fail(n, rc, "share query", vnic);
+	*uplink = si.uplink;
+	return NIC_OK;
+}
+
+static int bond_capacity(struct nic *n, uint8_t bond, uint64_t *bps)
+{
+	struct snic_dev *d = to_snic(n)->dev;
+	const struct snic_caps *c = snic_caps(d);
+	struct snic_team_set t = { .op = SNIC_TEAM_OP_QUERY, .bond = bond };
+	struct snic_team_status s;
+	uint32_t got = 0;
+	int rc = snic_admin_exec(d, SNIC_CMD_TEAM_SET, &t, sizeof(t), &s, sizeof(s), &got);
+
+	if (rc)
+		return fail(n, rc > 0 ? NIC_E_RANGE : NIC_E_IO, "bond %u: %s", bond,
+			    rc > 0 ? snic_strstatus(rc) : snic_errmsg(d));
+	*bps = 0;
+	for (unsigned i = 0; i < s.n_members && i < 4; i++) {
+		uint8_t u = s.member[i].uplink;
+		if (u < c->n_uplinks && u < SNIC_MAX_UPLINKS)
+			*bps += (uint64_t)c->uplink[u].speed_mbps * 1000000ull;
+	}
+	return NIC_OK;
+}
+
+/* Bookings are promises for the configured links: a bond counts all its
+ * members. After a failover the device re-splits what survives. */
+static int snic_nic_capacity(struct nic *n, uint8_t uplink, uint64_t *bps)
+{
+	const struct snic_caps *c = snic_caps(to_snic(n)->dev);
+
+	if (uplink & SNIC_UPLINK_BOND)
+		return bond_capacity(n, uplink & ~SNIC_UPLINK_BOND, bps);
+	if (!c || uplink >= c->n_uplinks || uplink >= SNIC_MAX_UPLINKS)
+		return fail(n, NIC_E_RANGE, "no uplink %u", uplink);
+	*bps = (uint64_t)c->uplink[uplink].speed_mbps * 1000000ull;
+	return NIC_OK;
+}
+
+/* Enough burst for TCP at the ceiling (10 ms of it), never below two
+ * largest frames (the device refuses less than one). */
+static uint32_t cap_burst(struct snic_dev *d, uint64_t bps)
+{
+	uint64_t b = bps / 8 / 100, lo = 2ull * snic_max_frame_cost(d, 0);
+
+	if (b < lo)
+		b = lo;
+	return b > SNIC_METER_BURST_MAX ? SNIC_METER_BURST_MAX : (uint32_t)b;
+}
+
+static int snic_nic_apply(struct nic *n, uint16_t vnic, const struct nic_booking *b)
+{
+	struct snic_dev *d = to_snic(n)->dev;
+	uint16_t weight = b->min_bps || b->prio ? SNIC_SHARE_DEFAULT_WEIGHT : 0;
+	int rc;
+
+	if (b->rx_bps)
+		return fail(n, NIC_E_UNSUPP, "RX guarantees are admitted, not enforced, on snic");
+	rc = snic_vnic_share(d, vnic, weight, b->min_bps, b->prio);
+	if (rc)
+		return dev_fail(n, rc, "share", vnic);
+	struct snic_vnic_rate r = { .avg_bps = b->cap_bps };
+	if (b->cap_bps)
+		r.burst = cap_burst(d, b->cap_bps);
+	rc = snic_vnic_rate(d, vnic, &r);
+	if (rc)
+		return dev_fail(n, rc, "shaper", vnic);
+	return NIC_OK;
+}
+
+/* The share from the device itself; the shaper as the host mirror holds
+ * it (METER_SET has no query), valid while the device was not reset. */
+static int snic_nic_read(struct nic *n, uint16_t vnic, struct nic_booking *out)
+{
+	struct snic_dev *d = to_snic(n)->dev;
+	struct snic_vnic_share_info si;
+	const struct snic_mirror *m;
+	int rc = snic_vnic_share_query(d, vnic, &si);
+
+	if (rc)
+		return dev_fail(n, rc, "share query", vnic);
+	memset(out, 0, sizeof(*out));
+	if (si.flags & SNIC_SHAREF_SET) {
+		out->min_bps = si.min_bps;
+		out->prio = si.prio;
+	}
+	if (snic_mirror_get(d, &m) == 0 && !snic_mirror_stale(d) && vnic < SNIC_MIRROR_MAX_VNICS &&
+	    m->shaper[vnic].mode == SNIC_METER_SHAPER)
+		out->cap_bps = m->shaper[vnic].cir_bps;
+	return NIC_OK;
+}
+
+/* The device measures each VNIC's use every share tick; a VNIC held back
+ * by its share or shaper counts as wanting everything. */
+static int snic_nic_demand(struct nic *n, uint16_t vnic, uint64_t *bps)
+{
+	struct snic_vnic_share_info si;
+	int rc = snic_vnic_share_query(to_snic(n)->dev, vnic, &si);
+
+	if (rc)
+		return dev_fail(n, rc, "share query", vnic);
+	*bps = (si.flags & SNIC_SHAREF_ACTIVE) ? si.demand_bps : si.used_bps;
+	return NIC_OK;
+}
+
+static const struct nic_ops snic_ops = {
+	.name = "snic",
+	.can = NIC_CAN_MIN | NIC_CAN_CAP | NIC_CAN_PRIO,
+	.close = snic_nic_close,
+	.generation = snic_nic_generation,
+	.vnic_uplink = snic_nic_uplink,
+	.capacity = snic_nic_capacity,
+	.apply = snic_nic_apply,
+	.read = snic_nic_read,
+	.demand = snic_nic_demand,
+};
+
+struct nic *nic_snic_open(const char *window, char *err, unsigned errlen)
+{
+	struct nic_snic *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->dev = snic_alloc())) {
+		snprintf(err, errlen, "out of memory");
+		free(s);
+		return NULL;
+	}
+	if (snic_open(s->dev, window)) {
+		snprintf(err, errlen, "%s: %s", window, snic_errmsg(s->dev));
+		snic_close(s->dev);
+		free(s);
+		return NULL;
+	}
+	s->nic.ops = &snic_ops;
+	return &s->nic;
+}
