@@ -194,15 +194,18 @@ static int resync(struct agent *a)
 		struct entry *e = &a->ent[v];
 		e->has_error_rec = e->has_alarm_rec = 0;
 		e->applied_rev = 0;
+		memset(&e->granted, 0, sizeof(e->granted));
 		e->uplink_known = 0;
-		e->dirty = 1;
 		e->present = 0;   /* set again by the list, else deleted meanwhile */
 	}
 	for (size_t i = 0; i < l.n; i++)
 		note_record(a, &l.kv[i]);
-	for (unsigned v = 0; v < a->n_ent; v++)
-		if (!a->ent[v].present && a->ent[v].valid)
+	for (unsigned v = 0; v < a->n_ent; v++) {
+		struct entry *e = &a->ent[v];
+		if (!e->present && e->valid)
 			agent_record(a, (uint16_t)v, NULL, 0, 0, l.rev);
+		e->dirty = 1;     /* every entry compared with the NIC */
+	}
 	a->st.rev = l.rev;
 	a->st.resyncs++;
 	store_list_free(&l);
@@ -335,6 +338,7 @@ int agent_step(struct agent *a, int timeout_ms)
 	if (a->pipe_dirty) {
 		a->pipe_dirty = 0;
 		agent_apply_dirty(a);
+		a->state_dirty = 1;
 	}
 	now = agent_now_ms();
 	retry_pending(a, now);

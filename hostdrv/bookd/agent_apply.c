@@ -91,18 +91,16 @@ void agent_record(struct agent *a, uint16_t v, const char *val, size_t len,
 
 	if (!e)
 		return;
-	if (val && e->present && mod_rev == e->mod_rev)
-		return;   /* the same revision again (a resumed watch) */
+	if (val && mod_rev == e->mod_rev) {
+		e->present = 1;   /* the same revision again (a resumed watch, a resync) */
+		return;
+	}
 	e->dirty = 1;
 	e->mod_rev = mod_rev;
 	if (!val) {
-		if (e->present)
-			a->st.bookings--;
 		e->present = e->valid = 0;
 		return;
 	}
-	if (!e->present)
-		a->st.bookings++;
 	e->present = 1;
 	e->create_rev = create_rev;
 	if (booking_parse(val, len, v, &b, e->why, sizeof(e->why))) {
@@ -372,6 +370,7 @@ void agent_apply_dirty(struct agent *a)
 {
 	admit_all(a);
 	a->st.pending = 0;
+	a->st.bookings = 0;
 	for (unsigned v = 0; v < a->n_ent; v++) {
 		struct entry *e = &a->ent[v];
 		if (e->dirty) {
@@ -383,6 +382,7 @@ void agent_apply_dirty(struct agent *a)
 			/* present but never valid: nothing to hold, the error is stored */
 		}
 		a->st.pending += e->state == ENT_PENDING || e->state == ENT_NOVNIC;
+		a->st.bookings += e->present;
 	}
 	/* A failure waits a retry period before the next try. */
 	uint64_t now = agent_now_ms();

@@ -318,14 +318,14 @@ static int etcd_post(struct etcd *e, const char *path, json_object *req,
 }
 
 /* POST a request built by the caller (NULL: it ran out of memory). */
-int etcd_call(struct etcd *e, const char *path, json_object *req, int bad,
+int etcd_call(struct etcd *e, const char *path, json_object *req,
 	      json_object **out)
 {
 	int rc;
 
 	*out = NULL;
 	e->s.err[0] = '\0';
-	if (!req || bad)
+	if (!req)
 		rc = etcd_fail(e, STORE_E_IO, "out of memory");
 	else
 		rc = etcd_post(e, path, req, out);

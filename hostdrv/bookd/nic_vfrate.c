@@ -332,24 +332,20 @@ static int set_rate(struct vfrate *s, uint16_t vf, uint32_t min, uint32_t max)
 		struct ifinfomsg i;
 		struct rtattr list, info, rate_a;
 		struct ifla_vf_rate rate;
-	} req;
+	} req = {
+		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_SETLINK,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK },
+		.i = { .ifi_family = AF_UNSPEC, .ifi_index = s->ifindex },
+		.list = { .rta_len = RTA_LENGTH(2 * RTA_LENGTH(0) + sizeof(req.rate)),
+			  .rta_type = IFLA_VFINFO_LIST },
+		.info = { .rta_len = RTA_LENGTH(RTA_LENGTH(0) + sizeof(req.rate)), .rta_type = IFLA_VF_INFO },
+		.rate_a = { .rta_len = RTA_LENGTH(sizeof(req.rate)), .rta_type = IFLA_VF_RATE },
+		.rate = { .vf = vf, .min_tx_rate = min, .max_tx_rate = max },
+	};
 	const struct nlmsghdr *ack;
 
 	_Static_assert(sizeof(req) == NLMSG_LENGTH(sizeof(struct ifinfomsg)) + 3 * RTA_LENGTH(0) +
-		       sizeof(struct ifla_vf_rate), "request without padding");
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_len = sizeof(req);
-	req.h.nlmsg_type = RTM_SETLINK;
-	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.i.ifi_family = AF_UNSPEC;
-	req.i.ifi_index = s->ifindex;
-	req.list.rta_type = IFLA_VFINFO_LIST;
-	req.list.rta_len = RTA_LENGTH(2 * RTA_LENGTH(0) + sizeof(req.rate));
-	req.info.rta_type = IFLA_VF_INFO;
-	req.info.rta_len = RTA_LENGTH(RTA_LENGTH(0) + sizeof(req.rate));
-	req.rate_a.rta_type = IFLA_VF_RATE;
-	req.rate_a.rta_len = RTA_LENGTH(sizeof(req.rate));
-	req.rate = (struct ifla_vf_rate){ .vf = vf, .min_tx_rate = min, .max_tx_rate = max };
+		       sizeof(struct ifla_vf_rate), "attributes back to back, no padding");
 	return nl_talk(s, &req.h, &ack);
 }
 

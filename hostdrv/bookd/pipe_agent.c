@@ -253,8 +253,16 @@ void pipe_agent_step(struct pipe_agent *p)
 	int rc = p->s->ops->poll(p->s, 0, on_change, p);
 	if (rc < 0)
 		p->watching = 0;
-	if (now < p->next_ms || !p->capacity_bps)
+	if (now < p->next_ms)
 		return;
+	if (!p->capacity_bps) {
+		if (now >= p->next_warn_ms) {
+			agent_log(p->a, "pipe %s: waiting for its config record %sconfig "
+				  "({\"v\":1,\"capacity\":\"10G\"})", p->name, p->prefix);
+			p->next_warn_ms = now + 30000;
+		}
+		return;
+	}
 	p->next_ms = now + p->interval_ms;
 	unsigned span = agent_vnic_span(p->a);
 	if (span > p->n_ceiling) {

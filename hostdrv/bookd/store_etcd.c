@@ -52,21 +52,35 @@ static int bad_key(struct etcd *e, const char *key)
 	return 0;
 }
 
+/*
+ * Requests are built with helpers that each return -1 when json-c runs
+ * out of memory; a builder ors them and hands over the request or NULL.
+ */
+static json_object *built(json_object *req, int bad)
+{
+	if (bad) {
+		json_object_put(req);
+		return NULL;
+	}
+	return req;
+}
+
 static json_object *range_req(const char *key, size_t klen, const char *end,
-			      size_t elen, int64_t rev, int *bad)
+			      size_t elen, int64_t rev)
 {
 	json_object *req = json_object_new_object();
+	int bad = !req;
 
-	if (!req)
-		return NULL;
-	*bad |= etcd_add_b64(req, "key", key, klen);
-	if (end) {
-		*bad |= etcd_add_b64(req, "range_end", end, elen);
-		*bad |= etcd_add_i64(req, "limit", ETCD_PAGE);
+	if (req) {
+		bad |= etcd_add_b64(req, "key", key, klen);
+		if (end) {
+			bad |= etcd_add_b64(req, "range_end", end, elen);
+			bad |= etcd_add_i64(req, "limit", ETCD_PAGE);
+		}
+		if (rev)
+			bad |= etcd_add_i64(req, "revision", rev);
 	}
-	if (rev)
-		*bad |= etcd_add_i64(req, "revision", rev);
-	return req;
+	return built(req, bad);
 }
 
 /* Append the "kvs" of one range reply to l (cap: its room). */
@@ -113,7 +127,7 @@ static int list_once(struct etcd *e, const char *prefix, struct store_list *l)
 {
 	size_t klen = strlen(prefix), elen, cap = 0;
 	char *key = malloc(klen + 2), *end = NULL;
-	int more = 1, rc = STORE_OK, bad = 0;
+	int more = 1, rc = STORE_OK;
 	json_object *r;
 
 	if (!key || etcd_range_end(prefix, &end, &elen)) {
@@ -127,7 +141,7 @@ static int list_once(struct etcd *e, const char *prefix, struct store_list *l)
 		size_t before = l->n;
 
 		rc = etcd_call(e, "/v3/kv/range",
-			  range_req(key, klen, end, elen, l->rev, &bad), bad, &r);
+			       range_req(key, klen, end, elen, l->rev), &r);
 		if (rc == STORE_OK && !l->rev)
 			rc = want_rev(e, r, &l->rev);
 		if (rc == STORE_OK)
@@ -178,13 +192,13 @@ static int etcd_get(struct store *s, const char *key, struct store_kv *out)
 {
 	struct etcd *e = E(s);
 	json_object *r, *kvs;
-	int rc, bad = 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (bad_key(e, key))
 		return STORE_E_INVAL;
-	rc = etcd_call(e, "/v3/kv/range", range_req(key, strlen(key), NULL, 0, 0, &bad),
-		  bad, &r);
+	rc = etcd_call(e, "/v3/kv/range", range_req(key, strlen(key), NULL, 0, 0),
+		       &r);
 	if (rc)
 		return rc;
 	if (!json_object_object_get_ex(r, "kvs", &kvs) || !kvs ||
@@ -198,17 +212,18 @@ static int etcd_get(struct store *s, const char *key, struct store_kv *out)
 }
 
 static json_object *put_req(const char *key, const char *val, size_t len,
-			    int64_t lease, int *bad)
+			    int64_t lease)
 {
 	json_object *req = json_object_new_object();
+	int bad = !req;
 
-	if (!req)
-		return NULL;
-	*bad |= etcd_add_b64(req, "key", key, strlen(key));
-	*bad |= etcd_add_b64(req, "value", val ? val : "", val ? len : 0);
-	if (lease)
-		*bad |= etcd_add_i64(req, "lease", lease);
-	return req;
+	if (req) {
+		bad |= etcd_add_b64(req, "key", key, strlen(key));
+		bad |= etcd_add_b64(req, "value", val ? val : "", val ? len : 0);
+		if (lease)
+			bad |= etcd_add_i64(req, "lease", lease);
+	}
+	return built(req, bad);
 }
 
 static int etcd_put(struct store *s, const char *key, const char *val,
@@ -216,13 +231,13 @@ static int etcd_put(struct store *s, const char *key, const char *val,
 {
 	struct etcd *e = E(s);
 	json_object *r;
-	int rc, bad = 0;
+	int rc;
 
 	if (bad_key(e, key))
 		return STORE_E_INVAL;
 	if (!val && len)
 		return etcd_fail(e, STORE_E_INVAL, "%s: no value", key);
-	rc = etcd_call(e, "/v3/kv/put", put_req(key, val, len, lease, &bad), bad, &r);
+	rc = etcd_call(e, "/v3/kv/put", put_req(key, val, len, lease), &r);
 	if (rc == STORE_OK)
 		rc = want_rev(e, r, rev);
 	json_object_put(r);
@@ -234,35 +249,36 @@ static int etcd_put(struct store *s, const char *key, const char *val,
  * missing key has create_revision 0, which is how "absent" is asked.
  */
 static json_object *txn_req(const char *key, const char *val, size_t len,
-			    const char *cmp_key, int64_t cmp_mod_rev, int *bad)
+			    const char *cmp_key, int64_t cmp_mod_rev)
 {
-	json_object *req = json_object_new_object(), *cmp, *cmps, *op, *ops;
+	json_object *req = json_object_new_object(), *cmp = json_object_new_object();
+	json_object *cmps = json_object_new_array(), *op = json_object_new_object();
+	json_object *ops = json_object_new_array();
+	int bad = !req || !cmp || !cmps || !op || !ops;
 
-	if (!req)
-		return NULL;
-	cmp = json_object_new_object();
-	cmps = json_object_new_array();
-	op = json_object_new_object();
-	ops = json_object_new_array();
-	if (cmp) {
-		*bad |= etcd_add_b64(cmp, "key", cmp_key, strlen(cmp_key));
-		*bad |= etcd_add_str(cmp, "result", "EQUAL");
-		*bad |= etcd_add_str(cmp, "target", cmp_mod_rev ? "MOD" : "CREATE");
-		*bad |= etcd_add_i64(cmp, cmp_mod_rev ? "mod_revision" :
-				     "create_revision", cmp_mod_rev);
+	if (!bad) {
+		bad |= etcd_add_b64(cmp, "key", cmp_key, strlen(cmp_key));
+		bad |= etcd_add_str(cmp, "result", "EQUAL");
+		bad |= etcd_add_str(cmp, "target", cmp_mod_rev ? "MOD" : "CREATE");
+		bad |= etcd_add_i64(cmp, cmp_mod_rev ? "mod_revision" :
+				    "create_revision", cmp_mod_rev);
+		bad |= etcd_add_obj(op, "request_put", put_req(key, val, len, 0));
 	}
-	if (cmps && cmp && json_object_array_add(cmps, cmp) == 0)
+	/* Each object added belongs to its container; the rest is freed. */
+	if (!bad && !(bad = json_object_array_add(cmps, cmp)))
 		cmp = NULL;
-	if (op)
-		*bad |= etcd_add_obj(op, "request_put", put_req(key, val, len, 0, bad));
-	if (ops && op && json_object_array_add(ops, op) == 0)
+	if (!bad && !(bad = json_object_array_add(ops, op)))
 		op = NULL;
-	*bad |= cmp || op;
+	if (!bad) {     /* etcd_add_obj owns what it is given, added or not */
+		bad |= etcd_add_obj(req, "compare", cmps);
+		bad |= etcd_add_obj(req, "success", ops);
+		cmps = ops = NULL;
+	}
 	json_object_put(cmp);
 	json_object_put(op);
-	*bad |= etcd_add_obj(req, "compare", cmps);
-	*bad |= etcd_add_obj(req, "success", ops);
-	return req;
+	json_object_put(cmps);
+	json_object_put(ops);
+	return built(req, bad);
 }
 
 static int etcd_put_if(struct store *s, const char *key, const char *val,
@@ -271,14 +287,14 @@ static int etcd_put_if(struct store *s, const char *key, const char *val,
 {
 	struct etcd *e = E(s);
 	json_object *r;
-	int rc, bad = 0;
+	int rc;
 
 	if (bad_key(e, key) || bad_key(e, cmp_key))
 		return STORE_E_INVAL;
 	if ((!val && len) || cmp_mod_rev < 0)
 		return etcd_fail(e, STORE_E_INVAL, "%s: bad value or revision", key);
-	rc = etcd_call(e, "/v3/kv/txn",
-		  txn_req(key, val, len, cmp_key, cmp_mod_rev, &bad), bad, &r);
+	rc = etcd_call(e, "/v3/kv/txn", txn_req(key, val, len, cmp_key, cmp_mod_rev),
+		       &r);
 	if (rc == STORE_OK && !etcd_bool(r, "succeeded"))
 		rc = etcd_fail(e, STORE_E_FAILED, "%s: mod_rev of %s is not %lld",
 			       key, cmp_key, (long long)cmp_mod_rev);
@@ -291,14 +307,13 @@ static int etcd_put_if(struct store *s, const char *key, const char *val,
 static int etcd_del(struct store *s, const char *key, int64_t *rev)
 {
 	struct etcd *e = E(s);
-	json_object *req, *r;
-	int rc, bad = 0;
+	json_object *r;
+	int rc;
 
 	if (bad_key(e, key))
 		return STORE_E_INVAL;
-	if ((req = json_object_new_object()))
-		bad |= etcd_add_b64(req, "key", key, strlen(key));
-	rc = etcd_call(e, "/v3/kv/deleterange", req, bad, &r);
+	rc = etcd_call(e, "/v3/kv/deleterange",
+		       range_req(key, strlen(key), NULL, 0, 0), &r);
 	if (rc == STORE_OK)
 		rc = want_rev(e, r, rev);
 	json_object_put(r);
@@ -306,25 +321,23 @@ static int etcd_del(struct store *s, const char *key, int64_t *rev)
 }
 
 /* A request of one int64 field: {"ID":..}, {"TTL":..}. */
-static json_object *one_i64(const char *field, int64_t v, int *bad)
+static json_object *one_i64(const char *field, int64_t v)
 {
 	json_object *req = json_object_new_object();
 
-	if (req)
-		*bad |= etcd_add_i64(req, field, v);
-	return req;
+	return built(req, !req || etcd_add_i64(req, field, v));
 }
 
 static int etcd_lease_grant(struct store *s, int64_t ttl_s, int64_t *id)
 {
 	struct etcd *e = E(s);
 	json_object *r;
-	int rc, bad = 0;
+	int rc;
 
 	*id = 0;
 	if (ttl_s <= 0)
 		return etcd_fail(e, STORE_E_INVAL, "lease TTL %lld", (long long)ttl_s);
-	rc = etcd_call(e, "/v3/lease/grant", one_i64("TTL", ttl_s, &bad), bad, &r);
+	rc = etcd_call(e, "/v3/lease/grant", one_i64("TTL", ttl_s), &r);
 	if (rc == STORE_OK && (etcd_i64(r, "ID", id) || *id <= 0))
 		rc = etcd_fail(e, STORE_E_PROTO, "lease grant: no lease ID");
 	json_object_put(r);
@@ -341,9 +354,9 @@ static int etcd_lease_keepalive(struct store *s, int64_t id)
 	struct etcd *e = E(s);
 	json_object *r, *res;
 	int64_t ttl;
-	int rc, bad = 0;
+	int rc;
 
-	rc = etcd_call(e, "/v3/lease/keepalive", one_i64("ID", id, &bad), bad, &r);
+	rc = etcd_call(e, "/v3/lease/keepalive", one_i64("ID", id), &r);
 	if (rc)
 		return rc;
 	if (!json_object_object_get_ex(r, "result", &res) || !res ||
@@ -359,8 +372,7 @@ static int etcd_lease_revoke(struct store *s, int64_t id)
 {
 	struct etcd *e = E(s);
 	json_object *r;
-	int bad = 0;
-	int rc = etcd_call(e, "/v3/lease/revoke", one_i64("ID", id, &bad), bad, &r);
+	int rc = etcd_call(e, "/v3/lease/revoke", one_i64("ID", id), &r);
 
 	json_object_put(r);
 	return rc;
@@ -371,14 +383,16 @@ static int etcd_compact(struct store *s, int64_t rev)
 {
 	struct etcd *e = E(s);
 	json_object *req, *r;
-	int rc, bad = 0;
+	int rc;
 
 	if (rev <= 0)
 		return etcd_fail(e, STORE_E_INVAL, "compact to revision %lld",
 				 (long long)rev);
-	if ((req = one_i64("revision", rev, &bad)))
-		bad |= etcd_add_obj(req, "physical", json_object_new_boolean(1));
-	rc = etcd_call(e, "/v3/kv/compaction", req, bad, &r);
+	req = one_i64("revision", rev);
+	if (req)
+		req = built(req, etcd_add_obj(req, "physical",
+					      json_object_new_boolean(1)));
+	rc = etcd_call(e, "/v3/kv/compaction", req, &r);
 	json_object_put(r);
 	/* Already compacted at or past rev: that history is gone too. */
 	if (rc == STORE_E_COMPACTED) {

@@ -65,7 +65,7 @@ int etcd_auth(struct etcd *e, size_t ep, int *next);
 int etcd_errcode(const char *msg);
 int etcd_failover(long http, const char *msg);
 void etcd_note_err(char *all, size_t size, const char *err);
-int etcd_call(struct etcd *e, const char *path, json_object *req, int bad,
+int etcd_call(struct etcd *e, const char *path, json_object *req,
 	      json_object **out);
 
 /* etcd_watch.c */

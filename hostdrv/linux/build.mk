@@ -44,7 +44,7 @@ $(VM_TCP): tests/vm/vm_tcp.c
 .PHONY: kmod vmtest kmod-bench
 kmod: $(KMOD)
 
-vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(VM_FRAMES) $(VM_BLAST) $(VM_TCP)
+vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(BOOKD) $(VM_FRAMES) $(VM_BLAST) $(VM_TCP)
 	BUILD=$(BUILD) tests/vm/test_vm.sh
 
 # Guest driver + simulated NIC throughput (docs/kmod.md); not a test.

@@ -61,10 +61,12 @@ etcd_stop_all() {
 	for i in "${!etcd_pids[@]}"; do etcd_kill "$i"; done
 }
 
-# ectl ARGS...: etcdctl against every member started.
+# ectl ARGS...: etcdctl against every member running.
 ectl() {
 	local eps="" i
-	for i in "${!etcd_pids[@]}"; do eps+="${eps:+,}$(etcd_url "$i")"; done
+	for i in "${!etcd_pids[@]}"; do
+		[ -n "${etcd_pids[$i]}" ] && eps+="${eps:+,}$(etcd_url "$i")"
+	done
 	"$ETCDCTL" --endpoints "$eps" --command-timeout=3s "$@"
 }
 

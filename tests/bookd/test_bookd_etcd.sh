@@ -15,7 +15,7 @@ cleanup() {
 	[ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null
 	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
 	etcd_stop_all
-	rm -rf "$out" "$win" "$win.state" "$win.bookings" "$win.bookings.log"
+	[ -n "${KEEP:-}" ] && echo "kept $out" >&2 || rm -rf "$out" "$win" "$win.state" "$win.bookings" "$win.bookings.log"
 }
 trap cleanup EXIT
 echo "1..23"

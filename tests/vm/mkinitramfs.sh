@@ -2,15 +2,19 @@
 # Build the VM test's initramfs: busybox-static, Debian's real ethtool, ip
 # and devlink with the shared libraries they need, snic.ko and tests/vm/guest_init.sh as
 # /init.
-#   tests/vm/mkinitramfs.sh OUT.cpio SNIC.KO [BLAST [TCP]]
+#   tests/vm/mkinitramfs.sh OUT.cpio SNIC.KO [BLAST [TCP [BOOKD [SNICCTL]]]]
 # BLAST, TCP: the static UDP sender (snic_vm_blast) and TCP transfer tool
-# (snic_vm_tcp), optional.
+# (snic_vm_tcp); BOOKD, SNICCTL: the booking agent (snic-bookd) and
+# snicctl, which writes its bookings, with their shared libraries. All
+# optional ("" to skip one).
 set -euo pipefail
 
 out=$1
 ko=$2
 blast=${3:-}
 tcp=${4:-}
+bookd=${5:-}
+snicctl=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -36,6 +40,8 @@ copy_with_libs "$(command -v devlink || echo /sbin/devlink)" sbin/devlink
 objcopy --strip-debug "$ko" "$root/lib/modules/snic.ko"
 [ -n "$blast" ] && cp "$blast" "$root/bin/snic_vm_blast"
 [ -n "$tcp" ] && cp "$tcp" "$root/bin/snic_vm_tcp"
+[ -n "$bookd" ] && copy_with_libs "$bookd" bin/snic-bookd
+[ -n "$snicctl" ] && copy_with_libs "$snicctl" bin/snicctl
 cp "$here/guest_init.sh" "$root/init"
 chmod +x "$root/init"
 

@@ -26,8 +26,8 @@ RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=28
-HOST_CHECKS=7
+GUEST_CHECKS=31
+HOST_CHECKS=8
 # Uplink 1 is cabled to a TAP device in a network namespace holding
 # 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
 # the guest and come back; the host compares them.
@@ -56,9 +56,10 @@ shm=/dev/shm/snic-vmtest-$$
 ns=snicvm$$
 sim_pid=
 tcp_pids=
+etcd_pid=
 cleanup() {
 	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-	for p in $tcp_pids; do kill "$p" 2>/dev/null; done
+	for p in $tcp_pids $etcd_pid; do kill "$p" 2>/dev/null; done
 	ip netns del "$ns" 2>/dev/null
 	rm -f "$shm"
 	rm -rf "$work"
@@ -95,8 +96,18 @@ done
 
 tcp_tool=$BUILD/bin/snic_vm_tcp
 [ -x "$tcp_tool" ] || bail "missing $tcp_tool (make all)"
-tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" "$BUILD/bin/snic_vm_blast" "$tcp_tool" ||
-	bail "initramfs build failed"
+# The booking agent runs in the guest (with snicctl to write its booking);
+# without it its checks are skipped, visibly.
+BOOKD=0
+bookd_args=
+if [ "$MODE" = test ] && [ -x "$BUILD/bin/snic-bookd" ]; then
+	BOOKD=1
+	bookd_args="$BUILD/bin/snic-bookd $snicctl"
+elif [ "$MODE" = test ]; then
+	echo "# no $BUILD/bin/snic-bookd (make $BUILD/bin/snic-bookd): its checks are skipped"
+fi
+tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" "$BUILD/bin/snic_vm_blast" "$tcp_tool" \
+	$bookd_args || bail "initramfs build failed"
 
 # The far end of the TAP uplink: a network namespace (root, /dev/net/tun).
 # Without them (or with SNIC_VM_TAP=0) the TAP checks are skipped, visibly.
@@ -165,6 +176,39 @@ if [ "$TAP" = 1 ]; then
 	tcp_pids="$tcp_pids $!"
 fi
 
+# etcd on the far side of uplink 1, for the agent in the guest: it holds
+# VF 0's booking for node "vm" (BOOKING_REV: the put's revision), and the
+# agent's answer lands next to it.
+ETCD=0 etcd_why="no TAP uplink"
+BOOKING='{"v":1,"out_bandwidth":"100M","cap":"500M"}'
+BOOK_KEYS=/snic/v1/default/nodes/vm
+etcdctl() { $run_ns /usr/bin/etcdctl --endpoints http://127.0.0.1:2379 --command-timeout=5s "$@"; }
+if [ "$TAP" = 1 ] && [ "$BOOKD" = 1 ] && [ -x /usr/bin/etcd ] && [ -x /usr/bin/etcdctl ]; then
+	$run_ns /usr/bin/etcd --name vmtest --data-dir "$work/etcd" \
+		--listen-client-urls "http://$TAP_NET.2:2379,http://127.0.0.1:2379" \
+		--advertise-client-urls "http://$TAP_NET.2:2379" \
+		--listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+		--initial-cluster vmtest=http://127.0.0.1:2380 >"$work/etcd.log" 2>&1 &
+	etcd_pid=$!
+	etcd_why="etcd did not answer in 10 s"
+	for _ in $(seq 50); do
+		etcdctl endpoint health >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	if etcdctl put "$BOOK_KEYS/bookings/0" "$BOOKING" >/dev/null 2>&1 &&
+		BOOKING_REV=$(etcdctl get "$BOOK_KEYS/bookings/0" -w fields |
+			sed -n 's/^"ModRevision" : \([0-9]*\)$/\1/p') && [ -n "$BOOKING_REV" ]; then
+		ETCD=1
+	else
+		echo "# etcd in the namespace: $etcd_why; its log:"
+		show "$work/etcd.log" 20
+	fi
+elif [ "$TAP" = 1 ] && [ "$BOOKD" = 1 ]; then
+	etcd_why="no /usr/bin/etcd and etcdctl (apt-get install etcd-server etcd-client)"
+elif [ "$BOOKD" != 1 ]; then
+	etcd_why="no snic-bookd"
+fi
+
 # The guest asks for a reset by another agent: snicctl on the host side.
 (
 	for _ in $(seq 1500); do
@@ -223,7 +267,7 @@ fi
 start=$(date +%s)
 timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp "${SNIC_VM_SMP:-1,maxcpus=2}" -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.cpio" -nic none \
-	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH SNIC_STRESS=$STRESS SNIC_TAP=$TAP SNIC_TAP_NET=$TAP_NET SNIC_TCP_BYTES=$TCP_BYTES SNIC_TCP_SHA=$tcp_sha SNIC_VF_RATE=$VF_RATE_MBPS SNIC_CLS_USER=$cls_user SNIC_IRQ=$IRQ" \
+	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH SNIC_STRESS=$STRESS SNIC_TAP=$TAP SNIC_TAP_NET=$TAP_NET SNIC_TCP_BYTES=$TCP_BYTES SNIC_TCP_SHA=$tcp_sha SNIC_VF_RATE=$VF_RATE_MBPS SNIC_CLS_USER=$cls_user SNIC_IRQ=$IRQ SNIC_BOOKD=$BOOKD SNIC_ETCD=$ETCD" \
 	$ivshmem_dev \
 	</dev/null >"$work/console.log" 2>&1
 qemu_rc=$?
@@ -247,6 +291,13 @@ sim_rc=$?
 sim_pid=
 for p in $tcp_pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 tcp_pids=
+# What the guest's agent left in etcd, read before etcd stops.
+[ "$ETCD" = 1 ] && etcdctl get --prefix "$BOOK_KEYS/" >"$work/etcd_after.txt" 2>&1
+if [ -n "$etcd_pid" ]; then
+	kill "$etcd_pid" 2>/dev/null
+	wait "$etcd_pid" 2>/dev/null
+	etcd_pid=
+fi
 # Kept for inspection after the run.
 mkdir -p "$BUILD/vmtest"
 cp "$work/console.log" "$work/sim.log" "$work"/tcp_srv_*.log "$work"/out*.pcap "$BUILD/vmtest/" 2>/dev/null
@@ -340,6 +391,19 @@ else
 	notok "TCP data did not come back intact ($(stat -c %s "$work/tcp_back" 2>/dev/null || echo no) bytes)"
 	echo "# namespace side:"
 	cat "$work"/tcp_srv_*.log | sed 's/^/#   /'
+fi
+
+# The guest's agent read its booking from etcd and wrote its answer back,
+# all through snic1 and uplink 1: a grant, or (as snic1 lists no VFs to
+# rtnetlink) an unknown_vnic error record, for the booking's revision.
+if [ "$ETCD" != 1 ]; then
+	ok "etcd behind the TAP uplink holds the guest agent's answer # SKIP $etcd_why"
+elif grep -A1 -E "^$BOOK_KEYS/(grants|errors)/0\$" "$work/etcd_after.txt" |
+	grep -q "\"booking_rev\":$BOOKING_REV[,}]"; then
+	ok "etcd behind the TAP uplink holds the guest agent's answer for VF 0 (revision $BOOKING_REV)"
+else
+	notok "etcd behind the TAP uplink has no answer from the guest agent for revision $BOOKING_REV"
+	show "$work/etcd_after.txt" 20
 fi
 
 # The shaper's rate as the device applied it, from the virtual-time stamps
