@@ -39,3 +39,14 @@ TESTS += $(BOOKD_TESTS) $(BOOKD_E2E)
 
 .PHONY: bookd
 bookd: $(BOOKD) $(BOOKD_TESTS)
+
+# Benchmarks (make bench-bookd): figures into docs/benchmarks-bookd.md.
+BOOKD_BENCH := $(BUILD)/bin/bench_bookd
+$(BOOKD_BENCH): $(BUILD)/tests/bookd/bench_bookd.o $(BOOKD_LIB) $(HOSTDRV_LDLIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BOOKD_LDLIBS)
+ALL += $(BOOKD_BENCH)
+
+.PHONY: bench-bookd
+bench-bookd: $(BOOKD_BENCH) $(BOOKD) $(BUILD)/bin/snic-sim $(SNICCTL)
+	@tests/bookd/bench_bookd.sh

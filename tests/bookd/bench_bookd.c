@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Booking agent benchmarks against a running etcd (tests/bookd/bench_bookd.sh
+ * starts it). Every figure is measured here, on this machine:
+ *
+ *   bench_bookd latency ENDPOINTS NIC BOOKINGS ROUNDS
+ *     one agent, BOOKINGS bookings on its node; ROUNDS times: put one
+ *     changed booking, step the agent until the NIC reads the new minimum
+ *     back. Also etcd's own put latency, side by side.
+ *   bench_bookd cluster ENDPOINTS NODES TOTAL ROUNDS SECONDS
+ *     NODES agents in this process (NIC models), TOTAL bookings spread
+ *     over them; a change on every node per round (p50/p99 until in force
+ *     on that node); a full resync of all; then SECONDS of steady state
+ *     with a shared pipe (CPU per node).
+ *
+ * Output: "key value" lines for the script to turn into the docs page.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "../../hostdrv/bookd/agent.h"
+#include "../../hostdrv/bookd/bookd_opts.h"
+#include "../../hostdrv/bookd/nic_model.h"
+#include "../../hostdrv/bookd/pipe_agent.h"
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(const char *name, double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_d);
+	printf("%s_n %zu\n%s_p50_us %.0f\n%s_p99_us %.0f\n%s_max_us %.0f\n", name, n, name,
+	       v[n / 2], name, v[n * 99 / 100], name, v[n - 1]);
+}
+
+static struct store *open_etcd(const char *eps)
+{
+	struct store_etcd_opts o = { .endpoints = eps, .timeout_ms = 5000 };
+	char err[256];
+	struct store *s = store_etcd_open(&o, err, sizeof(err));
+
+	if (!s) {
+		fprintf(stderr, "bench_bookd: %s\n", err);
+		exit(2);
+	}
+	return s;
+}
+
+static void put_booking(struct store *s, const char *node, unsigned v, unsigned mbps)
+{
+	char key[160], val[96];
+
+	snprintf(key, sizeof(key), "/snic/v1/default/nodes/%s/bookings/%u", node, v);
+	snprintf(val, sizeof(val), "{\"v\":1,\"out_bandwidth\":\"%uM\"}", mbps);
+	if (s->ops->put(s, key, val, strlen(val), 0, NULL)) {
+		fprintf(stderr, "bench_bookd: put %s: %s\n", key, s->err);
+		exit(2);
+	}
+}
+
+static struct agent *new_agent(struct store *s, struct nic *n, const char *node)
+{
+	static FILE *quiet;
+	struct agent_opts o = { .node = node };
+	char err[256];
+
+	if (!quiet)
+		quiet = fopen("/dev/null", "w");
+	o.log = quiet;
+	struct agent *a = agent_new(s, n, &o, err, sizeof(err));
+	if (!a || agent_start(a)) {
+		fprintf(stderr, "bench_bookd: agent %s: %s\n", node, a ? "start failed" : err);
+		exit(2);
+	}
+	return a;
+}
+
+static uint64_t held_min(struct nic *n, unsigned v)
+{
+	struct nic_booking b = { 0 };
+
+	n->ops->read(n, (uint16_t)v, &b);
+	return b.min_bps;
+}
+
+static int latency(const char *eps, const char *nicspec, unsigned books, unsigned rounds)
+{
+	struct store *w = open_etcd(eps), *s = open_etcd(eps);
+	struct bookd_opts o = { .nic = nicspec };
+	char err[256];
+	struct nic *n = bookd_open_nic(&o, err, sizeof(err));
+	double *lat = calloc(rounds, sizeof(double)), *raw = calloc(rounds, sizeof(double));
+
+	if (!n || !lat || !raw) {
+		fprintf(stderr, "bench_bookd: NIC %s: %s\n", nicspec, err);
+		return 2;
+	}
+	double t = now_us();
+	for (unsigned v = 0; v < books; v++)
+		put_booking(w, "bench", v, 1 + v % 7);
+	printf("load_puts_per_s %.0f\n", books / ((now_us() - t) / 1e6));
+	t = now_us();
+	struct agent *a = new_agent(s, n, "bench");
+	printf("first_resync_ms %.1f\nfirst_resync_applies %llu\n", (now_us() - t) / 1e3,
+	       (unsigned long long)agent_stats(a)->applies);
+	for (unsigned r = 0; r < rounds; r++) {
+		unsigned v = (r * 7919) % books, mbps = 10 + r % 50;
+		double t0 = now_us();
+		put_booking(w, "bench", v, mbps);
+		while (held_min(n, v) != mbps * 1000000ull && now_us() - t0 < 5e6)
+			agent_step(a, 1);
+		lat[r] = now_us() - t0;
+		t0 = now_us();
+		put_booking(w, "bench-raw", v, mbps);   /* etcd alone, same client */
+		raw[r] = now_us() - t0;
+	}
+	report("put_to_nic", lat, rounds);
+	report("etcd_put", raw, rounds);
+	printf("bookings %u\napplies %llu\n", agent_stats(a)->bookings,
+	       (unsigned long long)agent_stats(a)->applies);
+	agent_free(a);
+	nic_close(n);
+	store_close(s);
+	store_close(w);
+	free(lat);
+	free(raw);
+	return 0;
+}
+
+struct node {
+	char name[16];
+	struct store *s, *ps;
+	struct nic *n;
+	struct agent *a;
+	struct pipe_agent *p;
+	unsigned books;
+};
+
+static void start_nodes(struct node *nd, unsigned nodes, const char *eps)
+{
+	for (unsigned i = 0; i < nodes; i++) {
+		snprintf(nd[i].name, sizeof(nd[i].name), "node%03u", i);
+		nd[i].s = open_etcd(eps);
+		nd[i].n = nic_model_new(nd[i].books ? nd[i].books : 1, 4, 100000000000ull);
+		nd[i].a = new_agent(nd[i].s, nd[i].n, nd[i].name);
+	}
+}
+
+/* A change on every node per round; each node's time until in force. */
+static void cluster_changes(struct node *nd, unsigned nodes, struct store *w, unsigned rounds)
+{
+	double *lat = calloc((size_t)nodes * rounds, sizeof(double)), *t0 = calloc(nodes, sizeof(double));
+	size_t k = 0;
+
+	for (unsigned r = 0; r < rounds; r++) {
+		unsigned mbps = 20 + r;
+		for (unsigned i = 0; i < nodes; i++) {
+			t0[i] = now_us();
+			put_booking(w, nd[i].name, r % nd[i].books, mbps);
+		}
+		for (unsigned done = 0, i = 0; done < nodes; i = (i + 1) % nodes) {
+			if (t0[i] < 0)
+				continue;
+			agent_step(nd[i].a, 0);
+			if (held_min(nd[i].n, r % nd[i].books) == mbps * 1000000ull) {
+				lat[k++] = now_us() - t0[i];
+				t0[i] = -1;
+				done++;
+			} else if (now_us() - t0[i] > 10e6) {
+				fprintf(stderr, "bench_bookd: %s did not apply in 10 s\n", nd[i].name);
+				exit(2);
+			}
+		}
+	}
+	report("cluster_change", lat, k);
+	free(lat);
+	free(t0);
+}
+
+/* Steady state: every node on one shared pipe, publishing each interval. */
+static void steady(struct node *nd, unsigned nodes, const char *eps, unsigned secs)
+{
+	struct pipe_agent_opts po = { .name = "bench", .interval_ms = 50 };
+	char err[256];
+
+	for (unsigned i = 0; i < nodes; i++) {
+		nd[i].ps = open_etcd(eps);
+		nd[i].p = pipe_agent_new(nd[i].ps, nd[i].n, nd[i].a, &po, err, sizeof(err));
+	}
+	double c0 = cpu_s(), t0 = now_us();
+	while (now_us() - t0 < secs * 1e6)
+		for (unsigned i = 0; i < nodes; i++) {
+			agent_step(nd[i].a, 0);
+			pipe_agent_step(nd[i].p);
+		}
+	double cpu = cpu_s() - c0, wall = (now_us() - t0) / 1e6;
+	printf("steady_seconds %.1f\nsteady_cpu_s %.2f\n", wall, cpu);
+	printf("steady_cpu_percent_per_node %.3f\n", 100.0 * cpu / wall / nodes);
+}
+
+static int cluster(const char *eps, unsigned nodes, unsigned total, unsigned rounds, unsigned secs)
+{
+	struct node *nd = calloc(nodes, sizeof(*nd));
+	struct store *w = open_etcd(eps);
+
+	for (unsigned i = 0; i < nodes; i++)
+		nd[i].books = total / nodes + (i < total % nodes);
+	for (unsigned i = 0; i < nodes; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "node%03u", i);
+		for (unsigned v = 0; v < nd[i].books; v++)
+			put_booking(w, name, v, 1 + v % 5);
+	}
+	start_nodes(nd, nodes, eps);
+	cluster_changes(nd, nodes, w, rounds);
+	/* Full resync of every booking: new agents against NICs that hold
+	 * them (as after agent restarts), then against empty NICs. */
+	for (int empty = 0; empty < 2; empty++) {
+		for (unsigned i = 0; i < nodes; i++) {
+			agent_free(nd[i].a);
+			if (empty)
+				nic_model_reset(nd[i].n);
+		}
+		double t0 = now_us();
+		uint64_t applies = 0;
+		for (unsigned i = 0; i < nodes; i++) {
+			nd[i].a = new_agent(nd[i].s, nd[i].n, nd[i].name);
+			applies += agent_stats(nd[i].a)->applies;
+		}
+		printf("resync_%s_ms %.0f\nresync_%s_applies %llu\n", empty ? "empty" : "held",
+		       (now_us() - t0) / 1e3, empty ? "empty" : "held", (unsigned long long)applies);
+	}
+	printf("bookings_total %u\nnodes %u\n", total, nodes);
+	steady(nd, nodes, eps, secs);
+	for (unsigned i = 0; i < nodes; i++) {
+		pipe_agent_free(nd[i].p);
+		store_close(nd[i].ps);
+		agent_free(nd[i].a);
+		nic_close(nd[i].n);
+		store_close(nd[i].s);
+	}
+	store_close(w);
+	free(nd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 6 && !strcmp(argv[1], "latency"))
+		return latency(argv[2], argv[3], (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]));
+	if (argc == 7 && !strcmp(argv[1], "cluster"))
+		return cluster(argv[2], (unsigned)atoi(argv[3]), (unsigned)atoi(argv[4]),
+			       (unsigned)atoi(argv[5]), (unsigned)atoi(argv[6]));
+	fprintf(stderr, "usage: bench_bookd latency ENDPOINTS NIC BOOKINGS ROUNDS\n"
+		"       bench_bookd cluster ENDPOINTS NODES TOTAL ROUNDS SECONDS\n");
+	return 2;
+}
