@@ -9,82 +9,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "store_etcd.h"
-
-static const char b64_chars[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* Standard alphabet with padding: what protobuf's JSON mapping uses. */
 char *etcd_b64(const void *p, size_t len)
 {
-	const unsigned char *in = p;
-	char *out = malloc(4 * ((len + 2) / 3) + 1), *o = out;
+	char *out = malloc(B64_ENCODED_LEN(len) + 1);
 
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16;
-
-		if (i + 1 < len)
-			v |= (uint32_t)in[i + 1] << 8;
-		if (i + 2 < len)
-			v |= in[i + 2];
-		*o++ = b64_chars[v >> 18];
-		*o++ = b64_chars[(v >> 12) & 63];
-		*o++ = i + 1 < len ? b64_chars[(v >> 6) & 63] : '=';
-		*o++ = i + 2 < len ? b64_chars[v & 63] : '=';
-	}
-	*o = '\0';
+	if (out)
+		b64_encode(p, len, out);
 	return out;
 }
 
-static int b64_val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')       /* '-' and '_': the URL-safe alphabet */
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/*
- * Decode into a NUL-terminated buffer (*len excludes the NUL). Padding is
- * optional; anything else that is not base64 makes it NULL.
- */
+/* Decode into a NUL-terminated buffer (*len excludes the NUL); NULL for
+ * anything the gateway would not have written. */
 char *etcd_unb64(const char *s, size_t *len)
 {
 	size_t n = strlen(s);
-	char *out, *o;
-	uint32_t v = 0;
-	int bits = 0;
+	char *out = malloc(B64_DECODED_MAX(n) + 1);
 
-	while (n && s[n - 1] == '=')
-		n--;
-	out = o = malloc(n / 4 * 3 + 3);
-	if (!out)
+	if (!out || b64_decode(s, n, out, len)) {
+		free(out);
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		int d = b64_val((unsigned char)s[i]);
-
-		if (d < 0) {
-			free(out);
-			return NULL;
-		}
-		v = v << 6 | (uint32_t)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			*o++ = (char)(v >> bits & 0xff);
-		}
 	}
-	*o = '\0';
-	*len = (size_t)(o - out);
+	out[*len] = '\0';
 	return out;
 }
 

@@ -65,6 +65,9 @@ struct nic {
 struct nic *nic_snic_open(const char *window, char *err, unsigned errlen);
 struct nic *nic_vfrate_open(const char *ifname, char *err, unsigned errlen);
 
+/* For back ends: the reason into n->err; returns rc. */
+int nic_fail(struct nic *n, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static inline void nic_close(struct nic *n) { if (n) n->ops->close(n); }
 
 #endif

@@ -5,7 +5,6 @@
  * else (no traffic), for the agent's unit tests and for scale runs where
  * hundreds of agents share one machine (`--nic model:VNICS:UPLINKS:BPS`).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,16 +24,6 @@ struct nic_model {
 static struct nic_model *to_model(struct nic *n)
 {
 	return (struct nic_model *)n;
-}
-
-static int fail(struct nic *n, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(n->err, sizeof(n->err), fmt, ap);
-	va_end(ap);
-	return rc;
 }
 
 static void model_close(struct nic *n)
@@ -57,7 +46,7 @@ static int model_uplink(struct nic *n, uint16_t vnic, uint8_t *uplink)
 	struct nic_model *m = to_model(n);
 
 	if (vnic >= m->n_vnics)
-		return fail(n, NIC_E_NOVNIC, "no VNIC %u (the model has %u)", vnic, m->n_vnics);
+		return nic_fail(n, NIC_E_NOVNIC, "no VNIC %u (the model has %u)", vnic, m->n_vnics);
 	*uplink = (uint8_t)(vnic % m->n_uplinks);
 	return NIC_OK;
 }
@@ -67,7 +56,7 @@ static int model_capacity(struct nic *n, uint8_t uplink, uint64_t *bps)
 	struct nic_model *m = to_model(n);
 
 	if (uplink >= m->n_uplinks)
-		return fail(n, NIC_E_RANGE, "no uplink %u", uplink);
+		return nic_fail(n, NIC_E_RANGE, "no uplink %u", uplink);
 	*bps = m->uplink_bps;
 	return NIC_OK;
 }
@@ -77,9 +66,9 @@ static int model_apply(struct nic *n, uint16_t vnic, const struct nic_booking *b
 	struct nic_model *m = to_model(n);
 
 	if (vnic >= m->n_vnics)
-		return fail(n, NIC_E_NOVNIC, "no VNIC %u (the model has %u)", vnic, m->n_vnics);
+		return nic_fail(n, NIC_E_NOVNIC, "no VNIC %u (the model has %u)", vnic, m->n_vnics);
 	if (b->min_bps > m->uplink_bps * m->n_uplinks || b->rx_bps > m->uplink_bps * m->n_uplinks)
-		return fail(n, NIC_E_RANGE, "VNIC %u: rate above the uplinks' speed", vnic);
+		return nic_fail(n, NIC_E_RANGE, "VNIC %u: rate above the uplinks' speed", vnic);
 	m->held[vnic] = *b;
 	m->applies[vnic]++;
 	return NIC_OK;
@@ -90,7 +79,7 @@ static int model_read(struct nic *n, uint16_t vnic, struct nic_booking *out)
 	struct nic_model *m = to_model(n);
 
 	if (vnic >= m->n_vnics)
-		return fail(n, NIC_E_NOVNIC, "no VNIC %u (the model has %u)", vnic, m->n_vnics);
+		return nic_fail(n, NIC_E_NOVNIC, "no VNIC %u (the model has %u)", vnic, m->n_vnics);
 	*out = m->held[vnic];
 	return NIC_OK;
 }
@@ -101,7 +90,7 @@ static int model_demand(struct nic *n, uint16_t vnic, uint64_t *bps)
 	struct nic_model *m = to_model(n);
 
 	if (vnic >= m->n_vnics)
-		return fail(n, NIC_E_NOVNIC, "no VNIC %u (the model has %u)", vnic, m->n_vnics);
+		return nic_fail(n, NIC_E_NOVNIC, "no VNIC %u (the model has %u)", vnic, m->n_vnics);
 	*bps = m->uplink_bps;
 	return NIC_OK;
 }

@@ -6,7 +6,6 @@
  * (METER_SET), through the user-space library, so the host mirror (and
  * `snicctl restore`) holds them like any operator setting.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,29 +23,19 @@ static struct nic_snic *to_snic(struct nic *n)
 	return (struct nic_snic *)n;
 }
 
-static int fail(struct nic *n, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(n->err, sizeof(n->err), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* Device status (> 0) or library error (< 0) into a back-end error. */
 static int dev_fail(struct nic *n, int rc, const char *what, uint16_t vnic)
 {
 	struct snic_dev *d = to_snic(n)->dev;
 
 	if (rc == SNIC_E_NOENT)
-		return fail(n, NIC_E_NOVNIC, "no VNIC %u on %s", vnic, snic_path(d));
+		return nic_fail(n, NIC_E_NOVNIC, "no VNIC %u on %s", vnic, snic_path(d));
 	if (rc > 0)
-		return fail(n, NIC_E_RANGE, "%s of VNIC %u: device says %s", what, vnic,
+		return nic_fail(n, NIC_E_RANGE, "%s of VNIC %u: device says %s", what, vnic,
 			    snic_strstatus(rc));
 	if (rc == SNIC_ERR_ARG)
-		return fail(n, NIC_E_RANGE, "%s of VNIC %u: %s", what, vnic, snic_errmsg(d));
-	return fail(n, NIC_E_IO, "%s of VNIC %u: %s", what, vnic, snic_errmsg(d));
+		return nic_fail(n, NIC_E_RANGE, "%s of VNIC %u: %s", what, vnic, snic_errmsg(d));
+	return nic_fail(n, NIC_E_IO, "%s of VNIC %u: %s", what, vnic, snic_errmsg(d));
 }
 
 static void snic_nic_close(struct nic *n)
@@ -62,7 +51,7 @@ static int snic_nic_generation(struct nic *n, uint64_t *gen)
 	int rc = snic_devinfo(to_snic(n)->dev, &di);
 
 	if (rc)
-		return fail(n, NIC_E_IO, "device info: %s", snic_errmsg(to_snic(n)->dev));
+		return nic_fail(n, NIC_E_IO, "device info: %s", snic_errmsg(to_snic(n)->dev));
 	*gen = (uint64_t)di.reset_count << 32 | di.fw_version;
 	return NIC_OK;
 }
@@ -88,7 +77,7 @@ static int bond_capacity(struct nic *n, uint8_t bond, uint64_t *bps)
 	int rc = snic_admin_exec(d, SNIC_CMD_TEAM_SET, &t, sizeof(t), &s, sizeof(s), &got);
 
 	if (rc)
-		return fail(n, rc > 0 ? NIC_E_RANGE : NIC_E_IO, "bond %u: %s", bond,
+		return nic_fail(n, rc > 0 ? NIC_E_RANGE : NIC_E_IO, "bond %u: %s", bond,
 			    rc > 0 ? snic_strstatus(rc) : snic_errmsg(d));
 	*bps = 0;
 	for (unsigned i = 0; i < s.n_members && i < 4; i++) {
@@ -108,7 +97,7 @@ static int snic_nic_capacity(struct nic *n, uint8_t uplink, uint64_t *bps)
 	if (uplink & SNIC_UPLINK_BOND)
 		return bond_capacity(n, uplink & ~SNIC_UPLINK_BOND, bps);
 	if (!c || uplink >= c->n_uplinks || uplink >= SNIC_MAX_UPLINKS)
-		return fail(n, NIC_E_RANGE, "no uplink %u", uplink);
+		return nic_fail(n, NIC_E_RANGE, "no uplink %u", uplink);
 	*bps = (uint64_t)c->uplink[uplink].speed_mbps * 1000000ull;
 	return NIC_OK;
 }
@@ -131,7 +120,7 @@ static int snic_nic_apply(struct nic *n, uint16_t vnic, const struct nic_booking
 	int rc;
 
 	if (b->rx_bps)
-		return fail(n, NIC_E_UNSUPP, "RX guarantees are admitted, not enforced, on snic");
+		return nic_fail(n, NIC_E_UNSUPP, "RX guarantees are admitted, not enforced, on snic");
 	rc = snic_vnic_share(d, vnic, weight, b->min_bps, b->prio);
 	if (rc)
 		return dev_fail(n, rc, "share", vnic);

@@ -52,17 +52,6 @@ static struct vfrate *to_vf(struct nic *n)
 	return (struct vfrate *)n;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(struct nic *n, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(n->err, sizeof(n->err), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* One datagram from the kernel into s->buf (grown to fit it whole): its
  * length, 0 for one that did not come from the kernel, -1 (errno). */
 static ssize_t nl_recv(struct vfrate *s)
@@ -180,7 +169,7 @@ static int req_fail(struct vfrate *s, int rc, int values, const char *what)
 		kind = NIC_E_UNSUPP;
 	else if (values && rc > 0 && (e == EINVAL || e == ERANGE))
 		kind = NIC_E_RANGE;
-	return fail(&s->nic, kind, "%s: %s: %s%s", s->ifname, what,
+	return nic_fail(&s->nic, kind, "%s: %s: %s%s", s->ifname, what,
 		    rc > 0 ? "the kernel says " : "", strerror(e));
 }
 
@@ -192,7 +181,7 @@ static int vf_lookup(struct vfrate *s, uint16_t vf, struct linkinfo *li)
 	if (rc)
 		return req_fail(s, rc, 0, "reading the link (RTM_GETLINK)");
 	if (vf >= li->num_vf)
-		return fail(&s->nic, NIC_E_NOVNIC, "%s has no VF %u (rtnetlink lists %" PRIu32 ")",
+		return nic_fail(&s->nic, NIC_E_NOVNIC, "%s has no VF %u (rtnetlink lists %" PRIu32 ")",
 			    s->ifname, vf, li->num_vf);
 	return NIC_OK;
 }
@@ -251,7 +240,7 @@ static int vf_generation(struct nic *n, uint64_t *gen)
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, s->ifname, strlen(s->ifname) + 1);
 	if (ioctl(s->fd, SIOCGIFINDEX, &ifr) || ifr.ifr_ifindex <= 0)
-		return fail(n, NIC_E_IO, "%s: %s", s->ifname, strerror(errno));
+		return nic_fail(n, NIC_E_IO, "%s: %s", s->ifname, strerror(errno));
 	s->ifindex = ifr.ifr_ifindex;
 	if ((rc = get_link(s, &li)))
 		return req_fail(s, rc, 0, "reading the link (RTM_GETLINK)");
@@ -310,16 +299,16 @@ static int vf_capacity(struct nic *n, uint8_t uplink, uint64_t *bps)
 	uint32_t mbps;
 
 	if (uplink)
-		return fail(n, NIC_E_RANGE, "%s: no uplink %u (VFs send on the PF, uplink 0)",
+		return nic_fail(n, NIC_E_RANGE, "%s: no uplink %u (VFs send on the PF, uplink 0)",
 			    s->ifname, uplink);
 	if (link_speed(s, &mbps)) {
 		if (errno == EOPNOTSUPP)
-			return fail(n, NIC_E_RANGE, "%s: speed unknown (the driver does not report it)",
+			return nic_fail(n, NIC_E_RANGE, "%s: speed unknown (the driver does not report it)",
 				    s->ifname);
-		return fail(n, NIC_E_IO, "%s: link speed (SIOCETHTOOL): %s", s->ifname, strerror(errno));
+		return nic_fail(n, NIC_E_IO, "%s: link speed (SIOCETHTOOL): %s", s->ifname, strerror(errno));
 	}
 	if (!mbps || mbps > INT_MAX)   /* 0 or SPEED_UNKNOWN: no link, or a driver that cannot say */
-		return fail(n, NIC_E_RANGE, "%s: speed unknown (is the link up?)", s->ifname);
+		return nic_fail(n, NIC_E_RANGE, "%s: speed unknown (is the link up?)", s->ifname);
 	*bps = (uint64_t)mbps * MBIT;
 	return NIC_OK;
 }
@@ -358,13 +347,13 @@ static int vf_apply(struct nic *n, uint16_t vnic, const struct nic_booking *b)
 	int rc;
 
 	if (b->rx_bps || b->prio)
-		return fail(n, NIC_E_UNSUPP, "%s VF %u: a VF rate holds no RX guarantee or priority",
+		return nic_fail(n, NIC_E_UNSUPP, "%s VF %u: a VF rate holds no RX guarantee or priority",
 			    s->ifname, vnic);
 	if (b->cap_bps && !max)
-		return fail(n, NIC_E_RANGE, "%s VF %u: cap of %" PRIu64 " bit/s is below 1 Mbit/s, "
+		return nic_fail(n, NIC_E_RANGE, "%s VF %u: cap of %" PRIu64 " bit/s is below 1 Mbit/s, "
 			    "the unit of VF rates", s->ifname, vnic, b->cap_bps);
 	if (min > UINT32_MAX || max > UINT32_MAX || (max && min > max))
-		return fail(n, NIC_E_RANGE, "%s VF %u: min %" PRIu64 " Mbit/s (rounded up) and max %"
+		return nic_fail(n, NIC_E_RANGE, "%s VF %u: min %" PRIu64 " Mbit/s (rounded up) and max %"
 			    PRIu64 " Mbit/s (rounded down) are no VF rate", s->ifname, vnic, min, max);
 	rc = set_rate(s, vnic, (uint32_t)min, (uint32_t)max);
 	if (rc) {
@@ -388,10 +377,10 @@ static int vf_read(struct nic *n, uint16_t vnic, struct nic_booking *out)
 	if (rc)
 		return rc;
 	if (!li.vfs)
-		return fail(n, NIC_E_UNSUPP, "%s: the driver does not report its VFs' settings "
+		return nic_fail(n, NIC_E_UNSUPP, "%s: the driver does not report its VFs' settings "
 			    "(no IFLA_VFINFO_LIST)", s->ifname);
 	if (vf_rate(&li, vnic, &r))
-		return fail(n, NIC_E_IO, "%s: no valid rate for VF %u in the kernel's answer",
+		return nic_fail(n, NIC_E_IO, "%s: no valid rate for VF %u in the kernel's answer",
 			    s->ifname, vnic);
 	memset(out, 0, sizeof(*out));
 	/* Whole Mbit/s, as held: a booking finer than that reads back rounded,

@@ -51,8 +51,8 @@ etcd_wait() {
 # etcd_kill I: SIGKILL member I (data kept: etcd_start brings it back).
 etcd_kill() {
 	[ -n "${etcd_pids[$1]:-}" ] || return 0
-	kill -9 "${etcd_pids[$1]}" 2>/dev/null
-	wait "${etcd_pids[$1]}" 2>/dev/null
+	kill -9 "${etcd_pids[$1]}" 2>/dev/null || true
+	wait "${etcd_pids[$1]}" 2>/dev/null || true
 	etcd_pids[$1]=
 }
 
