@@ -51,7 +51,7 @@ test: deps
 	@tests/run.sh $(TESTS)
 
 # One benchmark per part; each writes its measured figures into docs/.
-BENCHES := bench-hdl bench-fw bench-rate bench-failover kmod-bench
+BENCHES := bench-hdl bench-fw bench-rate bench-failover kmod-bench bench-bookd
 bench: bench-deps
 	@$(MAKE) --no-print-directory all
 	@for b in $(BENCHES); do $(MAKE) --no-print-directory $$b || exit 1; done

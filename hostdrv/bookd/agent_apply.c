@@ -222,18 +222,16 @@ static struct nic_booking target(const struct agent *a, const struct entry *e)
 	return t;
 }
 
+/* The grant record: what the booking got (its request is the booking). */
 static int grant_json(const struct agent *a, const struct entry *e, const struct nic_booking *t,
 		      char *val, size_t n)
 {
-	unsigned can = a->nic->ops->can;
-
-	return snprintf(val, n, "{\"v\":1,\"booking_rev\":%" PRId64 ",\"node\":\"%s\",\"nic\":\"%s\","
-			"\"out_bandwidth\":%" PRIu64 ",\"requested_out\":%" PRIu64 ","
-			"\"in_bandwidth\":%" PRIu64 ",\"requested_in\":%" PRIu64 ",\"in_enforced\":%s,"
-			"\"cap\":%" PRIu64 ",\"priority\":%u,\"partial\":%s}",
-			e->good_rev, a->node, a->nic->ops->name, e->want.min_bps, e->b.out_bps,
-			e->want.rx_bps, e->b.in_bps, (can & NIC_CAN_RX) ? "true" : "false",
-			t->cap_bps, e->b.prio, e->state == ENT_PARTIAL ? "true" : "false");
+	return snprintf(val, n, "{\"v\":1,\"booking_rev\":%" PRId64 ",\"out_bandwidth\":%" PRIu64
+			",\"in_bandwidth\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"priority\":%u,"
+			"\"partial\":%s,\"in_enforced\":%s}", e->good_rev, e->want.min_bps,
+			e->want.rx_bps, t->cap_bps, e->b.prio,
+			e->state == ENT_PARTIAL ? "true" : "false",
+			(a->nic->ops->can & NIC_CAN_RX) ? "true" : "false");
 }
 
 static void alarm_update(struct agent *a, uint16_t v, struct entry *e)

@@ -76,6 +76,9 @@ static json_object *range_req(const char *key, size_t klen, const char *end,
 		if (end) {
 			bad |= etcd_add_b64(req, "range_end", end, elen);
 			bad |= etcd_add_i64(req, "limit", ETCD_PAGE);
+			/* The member's own copy, no quorum round: a list is at one
+			 * revision either way, and the watch continues from it. */
+			bad |= etcd_add_obj(req, "serializable", json_object_new_boolean(1));
 		}
 		if (rev)
 			bad |= etcd_add_i64(req, "revision", rev);

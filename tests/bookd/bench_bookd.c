@@ -274,6 +274,12 @@ static int cluster(const char *eps, unsigned nodes, unsigned total, unsigned rou
 		       (now_us() - t0) / 1e3, empty ? "empty" : "held", (unsigned long long)applies);
 		free(th);
 	}
+	/* One node alone: what each node pays when the nodes are machines. */
+	agent_free(nd[0].a);
+	double t1 = now_us();
+	nd[0].a = new_agent(nd[0].s, nd[0].n, nd[0].name);
+	printf("resync_one_node_ms %.1f\nresync_one_node_bookings %u\n", (now_us() - t1) / 1e3,
+	       nd[0].books);
 	printf("bookings_total %u\nnodes %u\n", total, nodes);
 	for (unsigned i = 0; i < nodes; i++) {
 		agent_free(nd[i].a);

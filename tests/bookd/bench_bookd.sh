@@ -144,8 +144,15 @@ m=$out/model.txt s=$out/snic.txt c=$out/cluster.txt
 	echo "| a change on every node, until in force on that node: p50 / p99 ($(val cluster_change_n "$c") changes) | $(val cluster_change_p50_us "$c") / $(val cluster_change_p99_us "$c") us | p99 <= 100 ms |"
 	echo "| full resync of all $(val bookings_total "$c") bookings, NICs already holding them (agent restarts) | $(val resync_held_ms "$c") ms, $(val resync_held_applies "$c") applies | <= 1 s |"
 	echo "| full resync of all $(val bookings_total "$c") bookings into empty NICs (every booking applied, grant stored) | $(val resync_empty_ms "$c") ms, $(val resync_empty_applies "$c") applies | |"
+	echo "| full resync of one node alone ($(val resync_one_node_bookings "$c") bookings, NIC holding them) | $(val resync_one_node_ms "$c") ms | |"
 	echo "| agent CPU per node, steady state: $nodes snic-bookd processes, each on a shared pipe every 50 ms, ${steady} s | $cpu_pct % of one core | <= 2 % |"
 	echo "| traffic per node, same run: on the loopback interface (all of it) / etcd's gRPC counters | $lo_s / $bytes_s bytes/s | <= 2 % of the link (1 Gbit/s: 2,500,000 bytes/s) |"
+	echo
+	echo "All $nodes agents resync at once against one etcd member on this"
+	echo "$cpu-CPU machine, which also runs them all: the figure is bound by"
+	echo "etcd's JSON gateway encoding every key and value (etcd used most of"
+	echo "the CPU in a profiled run). In a cluster each node resyncs on its own"
+	echo "machine, as the one-node row shows."
 	echo
 	echo "The change latency: each agent in its own thread of one process, blocked"
 	echo "in its watch as snic-bookd is. The steady-state figures: real snic-bookd"
