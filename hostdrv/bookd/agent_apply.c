@@ -172,6 +172,45 @@ static void admit_uplink(struct agent *a, uint8_t u, struct admit_req *r)
 	admit_dir(a, u, cap, 1, r);   /* receive: the same link, full duplex */
 }
 
+/*
+ * Receive guarantees (docs/bookings.md): the NIC cannot make senders send,
+ * but it can keep the others from taking the booked part. Every VNIC on
+ * the uplink gets a receive ceiling of C minus the other VNICs' receive
+ * grants (none when nobody else has one), so together they leave each
+ * booked VNIC its part.
+ */
+static void rx_protect(struct agent *a, uint8_t u)
+{
+	uint16_t ids[1024];
+	uint64_t cap, booked = 0;
+
+	if (!(a->nic->ops->can & NIC_CAN_RXCAP) || a->nic->ops->capacity(a->nic, u, &cap))
+		return;
+	for (unsigned v = 0; v < a->n_ent; v++) {
+		struct entry *e = &a->ent[v];
+		if (e->valid && e->uplink_known && e->uplink == u)
+			booked += e->want.rx_bps;
+	}
+	int n = a->nic->ops->vnics(a->nic, u, ids, 1024);
+	for (int i = 0; i < n && i < 1024; i++) {
+		struct entry *e = agent_entry(a, ids[i], 1);
+		if (!e)
+			return;
+		uint64_t own = e->valid && e->uplink_known && e->uplink == u ? e->want.rx_bps : 0;
+		uint64_t others = booked - own, c = others && cap > others ? cap - others : 0;
+		if (others && !c)
+			c = 1000000;   /* everything booked by others: the smallest policer */
+		if (!e->uplink_known) {
+			e->uplink = u;
+			e->uplink_known = 1;
+		}
+		if (e->want.rx_cap_bps != c) {
+			e->want.rx_cap_bps = c;
+			e->dirty = 1;
+		}
+	}
+}
+
 /* Every uplink that has a dirty booking is admitted again as a whole,
  * once the uplink of every booking is known. */
 static void admit_all(struct agent *a)
@@ -189,8 +228,10 @@ static void admit_all(struct agent *a)
 			seen[e->uplink] = 1;
 	}
 	for (unsigned u = 0; u < 256; u++)
-		if (seen[u])
+		if (seen[u]) {
 			admit_uplink(a, (uint8_t)u, r);
+			rx_protect(a, (uint8_t)u);
+		}
 	free(r);
 }
 
@@ -199,7 +240,7 @@ static void admit_all(struct agent *a)
 static int same(const struct nic_booking *x, const struct nic_booking *y)
 {
 	return x->min_bps == y->min_bps && x->cap_bps == y->cap_bps &&
-	       x->rx_bps == y->rx_bps && x->prio == y->prio;
+	       x->rx_bps == y->rx_bps && x->rx_cap_bps == y->rx_cap_bps && x->prio == y->prio;
 }
 
 /* What the NIC should hold: the admitted guarantees, fields the back end
@@ -209,7 +250,8 @@ static struct nic_booking target(const struct agent *a, const struct entry *e)
 	struct nic_booking t = { 0 };
 	unsigned can = a->nic->ops->can;
 
-	if (!e->valid)
+	t.rx_cap_bps = (can & NIC_CAN_RXCAP) ? e->want.rx_cap_bps : 0;
+	if (!e->valid || !e->present)
 		return t;
 	t.min_bps = (can & NIC_CAN_MIN) ? e->want.min_bps : 0;
 	t.rx_bps = (can & NIC_CAN_RX) ? e->want.rx_bps : 0;
@@ -231,7 +273,7 @@ static int grant_json(const struct agent *a, const struct entry *e, const struct
 			"\"partial\":%s,\"in_enforced\":%s}", e->good_rev, e->want.min_bps,
 			e->want.rx_bps, t->cap_bps, e->b.prio,
 			e->state == ENT_PARTIAL ? "true" : "false",
-			(a->nic->ops->can & NIC_CAN_RX) ? "true" : "false");
+			(a->nic->ops->can & (NIC_CAN_RX | NIC_CAN_RXCAP)) ? "true" : "false");
 }
 
 static void alarm_update(struct agent *a, uint16_t v, struct entry *e)
@@ -287,26 +329,28 @@ static int nic_set(struct agent *a, uint16_t v, struct entry *e, const struct ni
 	return -1;
 }
 
-/* The booking is gone: the NIC stops holding it (a VNIC that is gone
- * too holds nothing), and its records go. */
+/* No booking (gone, or never one): the NIC holds nothing for the VNIC
+ * but a receive ceiling the others' bookings may ask for (a VNIC that is
+ * gone holds nothing), and the records go. */
 static void apply_removed(struct agent *a, uint16_t v, struct entry *e)
 {
-	struct nic_booking zero = { 0 }, held;
+	struct nic_booking t = target(a, e), held;
 
-	if (e->applied_rev || e->state != ENT_NONE) {
+	if (e->applied_rev || e->state != ENT_NONE || t.rx_cap_bps || e->applied.rx_cap_bps) {
 		int rc = a->nic->ops->read(a->nic, v, &held);
-		if (rc == NIC_OK && !same(&held, &zero))
-			rc = a->nic->ops->apply(a->nic, v, &zero);
-		if (rc == NIC_OK && !same(&held, &zero)) {
+		int differs = rc == NIC_OK && !same(&held, &t);
+		if (differs)
+			rc = a->nic->ops->apply(a->nic, v, &t);
+		if (rc == NIC_OK && differs) {
 			e->applies++;
 			a->st.applies++;
-			agent_journal(a, v, &zero, "removed");
+			agent_journal(a, v, &t, t.rx_cap_bps ? "rx-ceiling" : "removed");
 		} else if (rc != NIC_OK && rc != NIC_E_NOVNIC) {
 			a->st.nic_errors++;
 			e->state = ENT_PENDING;
 			return;
 		}
-		memset(&e->applied, 0, sizeof(e->applied));
+		e->applied = rc == NIC_OK ? t : (struct nic_booking){ 0 };
 	}
 	if (e->applied_rev && rec_del(a, "grants", v) == 0)
 		e->applied_rev = 0;
@@ -315,10 +359,9 @@ static void apply_removed(struct agent *a, uint16_t v, struct entry *e)
 	if (e->has_alarm_rec && rec_del(a, "alarms", v) == 0)
 		e->has_alarm_rec = 0;
 	e->state = ENT_NONE;
-	e->uplink_known = 0;
 	e->bad = 0;
 	e->why[0] = 0;
-	memset(&e->want, 0, sizeof(e->want));
+	e->want.min_bps = e->want.rx_bps = 0;
 }
 
 static void apply_valid(struct agent *a, uint16_t v, struct entry *e)
@@ -335,7 +378,8 @@ static void apply_valid(struct agent *a, uint16_t v, struct entry *e)
 		   ENT_PARTIAL : ENT_APPLIED;
 	if (!e->bad)
 		e->why[0] = 0;
-	struct nic_booking rec = { e->want.min_bps, t.cap_bps, e->want.rx_bps, e->b.prio };
+	struct nic_booking rec = { .min_bps = e->want.min_bps, .cap_bps = t.cap_bps,
+				   .rx_bps = e->want.rx_bps, .prio = e->b.prio };
 	if (applied == 0 && e->applied_rev == e->good_rev && same(&rec, &e->granted)) {
 		a->st.skipped++;   /* NIC and store already agree */
 		goto done;

@@ -40,8 +40,8 @@ static void write_entry(FILE *f, uint16_t v, const struct entry *e, int first)
 	fprintf(f, "\"granted\":{\"out\":%" PRIu64 ",\"in\":%" PRIu64 "},", e->want.min_bps,
 		e->want.rx_bps);
 	fprintf(f, "\"nic\":{\"min\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"rx\":%" PRIu64
-		",\"priority\":%u},", e->applied.min_bps, e->applied.cap_bps, e->applied.rx_bps,
-		e->applied.prio);
+		",\"rx_cap\":%" PRIu64 ",\"priority\":%u},", e->applied.min_bps, e->applied.cap_bps,
+		e->applied.rx_bps, e->applied.rx_cap_bps, e->applied.prio);
 	fprintf(f, "\"reason\":\"%s\"}", e->why);
 }
 
@@ -70,7 +70,7 @@ int agent_state_write(struct agent *a)
 	fprintf(f, " \"bookings\":[");
 	for (unsigned v = 0; v < a->n_ent; v++) {
 		const struct entry *e = &a->ent[v];
-		if (!e->present && e->state == ENT_NONE)
+		if (!e->present && e->state == ENT_NONE && !e->applied.rx_cap_bps)
 			continue;
 		write_entry(f, (uint16_t)v, e, first);
 		first = 0;
@@ -97,7 +97,8 @@ void agent_journal(struct agent *a, uint16_t v, const struct nic_booking *b, con
 	if (!a->journal || !e)
 		return;
 	fprintf(a->journal, "vnic=%u rev=%" PRId64 " min=%" PRIu64 " cap=%" PRIu64 " rx=%" PRIu64
-		" prio=%u nic_gen=%" PRIu64 "%s%s\n", v, e->good_rev, b->min_bps, b->cap_bps,
-		b->rx_bps, b->prio, a->nic_gen, why ? " " : "", why ? why : "");
+		" prio=%u nic_gen=%" PRIu64 " rx_cap=%" PRIu64 "%s%s\n", v, e->good_rev, b->min_bps,
+		b->cap_bps, b->rx_bps, b->prio, a->nic_gen, b->rx_cap_bps, why ? " " : "",
+		why ? why : "");
 	fflush(a->journal);
 }

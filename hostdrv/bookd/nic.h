@@ -11,11 +11,13 @@
 
 #include <stdint.h>
 
-/* What the NIC holds for one VNIC because of its booking. All zero: none. */
+/* What the NIC holds for one VNIC because of the bookings. All zero: none. */
 struct nic_booking {
 	uint64_t min_bps;   /* TX guarantee on its uplink/bond */
 	uint64_t cap_bps;   /* TX ceiling; 0: none */
-	uint64_t rx_bps;    /* RX guarantee; 0: none */
+	uint64_t rx_bps;    /* RX guarantee, where the NIC holds one as such; 0: none */
+	uint64_t rx_cap_bps;/* RX ceiling: what the others' RX guarantees on its
+			     * uplink leave (a policer); 0: none */
 	uint8_t  prio;      /* share priority 0..7 */
 };
 
@@ -24,6 +26,8 @@ struct nic_booking {
 #define NIC_CAN_CAP  0x02
 #define NIC_CAN_RX   0x04
 #define NIC_CAN_PRIO 0x08
+#define NIC_CAN_RXCAP 0x10  /* RX ceilings per VNIC: receive guarantees enforced
+			     * by capping the other VNICs of the uplink */
 
 enum nic_err {
 	NIC_OK        = 0,
@@ -55,6 +59,9 @@ struct nic_ops {
 	/* What v wanted to send lately, bit/s (the shared pipe's demand);
 	 * NULL when the back end cannot measure it. */
 	int (*demand)(struct nic *n, uint16_t vnic, uint64_t *bps);
+	/* The VNICs on uplink (or bond) u, booked or not; returns how many
+	 * (fills up to max). NULL without NIC_CAN_RXCAP. */
+	int (*vnics)(struct nic *n, uint8_t uplink, uint16_t *out, unsigned max);
 };
 
 struct nic {

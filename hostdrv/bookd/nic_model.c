@@ -95,9 +95,20 @@ static int model_demand(struct nic *n, uint16_t vnic, uint64_t *bps)
 	return NIC_OK;
 }
 
+static int model_vnics(struct nic *n, uint8_t uplink, uint16_t *out, unsigned max)
+{
+	struct nic_model *m = to_model(n);
+	unsigned k = 0;
+
+	for (unsigned v = uplink; v < m->n_vnics; v += m->n_uplinks)
+		if (k < max)
+			out[k++] = (uint16_t)v;
+	return (int)k;
+}
+
 static const struct nic_ops model_ops = {
 	.name = "model",
-	.can = NIC_CAN_MIN | NIC_CAN_CAP | NIC_CAN_RX | NIC_CAN_PRIO,
+	.can = NIC_CAN_MIN | NIC_CAN_CAP | NIC_CAN_RX | NIC_CAN_PRIO | NIC_CAN_RXCAP,
 	.close = model_close,
 	.generation = model_generation,
 	.vnic_uplink = model_uplink,
@@ -105,6 +116,7 @@ static const struct nic_ops model_ops = {
 	.apply = model_apply,
 	.read = model_read,
 	.demand = model_demand,
+	.vnics = model_vnics,
 };
 
 struct nic *nic_model_new(unsigned vnics, unsigned uplinks, uint64_t uplink_bps)

@@ -113,6 +113,93 @@ static uint32_t cap_burst(struct snic_dev *d, uint64_t bps)
 	return b > SNIC_METER_BURST_MAX ? SNIC_METER_BURST_MAX : (uint32_t)b;
 }
 
+/*
+ * Receive ceilings: policer count-1-v, named by a ternary rule that
+ * matches what VNIC v's MAC entry matches, at the top of the table
+ * (ternary-1-v) so that it never shadows an operator's rule; both go
+ * through the library, so the host mirror restores them with the rest.
+ */
+static int rx_slot(struct nic *n, uint16_t v, uint16_t *meter, uint32_t *loc)
+{
+	const struct snic_caps *c = snic_caps(to_snic(n)->dev);
+
+	if (!c || v >= c->meters.count || v >= SNIC_MIRROR_MAX_POLICERS || v >= c->cls.ternary / 2)
+		return nic_fail(n, NIC_E_UNSUPP, "VNIC %u: no policer or rule slot left for a "
+				"receive ceiling", v);
+	*meter = (uint16_t)(c->meters.count - 1 - v);
+	*loc = c->cls.ternary - 1 - v;
+	return NIC_OK;
+}
+
+/* The mirror's rule at loc if it is our ceiling (policer `meter`). */
+static const struct snic_rule *rx_rule(const struct snic_mirror *m, uint32_t loc, uint16_t meter)
+{
+	for (uint32_t i = 0; i < m->n_rules && i < SNIC_MIRROR_MAX_RULES; i++)
+		if (m->rule[i].loc == loc && (m->rule[i].rule.action.flags & SNIC_ACT_METER) &&
+		    m->rule[i].rule.action.meter == meter)
+			return &m->rule[i].rule;
+	return NULL;
+}
+
+static uint64_t rx_cap_held(struct nic *n, uint16_t v)
+{
+	struct snic_dev *d = to_snic(n)->dev;
+	const struct snic_mirror *m;
+	uint16_t meter;
+	uint32_t loc;
+
+	if (rx_slot(n, v, &meter, &loc) || snic_mirror_get(d, &m) || snic_mirror_stale(d) ||
+	    !rx_rule(m, loc, meter))
+		return 0;
+	return m->policer[meter].cir_bps;
+}
+
+static int rx_cap_set(struct nic *n, uint16_t v, uint64_t bps)
+{
+	struct snic_dev *d = to_snic(n)->dev;
+	const struct snic_mirror *m;
+	uint16_t meter;
+	uint32_t loc;
+	int rc;
+
+	if (rx_slot(n, v, &meter, &loc))
+		return bps ? NIC_E_UNSUPP : NIC_OK;
+	if ((rc = snic_mirror_get(d, &m)))
+		return dev_fail(n, rc, "host mirror", v);
+	int present = rx_rule(m, loc, meter) != NULL;
+	if (!bps)
+		return present && (rc = snic_rule_del(d, loc)) ? dev_fail(n, rc, "receive ceiling", v)
+							       : NIC_OK;
+	if (v >= SNIC_MIRROR_MAX_VNICS || !m->vnic[v].used || !m->vnic[v].has_mac_rule)
+		return nic_fail(n, NIC_E_UNSUPP, "VNIC %u: not created through this host's "
+				"library: its MAC entry is unknown", v);
+	struct snic_rule r = m->vnic[v].mac_rule;   /* copied before the mirror changes */
+	struct snic_meter_set ms = { .meter = meter, .mode = SNIC_METER_SRTCM, .cir_bps = bps,
+				     .cbs = cap_burst(d, bps) };
+	if ((rc = snic_meter_set(d, &ms)))
+		return dev_fail(n, rc, "receive policer", v);
+	if (present)
+		return NIC_OK;
+	r.action.flags |= SNIC_ACT_METER;
+	r.action.meter = meter;
+	if ((rc = snic_rule_add(d, loc, &r, NULL)))
+		return dev_fail(n, rc, "receive ceiling rule", v);
+	return NIC_OK;
+}
+
+static int snic_nic_vnics(struct nic *n, uint8_t uplink, uint16_t *out, unsigned max)
+{
+	const struct snic_mirror *m;
+	unsigned k = 0;
+
+	if (snic_mirror_get(to_snic(n)->dev, &m))
+		return 0;
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++)
+		if (m->vnic[v].used && m->vnic[v].params.uplink == uplink && k < max)
+			out[k++] = (uint16_t)v;
+	return (int)k;
+}
+
 static int snic_nic_apply(struct nic *n, uint16_t vnic, const struct nic_booking *b)
 {
 	struct snic_dev *d = to_snic(n)->dev;
@@ -120,7 +207,7 @@ static int snic_nic_apply(struct nic *n, uint16_t vnic, const struct nic_booking
 	int rc;
 
 	if (b->rx_bps)
-		return nic_fail(n, NIC_E_UNSUPP, "RX guarantees are admitted, not enforced, on snic");
+		return nic_fail(n, NIC_E_UNSUPP, "snic holds receive guarantees as the others' ceilings");
 	rc = snic_vnic_share(d, vnic, weight, b->min_bps, b->prio);
 	if (rc)
 		return dev_fail(n, rc, "share", vnic);
@@ -130,7 +217,7 @@ static int snic_nic_apply(struct nic *n, uint16_t vnic, const struct nic_booking
 	rc = snic_vnic_rate(d, vnic, &r);
 	if (rc)
 		return dev_fail(n, rc, "shaper", vnic);
-	return NIC_OK;
+	return rx_cap_set(n, vnic, b->rx_cap_bps);
 }
 
 /* The share from the device itself; the shaper as the host mirror holds
@@ -152,6 +239,7 @@ static int snic_nic_read(struct nic *n, uint16_t vnic, struct nic_booking *out)
 	if (snic_mirror_get(d, &m) == 0 && !snic_mirror_stale(d) && vnic < SNIC_MIRROR_MAX_VNICS &&
 	    m->shaper[vnic].mode == SNIC_METER_SHAPER)
 		out->cap_bps = m->shaper[vnic].cir_bps;
+	out->rx_cap_bps = rx_cap_held(n, vnic);
 	return NIC_OK;
 }
 
@@ -170,7 +258,7 @@ static int snic_nic_demand(struct nic *n, uint16_t vnic, uint64_t *bps)
 
 static const struct nic_ops snic_ops = {
 	.name = "snic",
-	.can = NIC_CAN_MIN | NIC_CAN_CAP | NIC_CAN_PRIO,
+	.can = NIC_CAN_MIN | NIC_CAN_CAP | NIC_CAN_PRIO | NIC_CAN_RXCAP,
 	.close = snic_nic_close,
 	.generation = snic_nic_generation,
 	.vnic_uplink = snic_nic_uplink,
@@ -178,6 +266,7 @@ static const struct nic_ops snic_ops = {
 	.apply = snic_nic_apply,
 	.read = snic_nic_read,
 	.demand = snic_nic_demand,
+	.vnics = snic_nic_vnics,
 };
 
 struct nic *nic_snic_open(const char *window, char *err, unsigned errlen)

@@ -52,6 +52,7 @@ static void one(struct json_object *b, struct snap_booking *s)
 	s->nic.min_bps = (uint64_t)num(nic, "min");
 	s->nic.cap_bps = (uint64_t)num(nic, "cap");
 	s->nic.rx_bps = (uint64_t)num(nic, "rx");
+	s->nic.rx_cap_bps = (uint64_t)num(nic, "rx_cap");
 	s->nic.prio = (uint8_t)num(nic, "priority");
 	str(b, "reason", s->reason, sizeof(s->reason));
 }

@@ -62,6 +62,7 @@ static void show_json(struct ctl *c, const struct snap_booking *b)
 	json_uint(j, "nic_min_bps", b->nic.min_bps);
 	json_uint(j, "nic_cap_bps", b->nic.cap_bps);
 	json_uint(j, "nic_rx_bps", b->nic.rx_bps);
+	json_uint(j, "nic_rx_cap_bps", b->nic.rx_cap_bps);
 	json_uint(j, "nic_priority", b->nic.prio);
 	json_uint(j, "applies", b->applies);
 	json_str(j, "reason", b->reason);

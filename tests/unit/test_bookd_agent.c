@@ -380,6 +380,41 @@ static void test_rollback(void **state)
 	assert_int_equal(agent_stats(x->a)->pending, 0);
 }
 
+/* Receive guarantees: the other VNICs of the uplink are capped so that
+ * together they leave each booked VNIC its part. */
+static void test_rx_guarantee(void **state)
+{
+	struct fixture *x = *state;
+
+	put(x, "bookings", 0, "{\"v\":1,\"in_bandwidth\":\"300M\"}");
+	put(x, "bookings", 2, "{\"v\":1,\"in_bandwidth\":\"200M\",\"out_bandwidth\":\"10M\"}");
+	x->a = new_agent(x);
+	assert_int_equal(agent_start(x->a), 0);
+	assert_int_equal(held(x, 0).rx_cap_bps, 800 * M);   /* 1G - VNIC 2's 200M */
+	assert_int_equal(held(x, 2).rx_cap_bps, 700 * M);
+	assert_int_equal(held(x, 4).rx_cap_bps, 500 * M);   /* not booked: 1G - both */
+	assert_int_equal(held(x, 6).rx_cap_bps, 500 * M);
+	assert_int_equal(held(x, 1).rx_cap_bps, 0);         /* other uplink: untouched */
+	assert_true(has_rec(x, "grants", 0, "\"in_enforced\":true"));
+	/* Over the uplink: admitted in part, the caps follow the grants. */
+	put(x, "bookings", 4, "{\"v\":1,\"in_bandwidth\":\"900M\"}");
+	settle(x);
+	assert_true(has_rec(x, "alarms", 4, "\"granted_in\":500000000"));
+	assert_int_equal(held(x, 6).rx_cap_bps, 1 * M);     /* everything booked by others */
+	assert_int_equal(held(x, 0).rx_cap_bps, 300 * M);
+	/* Bookings go: the caps relax, then go. */
+	del(x, 4);
+	del(x, 0);
+	settle(x);
+	assert_int_equal(held(x, 2).rx_cap_bps, 0);         /* nobody else booked */
+	assert_int_equal(held(x, 0).rx_cap_bps, 800 * M);
+	assert_int_equal(held(x, 4).rx_cap_bps, 800 * M);
+	del(x, 2);
+	settle(x);
+	for (int v = 0; v < 8; v++)
+		assert_int_equal(held(x, v).rx_cap_bps, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +425,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restart_and_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction_resync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_guarantee, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
