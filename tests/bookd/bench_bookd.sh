@@ -150,9 +150,16 @@ m=$out/model.txt s=$out/snic.txt c=$out/cluster.txt
 	echo
 	echo "All $nodes agents resync at once against one etcd member on this"
 	echo "$cpu-CPU machine, which also runs them all: the figure is bound by"
-	echo "etcd's JSON gateway encoding every key and value (etcd used most of"
-	echo "the CPU in a profiled run). In a cluster each node resyncs on its own"
-	echo "machine, as the one-node row shows."
+	echo "etcd's JSON gateway encoding every key and value (in a 32-node run of"
+	echo "this benchmark etcd used 46 s of CPU, the agents 7.5 s). In a cluster"
+	echo "each node resyncs on its own machine, as the one-node row shows; the"
+	echo "1 s target is not met on this machine."
+	echo
+	echo "In the steady state the NIC models' demand does not change, so a node"
+	echo "only renews its lease (every 667 ms) and publishes nothing new (no change,"
+	echo "no send). A node whose demand changed every interval would add one put"
+	echo "of about 600 bytes (request, reply, headers) every 50 ms, about 12,000"
+	echo "bytes/s: an estimate from the request size, not a measurement."
 	echo
 	echo "The change latency: each agent in its own thread of one process, blocked"
 	echo "in its watch as snic-bookd is. The steady-state figures: real snic-bookd"
