@@ -14,6 +14,9 @@
 #define RETRY_MS      1000  /* pending bookings, unknown VNICs */
 #define GEN_CHECK_MS  100   /* NIC reset detection */
 #define SAVE_MS       200   /* state snapshot at most this often */
+#define VERIFY_MS     5000  /* every booking read back from the NIC this often:
+			     * a VNIC re-created, an operator's change, a new VNIC
+			     * to cap on receive */
 #define BACKOFF_MAX_MS 2000
 
 uint64_t agent_now_ms(void)
@@ -58,11 +61,17 @@ struct entry *agent_entry(struct agent *a, uint16_t vnic, int create)
 	return &a->ent[vnic];
 }
 
-static int name_ok(const char *s)
+/* Names go into keys and into the JSON records the agent writes:
+ * letters, digits, '.', '_', '-' (and '/' where slash is set). */
+static int name_ok(const char *s, size_t max, int slash)
 {
-	size_t n = s ? strlen(s) : 0;
+	static const char word[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789._-";
+	size_t n = s ? strlen(s) : 0, ok = 0;
 
-	return n && n < AGENT_NAME_MAX && !strchr(s, '/');
+	while (ok < n && (strchr(word, s[ok]) || (slash && s[ok] == '/')))
+		ok++;
+	return n && n < max && ok == n;
 }
 
 struct agent *agent_new(struct store *s, struct nic *n, const struct agent_opts *o,
@@ -71,10 +80,11 @@ struct agent *agent_new(struct store *s, struct nic *n, const struct agent_opts 
 	const char *prefix = o->prefix ? o->prefix : AGENT_PREFIX_DEFAULT;
 	const char *cluster = o->cluster ? o->cluster : AGENT_CLUSTER_DEFAULT;
 
-	if (!name_ok(o->node) || !name_ok(cluster) || prefix[0] != '/' ||
-	    strlen(prefix) > AGENT_KEY_MAX / 2) {
-		snprintf(err, errlen, "node and cluster need a name (1-%d characters, no '/'), "
-			 "the prefix a leading '/'", AGENT_NAME_MAX - 1);
+	if (!name_ok(o->node, AGENT_NAME_MAX, 0) || !name_ok(cluster, AGENT_NAME_MAX, 0) ||
+	    prefix[0] != '/' || !name_ok(prefix, AGENT_KEY_MAX / 2, 1)) {
+		snprintf(err, errlen, "node and cluster need a name of 1-%d characters from "
+			 "A-Z a-z 0-9 . _ -; the prefix a leading '/' and the same characters",
+			 AGENT_NAME_MAX - 1);
 		return NULL;
 	}
 	struct agent *a = calloc(1, sizeof(*a));
@@ -86,6 +96,7 @@ struct agent *agent_new(struct store *s, struct nic *n, const struct agent_opts 
 	a->nic = n;
 	a->log = o->log ? o->log : stderr;
 	a->verbose = o->verbose;
+	a->verify_ms = o->verify_ms ? o->verify_ms : VERIFY_MS;
 	snprintf(a->node, sizeof(a->node), "%s", o->node);
 	snprintf(a->node_prefix, sizeof(a->node_prefix), "%s/%s/nodes/%s/",
 		 strcmp(prefix, "/") ? prefix : "", cluster, o->node);
@@ -212,6 +223,7 @@ static int resync(struct agent *a)
 	agent_apply_dirty(a);
 	a->need_resync = 0;
 	a->state_dirty = 1;
+	a->next_verify_ms = agent_now_ms() + a->verify_ms;
 	if (a->verbose)
 		agent_log(a, "resync at revision %lld: %u bookings", (long long)a->st.rev,
 			  a->st.bookings);
@@ -305,14 +317,34 @@ static void check_nic(struct agent *a, uint64_t now)
 	}
 }
 
+/* Read every booking back now and then: what the NIC lost without a
+ * reset (a VNIC destroyed and created again) is applied again. */
+static void verify(struct agent *a, uint64_t now)
+{
+	if (now < a->next_verify_ms)
+		return;
+	a->next_verify_ms = now + a->verify_ms;
+	for (unsigned v = 0; v < a->n_ent; v++) {
+		struct entry *e = &a->ent[v];
+		if ((e->present && e->valid) || e->applied.rx_cap_bps || e->want.rx_cap_bps) {
+			e->dirty = 1;
+			e->uplink_known = 0;   /* re-created VNICs may have moved */
+		}
+	}
+	agent_apply_dirty(a);
+	a->state_dirty = 1;
+}
+
 static void retry_pending(struct agent *a, uint64_t now)
 {
 	if (now < a->next_pending_ms || !a->st.pending)
 		return;
 	for (unsigned v = 0; v < a->n_ent; v++) {
-		uint8_t s = a->ent[v].state;
-		if (s == ENT_PENDING || s == ENT_NOVNIC)
-			a->ent[v].dirty = 1;
+		struct entry *e = &a->ent[v];
+		if (e->state == ENT_PENDING || e->state == ENT_NOVNIC || e->rec_retry) {
+			e->dirty = 1;
+			e->rec_retry = 0;
+		}
 	}
 	agent_apply_dirty(a);
 	a->next_pending_ms = now + RETRY_MS;
@@ -327,7 +359,7 @@ int agent_step(struct agent *a, int timeout_ms)
 		int rc = a->store->ops->poll(a->store, timeout_ms, on_event, a);
 		if (rc < 0)
 			watch_lost(a, rc);
-		else if (rc > 0) {
+		if (rc != 0) {   /* events may have come before an error */
 			agent_apply_dirty(a);
 			a->state_dirty = 1;
 		}
@@ -342,6 +374,7 @@ int agent_step(struct agent *a, int timeout_ms)
 	}
 	now = agent_now_ms();
 	retry_pending(a, now);
+	verify(a, now);
 	if (a->state_dirty && now >= a->next_save_ms) {
 		agent_save(a);
 		a->next_save_ms = now + SAVE_MS;

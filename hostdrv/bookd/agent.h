@@ -32,6 +32,7 @@ struct agent_opts {
 	const char *log_path;    /* apply journal, one line per NIC apply; NULL: none */
 	FILE *log;               /* messages; NULL: stderr */
 	int verbose;
+	unsigned verify_ms;      /* read every booking back this often; 0: 5000 */
 };
 
 struct agent_stats {

@@ -14,6 +14,9 @@
 #include "agent_internal.h"
 
 #define REC_MAX 768
+/* The smallest guarantee worth granting in part: the meters' floor on
+ * snic (1 Mbit/s); a smaller remainder is not granted (alarm says so). */
+#define AGENT_GRANT_MIN 1000000ull
 
 static void rec_key(const struct agent *a, char *key, size_t n, const char *kind, uint16_t v)
 {
@@ -59,6 +62,8 @@ static void set_error(struct agent *a, uint16_t v, struct entry *e, uint8_t stat
 		 "\"reason\":\"%s\",\"node\":\"%s\"}", e->mod_rev, kind, e->why, a->node);
 	if (rec_put(a, "errors", v, val) == 0)
 		e->has_error_rec = 1;
+	else
+		e->rec_retry = 1;
 }
 
 /* Quotes and control characters out of a reason before it goes in JSON. */
@@ -95,10 +100,11 @@ void agent_record(struct agent *a, uint16_t v, const char *val, size_t len,
 		e->present = 1;   /* the same revision again (a resumed watch, a resync) */
 		return;
 	}
-	e->dirty = 1;
+	e->dirty = 1;   /* earlier changes in the batch still count */
 	e->mod_rev = mod_rev;
 	if (!val) {
 		e->present = e->valid = 0;
+		e->gone = 1;
 		return;
 	}
 	e->present = 1;
@@ -106,14 +112,14 @@ void agent_record(struct agent *a, uint16_t v, const char *val, size_t len,
 	if (booking_parse(val, len, v, &b, e->why, sizeof(e->why))) {
 		clean_reason(e->why);
 		a->st.bad_records++;
-		e->bad = 1;
-		e->dirty = 0;   /* the last good booking (if any) stays in force */
+		e->bad = 1;     /* the last good booking (if any) stays in force */
 		set_error(a, v, e, ENT_INVALID);
 		return;
 	}
 	e->b = b;
 	e->valid = 1;
 	e->bad = 0;
+	e->gone = 0;
 	e->good_rev = mod_rev;
 	e->why[0] = 0;
 }
@@ -153,6 +159,8 @@ static void admit_dir(struct agent *a, uint8_t u, uint64_t cap, int in, struct a
 	admit_split(cap, r, n);
 	for (size_t i = 0; i < n; i++) {
 		struct entry *e = &a->ent[r[i].tag];
+		if (r[i].granted < r[i].want && r[i].granted < AGENT_GRANT_MIN)
+			r[i].granted = 0;   /* below what a NIC meter can hold */
 		uint64_t *w = in ? &e->want.rx_bps : &e->want.min_bps;
 		if (*w != r[i].granted)
 			e->dirty = 1;
@@ -160,13 +168,23 @@ static void admit_dir(struct agent *a, uint8_t u, uint64_t cap, int in, struct a
 	}
 }
 
+/* An uplink whose capacity cannot be read now keeps its grants: its
+ * changed bookings wait (pending) rather than losing their guarantees. */
 static void admit_uplink(struct agent *a, uint8_t u, struct admit_req *r)
 {
 	uint64_t cap;
 
 	if (a->nic->ops->capacity(a->nic, u, &cap)) {
-		agent_log(a, "uplink %u: %s", u, a->nic->err);
-		cap = 0;
+		agent_log(a, "uplink %u: %s (its bookings wait)", u, a->nic->err);
+		a->st.nic_errors++;
+		for (unsigned v = 0; v < a->n_ent; v++) {
+			struct entry *e = &a->ent[v];
+			if (e->dirty && e->uplink_known && e->uplink == u) {
+				e->dirty = 0;
+				e->state = ENT_PENDING;
+			}
+		}
+		return;
 	}
 	admit_dir(a, u, cap, 0, r);
 	admit_dir(a, u, cap, 1, r);   /* receive: the same link, full duplex */
@@ -237,22 +255,29 @@ static void admit_all(struct agent *a)
 
 /* ---- apply ---- */
 
+/* Equal in what the agent owns: for a VNIC the agent only caps on
+ * receive (rx_only), nothing but that ceiling. */
 static int same(const struct nic_booking *x, const struct nic_booking *y)
 {
+	if (y->rx_only)
+		return x->rx_cap_bps == y->rx_cap_bps;
 	return x->min_bps == y->min_bps && x->cap_bps == y->cap_bps &&
 	       x->rx_bps == y->rx_bps && x->rx_cap_bps == y->rx_cap_bps && x->prio == y->prio;
 }
 
 /* What the NIC should hold: the admitted guarantees, fields the back end
- * cannot hold left out (the grant record says so). */
+ * cannot hold left out (the grant record says so). A VNIC that never had a
+ * booking here keeps whatever else the operator set (rx_only). */
 static struct nic_booking target(const struct agent *a, const struct entry *e)
 {
 	struct nic_booking t = { 0 };
 	unsigned can = a->nic->ops->can;
 
 	t.rx_cap_bps = (can & NIC_CAN_RXCAP) ? e->want.rx_cap_bps : 0;
-	if (!e->valid || !e->present)
+	if (!e->valid || !e->present) {
+		t.rx_only = !e->applied_rev && !e->gone && e->state == ENT_NONE;
 		return t;
+	}
 	t.min_bps = (can & NIC_CAN_MIN) ? e->want.min_bps : 0;
 	t.rx_bps = (can & NIC_CAN_RX) ? e->want.rx_bps : 0;
 	t.cap_bps = (can & NIC_CAN_CAP) && e->b.has_cap ? e->b.cap_bps : 0;
@@ -264,18 +289,20 @@ static struct nic_booking target(const struct agent *a, const struct entry *e)
 	return t;
 }
 
-/* The grant record: what the booking got (its request is the booking). */
+/* The grant record: what the booking got and the NIC holds (its request
+ * is the booking). */
 static int grant_json(const struct agent *a, const struct entry *e, const struct nic_booking *t,
 		      char *val, size_t n)
 {
 	return snprintf(val, n, "{\"v\":1,\"booking_rev\":%" PRId64 ",\"out_bandwidth\":%" PRIu64
 			",\"in_bandwidth\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"priority\":%u,"
 			"\"partial\":%s,\"in_enforced\":%s}", e->good_rev, e->want.min_bps,
-			e->want.rx_bps, t->cap_bps, e->b.prio,
+			e->want.rx_bps, t->cap_bps, t->prio,
 			e->state == ENT_PARTIAL ? "true" : "false",
 			(a->nic->ops->can & (NIC_CAN_RX | NIC_CAN_RXCAP)) ? "true" : "false");
 }
 
+/* The partial-grant alarm follows the grant; a failed write is retried. */
 static void alarm_update(struct agent *a, uint16_t v, struct entry *e)
 {
 	char val[REC_MAX];
@@ -284,6 +311,7 @@ static void alarm_update(struct agent *a, uint16_t v, struct entry *e)
 	if (e->state != ENT_PARTIAL) {
 		if (e->has_alarm_rec && rec_del(a, "alarms", v) == 0)
 			e->has_alarm_rec = 0;
+		e->rec_retry |= e->has_alarm_rec;
 		return;
 	}
 	a->nic->ops->capacity(a->nic, e->uplink, &cap);
@@ -297,14 +325,21 @@ static void alarm_update(struct agent *a, uint16_t v, struct entry *e)
 		 e->want.rx_bps);
 	if (rec_put(a, "alarms", v, val) == 0)
 		e->has_alarm_rec = 1;
+	else
+		e->rec_retry = 1;
 }
 
-/* Make the NIC hold t unless it already does (read back). 1: applied. */
+/*
+ * Make the NIC hold t unless it already does (read back). 1: applied, and
+ * *before (with *known set) is what it held, for a rollback; 0: it held t
+ * already; -1: failed (state and reason set).
+ */
 static int nic_set(struct agent *a, uint16_t v, struct entry *e, const struct nic_booking *t,
-		   struct nic_booking *before)
+		   struct nic_booking *before, int *known)
 {
 	int rc = a->nic->ops->read(a->nic, v, before);
 
+	*known = rc == NIC_OK;
 	if (rc == NIC_OK && same(before, t)) {
 		e->applied = *t;
 		return 0;
@@ -315,7 +350,7 @@ static int nic_set(struct agent *a, uint16_t v, struct entry *e, const struct ni
 		e->applied = *t;
 		e->applies++;
 		a->st.applies++;
-		agent_journal(a, v, t, NULL);
+		agent_journal(a, v, t, t->rx_only ? "rx-ceiling" : NULL);
 		return 1;
 	}
 	set_why(e, a->nic->err);
@@ -329,14 +364,16 @@ static int nic_set(struct agent *a, uint16_t v, struct entry *e, const struct ni
 	return -1;
 }
 
-/* No booking (gone, or never one): the NIC holds nothing for the VNIC
- * but a receive ceiling the others' bookings may ask for (a VNIC that is
- * gone holds nothing), and the records go. */
-static void apply_removed(struct agent *a, uint16_t v, struct entry *e)
+/* No booking in force (gone, never one, or a refused record after a
+ * deletion): the NIC holds nothing of ours but a receive ceiling the
+ * others' bookings may ask for (a VNIC that is gone holds nothing); the
+ * grant and alarm go, and the error record unless the record is bad. */
+static void apply_none(struct agent *a, uint16_t v, struct entry *e)
 {
 	struct nic_booking t = target(a, e), held;
+	int fails = 0;
 
-	if (e->applied_rev || e->state != ENT_NONE || t.rx_cap_bps || e->applied.rx_cap_bps) {
+	if (!t.rx_only || t.rx_cap_bps || e->applied.rx_cap_bps) {
 		int rc = a->nic->ops->read(a->nic, v, &held);
 		int differs = rc == NIC_OK && !same(&held, &t);
 		if (differs)
@@ -344,7 +381,7 @@ static void apply_removed(struct agent *a, uint16_t v, struct entry *e)
 		if (rc == NIC_OK && differs) {
 			e->applies++;
 			a->st.applies++;
-			agent_journal(a, v, &t, t.rx_cap_bps ? "rx-ceiling" : "removed");
+			agent_journal(a, v, &t, t.rx_only ? "rx-ceiling" : "removed");
 		} else if (rc != NIC_OK && rc != NIC_E_NOVNIC) {
 			a->st.nic_errors++;
 			e->state = ENT_PENDING;
@@ -352,36 +389,40 @@ static void apply_removed(struct agent *a, uint16_t v, struct entry *e)
 		}
 		e->applied = rc == NIC_OK ? t : (struct nic_booking){ 0 };
 	}
-	if (e->applied_rev && rec_del(a, "grants", v) == 0)
+	if (e->applied_rev && !(fails |= rec_del(a, "grants", v) != 0))
 		e->applied_rev = 0;
-	if (e->has_error_rec && rec_del(a, "errors", v) == 0)
-		e->has_error_rec = 0;
-	if (e->has_alarm_rec && rec_del(a, "alarms", v) == 0)
+	if (e->has_alarm_rec && !(fails |= rec_del(a, "alarms", v) != 0))
 		e->has_alarm_rec = 0;
-	e->state = ENT_NONE;
-	e->bad = 0;
-	e->why[0] = 0;
+	if (!e->bad && e->has_error_rec && !(fails |= rec_del(a, "errors", v) != 0))
+		e->has_error_rec = 0;
 	e->want.min_bps = e->want.rx_bps = 0;
+	if (fails) {
+		e->state = ENT_PENDING;   /* the records are retried */
+		return;
+	}
+	e->state = e->bad ? ENT_INVALID : ENT_NONE;
+	if (!e->bad)
+		e->why[0] = 0;
 }
 
 static void apply_valid(struct agent *a, uint16_t v, struct entry *e)
 {
-	struct nic_booking t = target(a, e), before;
+	struct nic_booking t = target(a, e), before = { 0 };
 	char val[REC_MAX];
-	int applied;
+	int applied, known;
 
 	if (!e->uplink_known)
 		return;   /* uplink_of said why */
-	if ((applied = nic_set(a, v, e, &t, &before)) < 0)
+	if ((applied = nic_set(a, v, e, &t, &before, &known)) < 0)
 		return;
 	e->state = e->want.min_bps < e->b.out_bps || e->want.rx_bps < e->b.in_bps ?
 		   ENT_PARTIAL : ENT_APPLIED;
 	if (!e->bad)
 		e->why[0] = 0;
 	struct nic_booking rec = { .min_bps = e->want.min_bps, .cap_bps = t.cap_bps,
-				   .rx_bps = e->want.rx_bps, .prio = e->b.prio };
-	if (applied == 0 && e->applied_rev == e->good_rev && same(&rec, &e->granted)) {
-		a->st.skipped++;   /* NIC and store already agree */
+				   .rx_bps = e->want.rx_bps, .prio = t.prio };
+	if (e->applied_rev == e->good_rev && same(&rec, &e->granted)) {
+		a->st.skipped += !applied;   /* the store already says so */
 		goto done;
 	}
 	if (e->state == ENT_PARTIAL)
@@ -389,8 +430,9 @@ static void apply_valid(struct agent *a, uint16_t v, struct entry *e)
 	grant_json(a, e, &t, val, sizeof(val));
 	if (rec_put(a, "grants", v, val)) {
 		/* The grant is the booking's record of what it got: without it
-		 * the NIC must not hold it either (roll back, retry later). */
-		if (applied > 0 && a->nic->ops->apply(a->nic, v, &before) == NIC_OK) {
+		 * the NIC must not hold it either (roll back to what it held,
+		 * when that is known; retry later). */
+		if (applied > 0 && known && a->nic->ops->apply(a->nic, v, &before) == NIC_OK) {
 			e->applied = before;
 			agent_journal(a, v, &before, "rollback");
 			a->st.rollbacks++;
@@ -402,28 +444,50 @@ static void apply_valid(struct agent *a, uint16_t v, struct entry *e)
 	e->granted = rec;
 	alarm_update(a, v, e);
 done:
-	if (e->bad)
+	if (e->bad) {
+		if (!e->has_error_rec)
+			set_error(a, v, e, ENT_INVALID);
 		e->state = ENT_INVALID;   /* in force: the last good one; shown: the error */
-	else if (e->has_error_rec && rec_del(a, "errors", v) == 0)
+	} else if (e->has_error_rec && rec_del(a, "errors", v) == 0)
 		e->has_error_rec = 0;
+	else if (e->has_error_rec)
+		e->rec_retry = 1;
+}
+
+/* Does applying e lower what its uplink holds (a decrease goes first, so
+ * the NIC never holds more than the capacity in between)? */
+static int lowers(const struct entry *e)
+{
+	return e->want.min_bps <= e->applied.min_bps && e->want.rx_bps <= e->applied.rx_bps;
+}
+
+static void apply_one(struct agent *a, uint16_t v, struct entry *e)
+{
+	e->dirty = 0;
+	if (e->present && e->valid)
+		apply_valid(a, v, e);
+	else if (!e->present || e->gone)
+		apply_none(a, v, e);
+	else if (e->bad && !e->has_error_rec)
+		set_error(a, v, e, ENT_INVALID);   /* its error record, again */
+	else if (e->want.rx_cap_bps != e->applied.rx_cap_bps)
+		apply_none(a, v, e);   /* a refused record never valid: the ceiling only */
 }
 
 void agent_apply_dirty(struct agent *a)
 {
 	admit_all(a);
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned v = 0; v < a->n_ent; v++) {
+			struct entry *e = &a->ent[v];
+			if (e->dirty && (pass || lowers(e)))
+				apply_one(a, (uint16_t)v, e);
+		}
 	a->st.pending = 0;
 	a->st.bookings = 0;
 	for (unsigned v = 0; v < a->n_ent; v++) {
 		struct entry *e = &a->ent[v];
-		if (e->dirty) {
-			e->dirty = 0;
-			if (!e->present)
-				apply_removed(a, (uint16_t)v, e);
-			else if (e->valid)
-				apply_valid(a, (uint16_t)v, e);
-			/* present but never valid: nothing to hold, the error is stored */
-		}
-		a->st.pending += e->state == ENT_PENDING || e->state == ENT_NOVNIC;
+		a->st.pending += e->state == ENT_PENDING || e->state == ENT_NOVNIC || e->rec_retry;
 		a->st.bookings += e->present;
 	}
 	/* A failure waits a retry period before the next try. */

@@ -27,6 +27,8 @@ struct entry {
 	uint8_t  state;         /* enum entry_state */
 	uint8_t  has_error_rec, has_alarm_rec;
 	uint8_t  bad;           /* the latest record was refused */
+	uint8_t  gone;          /* deleted since the last good record */
+	uint8_t  rec_retry;     /* an error/alarm record write failed: retry */
 	struct booking b;       /* last accepted record */
 	int64_t  create_rev;
 	int64_t  mod_rev;       /* of the last record seen (valid or not) */
@@ -45,6 +47,7 @@ struct agent {
 	struct nic *nic;
 	FILE *log;
 	int verbose;
+	unsigned verify_ms;
 	char node_prefix[AGENT_KEY_MAX];     /* PREFIX/CLUSTER/nodes/NODE/ */
 	char book_prefix[AGENT_KEY_MAX + 16]; /* ...bookings/ */
 	char node[AGENT_NAME_MAX];
@@ -59,7 +62,7 @@ struct agent {
 	int pipe_dirty;
 	uint64_t next_retry_ms;    /* watch: next try after a loss */
 	uint64_t next_pending_ms;  /* pending bookings: next retry */
-	uint64_t next_gen_ms, next_save_ms, backoff_ms;
+	uint64_t next_gen_ms, next_save_ms, next_verify_ms, backoff_ms;
 	int state_dirty;
 	struct agent_stats st;
 };

@@ -19,6 +19,8 @@ struct nic_booking {
 	uint64_t rx_cap_bps;/* RX ceiling: what the others' RX guarantees on its
 			     * uplink leave (a policer); 0: none */
 	uint8_t  prio;      /* share priority 0..7 */
+	uint8_t  rx_only;   /* apply: only rx_cap_bps is the agent's; leave the
+			     * rest as the operator set it */
 };
 
 /* What a back end can do (a field it cannot hold is reported, not faked). */

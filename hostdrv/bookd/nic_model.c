@@ -17,6 +17,7 @@ struct nic_model {
 	unsigned n_vnics, n_uplinks;
 	uint64_t uplink_bps;
 	uint64_t gen;
+	int capacity_fails;
 	struct nic_booking *held;
 	uint32_t *applies;
 };
@@ -57,6 +58,8 @@ static int model_capacity(struct nic *n, uint8_t uplink, uint64_t *bps)
 
 	if (uplink >= m->n_uplinks)
 		return nic_fail(n, NIC_E_RANGE, "no uplink %u", uplink);
+	if (m->capacity_fails)
+		return nic_fail(n, NIC_E_IO, "uplink %u: capacity unknown (injected)", uplink);
 	*bps = m->uplink_bps;
 	return NIC_OK;
 }
@@ -69,7 +72,11 @@ static int model_apply(struct nic *n, uint16_t vnic, const struct nic_booking *b
 		return nic_fail(n, NIC_E_NOVNIC, "no VNIC %u (the model has %u)", vnic, m->n_vnics);
 	if (b->min_bps > m->uplink_bps * m->n_uplinks || b->rx_bps > m->uplink_bps * m->n_uplinks)
 		return nic_fail(n, NIC_E_RANGE, "VNIC %u: rate above the uplinks' speed", vnic);
-	m->held[vnic] = *b;
+	if (b->rx_only)
+		m->held[vnic].rx_cap_bps = b->rx_cap_bps;
+	else
+		m->held[vnic] = *b;
+	m->held[vnic].rx_only = 0;
 	m->applies[vnic]++;
 	return NIC_OK;
 }
@@ -174,4 +181,17 @@ uint32_t nic_model_applies(struct nic *n, uint16_t vnic)
 	struct nic_model *m = to_model(n);
 
 	return vnic < m->n_vnics ? m->applies[vnic] : 0;
+}
+
+void nic_model_forget(struct nic *n, uint16_t vnic)
+{
+	struct nic_model *m = to_model(n);
+
+	if (vnic < m->n_vnics)
+		memset(&m->held[vnic], 0, sizeof(m->held[vnic]));
+}
+
+void nic_model_fail_capacity(struct nic *n, int on)
+{
+	to_model(n)->capacity_fails = on;
 }

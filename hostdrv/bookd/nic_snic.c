@@ -6,6 +6,7 @@
  * (METER_SET), through the user-space library, so the host mirror (and
  * `snicctl restore`) holds them like any operator setting.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +80,11 @@ static int bond_capacity(struct nic *n, uint8_t bond, uint64_t *bps)
 	if (rc)
 		return nic_fail(n, rc > 0 ? NIC_E_RANGE : NIC_E_IO, "bond %u: %s", bond,
 			    rc > 0 ? snic_strstatus(rc) : snic_errmsg(d));
+	if (got < offsetof(struct snic_team_status, member) + s.n_members * sizeof(s.member[0]) ||
+	    s.n_members > 4)
+		return nic_fail(n, NIC_E_IO, "bond %u: short team status (%u bytes)", bond, got);
 	*bps = 0;
-	for (unsigned i = 0; i < s.n_members && i < 4; i++) {
+	for (unsigned i = 0; i < s.n_members; i++) {
 		uint8_t u = s.member[i].uplink;
 		if (u < c->n_uplinks && u < SNIC_MAX_UPLINKS)
 			*bps += (uint64_t)c->uplink[u].speed_mbps * 1000000ull;
@@ -123,22 +127,56 @@ static int rx_slot(struct nic *n, uint16_t v, uint16_t *meter, uint32_t *loc)
 {
 	const struct snic_caps *c = snic_caps(to_snic(n)->dev);
 
-	if (!c || v >= c->meters.count || v >= SNIC_MIRROR_MAX_POLICERS || v >= c->cls.ternary / 2)
+	if (!c || v >= c->meters.count || v >= SNIC_MIRROR_MAX_POLICERS ||
+	    v >= c->cls.user_entries / 2)
 		return nic_fail(n, NIC_E_UNSUPP, "VNIC %u: no policer or rule slot left for a "
 				"receive ceiling", v);
 	*meter = (uint16_t)(c->meters.count - 1 - v);
-	*loc = c->cls.ternary - 1 - v;
+	*loc = c->cls.user_entries - 1 - v;
 	return NIC_OK;
 }
 
-/* The mirror's rule at loc if it is our ceiling (policer `meter`). */
-static const struct snic_rule *rx_rule(const struct snic_mirror *m, uint32_t loc, uint16_t meter)
+/* The mirror's entry at loc, any rule. */
+static const struct snic_rule *rule_at(const struct snic_mirror *m, uint32_t loc)
 {
 	for (uint32_t i = 0; i < m->n_rules && i < SNIC_MIRROR_MAX_RULES; i++)
-		if (m->rule[i].loc == loc && (m->rule[i].rule.action.flags & SNIC_ACT_METER) &&
-		    m->rule[i].rule.action.meter == meter)
+		if (m->rule[i].loc == loc)
 			return &m->rule[i].rule;
 	return NULL;
+}
+
+/* The rule at loc if it is our ceiling for VNIC v as it is now: policer
+ * `meter`, matching what v's MAC entry matches (a re-created VNIC with
+ * another MAC gets a new one). */
+static const struct snic_rule *rx_rule(const struct snic_mirror *m, uint16_t v, uint32_t loc,
+				       uint16_t meter)
+{
+	const struct snic_rule *r = rule_at(m, loc);
+
+	if (!r || !(r->action.flags & SNIC_ACT_METER) || r->action.meter != meter ||
+	    r->action.vnic != v || v >= SNIC_MIRROR_MAX_VNICS || !m->vnic[v].has_mac_rule)
+		return NULL;
+	const struct snic_rule *mac = &m->vnic[v].mac_rule;
+	if (memcmp(&r->value, &mac->value, sizeof(r->value)) ||
+	    memcmp(&r->mask, &mac->mask, sizeof(r->mask)))
+		return NULL;
+	return r;
+}
+
+/* Can VNIC v hold a ceiling: a slot, a known MAC entry, a rule slot and
+ * policer that no operator uses? */
+static int rx_usable(struct nic *n, const struct snic_mirror *m, uint16_t v)
+{
+	uint16_t meter;
+	uint32_t loc;
+
+	if (rx_slot(n, v, &meter, &loc) || v >= SNIC_MIRROR_MAX_VNICS || !m->vnic[v].used ||
+	    !m->vnic[v].has_mac_rule)
+		return 0;
+	const struct snic_rule *r = rule_at(m, loc);
+	if (r && !((r->action.flags & SNIC_ACT_METER) && r->action.meter == meter))
+		return 0;   /* an operator's rule */
+	return r || !m->policer[meter].mode;   /* ours, or free */
 }
 
 static uint64_t rx_cap_held(struct nic *n, uint16_t v)
@@ -149,7 +187,7 @@ static uint64_t rx_cap_held(struct nic *n, uint16_t v)
 	uint32_t loc;
 
 	if (rx_slot(n, v, &meter, &loc) || snic_mirror_get(d, &m) || snic_mirror_stale(d) ||
-	    !rx_rule(m, loc, meter))
+	    !rx_rule(m, v, loc, meter))
 		return 0;
 	return m->policer[meter].cir_bps;
 }
@@ -166,13 +204,22 @@ static int rx_cap_set(struct nic *n, uint16_t v, uint64_t bps)
 		return bps ? NIC_E_UNSUPP : NIC_OK;
 	if ((rc = snic_mirror_get(d, &m)))
 		return dev_fail(n, rc, "host mirror", v);
-	int present = rx_rule(m, loc, meter) != NULL;
+	const struct snic_rule *old = rule_at(m, loc);
+	int ours = old && (old->action.flags & SNIC_ACT_METER) && old->action.meter == meter;
+	int present = rx_rule(m, v, loc, meter) != NULL;
+	if ((!bps || !present) && ours) {
+		if ((rc = snic_rule_del(d, loc)))
+			return dev_fail(n, rc, "receive ceiling", v);   /* gone, or for an old MAC */
+		if ((rc = snic_mirror_get(d, &m)))
+			return dev_fail(n, rc, "host mirror", v);
+		present = 0;
+	}
 	if (!bps)
-		return present && (rc = snic_rule_del(d, loc)) ? dev_fail(n, rc, "receive ceiling", v)
-							       : NIC_OK;
-	if (v >= SNIC_MIRROR_MAX_VNICS || !m->vnic[v].used || !m->vnic[v].has_mac_rule)
-		return nic_fail(n, NIC_E_UNSUPP, "VNIC %u: not created through this host's "
-				"library: its MAC entry is unknown", v);
+		return NIC_OK;
+	if (!rx_usable(n, m, v))
+		return nic_fail(n, NIC_E_UNSUPP, "VNIC %u: cannot hold a receive ceiling (MAC "
+				"entry unknown to this host, or slot %u / policer %u in use)",
+				v, loc, meter);
 	struct snic_rule r = m->vnic[v].mac_rule;   /* copied before the mirror changes */
 	struct snic_meter_set ms = { .meter = meter, .mode = SNIC_METER_SRTCM, .cir_bps = bps,
 				     .cbs = cap_burst(d, bps) };
@@ -187,6 +234,8 @@ static int rx_cap_set(struct nic *n, uint16_t v, uint64_t bps)
 	return NIC_OK;
 }
 
+/* The VNICs on uplink u that can hold a receive ceiling (the others are
+ * not capped: docs/bookings.md, Limits). */
 static int snic_nic_vnics(struct nic *n, uint8_t uplink, uint16_t *out, unsigned max)
 {
 	const struct snic_mirror *m;
@@ -195,7 +244,8 @@ static int snic_nic_vnics(struct nic *n, uint8_t uplink, uint16_t *out, unsigned
 	if (snic_mirror_get(to_snic(n)->dev, &m))
 		return 0;
 	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++)
-		if (m->vnic[v].used && m->vnic[v].params.uplink == uplink && k < max)
+		if (m->vnic[v].used && m->vnic[v].params.uplink == uplink && k < max &&
+		    rx_usable(n, m, (uint16_t)v))
 			out[k++] = (uint16_t)v;
 	return (int)k;
 }
@@ -208,6 +258,8 @@ static int snic_nic_apply(struct nic *n, uint16_t vnic, const struct nic_booking
 
 	if (b->rx_bps)
 		return nic_fail(n, NIC_E_UNSUPP, "snic holds receive guarantees as the others' ceilings");
+	if (b->rx_only)
+		return rx_cap_set(n, vnic, b->rx_cap_bps);   /* the rest is the operator's */
 	rc = snic_vnic_share(d, vnic, weight, b->min_bps, b->prio);
 	if (rc)
 		return dev_fail(n, rc, "share", vnic);

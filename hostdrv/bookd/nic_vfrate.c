@@ -346,7 +346,9 @@ static int vf_apply(struct nic *n, uint16_t vnic, const struct nic_booking *b)
 	char what[96];
 	int rc;
 
-	if (b->rx_bps || b->prio)
+	if (b->rx_only)
+		return NIC_OK;   /* no receive ceilings here: nothing of ours to hold */
+	if (b->rx_bps || b->rx_cap_bps || b->prio)
 		return nic_fail(n, NIC_E_UNSUPP, "%s VF %u: a VF rate holds no RX guarantee or priority",
 			    s->ifname, vnic);
 	if (b->cap_bps && !max)

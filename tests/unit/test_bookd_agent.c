@@ -75,7 +75,7 @@ struct fixture {
 static struct agent *new_agent(struct fixture *x)
 {
 	static FILE *quiet;
-	struct agent_opts o = { .node = "n1" };
+	struct agent_opts o = { .node = "n1", .verify_ms = 300 };
 
 	if (!quiet)
 		quiet = fopen("/dev/null", "w");
@@ -415,6 +415,71 @@ static void test_rx_guarantee(void **state)
 		assert_int_equal(held(x, v).rx_cap_bps, 0);
 }
 
+/* One batch: a good change then a bad one; a delete then a bad record. */
+static void test_bad_after_good_in_one_batch(void **state)
+{
+	struct fixture *x = *state;
+
+	put(x, "bookings", 0, "{\"v\":1,\"out_bandwidth\":\"10M\"}");
+	put(x, "bookings", 2, "{\"v\":1,\"out_bandwidth\":\"20M\"}");
+	x->a = new_agent(x);
+	assert_int_equal(agent_start(x->a), 0);
+	put(x, "bookings", 0, "{\"v\":1,\"out_bandwidth\":\"15M\"}");
+	put(x, "bookings", 0, "{\"v\":1,\"out_bandwidth\":\"oops\"}");
+	del(x, 2);
+	put(x, "bookings", 2, "{\"v\":1,\"out_bandwidth\":-1}");
+	settle(x);
+	assert_int_equal(held(x, 0).min_bps, 15 * M);   /* the good one before the bad */
+	assert_true(has_rec(x, "errors", 0, "bad rate"));
+	assert_int_equal(held(x, 2).min_bps, 0);        /* deleted: nothing in force */
+	assert_false(has_rec(x, "grants", 2, NULL));
+	assert_true(has_rec(x, "errors", 2, "negative"));
+}
+
+/* A VNIC destroyed and created again (no reset): read back, applied again. */
+static void test_recreated_vnic(void **state)
+{
+	struct fixture *x = *state;
+
+	put(x, "bookings", 3, "{\"v\":1,\"out_bandwidth\":\"30M\"}");
+	x->a = new_agent(x);
+	assert_int_equal(agent_start(x->a), 0);
+	nic_model_forget(x->nic, 3);
+	for (int i = 0; i < 25 && held(x, 3).min_bps != 30 * M; i++)
+		agent_step(x->a, 20);
+	assert_int_equal(held(x, 3).min_bps, 30 * M);
+	assert_int_equal(nic_model_applies(x->nic, 3), 2);
+}
+
+/* A capacity that cannot be read keeps the grants in force. */
+static void test_capacity_error(void **state)
+{
+	struct fixture *x = *state;
+
+	put(x, "bookings", 0, "{\"v\":1,\"out_bandwidth\":\"700M\"}");
+	put(x, "bookings", 2, "{\"v\":1,\"out_bandwidth\":\"200M\"}");
+	x->a = new_agent(x);
+	assert_int_equal(agent_start(x->a), 0);
+	nic_model_fail_capacity(x->nic, 1);
+	put(x, "bookings", 2, "{\"v\":1,\"out_bandwidth\":\"250M\"}");
+	settle(x);
+	assert_int_equal(held(x, 0).min_bps, 700 * M);
+	assert_int_equal(held(x, 2).min_bps, 200 * M);
+	assert_false(has_rec(x, "alarms", 0, NULL));
+	assert_true(agent_stats(x->a)->pending >= 1);
+	nic_model_fail_capacity(x->nic, 0);
+	usleep(1100 * 1000);
+	settle(x);
+	assert_int_equal(held(x, 2).min_bps, 250 * M);
+	/* A remainder below 1 Mbit/s is not granted at all. */
+	put(x, "bookings", 4, "{\"v\":1,\"out_bandwidth\":\"49999999\"}");
+	put(x, "bookings", 6, "{\"v\":1,\"out_bandwidth\":\"10M\"}");
+	settle(x);
+	assert_int_equal(held(x, 4).min_bps, 49999999);
+	assert_int_equal(held(x, 6).min_bps, 0);   /* 1 bit/s left: nothing */
+	assert_true(has_rec(x, "alarms", 6, "\"granted_out\":0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +491,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_compaction_resync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_guarantee, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_after_good_in_one_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recreated_vnic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capacity_error, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
