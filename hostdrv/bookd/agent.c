@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <sys/file.h>
 
 #include "agent_internal.h"
 
@@ -74,6 +76,25 @@ static int name_ok(const char *s, size_t max, int slash)
 	return n && n < max && ok == n;
 }
 
+/* The apply journal, locked: one agent per NIC (a second one would
+ * fight the first over the same shares). */
+static int journal_open(struct agent *a, char *err, size_t errlen)
+{
+	if (!(a->journal = fopen(a->log_path, "a"))) {
+		snprintf(err, errlen, "%s: cannot open the apply journal: %s", a->log_path,
+			 strerror(errno));
+		return -1;
+	}
+	if (flock(fileno(a->journal), LOCK_EX | LOCK_NB)) {
+		snprintf(err, errlen, "%s is locked: another snic-bookd drives this NIC",
+			 a->log_path);
+		fclose(a->journal);
+		a->journal = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 struct agent *agent_new(struct store *s, struct nic *n, const struct agent_opts *o,
 			char *err, size_t errlen)
 {
@@ -105,8 +126,7 @@ struct agent *agent_new(struct store *s, struct nic *n, const struct agent_opts 
 		 strcmp(prefix, "/") ? prefix : "", cluster);
 	a->state_path = o->state_path;
 	a->log_path = o->log_path;
-	if (a->log_path && !(a->journal = fopen(a->log_path, "a"))) {
-		snprintf(err, errlen, "%s: cannot open the apply journal", a->log_path);
+	if (a->log_path && journal_open(a, err, errlen)) {
 		free(a);
 		return NULL;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 
 #include "agent_internal.h"
 
@@ -90,12 +91,34 @@ int agent_state_write(struct agent *a)
 	return 0;
 }
 
+#define JOURNAL_MAX (16l << 20)   /* bytes, then it moves to FILE.1 */
+
+/* A long-running agent keeps one old journal beside the current one. The
+ * lock moves with the file: take it on the new one before letting go. */
+static void journal_rotate(struct agent *a)
+{
+	char old[4096 + 4];
+	FILE *f;
+
+	if (ftell(a->journal) < JOURNAL_MAX)
+		return;
+	snprintf(old, sizeof(old), "%s.1", a->log_path);
+	if (rename(a->log_path, old) || !(f = fopen(a->log_path, "a"))) {
+		agent_log(a, "cannot rotate %s", a->log_path);
+		return;
+	}
+	flock(fileno(f), LOCK_EX | LOCK_NB);
+	fclose(a->journal);
+	a->journal = f;
+}
+
 void agent_journal(struct agent *a, uint16_t v, const struct nic_booking *b, const char *why)
 {
 	const struct entry *e = agent_entry(a, v, 0);
 
 	if (!a->journal || !e)
 		return;
+	journal_rotate(a);
 	fprintf(a->journal, "vnic=%u rev=%" PRId64 " min=%" PRIu64 " cap=%" PRIu64 " rx=%" PRIu64
 		" prio=%u nic_gen=%" PRIu64 " rx_cap=%" PRIu64 "%s%s\n", v, e->good_rev, b->min_bps,
 		b->cap_bps, b->rx_bps, b->prio, a->nic_gen, b->rx_cap_bps, why ? " " : "",

@@ -46,7 +46,11 @@ static int read_password(struct bookd_opts *o, const char *path, char *err, size
 		return fail(err, n, "%s: %s", path, strerror(errno));
 	if (!fgets(o->password, sizeof(o->password), f))
 		o->password[0] = 0;
+	int whole = strchr(o->password, '\n') || feof(f) || fgetc(f) == EOF;
 	fclose(f);
+	if (!whole)
+		return fail(err, n, "%s: password longer than %zu bytes", path,
+			    sizeof(o->password) - 2);
 	o->password[strcspn(o->password, "\r\n")] = 0;
 	o->etcd.password = o->password;
 	return 0;

@@ -52,6 +52,8 @@ static int get_rate(struct json_object *v, const char *name, uint64_t *out,
 	}
 	case json_type_string: {
 		const char *s = json_object_get_string(v);
+		if (strlen(s) != (size_t)json_object_get_string_len(v))
+			return why_fail(why, n, "%s: NUL byte in the rate", name);
 		if (s[0] == '-')
 			return why_fail(why, n, "%s: negative rate '%s'", name, s);
 		if (snic_arg_rate(s, BOOKING_RATE_MIN, BOOKING_RATE_MAX, out, err, sizeof(err)))
@@ -96,6 +98,8 @@ static int get_pipe(struct json_object *v, char *out, char *why, size_t n)
 		return why_fail(why, n, "pipe: want a name");
 	const char *s = json_object_get_string(v);
 	size_t len = strlen(s);
+	if (len != (size_t)json_object_get_string_len(v))
+		return why_fail(why, n, "pipe: NUL byte in the name");
 	if (!len || len > BOOKING_PIPE_MAX || strspn(s, "abcdefghijklmnopqrstuvwxyz"
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != len)
 		return why_fail(why, n, "pipe: '%s' is not a name (1-%d of A-Z a-z 0-9 - _ .)",

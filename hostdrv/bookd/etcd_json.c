@@ -178,9 +178,15 @@ int etcd_kv_decode(json_object *kv, struct store_kv *out)
 		return STORE_E_PROTO;
 	out->key = etcd_unb64(k, &klen);
 	out->val = etcd_unb64(v ? v : "", &out->len);
-	if (!out->key || !out->val || klen == 0 || strlen(out->key) != klen) {
+	if (!out->key || !out->val || klen == 0) {
 		store_kv_free(out);
 		return STORE_E_PROTO;
+	}
+	if (strlen(out->key) != klen) {
+		/* Another client may write one; no key of ours has a NUL: the
+		 * caller skips it rather than failing the whole reply. */
+		store_kv_free(out);
+		return STORE_E_INVAL;
 	}
 	return STORE_OK;
 }

@@ -175,9 +175,12 @@ static int deliver(struct etcd *e, json_object *ev, store_event_cb cb, void *arg
 		else if (strcmp(ts, "PUT") && strcmp(ts, "0"))
 			return etcd_fail(e, STORE_E_PROTO, "watch: event type %s", ts);
 	}
-	if (!json_object_object_get_ex(ev, "kv", &kv) || !kv ||
-	    etcd_kv_decode(kv, &k))
+	if (!json_object_object_get_ex(ev, "kv", &kv) || !kv)
 		return etcd_fail(e, STORE_E_PROTO, "watch: event without a key");
+	if ((rc = etcd_kv_decode(kv, &k)) == STORE_E_INVAL)
+		return 0;   /* a key with a NUL byte: not one of ours, skipped */
+	if (rc)
+		return etcd_fail(e, STORE_E_PROTO, "watch: event with a bad key/value");
 	rc = cb(arg, type, &k);
 	store_kv_free(&k);
 	return rc != 0;

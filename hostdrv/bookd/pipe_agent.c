@@ -20,6 +20,7 @@
 
 #define PIPE_MEMBERS_MAX 1024
 #define CEILING_STEP_PERMILLE 50   /* re-apply a VNIC ceiling on a 5 % change */
+#define PIPE_CEILING_MIN 1000000ull /* the meters' floor: a ceiling of 0 is none */
 
 struct member {
 	char node[AGENT_NAME_MAX];
@@ -44,34 +45,51 @@ struct pipe_agent {
 	struct member *m;
 	size_t n_m;
 	uint64_t *vnic_ceiling;              /* last applied, by VNIC */
+	uint64_t *changed_ms;                /* when it last moved, by VNIC */
 	unsigned n_ceiling;
 };
 
+/* A rate member: a string with a unit or an integer (bit/s). */
+static int json_rate(struct json_object *v, uint64_t *bps)
+{
+	char err[128], num[32];
+
+	if (json_object_is_type(v, json_type_int) && json_object_get_int64(v) > 0) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_object_get_int64(v));
+		return snic_arg_rate(num, 1000, BOOKING_RATE_MAX, bps, err, sizeof(err));
+	}
+	if (!json_object_is_type(v, json_type_string) ||
+	    strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
+		return -1;
+	return snic_arg_rate(json_object_get_string(v), 1000, BOOKING_RATE_MAX, bps, err,
+			     sizeof(err));
+}
+
+/* The pipe's config: checked whole before anything changes. */
 static int parse_config(struct pipe_agent *p, const char *val, size_t len)
 {
-	struct json_object *o = json_tokener_parse(val), *c, *is;
-	char err[128];
+	struct json_object *o = memchr(val, 0, len) ? NULL : json_tokener_parse(val), *c, *is, *v;
 	uint64_t bps;
+	unsigned share = PIPE_IMMEDIATE_DEFAULT;
 	int rc = -1;
 
-	if (!o || memchr(val, 0, len) || !json_object_object_get_ex(o, "capacity", &c) ||
-	    snic_arg_rate(json_object_get_string(c), 1000, BOOKING_RATE_MAX, &bps, err, sizeof(err))) {
-		agent_log(p->a, "pipe %s: config refused (want {\"v\":1,\"capacity\":\"10G\"})", p->prefix);
+	if (!o || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "v", &v) || json_object_get_int64(v) != 1 ||
+	    !json_object_object_get_ex(o, "capacity", &c) || json_rate(c, &bps))
 		goto out;
-	}
-	p->capacity_bps = bps;
-	p->immediate_share = PIPE_IMMEDIATE_DEFAULT;
 	if (json_object_object_get_ex(o, "immediate_share", &is)) {
 		int64_t x = json_object_get_int64(is);
-		if (!json_object_is_type(is, json_type_int) || x < 0 || x > PIPE_SHARE_MAX) {
-			agent_log(p->a, "pipe %s: immediate_share wants 0..%u per mille", p->prefix,
-				  PIPE_SHARE_MAX);
+		if (!json_object_is_type(is, json_type_int) || x < 0 || x > PIPE_SHARE_MAX)
 			goto out;
-		}
-		p->immediate_share = (unsigned)x;
+		share = (unsigned)x;
 	}
+	p->capacity_bps = bps;
+	p->immediate_share = share;
 	rc = 0;
 out:
+	if (rc)
+		agent_log(p->a, "pipe %s: config refused, the last good one stays (want {\"v\":1,"
+			  "\"capacity\":\"10G\",\"immediate_share\":0..%u})", p->name, PIPE_SHARE_MAX);
 	json_object_put(o);
 	return rc;
 }
@@ -89,27 +107,56 @@ static struct member *member(struct pipe_agent *p, const char *node, int create)
 	return m;
 }
 
-/* A report: two byte counts. Anything else leaves the member out. */
-static void note_report(struct pipe_agent *p, const char *node, const char *val)
-{
-	struct json_object *o = json_tokener_parse(val), *b, *u;
-	struct member *m;
-
-	if (o && json_object_object_get_ex(o, "booked", &b) &&
-	    json_object_object_get_ex(o, "unbooked", &u) && json_object_get_int64(b) >= 0 &&
-	    json_object_get_int64(u) >= 0 && (m = member(p, node, 1))) {
-		m->rep.booked = (uint64_t)json_object_get_int64(b);
-		m->rep.unbooked = (uint64_t)json_object_get_int64(u);
-	}
-	json_object_put(o);
-}
-
 static void forget(struct pipe_agent *p, const char *node)
 {
 	struct member *m = member(p, node, 0);
 
 	if (m)
 		*m = p->m[--p->n_m];
+}
+
+/* A VNIC's ceiling moves when it changed by 5 % or more, at most once a
+ * second (a NIC apply and a grant record each time); 0 lifts it. */
+static void set_ceiling(struct pipe_agent *p, uint16_t v, uint64_t bps, uint64_t now)
+{
+	uint64_t old = p->vnic_ceiling[v], d = bps > old ? bps - old : old - bps;
+
+	if (bps == old || (old && bps && d * 1000 < old * CEILING_STEP_PERMILLE) ||
+	    (old && bps && now < p->changed_ms[v] + 1000))
+		return;
+	p->vnic_ceiling[v] = bps;
+	p->changed_ms[v] = now;
+	agent_set_pipe_ceiling(p->a, v, bps);
+}
+
+/* No config (deleted): no ceilings from this pipe. */
+static void drop_ceilings(struct pipe_agent *p)
+{
+	p->capacity_bps = 0;
+	for (unsigned v = 0; v < p->n_ceiling; v++)
+		if (p->vnic_ceiling[v]) {
+			p->vnic_ceiling[v] = 0;
+			agent_set_pipe_ceiling(p->a, (uint16_t)v, 0);
+		}
+}
+
+/* A report: two byte counts (integers >= 0). Anything else takes the
+ * member out until it sends a good one. */
+static void note_report(struct pipe_agent *p, const char *node, const char *val)
+{
+	struct json_object *o = json_tokener_parse(val), *b, *u;
+	struct member *m;
+
+	if (o && json_object_object_get_ex(o, "booked", &b) &&
+	    json_object_object_get_ex(o, "unbooked", &u) && json_object_is_type(b, json_type_int) &&
+	    json_object_is_type(u, json_type_int) && json_object_get_int64(b) >= 0 &&
+	    json_object_get_int64(u) >= 0 && (m = member(p, node, 1))) {
+		m->rep.booked = (uint64_t)json_object_get_int64(b);
+		m->rep.unbooked = (uint64_t)json_object_get_int64(u);
+	} else {
+		forget(p, node);
+	}
+	json_object_put(o);
 }
 
 static int on_change(void *arg, int type, const struct store_kv *kv)
@@ -123,7 +170,7 @@ static int on_change(void *arg, int type, const struct store_kv *kv)
 		if (type == STORE_PUT)
 			parse_config(p, kv->val, kv->len);
 		else
-			p->capacity_bps = 0;
+			drop_ceilings(p);
 	} else if (!strncmp(rest, "nodes/", 6)) {
 		if (type == STORE_PUT)
 			note_report(p, rest + 6, kv->val);
@@ -148,15 +195,17 @@ static int load(struct pipe_agent *p)
 	return p->watching ? 0 : -1;
 }
 
-/* This node's demand on the pipe, per VNIC and in total, in bytes per
- * interval: what a VNIC wants up to its booking is booked, the rest not. */
-static void measure(struct pipe_agent *p, struct pipe_report *vr, struct pipe_report *tot)
+/* This node's demand on the pipe in bytes per interval, per VNIC booked
+ * on it (ids[], vr[]: n of them) and in total: what a VNIC wants up to its
+ * booking is booked, the rest not. */
+static size_t measure(struct pipe_agent *p, uint16_t *ids, struct pipe_report *vr,
+		      struct pipe_report *tot)
 {
 	struct booking b;
+	size_t n = 0;
 
 	memset(tot, 0, sizeof(*tot));
 	for (unsigned v = 0; v < p->n_ceiling; v++) {
-		memset(&vr[v], 0, sizeof(vr[v]));
 		if (agent_booking(p->a, (uint16_t)v, &b) || !b.comm_bps ||
 		    strcmp(b.pipe[0] ? b.pipe : "internal", p->name))
 			continue;
@@ -165,11 +214,14 @@ static void measure(struct pipe_agent *p, struct pipe_report *vr, struct pipe_re
 			want = b.comm_bps;
 		uint64_t q = want / 8 * p->interval_ms / 1000;
 		uint64_t bk = b.comm_bps / 8 * p->interval_ms / 1000;
-		vr[v].booked = q < bk ? q : bk;
-		vr[v].unbooked = q - vr[v].booked;
-		tot->booked += vr[v].booked;
-		tot->unbooked += vr[v].unbooked;
+		ids[n] = (uint16_t)v;
+		vr[n].booked = q < bk ? q : bk;
+		vr[n].unbooked = q - vr[n].booked;
+		tot->booked += vr[n].booked;
+		tot->unbooked += vr[n].unbooked;
+		n++;
 	}
+	return n;
 }
 
 /* Publish this node's report (only when it changed: the document's
@@ -201,13 +253,15 @@ static void publish(struct pipe_agent *p, const struct pipe_report *r, uint64_t 
 	}
 }
 
-/* The node's entitlement, then the same rule among its VNICs; each VNIC's
- * part (as a rate) becomes its ceiling when it moved by 5 % or more. */
-static void allocate(struct pipe_agent *p, const struct pipe_report *vr,
-		     const struct pipe_report *own, uint64_t now)
+/* The node's entitlement, then the same rule among its VNICs on the
+ * pipe; each one's part, as a rate (at least the meters' 1 Mbit/s: 0
+ * would mean no ceiling), becomes its ceiling; a VNIC that left the pipe
+ * loses it. */
+static void allocate(struct pipe_agent *p, const uint16_t *ids, const struct pipe_report *vr,
+		     size_t nv, const struct pipe_report *own, uint64_t now)
 {
-	struct pipe_report rep[PIPE_MEMBERS_MAX];
-	struct pipe_grant g[PIPE_MEMBERS_MAX];
+	struct pipe_report rep[PIPE_MEMBERS_MAX + 1];   /* the members, and this node */
+	struct pipe_grant g[PIPE_MEMBERS_MAX + 1];
 	struct pipe_totals t;
 	size_t n = 0, self = 0;
 	uint64_t cap = p->capacity_bps / 8 * p->interval_ms / 1000;
@@ -227,21 +281,21 @@ static void allocate(struct pipe_agent *p, const struct pipe_report *vr,
 			  "capacity %" PRIu64, p->name, t.booked, cap);
 		p->next_warn_ms = now + 5000;
 	}
-	struct pipe_grant *vg = calloc(p->n_ceiling ? p->n_ceiling : 1, sizeof(*vg));
-	if (!vg)
-		return;
-	pipe_alloc(g[self].total, p->immediate_share, vr, p->n_ceiling, vg, NULL);
-	for (unsigned v = 0; v < p->n_ceiling; v++) {
-		if (!vr[v].booked && !vr[v].unbooked && !p->vnic_ceiling[v])
-			continue;
-		uint64_t bps = vg[v].total * 8 * 1000 / p->interval_ms, old = p->vnic_ceiling[v];
-		uint64_t d = bps > old ? bps - old : old - bps;
-		if (old && d * 1000 < old * CEILING_STEP_PERMILLE)
-			continue;
-		p->vnic_ceiling[v] = bps;
-		agent_set_pipe_ceiling(p->a, (uint16_t)v, bps);
+	struct pipe_grant *vg = calloc(nv ? nv : 1, sizeof(*vg));
+	uint8_t *on = calloc(p->n_ceiling ? p->n_ceiling : 1, 1);
+	if (vg && on) {
+		pipe_alloc(g[self].total, p->immediate_share, vr, nv, vg, NULL);
+		for (size_t i = 0; i < nv; i++) {
+			uint64_t bps = vg[i].total * 8 * 1000 / p->interval_ms;
+			on[ids[i]] = 1;
+			set_ceiling(p, ids[i], bps < PIPE_CEILING_MIN ? PIPE_CEILING_MIN : bps, now);
+		}
+		for (unsigned v = 0; v < p->n_ceiling; v++)
+			if (!on[v] && p->vnic_ceiling[v])
+				set_ceiling(p, (uint16_t)v, 0, now);
 	}
 	free(vg);
+	free(on);
 }
 
 void pipe_agent_step(struct pipe_agent *p)
@@ -267,19 +321,26 @@ void pipe_agent_step(struct pipe_agent *p)
 	unsigned span = agent_vnic_span(p->a);
 	if (span > p->n_ceiling) {
 		uint64_t *c = realloc(p->vnic_ceiling, span * sizeof(*c));
-		if (!c)
+		if (c)
+			p->vnic_ceiling = c;
+		uint64_t *t = realloc(p->changed_ms, span * sizeof(*t));
+		if (t)
+			p->changed_ms = t;
+		if (!c || !t)
 			return;
 		memset(c + p->n_ceiling, 0, (span - p->n_ceiling) * sizeof(*c));
-		p->vnic_ceiling = c;
+		memset(t + p->n_ceiling, 0, (span - p->n_ceiling) * sizeof(*t));
 		p->n_ceiling = span;
 	}
 	struct pipe_report *vr = calloc(p->n_ceiling ? p->n_ceiling : 1, sizeof(*vr)), own;
-	if (!vr)
-		return;
-	measure(p, vr, &own);
-	publish(p, &own, now);
-	allocate(p, vr, &own, now);
+	uint16_t *ids = calloc(p->n_ceiling ? p->n_ceiling : 1, sizeof(*ids));
+	if (vr && ids) {
+		size_t nv = measure(p, ids, vr, &own);
+		publish(p, &own, now);
+		allocate(p, ids, vr, nv, &own, now);
+	}
 	free(vr);
+	free(ids);
 }
 
 struct pipe_agent *pipe_agent_new(struct store *s, struct nic *n, struct agent *a,
@@ -315,6 +376,7 @@ void pipe_agent_free(struct pipe_agent *p)
 	if (p->lease)
 		p->s->ops->lease_revoke(p->s, p->lease);   /* leave at once, not at expiry */
 	free(p->vnic_ceiling);
+	free(p->changed_ms);
 	free(p->m);
 	free(p);
 }

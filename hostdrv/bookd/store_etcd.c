@@ -115,9 +115,13 @@ static int take_kvs(struct etcd *e, json_object *r, struct store_list *l,
 		*cap = c;
 	}
 	n = json_object_array_length(kvs);
-	for (size_t i = 0; i < n; i++, l->n++)
-		if (etcd_kv_decode(json_object_array_get_idx(kvs, i), &l->kv[l->n]))
+	for (size_t i = 0; i < n; i++) {
+		int rc = etcd_kv_decode(json_object_array_get_idx(kvs, i), &l->kv[l->n]);
+		if (rc == STORE_OK)
+			l->n++;
+		else if (rc != STORE_E_INVAL)   /* a key with a NUL byte: skipped */
 			return etcd_fail(e, STORE_E_PROTO, "range: bad key/value");
+	}
 	return STORE_OK;
 }
 

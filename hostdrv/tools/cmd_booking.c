@@ -169,7 +169,9 @@ static int target_opt(struct target *t, int argc, char **argv, int *i)
 		if (*end || !(t->b.cpu >= 0 && t->b.cpu <= BOOKING_CPU_MAX))
 			return ctl_usage("--cpu: want 0..%g cores", BOOKING_CPU_MAX);
 	} else if (!strcmp(a, "--pipe")) {
-		snprintf(t->b.pipe, sizeof(t->b.pipe), "%s", v);
+		if (!*v || strlen(v) >= sizeof(t->b.pipe))
+			return ctl_usage("--pipe: a name of 1-%zu characters", sizeof(t->b.pipe) - 1);
+		memcpy(t->b.pipe, v, strlen(v) + 1);
 	} else
 		return ctl_usage("booking: unknown option %s", a);
 	return 0;
@@ -200,12 +202,15 @@ static int parse_target(struct target *t, int argc, char **argv)
 	return 0;
 }
 
-static void booking_key(const struct target *t, char *key, size_t n)
+/* The key the agent watches (agent.c builds the same). */
+static int booking_key(const struct target *t, char *key, size_t n)
 {
 	const char *p = t->o.agent.prefix ? t->o.agent.prefix : AGENT_PREFIX_DEFAULT;
 	const char *c = t->o.agent.cluster ? t->o.agent.cluster : AGENT_CLUSTER_DEFAULT;
+	int len = snprintf(key, n, "%s/%s/nodes/%s/bookings/%ld", strcmp(p, "/") ? p : "", c,
+			   t->o.agent.node, t->vnic);
 
-	snprintf(key, n, "%s/%s/nodes/%s/bookings/%ld", p, c, t->o.agent.node, t->vnic);
+	return len < 0 || (size_t)len >= n ? -1 : 0;
 }
 
 /* set: a checked record (or --raw text as is, to test what agents do
@@ -228,7 +233,11 @@ static int write_booking(struct ctl *c, int argc, char **argv, int del)
 		fprintf(stderr, "snicctl: booking: store: %s\n", err);
 		return EXIT_DEVICE;
 	}
-	booking_key(&t, key, sizeof(key));
+	if (booking_key(&t, key, sizeof(key))) {
+		store_close(s);
+		return ctl_usage("booking: prefix, cluster and node make a key over %zu bytes",
+				 sizeof(key) - 1);
+	}
 	const char *val = t.raw ? t.raw : rec;
 	rc = del ? s->ops->del(s, key, &rev) : s->ops->put(s, key, val, strlen(val), 0, &rev);
 	if (rc)

@@ -14,7 +14,7 @@ cleanup() {
 	rm -rf "$out" "$win" "$win.state" "$win.bookings" "$win.bookings.log"
 }
 trap cleanup EXIT
-echo "1..13"
+echo "1..14"
 
 export SNIC_DEV=$win SNIC_BOOKD_DIR=$store
 ctl() { "$bin/snicctl" --timeout 5000 "$@"; }
@@ -48,6 +48,8 @@ check "booking show says partial" until_true 5 sh -c "[ \"\$(SNIC_DEV=$win $bin/
 check "booking del removes it from the NIC" sh -c "$bin/snicctl booking del 0 --node host1 >/dev/null"
 check "share gone" until_true 10 sh -c "! SNIC_DEV=$win $bin/snicctl --json vnic share 0 | grep -q '\"set\": true'"
 check "the freed part goes to the one still short" until_true 10 min_is 1 950000000
+check "a second agent on the same NIC refuses to start (exit 2, says why)" \
+	sh -c "$bin/snic-bookd --node host1 --once 2>&1 | grep -q 'another snic-bookd drives this NIC'"
 # SIGTERM: the agent saves its snapshot and leaves.
 kill "$agent_pid"
 wait "$agent_pid"

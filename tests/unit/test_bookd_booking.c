@@ -100,6 +100,8 @@ static const struct bad bad_records[] = {
 	{ "{\"v\":1,\"out_bandwidth\":\"10M\",\"pipe\":\"a/b\"}", "not a name" },
 	{ "{\"v\":1,\"out_bandwidth\":\"10M\",\"pipe\":\"\"}", "not a name" },
 	{ "{\"v\":1}", "books nothing" },
+	{ "{\"v\":1,\"out_bandwidth\":\"10M\\u0000x\"}", "NUL byte" },
+	{ "{\"v\":1,\"out_bandwidth\":\"10M\",\"pipe\":\"internal\\u0000x\"}", "NUL byte" },
 	{ "{\"v\":1,\"out_bandwidth\":{\"a\":{\"b\":{\"c\":{\"d\":1}}}}}", "not JSON" },
 };
 
