@@ -163,8 +163,18 @@ static const struct snic_rule *rx_rule(const struct snic_mirror *m, uint16_t v, 
 	return r;
 }
 
+/* Is policer `meter` named by any rule other than the one at loc? */
+static int meter_used_elsewhere(const struct snic_mirror *m, uint16_t meter, uint32_t loc)
+{
+	for (uint32_t i = 0; i < m->n_rules && i < SNIC_MIRROR_MAX_RULES; i++)
+		if (m->rule[i].loc != loc && (m->rule[i].rule.action.flags & SNIC_ACT_METER) &&
+		    m->rule[i].rule.action.meter == meter)
+			return 1;
+	return 0;
+}
+
 /* Can VNIC v hold a ceiling: a slot, a known MAC entry, a rule slot and
- * policer that no operator uses? */
+ * a policer that no other rule uses? */
 static int rx_usable(struct nic *n, const struct snic_mirror *m, uint16_t v)
 {
 	uint16_t meter;
@@ -176,7 +186,7 @@ static int rx_usable(struct nic *n, const struct snic_mirror *m, uint16_t v)
 	const struct snic_rule *r = rule_at(m, loc);
 	if (r && !((r->action.flags & SNIC_ACT_METER) && r->action.meter == meter))
 		return 0;   /* an operator's rule */
-	return r || !m->policer[meter].mode;   /* ours, or free */
+	return !meter_used_elsewhere(m, meter, loc);
 }
 
 static uint64_t rx_cap_held(struct nic *n, uint16_t v)

@@ -17,7 +17,7 @@ cleanup() {
 	rm -f "$w" "$w.state" "$w.bookings" "$w.bookings.log"
 }
 trap cleanup EXIT
-echo "1..9"
+echo "1..10"
 
 A=02:00:00:00:00:0a B=02:00:00:00:00:0b SRC=02:cc:00:00:00:01
 COUNT=6000
@@ -49,6 +49,7 @@ check "the cap is one rule (host mirror)" rules_are 1
 ctl booking del 2 --node n1 >/dev/null
 check "the booking goes: so does the cap (rule removed)" until_true 10 rules_are 0
 ctl booking set 2 --node n1 --in 990M >/dev/null
+check "booked again: the cap is back (its policer reused)" until_true 10 rules_are 1
 until_true 10 cap_is $CAP
 policer=$(ctl --json meter show | python3 -c '
 import json, sys
