@@ -14,7 +14,7 @@ cleanup() {
 	rm -rf "$out" "$win" "$win.state" "$win.bookings" "$win.bookings.log"
 }
 trap cleanup EXIT
-echo "1..14"
+echo "1..16"
 
 export SNIC_DEV=$win SNIC_BOOKD_DIR=$store
 ctl() { "$bin/snicctl" --timeout 5000 "$@"; }
@@ -23,7 +23,8 @@ is_set() { ctl --json vnic share "$1" | grep -q '"set": true'; }
 min_is() { is_set "$1" && [ "$(min "$1")" = "$2" ]; }
 until_true() { local t=$1; shift; for _ in $(seq 1 $((t * 20))); do "$@" && return 0; sleep 0.05; done; return 1; }
 
-"$bin/snic-sim" --profile gig --window "$win" --timeout 120 >"$out/sim.log" 2>&1 &
+"$bin/snic-sim" --profile gig --window "$win" --flash "$out/flash.bin" --timeout 120 \
+	>"$out/sim.log" 2>&1 &
 sim_pid=$!
 wait_up "$win" --timeout 5000 || { echo "Bail out! simulator did not start"; exit 1; }
 rm -f "$win.state"
@@ -48,6 +49,15 @@ check "booking show says partial" until_true 5 sh -c "[ \"\$(SNIC_DEV=$win $bin/
 check "booking del removes it from the NIC" sh -c "$bin/snicctl booking del 0 --node host1 >/dev/null"
 check "share gone" until_true 10 sh -c "! SNIC_DEV=$win $bin/snicctl --json vnic share 0 | grep -q '\"set\": true'"
 check "the freed part goes to the one still short" until_true 10 min_is 1 950000000
+# A firmware flash (the card reboots into it, its tables empty): once the
+# VNICs are back, the agent has put every booking back.
+"$bin/snic-fwimg" build --elf "$top/build/rv32/snic-fw.elf" --out "$out/v2.img" \
+	--objcopy riscv64-unknown-elf-objcopy --version 0.2.0 --build "bookd e2e" >/dev/null
+quiet ctl flash "$out/v2.img"
+for v in 0 1; do quiet ctl vnic add --id $v --mac 02:00:00:00:02:0$v --uplink 0; done
+check "after a firmware flash: the agent saw it and resynced" \
+	until_true 10 grep -q "reset or reflashed" "$out/agent.log"
+check "after a firmware flash: the booking is back on the NIC" until_true 10 min_is 1 950000000
 check "a second agent on the same NIC refuses to start (exit 2, says why)" \
 	sh -c "$bin/snic-bookd --node host1 --once 2>&1 | grep -q 'another snic-bookd drives this NIC'"
 # SIGTERM: the agent saves its snapshot and leaves.
