@@ -344,14 +344,7 @@ static void verify(struct agent *a, uint64_t now)
 	if (now < a->next_verify_ms)
 		return;
 	a->next_verify_ms = now + a->verify_ms;
-	for (unsigned v = 0; v < a->n_ent; v++) {
-		struct entry *e = &a->ent[v];
-		if ((e->present && e->valid) || e->applied.rx_cap_bps || e->want.rx_cap_bps) {
-			e->dirty = 1;
-			e->uplink_known = 0;   /* re-created VNICs may have moved */
-		}
-	}
-	agent_apply_dirty(a);
+	agent_verify_all(a);
 	a->state_dirty = 1;
 }
 

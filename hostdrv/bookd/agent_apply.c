@@ -474,15 +474,8 @@ static void apply_one(struct agent *a, uint16_t v, struct entry *e)
 		apply_none(a, v, e);   /* a refused record never valid: the ceiling only */
 }
 
-void agent_apply_dirty(struct agent *a)
+static void count_states(struct agent *a)
 {
-	admit_all(a);
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned v = 0; v < a->n_ent; v++) {
-			struct entry *e = &a->ent[v];
-			if (e->dirty && (pass || lowers(e)))
-				apply_one(a, (uint16_t)v, e);
-		}
 	a->st.pending = 0;
 	a->st.bookings = 0;
 	for (unsigned v = 0; v < a->n_ent; v++) {
@@ -494,4 +487,38 @@ void agent_apply_dirty(struct agent *a)
 	uint64_t now = agent_now_ms();
 	if (a->st.pending && a->next_pending_ms <= now)
 		a->next_pending_ms = now + 1000;
+}
+
+void agent_apply_dirty(struct agent *a)
+{
+	admit_all(a);
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned v = 0; v < a->n_ent; v++) {
+			struct entry *e = &a->ent[v];
+			if (e->dirty && (pass || lowers(e)))
+				apply_one(a, (uint16_t)v, e);
+		}
+	count_states(a);
+}
+
+/* The periodic read-back: nothing to admit again (no record changed),
+ * only each booking compared with the NIC, and the receive ceilings of
+ * every uplink recomputed (a VNIC created since gets its own). */
+void agent_verify_all(struct agent *a)
+{
+	uint8_t seen[256] = { 0 };
+
+	for (unsigned v = 0; v < a->n_ent; v++)
+		if (a->ent[v].uplink_known && a->ent[v].valid && a->ent[v].want.rx_bps)
+			seen[a->ent[v].uplink] = 1;
+	for (unsigned u = 0; u < 256; u++)
+		if (seen[u])
+			rx_protect(a, (uint8_t)u);
+	for (unsigned v = 0; v < a->n_ent; v++) {
+		struct entry *e = &a->ent[v];
+		if (!e->dirty && ((e->present && e->valid && e->uplink_known) ||
+		    e->applied.rx_cap_bps || e->want.rx_cap_bps))
+			apply_one(a, (uint16_t)v, e);
+	}
+	count_states(a);
 }

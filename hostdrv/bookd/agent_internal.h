@@ -73,6 +73,8 @@ struct entry *agent_entry(struct agent *a, uint16_t vnic, int create);
 /* agent_apply.c: admission over every uplink with a dirty entry, then
  * apply each dirty entry (NIC, then grant/alarm/error records). */
 void agent_apply_dirty(struct agent *a);
+/* Compare every booking with the NIC again (agent.c calls it now and then). */
+void agent_verify_all(struct agent *a);
 /* A store record for VNIC v changed (val NULL: deleted). */
 void agent_record(struct agent *a, uint16_t vnic, const char *val, size_t len,
 		  int64_t create_rev, int64_t mod_rev);
