@@ -65,11 +65,7 @@ ctl --json rx --out-dir "$tmp/out" >"$tmp/rx.json" 2>"$tmp/rx.err" &
 rx=$!
 pids+=($rx)
 wait_log "$tmp/rx.err" "buffers posted"
-for _ in $(seq 1 200); do
-	t=$(ctl --json stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["device_time_ns"])')
-	[ "${t:-0}" -gt 2000000 ] && break
-	sleep 0.02
-done
+wait_device_time "$w" 2000000
 ctl port up 0 >/dev/null
 wait "$sim"
 wait "$rx"

@@ -38,3 +38,17 @@ wait_log() {
 	done
 	return 1
 }
+
+# wait_device_time WINDOW NS: until the device's clock passed NS (about 4 s
+# at most). The engine takes table writes one per clock behind the
+# boot-time clears: rules are in the engine once some device time passed.
+wait_device_time() {
+	local t
+	for _ in $(seq 1 200); do
+		t=$("$bin/snicctl" -d "$1" --json stats |
+			python3 -c 'import json,sys; print(json.load(sys.stdin)["device_time_ns"])')
+		[ "${t:-0}" -gt "$2" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
