@@ -176,11 +176,20 @@ static void *node_run(void *arg)
 	return NULL;
 }
 
+/* Resync workers: each takes the next node until none is left. */
+struct resync_pool {
+	struct node *nd;
+	unsigned nodes;
+	_Atomic unsigned next;
+};
+
 static void *node_resync(void *arg)
 {
-	struct node *nd = arg;
+	struct resync_pool *p = arg;
+	unsigned i;
 
-	nd->a = new_agent(nd->s, nd->n, nd->name);
+	while ((i = p->next++) < p->nodes)
+		p->nd[i].a = new_agent(p->nd[i].s, p->nd[i].n, p->nd[i].name);
 	return NULL;
 }
 
@@ -255,21 +264,27 @@ static int cluster(const char *eps, unsigned nodes, unsigned total, unsigned rou
 	/* Full resync of every booking: new agents against NICs that hold
 	 * them (as after agent restarts), then against empty NICs; every
 	 * node at once, as a cluster restart would. */
+	const char *wenv = getenv("BENCH_RESYNC_WORKERS");
+	unsigned workers = wenv && atoi(wenv) > 0 ? (unsigned)atoi(wenv) : nodes;
+	if (workers > nodes)
+		workers = nodes;
+	printf("resync_workers %u\n", workers);
 	for (int empty = 0; empty < 2; empty++) {
-		pthread_t *th = calloc(nodes, sizeof(*th));
+		pthread_t *th = calloc(workers, sizeof(*th));
+		struct resync_pool pool = { .nd = nd, .nodes = nodes };
 		for (unsigned i = 0; i < nodes; i++) {
 			agent_free(nd[i].a);
 			if (empty)
 				nic_model_reset(nd[i].n);
 		}
 		double t0 = now_us();
-		for (unsigned i = 0; i < nodes; i++)
-			pthread_create(&th[i], NULL, node_resync, &nd[i]);
+		for (unsigned i = 0; i < workers; i++)
+			pthread_create(&th[i], NULL, node_resync, &pool);
 		uint64_t applies = 0;
-		for (unsigned i = 0; i < nodes; i++) {
+		for (unsigned i = 0; i < workers; i++)
 			pthread_join(th[i], NULL);
+		for (unsigned i = 0; i < nodes; i++)
 			applies += agent_stats(nd[i].a)->applies;
-		}
 		printf("resync_%s_ms %.0f\nresync_%s_applies %llu\n", empty ? "empty" : "held",
 		       (now_us() - t0) / 1e3, empty ? "empty" : "held", (unsigned long long)applies);
 		free(th);

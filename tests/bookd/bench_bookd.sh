@@ -3,6 +3,7 @@
 # loopback), measured here; writes docs/benchmarks-bookd.md.
 #   BENCH_BOOKINGS (10000) BENCH_ROUNDS (2000) BENCH_NODES (128)
 #   BENCH_TOTAL (100000) BENCH_STEADY_S (20)
+#   BENCH_RESYNC_WORKERS (all nodes at once): agents resyncing at the same time
 set -eu
 . "$(dirname "$0")/lib.sh"
 [ -x "$ETCD" ] || { echo "bench-bookd: etcd not installed (etcd-server, etcd-client)"; exit 1; }
