@@ -210,22 +210,28 @@ static void note_record(struct agent *a, const struct store_kv *kv)
 /*
  * Full resync: the store's view at one revision against what we hold and
  * what the NIC holds. Every entry is compared; only differences are applied.
+ * The first one (a new agent) reads its grant, alarm and error records too;
+ * later ones (after a compaction or a NIC reset) only the bookings: the
+ * agent wrote those records itself and remembers them.
  */
 static int resync(struct agent *a)
 {
 	struct store_list l = { 0 };
-	int rc = a->store->ops->list(a->store, a->node_prefix, &l);
+	const char *prefix = a->synced ? a->book_prefix : a->node_prefix;
+	int rc = a->store->ops->list(a->store, prefix, &l);
 
 	if (rc) {
 		a->st.store_errors++;
-		agent_log(a, "resync: cannot list %s: %s", a->node_prefix, a->store->err);
+		agent_log(a, "resync: cannot list %s: %s", prefix, a->store->err);
 		return rc;
 	}
 	for (unsigned v = 0; v < a->n_ent; v++) {
 		struct entry *e = &a->ent[v];
-		e->has_error_rec = e->has_alarm_rec = 0;
-		e->applied_rev = 0;
-		memset(&e->granted, 0, sizeof(e->granted));
+		if (!a->synced) {
+			e->has_error_rec = e->has_alarm_rec = 0;
+			e->applied_rev = 0;
+			memset(&e->granted, 0, sizeof(e->granted));
+		}
 		e->uplink_known = 0;
 		e->present = 0;   /* set again by the list, else deleted meanwhile */
 	}
@@ -239,6 +245,7 @@ static int resync(struct agent *a)
 	}
 	a->st.rev = l.rev;
 	a->st.resyncs++;
+	a->synced = 1;
 	store_list_free(&l);
 	agent_apply_dirty(a);
 	a->need_resync = 0;

@@ -59,6 +59,7 @@ struct agent {
 	uint64_t nic_gen;
 	int watching;
 	int need_resync;
+	int synced;           /* a resync read the node's records: they are known */
 	int pipe_dirty;
 	uint64_t next_retry_ms;    /* watch: next try after a loss */
 	uint64_t next_pending_ms;  /* pending bookings: next retry */

@@ -145,6 +145,7 @@ m=$out/model.txt s=$out/snic.txt c=$out/cluster.txt
 	echo "| a change on every node, until in force on that node: p50 / p99 ($(val cluster_change_n "$c") changes) | $(val cluster_change_p50_us "$c") / $(val cluster_change_p99_us "$c") us | p99 <= 100 ms |"
 	echo "| full resync of all $(val bookings_total "$c") bookings, NICs already holding them (agent restarts) | $(val resync_held_ms "$c") ms, $(val resync_held_applies "$c") applies | <= 1 s |"
 	echo "| full resync of all $(val bookings_total "$c") bookings into empty NICs (every booking applied, grant stored) | $(val resync_empty_ms "$c") ms, $(val resync_empty_applies "$c") applies | |"
+	echo "| full resync of all $(val bookings_total "$c") bookings by the running agents after every NIC was reset (they know their own records: bookings listed, NICs compared and refilled) | $(val resync_reset_ms "$c") ms | <= 1 s |"
 	echo "| full resync of one node alone ($(val resync_one_node_bookings "$c") bookings, NIC holding them) | $(val resync_one_node_ms "$c") ms | |"
 	echo "| agent CPU per node, steady state: $nodes snic-bookd processes, each on a shared pipe every 50 ms, ${steady} s | $cpu_pct % of one core | <= 2 % |"
 	echo "| traffic per node, same run: on the loopback interface (all of it) / etcd's gRPC counters | $lo_s / $bytes_s bytes/s | <= 2 % of the link (1 Gbit/s: 2,500,000 bytes/s) |"
