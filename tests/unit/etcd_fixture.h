@@ -43,7 +43,7 @@
 struct etcd_member {
 	pid_t pid;              /* 0: not running */
 	int   client_port, peer_port;
-	char  name[8];
+	char  name[16];
 	char  dir[300];         /* data directory */
 	char  url[64];          /* client URL */
 };

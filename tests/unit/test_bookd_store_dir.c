@@ -137,7 +137,7 @@ static void test_revisions_across_handles(void **state)
 	int64_t last = 0;
 
 	for (int i = 0; i < 20; i++) {
-		char key[16];
+		char key[32];
 		snprintf(key, sizeof(key), "k/%02d", i);
 		int64_t rev = put(i % 2 ? b : a, key, "v", 0);
 		assert_int_equal(rev, last + 1);
@@ -177,7 +177,7 @@ static void test_two_processes(void **state)
 		struct store *c = store_dir_open(dir, err, sizeof(err));
 		int bad = !c;
 		for (int i = 0; !bad && i < 500; i++) {
-			char key[16];
+			char key[32];
 			snprintf(key, sizeof(key), "child/%03d", i);
 			bad = c->ops->put(c, key, "c", 1, 0, NULL) != STORE_OK;
 		}
@@ -187,7 +187,7 @@ static void test_two_processes(void **state)
 	struct store *p = open_store();
 	int64_t last = 0;
 	for (int i = 0; i < 500; i++) {
-		char key[16];
+		char key[32];
 		snprintf(key, sizeof(key), "parent/%03d", i);
 		int64_t rev = put(p, key, "p", 0);
 		assert_true(rev > last);
@@ -372,7 +372,7 @@ static void test_callback_stops_delivery(void **state)
 	struct seen e = { .stop_at = 2 };
 
 	for (int i = 1; i <= 5; i++) {
-		char key[8];
+		char key[16];
 		snprintf(key, sizeof(key), "k/%d", i);
 		put(s, key, "v", 0);
 	}

@@ -325,7 +325,7 @@ static void test_callback_stops(void **state)
 	struct store *s = open_store();
 	struct evlog l = { .stop_after = 2 };
 	int64_t rev[5];
-	char key[8];
+	char key[16];
 	(void)state;
 
 	for (int i = 0; i < 5; i++) {
