@@ -257,10 +257,43 @@ static int resync(struct agent *a)
 	return 0;
 }
 
+/* A store younger than the snapshot (its data wiped and started again)
+ * cannot replay from the snapshot's revision: a probe of an empty prefix
+ * gives the store's revision cheaply. */
+static int store_behind(struct agent *a)
+{
+	struct store_list l = { 0 };
+	char probe[AGENT_KEY_MAX + 16];
+
+	snprintf(probe, sizeof(probe), "%srevision-probe/", a->node_prefix);
+	int rc = a->store->ops->list(a->store, probe, &l);
+	int behind = rc || l.rev < a->st.rev;
+	store_list_free(&l);
+	return behind;
+}
+
 int agent_start(struct agent *a)
 {
 	if (a->nic->ops->generation(a->nic, &a->nic_gen))
 		agent_log(a, "NIC: %s", a->nic->err);
+	int loaded = agent_state_load(a);
+	if (loaded == 0 && store_behind(a)) {
+		agent_log(a, "the store is behind the snapshot (revision %lld): full list",
+			  (long long)a->st.rev);
+		loaded = 1;
+	}
+	if (loaded >= 0)
+		a->synced = 1;   /* our records are known: a resync lists bookings only */
+	if (loaded == 0) {
+		/* Resumed: the watch replays what changed since; the NIC is
+		 * compared at once (read back). */
+		a->st.resumes++;
+		agent_apply_dirty(a);
+		if (a->verbose)
+			agent_log(a, "resumed at revision %lld from %s", (long long)a->st.rev,
+				  a->state_path);
+		return 0;   /* agent_step watches from st.rev + 1 */
+	}
 	int rc = resync(a);
 	if (rc)
 		a->need_resync = 1;

@@ -46,6 +46,7 @@ struct agent_stats {
 	uint64_t store_errors;   /* failed store calls (retried) */
 	uint64_t nic_errors;     /* failed NIC calls (retried) */
 	uint64_t watch_restarts; /* watches resumed from the last revision */
+	uint64_t resumes;        /* starts from the snapshot, without a list */
 	int64_t  rev;            /* last store revision applied */
 	unsigned bookings;       /* bookings held */
 	unsigned pending;        /* bookings waiting for a retry */

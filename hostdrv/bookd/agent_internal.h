@@ -82,6 +82,8 @@ void agent_record(struct agent *a, uint16_t vnic, const char *val, size_t len,
 
 /* agent_state.c */
 int agent_state_write(struct agent *a);
+/* Resume from the snapshot (0), or -1: start with a full list. */
+int agent_state_load(struct agent *a);
 void agent_journal(struct agent *a, uint16_t vnic, const struct nic_booking *b, const char *why);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/file.h>
 
 #include "agent_internal.h"
+#include "snapshot.h"
 
 static const char *state_name(uint8_t s)
 {
@@ -59,14 +60,16 @@ int agent_state_write(struct agent *a)
 		return -1;
 	}
 	fprintf(f, "{\"v\":1,\"node\":\"%s\",\"prefix\":\"%s\",\"store\":\"%s\",\"nic\":\"%s\","
-		"\"pid\":%d,\"updated\":%lld,\"rev\":%" PRId64 ",\n", a->node, a->node_prefix,
-		a->store->ops->name, a->nic->ops->name, (int)getpid(), (long long)time(NULL), s->rev);
+		"\"pid\":%d,\"updated\":%lld,\"rev\":%" PRId64 ",\"nic_gen\":%" PRIu64 ",\n",
+		a->node, a->node_prefix, a->store->ops->name, a->nic->ops->name, (int)getpid(),
+		(long long)time(NULL), s->rev, a->nic_gen);
 	fprintf(f, " \"stats\":{\"events\":%" PRIu64 ",\"applies\":%" PRIu64 ",\"skipped\":%" PRIu64
 		",\"bad_records\":%" PRIu64 ",\"partial\":%" PRIu64 ",\"rollbacks\":%" PRIu64
-		",\"resyncs\":%" PRIu64 ",\"store_errors\":%" PRIu64 ",\"nic_errors\":%" PRIu64
+		",\"resyncs\":%" PRIu64 ",\"resumes\":%" PRIu64 ",\"store_errors\":%" PRIu64
+		",\"nic_errors\":%" PRIu64
 		",\"watch_restarts\":%" PRIu64 ",\"bookings\":%u,\"pending\":%u},\n",
 		s->events, s->applies, s->skipped, s->bad_records, s->partial, s->rollbacks,
-		s->resyncs, s->store_errors, s->nic_errors, s->watch_restarts, s->bookings,
+		s->resyncs, s->resumes, s->store_errors, s->nic_errors, s->watch_restarts, s->bookings,
 		s->pending);
 	fprintf(f, " \"bookings\":[");
 	for (unsigned v = 0; v < a->n_ent; v++) {
@@ -124,4 +127,73 @@ void agent_journal(struct agent *a, uint16_t v, const struct nic_booking *b, con
 		b->cap_bps, b->rx_bps, b->prio, a->nic_gen, b->rx_cap_bps, why ? " " : "",
 		why ? why : "");
 	fflush(a->journal);
+}
+
+static uint8_t state_of(const char *name)
+{
+	static const char *const names[] = { "none", "applied", "partial", "bad_record",
+					     "unknown_vnic", "refused_by_nic", "pending" };
+
+	for (uint8_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return ENT_PENDING;
+}
+
+static void restore_entry(struct agent *a, const struct snap_booking *sb)
+{
+	struct entry *e = agent_entry(a, sb->vnic, 1);
+
+	if (!e)
+		return;
+	e->state = state_of(sb->state);
+	e->present = e->state != ENT_NONE;
+	e->mod_rev = sb->booking_rev;
+	e->good_rev = sb->good_rev;
+	e->valid = sb->good_rev != 0;
+	e->bad = e->state == ENT_INVALID;
+	e->b = sb->req;
+	e->applies = sb->applies;
+	e->applied = sb->nic;
+	e->want.min_bps = sb->granted_out;
+	e->want.rx_bps = sb->granted_in;
+	e->want.rx_cap_bps = sb->nic.rx_cap_bps;
+	if (e->state == ENT_APPLIED || e->state == ENT_PARTIAL || e->bad) {
+		e->applied_rev = sb->good_rev;
+		e->granted = (struct nic_booking){ .min_bps = sb->granted_out, .rx_bps = sb->granted_in,
+						   .cap_bps = sb->nic.cap_bps, .prio = sb->nic.prio };
+	}
+	/* The snapshot may be up to SAVE_MS old: assume the records may exist,
+	 * so stale ones are deleted (deleting a missing one is no error). */
+	e->has_error_rec = e->has_alarm_rec = 1;
+	snprintf(e->why, sizeof(e->why), "%s", sb->reason);
+	e->dirty = 1;
+}
+
+/*
+ * A restart starts from the snapshot, if it is this agent's (same node,
+ * prefix, store and NIC): it knows its records and each VNIC's last good
+ * booking again. Returns 0 when the NIC was not reset since either (the
+ * watch goes on from the revision applied, no list), 1 when it was (a
+ * list of the bookings), -1 without a usable snapshot (a full list).
+ */
+int agent_state_load(struct agent *a)
+{
+	struct snapshot s;
+	char err[256];
+	uint64_t gen;
+	int rc = -1;
+
+	if (!a->state_path || snapshot_read(a->state_path, &s, err, sizeof(err)))
+		return -1;
+	if (!strcmp(s.node, a->node) && !strcmp(s.prefix, a->node_prefix) &&
+	    !strcmp(s.store, a->store->ops->name) && !strcmp(s.nic, a->nic->ops->name) &&
+	    s.rev > 0) {
+		for (size_t i = 0; i < s.n; i++)
+			restore_entry(a, &s.b[i]);
+		a->st.rev = s.rev;
+		rc = a->nic->ops->generation(a->nic, &gen) == NIC_OK && gen == s.nic_gen ? 0 : 1;
+	}
+	snapshot_free(&s);
+	return rc;
 }

@@ -37,6 +37,7 @@ static void one(struct json_object *b, struct snap_booking *s)
 	s->vnic = (uint16_t)num(b, "vnic");
 	str(b, "state", s->state, sizeof(s->state));
 	s->booking_rev = num(b, "booking_rev");
+	s->good_rev = num(b, "good_rev");
 	s->applies = (uint32_t)num(b, "applies");
 	s->req.vnic = s->vnic;
 	s->req.out_bps = (uint64_t)num(rq, "out");
@@ -76,6 +77,8 @@ int snapshot_read(const char *path, struct snapshot *out, char *err, size_t errl
 	str(o, "node", out->node, sizeof(out->node));
 	str(o, "store", out->store, sizeof(out->store));
 	str(o, "nic", out->nic, sizeof(out->nic));
+	str(o, "prefix", out->prefix, sizeof(out->prefix));
+	out->nic_gen = (uint64_t)num(o, "nic_gen");
 	out->rev = num(o, "rev");
 	out->updated = num(o, "updated");
 	out->pid = (int)num(o, "pid");

@@ -13,7 +13,8 @@
 struct snap_booking {
 	uint16_t vnic;
 	char     state[24];
-	int64_t  booking_rev;
+	int64_t  booking_rev;        /* of the last record seen */
+	int64_t  good_rev;           /* of the booking in force (req) */
 	uint32_t applies;
 	struct booking req;          /* as requested (has_cap: cap != 0) */
 	uint64_t granted_out, granted_in;
@@ -23,6 +24,8 @@ struct snap_booking {
 
 struct snapshot {
 	char     node[64], store[16], nic[16];
+	char     prefix[512];        /* the node's key prefix */
+	uint64_t nic_gen;            /* the NIC's generation when written */
 	int64_t  rev, updated;
 	int      pid;
 	size_t   n;

@@ -18,7 +18,7 @@ cleanup() {
 	[ -n "${KEEP:-}" ] && echo "kept $out" >&2 || rm -rf "$out" "$win" "$win.state" "$win.bookings" "$win.bookings.log"
 }
 trap cleanup EXIT
-echo "1..23"
+echo "1..24"
 
 K=/snic/v1/default/nodes/n1
 export SNIC_DEV=$win
@@ -100,6 +100,8 @@ kill_agent
 book 1 '{"v":1,"out_bandwidth":"250M"}'
 start_agent
 check "after SIGKILL + restart: the change made meanwhile is in force" wait_min 1 250000000
+check "the restarted agent resumed from its snapshot's revision (no list)" \
+	grep -q "resumed at revision" "$out/agent.log"
 check "its error record is gone" until_true 5 no_rec errors/1
 
 # etcd dies and comes back (same data); the agent resumes its watch.

@@ -72,10 +72,17 @@ struct fixture {
 	struct agent *a;
 };
 
+static struct agent *new_agent_at(struct fixture *x, const char *state_path);
+
 static struct agent *new_agent(struct fixture *x)
 {
+	return new_agent_at(x, NULL);
+}
+
+static struct agent *new_agent_at(struct fixture *x, const char *state_path)
+{
 	static FILE *quiet;
-	struct agent_opts o = { .node = "n1", .verify_ms = 300 };
+	struct agent_opts o = { .node = "n1", .verify_ms = 300, .state_path = state_path };
 
 	if (!quiet)
 		quiet = fopen("/dev/null", "w");
@@ -480,6 +487,49 @@ static void test_capacity_error(void **state)
 	assert_true(has_rec(x, "alarms", 6, "\"granted_out\":0"));
 }
 
+/* A restart resumes from its snapshot: no list, the watch replays what
+ * changed while it was down, nothing applied twice; a NIC reset since, or
+ * another node's snapshot, means a full list instead. */
+static void test_resume_from_snapshot(void **state)
+{
+	struct fixture *x = *state;
+	char snap[128];
+
+	snprintf(snap, sizeof(snap), "%s.snapshot", x->dir);
+	put(x, "bookings", 0, "{\"v\":1,\"out_bandwidth\":\"10M\"}");
+	put(x, "bookings", 1, "{\"v\":1,\"out_bandwidth\":\"20M\"}");
+	put(x, "bookings", 2, "{\"v\":1,\"out_bandwidth\":\"30M\"}");
+	x->a = new_agent_at(x, snap);
+	assert_int_equal(agent_start(x->a), 0);
+	agent_free(x->a);   /* writes the snapshot */
+	put(x, "bookings", 0, "{\"v\":1,\"out_bandwidth\":\"11M\"}");
+	del(x, 1);
+	put(x, "bookings", 2, "{\"v\":1,\"out_bandwidth\":\"bad\"}");
+	x->a = new_agent_at(x, snap);
+	assert_int_equal(agent_start(x->a), 0);
+	settle(x);
+	assert_int_equal(agent_stats(x->a)->resumes, 1);
+	assert_int_equal(agent_stats(x->a)->resyncs, 0);
+	assert_int_equal(held(x, 0).min_bps, 11 * M);
+	assert_int_equal(held(x, 1).min_bps, 0);
+	assert_int_equal(held(x, 2).min_bps, 30 * M);   /* the bad record changed nothing */
+	assert_true(has_rec(x, "errors", 2, "bad rate"));
+	assert_false(has_rec(x, "grants", 1, NULL));
+	assert_int_equal(nic_model_applies(x->nic, 0), 2);
+	assert_int_equal(nic_model_applies(x->nic, 2), 1);
+	agent_free(x->a);
+	/* The NIC reset while the agent was down: the bookings listed, all
+	 * applied again, VNIC 2 its last good booking (from the snapshot). */
+	nic_model_reset(x->nic);
+	x->a = new_agent_at(x, snap);
+	assert_int_equal(agent_start(x->a), 0);
+	assert_int_equal(agent_stats(x->a)->resumes, 0);
+	assert_int_equal(agent_stats(x->a)->resyncs, 1);
+	assert_int_equal(held(x, 0).min_bps, 11 * M);
+	assert_int_equal(held(x, 2).min_bps, 30 * M);
+	unlink(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -494,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_after_good_in_one_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recreated_vnic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capacity_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_from_snapshot, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
