@@ -124,13 +124,20 @@ struct agent *agent_new(struct store *s, struct nic *n, const struct agent_opts 
 	snprintf(a->book_prefix, sizeof(a->book_prefix), "%sbookings/", a->node_prefix);
 	snprintf(a->cluster_prefix, sizeof(a->cluster_prefix), "%s/%s/",
 		 strcmp(prefix, "/") ? prefix : "", cluster);
-	a->state_path = o->state_path;
-	a->log_path = o->log_path;
-	if (a->log_path && journal_open(a, err, errlen)) {
-		free(a);
-		return NULL;
+	/* The agent keeps its own copies: the caller's strings may go. */
+	if ((o->state_path && !(a->state_path = strdup(o->state_path))) ||
+	    (o->log_path && !(a->log_path = strdup(o->log_path)))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
 	}
+	if (a->log_path && journal_open(a, err, errlen))
+		goto fail;
 	return a;
+fail:
+	free(a->state_path);
+	free(a->log_path);
+	free(a);
+	return NULL;
 }
 
 void agent_free(struct agent *a)
@@ -140,6 +147,8 @@ void agent_free(struct agent *a)
 	agent_save(a);
 	if (a->journal)
 		fclose(a->journal);
+	free(a->state_path);
+	free(a->log_path);
 	free(a->ent);
 	free(a);
 }
@@ -257,6 +266,28 @@ static int resync(struct agent *a)
 	return 0;
 }
 
+/* Which error and alarm records exist now: two short lists (usually
+ * empty), instead of trusting a snapshot that may be a moment old. */
+static int record_flags(struct agent *a)
+{
+	static const char *const kinds[] = { "errors/", "alarms/" };
+
+	for (unsigned v = 0; v < a->n_ent; v++)
+		a->ent[v].has_error_rec = a->ent[v].has_alarm_rec = 0;
+	for (unsigned k = 0; k < 2; k++) {
+		struct store_list l = { 0 };
+		char prefix[AGENT_KEY_MAX + 16];
+
+		snprintf(prefix, sizeof(prefix), "%s%s", a->node_prefix, kinds[k]);
+		if (a->store->ops->list(a->store, prefix, &l))
+			return -1;
+		for (size_t i = 0; i < l.n; i++)
+			note_record(a, &l.kv[i]);
+		store_list_free(&l);
+	}
+	return 0;
+}
+
 /* A store younger than the snapshot (its data wiped and started again)
  * cannot replay from the snapshot's revision: a probe of an empty prefix
  * gives the store's revision cheaply. */
@@ -277,7 +308,7 @@ int agent_start(struct agent *a)
 	if (a->nic->ops->generation(a->nic, &a->nic_gen))
 		agent_log(a, "NIC: %s", a->nic->err);
 	int loaded = agent_state_load(a);
-	if (loaded == 0 && store_behind(a)) {
+	if (loaded == 0 && (store_behind(a) || record_flags(a))) {
 		agent_log(a, "the store is behind the snapshot (revision %lld): full list",
 			  (long long)a->st.rev);
 		loaded = 1;

@@ -52,7 +52,7 @@ struct agent {
 	char book_prefix[AGENT_KEY_MAX + 16]; /* ...bookings/ */
 	char node[AGENT_NAME_MAX];
 	char cluster_prefix[AGENT_KEY_MAX];  /* PREFIX/CLUSTER/ */
-	const char *state_path, *log_path;
+	char *state_path, *log_path;         /* owned copies */
 	FILE *journal;                       /* apply journal */
 	struct entry *ent;                   /* by VNIC id */
 	unsigned n_ent;                      /* allocated */

@@ -163,9 +163,8 @@ static void restore_entry(struct agent *a, const struct snap_booking *sb)
 		e->granted = (struct nic_booking){ .min_bps = sb->granted_out, .rx_bps = sb->granted_in,
 						   .cap_bps = sb->nic.cap_bps, .prio = sb->nic.prio };
 	}
-	/* The snapshot may be up to SAVE_MS old: assume the records may exist,
-	 * so stale ones are deleted (deleting a missing one is no error). */
-	e->has_error_rec = e->has_alarm_rec = 1;
+	/* Which error and alarm records exist is read from the store (the
+	 * snapshot may be up to SAVE_MS old): agent.c, record_flags(). */
 	snprintf(e->why, sizeof(e->why), "%s", sb->reason);
 	e->dirty = 1;
 }

@@ -78,11 +78,18 @@ static void put_booking(struct store *s, const char *node, unsigned v, unsigned 
 
 static FILE *quiet;   /* the agents' logs: opened once, before any thread */
 
+/* With snapshots (the cluster mode's restarts), each node's in /tmp. */
+static int use_snapshots;
+
 static struct agent *new_agent(struct store *s, struct nic *n, const char *node)
 {
 	struct agent_opts o = { .node = node, .log = quiet };
-	char err[256];
+	char err[256], snap[96];
 
+	if (use_snapshots) {
+		snprintf(snap, sizeof(snap), "/tmp/bench-bookd-%d-%s.state", (int)getpid(), node);
+		o.state_path = snap;
+	}
 	struct agent *a = agent_new(s, n, &o, err, sizeof(err));
 	if (!a || agent_start(a)) {
 		fprintf(stderr, "bench_bookd: agent %s: %s\n", node, a ? "start failed" : err);
@@ -303,6 +310,29 @@ static int cluster(const char *eps, unsigned nodes, unsigned total, unsigned rou
 		       (now_us() - t0) / 1e3, empty ? "empty" : "held", (unsigned long long)applies);
 		free(th);
 	}
+	/* Restarts that resume from a snapshot (written when the agents stop). */
+	use_snapshots = 1;
+	for (unsigned i = 0; i < nodes; i++) {
+		agent_free(nd[i].a);
+		nd[i].a = new_agent(nd[i].s, nd[i].n, nd[i].name);   /* lists, snapshots at free */
+	}
+	for (unsigned i = 0; i < nodes; i++)
+		agent_free(nd[i].a);
+	{
+		struct resync_pool pool = { .nd = nd, .nodes = nodes };
+		pthread_t *th = calloc(workers, sizeof(*th));
+		double t0 = now_us();
+		for (unsigned i = 0; i < workers; i++)
+			pthread_create(&th[i], NULL, node_resync, &pool);
+		for (unsigned i = 0; i < workers; i++)
+			pthread_join(th[i], NULL);
+		uint64_t resumes = 0;
+		for (unsigned i = 0; i < nodes; i++)
+			resumes += agent_stats(nd[i].a)->resumes;
+		printf("restart_snapshot_ms %.0f\nrestart_snapshot_resumed %llu\n",
+		       (now_us() - t0) / 1e3, (unsigned long long)resumes);
+		free(th);
+	}
 	/* Running agents after their NICs were reset (or history compacted):
 	 * they know their own records and list the bookings only. */
 	{
@@ -330,7 +360,10 @@ static int cluster(const char *eps, unsigned nodes, unsigned total, unsigned rou
 	       nd[0].books);
 	printf("bookings_total %u\nnodes %u\n", total, nodes);
 	for (unsigned i = 0; i < nodes; i++) {
+		char snap[96];
 		agent_free(nd[i].a);
+		snprintf(snap, sizeof(snap), "/tmp/bench-bookd-%d-%s.state", (int)getpid(), nd[i].name);
+		unlink(snap);
 		nic_close(nd[i].n);
 		store_close(nd[i].s);
 	}
