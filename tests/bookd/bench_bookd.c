@@ -200,6 +200,30 @@ static void *node_resync(void *arg)
 	return NULL;
 }
 
+/* fn over every node, `workers` threads at a time; the milliseconds it took. */
+static double run_pool(struct node *nd, unsigned nodes, unsigned workers, void *(*fn)(void *))
+{
+	struct resync_pool pool = { .nd = nd, .nodes = nodes };
+	pthread_t *th = calloc(workers, sizeof(*th));
+	double t0 = now_us();
+
+	for (unsigned i = 0; i < workers; i++)
+		pthread_create(&th[i], NULL, fn, &pool);
+	for (unsigned i = 0; i < workers; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	return (now_us() - t0) / 1e3;
+}
+
+static uint64_t sum_applies(const struct node *nd, unsigned nodes)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < nodes; i++)
+		n += agent_stats(nd[i].a)->applies;
+	return n;
+}
+
 /* A running agent notices its NIC's reset and resyncs (agent_step). */
 static void *node_reset_resync(void *arg)
 {
@@ -291,24 +315,14 @@ static int cluster(const char *eps, unsigned nodes, unsigned total, unsigned rou
 		workers = nodes;
 	printf("resync_workers %u\n", workers);
 	for (int empty = 0; empty < 2; empty++) {
-		pthread_t *th = calloc(workers, sizeof(*th));
-		struct resync_pool pool = { .nd = nd, .nodes = nodes };
 		for (unsigned i = 0; i < nodes; i++) {
 			agent_free(nd[i].a);
 			if (empty)
 				nic_model_reset(nd[i].n);
 		}
-		double t0 = now_us();
-		for (unsigned i = 0; i < workers; i++)
-			pthread_create(&th[i], NULL, node_resync, &pool);
-		uint64_t applies = 0;
-		for (unsigned i = 0; i < workers; i++)
-			pthread_join(th[i], NULL);
-		for (unsigned i = 0; i < nodes; i++)
-			applies += agent_stats(nd[i].a)->applies;
-		printf("resync_%s_ms %.0f\nresync_%s_applies %llu\n", empty ? "empty" : "held",
-		       (now_us() - t0) / 1e3, empty ? "empty" : "held", (unsigned long long)applies);
-		free(th);
+		double ms = run_pool(nd, nodes, workers, node_resync);
+		printf("resync_%s_ms %.0f\nresync_%s_applies %llu\n", empty ? "empty" : "held", ms,
+		       empty ? "empty" : "held", (unsigned long long)sum_applies(nd, nodes));
 	}
 	/* Restarts that resume from a snapshot (written when the agents stop). */
 	use_snapshots = 1;
@@ -318,40 +332,20 @@ static int cluster(const char *eps, unsigned nodes, unsigned total, unsigned rou
 	}
 	for (unsigned i = 0; i < nodes; i++)
 		agent_free(nd[i].a);
-	{
-		struct resync_pool pool = { .nd = nd, .nodes = nodes };
-		pthread_t *th = calloc(workers, sizeof(*th));
-		double t0 = now_us();
-		for (unsigned i = 0; i < workers; i++)
-			pthread_create(&th[i], NULL, node_resync, &pool);
-		for (unsigned i = 0; i < workers; i++)
-			pthread_join(th[i], NULL);
-		uint64_t resumes = 0;
-		for (unsigned i = 0; i < nodes; i++)
-			resumes += agent_stats(nd[i].a)->resumes;
-		printf("restart_snapshot_ms %.0f\nrestart_snapshot_resumed %llu\n",
-		       (now_us() - t0) / 1e3, (unsigned long long)resumes);
-		free(th);
-	}
+	double ms = run_pool(nd, nodes, workers, node_resync);
+	uint64_t resumes = 0;
+	for (unsigned i = 0; i < nodes; i++)
+		resumes += agent_stats(nd[i].a)->resumes;
+	printf("restart_snapshot_ms %.0f\nrestart_snapshot_resumed %llu\n", ms,
+	       (unsigned long long)resumes);
+	use_snapshots = 0;
 	/* Running agents after their NICs were reset (or history compacted):
 	 * they know their own records and list the bookings only. */
-	{
-		struct resync_pool pool = { .nd = nd, .nodes = nodes };
-		pthread_t *th = calloc(workers, sizeof(*th));
-		for (unsigned i = 0; i < nodes; i++)
-			nic_model_reset(nd[i].n);
-		double t0 = now_us();
-		for (unsigned i = 0; i < workers; i++)
-			pthread_create(&th[i], NULL, node_reset_resync, &pool);
-		for (unsigned i = 0; i < workers; i++)
-			pthread_join(th[i], NULL);
-		uint64_t applies = 0;
-		for (unsigned i = 0; i < nodes; i++)
-			applies += agent_stats(nd[i].a)->applies;
-		printf("resync_reset_ms %.0f\nresync_reset_applies_total %llu\n", (now_us() - t0) / 1e3,
-		       (unsigned long long)applies);
-		free(th);
-	}
+	for (unsigned i = 0; i < nodes; i++)
+		nic_model_reset(nd[i].n);
+	ms = run_pool(nd, nodes, workers, node_reset_resync);
+	printf("resync_reset_ms %.0f\nresync_reset_applies_total %llu\n", ms,
+	       (unsigned long long)sum_applies(nd, nodes));
 	/* One node alone: what each node pays when the nodes are machines. */
 	agent_free(nd[0].a);
 	double t1 = now_us();
