@@ -131,12 +131,16 @@ int snic_arg_uint(const char *s, unsigned long min, unsigned long max,
 		  unsigned long *out, char *err, size_t errlen)
 {
 	char *end;
+	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
 
-	/* strtoul accepts signs and leading blanks; we do not. */
-	if (!isdigit((unsigned char)s[0]))
+	/* Decimal, leading zeros and all (an operator's "010" is ten, not
+	 * octal eight); hexadecimal only when it says 0x. strtoul would also
+	 * take signs and leading blanks; we do not. */
+	if (!(hex ? isxdigit((unsigned char)digits[0]) : isdigit((unsigned char)digits[0])))
 		return bad(err, errlen, "'%s' is not a number", s);
 	errno = 0;
-	unsigned long v = strtoul(s, &end, 0);
+	unsigned long v = strtoul(digits, &end, hex ? 16 : 10);
 	if (errno || *end)
 		return bad(err, errlen, "'%s' is not a number", s);
 	if (v < min || v > max) {

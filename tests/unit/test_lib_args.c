@@ -121,6 +121,16 @@ static void ports(void **state)
 	assert_int_equal(snic_arg_uint("99999999999999999999999", 0, 65535, &v, err,
 					sizeof(err)), -1);
 	assert_int_equal(snic_arg_uint("0", 1, 4094, &v, err, sizeof(err)), -1);
+	/* Decimal with leading zeros, never octal; hex only with 0x. */
+	assert_int_equal(snic_arg_uint("010", 0, 65535, &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(snic_arg_uint("08080", 0, 65535, &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 8080);
+	assert_int_equal(snic_arg_uint("0X1f", 0, 65535, &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(snic_arg_uint("0x", 0, 65535, &v, err, sizeof(err)), -1);
+	assert_int_equal(snic_arg_uint("0xg", 0, 65535, &v, err, sizeof(err)), -1);
+	assert_int_equal(snic_arg_uint("0x-1", 0, 65535, &v, err, sizeof(err)), -1);
 }
 
 static void protocols(void **state)
