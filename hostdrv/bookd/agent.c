@@ -3,13 +3,15 @@
  * The booking agent's loop: list and apply, watch, resume or resync
  * (agent.h). What a record means for the NIC is agent_apply.c's.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <errno.h>
 #include <sys/file.h>
+#include <time.h>
+
+#include <json-c/json.h>
 
 #include "agent_internal.h"
 
@@ -34,9 +36,10 @@ void agent_log(struct agent *a, const char *fmt, ...)
 	va_list ap;
 	struct timespec ts;
 	char when[32];
+	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", gmtime(&ts.tv_sec));
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", gmtime_r(&ts.tv_sec, &tm));
 	fprintf(a->log, "%s.%03ldZ snic-bookd[%s]: ", when, ts.tv_nsec / 1000000, a->node);
 	va_start(ap, fmt);
 	vfprintf(a->log, fmt, ap);
@@ -158,16 +161,14 @@ const struct agent_stats *agent_stats(const struct agent *a)
 	return &a->st;
 }
 
-/* A number member of a record we wrote ourselves; 0 if absent. A
- * tampered grant only makes the agent write it again. */
-static int64_t json_num(const char *val, const char *name)
+/* An integer member of a record we wrote ourselves; 0 if absent or of
+ * another type (a tampered grant only makes the agent write it again). */
+static int64_t json_int_member(struct json_object *o, const char *name)
 {
-	char pat[40];
-	const char *p;
+	struct json_object *v;
 
-	snprintf(pat, sizeof(pat), "\"%s\":", name);
-	p = strstr(val, pat);
-	return p ? strtoll(p + strlen(pat), NULL, 10) : 0;
+	return json_object_object_get_ex(o, name, &v) && json_object_is_type(v, json_type_int) ?
+	       json_object_get_int64(v) : 0;
 }
 
 /* What the store says about the grant we wrote: which booking revision it
@@ -175,14 +176,16 @@ static int64_t json_num(const char *val, const char *name)
 static void note_grant(struct agent *a, uint16_t vnic, const struct store_kv *kv)
 {
 	struct entry *e = agent_entry(a, vnic, 1);
+	struct json_object *o = e ? json_tokener_parse(kv->val) : NULL;
 
 	if (!e)
 		return;
-	e->applied_rev = json_num(kv->val, "booking_rev");
-	e->granted.min_bps = (uint64_t)json_num(kv->val, "out_bandwidth");
-	e->granted.rx_bps = (uint64_t)json_num(kv->val, "in_bandwidth");
-	e->granted.cap_bps = (uint64_t)json_num(kv->val, "cap");
-	e->granted.prio = (uint8_t)json_num(kv->val, "priority");
+	e->applied_rev = json_int_member(o, "booking_rev");
+	e->granted.min_bps = (uint64_t)json_int_member(o, "out_bandwidth");
+	e->granted.rx_bps = (uint64_t)json_int_member(o, "in_bandwidth");
+	e->granted.cap_bps = (uint64_t)json_int_member(o, "cap");
+	e->granted.prio = (uint8_t)json_int_member(o, "priority");
+	json_object_put(o);
 }
 
 static void note_record(struct agent *a, const struct store_kv *kv)
@@ -207,7 +210,7 @@ static void note_record(struct agent *a, const struct store_kv *kv)
 	if (!e)
 		return;
 	if (k == 0)
-		agent_record(a, (uint16_t)vnic, kv->val, kv->len, kv->create_rev, kv->mod_rev);
+		agent_record(a, (uint16_t)vnic, kv->val, kv->len, kv->mod_rev);
 	else if (k == 1)
 		note_grant(a, (uint16_t)vnic, kv);
 	else if (k == 2)
@@ -249,7 +252,7 @@ static int resync(struct agent *a)
 	for (unsigned v = 0; v < a->n_ent; v++) {
 		struct entry *e = &a->ent[v];
 		if (!e->present && e->valid)
-			agent_record(a, (uint16_t)v, NULL, 0, 0, l.rev);
+			agent_record(a, (uint16_t)v, NULL, 0, l.rev);
 		e->dirty = 1;     /* every entry compared with the NIC */
 	}
 	a->st.rev = l.rev;
@@ -340,9 +343,9 @@ static int on_event(void *arg, int type, const struct store_kv *kv)
 	if (vnic < 0)
 		agent_log(a, "ignoring %s: not a VNIC id after bookings/", kv->key);
 	else if (type == STORE_PUT)
-		agent_record(a, (uint16_t)vnic, kv->val, kv->len, kv->create_rev, kv->mod_rev);
+		agent_record(a, (uint16_t)vnic, kv->val, kv->len, kv->mod_rev);
 	else
-		agent_record(a, (uint16_t)vnic, NULL, 0, 0, kv->mod_rev);
+		agent_record(a, (uint16_t)vnic, NULL, 0, kv->mod_rev);
 	if (kv->mod_rev > a->st.rev)
 		a->st.rev = kv->mod_rev;
 	return 0;

@@ -89,7 +89,7 @@ static void set_why(struct entry *e, const char *msg)
 }
 
 void agent_record(struct agent *a, uint16_t v, const char *val, size_t len,
-		  int64_t create_rev, int64_t mod_rev)
+		  int64_t mod_rev)
 {
 	struct entry *e = agent_entry(a, v, 1);
 	struct booking b;
@@ -108,7 +108,6 @@ void agent_record(struct agent *a, uint16_t v, const char *val, size_t len,
 		return;
 	}
 	e->present = 1;
-	e->create_rev = create_rev;
 	if (booking_parse(val, len, v, &b, e->why, sizeof(e->why))) {
 		clean_reason(e->why);
 		a->st.bad_records++;

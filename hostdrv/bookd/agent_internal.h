@@ -30,7 +30,6 @@ struct entry {
 	uint8_t  gone;          /* deleted since the last good record */
 	uint8_t  rec_retry;     /* an error/alarm record write failed: retry */
 	struct booking b;       /* last accepted record */
-	int64_t  create_rev;
 	int64_t  mod_rev;       /* of the last record seen (valid or not) */
 	int64_t  good_rev;      /* of `b` */
 	struct nic_booking want;    /* after admission */
@@ -78,7 +77,7 @@ void agent_apply_dirty(struct agent *a);
 void agent_verify_all(struct agent *a);
 /* A store record for VNIC v changed (val NULL: deleted). */
 void agent_record(struct agent *a, uint16_t vnic, const char *val, size_t len,
-		  int64_t create_rev, int64_t mod_rev);
+		  int64_t mod_rev);
 
 /* agent_state.c */
 int agent_state_write(struct agent *a);

@@ -4,17 +4,11 @@
  * NIC (docs/bookings.md). With no --etcd it uses the embedded store in a
  * local directory, so one machine needs nothing else.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "agent.h"
 #include "bookd_opts.h"
-#include "nic_model.h"
 #include "pipe_agent.h"
 
 static volatile sig_atomic_t stop;

@@ -189,15 +189,12 @@ static int rx_usable(struct nic *n, const struct snic_mirror *m, uint16_t v)
 	return !meter_used_elsewhere(m, meter, loc);
 }
 
-static uint64_t rx_cap_held(struct nic *n, uint16_t v)
+static uint64_t rx_cap_held(struct nic *n, const struct snic_mirror *m, uint16_t v)
 {
-	struct snic_dev *d = to_snic(n)->dev;
-	const struct snic_mirror *m;
 	uint16_t meter;
 	uint32_t loc;
 
-	if (rx_slot(n, v, &meter, &loc) || snic_mirror_get(d, &m) || snic_mirror_stale(d) ||
-	    !rx_rule(m, v, loc, meter))
+	if (rx_slot(n, v, &meter, &loc) || !rx_rule(m, v, loc, meter))
 		return 0;
 	return m->policer[meter].cir_bps;
 }
@@ -282,8 +279,9 @@ static int snic_nic_apply(struct nic *n, uint16_t vnic, const struct nic_booking
 	return rx_cap_set(n, vnic, b->rx_cap_bps);
 }
 
-/* The share from the device itself; the shaper as the host mirror holds
- * it (METER_SET has no query), valid while the device was not reset. */
+/* The share from the device itself; the shaper and the receive ceiling as
+ * the host mirror holds them (METER_SET has no query), valid while the
+ * device was not reset. */
 static int snic_nic_read(struct nic *n, uint16_t vnic, struct nic_booking *out)
 {
 	struct snic_dev *d = to_snic(n)->dev;
@@ -298,10 +296,13 @@ static int snic_nic_read(struct nic *n, uint16_t vnic, struct nic_booking *out)
 		out->min_bps = si.min_bps;
 		out->prio = si.prio;
 	}
-	if (snic_mirror_get(d, &m) == 0 && !snic_mirror_stale(d) && vnic < SNIC_MIRROR_MAX_VNICS &&
-	    m->shaper[vnic].mode == SNIC_METER_SHAPER)
-		out->cap_bps = m->shaper[vnic].cir_bps;
-	out->rx_cap_bps = rx_cap_held(n, vnic);
+	/* The state file is read once per call: the shaper and the receive
+	 * ceiling come from the same copy. */
+	if (!snic_mirror_stale(d) && snic_mirror_get(d, &m) == 0) {
+		if (vnic < SNIC_MIRROR_MAX_VNICS && m->shaper[vnic].mode == SNIC_METER_SHAPER)
+			out->cap_bps = m->shaper[vnic].cir_bps;
+		out->rx_cap_bps = rx_cap_held(n, m, vnic);
+	}
 	return NIC_OK;
 }
 

@@ -46,8 +46,9 @@ check "and VNIC 1's share is untouched" sh -c "! $bin/snicctl --json vnic share 
 quiet ctl booking set 1 --node host1 --out 950M
 check "over-booking granted in part: 900M of 950M" until_true 10 min_is 1 900000000
 check "booking show says partial" until_true 5 sh -c "[ \"\$(SNIC_DEV=$win $bin/snicctl booking show 1 --json | grep -c '\"state\": \"partial\"')\" = 1 ]"
-check "booking del removes it from the NIC" sh -c "$bin/snicctl booking del 0 --node host1 >/dev/null"
-check "share gone" until_true 10 sh -c "! SNIC_DEV=$win $bin/snicctl --json vnic share 0 | grep -q '\"set\": true'"
+check "booking del deletes the booking from the store" \
+	sh -c "$bin/snicctl booking del 0 --node host1 >/dev/null"
+check "the agent removes its share from the NIC" until_true 10 sh -c "! SNIC_DEV=$win $bin/snicctl --json vnic share 0 | grep -q '\"set\": true'"
 check "the freed part goes to the one still short" until_true 10 min_is 1 950000000
 # A firmware flash (the card reboots into it, its tables empty): once the
 # VNICs are back, the agent has put every booking back.

@@ -57,18 +57,10 @@ m = [x for x in json.load(sys.stdin) if x.get("cir_bps") == '$CAP' and x.get("mo
 print(m[0]["cbs"] if m else "")' 2>/dev/null)
 check "a 10M srTCM policer is set on the device" test -n "$policer"
 read -r _ ga _ ya _ ra _ _ _ _ _ _ _ ma <<<"$(python3 "$top/tests/e2e/police_oracle.py" \
-	"$tmp/in.pcap" $A srtcm $CAP "${policer:-12500}" 0)"
+	"$tmp/in.pcap" $A srtcm $CAP "$policer" 0)"
 echo "# oracle (srTCM $CAP bit/s, CBS ${policer:-?}, EBS 0): green $ga yellow $ya red $ra, margin $ma ns"
 
-mkdir -p "$tmp/out"
-ctl --json rx --out-dir "$tmp/out" >"$tmp/rx.json" 2>"$tmp/rx.err" &
-rx=$!
-pids+=($rx)
-wait_log "$tmp/rx.err" "buffers posted"
-wait_device_time "$w" 2000000
-ctl port up 0 >/dev/null
-wait "$sim"
-wait "$rx"
+receive_all "$w" "$tmp" "$sim"
 check "simulator and receiver finish" test -s "$tmp/rx.json"
 frames() {
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
@@ -78,7 +70,7 @@ red=$(awk '$2=="drop" && $3=="meter_red" {print $4}' "$tmp/sim.log")
 check "VNIC 2 (booked) receives its whole stream ($((COUNT / 2)))" test "$(frames 2)" = $((COUNT / 2))
 check "VNIC 1 receives exactly what the srTCM lets through ($((ga + ya)))" test "$(frames 1)" = $((ga + ya))
 check "the rest of VNIC 1's stream is counted as policed ($ra)" test "${red:-0}" = "$ra"
-res=$("$bin/seq_check" rate "$tmp/out/vnic1.pcap" --src $SRC --rate $CAP --burst "${policer:-0}" \
+res=$("$bin/seq_check" rate "$tmp/out/vnic1.pcap" --src $SRC --rate $CAP --burst "$policer" \
 	--min-span-ns 1000000000)
 rc=$?
 echo "# VNIC 1 output: $res"

@@ -52,3 +52,18 @@ wait_device_time() {
 	done
 	return 1
 }
+
+# receive_all WINDOW DIR SIM_PID: `snicctl rx` into DIR/out (its report in
+# DIR/rx.json), uplink 0 up once the rules are in the engine, then until
+# the simulator (started with --exit-when-idle) and the receiver are done.
+receive_all() {
+	local rx
+	mkdir -p "$2/out"
+	"$bin/snicctl" -d "$1" --json rx --out-dir "$2/out" >"$2/rx.json" 2>"$2/rx.err" &
+	rx=$!
+	wait_log "$2/rx.err" "buffers posted"
+	wait_device_time "$1" 2000000
+	"$bin/snicctl" -d "$1" port up 0 >/dev/null
+	wait "$3"
+	wait "$rx"
+}

@@ -49,14 +49,7 @@ ctl meter set 1 --mode srtcm --cir 8M --cbs 8000 --ebs 16000 >/dev/null
 ctl meter set 2 --mode trtcm --cir 6M --cbs 6000 --pir 10M --pbs 12000 --wire --mark >/dev/null
 ctl rule add --dst-mac $A --vnic 1 --meter 1 >/dev/null
 ctl rule add --dst-mac $B --vnic 2 --meter 2 >/dev/null
-mkdir -p "$tmp/out"
-ctl --json rx --out-dir "$tmp/out" >"$tmp/rx.json" 2>"$tmp/rx.err" &
-rx=$!
-wait_log "$tmp/rx.err" "buffers posted"
-wait_device_time "$w" 2000000
-ctl port up 0 >/dev/null
-wait "$sim"
-wait "$rx"
+receive_all "$w" "$tmp" "$sim"
 check "simulator and receiver finish" test -s "$tmp/rx.json"
 
 simdrop() { awk -v r="$1" '$2=="drop" && $3==r {print $4}' "$tmp/sim.log"; }
