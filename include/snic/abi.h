@@ -11,5 +11,6 @@
 #include "caps.h"
 #include "stats.h"
 #include "team.h"
+#include "l2.h"
 
 #endif

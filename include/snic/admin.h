@@ -28,6 +28,11 @@ enum snic_opcode {
 	SNIC_CMD_VNIC_QUERY   = 0x12, /* snic_vnic_ref -> snic_vnic_info */
 	SNIC_CMD_VNIC_SHARE   = 0x13, /* snic_vnic_share: bandwidth share on its uplink/bond */
 	SNIC_CMD_VNIC_SHARE_QUERY = 0x14, /* snic_vnic_ref -> snic_vnic_share_info */
+	SNIC_CMD_VNIC_RXMODE  = 0x15, /* snic_vnic_rxmode (l2.h): multicast list, modes */
+	SNIC_CMD_VNIC_VLANS   = 0x16, /* snic_vnic_vlans (l2.h): VLAN membership */
+	SNIC_CMD_VNIC_MAC     = 0x17, /* snic_vnic_mac (l2.h): change its MAC */
+	SNIC_CMD_VNIC_POLICY  = 0x18, /* snic_vnic_policy (l2.h): trust, MAC lock */
+	SNIC_CMD_VNIC_L2_QUERY = 0x19, /* snic_vnic_ref -> snic_vnic_l2 */
 	SNIC_CMD_RULE_ADD     = 0x20, /* snic_rule_add -> snic_rule_ref */
 	SNIC_CMD_RULE_DEL     = 0x21, /* snic_rule_ref */
 	SNIC_CMD_RULE_QUERY   = 0x22, /* snic_rule_ref -> snic_rule_info */
@@ -54,6 +59,7 @@ enum snic_status {
 	SNIC_E_UNSUPP      = 8,  /* the profile cannot do it (key field, mode) */
 	SNIC_E_LEN         = 9,  /* payload length wrong for the opcode */
 	SNIC_E_IMAGE       = 10, /* firmware image failed verification */
+	SNIC_E_PERM        = 11, /* the operator's policy forbids it (l2.h) */
 };
 
 /* Names for logs and tools, shared by every host driver (defined once). */
@@ -68,6 +74,11 @@ static inline const char *snic_opcode_name(unsigned int opcode)
 	case SNIC_CMD_VNIC_QUERY:   return "VNIC_QUERY";
 	case SNIC_CMD_VNIC_SHARE:   return "VNIC_SHARE";
 	case SNIC_CMD_VNIC_SHARE_QUERY: return "VNIC_SHARE_QUERY";
+	case SNIC_CMD_VNIC_RXMODE:  return "VNIC_RXMODE";
+	case SNIC_CMD_VNIC_VLANS:   return "VNIC_VLANS";
+	case SNIC_CMD_VNIC_MAC:     return "VNIC_MAC";
+	case SNIC_CMD_VNIC_POLICY:  return "VNIC_POLICY";
+	case SNIC_CMD_VNIC_L2_QUERY: return "VNIC_L2_QUERY";
 	case SNIC_CMD_RULE_ADD:     return "RULE_ADD";
 	case SNIC_CMD_RULE_DEL:     return "RULE_DEL";
 	case SNIC_CMD_RULE_QUERY:   return "RULE_QUERY";
@@ -90,7 +101,7 @@ static inline const char *snic_status_name(unsigned int status)
 	static const char *const names[] = {
 		"SNIC_OK", "SNIC_E_INVAL", "SNIC_E_OPCODE", "SNIC_E_NOSPC",
 		"SNIC_E_NOENT", "SNIC_E_EXIST", "SNIC_E_BUSY", "SNIC_E_RANGE",
-		"SNIC_E_UNSUPP", "SNIC_E_LEN", "SNIC_E_IMAGE",
+		"SNIC_E_UNSUPP", "SNIC_E_LEN", "SNIC_E_IMAGE", "SNIC_E_PERM",
 	};
 	return status < sizeof(names) / sizeof(names[0]) ? names[status] : "SNIC_E_?";
 }
@@ -102,7 +113,7 @@ static inline const char *snic_status_text(unsigned int status)
 		"success", "invalid argument", "unknown command", "table full",
 		"no such entry", "already exists", "in use", "value out of range",
 		"not supported by this device", "wrong payload length",
-		"firmware image failed verification",
+		"firmware image failed verification", "not permitted by the operator's policy",
 	};
 	return status < sizeof(text) / sizeof(text[0]) ? text[status] : "unknown status";
 }

@@ -7,7 +7,8 @@
  * The record stream starts with one SNIC_CAP_HEADER, then, in this fixed
  * order: one SNIC_CAP_RX_RING per receive ring (HRR), one SNIC_CAP_TX_RING
  * per transmit ring (TRR), one SNIC_CAP_CLASSIFIER, one SNIC_CAP_METERS,
- * one SNIC_CAP_UPLINK per uplink, and SNIC_CAP_END. Each record starts with
+ * one SNIC_CAP_UPLINK per uplink, one SNIC_CAP_L2 (from ABI 1.1; a reader
+ * must accept its absence) and SNIC_CAP_END. Each record starts with
  * struct snic_cap_hdr; `len` covers the header, so a reader can skip
  * records of a newer version it does not know. The host keeps a copy.
  */
@@ -25,6 +26,7 @@ enum snic_cap_type {
 	SNIC_CAP_CLASSIFIER = 4,
 	SNIC_CAP_METERS     = 5,
 	SNIC_CAP_UPLINK     = 6,
+	SNIC_CAP_L2         = 7,
 	SNIC_CAP_END        = 0xffff,
 };
 
@@ -105,6 +107,24 @@ struct snic_cap_uplink {
 	uint32_t speed_mbps;
 };
 SNIC_ASSERT_SIZE(struct snic_cap_uplink, 20);
+
+/* L2 features (l2.h): group delivery, VLAN membership, MAC changes,
+ * per-VNIC counters. */
+#define SNIC_L2CAP_GROUP   0x01 /* broadcast/multicast/promiscuous delivery */
+#define SNIC_L2CAP_VLANS   0x02 /* VNIC_VLANS */
+#define SNIC_L2CAP_MAC     0x04 /* VNIC_MAC, VNIC_POLICY */
+#define SNIC_L2CAP_VSTATS  0x08 /* SNIC_BLK_VSTATS */
+
+struct snic_cap_l2 {
+	struct snic_cap_hdr h;
+	uint32_t flags;          /* SNIC_L2CAP_* */
+	uint16_t mc_filters;     /* multicast list entries, device-wide */
+	uint16_t vlan_filters;   /* VLAN membership entries, device-wide */
+	uint16_t mc_per_vnic;    /* SNIC_L2_MC_PER_VNIC */
+	uint16_t vlans_per_vnic; /* SNIC_L2_VLANS_PER_VNIC */
+	uint32_t rsvd;
+};
+SNIC_ASSERT_SIZE(struct snic_cap_l2, 24);
 
 /* Largest record stream any profile produces (sizes the caps area). */
 #define SNIC_CAPS_MAX_BYTES 4096

@@ -20,7 +20,7 @@
 
 #define SNIC_MAGIC          0x43494e53u /* "SNIC" little-endian */
 #define SNIC_ABI_MAJOR      1           /* incompatible layout change */
-#define SNIC_ABI_MINOR      0           /* compatible additions */
+#define SNIC_ABI_MINOR      1           /* compatible additions (1: l2.h) */
 
 /* PCI identity of the emulated device (ivshmem-plain, see hostdrv/linux). */
 #define SNIC_PCI_VENDOR     0x1af4
@@ -36,6 +36,7 @@ enum snic_block_type {
 	SNIC_BLK_TXQ    = 0x0006, /* struct snic_blk_queues, TX rings */
 	SNIC_BLK_STATS  = 0x0007, /* struct snic_blk_stats */
 	SNIC_BLK_DMA    = 0x0008, /* struct snic_blk_dma: host memory region */
+	SNIC_BLK_VSTATS = 0x0009, /* struct snic_blk_vstats (l2.h): per-VNIC counters */
 };
 
 struct snic_block_hdr {

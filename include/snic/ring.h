@@ -44,6 +44,9 @@ SNIC_ASSERT_SIZE(struct snic_rx_desc, 16);
 #define SNIC_RXF_HIT     0x0001 /* a classifier rule matched */
 #define SNIC_RXF_MARK_SW 0x0002 /* host software classifier must split it */
 #define SNIC_RXF_KEYERR  0x0004 /* parser flagged a malformed header */
+#define SNIC_RXF_GROUP   0x0008 /* a copy made by group delivery (l2.h):
+				 * broadcast, multicast, VLAN-member unicast
+				 * or promiscuous; `vnic` is its receiver */
 
 struct snic_rx_cpl {
 	uint32_t len;     /* frame bytes written (without FCS) */

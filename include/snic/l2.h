@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A VNIC's layer-2 behaviour, as an operator expects of a NIC port
+ * (docs/l2.md): broadcast and multicast delivery, VLAN membership, MAC
+ * changes, operator policy, and per-VNIC counters.
+ *
+ * L2 domain. A frame arriving on uplink P belongs to the domain (P, VID),
+ * VID being the tag's VLAN id or "untagged". A VNIC is in that domain when
+ * P is its uplink (or a member of its bond) and either the frame is
+ * untagged and the VNIC's port VLAN (snic_vnic_create.vlan) is NONE, or
+ * VID is its port VLAN, or VID is in its VLAN membership list
+ * (VNIC_VLANS). Nothing crosses domains: not broadcast, not multicast, not
+ * promiscuous delivery.
+ *
+ * Group delivery (the firmware does it; the match engine classifies only).
+ * A frame that no classifier entry claims (a miss) is looked at by the
+ * firmware before it counts as no_match:
+ *  - broadcast (ff:ff:ff:ff:ff:ff): one copy to every VNIC of its domain;
+ *  - multicast: one copy to every VNIC of its domain that joined the group
+ *    (its multicast list), is in ALLMULTI or (trusted) PROMISC mode;
+ *  - unicast, tagged with VID: to the VNIC whose MAC it is and whose VLAN
+ *    membership list holds VID (the classifier's MAC entry covers the port
+ *    VLAN only);
+ *  - anything else still unclaimed: one copy to every trusted VNIC of its
+ *    domain in PROMISC mode. A frame a rule or a VNIC's MAC entry steered
+ *    is never copied to anyone else: promiscuous never sees another VNIC's
+ *    traffic.
+ * Each copy is a completion of its own carrying the receiving VNIC and
+ * SNIC_RXF_GROUP, on that VNIC's RX ring (the shared ring for software-ring
+ * VNICs: the host software classifier checks the copy against its mirror
+ * of the VNIC's membership and delivers it to that VNIC). A rule that
+ * matches a group frame (e.g. "ARP to VNIC 3", "drop multicast") takes
+ * precedence: rules are checked first, group delivery handles misses.
+ * A bond delivers group frames from its active member only (team.h), so
+ * a VNIC on a bond sees one copy.
+ *
+ * Table sizes: every VNIC may join up to SNIC_L2_MC_PER_VNIC groups and
+ * SNIC_L2_VLANS_PER_VNIC VLANs, out of a device-wide pool of
+ * snic_cap_l2.mc_filters / vlan_filters entries (a full pool answers
+ * SNIC_E_NOSPC; a host then falls back to ALLMULTI for multicast).
+ */
+#ifndef SNIC_L2_H
+#define SNIC_L2_H
+
+#include "types.h"
+
+#define SNIC_L2_MC_PER_VNIC    16
+#define SNIC_L2_VLANS_PER_VNIC 16
+
+/* snic_vnic_rxmode.flags (and snic_vnic_l2.rxmode) */
+#define SNIC_RXMODE_ALLMULTI 0x01 /* every multicast frame of its domains */
+#define SNIC_RXMODE_PROMISC  0x02 /* every unclaimed frame of its domains;
+				   * refused (SNIC_E_PERM) unless trusted */
+
+/* VNIC_RXMODE: replaces the VNIC's receive mode and multicast list. */
+struct snic_vnic_rxmode {
+	uint16_t vnic;
+	uint8_t  flags;     /* SNIC_RXMODE_* */
+	uint8_t  n_mc;      /* 0..SNIC_L2_MC_PER_VNIC */
+	uint32_t rsvd;
+	uint8_t  mc[SNIC_L2_MC_PER_VNIC][6]; /* multicast MACs (bit 0 of byte 0
+					      * set, not broadcast); unused
+					      * entries zero */
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_rxmode, 104);
+
+/* VNIC_VLANS: replaces the VNIC's VLAN membership list (tagged VLANs it
+ * receives on and may send on, besides its port VLAN). */
+struct snic_vnic_vlans {
+	uint16_t vnic;
+	uint16_t n;         /* 0..SNIC_L2_VLANS_PER_VNIC */
+	uint32_t rsvd;
+	uint16_t vid[SNIC_L2_VLANS_PER_VNIC]; /* 1..4094, no duplicates; unused 0 */
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_vlans, 40);
+
+/* VNIC_MAC flags */
+#define SNIC_VMACF_OPERATOR 0x01 /* the operator's change: allowed on a locked
+				  * MAC (the host driver sets it only for the
+				  * PF-side knobs, `ip link set .. vf N mac`) */
+
+/* VNIC_MAC: a new unicast MAC, unique among the VNICs of its port VLAN.
+ * The VNIC's classifier entry follows at once; anti-spoofing checks the new
+ * MAC from the next frame on. Refused with SNIC_E_PERM when the MAC is
+ * locked and SNIC_VMACF_OPERATOR is not set. */
+struct snic_vnic_mac {
+	uint16_t vnic;
+	uint16_t flags;     /* SNIC_VMACF_* */
+	uint8_t  mac[6];
+	uint16_t rsvd;
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_mac, 12);
+
+/* VNIC_POLICY flags: what the operator allows a VNIC's own driver. */
+#define SNIC_VPOL_TRUSTED    0x01 /* may enter PROMISC mode (`vf N trust on`) */
+#define SNIC_VPOL_MAC_LOCKED 0x02 /* its driver cannot change its MAC
+				   * (`vf N mac`) */
+#define SNIC_VPOL_ALL        0x03
+
+struct snic_vnic_policy {
+	uint16_t vnic;
+	uint16_t flags;     /* SNIC_VPOL_* */
+	uint32_t rsvd;
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_policy, 8);
+
+/* VNIC_L2_QUERY (snic_vnic_ref) reply: the VNIC's L2 state as the firmware
+ * holds it (the host software classifier mirrors it). rxmode shows what is
+ * in effect: PROMISC is dropped when the trust is taken away. */
+struct snic_vnic_l2 {
+	uint16_t vnic;
+	uint8_t  rxmode;    /* SNIC_RXMODE_* in effect */
+	uint8_t  n_mc;
+	uint16_t policy;    /* SNIC_VPOL_* */
+	uint16_t n_vlans;
+	uint8_t  mac[6];
+	uint16_t port_vlan; /* snic_vnic_create.vlan */
+	uint16_t vid[SNIC_L2_VLANS_PER_VNIC];
+	uint8_t  mc[SNIC_L2_MC_PER_VNIC][6];
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_l2, 16 + 32 + 96);
+
+/*
+ * Per-VNIC counters (block SNIC_BLK_VSTATS, device-written): what happened
+ * to each VNIC's frames in the device, so a host driver can report every
+ * drop in the standard counters of the netdev it belongs to. Entry v is
+ * VNIC v's; a VNIC's counters start from zero when it is created.
+ */
+struct snic_vnic_stats {
+	uint64_t rx_packets;      /* frames delivered to its RX ring */
+	uint64_t rx_bytes;
+	uint64_t rx_broadcast;    /* of which broadcast copies */
+	uint64_t rx_multicast;    /* of which multicast copies */
+	uint64_t rx_drop_ring;    /* ring full, or the host's buffer was bad */
+	uint64_t rx_drop_meter;   /* a policer coloured it red */
+	uint64_t rx_drop_too_long;/* larger than its ring's buffers */
+	uint64_t tx_packets;      /* frames sent on the wire */
+	uint64_t tx_bytes;
+	uint64_t tx_drop_spoof;   /* source MAC/IP or VLAN not its own */
+	uint64_t tx_drop_bad;     /* invalid descriptor */
+	uint64_t tx_drop_down;    /* its uplink/bond was down */
+	uint64_t rsvd[4];
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_stats, 128);
+
+/* Block SNIC_BLK_VSTATS: `count` entries of `stride` bytes from `first`. */
+struct snic_blk_vstats {
+	struct snic_block_hdr hdr;
+	uint32_t count;           /* VNIC ids 0..count-1 (max_vnics) */
+	uint32_t stride;          /* sizeof(struct snic_vnic_stats) */
+	uint32_t first;           /* window offset of entry 0 */
+	uint32_t rsvd;
+	uint64_t group_frames;    /* unclaimed frames group delivery looked at */
+	uint64_t group_copies;    /* copies it delivered */
+	uint64_t group_unwanted;  /* group frames nobody in the domain wanted
+				   * (also counted as no_match) */
+	uint64_t rsvd1;
+};
+SNIC_ASSERT_SIZE(struct snic_blk_vstats, 64);
+
+#endif
