@@ -19,8 +19,6 @@
 
 #define ETH_P_IPV4  0x0800
 #define ETH_P_ARP   0x0806
-#define ETH_P_8021Q 0x8100
-#define ETH_P_8021AD 0x88a8
 
 static uint32_t desc_cons[FW_MAX_RINGS];
 
@@ -28,11 +26,6 @@ void fw_tx_init(void)
 {
 	for (unsigned r = 0; r < FW_MAX_RINGS; r++)
 		desc_cons[r] = 0;
-}
-
-static inline uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* Compares of header bytes, written so gcc loads them whole where the ISA
@@ -60,36 +53,27 @@ static bool has_ip(const struct fw_vnic *v, const uint8_t *ip)
 	return false;
 }
 
-/* VLAN id of a frame with at most one tag; -1 untagged, -2 stacked tags. */
-static inline int frame_vlan(const uint8_t *f, uint32_t len, uint32_t *l3, uint16_t *type)
+/* The frame's VLAN (fw_frame_vlan) is VNIC v's: its port VLAN ("untagged"
+ * when it has none), or one of its member VLANs (l2.h). */
+static bool vlan_ok(const struct fw_vnic *v, int vid)
 {
-	uint16_t et = be16(f + 12);
-	if (et != ETH_P_8021Q && et != ETH_P_8021AD) {
-		*l3 = 14;
-		*type = et;
-		return -1;
-	}
-	if (len < 18)
-		return -2;
-	*l3 = 18;
-	*type = be16(f + 16);
-	if (*type == ETH_P_8021Q || *type == ETH_P_8021AD)
-		return -2; /* a VM has no business stacking tags */
-	return be16(f + 14) & 0x0fff;
+	if (vid == -2)
+		return false;
+	if (v->vlan == SNIC_VLAN_NONE ? vid == -1 : vid == (int)v->vlan)
+		return true;
+	return vid > 0 && fw_l2_vlan_member((uint16_t)(v - fw.vnic), (uint16_t)vid);
 }
 
 /* 1 when frame f (len >= 14) may be sent by VNIC v. */
 static bool frame_is_own(const struct fw_vnic *v, const uint8_t *f, uint32_t len)
 {
-	uint32_t l3;
-	uint16_t type;
+	uint32_t l3 = 0;
+	uint16_t type = 0;
 
 	if (!mac_eq(f + 6, v->mac))
 		return false;
-	int vid = frame_vlan(f, len, &l3, &type);
-	if (vid == -2)
-		return false;
-	if (v->vlan == SNIC_VLAN_NONE ? vid != -1 : vid != (int)v->vlan)
+	int vid = fw_frame_vlan(f, len, &l3, &type);
+	if (!vlan_ok(v, vid))
 		return false;
 	if (!v->n_ip)
 		return true;
@@ -115,13 +99,13 @@ static int shared_sender(const uint8_t *f, uint32_t len)
 {
 	uint32_t l3;
 	uint16_t type;
-	int vid = frame_vlan(f, len, &l3, &type);
+	int vid = fw_frame_vlan(f, len, &l3, &type);
 
 	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
 		const struct fw_vnic *v = &fw.vnic[i];
 		if (!v->used || v->tx_ring != FW_SHARED_RING || !mac_eq(f + 6, v->mac))
 			continue;
-		if (v->vlan == SNIC_VLAN_NONE ? vid == -1 : vid == (int)v->vlan)
+		if (vlan_ok(v, vid))
 			return (int)i;
 	}
 	return -1;
