@@ -244,10 +244,15 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 	sender_load(s, shared_sender(f, len));
 	if (s->id < 0 || !sender_owns(s, f, len)) {
 		t->q->drop_spoof++;
+		if (s->id >= 0) /* its MAC, not its VLAN or IP */
+			FW_VSTATS(s->id)->tx_drop_spoof++;
 		return drop(NULL, len, SNIC_DROP_TX_SPOOF);
 	}
-	if (s->down)
+	struct snic_vnic_stats *vs = FW_VSTATS(s->id);
+	if (s->down) {
+		vs->tx_drop_down++;
 		return drop(NULL, len, SNIC_DROP_PORT_DOWN);
+	}
 	/* The frame waits for its tokens; on the shared TRR it holds the ring. */
 	if (fw_bw_blocks((uint16_t)s->id, len))
 		return TX_RETRY;
@@ -265,13 +270,17 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 	else
 		port = s->carrier ? team_send_port(s->up, f, len, tp.now) : TEAM_TX_HOLD;
 	if (port < 0) {
-		if (port == TEAM_TX_DOWN)
+		if (port == TEAM_TX_DOWN) {
+			vs->tx_drop_down++;
 			return drop(taken, len, SNIC_DROP_PORT_DOWN);
+		}
 		if (taken)
 			meter_shaper_untake(taken, len);
 		return TX_RETRY;
 	}
 	fw_bw_sent((uint16_t)s->id, len);
+	vs->tx_packets++;
+	vs->tx_bytes += len;
 	t->pkts++;
 	t->bytes += len;
 	tp.port_pkts[port]++;
@@ -308,6 +317,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 	const bool limited = fw_bw.active && (fw_bw.vnic[id].flags & BWV_LIMIT);
 	const bool tracked = fw_bw.active && (fw_bw.vnic[id].flags & BWV_TRACK);
 	struct meter *const sh = s->shaper;
+	struct snic_vnic_stats *const vs = FW_VSTATS(id);
 	/* No shaper: a budget nothing can exhaust, and frames cost 0. A
 	 * shaper's budget starts at 0 so its first frame refills it. */
 	uint64_t budget = sh ? 0 : UINT64_MAX, budget0 = 0;
@@ -341,6 +351,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		const uint64_t off = addr - base;
 		if (flags || len - FW_MIN_FRAME > span || off > dma_size - len) {
 			t->q->drop_bad++;
+			vs->tx_drop_bad++;
 			fw_count_drop(SNIC_DROP_TX_BAD);
 			continue;
 		}
@@ -366,6 +377,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		hal_dma_from_host(f, (uint32_t)addr, len);
 		if (ld32(f + 6) != mac_lo || ld16(f + 10) != mac_hi) {
 			t->q->drop_spoof++;
+			vs->tx_drop_spoof++;
 			fw_count_drop(SNIC_DROP_TX_SPOOF);
 			continue;
 		}
@@ -374,10 +386,12 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		const uint16_t et = ld16(f + 12);
 		if (!(plain && et != 0x0081 && et != 0xa888) && !frame_is_own(s->v, f, len)) {
 			t->q->drop_spoof++;
+			vs->tx_drop_spoof++;
 			fw_count_drop(SNIC_DROP_TX_SPOOF);
 			continue;
 		}
 		if (down) {
+			vs->tx_drop_down++;
 			fw_count_drop(SNIC_DROP_PORT_DOWN);
 			continue;
 		}
@@ -390,6 +404,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 			if (port < 0) {
 				if (port != TEAM_TX_DOWN)
 					break; /* no carrier or no member: wait */
+				vs->tx_drop_down++;
 				fw_count_drop(SNIC_DROP_PORT_DOWN);
 				continue;
 			}
@@ -419,6 +434,8 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		tp.port_pkts[up] += pkts;
 		tp.port_bytes[up] += bytes;
 	}
+	vs->tx_packets += pkts;
+	vs->tx_bytes += bytes;
 	t->pkts = pkts;
 	t->bytes = bytes;
 	return n;
