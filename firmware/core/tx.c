@@ -94,12 +94,13 @@ static bool frame_is_own(const struct fw_vnic *v, const uint8_t *f, uint32_t len
 	return true;
 }
 
-/* The VNIC on the shared TRR whose MAC and VLAN the frame carries. */
+/* The VNIC on the shared TRR whose MAC and VLAN the frame carries, else
+ * one whose MAC it carries (the frame then fails its check), else -1. */
 static int shared_sender(const uint8_t *f, uint32_t len)
 {
 	uint32_t l3;
 	uint16_t type;
-	int vid = fw_frame_vlan(f, len, &l3, &type);
+	int vid = fw_frame_vlan(f, len, &l3, &type), mac_only = -1;
 
 	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
 		const struct fw_vnic *v = &fw.vnic[i];
@@ -107,8 +108,11 @@ static int shared_sender(const uint8_t *f, uint32_t len)
 			continue;
 		if (vlan_ok(v, vid))
 			return (int)i;
+		if (mac_only < 0)
+			mac_only = (int)i;
 	}
-	return -1;
+	/* Its MAC on a VLAN not its own: that VNIC's spoof (counted as its). */
+	return mac_only;
 }
 
 /* A sending VNIC and what its frames need, looked up once: per ring for a
