@@ -8,7 +8,10 @@
  *       First DEST whose BPF FILTER accepts the frame gets it (the same
  *       first-match order as the rules), if 14 <= len <= MAXLEN; every other
  *       frame goes to OUTDIR/drop.pcap. Writes OUTDIR/DEST.pcap, prints
- *       "DEST COUNT" lines.
+ *       "DEST COUNT" lines. A +DEST=FILTER is a group receiver
+ *       (docs/l2.md): a frame no plain DEST took goes, as one copy each, to
+ *       every group DEST whose FILTER accepts it, and is a drop only when
+ *       none does.
  *   pcap_oracle compare A.pcap B.pcap
  *       Exit 0 if both hold the same frames in the same order (timestamps
  *       ignored), else print the first difference and exit 1.
@@ -27,6 +30,7 @@ struct dest {
 	pcap_dumper_t *out;
 	unsigned long count;
 	int first; /* index of the first dest with this name (shares out) */
+	int group; /* +DEST: gets a copy of frames no plain DEST took */
 };
 
 static pcap_dumper_t *open_out(pcap_t *in, const char *dir, const char *name)
@@ -66,12 +70,14 @@ static int split(int argc, char **argv)
 	static struct dest d[MAX_DEST + 1];
 	int nd = 0;
 	for (int i = 3; i < argc && nd < MAX_DEST; i++, nd++) {
-		const char *eq = strchr(argv[i], '=');
-		if (!eq || eq == argv[i] || (size_t)(eq - argv[i]) >= sizeof(d[nd].name)) {
+		const char *spec = argv[i] + (argv[i][0] == '+');
+		const char *eq = strchr(spec, '=');
+		if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(d[nd].name)) {
 			fprintf(stderr, "pcap_oracle: bad DEST=FILTER '%s'\n", argv[i]);
 			return 2;
 		}
-		memcpy(d[nd].name, argv[i], (size_t)(eq - argv[i]));
+		d[nd].group = spec != argv[i];
+		memcpy(d[nd].name, spec, (size_t)(eq - spec));
 		if (pcap_compile(in, &d[nd].prog, eq + 1, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 			fprintf(stderr, "pcap_oracle: filter '%s': %s\n", eq + 1, pcap_geterr(in));
 			return 2;
@@ -94,13 +100,23 @@ static int split(int argc, char **argv)
 	const u_char *data;
 	while (pcap_next_ex(in, &h, &data) == 1) {
 		struct dest *to = drop;
+		int copies = 0;
 		if (h->len >= 14 && h->len <= maxlen) {
 			for (int i = 0; i < nd; i++)
-				if (pcap_offline_filter(&d[i].prog, h, data)) {
+				if (!d[i].group && pcap_offline_filter(&d[i].prog, h, data)) {
 					to = &d[d[i].first];
 					break;
 				}
+			for (int i = 0; i < nd && to == drop; i++) {
+				if (!d[i].group || !pcap_offline_filter(&d[i].prog, h, data))
+					continue;
+				pcap_dump((u_char *)d[d[i].first].out, h, data);
+				d[d[i].first].count++;
+				copies++;
+			}
 		}
+		if (copies)
+			continue;
 		pcap_dump((u_char *)to->out, h, data);
 		to->count++;
 	}

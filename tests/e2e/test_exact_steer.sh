@@ -27,9 +27,17 @@ filters=("vnic1=ether dst 02:00:00:00:00:01 and not vlan"
 	"vnic3=vlan 200 and ether dst 02:00:00:00:00:02"
 	"vnic4=vlan 100 and ether dst 02:00:00:00:00:03"
 	"vnic5=vlan 0 and ether dst 02:00:00:00:00:01")
-"$bin/pcap_oracle" split "$tmp/in.pcap" "$tmp/expect" 2048 "${filters[@]}" >"$tmp/expect/counts"
+# Unclaimed broadcast: a copy to every VNIC of its VLAN (docs/l2.md).
+groups=("+vnic1=ether broadcast and not vlan"
+	"+vnic2=vlan 100 and ether broadcast"
+	"+vnic3=vlan 200 and ether broadcast"
+	"+vnic4=vlan 100 and ether broadcast"
+	"+vnic5=vlan 0 and ether broadcast")
+"$bin/pcap_oracle" split "$tmp/in.pcap" "$tmp/expect" 2048 "${filters[@]}" "${groups[@]}" \
+	>"$tmp/expect/counts"
 sed 's/^/# expected /' "$tmp/expect/counts"
-# Hit counters also count frames later dropped as too long: no length limit.
+# Hit counters also count frames later dropped as too long: no length limit
+# (and group copies are no hits).
 mkdir -p "$tmp/all"
 "$bin/pcap_oracle" split "$tmp/in.pcap" "$tmp/all" 65535 "${filters[@]}" >"$tmp/all/counts"
 

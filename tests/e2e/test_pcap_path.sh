@@ -2,7 +2,8 @@
 # End to end: pcap -> Verilated match engine -> firmware steering -> RX
 # rings -> user-space host driver -> one pcap per VNIC. The expected output
 # of every VNIC is computed independently by libpcap BPF filters
-# (pcap_oracle), in the same first-match order as the device's rules.
+# (pcap_oracle), in the same first-match order as the device's rules;
+# unclaimed broadcast is copied to every VNIC of its VLAN (docs/l2.md).
 set -u
 . "$(dirname "$0")/lib.sh"
 out=$(mktemp -d /tmp/snic-e2e.XXXXXX)
@@ -21,7 +22,10 @@ mkdir -p "$out/expect"
 	"vnic3=vlan and tcp dst port 80 and dst host 10.0.0.80" \
 	"vnic1=ether dst 02:00:00:00:00:01 and not vlan" \
 	"vnic2=vlan 100 and ether dst 02:00:00:00:00:02" \
-	"vnic3=ether dst 02:00:00:00:00:03 and not vlan" >"$out/expect/counts"
+	"vnic3=ether dst 02:00:00:00:00:03 and not vlan" \
+	"+vnic1=ether broadcast and not vlan" \
+	"+vnic2=vlan 100 and ether broadcast" \
+	"+vnic3=ether broadcast and not vlan" >"$out/expect/counts"
 sed 's/^/# expected /' "$out/expect/counts"
 
 for v in 1 2 3; do
