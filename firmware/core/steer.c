@@ -181,8 +181,6 @@ struct memo {
 	uint64_t      act;    /* the match's action, as one word */
 	struct hrr   *h;
 	struct meter *meter;  /* NULL: not metered */
-	struct snic_vnic_stats *vs; /* the VNIC's counters (l2.h) */
-	uint32_t      mask;   /* ring_size - 1 */
 	uint32_t      pkts;   /* frames it steered: port and classifier counters */
 	uint32_t      bytes;  /* their bytes, ... */
 	uint32_t      lost;   /* ... of which not delivered (for the ring's bytes) */
@@ -193,6 +191,13 @@ struct memo {
 	uint8_t       mkind;  /* enum memo_meter */
 	bool          mark;   /* a red frame is marked, not dropped */
 };
+
+/* The VNIC counters of decision e's VNIC: completion word 1 is the VNIC id
+ * (low half, little-endian like the completion layout the engine writes). */
+static inline struct snic_vnic_stats *memo_vstats(const struct memo *e)
+{
+	return FW_VSTATS((uint16_t)e->cpl[0]);
+}
 
 static inline uint32_t match_word0(const struct hal_rx_pkt *p)
 {
@@ -212,8 +217,9 @@ static void memo_flush(struct memo *e)
 	rxc.port_pkts[e->port] += e->pkts;
 	rxc.port_bytes[e->port] += e->bytes;
 	e->h->bytes += e->bytes - e->lost;
-	e->vs->rx_packets += e->pkts - e->lost_pkts;
-	e->vs->rx_bytes += e->bytes - e->lost;
+	struct snic_vnic_stats *vs = memo_vstats(e);
+	vs->rx_packets += e->pkts - e->lost_pkts;
+	vs->rx_bytes += e->bytes - e->lost;
 	if (e->mkind == MEMO_SRTCM_L2) {
 		e->meter->pkts[METER_GREEN] += e->pkts - e->ng_pkts;
 		e->meter->bytes[METER_GREEN] += e->bytes - e->ng_bytes;
@@ -247,12 +253,10 @@ static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
 	e->port = p->port;
 	e->act = match_act(p);
 	e->h = &hrr[r];
-	e->mask = fw.hw.ring_size - 1;
 	e->meter = meter == SNIC_METER_NONE ? NULL : &fw.meters[meter];
 	e->mark = meter != SNIC_METER_NONE && (fw.meter_flags[meter] & SNIC_METERF_MARK);
 	e->mkind = !e->meter ? MEMO_NO_METER
 		 : e->meter->kind == METER_SRTCM && !e->meter->wire ? MEMO_SRTCM_L2 : MEMO_POLICE;
-	e->vs = FW_VSTATS(vnic);
 	e->pkts = e->bytes = e->lost = e->lost_pkts = 0;
 	e->ng_pkts = e->ng_bytes = 0;
 	cpl_words(e->cpl, p, vnic, flags, meter);
@@ -291,13 +295,13 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 	if (v != HAL_DELIVERED) {
 		e->lost += len;
 		e->lost_pkts++;
-		e->vs->rx_drop_ring++;
+		memo_vstats(e)->rx_drop_ring++;
 	}
 	return v;
 lost_meter:
 	e->lost += len;
 	e->lost_pkts++;
-	e->vs->rx_drop_meter++;
+	memo_vstats(e)->rx_drop_meter++;
 	return SNIC_DROP_METER;
 }
 

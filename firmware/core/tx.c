@@ -321,7 +321,6 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 	const bool limited = fw_bw.active && (fw_bw.vnic[id].flags & BWV_LIMIT);
 	const bool tracked = fw_bw.active && (fw_bw.vnic[id].flags & BWV_TRACK);
 	struct meter *const sh = s->shaper;
-	struct snic_vnic_stats *const vs = FW_VSTATS(id);
 	/* No shaper: a budget nothing can exhaust, and frames cost 0. A
 	 * shaper's budget starts at 0 so its first frame refills it. */
 	uint64_t budget = sh ? 0 : UINT64_MAX, budget0 = 0;
@@ -355,7 +354,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		const uint64_t off = addr - base;
 		if (flags || len - FW_MIN_FRAME > span || off > dma_size - len) {
 			t->q->drop_bad++;
-			vs->tx_drop_bad++;
+			FW_VSTATS(id)->tx_drop_bad++; /* drops: computed here, not held */
 			fw_count_drop(SNIC_DROP_TX_BAD);
 			continue;
 		}
@@ -381,7 +380,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		hal_dma_from_host(f, (uint32_t)addr, len);
 		if (ld32(f + 6) != mac_lo || ld16(f + 10) != mac_hi) {
 			t->q->drop_spoof++;
-			vs->tx_drop_spoof++;
+			FW_VSTATS(id)->tx_drop_spoof++;
 			fw_count_drop(SNIC_DROP_TX_SPOOF);
 			continue;
 		}
@@ -390,12 +389,12 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		const uint16_t et = ld16(f + 12);
 		if (!(plain && et != 0x0081 && et != 0xa888) && !frame_is_own(s->v, f, len)) {
 			t->q->drop_spoof++;
-			vs->tx_drop_spoof++;
+			FW_VSTATS(id)->tx_drop_spoof++;
 			fw_count_drop(SNIC_DROP_TX_SPOOF);
 			continue;
 		}
 		if (down) {
-			vs->tx_drop_down++;
+			FW_VSTATS(id)->tx_drop_down++;
 			fw_count_drop(SNIC_DROP_PORT_DOWN);
 			continue;
 		}
@@ -408,7 +407,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 			if (port < 0) {
 				if (port != TEAM_TX_DOWN)
 					break; /* no carrier or no member: wait */
-				vs->tx_drop_down++;
+				FW_VSTATS(id)->tx_drop_down++;
 				fw_count_drop(SNIC_DROP_PORT_DOWN);
 				continue;
 			}
@@ -438,8 +437,6 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		tp.port_pkts[up] += pkts;
 		tp.port_bytes[up] += bytes;
 	}
-	vs->tx_packets += pkts;
-	vs->tx_bytes += bytes;
 	t->pkts = pkts;
 	t->bytes = bytes;
 	return n;
@@ -477,6 +474,9 @@ unsigned fw_tx_poll(void)
 		uint32_t n, todo = queued < FW_TX_BUDGET ? queued : FW_TX_BUDGET;
 		if (t.bound && r != FW_SHARED_RING) {
 			n = send_dedicated(&t, todo);
+			struct snic_vnic_stats *vs = FW_VSTATS(t.snd.id);
+			vs->tx_packets += t.pkts;
+			vs->tx_bytes += t.bytes;
 		} else {
 			for (n = 0; n < todo; n++) {
 				if (send_one(&t) == TX_RETRY)
