@@ -40,18 +40,28 @@ static struct snic_vnic_info boot_a(const char *profile)
 	return a;
 }
 
-/* Runs a command that must be refused with `want`, and proves the device
- * area, the engine's tables and the VNIC's L2 state unchanged. */
-static void refused(uint16_t op, const void *p, uint32_t len, int want, uint16_t vnic)
+/* Sends `len` bytes of payload p (`size` bytes, zero after it), which must
+ * be refused with `want`, and proves the device area, the engine's tables
+ * and the VNIC's L2 state unchanged. */
+static void refused_len(uint16_t op, const void *p, uint32_t size, uint32_t len, int want,
+			uint16_t vnic)
 {
 	struct snapshot s;
 	struct snic_vnic_l2 before = l2_query(vnic);
+	uint8_t buf[SNIC_ADMIN_PAYLOAD];
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, p, size);
 	snap_take(&s);
-	assert_int_equal(admin(op, p, len, NULL), want);
+	assert_int_equal(admin(op, buf, len, NULL), want);
 	assert_true(snap_same(&s));
 	snap_free(&s);
 	struct snic_vnic_l2 after = l2_query(vnic);
 	assert_memory_equal(&before, &after, sizeof(before));
+}
+
+static void refused(uint16_t op, const void *p, uint32_t size, int want, uint16_t vnic)
+{
+	refused_len(op, p, size, size, want, vnic);
 }
 
 static void test_malformed_refused(void **state)
@@ -71,11 +81,11 @@ static void test_malformed_refused(void **state)
 	struct snic_vnic_ref ref = { .vnic = v, .rsvd = 1 };
 
 	/* Lengths: one byte short and one too many. */
-	refused(SNIC_CMD_VNIC_RXMODE, &rm0, sizeof(rm0) - 1, SNIC_E_LEN, v);
-	refused(SNIC_CMD_VNIC_VLANS, &vl0, sizeof(vl0) + 1, SNIC_E_LEN, v);
-	refused(SNIC_CMD_VNIC_MAC, &mc0, sizeof(mc0) - 1, SNIC_E_LEN, v);
-	refused(SNIC_CMD_VNIC_POLICY, &po0, sizeof(po0) + 1, SNIC_E_LEN, v);
-	refused(SNIC_CMD_VNIC_L2_QUERY, &ref, sizeof(ref) - 1, SNIC_E_LEN, v);
+	refused_len(SNIC_CMD_VNIC_RXMODE, &rm0, sizeof(rm0), sizeof(rm0) - 1, SNIC_E_LEN, v);
+	refused_len(SNIC_CMD_VNIC_VLANS, &vl0, sizeof(vl0), sizeof(vl0) + 1, SNIC_E_LEN, v);
+	refused_len(SNIC_CMD_VNIC_MAC, &mc0, sizeof(mc0), sizeof(mc0) - 1, SNIC_E_LEN, v);
+	refused_len(SNIC_CMD_VNIC_POLICY, &po0, sizeof(po0), sizeof(po0) + 1, SNIC_E_LEN, v);
+	refused_len(SNIC_CMD_VNIC_L2_QUERY, &ref, sizeof(ref), sizeof(ref) - 1, SNIC_E_LEN, v);
 	refused(SNIC_CMD_VNIC_L2_QUERY, &ref, sizeof(ref), SNIC_E_INVAL, v);
 
 #define RM(field_change, want) \
