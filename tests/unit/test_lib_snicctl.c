@@ -210,6 +210,7 @@ static void caps_json(void **state)
 		"d[\"device\"][\"profile\"]==\"fake\" and d[\"rx_rings\"][0][\"intr\"] is True and "
 		"d[\"tx_rings\"][0][\"intr\"] is False and len(d[\"uplinks\"])==2"), 0);
 	assert_int_equal(json_check("caps", "d[\"max_vnics\"]==8"), 0);
+	assert_int_equal(json_check("caps", "d[\"l2\"] is None"), 0);   /* ABI 1.0 device */
 	/* The check itself can fail. */
 	assert_int_not_equal(json_check("caps", "d[\"max_vnics\"]==9"), 0);
 }
