@@ -18,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 ctl() { "$bin/snicctl" -d "$w" "$@"; }
 
-echo "1..8"
+echo "1..9"
 
 # Frames (dst, VLAN or -, a tag byte in the payload to tell them apart).
 python3 - "$tmp/in.pcap" <<'PY'
@@ -87,6 +87,8 @@ check "vnic 3 (VLAN 10): only the VLAN 10 broadcast" test "$(tags 3)" = "4"
 check "vnic 4 (shared ring, joined): the broadcast and the group via its software ring" \
 	test "$(tags 4)" = "1 2"
 
+check "the software classifier took both shared-ring copies as group copies, no disagreement" \
+	grep -q "0 disagreed with hardware; group copies: 2 delivered, 0 refused" "$tmp/rx.log"
 ctl --json stats --vnic >"$tmp/vstats.json"
 cnt() { python3 -c 'import json,sys
 d = json.load(open(sys.argv[1]))
