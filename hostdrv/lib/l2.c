@@ -263,6 +263,8 @@ static int in_domain(const struct snic_mirror *m, uint16_t v, const struct snic_
 		return 0;
 	if (!(k->flags & SNIC_KF_VLAN))
 		return p->vlan == SNIC_VLAN_NONE;
+	if (k->flags & SNIC_KF_QINQ)
+		return 0;   /* stacked tags belong to no VNIC's domain (as the firmware) */
 	uint16_t vid = (uint16_t)(((k->vlan[0] << 8) | k->vlan[1]) & 0x0fff);
 	if (vid == p->vlan)
 		return 1;

@@ -399,8 +399,8 @@ static void fill_l2(struct snic_mirror *m)
 
 static uint8_t gbuf[128];
 
-/* A 60-byte frame to dst (tagged with vid when vid != 0), a group copy
- * the device made for `for_vnic` from uplink `port`. */
+/* A 60-byte frame to dst (tagged with vid when vid != 0; bit 15: under an
+ * outer tag), a group copy the device made for `for_vnic` from `port`. */
 static struct snic_rx_frame copy(const uint8_t dst[6], uint16_t vid, uint16_t for_vnic,
 				 uint8_t port)
 {
@@ -410,6 +410,11 @@ static struct snic_rx_frame copy(const uint8_t dst[6], uint16_t vid, uint16_t fo
 	memset(gbuf, 0, sizeof(gbuf));
 	memcpy(gbuf, dst, 6);
 	memcpy(gbuf + 6, "\x02\x77\x00\x00\x00\x01", 6);
+	if (vid & 0x8000) {   /* an outer 802.1ad tag with VID 1 first */
+		memcpy(gbuf + n, "\x88\xa8\x00\x01", 4);
+		n += 4;
+		vid &= 0x0fff;
+	}
 	if (vid) {
 		gbuf[n++] = 0x81;
 		gbuf[n++] = 0x00;
@@ -452,6 +457,7 @@ static void delivers_by_domain_groups_and_mode(void **state)
 		{ mac1, 20, 1, 0, 1 },    /* its MAC on a member VLAN */
 		{ mac1, 30, 1, 0, 0 },    /* ... on a VLAN it is not in */
 		{ bcast, 0, 6, 1, 1 },    /* bond VNIC: any member port */
+		{ bcast, 0x8000 | 20, 1, 0, 0 },  /* stacked tags (outer 1, inner 20) */
 		{ bcast, 0, 7, 0, 0 },    /* a VNIC the mirror lacks */
 	};
 	unsigned n = sizeof(c) / sizeof(c[0]), wanted = 0;
