@@ -371,6 +371,63 @@ static void restore_reapplies_l2_state(void **state)
 	assert_int_equal(mv[1].l2.n_mc, 0);
 }
 
+static size_t read_state(uint8_t *buf, size_t cap)
+{
+	FILE *f = fopen(state_path, "rb");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, cap, f);
+	fclose(f);
+	return n;
+}
+
+static void write_state(const uint8_t *buf, size_t n)
+{
+	FILE *f = fopen(state_path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, n, f), n);
+	fclose(f);
+}
+
+/* The state file: version 3 (no L2 section) is still read; a damaged L2
+ * record is refused before anything is sent. Header: magic, 14 words. */
+static void state_file_l2_section(void **state)
+{
+	(void)state;
+	static uint8_t buf[8192];
+	const struct snic_mirror *m;
+	add_vnic(1);
+	size_t n = read_state(buf, sizeof(buf));
+	uint32_t *w = (uint32_t *)(void *)(buf + 8);
+	assert_int_equal(w[0], 4);              /* version */
+	assert_int_equal(w[13], 0);             /* n_l2 */
+	/* As a version 3 library wrote it: the header ends before l2_rec. */
+	w[0] = 3;
+	memmove(buf + 56, buf + 64, n - 64);
+	write_state(buf, n - 8);
+	assert_int_equal(snic_mirror_get(dev, &m), 0);
+	assert_true(m->vnic[1].used);
+	assert_int_equal(m->l2[1].has, 0);
+
+	assert_int_equal(snic_vnic_policy(dev, 1, SNIC_VPOL_TRUSTED), 0);
+	n = read_state(buf, sizeof(buf));
+	assert_int_equal(w[0], 4);
+	assert_int_equal(w[12], sizeof(struct snic_mirror_l2));
+	assert_int_equal(w[13], 1);
+	/* Unknown bits in the record's `has` (its first byte, the last record),
+	 * checksum made right: the record itself is refused. */
+	size_t rec = n - sizeof(struct snic_mirror_l2);
+	buf[rec] |= 0x80;
+	uint32_t fnv = 2166136261u;
+	for (size_t i = 64; i < n; i++)
+		fnv = (fnv ^ buf[i]) * 16777619u;
+	w[7] = fnv;
+	write_state(buf, n);
+	unsigned before = n_cmds;
+	assert_int_equal(snic_vnic_policy(dev, 1, 0), SNIC_ERR_STATEFILE);
+	assert_non_null(strstr(snic_errmsg(dev), "bad L2 record"));
+	assert_int_equal(n_cmds, before);
+}
+
 /* Chain a VSTATS block after TXQ with `count` entries; counters i*1000+k. */
 static void add_vstats(uint32_t count, uint32_t first)
 {
@@ -477,7 +534,8 @@ int main(void)
 		T(payloads_as_the_abi_says), T(bad_arguments_send_nothing),
 		T(refusals_mapped_and_not_mirrored),
 		T(trust_taken_clears_promisc_and_destroy_clears_all),
-		T(restore_reapplies_l2_state), T(vstats_read_and_checked), T(caps_l2_record),
+		T(restore_reapplies_l2_state), T(state_file_l2_section),
+		T(vstats_read_and_checked), T(caps_l2_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
