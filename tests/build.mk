@@ -14,3 +14,6 @@ ALL   += $(E2E_TOOLS)
 TESTS += tests/e2e/test_pcap_path.sh tests/e2e/test_profiles.sh
 # VNIC (MAC, VLAN) steering via the exact-match table vs. ternary, per card.
 TESTS += tests/e2e/test_exact_steer.sh
+# Group delivery (l2.h) through snic-sim: snicctl multicast lists, broadcast
+# and multicast copies per VNIC (dedicated and shared ring), stats --vnic.
+TESTS += tests/e2e/test_l2_group.sh

@@ -3,7 +3,7 @@
  * Capability records -> the library's host-side copy (struct snic_caps).
  *
  * The stream order is fixed: HEADER, RX_RING*, TX_RING*, CLASSIFIER,
- * METERS, UPLINK*, END. Records of unknown types are skipped by their
+ * METERS, UPLINK*, L2 (from ABI 1.1, may be absent), END. Records of unknown types are skipped by their
  * length. A known record of a newer version is read by its version-1
  * prefix: versions only ever append fields, and `len` covers the rest.
  * Anything else out of place is an error with the offending offset.
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include "snic_impl.h"
 
-enum { R_HEADER, R_RX, R_TX, R_CLS, R_METERS, R_UPLINK, R_END, R_UNKNOWN };
+enum { R_HEADER, R_RX, R_TX, R_CLS, R_METERS, R_UPLINK, R_L2, R_END, R_UNKNOWN };
 
 static int rank_of(uint16_t type)
 {
@@ -22,20 +22,21 @@ static int rank_of(uint16_t type)
 	case SNIC_CAP_CLASSIFIER: return R_CLS;
 	case SNIC_CAP_METERS:     return R_METERS;
 	case SNIC_CAP_UPLINK:     return R_UPLINK;
+	case SNIC_CAP_L2:         return R_L2;
 	case SNIC_CAP_END:        return R_END;
 	}
 	return R_UNKNOWN;
 }
 
 static const char *const rank_name[] = {
-	"HEADER", "RX_RING", "TX_RING", "CLASSIFIER", "METERS", "UPLINK", "END", "unknown"
+	"HEADER", "RX_RING", "TX_RING", "CLASSIFIER", "METERS", "UPLINK", "L2", "END", "unknown"
 };
 
 static const uint32_t rank_min_len[] = {
 	sizeof(struct snic_cap_header), sizeof(struct snic_cap_ring),
 	sizeof(struct snic_cap_ring), sizeof(struct snic_cap_classifier),
 	sizeof(struct snic_cap_meters), sizeof(struct snic_cap_uplink),
-	sizeof(struct snic_cap_hdr), sizeof(struct snic_cap_hdr),
+	sizeof(struct snic_cap_l2), sizeof(struct snic_cap_hdr), sizeof(struct snic_cap_hdr),
 };
 
 struct parse {
@@ -90,6 +91,31 @@ static int take_ring(struct parse *p, const uint8_t *rec, size_t at, const char 
 	out->poll_off = r.poll_off;
 	out->intr_off = r.intr_off;
 	out->flags = r.flags;
+	return 0;
+}
+
+/* The per-VNIC lists are fixed-size arrays in the ABI (l2.h): a device
+ * advertising longer ones contradicts it. Unknown flag bits are newer
+ * features and are kept. */
+static int take_l2(struct parse *p, const uint8_t *rec, size_t at, struct snic_caps *c)
+{
+	struct snic_cap_l2 l;
+
+	memcpy(&l, rec, sizeof(l));
+	if (l.mc_per_vnic > SNIC_L2_MC_PER_VNIC || l.vlans_per_vnic > SNIC_L2_VLANS_PER_VNIC)
+		return fail(p, "L2 record at byte %zu: %u multicast / %u VLAN entries per VNIC, "
+			    "the ABI holds %u / %u", at, l.mc_per_vnic, l.vlans_per_vnic,
+			    SNIC_L2_MC_PER_VNIC, SNIC_L2_VLANS_PER_VNIC);
+	if (l.mc_filters < l.mc_per_vnic || l.vlan_filters < l.vlans_per_vnic)
+		return fail(p, "L2 record at byte %zu: device-wide pools %u / %u smaller than "
+			    "one VNIC's lists %u / %u", at, l.mc_filters, l.vlan_filters,
+			    l.mc_per_vnic, l.vlans_per_vnic);
+	c->l2.present = 1;
+	c->l2.flags = l.flags;
+	c->l2.mc_filters = l.mc_filters;
+	c->l2.vlan_filters = l.vlan_filters;
+	c->l2.mc_per_vnic = l.mc_per_vnic;
+	c->l2.vlans_per_vnic = l.vlans_per_vnic;
 	return 0;
 }
 
@@ -156,6 +182,8 @@ static int take_record(struct parse *p, int rank, const uint8_t *rec, size_t at,
 		(*n_uplinks_seen)++;
 		return 0;
 	}
+	case R_L2:
+		return take_l2(p, rec, at, c);
 	}
 	return 0;
 }

@@ -103,6 +103,7 @@ static const char *block_name(uint32_t type)
 	case SNIC_BLK_TXQ:   return "TXQ";
 	case SNIC_BLK_STATS: return "STATS";
 	case SNIC_BLK_DMA:   return "DMA";
+	case SNIC_BLK_VSTATS: return "VSTATS";
 	}
 	return NULL;
 }
@@ -119,6 +120,7 @@ static uint32_t block_min_size(uint32_t type)
 	case SNIC_BLK_TXQ:   return sizeof(struct snic_blk_queues);
 	case SNIC_BLK_STATS: return sizeof(struct snic_blk_stats);
 	case SNIC_BLK_DMA:   return sizeof(struct snic_blk_dma);
+	case SNIC_BLK_VSTATS: return sizeof(struct snic_blk_vstats);
 	}
 	return 0;
 }
@@ -134,6 +136,7 @@ static uint32_t *block_slot(struct snic_dev *d, uint32_t type)
 	case SNIC_BLK_TXQ:   return &d->off_txq;
 	case SNIC_BLK_STATS: return &d->off_stats;
 	case SNIC_BLK_DMA:   return &d->off_dma;
+	case SNIC_BLK_VSTATS: return &d->off_vstats;
 	}
 	return NULL;
 }
@@ -176,6 +179,24 @@ static int check_queues(struct snic_dev *d, uint32_t off, struct snic_blk_queues
 	return 0;
 }
 
+/* Per-VNIC counter entries: aligned 64-bit words inside the window. */
+static int check_vstats(struct snic_dev *d, uint32_t off)
+{
+	struct snic_blk_vstats *v = &d->vstats;
+
+	memcpy(v, d->win + off, sizeof(*v));
+	if (off % 8 || v->first % 8 || v->stride % 8 ||
+	    (v->count && v->stride < sizeof(struct snic_vnic_stats)))
+		return snic_seterr(d, SNIC_ERR_BLOCK,
+				   "VSTATS block: entries of %u bytes at 0x%x unaligned or smaller "
+				   "than %zu", v->stride, v->first, sizeof(struct snic_vnic_stats));
+	if (v->count > 0xffff || !snic_in_window(d, v->first, (uint64_t)v->count * v->stride))
+		return snic_seterr(d, SNIC_ERR_BLOCK,
+				   "VSTATS block: %u entries of %u bytes at 0x%x outside the window",
+				   v->count, v->stride, v->first);
+	return 0;
+}
+
 static int check_block(struct snic_dev *d, uint32_t off, uint32_t type)
 {
 	switch (type) {
@@ -202,6 +223,8 @@ static int check_block(struct snic_dev *d, uint32_t off, uint32_t type)
 					   c.records, c.length, SNIC_CAPS_MAX_BYTES);
 		return 0;
 	}
+	case SNIC_BLK_VSTATS:
+		return check_vstats(d, off);
 	case SNIC_BLK_STATS:
 		if (off % 8)
 			return snic_seterr(d, SNIC_ERR_BLOCK, "STATS block at 0x%x unaligned", off);
@@ -219,6 +242,7 @@ static int walk_blocks(struct snic_dev *d)
 
 	d->off_devid = d->off_fw = d->off_admin = d->off_caps = SNIC_NO_BLOCK;
 	d->off_stats = d->off_dma = d->off_rxq = d->off_txq = SNIC_NO_BLOCK;
+	d->off_vstats = SNIC_NO_BLOCK;
 	for (;;) {
 		struct snic_block_hdr h;
 

@@ -10,8 +10,9 @@
  * reset_count when last in sync, generation, FNV-1a checksum of the body),
  * then the used VNIC records, then the rule records sorted by location,
  * then (version 2) the meter records: policers by id, then shapers by VNIC,
- * then (version 3) the bandwidth shares by VNIC. Older files (no meters, no
- * shares) are still read.
+ * then (version 3) the bandwidth shares by VNIC, then (version 4) the L2
+ * state by VNIC (receive mode and multicast list, VLANs, policy). Older
+ * files (no meters, no shares, no L2 state) are still read.
  * Writers hold flock(LOCK_EX) on the file around command + update; readers
  * take LOCK_SH. A corrupt file is reported, never half-used.
  */
@@ -25,7 +26,7 @@
 #include "snic_impl.h"
 
 #define STATE_MAGIC   "SNICHST"
-#define STATE_VERSION 3
+#define STATE_VERSION 4
 
 struct state_hdr {
 	char     magic[8];
@@ -43,11 +44,15 @@ struct state_hdr {
 	/* version 3 */
 	uint32_t share_rec;    /* sizeof(struct snic_vnic_share) */
 	uint32_t n_shares;
+	/* version 4 */
+	uint32_t l2_rec;       /* sizeof(struct snic_mirror_l2) */
+	uint32_t n_l2;
 };
 
 /* Version 1 headers end before meter_rec. */
 #define STATE_HDR_V1 offsetof(struct state_hdr, meter_rec)
 #define STATE_HDR_V2 offsetof(struct state_hdr, share_rec)
+#define STATE_HDR_V3 offsetof(struct state_hdr, l2_rec)
 #define MAX_METERS   (SNIC_MIRROR_MAX_POLICERS + SNIC_MIRROR_MAX_VNICS)
 
 static uint32_t fnv1a(const uint8_t *p, size_t n)
@@ -106,7 +111,8 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 	if (memcmp(h.magic, STATE_MAGIC, sizeof(h.magic)) || h.version < 1 ||
 	    h.version > STATE_VERSION)
 		return corrupt(d, "bad magic or version");
-	size_t hlen = h.version == 1 ? STATE_HDR_V1 : h.version == 2 ? STATE_HDR_V2 : sizeof(h);
+	size_t hlen = h.version == 1 ? STATE_HDR_V1 : h.version == 2 ? STATE_HDR_V2 :
+		      h.version == 3 ? STATE_HDR_V3 : sizeof(h);
 	if (len < hlen)
 		return corrupt(d, "shorter than its header");
 	memcpy(&h, buf, hlen);
@@ -114,16 +120,21 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 		h.meter_rec = sizeof(struct snic_meter_set);
 	if (h.version <= 2)
 		h.share_rec = sizeof(struct snic_vnic_share);
+	if (h.version <= 3)
+		h.l2_rec = sizeof(struct snic_mirror_l2);
 	if (h.vnic_rec != sizeof(struct snic_mirror_vnic) ||
 	    h.rule_rec != sizeof(struct snic_mirror_rule) ||
 	    h.meter_rec != sizeof(struct snic_meter_set) ||
-	    h.share_rec != sizeof(struct snic_vnic_share))
+	    h.share_rec != sizeof(struct snic_vnic_share) ||
+	    h.l2_rec != sizeof(struct snic_mirror_l2))
 		return corrupt(d, "written by an incompatible library");
 	if (h.n_vnics > SNIC_MIRROR_MAX_VNICS || h.n_rules > SNIC_MIRROR_MAX_RULES ||
-	    h.n_meters > MAX_METERS || h.n_shares > SNIC_MIRROR_MAX_VNICS)
+	    h.n_meters > MAX_METERS || h.n_shares > SNIC_MIRROR_MAX_VNICS ||
+	    h.n_l2 > SNIC_MIRROR_MAX_VNICS)
 		return corrupt(d, "too many records");
 	size_t body = (size_t)h.n_vnics * h.vnic_rec + (size_t)h.n_rules * h.rule_rec +
-		      (size_t)h.n_meters * h.meter_rec + (size_t)h.n_shares * h.share_rec;
+		      (size_t)h.n_meters * h.meter_rec + (size_t)h.n_shares * h.share_rec +
+		      (size_t)h.n_l2 * h.l2_rec;
 	if (len != hlen + body)
 		return corrupt(d, "size does not match its counts");
 	if (fnv1a(buf + hlen, body) != h.checksum)
@@ -161,6 +172,17 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 		    m->share[sh.vnic].weight || m->share[sh.vnic].min_bps)
 			return corrupt(d, "bad share record");
 		m->share[sh.vnic] = sh;
+	}
+	for (uint32_t i = 0; i < h.n_l2; i++, p += h.l2_rec) {
+		struct snic_mirror_l2 l;
+		memcpy(&l, p, sizeof(l));
+		uint16_t v = l.rxmode.vnic;
+		if (!l.has || (l.has & ~(SNIC_ML2_RXMODE | SNIC_ML2_VLANS | SNIC_ML2_POLICY)) ||
+		    v >= SNIC_MIRROR_MAX_VNICS || l.vlans.vnic != v || l.policy.vnic != v ||
+		    l.rxmode.n_mc > SNIC_L2_MC_PER_VNIC || l.vlans.n > SNIC_L2_VLANS_PER_VNIC ||
+		    m->l2[v].has)
+			return corrupt(d, "bad L2 record");
+		m->l2[v] = l;
 	}
 	m->n_rules = h.n_rules;
 	m->reset_count = h.reset_count;
@@ -284,6 +306,14 @@ int snic_mirror_end(struct snic_dev *d, int save)
 			at += sizeof(*sh);
 			h.n_shares++;
 		}
+		h.l2_rec = sizeof(struct snic_mirror_l2);
+		for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+			if (!m->l2[v].has)
+				continue;
+			memcpy(buf + at, &m->l2[v], sizeof(m->l2[v]));
+			at += sizeof(m->l2[v]);
+			h.n_l2++;
+		}
 		h.reset_count = m->reset_count;
 		h.generation = ++m->generation;
 		h.checksum = fnv1a(buf + sizeof(h), at - sizeof(h));
@@ -306,7 +336,7 @@ static int mirror_empty(const struct snic_mirror *m)
 		return 0;
 	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++)
 		if (m->vnic[v].used || m->shaper[v].mode || m->share[v].weight ||
-		    m->share[v].min_bps)
+		    m->share[v].min_bps || m->l2[v].has)
 			return 0;
 	for (unsigned i = 0; i < SNIC_MIRROR_MAX_POLICERS; i++)
 		if (m->policer[i].mode)
@@ -345,10 +375,63 @@ void snic_mirror_drop_vnic(struct snic_dev *d, uint16_t vnic)
 {
 	if (vnic >= SNIC_MIRROR_MAX_VNICS)
 		return;
-	/* The device drops the VNIC's shaper and share with it. */
+	/* The device drops the VNIC's shaper, share and L2 state with it. */
 	memset(&d->mirror->vnic[vnic], 0, sizeof(d->mirror->vnic[vnic]));
 	memset(&d->mirror->shaper[vnic], 0, sizeof(d->mirror->shaper[vnic]));
 	memset(&d->mirror->share[vnic], 0, sizeof(d->mirror->share[vnic]));
+	memset(&d->mirror->l2[vnic], 0, sizeof(d->mirror->l2[vnic]));
+}
+
+/* A new MAC: the VNIC is re-created with it on restore, and the device's
+ * MAC entry (which followed it) is read back for the software classifier. */
+static void mirror_new_mac(struct snic_dev *d, const struct snic_vnic_mac *mc)
+{
+	struct snic_mirror_vnic *v = &d->mirror->vnic[mc->vnic];
+	struct snic_rule_info ri;
+
+	if (!v->used)
+		return;
+	memcpy(v->params.mac, mc->mac, 6);
+	memcpy(v->info.mac, mc->mac, 6);
+	v->has_mac_rule = 0;
+	if (snic_raw_rule_query(d, v->info.mac_rule, &ri) == SNIC_OK) {
+		v->mac_rule = ri.rule;
+		v->has_mac_rule = 1;
+	}
+}
+
+void snic_mirror_put_l2(struct snic_dev *d, uint16_t opcode, const void *payload)
+{
+	uint16_t vnic;
+
+	memcpy(&vnic, payload, sizeof(vnic));   /* every L2 payload starts with it */
+	if (!snic_mirror_active(d) || vnic >= SNIC_MIRROR_MAX_VNICS)
+		return;
+	note_sync(d);
+	struct snic_mirror_l2 *l = &d->mirror->l2[vnic];
+	switch (opcode) {
+	case SNIC_CMD_VNIC_MAC:
+		mirror_new_mac(d, payload);
+		return;
+	case SNIC_CMD_VNIC_RXMODE:
+		memcpy(&l->rxmode, payload, sizeof(l->rxmode));
+		l->has |= SNIC_ML2_RXMODE;
+		break;
+	case SNIC_CMD_VNIC_VLANS:
+		memcpy(&l->vlans, payload, sizeof(l->vlans));
+		l->has |= SNIC_ML2_VLANS;
+		break;
+	case SNIC_CMD_VNIC_POLICY:
+		memcpy(&l->policy, payload, sizeof(l->policy));
+		l->has |= SNIC_ML2_POLICY;
+		/* The device drops PROMISC with the trust (l2.h): so do we. */
+		if (!(l->policy.flags & SNIC_VPOL_TRUSTED))
+			l->rxmode.flags &= (uint8_t)~SNIC_RXMODE_PROMISC;
+		break;
+	default:
+		return;
+	}
+	l->rxmode.vnic = l->vlans.vnic = l->policy.vnic = vnic;
 }
 
 void snic_mirror_put_meter(struct snic_dev *d, const struct snic_meter_set *m)

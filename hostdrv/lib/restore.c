@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Restore after a device reset: re-create every mirrored VNIC with its id
- * and parameters, then the VNICs' shapers and the policers, the VNICs'
- * bandwidth shares, then every rule at its location (a rule may name a
- * policer, so policers first).
+ * and parameters (its current MAC), then each VNIC's L2 state (policy
+ * first: promiscuous mode needs the trust; then VLANs, then receive mode
+ * and multicast list), then the VNICs' shapers and the policers, the
+ * VNICs' bandwidth shares, then every rule at its location (a rule may
+ * name a policer, so policers first).
  * Entries the device still has (EXIST with the same contents) count as
  * present; meters are simply set again (that refills their buckets);
  * anything else that fails is reported and the rest goes on.
@@ -86,6 +88,35 @@ static int restore_share(struct snic_dev *d, const struct snic_vnic_share *s,
 	return rc;
 }
 
+/* Policy, VLANs, receive mode of one VNIC: L2 commands replace the
+ * device's state, so sending them again is always right. */
+static int restore_l2(struct snic_dev *d, const struct snic_mirror_l2 *l,
+		      snic_restore_cb cb, void *arg, char *first_msg, size_t n)
+{
+	static const struct { uint8_t bit; uint16_t opcode; const char *kind; } step[] = {
+		{ SNIC_ML2_POLICY, SNIC_CMD_VNIC_POLICY, "policy" },
+		{ SNIC_ML2_VLANS,  SNIC_CMD_VNIC_VLANS,  "vlans" },
+		{ SNIC_ML2_RXMODE, SNIC_CMD_VNIC_RXMODE, "rxmode" },
+	};
+	const void *payload[] = { &l->policy, &l->vlans, &l->rxmode };
+	const uint32_t len[] = { sizeof(l->policy), sizeof(l->vlans), sizeof(l->rxmode) };
+	int first = 0;
+
+	for (unsigned i = 0; i < 3; i++) {
+		if (!(l->has & step[i].bit))
+			continue;
+		int rc = snic_admin_exec(d, step[i].opcode, payload[i], len[i], NULL, 0, NULL);
+		report(cb, arg, step[i].kind, l->policy.vnic, rc ? SNIC_RESTORE_FAILED : SNIC_RESTORED,
+		       rc ? snic_errmsg(d) : NULL);
+		if (rc && !first) {
+			first = rc;
+			snprintf(first_msg, n, "%s %u: %s", step[i].kind, l->policy.vnic,
+				 snic_errmsg(d));
+		}
+	}
+	return first;
+}
+
 int snic_restore(struct snic_dev *d, snic_restore_cb cb, void *arg)
 {
 	int first = 0;
@@ -104,6 +135,16 @@ int snic_restore(struct snic_dev *d, snic_restore_cb cb, void *arg)
 		if (rc && !first) {
 			first = rc;
 			snprintf(first_msg, sizeof(first_msg), "vnic %u: %s", v, snic_errmsg(d));
+		}
+	}
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		char msg[SNIC_ERRMSG_MAX];
+		if (!m->l2[v].has || !m->vnic[v].used)
+			continue;
+		rc = restore_l2(d, &m->l2[v], cb, arg, msg, sizeof(msg));
+		if (rc && !first) {
+			first = rc;
+			snprintf(first_msg, sizeof(first_msg), "%s", msg);
 		}
 	}
 	for (unsigned i = 0; i < SNIC_MIRROR_MAX_POLICERS + SNIC_MIRROR_MAX_VNICS; i++) {

@@ -105,6 +105,12 @@ struct snic_caps {
 		uint8_t  mac[6];
 		uint32_t speed_mbps;
 	} uplink[SNIC_MAX_UPLINKS];
+	struct {
+		int      present;        /* SNIC_CAP_L2 record seen (ABI >= 1.1) */
+		uint32_t flags;          /* SNIC_L2CAP_* */
+		uint16_t mc_filters, vlan_filters;     /* device-wide pools */
+		uint16_t mc_per_vnic, vlans_per_vnic;  /* per-VNIC lists */
+	} l2;
 	uint32_t generation;
 	uint32_t skipped;        /* records of unknown type skipped by len */
 };
@@ -256,6 +262,19 @@ struct snic_mirror_rule {
 
 #define SNIC_MIRROR_MAX_POLICERS 256
 
+/* snic_mirror_l2.has: which of the L2 payloads the device accepted. */
+#define SNIC_ML2_RXMODE 0x01
+#define SNIC_ML2_VLANS  0x02
+#define SNIC_ML2_POLICY 0x04
+
+struct snic_mirror_l2 {
+	uint8_t  has;                    /* SNIC_ML2_*; 0: nothing set */
+	uint8_t  rsvd[7];
+	struct snic_vnic_rxmode rxmode;  /* PROMISC cleared with the trust */
+	struct snic_vnic_vlans  vlans;
+	struct snic_vnic_policy policy;
+};
+
 struct snic_mirror {
 	uint32_t reset_count;   /* device reset_count when last in sync */
 	uint32_t generation;    /* bumped by every save */
@@ -268,6 +287,9 @@ struct snic_mirror {
 	/* VNIC_SHARE payloads as the device accepted them, by VNIC id;
 	 * weight 0 and min_bps 0: no share. */
 	struct snic_vnic_share share[SNIC_MIRROR_MAX_VNICS];
+	/* L2 state the library set, by VNIC id (l2.c); the VNIC's current MAC
+	 * lives in vnic[].params.mac. */
+	struct snic_mirror_l2 l2[SNIC_MIRROR_MAX_VNICS];
 };
 
 /* Default WINDOW.state for files; NULL or "" turns mirroring off. */
@@ -280,7 +302,8 @@ int snic_mirror_stale(struct snic_dev *d);
 
 enum snic_restore_result { SNIC_RESTORED, SNIC_PRESENT, SNIC_RESTORE_FAILED };
 struct snic_restore_item {
-	const char *kind;        /* "vnic", "shaper", "policer", "share" or "rule" */
+	const char *kind;        /* "vnic", "policy", "vlans", "rxmode", "shaper",
+				  * "policer", "share" or "rule" */
 	uint32_t id;             /* VNIC id or rule location */
 	int result;              /* enum snic_restore_result */
 	const char *msg;         /* why it failed */
@@ -314,6 +337,10 @@ struct snic_swcls_stats {
 	uint64_t drop_srr_full;  /* the VNIC's SRR was full */
 	uint64_t mismatch;       /* software and hardware chose different VNICs */
 	uint64_t reloads;        /* mirror reloaded from the state file */
+	uint64_t group;          /* group copies (SNIC_RXF_GROUP) delivered */
+	uint64_t drop_group;     /* group copies the VNIC's mirrored L2 state
+				  * does not want (other domain, group not
+				  * joined, not promiscuous) or an unknown VNIC */
 };
 
 /* srr_size: frames per SRR (power of two); frame bytes up to buf_max. */
@@ -333,6 +360,37 @@ void snic_swcls_stats(const struct snic_swcls *s, struct snic_swcls_stats *out);
 unsigned snic_srr_stats(const struct snic_swcls *s, struct snic_srr_stats *out, unsigned max);
 /* Frames waiting in VNIC v's SRR. */
 unsigned snic_srr_pending(const struct snic_swcls *s, uint16_t vnic);
+
+/* ---- layer 2: l2.c (include/snic/l2.h, docs/l2.md) ---- */
+
+/*
+ * Each call checks its arguments first (a mistake gets a sentence, nothing
+ * is sent), then sends the command and mirrors what the device accepted,
+ * so snic_restore re-applies it and the software classifier delivers group
+ * copies by it. Device refusals come back as the status (SNIC_E_PERM: the
+ * operator's policy forbids it) with the status text in snic_errmsg().
+ */
+/* Receive mode (SNIC_RXMODE_*) and the full multicast list (replaced). */
+int snic_vnic_rxmode(struct snic_dev *d, uint16_t vnic, uint8_t flags,
+		     const uint8_t (*mc)[6], unsigned n_mc);
+/* The full VLAN membership list (replaced); vid 1..4094, no duplicates. */
+int snic_vnic_vlans(struct snic_dev *d, uint16_t vnic, const uint16_t *vid, unsigned n);
+/* A new unicast MAC; `operator_change` may override a locked MAC. */
+int snic_vnic_set_mac(struct snic_dev *d, uint16_t vnic, const uint8_t mac[6],
+		      int operator_change);
+/* Operator policy: SNIC_VPOL_TRUSTED | SNIC_VPOL_MAC_LOCKED (replaced). */
+int snic_vnic_policy(struct snic_dev *d, uint16_t vnic, uint16_t flags);
+/* The VNIC's L2 state as the device holds it (VNIC_L2_QUERY). */
+int snic_vnic_l2_query(struct snic_dev *d, uint16_t vnic, struct snic_vnic_l2 *out);
+
+/* Per-VNIC counters (block SNIC_BLK_VSTATS; SNIC_ERR_NOBLOCK on a device
+ * before ABI 1.1). */
+struct snic_group_stats {
+	uint32_t count;          /* VNIC ids the block covers */
+	uint64_t frames, copies, unwanted;   /* group delivery totals */
+};
+int snic_group_stats(struct snic_dev *d, struct snic_group_stats *out);
+int snic_vnic_stats_read(struct snic_dev *d, uint16_t vnic, struct snic_vnic_stats *out);
 
 /* ---- meters and shapers: meter.c ---- */
 

@@ -38,11 +38,13 @@ struct snic_dev {
 	/* Block offsets found by the walk, SNIC_NO_BLOCK if absent. */
 	uint32_t off_devid, off_fw, off_admin, off_caps, off_stats;
 	uint32_t off_dma, off_rxq, off_txq;
+	uint32_t off_vstats;  /* ABI 1.1: per-VNIC counters */
 
 	/* Checked copies of the block layouts. */
 	struct snic_blk_admin  admin;
 	struct snic_blk_queues rxq, txq;
 	struct snic_blk_dma    dma;
+	struct snic_blk_vstats vstats;
 
 	struct snic_caps caps;
 	int      caps_valid;
@@ -129,6 +131,12 @@ void snic_mirror_put_meter(struct snic_dev *d, const struct snic_meter_set *m);
 void snic_mirror_put_share(struct snic_dev *d, const struct snic_vnic_share *s);
 /* Bandwidth allocation of VNIC v by the loaded mirror (pollplan.c). */
 uint64_t snic_alloc_in_mirror(const struct snic_dev *d, uint16_t v);
+/* Record accepted L2 commands (l2.c). */
+void snic_mirror_put_l2(struct snic_dev *d, uint16_t opcode, const void *payload);
+/* 1 if mirrored VNIC v wants a group copy of this frame from `port`
+ * (its domain, its groups, its receive mode); 0 if not (l2.c). */
+int  snic_l2_wants(const struct snic_mirror *m, uint16_t v, const uint8_t *frame,
+		   uint32_t len, uint8_t port);
 /* End a transaction keeping the command's error message (ops.c). */
 int  snic_mirror_finish(struct snic_dev *d, int rc, int changed);
 /* Admin operations without mirror bookkeeping (ops.c). */

@@ -14,6 +14,12 @@
  * choice (cpl.vnic) is used as a cross-check: a disagreement makes the
  * classifier re-read the state file once (a rule may have just been added
  * by another process) and is counted if it persists.
+ *
+ * Group copies (SNIC_RXF_GROUP: broadcast, multicast, VLAN-member unicast,
+ * promiscuous; include/snic/l2.h) are not classifier decisions: the device
+ * made one copy per receiving VNIC and named it in cpl.vnic. They are
+ * checked against the mirror's L2 state of that VNIC (its domain, its
+ * groups, its mode) and queued on its SRR, or refused and counted.
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -171,6 +177,45 @@ static uint16_t choose(const struct snic_match *m)
 	return m->action.vnic;
 }
 
+/* Queue a frame on VNIC v's SRR; 1 queued, 0 dropped (counted), < 0 error. */
+static int srr_put(struct snic_swcls *s, uint16_t v, const struct snic_rx_frame *f)
+{
+	struct srr *q = srr_get(s, v);
+	if (!q)
+		return snic_seterr(s->d, SNIC_ERR_NOMEM, "no memory for the SRR of VNIC %u", v);
+	if (q->tail - q->head == q->size || f->cpl.len > s->frame_max) {
+		q->drop_full++;
+		s->st.drop_srr_full++;
+		return 0;
+	}
+	uint32_t slot = q->tail & (q->size - 1);
+	memcpy(q->buf + (size_t)slot * s->frame_max, f->data, f->cpl.len);
+	q->cpl[slot] = f->cpl;
+	q->cpl[slot].vnic = v;
+	q->tail++;
+	q->enqueued++;
+	return 1;
+}
+
+/* A group copy for cpl.vnic: the mirror may lag another process's change,
+ * so a refusal re-reads the state file (if it changed) before it counts. */
+static int group_input(struct snic_swcls *s, const struct snic_rx_frame *f)
+{
+	uint16_t v = f->cpl.vnic;
+	const struct snic_rx_cpl *c = &f->cpl;
+
+	if (!snic_l2_wants(s->d->mirror, v, f->data, c->len, c->port) &&
+	    (snic_swcls_refresh(s, 0) <= 0 ||
+	     !snic_l2_wants(s->d->mirror, v, f->data, c->len, c->port))) {
+		s->st.drop_group++;
+		return 0;
+	}
+	int rc = srr_put(s, v, f);
+	if (rc > 0)
+		s->st.group++;
+	return rc;
+}
+
 int snic_swcls_input(struct snic_swcls *s, const struct snic_rx_frame *f)
 {
 	struct snic_match m;
@@ -178,6 +223,8 @@ int snic_swcls_input(struct snic_swcls *s, const struct snic_rx_frame *f)
 	if (!s->loaded && snic_swcls_refresh(s, 1) < 0)
 		return s->d->err;
 	s->st.frames++;
+	if (f->cpl.flags & SNIC_RXF_GROUP)
+		return group_input(s, f);
 	lookup(s, f, &m);
 	if (choose(&m) != f->cpl.vnic && snic_swcls_refresh(s, 0) > 0)
 		lookup(s, f, &m);   /* the mirror had changed: decide again */
@@ -197,21 +244,7 @@ int snic_swcls_input(struct snic_swcls *s, const struct snic_rx_frame *f)
 		s->st.drop_no_vnic++;
 		return 0;
 	}
-	struct srr *q = srr_get(s, v);
-	if (!q)
-		return snic_seterr(s->d, SNIC_ERR_NOMEM, "no memory for the SRR of VNIC %u", v);
-	if (q->tail - q->head == q->size || f->cpl.len > s->frame_max) {
-		q->drop_full++;
-		s->st.drop_srr_full++;
-		return 0;
-	}
-	uint32_t slot = q->tail & (q->size - 1);
-	memcpy(q->buf + (size_t)slot * s->frame_max, f->data, f->cpl.len);
-	q->cpl[slot] = f->cpl;
-	q->cpl[slot].vnic = v;
-	q->tail++;
-	q->enqueued++;
-	return 1;
+	return srr_put(s, v, f);
 }
 
 unsigned snic_srr_poll(struct snic_swcls *s, uint16_t vnic, unsigned budget,

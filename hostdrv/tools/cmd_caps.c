@@ -95,6 +95,21 @@ static void print_json(struct ctl *c, const struct snic_devinfo *di, const struc
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+	/* ABI 1.1 (include/snic/l2.h); null on an older device. */
+	if (!k->l2.present) {
+		json_null(j, "l2");
+	} else {
+		json_obj_begin(j, "l2");
+		json_bool(j, "group", k->l2.flags & SNIC_L2CAP_GROUP);
+		json_bool(j, "vlans", k->l2.flags & SNIC_L2CAP_VLANS);
+		json_bool(j, "mac", k->l2.flags & SNIC_L2CAP_MAC);
+		json_bool(j, "vstats", k->l2.flags & SNIC_L2CAP_VSTATS);
+		json_uint(j, "mc_filters", k->l2.mc_filters);
+		json_uint(j, "vlan_filters", k->l2.vlan_filters);
+		json_uint(j, "mc_per_vnic", k->l2.mc_per_vnic);
+		json_uint(j, "vlans_per_vnic", k->l2.vlans_per_vnic);
+		json_obj_end(j);
+	}
 	json_uint(j, "skipped_records", k->skipped);
 	json_obj_end(j);
 	json_done(j);
@@ -158,6 +173,15 @@ static void print_human(struct ctl *c, const struct snic_devinfo *di, const stru
 		ctl_fmt_mac(mac, k->uplink[i].mac);
 		printf("  %u  %s  %u Mbit/s\n", k->uplink[i].id, mac, k->uplink[i].speed_mbps);
 	}
+	if (k->l2.present)
+		printf("l2:%s%s%s%s; multicast %u per VNIC (%u on the device), VLANs %u per VNIC "
+		       "(%u)\n", k->l2.flags & SNIC_L2CAP_GROUP ? " group" : "",
+		       k->l2.flags & SNIC_L2CAP_VLANS ? " vlans" : "",
+		       k->l2.flags & SNIC_L2CAP_MAC ? " mac" : "",
+		       k->l2.flags & SNIC_L2CAP_VSTATS ? " vstats" : "", k->l2.mc_per_vnic,
+		       k->l2.mc_filters, k->l2.vlans_per_vnic, k->l2.vlan_filters);
+	else
+		printf("l2: none (device before ABI 1.1)\n");
 	if (k->skipped)
 		printf("(%u records of unknown types skipped)\n", k->skipped);
 }

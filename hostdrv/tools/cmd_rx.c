@@ -151,6 +151,8 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 			json_uint(j, "drop_srr_full", st.drop_srr_full);
 			json_uint(j, "mismatch_with_hw", st.mismatch);
 			json_uint(j, "mirror_loads", st.reloads);
+			json_uint(j, "group_copies", st.group);
+			json_uint(j, "drop_group", st.drop_group);
 			json_obj_end(j);
 		}
 		json_arr_begin(j, "vnics");
@@ -199,11 +201,12 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 		snic_swcls_stats(x->sw, &st);
 		printf("software classifier (shared HRR): %llu frames, %llu hits, %llu to SRRs; "
 		       "drops: %llu no match, %llu rule, %llu no vnic, %llu SRR full; "
-		       "%llu disagreed with hardware\n",
+		       "%llu disagreed with hardware; group copies: %llu delivered, %llu refused\n",
 		       (unsigned long long)st.frames, (unsigned long long)st.hits,
 		       (unsigned long long)x->via_srr, (unsigned long long)st.drop_no_match,
 		       (unsigned long long)st.drop_rule, (unsigned long long)st.drop_no_vnic,
-		       (unsigned long long)st.drop_srr_full, (unsigned long long)st.mismatch);
+		       (unsigned long long)st.drop_srr_full, (unsigned long long)st.mismatch,
+		       (unsigned long long)st.group, (unsigned long long)st.drop_group);
 		unsigned n = snic_srr_stats(x->sw, srr, 64);
 		for (unsigned i = 0; i < n && i < 64; i++)
 			printf("  SRR vnic %u: %llu queued, %llu delivered, %llu dropped (full)\n",

@@ -7,6 +7,47 @@
 #include <string.h>
 #include "snicctl.h"
 
+/* The L2 state the library set (only when set: older readers). */
+static void json_l2(struct json *j, const struct snic_mirror_l2 *l)
+{
+	if (!l->has)
+		return;
+	json_obj_begin(j, "l2");
+	if (l->has & SNIC_ML2_POLICY) {
+		json_bool(j, "trusted", l->policy.flags & SNIC_VPOL_TRUSTED);
+		json_bool(j, "mac_locked", l->policy.flags & SNIC_VPOL_MAC_LOCKED);
+	}
+	if (l->has & SNIC_ML2_VLANS) {
+		json_arr_begin(j, "vlans");
+		for (unsigned i = 0; i < l->vlans.n; i++)
+			json_uint(j, NULL, l->vlans.vid[i]);
+		json_arr_end(j);
+	}
+	if (l->has & SNIC_ML2_RXMODE) {
+		json_bool(j, "allmulti", l->rxmode.flags & SNIC_RXMODE_ALLMULTI);
+		json_bool(j, "promisc", l->rxmode.flags & SNIC_RXMODE_PROMISC);
+		json_arr_begin(j, "multicast");
+		for (unsigned i = 0; i < l->rxmode.n_mc; i++)
+			json_mac(j, NULL, l->rxmode.mc[i]);
+		json_arr_end(j);
+	}
+	json_obj_end(j);
+}
+
+static void print_l2(const struct snic_mirror_l2 *l)
+{
+	if (!l->has)
+		return;
+	printf("    l2:");
+	if (l->has & SNIC_ML2_POLICY)
+		printf(" policy 0x%x;", l->policy.flags);
+	if (l->has & SNIC_ML2_VLANS)
+		printf(" %u VLANs;", l->vlans.n);
+	if (l->has & SNIC_ML2_RXMODE)
+		printf(" rx mode 0x%x, %u multicast groups", l->rxmode.flags, l->rxmode.n_mc);
+	printf("\n");
+}
+
 static void print_state(struct ctl *c, const struct snic_mirror *m, int stale)
 {
 	char mac[18];
@@ -45,6 +86,7 @@ static void print_state(struct ctl *c, const struct snic_mirror *m, int stale)
 				json_uint(j, "prio", sh->prio);
 				json_obj_end(j);
 			}
+			json_l2(j, &m->l2[v]);
 			json_obj_end(j);
 		}
 		json_arr_end(j);
@@ -102,6 +144,7 @@ static void print_state(struct ctl *c, const struct snic_mirror *m, int stale)
 			printf("    share: weight %u, min %s bit/s, prio %u\n", sh->weight, min,
 			       sh->prio);
 		}
+		print_l2(&m->l2[v]);
 	}
 	for (uint32_t i = 0; i < m->n_rules; i++) {
 		const struct snic_action *a = &m->rule[i].rule.action;

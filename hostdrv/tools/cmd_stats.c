@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* snicctl stats: device time, drop reasons by name, per uplink, per ring. */
+/* snicctl stats: device time, drop reasons by name, per uplink, per ring
+ * (per VNIC: cmd_vstats.c). */
 #include <string.h>
 #include "snicctl.h"
 
@@ -163,9 +164,10 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 {
 	static struct snic_stats s;
 
-	(void)argv;
+	if (argc >= 2 && !strcmp(argv[1], "--vnic"))
+		return cmd_stats_vnic(c, argc, argv);
 	if (argc != 1)
-		return ctl_usage("stats takes no arguments");
+		return ctl_usage("stats takes no arguments but --vnic [ID]");
 	struct snic_dev *d = ctl_dev(c);
 	if (snic_stats_read(d, &s))
 		return ctl_fail(c, "stats");

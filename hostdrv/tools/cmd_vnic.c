@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* snicctl vnic add|del|show|promote (vnic rate: cmd_meter.c) */
+/* snicctl vnic add|del|show|promote (vnic rate: cmd_meter.c; share:
+ * cmd_share.c; mac, vlans, rxmode, policy, l2: cmd_l2.c) */
 #include <string.h>
 #include "snicctl.h"
 
@@ -141,7 +142,8 @@ int cmd_vnic(struct ctl *c, int argc, char **argv)
 	unsigned long id;
 
 	if (argc < 2)
-		return ctl_usage("vnic needs add, del or show");
+		return ctl_usage("vnic needs add, del, show, promote, rate, share, mac, vlans, "
+				 "rxmode, policy or l2");
 	if (!strcmp(argv[1], "add"))
 		return vnic_add(c, argc, argv);
 	if (!strcmp(argv[1], "rate"))
@@ -150,6 +152,9 @@ int cmd_vnic(struct ctl *c, int argc, char **argv)
 		return cmd_vnic_share(c, argc, argv);
 	if (!strcmp(argv[1], "promote"))
 		return vnic_promote(c, argc);
+	if (!strcmp(argv[1], "mac") || !strcmp(argv[1], "vlans") || !strcmp(argv[1], "rxmode") ||
+	    !strcmp(argv[1], "policy") || !strcmp(argv[1], "l2"))
+		return cmd_vnic_l2(c, argc, argv);
 	if (strcmp(argv[1], "del") && strcmp(argv[1], "show"))
 		return ctl_usage("unknown vnic command '%s'", argv[1]);
 	if (argc != 3)

@@ -52,6 +52,8 @@ int cmd_team(struct ctl *c, int argc, char **argv);
 int cmd_booking(struct ctl *c, int argc, char **argv);
 int cmd_vnic_rate(struct ctl *c, int argc, char **argv);
 int cmd_vnic_share(struct ctl *c, int argc, char **argv);
+int cmd_vnic_l2(struct ctl *c, int argc, char **argv);     /* mac|vlans|rxmode|policy|l2 */
+int cmd_stats_vnic(struct ctl *c, int argc, char **argv);  /* stats --vnic */
 
 /* One meter (policer or shaper) as JSON members or as one line (cmd_meter.c). */
 void ctl_json_meter(struct json *j, const struct snic_meter_set *m);

@@ -31,6 +31,29 @@ static struct snic_admin_cmd last_of[256];    /* the last one per opcode */
 static struct snic_rule last_rule;
 
 
+/* L2 commands: VNICs 5 and 6 exist; 02:00:00:00:00:ee is a locked MAC. */
+static void answer_l2(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
+{
+	uint16_t v;
+	memcpy(&v, c->payload, sizeof(v));
+	if (v != 5 && v != 6) {
+		p->status = SNIC_E_NOENT;
+	} else if (c->opcode == SNIC_CMD_VNIC_MAC) {
+		if (c->payload[9] == 0xee)
+			p->status = SNIC_E_PERM;
+	} else if (c->opcode == SNIC_CMD_VNIC_L2_QUERY) {
+		struct snic_vnic_l2 l = { v, SNIC_RXMODE_ALLMULTI, 1, SNIC_VPOL_TRUSTED, 2,
+					  { 2, 0, 0, 0, 0, (uint8_t)v }, SNIC_VLAN_NONE,
+					  { 10, 20 }, { { 1, 0, 0x5e, 0, 0, 1 } } };
+		memcpy(p->payload, &l, sizeof(l));
+		p->len = sizeof(l);
+	} else if (c->opcode == SNIC_CMD_VNIC_QUERY) {
+		struct snic_vnic_info i = { v, 0, 0, SNIC_RING_SHARED, SNIC_VLAN_NONE, { 0 }, 60, 0 };
+		memcpy(p->payload, &i, sizeof(i));
+		p->len = sizeof(i);
+	}
+}
+
 static void answer(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -76,6 +99,14 @@ static void answer(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
 	case SNIC_CMD_METER_SET:
 	case SNIC_CMD_RESET:
 	case SNIC_CMD_RULE_DEL:
+		break;
+	case SNIC_CMD_VNIC_RXMODE:
+	case SNIC_CMD_VNIC_VLANS:
+	case SNIC_CMD_VNIC_MAC:
+	case SNIC_CMD_VNIC_POLICY:
+	case SNIC_CMD_VNIC_L2_QUERY:
+	case SNIC_CMD_VNIC_QUERY:
+		answer_l2(c, p);
 		break;
 	default:
 		p->status = SNIC_E_OPCODE;
@@ -179,6 +210,7 @@ static void caps_json(void **state)
 		"d[\"device\"][\"profile\"]==\"fake\" and d[\"rx_rings\"][0][\"intr\"] is True and "
 		"d[\"tx_rings\"][0][\"intr\"] is False and len(d[\"uplinks\"])==2"), 0);
 	assert_int_equal(json_check("caps", "d[\"max_vnics\"]==8"), 0);
+	assert_int_equal(json_check("caps", "d[\"l2\"] is None"), 0);   /* ABI 1.0 device */
 	/* The check itself can fail. */
 	assert_int_not_equal(json_check("caps", "d[\"max_vnics\"]==9"), 0);
 }
@@ -445,6 +477,80 @@ static void meter_commands(void **state)
 	assert_memory_equal(last_of[SNIC_CMD_METER_SET].payload, &off, sizeof(off));
 }
 
+static void l2_commands(void **state)
+{
+	(void)state;
+	char out[4096];
+	assert_int_equal(ctl(out, sizeof(out), "vnic rxmode 5 --allmulti --mc 01:00:5e:00:00:01 "
+			     "--mc 33:33:00:00:00:01"), 0);
+	struct snic_vnic_rxmode r = { 5, SNIC_RXMODE_ALLMULTI, 2, 0,
+				      { { 1, 0, 0x5e, 0, 0, 1 }, { 0x33, 0x33, 0, 0, 0, 1 } } };
+	assert_int_equal(last_of[SNIC_CMD_VNIC_RXMODE].len, sizeof(r));
+	assert_memory_equal(last_of[SNIC_CMD_VNIC_RXMODE].payload, &r, sizeof(r));
+	assert_non_null(strstr(out, "vlans: 10 20"));   /* the state after it */
+	assert_int_equal(ctl(out, sizeof(out), "vnic vlans 5 10 20"), 0);
+	struct snic_vnic_vlans vl = { 5, 2, 0, { 10, 20 } };
+	assert_memory_equal(last_of[SNIC_CMD_VNIC_VLANS].payload, &vl, sizeof(vl));
+	assert_int_equal(ctl(out, sizeof(out), "vnic mac 6 02:00:00:00:00:aa --operator"), 0);
+	struct snic_vnic_mac m = { 6, SNIC_VMACF_OPERATOR, { 2, 0, 0, 0, 0, 0xaa }, 0 };
+	assert_memory_equal(last_of[SNIC_CMD_VNIC_MAC].payload, &m, sizeof(m));
+	/* Options not given keep the device's value: trusted stays. */
+	assert_int_equal(ctl(out, sizeof(out), "vnic policy 5 --mac-lock on"), 0);
+	struct snic_vnic_policy pol = { 5, SNIC_VPOL_TRUSTED | SNIC_VPOL_MAC_LOCKED, 0 };
+	assert_memory_equal(last_of[SNIC_CMD_VNIC_POLICY].payload, &pol, sizeof(pol));
+	assert_int_equal(ctl(out, sizeof(out), "vnic mac 5 02:00:00:00:00:ee"), 1);
+	assert_non_null(strstr(out, "not permitted by the operator's policy (SNIC_E_PERM)"));
+	assert_non_null(strstr(out, "locked"));
+	assert_int_equal(json_check("vnic l2",
+		"[x[\"vnic\"] for x in d]==[5,6] and d[0][\"vlans\"]==[10,20] and "
+		"d[0][\"allmulti\"] is True and d[0][\"promisc\"] is False and "
+		"d[0][\"multicast\"]==[\"01:00:5e:00:00:01\"] and d[1][\"trusted\"] is True and "
+		"d[0][\"port_vlan\"] is None"), 0);
+
+	unsigned before = n_cmds;
+	static const char *const bad[] = {
+		"vnic rxmode 5 --mc 02:00:00:00:00:01", "vnic rxmode 5 --promiscuous",
+		"vnic rxmode 5 --mc", "vnic vlans 5 4095", "vnic vlans 5 0", "vnic vlans 5 7 7",
+		"vnic mac 5", "vnic mac 5 01:00:5e:00:00:01", "vnic mac 5 02:00:00:00:00:01 x",
+		"vnic policy 5 --trusted maybe", "vnic policy 5 --mac-lock", "vnic l2 5 6",
+		"vnic vlans x 5", "stats --vnic 65535", "stats --vnic 1 2",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = ctl(out, sizeof(out), bad[i]);
+		if (rc != 2)
+			fail_msg("'%s' exited %d: %s", bad[i], rc, out);
+	}
+	assert_int_equal(n_cmds, before);
+}
+
+static void stats_per_vnic(void **state)
+{
+	(void)state;
+	char out[4096];
+	assert_int_equal(ctl(out, sizeof(out), "stats --vnic"), 1);
+	assert_non_null(strstr(out, "no VSTATS block"));
+	/* Chain a VSTATS block after TXQ: 8 entries, counters v*1000+k. */
+	((struct snic_block_hdr *)(win + OFF_TXQB))->next = 1024;
+	fw_hdr(win, 1024, SNIC_BLK_VSTATS, 0, sizeof(struct snic_blk_vstats));
+	struct snic_blk_vstats *b = (void *)(win + 1024);
+	b->count = 8;
+	b->stride = sizeof(struct snic_vnic_stats);
+	b->first = 2048;
+	b->group_copies = 12;
+	for (uint32_t v = 0; v < 8; v++)
+		for (unsigned k = 0; k < 12; k++)
+			((uint64_t *)(win + 2048 + v * 128))[k] = v * 1000u + k;
+	assert_int_equal(json_check("stats --vnic",
+		"d[\"group\"][\"copies\"]==12 and [x[\"vnic\"] for x in d[\"vnics\"]]==[5,6] and "
+		"d[\"vnics\"][0][\"rx_broadcast\"]==5002 and d[\"vnics\"][1][\"tx_drop_down\"]==6011"),
+		0);
+	assert_int_equal(json_check("stats --vnic 6", "len(d[\"vnics\"])==1"), 0);
+	assert_int_equal(ctl(out, sizeof(out), "stats --vnic 5"), 0);
+	assert_non_null(strstr(out, "rx_drop_ring      5004"));
+	assert_int_equal(ctl(out, sizeof(out), "stats --vnic 8"), 2);
+	assert_non_null(strstr(out, "VNICs 0..7"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(int argc, char **argv)
@@ -463,6 +569,7 @@ int main(int argc, char **argv)
 		T(status_error_message), T(rule_payload), T(drop_rule), T(vnic_add_json),
 		T(port_and_reset), T(missing_window), T(corrupt_window_clear_error),
 		T(ring_mode_switch), T(state_tracks_changes), T(meter_commands),
+		T(l2_commands), T(stats_per_vnic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
