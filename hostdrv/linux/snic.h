@@ -110,6 +110,7 @@ struct snic_vnic {
 	struct snic_dev *sdev;
 	struct net_device *ndev;
 	u16 id;                   /* device VNIC id */
+	u16 index;                /* netdev index on the card: its VF number */
 	u8 uplink;
 	bool sw_only;             /* asked for the shared rings (SNIC_VNICF_SW_ONLY) */
 	u16 rx_ring, tx_ring;     /* from VNIC_CREATE; SNIC_SHARED_RING = software */

@@ -83,8 +83,8 @@ static int rxmode_apply(struct snic_vnic *vnic, struct snic_vnic_rxmode *m)
 	if (err == -EPERM && (m->flags & SNIC_RXMODE_PROMISC)) {
 		vnic->promisc_refusals++;
 		if (!vnic->promisc_refused)
-			netdev_warn(vnic->ndev, "promiscuous mode refused: VNIC %u is not trusted (ip link set <pf> vf %u trust on); keeping the rest of the receive mode\n",
-				    vnic->id, vnic->id);
+			netdev_warn(vnic->ndev, "promiscuous mode refused: VNIC %u is not trusted (ip link set <any snic netdev> vf %u trust on); keeping the rest of the receive mode\n",
+				    vnic->id, vnic->index);
 		vnic->promisc_refused = true;
 		m->flags &= ~SNIC_RXMODE_PROMISC;
 		err = rxmode_fw(vnic, m);

@@ -323,6 +323,7 @@ int snic_vnic_add(struct snic_dev *sdev, unsigned int index, bool sw_only)
 	u64_stats_init(&vnic->tx_stats.syncp);
 	snic_l2_init(vnic);
 
+	vnic->index = index;
 	vnic_mac(sdev, index, mac);
 	vnic->uplink = (u8)(index % sdev->caps.n_uplinks);
 	vnic->sw_only = sw_only;
