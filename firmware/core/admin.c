@@ -34,6 +34,11 @@ static int payload_len(uint16_t opcode)
 	case SNIC_CMD_VNIC_QUERY:   return sizeof(struct snic_vnic_ref);
 	case SNIC_CMD_VNIC_SHARE:   return sizeof(struct snic_vnic_share);
 	case SNIC_CMD_VNIC_SHARE_QUERY: return sizeof(struct snic_vnic_ref);
+	case SNIC_CMD_VNIC_RXMODE:  return sizeof(struct snic_vnic_rxmode);
+	case SNIC_CMD_VNIC_VLANS:   return sizeof(struct snic_vnic_vlans);
+	case SNIC_CMD_VNIC_MAC:     return sizeof(struct snic_vnic_mac);
+	case SNIC_CMD_VNIC_POLICY:  return sizeof(struct snic_vnic_policy);
+	case SNIC_CMD_VNIC_L2_QUERY: return sizeof(struct snic_vnic_ref);
 	case SNIC_CMD_RULE_ADD:     return sizeof(struct snic_rule_add);
 	case SNIC_CMD_RULE_DEL:     return sizeof(struct snic_rule_ref);
 	case SNIC_CMD_RULE_QUERY:   return sizeof(struct snic_rule_ref);
@@ -65,6 +70,10 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		struct snic_meter_set   meter;
 		struct snic_team_set    team;
 		struct snic_vnic_share  share;
+		struct snic_vnic_rxmode rxmode;
+		struct snic_vnic_vlans  vlans;
+		struct snic_vnic_mac    mac;
+		struct snic_vnic_policy policy;
 	} in;
 	union {
 		struct snic_caps_info  caps;
@@ -73,6 +82,7 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		struct snic_rule_info  rule;
 		struct snic_team_status team;
 		struct snic_vnic_share_info share;
+		struct snic_vnic_l2    l2;
 	} out;
 	int st = SNIC_OK;
 
@@ -110,6 +120,23 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		st = fw_bw_share_query(&in.vref, &out.share);
 		if (st == SNIC_OK)
 			reply(r, &out.share, sizeof(out.share));
+		break;
+	case SNIC_CMD_VNIC_RXMODE:
+		st = fw_l2_rxmode(&in.rxmode);
+		break;
+	case SNIC_CMD_VNIC_VLANS:
+		st = fw_l2_vlans(&in.vlans);
+		break;
+	case SNIC_CMD_VNIC_MAC:
+		st = fw_l2_mac(&in.mac);
+		break;
+	case SNIC_CMD_VNIC_POLICY:
+		st = fw_l2_policy(&in.policy);
+		break;
+	case SNIC_CMD_VNIC_L2_QUERY:
+		st = fw_l2_query(&in.vref, &out.l2);
+		if (st == SNIC_OK)
+			reply(r, &out.l2, sizeof(out.l2));
 		break;
 	case SNIC_CMD_RULE_ADD:
 		st = fw_rule_add(&in.radd, &out.rref);

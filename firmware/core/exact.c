@@ -27,7 +27,11 @@ struct bfs_node {
 	uint8_t  via;
 	uint8_t  depth;
 };
-static struct bfs_node bfs[FW_EXACT_BFS_NODES];
+/* The search's nodes live in fw_scratch (fw_internal.h): only inside one
+ * insertion. */
+_Static_assert(FW_EXACT_BFS_NODES * sizeof(struct bfs_node) <= FW_SCRATCH_BYTES,
+	       "exact search does not fit the scratch area");
+#define bfs ((struct bfs_node *)(void *)fw_scratch)
 
 bool fw_exact_hw_ok(uint32_t slots)
 {

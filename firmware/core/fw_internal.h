@@ -27,6 +27,9 @@
 #define FW_MAX_RING_SIZE  4096    /* entries per ring */
 #define FW_ADMIN_ENTRIES  16
 #define FW_MAX_METERS     256     /* policers; shapers are one per VNIC */
+/* Layer-2 lists (l2.h), device-wide pools: RAM, not a per-VNIC array. */
+#define FW_L2_MC_POOL     64      /* multicast list entries */
+#define FW_L2_VLAN_POOL   64      /* VLAN membership entries */
 #define FW_MIN_DMA        (64u * 1024u) /* smallest usable host memory region */
 #define FW_ALIGN_LINE     64u
 #define FW_ALIGN_PAGE     4096u
@@ -48,6 +51,7 @@ struct fw_layout {
 	uint32_t devid, fwblk, admin, caps, stats, dma, rxq_blk, txq_blk;
 	uint32_t admin_cmd, admin_cpl;
 	uint32_t caps_rec, caps_len;
+	uint32_t vstats, vstats_first; /* SNIC_BLK_VSTATS and its entry 0 */
 	uint32_t rxq[FW_MAX_RINGS], rx_desc[FW_MAX_RINGS], rx_cpl[FW_MAX_RINGS];
 	uint32_t txq[FW_MAX_RINGS], tx_desc[FW_MAX_RINGS];
 	uint32_t dma_base, dma_size;
@@ -64,6 +68,11 @@ struct fw_vnic {
 	uint16_t rx_ring;   /* dedicated HRR, or FW_SHARED_RING */
 	uint16_t tx_ring;   /* dedicated TRR, or FW_SHARED_RING */
 	uint16_t rule_refs; /* host rules whose action names this VNIC */
+	/* Layer 2 (l2.c), in what was padding before the shaper: */
+	uint8_t  rxmode;    /* SNIC_RXMODE_* in effect */
+	uint8_t  policy;    /* SNIC_VPOL_* */
+	uint8_t  n_mc;      /* its entries in the multicast pool */
+	uint8_t  n_vlans;   /* its entries in the VLAN pool */
 	struct meter shaper; /* TX shaper, kind METER_OFF when unshaped */
 };
 
@@ -97,6 +106,15 @@ void fw_memset(void *dst, int c, size_t n);
 int  fw_memcmp(const void *a, const void *b, size_t n);
 bool fw_is_zero(const void *p, size_t n);
 
+/*
+ * One control-path scratch area (mem.c), for work that never nests: an
+ * exact-table insertion's search (exact.c, admin commands) and a bandwidth
+ * re-split (share.c) each use it only inside one call, and neither calls
+ * the other. Firmware RAM is the constraint (docs/firmware-image.md).
+ */
+#define FW_SCRATCH_BYTES 8192u
+extern uint64_t fw_scratch[FW_SCRATCH_BYTES / 8];
+
 /* ---- window access ---- */
 static inline void *fw_at(uint32_t off)
 {
@@ -107,6 +125,9 @@ static inline void *fw_at(uint32_t off)
 #define FW_STATS()  ((struct snic_blk_stats *)fw_at(fw.lay.stats))
 #define FW_RXQ(i)   ((struct snic_rxq *)fw_at(fw.lay.rxq[(i)]))
 #define FW_TXQ(i)   ((struct snic_txq *)fw_at(fw.lay.txq[(i)]))
+#define FW_VSTATS_BLK() ((struct snic_blk_vstats *)fw_at(fw.lay.vstats))
+/* VNIC v's counters (v < max_vnics: callers pass a checked id). */
+#define FW_VSTATS(v) ((struct snic_vnic_stats *)fw_at(fw.lay.vstats_first) + (v))
 
 /* Host-written indices are read with acquire, device indices published
  * with release, so descriptors/frames are visible in the right order. */
@@ -124,6 +145,34 @@ static inline void fw_count_drop(int reason)
 	FW_STATS()->drops[reason]++;
 }
 
+#define ETH_P_8021Q  0x8100
+#define ETH_P_8021AD 0x88a8
+
+static inline uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* VLAN id of a frame (len >= 14) with at most one tag; -1 untagged, -2
+ * stacked tags or a tag cut short. *l3, *type: where the payload starts
+ * and its ethertype. The frame is the wire's or a host's: lengths first. */
+static inline int fw_frame_vlan(const uint8_t *f, uint32_t len, uint32_t *l3, uint16_t *type)
+{
+	uint16_t et = be16(f + 12);
+	if (et != ETH_P_8021Q && et != ETH_P_8021AD) {
+		*l3 = 14;
+		*type = et;
+		return -1;
+	}
+	if (len < 18)
+		return -2;
+	*l3 = 18;
+	*type = be16(f + 16);
+	if (*type == ETH_P_8021Q || *type == ETH_P_8021AD)
+		return -2; /* stacked tags: a VM has no business with them */
+	return be16(f + 14) & 0x0fff;
+}
+
 /* ---- layout.c ---- */
 int  fw_layout_init(void);
 
@@ -139,6 +188,32 @@ int  fw_ring_bind(const struct snic_ring_bind *b);
 bool fw_vnic_mac_rule(uint32_t id, struct snic_rule *out);
 /* VNIC a dedicated TRR sends for, SNIC_VNIC_NONE if unbound or shared. */
 uint16_t fw_tx_ring_owner(uint16_t ring);
+
+/* Re-program VNIC id's classifier entry for a new MAC (VNIC_MAC): the old
+ * one is replaced; SNIC_E_NOSPC and nothing changed when the exact table
+ * has no room for the new key. */
+int  fw_vnic_set_mac(uint16_t id, const uint8_t mac[6]);
+
+/* ---- l2.c: VNIC_RXMODE/VLANS/MAC/POLICY/L2_QUERY and their pools ---- */
+void fw_l2_reset_all(void);
+/* A VNIC is going away: its list entries return to the pools. */
+void fw_l2_vnic_gone(uint16_t id);
+int  fw_l2_rxmode(const struct snic_vnic_rxmode *c);
+int  fw_l2_vlans(const struct snic_vnic_vlans *c);
+int  fw_l2_mac(const struct snic_vnic_mac *c);
+int  fw_l2_policy(const struct snic_vnic_policy *c);
+int  fw_l2_query(const struct snic_vnic_ref *r, struct snic_vnic_l2 *out);
+/* Is `vid` in VNIC id's VLAN membership list? */
+bool fw_l2_vlan_member(uint16_t id, uint16_t vid);
+/* Bit v of `set` (FW_MAX_VNICS bits): VNIC v lists `vid` / the group `mac`. */
+void fw_l2_vlan_members(uint16_t vid, uint32_t *set);
+void fw_l2_mc_joiners(const uint8_t mac[6], uint32_t *set);
+
+/* ---- group.c: group delivery of unclaimed frames (l2.h) ---- */
+/* A frame no classifier entry claimed (len >= 14, port up): its copies,
+ * each through fw_rx_put. HAL_DELIVERED when one copy or more was
+ * delivered, else the drop reason (SNIC_DROP_NO_MATCH: nobody wanted it). */
+int  fw_group_rx(const struct hal_rx_pkt *p);
 
 /* ---- rules.c ---- */
 void fw_rules_reset_all(void);
@@ -165,6 +240,10 @@ void     fw_rx_raise_irqs(void);
 /* Hold back HRR `ring`'s completions until the host has consumed every
  * completion HRR `src` holds now (a VNIC moved from src to ring). */
 void     fw_rx_gate(uint16_t ring, uint16_t src);
+/* One completion for VNIC `vnic` on HRR `ring` (group delivery): through
+ * the receive queue engine like every steered frame, its ring's batch
+ * opened if need be. HAL_DELIVERED or the engine's drop reason. */
+int      fw_rx_put(uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags);
 
 /* ---- tx.c ---- */
 void     fw_tx_init(void);

@@ -71,6 +71,7 @@ static void compute_layout(const struct hal_hw_info *hw)
 	l->dma     = place(sizeof(struct snic_blk_dma), FW_ALIGN_LINE);
 	l->rxq_blk = place(sizeof(struct snic_blk_queues), FW_ALIGN_LINE);
 	l->txq_blk = place(sizeof(struct snic_blk_queues), FW_ALIGN_LINE);
+	l->vstats  = place(sizeof(struct snic_blk_vstats), FW_ALIGN_LINE);
 
 	l->admin_cmd = place(FW_ADMIN_ENTRIES * sizeof(struct snic_admin_cmd), FW_ALIGN_PAGE);
 	l->admin_cpl = place(FW_ADMIN_ENTRIES * sizeof(struct snic_admin_cpl), FW_ALIGN_PAGE);
@@ -90,6 +91,9 @@ static void compute_layout(const struct hal_hw_info *hw)
 	for (n = 0; n < hw->n_tx_rings; n++)
 		l->tx_desc[n] = place((uint64_t)hw->ring_size * sizeof(struct snic_tx_desc),
 				      FW_ALIGN_LINE);
+	/* Per-VNIC counters: one entry per possible VNIC id. */
+	l->vstats_first = place((uint64_t)hw->max_vnics * sizeof(struct snic_vnic_stats),
+				FW_ALIGN_LINE);
 	/* The DMA region is everything after the device area. */
 	cursor = align_up(cursor, FW_ALIGN_PAGE);
 }
@@ -167,10 +171,16 @@ static void write_blocks(void)
 	q->first = l->rxq[0];
 
 	q = fw_at(l->txq_blk);
-	put_hdr(l->txq_blk, SNIC_BLK_TXQ, 0, sizeof(*q));
+	put_hdr(l->txq_blk, SNIC_BLK_TXQ, l->vstats, sizeof(*q));
 	q->count = hw->n_tx_rings;
 	q->stride = sizeof(struct snic_txq);
 	q->first = l->txq[0];
+
+	struct snic_blk_vstats *v = fw_at(l->vstats);
+	put_hdr(l->vstats, SNIC_BLK_VSTATS, 0, sizeof(*v));
+	v->count = hw->max_vnics;
+	v->stride = sizeof(struct snic_vnic_stats);
+	v->first = l->vstats_first;
 }
 
 static void write_rings(void)
@@ -300,6 +310,17 @@ static void write_caps(void)
 		u.speed_mbps = hw->uplink_speed_mbps;
 		put_cap(&u, sizeof(u), u.h.len);
 	}
+
+	/* Layer 2 (l2.h): the pools' sizes, shared by all VNICs. */
+	struct snic_cap_l2 l2;
+	fw_memset(&l2, 0, sizeof(l2));
+	cap_hdr(&l2.h, SNIC_CAP_L2, CAP_LEN(struct snic_cap_l2));
+	l2.flags = SNIC_L2CAP_GROUP | SNIC_L2CAP_VLANS | SNIC_L2CAP_MAC | SNIC_L2CAP_VSTATS;
+	l2.mc_filters = FW_L2_MC_POOL;
+	l2.vlan_filters = FW_L2_VLAN_POOL;
+	l2.mc_per_vnic = SNIC_L2_MC_PER_VNIC;
+	l2.vlans_per_vnic = SNIC_L2_VLANS_PER_VNIC;
+	put_cap(&l2, sizeof(l2), l2.h.len);
 
 	struct snic_cap_hdr end;
 	cap_hdr(&end, SNIC_CAP_END, CAP_LEN(struct snic_cap_hdr));

@@ -1,10 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /* Weighted water-filling with minimums; see share.h. */
 #include "share.h"
+#include "fw_internal.h"
 
 /* Weights or minimums being split: share_alloc's step 1 and waterfill()
  * never use it at the same time, so they share it (firmware RAM). */
 static uint64_t key_scratch[SHARE_MAX_MEMBERS];
+
+/* Breakpoint of member i: value/weight, compared by cross-multiplying. */
+struct bp {
+	uint64_t num;
+	uint16_t w;
+	uint16_t idx;
+	uint8_t  is_top; /* 0: starts rising (lo), 1: stops (hi) */
+};
+
+/* waterfill()'s breakpoints are dead before it calls split(), and split()
+ * is the only user of the remainders: both in fw_scratch (fw_internal.h),
+ * off the stack. */
+union share_scratch {
+	struct bp pts[2 * SHARE_MAX_MEMBERS];
+	uint64_t  rem[SHARE_MAX_MEMBERS];
+};
+_Static_assert(sizeof(union share_scratch) <= FW_SCRATCH_BYTES, "share scratch too big");
+#define scratch (*(union share_scratch *)(void *)fw_scratch)
 
 static uint64_t min64(uint64_t a, uint64_t b)
 {
@@ -48,7 +67,7 @@ static uint64_t mul_div(uint64_t a, uint64_t b, uint64_t c, uint64_t *rem)
 static void split(const uint64_t *key, const uint8_t *sel, unsigned n, uint64_t total,
 		  uint64_t amount, uint64_t *out)
 {
-	static uint64_t rem[SHARE_MAX_MEMBERS]; /* static: keep the stack small */
+	uint64_t *rem = scratch.rem;
 	uint64_t given = 0;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -69,14 +88,6 @@ static void split(const uint64_t *key, const uint8_t *sel, unsigned n, uint64_t 
 		given++;
 	}
 }
-
-/* Breakpoint of member i: value/weight, compared by cross-multiplying. */
-struct bp {
-	uint64_t num;
-	uint16_t w;
-	uint16_t idx;
-	uint8_t  is_top; /* 0: starts rising (lo), 1: stops (hi) */
-};
 
 static int bp_less(const struct bp *x, const struct bp *y)
 {
@@ -104,7 +115,7 @@ static int reaches(uint64_t below, uint64_t wsum, const struct bp *p, uint64_t t
 static void waterfill(const struct share_member *m, const uint8_t *sel, unsigned n,
 		      const uint64_t *hi, uint64_t extra, uint64_t *out)
 {
-	static struct bp pts[2 * SHARE_MAX_MEMBERS];
+	struct bp *pts = scratch.pts;
 	unsigned np = 0;
 	uint64_t target = extra;
 

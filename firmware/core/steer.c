@@ -181,10 +181,12 @@ struct memo {
 	uint64_t      act;    /* the match's action, as one word */
 	struct hrr   *h;
 	struct meter *meter;  /* NULL: not metered */
+	struct snic_vnic_stats *vs; /* the VNIC's counters (l2.h) */
 	uint32_t      mask;   /* ring_size - 1 */
 	uint32_t      pkts;   /* frames it steered: port and classifier counters */
 	uint32_t      bytes;  /* their bytes, ... */
 	uint32_t      lost;   /* ... of which not delivered (for the ring's bytes) */
+	uint32_t      lost_pkts; /* frames not delivered (for the VNIC's counters) */
 	uint32_t      cpl[3]; /* completion words 1-3 */
 	uint32_t      ng_pkts;  /* MEMO_SRTCM_L2: frames not green, ... */
 	uint32_t      ng_bytes; /* ... and their bytes */
@@ -210,12 +212,28 @@ static void memo_flush(struct memo *e)
 	rxc.port_pkts[e->port] += e->pkts;
 	rxc.port_bytes[e->port] += e->bytes;
 	e->h->bytes += e->bytes - e->lost;
+	e->vs->rx_packets += e->pkts - e->lost_pkts;
+	e->vs->rx_bytes += e->bytes - e->lost;
 	if (e->mkind == MEMO_SRTCM_L2) {
 		e->meter->pkts[METER_GREEN] += e->pkts - e->ng_pkts;
 		e->meter->bytes[METER_GREEN] += e->bytes - e->ng_bytes;
 		e->ng_pkts = e->ng_bytes = 0;
 	}
-	e->pkts = e->bytes = e->lost = 0;
+	e->pkts = e->bytes = e->lost = e->lost_pkts = 0;
+}
+
+/* Completion words 1-3 of frame p for VNIC vnic. */
+static void cpl_words(uint32_t *out, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags,
+		      uint16_t meter)
+{
+	struct snic_rx_cpl t = {
+		.vnic = vnic, .rule = p->match.rule, .flags = flags, .meter = meter,
+		.color = METER_GREEN, .port = p->port, .key_flags = p->match.key_flags,
+	};
+	const word32 *w = (const word32 *)&t;
+	out[0] = w[1];
+	out[1] = w[2];
+	out[2] = w[3];
 }
 
 static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
@@ -234,16 +252,10 @@ static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
 	e->mark = meter != SNIC_METER_NONE && (fw.meter_flags[meter] & SNIC_METERF_MARK);
 	e->mkind = !e->meter ? MEMO_NO_METER
 		 : e->meter->kind == METER_SRTCM && !e->meter->wire ? MEMO_SRTCM_L2 : MEMO_POLICE;
-	e->pkts = e->bytes = e->lost = 0;
+	e->vs = FW_VSTATS(vnic);
+	e->pkts = e->bytes = e->lost = e->lost_pkts = 0;
 	e->ng_pkts = e->ng_bytes = 0;
-	struct snic_rx_cpl t = {
-		.vnic = vnic, .rule = p->match.rule, .flags = flags, .meter = meter,
-		.color = METER_GREEN, .port = p->port, .key_flags = p->match.key_flags,
-	};
-	const word32 *w = (const word32 *)&t;
-	e->cpl[0] = w[1];
-	e->cpl[1] = w[2];
-	e->cpl[2] = w[3];
+	cpl_words(e->cpl, p, vnic, flags, meter);
 }
 
 /*
@@ -276,11 +288,16 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 			goto lost_meter;
 	}
 	int v = hal_rxq_put(&e->h->eq, p, e->cpl, color);
-	if (v != HAL_DELIVERED)
+	if (v != HAL_DELIVERED) {
 		e->lost += len;
+		e->lost_pkts++;
+		e->vs->rx_drop_ring++;
+	}
 	return v;
 lost_meter:
 	e->lost += len;
+	e->lost_pkts++;
+	e->vs->rx_drop_meter++;
 	return SNIC_DROP_METER;
 }
 
@@ -337,8 +354,10 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	}
 	if (len < FW_MIN_FRAME)
 		return early_drop(p, SNIC_DROP_RUNT);
+	/* Unclaimed: broadcast, multicast, member-VLAN unicast, promiscuous
+	 * (group.c); the miss path only, claimed frames never get here. */
 	if (m->rule == SNIC_RULE_MISS)
-		return early_drop(p, SNIC_DROP_NO_MATCH);
+		return early_drop(p, fw_group_rx(p));
 	const uint8_t act = m->action.flags;
 	const uint16_t vnic = m->action.vnic;
 	if (act & SNIC_ACT_DROP)
@@ -359,14 +378,29 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 		flags |= SNIC_RXF_MARK_SW; /* the host software classifier splits it */
 	if (m->key_flags & SNIC_KF_ERR)
 		flags |= SNIC_RXF_KEYERR;
-	if (len > fw.hw.buf_max)
+	if (len > fw.hw.buf_max) {
+		FW_VSTATS(vnic)->rx_drop_too_long++;
 		return early_drop(p, SNIC_DROP_TOO_LONG);
+	}
 	/* Police on the arrival time; frames that never fit do not take tokens. */
 	uint16_t meter = m->action.meter;
 	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS || fw.meters[meter].kind == METER_OFF)
 		meter = SNIC_METER_NONE;
 	memo_fill(&memo[m->rule & (MEMO_SLOTS - 1)], p, ring, vnic, flags, meter);
 	return STEER_MEMO;
+}
+
+int fw_rx_put(uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags)
+{
+	uint32_t cpl[3];
+
+	cpl_words(cpl, p, vnic, flags, SNIC_METER_NONE);
+	if (!(batch_open & (1u << ring)))
+		ring_open(ring);
+	int v = hal_rxq_put(&hrr[ring].eq, p, cpl, METER_GREEN);
+	if (v == HAL_DELIVERED)
+		hrr[ring].bytes += p->len;
+	return v;
 }
 
 static void batch_end(struct memo *memo)

@@ -17,8 +17,6 @@
 #include "team.h"
 
 #define ETH_P_IPV4   0x0800
-#define ETH_P_8021Q  0x8100
-#define ETH_P_8021AD 0x88a8
 #define WIRE_EXTRA   24u /* preamble + SFD, FCS, inter-frame gap */
 #define WIRE_MIN     60u
 
@@ -29,11 +27,6 @@ struct flow {
 	uint8_t  proto;
 	const uint8_t *l4;   /* source and destination port */
 };
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 static void parse(const uint8_t *f, uint32_t len, struct flow *fl)
 {

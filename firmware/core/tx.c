@@ -19,8 +19,6 @@
 
 #define ETH_P_IPV4  0x0800
 #define ETH_P_ARP   0x0806
-#define ETH_P_8021Q 0x8100
-#define ETH_P_8021AD 0x88a8
 
 static uint32_t desc_cons[FW_MAX_RINGS];
 
@@ -28,11 +26,6 @@ void fw_tx_init(void)
 {
 	for (unsigned r = 0; r < FW_MAX_RINGS; r++)
 		desc_cons[r] = 0;
-}
-
-static inline uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* Compares of header bytes, written so gcc loads them whole where the ISA
@@ -60,36 +53,27 @@ static bool has_ip(const struct fw_vnic *v, const uint8_t *ip)
 	return false;
 }
 
-/* VLAN id of a frame with at most one tag; -1 untagged, -2 stacked tags. */
-static inline int frame_vlan(const uint8_t *f, uint32_t len, uint32_t *l3, uint16_t *type)
+/* The frame's VLAN (fw_frame_vlan) is VNIC v's: its port VLAN ("untagged"
+ * when it has none), or one of its member VLANs (l2.h). */
+static bool vlan_ok(const struct fw_vnic *v, int vid)
 {
-	uint16_t et = be16(f + 12);
-	if (et != ETH_P_8021Q && et != ETH_P_8021AD) {
-		*l3 = 14;
-		*type = et;
-		return -1;
-	}
-	if (len < 18)
-		return -2;
-	*l3 = 18;
-	*type = be16(f + 16);
-	if (*type == ETH_P_8021Q || *type == ETH_P_8021AD)
-		return -2; /* a VM has no business stacking tags */
-	return be16(f + 14) & 0x0fff;
+	if (vid == -2)
+		return false;
+	if (v->vlan == SNIC_VLAN_NONE ? vid == -1 : vid == (int)v->vlan)
+		return true;
+	return vid > 0 && fw_l2_vlan_member((uint16_t)(v - fw.vnic), (uint16_t)vid);
 }
 
 /* 1 when frame f (len >= 14) may be sent by VNIC v. */
 static bool frame_is_own(const struct fw_vnic *v, const uint8_t *f, uint32_t len)
 {
-	uint32_t l3;
-	uint16_t type;
+	uint32_t l3 = 0;
+	uint16_t type = 0;
 
 	if (!mac_eq(f + 6, v->mac))
 		return false;
-	int vid = frame_vlan(f, len, &l3, &type);
-	if (vid == -2)
-		return false;
-	if (v->vlan == SNIC_VLAN_NONE ? vid != -1 : vid != (int)v->vlan)
+	int vid = fw_frame_vlan(f, len, &l3, &type);
+	if (!vlan_ok(v, vid))
 		return false;
 	if (!v->n_ip)
 		return true;
@@ -110,21 +94,25 @@ static bool frame_is_own(const struct fw_vnic *v, const uint8_t *f, uint32_t len
 	return true;
 }
 
-/* The VNIC on the shared TRR whose MAC and VLAN the frame carries. */
+/* The VNIC on the shared TRR whose MAC and VLAN the frame carries, else
+ * one whose MAC it carries (the frame then fails its check), else -1. */
 static int shared_sender(const uint8_t *f, uint32_t len)
 {
 	uint32_t l3;
 	uint16_t type;
-	int vid = frame_vlan(f, len, &l3, &type);
+	int vid = fw_frame_vlan(f, len, &l3, &type), mac_only = -1;
 
 	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
 		const struct fw_vnic *v = &fw.vnic[i];
 		if (!v->used || v->tx_ring != FW_SHARED_RING || !mac_eq(f + 6, v->mac))
 			continue;
-		if (v->vlan == SNIC_VLAN_NONE ? vid == -1 : vid == (int)v->vlan)
+		if (vlan_ok(v, vid))
 			return (int)i;
+		if (mac_only < 0)
+			mac_only = (int)i;
 	}
-	return -1;
+	/* Its MAC on a VLAN not its own: that VNIC's spoof (counted as its). */
+	return mac_only;
 }
 
 /* A sending VNIC and what its frames need, looked up once: per ring for a
@@ -260,10 +248,15 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 	sender_load(s, shared_sender(f, len));
 	if (s->id < 0 || !sender_owns(s, f, len)) {
 		t->q->drop_spoof++;
+		if (s->id >= 0) /* its MAC, not its VLAN or IP */
+			FW_VSTATS(s->id)->tx_drop_spoof++;
 		return drop(NULL, len, SNIC_DROP_TX_SPOOF);
 	}
-	if (s->down)
+	struct snic_vnic_stats *vs = FW_VSTATS(s->id);
+	if (s->down) {
+		vs->tx_drop_down++;
 		return drop(NULL, len, SNIC_DROP_PORT_DOWN);
+	}
 	/* The frame waits for its tokens; on the shared TRR it holds the ring. */
 	if (fw_bw_blocks((uint16_t)s->id, len))
 		return TX_RETRY;
@@ -281,13 +274,17 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 	else
 		port = s->carrier ? team_send_port(s->up, f, len, tp.now) : TEAM_TX_HOLD;
 	if (port < 0) {
-		if (port == TEAM_TX_DOWN)
+		if (port == TEAM_TX_DOWN) {
+			vs->tx_drop_down++;
 			return drop(taken, len, SNIC_DROP_PORT_DOWN);
+		}
 		if (taken)
 			meter_shaper_untake(taken, len);
 		return TX_RETRY;
 	}
 	fw_bw_sent((uint16_t)s->id, len);
+	vs->tx_packets++;
+	vs->tx_bytes += len;
 	t->pkts++;
 	t->bytes += len;
 	tp.port_pkts[port]++;
@@ -324,6 +321,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 	const bool limited = fw_bw.active && (fw_bw.vnic[id].flags & BWV_LIMIT);
 	const bool tracked = fw_bw.active && (fw_bw.vnic[id].flags & BWV_TRACK);
 	struct meter *const sh = s->shaper;
+	struct snic_vnic_stats *const vs = FW_VSTATS(id);
 	/* No shaper: a budget nothing can exhaust, and frames cost 0. A
 	 * shaper's budget starts at 0 so its first frame refills it. */
 	uint64_t budget = sh ? 0 : UINT64_MAX, budget0 = 0;
@@ -357,6 +355,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		const uint64_t off = addr - base;
 		if (flags || len - FW_MIN_FRAME > span || off > dma_size - len) {
 			t->q->drop_bad++;
+			vs->tx_drop_bad++;
 			fw_count_drop(SNIC_DROP_TX_BAD);
 			continue;
 		}
@@ -382,6 +381,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		hal_dma_from_host(f, (uint32_t)addr, len);
 		if (ld32(f + 6) != mac_lo || ld16(f + 10) != mac_hi) {
 			t->q->drop_spoof++;
+			vs->tx_drop_spoof++;
 			fw_count_drop(SNIC_DROP_TX_SPOOF);
 			continue;
 		}
@@ -390,10 +390,12 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		const uint16_t et = ld16(f + 12);
 		if (!(plain && et != 0x0081 && et != 0xa888) && !frame_is_own(s->v, f, len)) {
 			t->q->drop_spoof++;
+			vs->tx_drop_spoof++;
 			fw_count_drop(SNIC_DROP_TX_SPOOF);
 			continue;
 		}
 		if (down) {
+			vs->tx_drop_down++;
 			fw_count_drop(SNIC_DROP_PORT_DOWN);
 			continue;
 		}
@@ -406,6 +408,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 			if (port < 0) {
 				if (port != TEAM_TX_DOWN)
 					break; /* no carrier or no member: wait */
+				vs->tx_drop_down++;
 				fw_count_drop(SNIC_DROP_PORT_DOWN);
 				continue;
 			}
@@ -435,6 +438,8 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		tp.port_pkts[up] += pkts;
 		tp.port_bytes[up] += bytes;
 	}
+	vs->tx_packets += pkts;
+	vs->tx_bytes += bytes;
 	t->pkts = pkts;
 	t->bytes = bytes;
 	return n;

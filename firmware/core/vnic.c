@@ -44,6 +44,7 @@ static void publish_tx(uint16_t r)
 void fw_vnic_reset_all(void)
 {
 	fw_memset(fw.vnic, 0, sizeof(fw.vnic));
+	fw_l2_reset_all();
 	fw_exact_reset();
 	for (uint16_t r = 0; r < FW_MAX_RINGS; r++) {
 		rx_owner[r] = SNIC_VNIC_NONE;
@@ -124,6 +125,29 @@ static int program_mac_rule(uint16_t id, bool fresh)
 	}
 	uint64_t xkey = fw_exact_mac_key(v->mac, v->vlan);
 	return fresh ? fw_exact_insert(xkey, &r.action, NULL) : fw_exact_update(xkey, &r.action);
+}
+
+int fw_vnic_set_mac(uint16_t id, const uint8_t mac[6])
+{
+	struct fw_vnic *v = &fw.vnic[id];
+	struct snic_rule r;
+
+	if (!mac_in_exact()) {
+		fw_memcpy(v->mac, mac, 6);
+		return program_mac_rule(id, false); /* rewrites its one entry */
+	}
+	/* The exact key holds the MAC: the old key goes, the new one comes;
+	 * with no room for it the old one is put back where it was free. */
+	build_mac_rule(id, &r);
+	uint64_t old = fw_exact_mac_key(v->mac, v->vlan);
+	fw_exact_delete(old);
+	int st = fw_exact_insert(fw_exact_mac_key(mac, v->vlan), &r.action, NULL);
+	if (st != SNIC_OK) {
+		fw_exact_insert(old, &r.action, NULL);
+		return st;
+	}
+	fw_memcpy(v->mac, mac, 6);
+	return SNIC_OK;
 }
 
 static void fill_info(uint16_t id, struct snic_vnic_info *out)
@@ -224,6 +248,8 @@ int fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out)
 		publish_tx(v->tx_ring);
 	}
 	fw_team_vnic_created(id);
+	/* Its counters start from zero (l2.h). */
+	fw_memset(FW_VSTATS(id), 0, sizeof(struct snic_vnic_stats));
 	fill_info(id, out);
 	return SNIC_OK;
 }
@@ -238,6 +264,7 @@ int fw_vnic_destroy(const struct snic_vnic_ref *r)
 	/* Host rules naming it must go first: no dangling steering. */
 	if (v->rule_refs)
 		return SNIC_E_BUSY;
+	fw_l2_vnic_gone(r->vnic);
 	if (mac_in_exact())
 		fw_exact_delete(fw_exact_mac_key(v->mac, v->vlan));
 	else

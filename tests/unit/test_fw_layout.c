@@ -27,10 +27,11 @@ static void test_chain_order(void **state)
 		{ SNIC_BLK_DMA,   sizeof(struct snic_blk_dma) },
 		{ SNIC_BLK_RXQ,   sizeof(struct snic_blk_queues) },
 		{ SNIC_BLK_TXQ,   sizeof(struct snic_blk_queues) },
+		{ SNIC_BLK_VSTATS, sizeof(struct snic_blk_vstats) },
 	};
 	boot("large");
 	uint32_t off = 0, prev_end = 0;
-	for (unsigned i = 0; i < 8; i++) {
+	for (unsigned i = 0; i < 9; i++) {
 		const struct snic_block_hdr *h = win_at(off);
 		assert_int_equal(h->type, want[i].type);
 		assert_int_equal(h->size, want[i].size);
@@ -38,7 +39,7 @@ static void test_chain_order(void **state)
 		assert_int_equal(off % 64, 0);
 		assert_true(off >= prev_end);
 		prev_end = off + h->size;
-		if (i < 7)
+		if (i < 8)
 			assert_true(h->next > off);
 		else
 			assert_int_equal(h->next, 0);
@@ -54,7 +55,7 @@ static void test_devid(void **state)
 	assert_int_equal(d->magic, 0x43494e53u);
 	assert_memory_equal(&d->magic, "SNIC", 4);
 	assert_int_equal(d->abi_major, 1);
-	assert_int_equal(d->abi_minor, 0);
+	assert_int_equal(d->abi_minor, 1);
 	assert_int_equal(d->window_size, TEST_WIN);
 	assert_int_equal(d->state, SNIC_STATE_RUNNING);
 	assert_string_equal(d->profile, "small");
@@ -92,7 +93,12 @@ static void check_disjoint(const char *profile)
 	const struct snic_blk_queues *tq = win_at(find_block(SNIC_BLK_TXQ));
 
 	assert_int_equal(a->entries, 16);
-	s[n++] = (struct span){ 0, find_block(SNIC_BLK_TXQ) + sizeof(struct snic_blk_queues) };
+	const struct snic_blk_vstats *vs = win_at(find_block(SNIC_BLK_VSTATS));
+	s[n++] = (struct span){ 0, find_block(SNIC_BLK_VSTATS) + sizeof(struct snic_blk_vstats) };
+	assert_int_equal(vs->count, fake.hw.max_vnics);
+	assert_int_equal(vs->stride, sizeof(struct snic_vnic_stats));
+	assert_int_equal(vs->first % 64, 0);
+	s[n++] = (struct span){ vs->first, vs->first + vs->count * 128ull };
 	s[n++] = (struct span){ a->cmd_off, a->cmd_off + 16 * 256 };
 	s[n++] = (struct span){ a->cpl_off, a->cpl_off + 16 * 256 };
 	s[n++] = (struct span){ c->records, c->records + c->length };
@@ -209,6 +215,16 @@ static void check_caps(const char *profile)
 		assert_int_equal(u->speed_mbps, hw->uplink_speed_mbps);
 		p += u->h.len;
 	}
+	const struct snic_cap_l2 *l2 = (const void *)p;
+	assert_int_equal(l2->h.type, SNIC_CAP_L2);
+	assert_int_equal(l2->h.len, 24);
+	assert_int_equal(l2->flags, SNIC_L2CAP_GROUP | SNIC_L2CAP_VLANS | SNIC_L2CAP_MAC |
+				    SNIC_L2CAP_VSTATS);
+	assert_int_equal(l2->mc_filters, 64);
+	assert_int_equal(l2->vlan_filters, 64);
+	assert_int_equal(l2->mc_per_vnic, SNIC_L2_MC_PER_VNIC);
+	assert_int_equal(l2->vlans_per_vnic, SNIC_L2_VLANS_PER_VNIC);
+	p += l2->h.len;
 	h = (const void *)p;
 	assert_int_equal(h->type, SNIC_CAP_END);
 	assert_int_equal(h->len, 8);
