@@ -240,6 +240,8 @@ static int snic_set_features(struct net_device *ndev, netdev_features_t features
 	if (n) {
 		netdev_err(ndev, "ntuple off refused: %u n-tuple rules present, delete them first (ethtool -N %s delete N)\n",
 			   n, ndev->name);
+		/* Final: the next `ntuple off` is a new request, not a no-op. */
+		ndev->wanted_features |= NETIF_F_NTUPLE;
 		return -EBUSY;
 	}
 	return 0;

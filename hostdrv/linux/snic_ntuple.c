@@ -369,11 +369,20 @@ void snic_ntuple_del_vnic(struct snic_dev *sdev, u16 vnic)
 			memset(&sdev->rules[loc], 0, sizeof(sdev->rules[loc]));
 }
 
+/* RULE_ADD of the kept rule at loc, where it must land. */
+static int rule_put(struct snic_dev *sdev, u32 loc)
+{
+	struct snic_rule_add add = { .loc = loc, .rule = sdev->rules[loc].rule };
+	struct snic_rule_ref ref;
+	int err;
+
+	err = snic_admin_exec(sdev, SNIC_CMD_RULE_ADD, &add, sizeof(add), &ref, sizeof(ref));
+	return !err && ref.loc != loc ? -EIO : err;
+}
+
 /* After a device reset: put every rule back where it was; cfg_lock held. */
 void snic_ntuple_restore(struct snic_dev *sdev)
 {
-	struct snic_rule_add add;
-	struct snic_rule_ref ref;
 	u32 loc;
 	int err;
 
@@ -382,13 +391,7 @@ void snic_ntuple_restore(struct snic_dev *sdev)
 
 		if (!e->used)
 			continue;
-		memset(&add, 0, sizeof(add));
-		add.loc = loc;
-		add.rule = e->rule;
-		err = snic_admin_exec(sdev, SNIC_CMD_RULE_ADD, &add, sizeof(add), &ref,
-				      sizeof(ref));
-		if (!err && ref.loc != loc)
-			err = -EIO;
+		err = rule_put(sdev, loc);
 		if (err) {
 			dev_err(sdev->dev, "rule %u (VNIC %u) lost in the reset: %d\n", loc,
 				e->vnic, err);
@@ -415,25 +418,19 @@ unsigned int snic_ntuple_count(struct snic_dev *sdev, u16 vnic)
 void snic_ntuple_follow_mac(struct snic_vnic *vnic)
 {
 	struct snic_dev *sdev = vnic->sdev;
-	struct snic_rule_add add;
-	struct snic_rule_ref ref;
 	u32 loc;
 	int err;
 
 	for (loc = 0; loc < sdev->n_rules_max; loc++) {
 		struct snic_rule_entry *e = &sdev->rules[loc];
+		struct snic_rule_ref ref = { .loc = loc };
 
 		if (!e->used || e->vnic != vnic->id)
 			continue;
 		memcpy((u8 *)&e->rule.value + SNIC_KEY_OFF_DMAC, vnic->ndev->dev_addr, ETH_ALEN);
-		memset(&add, 0, sizeof(add));
-		add.loc = loc;
-		add.rule = e->rule;
-		ref.loc = loc;
 		err = snic_admin_exec(sdev, SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL, 0);
 		if (!err)
-			err = snic_admin_exec(sdev, SNIC_CMD_RULE_ADD, &add, sizeof(add), &ref,
-					      sizeof(ref));
+			err = rule_put(sdev, loc);
 		if (err) {
 			netdev_err(vnic->ndev, "rule %u lost following the MAC change: %d\n", loc, err);
 			memset(e, 0, sizeof(*e));

@@ -73,16 +73,16 @@ t_vlan_bcast() {
 	b1=$(ethstat snic1 vnic_rx_broadcast) b5=$(ethstat snic5 vnic_rx_broadcast)
 	v1=$(stat_of snic1.10 rx_packets) v5=$(stat_of snic5.20 rx_packets)
 	echo "VMT# host: vlan burst" >/dev/console
-	n=$SNIC_VLAN_BURST
-	wait_for 200 sh -c "[ \$(cat /sys/class/net/snic1.10/statistics/rx_packets) -ge $((v1 + n)) ] &&
-			    [ \$(cat /sys/class/net/snic5.20/statistics/rx_packets) -ge $((v5 + n)) ]"
+	k=$SNIC_VLAN_BURST # (not n: wait_for counts down its own n)
+	wait_for 200 sh -c "[ \$(cat /sys/class/net/snic1.10/statistics/rx_packets) -ge $((v1 + k)) ] &&
+			    [ \$(cat /sys/class/net/snic5.20/statistics/rx_packets) -ge $((v5 + k)) ]"
 	sleep 1
 	echo "snic1: broadcast $b1 -> $(ethstat snic1 vnic_rx_broadcast), snic1.10 rx $v1 -> $(stat_of snic1.10 rx_packets)"
 	echo "snic5: broadcast $b5 -> $(ethstat snic5 vnic_rx_broadcast), snic5.20 rx $v5 -> $(stat_of snic5.20 rx_packets)"
-	[ "$(ethstat snic1 vnic_rx_broadcast)" = $((b1 + n)) ] &&
-	[ "$(ethstat snic5 vnic_rx_broadcast)" = $((b5 + n)) ] &&
-	[ "$(stat_of snic1.10 rx_packets)" = $((v1 + n)) ] &&
-	[ "$(stat_of snic5.20 rx_packets)" = $((v5 + n)) ]
+	[ "$(ethstat snic1 vnic_rx_broadcast)" = $((b1 + k)) ] &&
+	[ "$(ethstat snic5 vnic_rx_broadcast)" = $((b5 + k)) ] &&
+	[ "$(stat_of snic1.10 rx_packets)" = $((v1 + k)) ] &&
+	[ "$(stat_of snic5.20 rx_packets)" = $((v5 + k)) ]
 }
 
 # A VLAN interface talks to the peer's VLAN side: ARP and ping, tagged.
