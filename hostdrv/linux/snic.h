@@ -68,6 +68,7 @@ struct snic_rx_ring {
 	struct snic_rx_cpl *cpl;
 	u32 size;                 /* descriptor slots */
 	u32 depth;                /* buffers: descriptor i uses buffer i % depth */
+	u32 posted;               /* kept posted (ethtool -G), <= depth */
 	u32 buf_off;              /* window offset of buffer 0 */
 	u32 buf_size;
 	u32 desc_prod;            /* host copies of the host-written indices */
@@ -90,6 +91,7 @@ struct snic_tx_ring {
 	struct snic_tx_desc *desc;
 	u32 size;
 	u32 depth;
+	u32 posted;               /* in flight at most (ethtool -G), <= depth */
 	u32 buf_off;
 	u32 buf_size;
 	u32 desc_prod;

@@ -66,8 +66,73 @@ static void snic_get_ringparam(struct net_device *ndev, struct ethtool_ringparam
 
 	rp->rx_max_pending = sdev->caps.rx[vnic->rx_ring].size;
 	rp->tx_max_pending = sdev->caps.tx[vnic->tx_ring].size;
-	rp->rx_pending = sdev->rx[vnic->rx_ring].depth;
-	rp->tx_pending = sdev->tx[vnic->tx_ring].depth;
+	rp->rx_pending = sdev->rx[vnic->rx_ring].posted;
+	rp->tx_pending = sdev->tx[vnic->tx_ring].posted;
+}
+
+/*
+ * ethtool -G rx N tx M: how many buffers the driver keeps posted (RX) or
+ * in flight (TX), 16 up to the buffers the DMA region holds for the ring
+ * (its size from the caps when it is large enough). Applied live: the
+ * descriptors in flight keep distinct buffers (at most the old count <=
+ * depth), and the ring only refills up to the new count. The shared rings
+ * serve several VNICs: not changed through one of them.
+ */
+static int snic_set_ringparam(struct net_device *ndev, struct ethtool_ringparam *rp,
+			      struct kernel_ethtool_ringparam *krp,
+			      struct netlink_ext_ack *extack)
+{
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	struct snic_dev *sdev = vnic->sdev;
+	struct snic_rx_ring *r = &sdev->rx[vnic->rx_ring];
+	struct snic_tx_ring *t = &sdev->tx[vnic->tx_ring];
+
+	if (rp->rx_pending == r->posted && rp->tx_pending == t->posted)
+		return 0;
+	if (vnic->rx_ring == SNIC_SHARED_RING || vnic->tx_ring == SNIC_SHARED_RING) {
+		NL_SET_ERR_MSG(extack, "this VNIC uses the shared rings: their size is the card's");
+		return -EOPNOTSUPP;
+	}
+	if (rp->rx_pending < 16 || rp->rx_pending > r->depth ||
+	    rp->tx_pending < 16 || rp->tx_pending > t->depth) {
+		netdev_err(ndev, "ring sizes: rx 16..%u, tx 16..%u (the buffers the DMA region holds)\n",
+			   r->depth, t->depth);
+		return -EINVAL;
+	}
+	mutex_lock(&sdev->cfg_lock);
+	WRITE_ONCE(r->posted, rp->rx_pending);
+	WRITE_ONCE(t->posted, rp->tx_pending);
+	mutex_unlock(&sdev->cfg_lock);
+	return 0;
+}
+
+/*
+ * ethtool -c/-C: the device has no interrupt moderation (MSI-X: one
+ * interrupt per poll batch of the firmware); without MSI-X the rings are
+ * polled every poll_us, a card-wide module parameter. rx-usecs reports
+ * that period (0 with MSI-X); changing it is refused.
+ */
+static int snic_get_coalesce(struct net_device *ndev, struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
+{
+	struct snic_dev *sdev = ((struct snic_vnic *)netdev_priv(ndev))->sdev;
+
+	ec->rx_coalesce_usecs = sdev->msix ? 0 : ktime_to_us(sdev->poll_period);
+	return 0;
+}
+
+static int snic_set_coalesce(struct net_device *ndev, struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
+{
+	struct ethtool_coalesce cur = {};
+
+	snic_get_coalesce(ndev, &cur, kec, extack);
+	if (ec->rx_coalesce_usecs == cur.rx_coalesce_usecs)
+		return 0;
+	NL_SET_ERR_MSG(extack, "no interrupt moderation: MSI-X interrupts once per device poll batch; the polled period is the poll_us module parameter");
+	return -EOPNOTSUPP;
 }
 
 /* ---- ethtool -S ---- */
@@ -262,6 +327,10 @@ const struct ethtool_ops snic_ethtool_ops = {
 	.get_channels = snic_get_channels,
 	.set_channels = snic_set_channels,
 	.get_ringparam = snic_get_ringparam,
+	.set_ringparam = snic_set_ringparam,
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS,
+	.get_coalesce = snic_get_coalesce,
+	.set_coalesce = snic_set_coalesce,
 	.get_sset_count = snic_get_sset_count,
 	.get_strings = snic_get_strings,
 	.get_ethtool_stats = snic_get_ethtool_stats,

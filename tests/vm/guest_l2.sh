@@ -178,6 +178,17 @@ t_bond() {
 	[ "$rc" = 0 ] && [ "$(cat /sys/class/net/snic4/address)" = "$(echo "$SNIC_MACS" | cut -d, -f5)" ]
 }
 
+# ethtool -G: snic5 keeps 64 RX buffers posted (live), beyond the ring's
+# buffers is refused; -C: no interrupt moderation to change.
+t_ringparam() {
+	ethtool -g snic5 | tee /tmp/g
+	max=$(awk '/^Pre-set/ { p = 1 } p && /^RX:/ { print $2; exit }' /tmp/g)
+	ethtool -G snic5 rx 64 tx 64 && ethtool -g snic5 | tee /tmp/g &&
+	[ "$(awk '/^Current/ { p = 1 } p && /^RX:/ { print $2; exit }' /tmp/g)" = 64 ] || return 1
+	! ethtool -G snic5 rx $((max + 1)) && ! ethtool -G snic5 rx 8 &&
+	! ethtool -C snic5 rx-usecs 12345
+}
+
 # The peer floods snic5 (VLAN 20) back to back: its ring fills, and
 # `ip -s link` shows exactly the device's ring-full drops for it.
 t_ring_full() {
@@ -210,8 +221,9 @@ l2_checks() {
 	NEEDS_TAP=0
 	check "bonding balance-rr enslaves two VNICs" t_bond balance-rr
 	check "bonding 802.3ad enslaves two VNICs" t_bond 802.3ad
+	check "ethtool -G sets the buffers posted, -C refused" t_ringparam
 	NEEDS_TAP=1
-	check "ip -s link counts the device's ring-full drops" t_ring_full
+	check "ip -s link counts the device's ring-full drops (64 buffers posted)" t_ring_full
 	NEEDS_TAP=0
 	check "rmmod with VLANs and rules gone" sh -c 'ip link del snic1.10; ip link del snic5.20; rmmod snic'
 }

@@ -26,7 +26,7 @@ RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=44
+GUEST_CHECKS=45
 HOST_CHECKS=10
 # Uplink 1 is cabled to a TAP device in a network namespace holding
 # 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
@@ -470,7 +470,7 @@ for fam in 4 6; do
 		continue
 	fi
 	[ $fam = 4 ] && dst=$TAP_NET.1 || dst=$TAP_NET6::1
-	if grep -A4 "^PING $dst" "$work/peer_ping.log" 2>/dev/null |
+	if grep -A6 "^PING $dst " "$work/peer_ping.log" 2>/dev/null |
 		grep -q '3 packets transmitted, 3 packets received' &&
 		grep -q '^neighbours before: 0$' "$work/peer_ping.log"; then
 		ok "the peer pings snic1 over IPv$fam with an empty neighbour cache (3/3)"
