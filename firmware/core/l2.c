@@ -15,71 +15,98 @@
  */
 #include "fw_internal.h"
 
-struct l2_mc {
-	uint8_t  mac[6];
+/* A list entry of either pool: its VNIC and its key (a group MAC, or a
+ * VID as the command carried it, 2 bytes). */
+struct l2_ent {
 	uint16_t vnic;  /* SNIC_VNIC_NONE: free */
+	uint8_t  key[6];
 };
 
-struct l2_vlan {
-	uint16_t vnic;  /* SNIC_VNIC_NONE: free */
-	uint16_t vid;
+struct l2_pool {
+	struct l2_ent *ent;
+	unsigned       size;
+	unsigned       key_len;
 };
 
-static struct l2_mc   mc_pool[FW_L2_MC_POOL];
-static struct l2_vlan vlan_pool[FW_L2_VLAN_POOL];
+static struct l2_ent mc_ent[FW_L2_MC_POOL], vlan_ent[FW_L2_VLAN_POOL];
+static const struct l2_pool mc_pool = { mc_ent, FW_L2_MC_POOL, 6 };
+static const struct l2_pool vlan_pool = { vlan_ent, FW_L2_VLAN_POOL, 2 };
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+/* VNIC id's entries go back to the pool. */
+static void pool_free(const struct l2_pool *p, uint16_t id)
+{
+	for (unsigned i = 0; i < p->size; i++)
+		if (p->ent[i].vnic == id)
+			p->ent[i].vnic = SNIC_VNIC_NONE;
+}
+
+/* Free entries, counting those VNIC id holds now (a command replaces them). */
+static unsigned pool_room(const struct l2_pool *p, uint16_t id)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < p->size; i++)
+		n += p->ent[i].vnic == SNIC_VNIC_NONE || p->ent[i].vnic == id;
+	return n;
+}
+
+/* VNIC id's list becomes keys[0..n-1]: the lowest free entries, in order.
+ * The caller checked the room. */
+static void pool_set(const struct l2_pool *p, uint16_t id, const uint8_t *keys, unsigned n)
+{
+	unsigned k = 0;
+	pool_free(p, id);
+	for (unsigned i = 0; i < p->size && k < n; i++) {
+		if (p->ent[i].vnic != SNIC_VNIC_NONE)
+			continue;
+		fw_memset(p->ent[i].key, 0, sizeof(p->ent[i].key));
+		fw_memcpy(p->ent[i].key, keys + k++ * p->key_len, p->key_len);
+		p->ent[i].vnic = id;
+	}
+}
+
+/* VNIC id's keys in order into out; returns how many. */
+static unsigned pool_list(const struct l2_pool *p, uint16_t id, uint8_t *out, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < p->size && n < max; i++)
+		if (p->ent[i].vnic == id)
+			fw_memcpy(out + n++ * p->key_len, p->ent[i].key, p->key_len);
+	return n;
+}
+
+static bool key_eq(const struct l2_pool *p, const struct l2_ent *e, const void *key)
+{
+	return !fw_memcmp(e->key, key, p->key_len);
+}
+
+/* Bit v of set: VNIC v lists key. One pass over the pool. */
+static void pool_mark(const struct l2_pool *p, const void *key, uint32_t *set)
+{
+	for (unsigned i = 0; i < p->size; i++) {
+		uint16_t v = p->ent[i].vnic;
+		if (v < FW_MAX_VNICS && key_eq(p, &p->ent[i], key))
+			set[v / 32] |= 1u << (v % 32);
+	}
+}
+
 void fw_l2_reset_all(void)
 {
-	for (unsigned i = 0; i < FW_L2_MC_POOL; i++) {
-		fw_memset(mc_pool[i].mac, 0, 6);
-		mc_pool[i].vnic = SNIC_VNIC_NONE;
-	}
-	for (unsigned i = 0; i < FW_L2_VLAN_POOL; i++) {
-		vlan_pool[i].vnic = SNIC_VNIC_NONE;
-		vlan_pool[i].vid = 0;
-	}
-}
-
-static void free_mc(uint16_t id)
-{
+	fw_memset(mc_ent, 0, sizeof(mc_ent));
+	fw_memset(vlan_ent, 0, sizeof(vlan_ent));
 	for (unsigned i = 0; i < FW_L2_MC_POOL; i++)
-		if (mc_pool[i].vnic == id)
-			mc_pool[i].vnic = SNIC_VNIC_NONE;
-	fw.vnic[id].n_mc = 0;
-}
-
-static void free_vlans(uint16_t id)
-{
+		mc_ent[i].vnic = SNIC_VNIC_NONE;
 	for (unsigned i = 0; i < FW_L2_VLAN_POOL; i++)
-		if (vlan_pool[i].vnic == id)
-			vlan_pool[i].vnic = SNIC_VNIC_NONE;
-	fw.vnic[id].n_vlans = 0;
+		vlan_ent[i].vnic = SNIC_VNIC_NONE;
 }
 
 void fw_l2_vnic_gone(uint16_t id)
 {
-	free_mc(id);
-	free_vlans(id);
-}
-
-/* Free entries of a pool, counting those VNIC id holds now (a command
- * replaces them). */
-static unsigned mc_room(uint16_t id)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < FW_L2_MC_POOL; i++)
-		n += mc_pool[i].vnic == SNIC_VNIC_NONE || mc_pool[i].vnic == id;
-	return n;
-}
-
-static unsigned vlan_room(uint16_t id)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < FW_L2_VLAN_POOL; i++)
-		n += vlan_pool[i].vnic == SNIC_VNIC_NONE || vlan_pool[i].vnic == id;
-	return n;
+	pool_free(&mc_pool, id);
+	pool_free(&vlan_pool, id);
+	fw.vnic[id].n_mc = 0;
+	fw.vnic[id].n_vlans = 0;
 }
 
 /* A group address: the group bit set, not broadcast. */
@@ -110,7 +137,7 @@ static int check_rxmode(const struct snic_vnic_rxmode *c)
 		return SNIC_E_NOENT;
 	if ((c->flags & SNIC_RXMODE_PROMISC) && !(fw.vnic[c->vnic].policy & SNIC_VPOL_TRUSTED))
 		return SNIC_E_PERM;
-	if (c->n_mc > mc_room(c->vnic))
+	if (c->n_mc > pool_room(&mc_pool, c->vnic))
 		return SNIC_E_NOSPC;
 	return SNIC_OK;
 }
@@ -120,14 +147,7 @@ int fw_l2_rxmode(const struct snic_vnic_rxmode *c)
 	int st = check_rxmode(c);
 	if (st != SNIC_OK)
 		return st;
-	free_mc(c->vnic);
-	unsigned k = 0;
-	for (unsigned i = 0; i < FW_L2_MC_POOL && k < c->n_mc; i++) {
-		if (mc_pool[i].vnic != SNIC_VNIC_NONE)
-			continue;
-		fw_memcpy(mc_pool[i].mac, c->mc[k++], 6);
-		mc_pool[i].vnic = c->vnic;
-	}
+	pool_set(&mc_pool, c->vnic, &c->mc[0][0], c->n_mc);
 	fw.vnic[c->vnic].n_mc = c->n_mc;
 	fw.vnic[c->vnic].rxmode = c->flags;
 	return SNIC_OK;
@@ -153,7 +173,7 @@ static int check_vlans(const struct snic_vnic_vlans *c)
 	}
 	if (!fw_vnic_exists(c->vnic))
 		return SNIC_E_NOENT;
-	if (c->n > vlan_room(c->vnic))
+	if (c->n > pool_room(&vlan_pool, c->vnic))
 		return SNIC_E_NOSPC;
 	return SNIC_OK;
 }
@@ -163,14 +183,7 @@ int fw_l2_vlans(const struct snic_vnic_vlans *c)
 	int st = check_vlans(c);
 	if (st != SNIC_OK)
 		return st;
-	free_vlans(c->vnic);
-	unsigned k = 0;
-	for (unsigned i = 0; i < FW_L2_VLAN_POOL && k < c->n; i++) {
-		if (vlan_pool[i].vnic != SNIC_VNIC_NONE)
-			continue;
-		vlan_pool[i].vid = c->vid[k++];
-		vlan_pool[i].vnic = c->vnic;
-	}
+	pool_set(&vlan_pool, c->vnic, (const uint8_t *)c->vid, c->n);
 	fw.vnic[c->vnic].n_vlans = (uint8_t)c->n;
 	return SNIC_OK;
 }
@@ -224,12 +237,9 @@ int fw_l2_query(const struct snic_vnic_ref *r, struct snic_vnic_l2 *out)
 	out->policy = v->policy;
 	out->port_vlan = v->vlan;
 	fw_memcpy(out->mac, v->mac, 6);
-	for (unsigned i = 0; i < FW_L2_MC_POOL && out->n_mc < v->n_mc; i++)
-		if (mc_pool[i].vnic == r->vnic)
-			fw_memcpy(out->mc[out->n_mc++], mc_pool[i].mac, 6);
-	for (unsigned i = 0; i < FW_L2_VLAN_POOL && out->n_vlans < v->n_vlans; i++)
-		if (vlan_pool[i].vnic == r->vnic)
-			out->vid[out->n_vlans++] = vlan_pool[i].vid;
+	out->n_mc = (uint8_t)pool_list(&mc_pool, r->vnic, &out->mc[0][0], SNIC_L2_MC_PER_VNIC);
+	out->n_vlans = (uint16_t)pool_list(&vlan_pool, r->vnic, (uint8_t *)out->vid,
+					   SNIC_L2_VLANS_PER_VNIC);
 	return SNIC_OK;
 }
 
@@ -238,27 +248,17 @@ bool fw_l2_vlan_member(uint16_t id, uint16_t vid)
 	if (!fw.vnic[id].n_vlans)
 		return false;
 	for (unsigned i = 0; i < FW_L2_VLAN_POOL; i++)
-		if (vlan_pool[i].vnic == id && vlan_pool[i].vid == vid)
+		if (vlan_ent[i].vnic == id && key_eq(&vlan_pool, &vlan_ent[i], &vid))
 			return true;
 	return false;
 }
 
-/* One pass over a pool marks every VNIC that listed the VID / group, so
- * group delivery asks per VNIC with one bit test. */
 void fw_l2_vlan_members(uint16_t vid, uint32_t *set)
 {
-	for (unsigned i = 0; i < FW_L2_VLAN_POOL; i++) {
-		uint16_t v = vlan_pool[i].vnic;
-		if (v < FW_MAX_VNICS && vlan_pool[i].vid == vid)
-			set[v / 32] |= 1u << (v % 32);
-	}
+	pool_mark(&vlan_pool, &vid, set);
 }
 
 void fw_l2_mc_joiners(const uint8_t mac[6], uint32_t *set)
 {
-	for (unsigned i = 0; i < FW_L2_MC_POOL; i++) {
-		uint16_t v = mc_pool[i].vnic;
-		if (v < FW_MAX_VNICS && !fw_memcmp(mc_pool[i].mac, mac, 6))
-			set[v / 32] |= 1u << (v % 32);
-	}
+	pool_mark(&mc_pool, mac, set);
 }
