@@ -187,7 +187,7 @@ static unsigned int n_stats(struct snic_vnic *vnic)
 
 	for (i = 0; i < SNIC_DROP_REASONS; i++)
 		n += drop_named(i);
-	return n + (snic_vstats(vnic->sdev, vnic->id) ? N_VDEV : 0);
+	return n + N_VDEV;
 }
 
 static int snic_get_sset_count(struct net_device *ndev, int sset)
@@ -215,9 +215,8 @@ static void snic_get_strings(struct net_device *ndev, u32 sset, u8 *data)
 			ethtool_sprintf(&data, "drop_%s", snic_drop_name(i));
 	for (i = 0; i < N_DEV; i++)
 		ethtool_sprintf(&data, "%s", dev_names[i]);
-	if (snic_vstats(vnic->sdev, vnic->id))
-		for (i = 0; i < N_VDEV; i++)
-			ethtool_sprintf(&data, "vnic_%s", vdev_names[i]);
+	for (i = 0; i < N_VDEV; i++)
+		ethtool_sprintf(&data, "vnic_%s", vdev_names[i]);
 }
 
 static u64 rd64(const u64 *p)
@@ -242,9 +241,9 @@ static void vdev_stats(struct snic_vnic *vnic, u64 *data)
 	const u64 *c = (const u64 *)v;
 	unsigned int i;
 
-	if (v)
-		for (i = 0; i < N_VDEV; i++)
-			*data++ = rd64(&c[i]);
+	/* Zeros without the block: the count must not change under ethtool. */
+	for (i = 0; i < N_VDEV; i++)
+		*data++ = v ? rd64(&c[i]) : 0;
 }
 
 static void snic_get_ethtool_stats(struct net_device *ndev, struct ethtool_stats *st,

@@ -114,14 +114,6 @@ out:
 	return err;
 }
 
-/* The new MAC in the target netdev, as if its own driver had set it. */
-static void vf_mac_follow(struct snic_vnic *target, const u8 *mac)
-{
-	eth_hw_addr_set(target->ndev, mac);
-	snic_ntuple_follow_mac(target);
-	call_netdevice_notifiers(NETDEV_CHANGEADDR, target->ndev);
-}
-
 int snic_set_vf_mac(struct net_device *ndev, int vf, u8 *mac)
 {
 	struct snic_dev *sdev = ((struct snic_vnic *)netdev_priv(ndev))->sdev;
@@ -150,10 +142,16 @@ int snic_set_vf_mac(struct net_device *ndev, int vf, u8 *mac)
 	err = snic_vnic_mac_fw(target, mac, true);
 	if (err)
 		goto out;
-	vf_mac_follow(target, mac);
+	/* The target netdev shows it, as if its own driver had set it. */
+	eth_hw_addr_set(target->ndev, mac);
+	snic_ntuple_follow_mac(target);
 	err = snic_vnic_policy_fw(target, target->policy | SNIC_VPOL_MAC_LOCKED);
 	if (!err)
 		target->policy |= SNIC_VPOL_MAC_LOCKED;
+	mutex_unlock(&sdev->cfg_lock);
+	/* Outside cfg_lock: listeners may call back into the driver. */
+	call_netdevice_notifiers(NETDEV_CHANGEADDR, target->ndev);
+	return err;
 out:
 	mutex_unlock(&sdev->cfg_lock);
 	return err;
