@@ -53,10 +53,11 @@ static void rx_mode_snapshot(struct snic_vnic *vnic, struct snic_vnic_rxmode *m)
 		m->flags |= SNIC_RXMODE_ALLMULTI;
 	if (netdev_mc_count(ndev) > SNIC_L2_MC_PER_VNIC) {
 		m->flags |= SNIC_RXMODE_ALLMULTI;
-		vnic->mc_fallbacks++;
-		if (!vnic->mc_overflowed)
+		if (!vnic->mc_overflowed) {
+			vnic->mc_fallbacks++;
 			netdev_info(ndev, "%d multicast groups, the device holds %d per VNIC: receiving all multicast\n",
 				    netdev_mc_count(ndev), SNIC_L2_MC_PER_VNIC);
+		}
 		vnic->mc_overflowed = true;
 	} else {
 		vnic->mc_overflowed = false;

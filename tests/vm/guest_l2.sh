@@ -107,6 +107,8 @@ t_mac_change() {
 # ip maddr joins a group; more groups than the device holds per VNIC fall
 # back to ALLMULTI (counted); PROMISC needs the operator's trust.
 t_rxmode() {
+	# (the stack pushes a receive mode to running netdevs only)
+	ip link set snic5 up &&
 	ip maddr add 01:00:5e:01:02:03 dev snic5 && ip maddr show dev snic5 | grep -q 01:00:5e:01:02:03 ||
 		return 1
 	for i in $(seq 10 26); do ip maddr add 01:00:5e:00:01:$i dev snic5 || return 1; done
