@@ -10,7 +10,9 @@
 load_extra() {
 	[ -d /sys/module/bonding ] && return 0
 	for m in $(cat /lib/modules/extra.list); do
-		insmod "/lib/modules/$m" || return 1
+		# (bonding would create a bond0 of its own)
+		[ "$m" = bonding.ko ] && opt=max_bonds=0 || opt=
+		insmod "/lib/modules/$m" $opt || return 1
 	done
 }
 
