@@ -203,8 +203,8 @@ t_ring_full() {
 	ip -s -s link show snic5 | tee /tmp/s
 	m=$(stat_of snic5 rx_missed_errors) d=$(ethstat snic5 vnic_rx_drop_ring)
 	f=$(ethtool -S snic5 | awk '/rxq[0-9]+_hw_drop_full:/ { print $2 }')
-	echo "rx_missed_errors $m, device vnic_rx_drop_ring $d, ring drop_full $f," \
-	     "snic5.20 received $(($(stat_of snic5.20 rx_packets) - v)) of $SNIC_VLAN_FLOOD"
+	echo "VMT# ring full: rx_missed_errors $m, device vnic_rx_drop_ring $d, ring drop_full $f," \
+	     "snic5.20 received $(($(stat_of snic5.20 rx_packets) - v)) of $SNIC_VLAN_FLOOD" >/dev/console
 	[ "$m" -gt 0 ] && [ "$m" = "$d" ] && [ "$m" = "$f" ] &&
 	[ "$(stat_of snic5 rx_dropped)" -ge "$m" ]
 }
