@@ -15,6 +15,7 @@ KMOD      := $(KMOD_DIR)/snic.ko
 VM_FRAMES := $(BUILD)/bin/snic_vm_frames
 VM_BLAST  := $(BUILD)/bin/snic_vm_blast
 VM_TCP    := $(BUILD)/bin/snic_vm_tcp
+VM_VLANPEER := $(BUILD)/bin/snic_vm_vlanpeer
 
 $(KMOD): $(KMOD_SRCS) $(wildcard include/snic/*.h)
 	@test -f $(KMOD_KDIR)/Makefile || { echo "kmod: no kernel headers in '$(KMOD_KDIR)' (make deps)"; exit 1; }
@@ -41,10 +42,15 @@ $(VM_TCP): tests/vm/vm_tcp.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
 
+# The TAP peer's VLAN side, in the host's network namespace.
+$(VM_VLANPEER): tests/vm/vm_vlanpeer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
 .PHONY: kmod vmtest kmod-bench
 kmod: $(KMOD)
 
-vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(BOOKD) $(VM_FRAMES) $(VM_BLAST) $(VM_TCP)
+vmtest: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(BOOKD) $(VM_FRAMES) $(VM_BLAST) $(VM_TCP) $(VM_VLANPEER)
 	BUILD=$(BUILD) tests/vm/test_vm.sh
 
 # Guest driver + simulated NIC throughput (docs/kmod.md); not a test.
@@ -54,5 +60,5 @@ kmod-bench: $(KMOD) $(BUILD)/bin/snic-sim $(BUILD)/bin/snicctl $(VM_FRAMES) $(VM
 ifneq ($(wildcard $(KMOD_KDIR)/Makefile),)
 ALL += $(KMOD)
 endif
-ALL   += $(VM_FRAMES) $(VM_BLAST) $(VM_TCP)
+ALL   += $(VM_FRAMES) $(VM_BLAST) $(VM_TCP) $(VM_VLANPEER)
 TESTS += tests/vm/test_vm.sh

@@ -47,6 +47,7 @@ struct snic_caps {
 	struct snic_cap_classifier cls;
 	struct snic_cap_meters meters;
 	struct snic_cap_uplink uplink[SNIC_MAX_UPLINKS];
+	struct snic_cap_l2 l2;    /* zero when the firmware has no L2 record */
 };
 
 /* ---- rings (snic_rx.c, snic_tx.c) ---- */
@@ -67,6 +68,7 @@ struct snic_rx_ring {
 	struct snic_rx_cpl *cpl;
 	u32 size;                 /* descriptor slots */
 	u32 depth;                /* buffers: descriptor i uses buffer i % depth */
+	u32 posted;               /* kept posted (ethtool -G), <= depth */
 	u32 buf_off;              /* window offset of buffer 0 */
 	u32 buf_size;
 	u32 desc_prod;            /* host copies of the host-written indices */
@@ -89,6 +91,7 @@ struct snic_tx_ring {
 	struct snic_tx_desc *desc;
 	u32 size;
 	u32 depth;
+	u32 posted;               /* in flight at most (ethtool -G), <= depth */
 	u32 buf_off;
 	u32 buf_size;
 	u32 desc_prod;
@@ -109,6 +112,7 @@ struct snic_vnic {
 	struct snic_dev *sdev;
 	struct net_device *ndev;
 	u16 id;                   /* device VNIC id */
+	u16 index;                /* netdev index on the card: its VF number */
 	u8 uplink;
 	bool sw_only;             /* asked for the shared rings (SNIC_VNICF_SW_ONLY) */
 	u16 rx_ring, tx_ring;     /* from VNIC_CREATE; SNIC_SHARED_RING = software */
@@ -117,14 +121,25 @@ struct snic_vnic {
 	struct snic_ring_stats rx_stats;  /* frames handed to the stack */
 	struct snic_ring_stats tx_stats;  /* frames queued to the device */
 	u64 rx_dropped;           /* no skb memory */
+
+	/* layer 2 (snic_l2.c); cfg_lock */
+	struct work_struct rx_mode_work;  /* ndo_set_rx_mode runs atomic */
+	struct snic_vnic_rxmode rxmode;   /* last accepted, for restore */
+	bool rxmode_set;
+	u16 vids[SNIC_L2_VLANS_PER_VNIC]; /* VLAN membership, for restore */
+	u16 n_vids;
+	u16 policy;                       /* SNIC_VPOL_*, set through the PF */
+	bool promisc_refused;             /* logged once per refusal streak */
+	bool mc_overflowed;
+	u64 mc_fallbacks;                 /* multicast list -> ALLMULTI */
+	u64 promisc_refusals;             /* PROMISC refused (not trusted) */
+	u64 min_tx_bps;                   /* guaranteed share (vf min_tx_rate) */
 };
 
 /* ---- the card ---- */
 struct snic_dev {
 	struct pci_dev *pdev;
 	struct device *dev;
-	u8 card;                  /* driver-wide card number, for VNIC MACs */
-	bool card_set;
 	u8 *win;                  /* memremap of BAR2 */
 	u32 win_size;
 	void __iomem *regs;       /* ivshmem registers (BAR0): the doorbell; or NULL */
@@ -134,6 +149,10 @@ struct snic_dev {
 	struct snic_blk_devid *devid;
 	struct snic_blk_admin *admin;
 	struct snic_blk_stats *stats;
+	struct snic_blk_vstats *vstats;   /* per-VNIC counters, or NULL */
+	u32 vstats_count;                 /* checked copies of its layout */
+	u32 vstats_stride;
+	u32 vstats_first;
 	struct snic_blk_queues rxq_blk, txq_blk;   /* checked copies */
 	u32 dma_base, dma_size;
 	char fw_version[32];
@@ -255,6 +274,29 @@ int snic_vnic_start(struct snic_vnic *vnic);
 void snic_vnic_halt(struct snic_vnic *vnic, bool tell_device);
 void snic_vnic_carrier(struct snic_vnic *vnic);
 int snic_vnic_set_rate(struct snic_vnic *vnic, u32 mbps);
+int snic_check_rate(struct snic_vnic *vnic, struct net_device *who, u32 mbps);
+
+/* snic_l2.c: receive mode, VLANs, MAC, per-VNIC device counters */
+bool snic_l2_has(struct snic_dev *sdev, u32 cap);
+void snic_l2_init(struct snic_vnic *vnic);
+void snic_set_rx_mode(struct net_device *ndev);
+int snic_vlan_add(struct net_device *ndev, __be16 proto, u16 vid);
+int snic_vlan_kill(struct net_device *ndev, __be16 proto, u16 vid);
+int snic_set_mac(struct net_device *ndev, void *p);
+int snic_vnic_mac_fw(struct snic_vnic *vnic, const u8 *mac, bool operator);
+void snic_l2_restore(struct snic_vnic *vnic);
+const struct snic_vnic_stats *snic_vstats(struct snic_dev *sdev, u16 vnic);
+void snic_l2_stats64(struct snic_vnic *vnic, struct rtnl_link_stats64 *s);
+
+/* snic_vf.c: the PF-side knobs (VF N = the card's VNIC N) */
+int snic_set_vf_rate(struct net_device *ndev, int vf, int min_mbps, int max_mbps);
+int snic_set_vf_mac(struct net_device *ndev, int vf, u8 *mac);
+int snic_set_vf_trust(struct net_device *ndev, int vf, bool on);
+int snic_set_vf_spoofchk(struct net_device *ndev, int vf, bool on);
+int snic_set_vf_vlan(struct net_device *ndev, int vf, u16 vlan, u8 qos, __be16 proto);
+int snic_get_vf_config(struct net_device *ndev, int vf, struct ifla_vf_info *ivi);
+int snic_vnic_policy_fw(struct snic_vnic *vnic, u16 policy);
+int snic_vnic_share_min(struct snic_vnic *vnic, u64 min_bps);
 
 /* snic_reset.c */
 int snic_restore(struct snic_dev *sdev, const char *why);
@@ -271,6 +313,8 @@ void snic_ntuple_restore(struct snic_dev *sdev);
 int snic_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd, u32 *locs);
 int snic_set_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd);
 void snic_ntuple_del_vnic(struct snic_dev *sdev, u16 vnic);
+unsigned int snic_ntuple_count(struct snic_dev *sdev, u16 vnic);
+void snic_ntuple_follow_mac(struct snic_vnic *vnic);
 
 /* snic_devlink.c */
 int snic_devlink_register(struct snic_dev *sdev);

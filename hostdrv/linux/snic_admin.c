@@ -33,6 +33,7 @@ int snic_status_errno(u16 status)
 	case SNIC_E_RANGE:  return -ERANGE;
 	case SNIC_E_UNSUPP: return -EOPNOTSUPP;
 	case SNIC_E_LEN:    return -EMSGSIZE;
+	case SNIC_E_PERM:   return -EPERM;
 	default:            return -EIO;
 	}
 }

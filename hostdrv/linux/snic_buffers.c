@@ -49,6 +49,7 @@ int snic_buffers_layout(struct snic_dev *sdev)
 		struct snic_rx_ring *r = &sdev->rx[i];
 
 		r->depth = min(sdev->caps.rx[i].size, limit);
+		r->posted = r->depth;
 		r->buf_size = buf_size_of(sdev->caps.rx[i].buf_max);
 		r->buf_off = off;
 		off += r->depth * r->buf_size;
@@ -57,6 +58,7 @@ int snic_buffers_layout(struct snic_dev *sdev)
 		struct snic_tx_ring *t = &sdev->tx[i];
 
 		t->depth = min(sdev->caps.tx[i].size, limit);
+		t->posted = t->depth;
 		t->buf_size = buf_size_of(sdev->caps.tx[i].buf_max);
 		t->buf_off = off;
 		off += t->depth * t->buf_size;

@@ -79,6 +79,11 @@ static int take_record(struct snic_dev *sdev, const u8 *rec, u16 type, u32 len)
 			return -EINVAL;
 		c->n_uplinks++;
 		return 0;
+	case SNIC_CAP_L2:
+		if (len < sizeof(c->l2))
+			return -EINVAL;
+		memcpy(&c->l2, rec, sizeof(c->l2));
+		return 0;
 	default:
 		return 0; /* a newer record type: skip it */
 	}

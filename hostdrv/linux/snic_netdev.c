@@ -12,20 +12,23 @@
 #include <linux/if_vlan.h>
 #include "snic.h"
 
-static atomic_t snic_cards = ATOMIC_INIT(0);
-
-/* Locally administered, deterministic: 02:73:6e:69:<card>:<vnic index>. */
+/*
+ * Stable across unbind/bind and reboots: the card's base MAC (uplink 0's,
+ * from the capability records) made locally administered and unicast,
+ * plus 0x800000 + index in its low 24 bits, so VNIC MACs never collide
+ * with the uplinks' own (base + uplink). docs/kmod.md has the formula.
+ */
 static void vnic_mac(struct snic_dev *sdev, unsigned int index, u8 *mac)
 {
-	static const u8 oui[4] = { 0x02, 0x73, 0x6e, 0x69 };
+	const u8 *base = sdev->caps.uplink[0].mac;
+	u32 low = (base[3] << 16 | base[4] << 8 | base[5]) + 0x800000 + index;
 
-	if (!sdev->card_set) {
-		sdev->card = (u8)atomic_inc_return(&snic_cards) - 1;
-		sdev->card_set = true;
-	}
-	memcpy(mac, oui, sizeof(oui));
-	mac[4] = sdev->card;
-	mac[5] = (u8)index;
+	mac[0] = (base[0] | 0x02) & ~0x01;
+	mac[1] = base[1];
+	mac[2] = base[2];
+	mac[3] = (low >> 16) & 0xff;
+	mac[4] = (low >> 8) & 0xff;
+	mac[5] = low & 0xff;
 }
 
 static int port_get(struct snic_dev *sdev, u8 port)
@@ -172,6 +175,7 @@ static void snic_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *
 		s->tx_errors = vnic->tx_stats.errors;
 	} while (u64_stats_fetch_retry(&vnic->tx_stats.syncp, start));
 	s->rx_dropped = vnic->rx_dropped;
+	snic_l2_stats64(vnic, s);
 }
 
 /*
@@ -210,6 +214,9 @@ static int snic_set_tx_maxrate(struct net_device *ndev, int queue, u32 mbps)
 
 	if (queue)
 		return -EINVAL;
+	err = snic_check_rate(vnic, ndev, mbps);
+	if (err)
+		return err;
 	mutex_lock(&vnic->sdev->cfg_lock);
 	err = snic_vnic_set_rate(vnic, mbps);
 	mutex_unlock(&vnic->sdev->cfg_lock);
@@ -217,38 +224,27 @@ static int snic_set_tx_maxrate(struct net_device *ndev, int queue, u32 mbps)
 }
 
 /*
- * `ip link set snicN vf V min_tx_rate 0 max_tx_rate M`: every snic netdev
- * acts as the card's PF and VF V is the card's V-th VNIC (its netdev
- * index, snicV on a one-card system), so one netdev can set the rate of
- * any VNIC on its card. max_tx_rate is the VNIC's shaper, as tx_maxrate
- * (whose sysfs value follows it). The shaper only caps: a minimum rate
- * cannot be guaranteed, so min_tx_rate must be 0.
+ * ntuple off would leave this VNIC's rules in the device, working but no
+ * longer visible through the netdev: refused while it has any (as ice).
  */
-static int snic_set_vf_rate(struct net_device *ndev, int vf, int min_mbps, int max_mbps)
+static int snic_set_features(struct net_device *ndev, netdev_features_t features)
 {
-	struct snic_dev *sdev = ((struct snic_vnic *)netdev_priv(ndev))->sdev;
-	struct snic_vnic *target;
-	int err;
+	struct snic_vnic *vnic = netdev_priv(ndev);
+	unsigned int n;
 
-	if (min_mbps) {
-		netdev_err(ndev, "vf %d: min_tx_rate is not supported (the device shapes, it does not reserve)\n",
-			   vf);
-		return -EOPNOTSUPP;
+	if ((features & NETIF_F_NTUPLE) || !(ndev->features & NETIF_F_NTUPLE))
+		return 0;
+	mutex_lock(&vnic->sdev->cfg_lock);
+	n = snic_ntuple_count(vnic->sdev, vnic->id);
+	mutex_unlock(&vnic->sdev->cfg_lock);
+	if (n) {
+		netdev_err(ndev, "ntuple off refused: %u n-tuple rules present, delete them first (ethtool -N %s delete N)\n",
+			   n, ndev->name);
+		/* Final: the next `ntuple off` is a new request, not a no-op. */
+		ndev->wanted_features |= NETIF_F_NTUPLE;
+		return -EBUSY;
 	}
-	if (max_mbps < 0)
-		return -EINVAL;
-	mutex_lock(&sdev->cfg_lock);
-	if (vf < 0 || vf >= sdev->n_ndevs) {
-		mutex_unlock(&sdev->cfg_lock);
-		netdev_err(ndev, "vf %d: no such VNIC (this card has %u)\n", vf, sdev->n_ndevs);
-		return -EINVAL;
-	}
-	target = netdev_priv(sdev->ndevs[vf]);
-	err = snic_vnic_set_rate(target, max_mbps);
-	if (!err)
-		netdev_get_tx_queue(target->ndev, 0)->tx_maxrate = max_mbps;
-	mutex_unlock(&sdev->cfg_lock);
-	return err;
+	return 0;
 }
 
 static const struct net_device_ops snic_netdev_ops = {
@@ -258,6 +254,16 @@ static const struct net_device_ops snic_netdev_ops = {
 	.ndo_get_stats64 = snic_get_stats64,
 	.ndo_set_tx_maxrate = snic_set_tx_maxrate,
 	.ndo_set_vf_rate = snic_set_vf_rate,
+	.ndo_set_vf_mac = snic_set_vf_mac,
+	.ndo_set_vf_trust = snic_set_vf_trust,
+	.ndo_set_vf_spoofchk = snic_set_vf_spoofchk,
+	.ndo_set_vf_vlan = snic_set_vf_vlan,
+	.ndo_get_vf_config = snic_get_vf_config,
+	.ndo_set_rx_mode = snic_set_rx_mode,
+	.ndo_vlan_rx_add_vid = snic_vlan_add,
+	.ndo_vlan_rx_kill_vid = snic_vlan_kill,
+	.ndo_set_mac_address = snic_set_mac,
+	.ndo_set_features = snic_set_features,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
@@ -317,7 +323,9 @@ int snic_vnic_add(struct snic_dev *sdev, unsigned int index, bool sw_only)
 	vnic->ndev = ndev;
 	u64_stats_init(&vnic->rx_stats.syncp);
 	u64_stats_init(&vnic->tx_stats.syncp);
+	snic_l2_init(vnic);
 
+	vnic->index = index;
 	vnic_mac(sdev, index, mac);
 	vnic->uplink = (u8)(index % sdev->caps.n_uplinks);
 	vnic->sw_only = sw_only;
@@ -333,6 +341,10 @@ int snic_vnic_add(struct snic_dev *sdev, unsigned int index, bool sw_only)
 	ndev->ethtool_ops = &snic_ethtool_ops;
 	ndev->hw_features = NETIF_F_NTUPLE;
 	ndev->features = NETIF_F_NTUPLE;
+	if (snic_l2_has(sdev, SNIC_L2CAP_VLANS))
+		ndev->features |= NETIF_F_HW_VLAN_CTAG_FILTER;
+	/* The device changes the MAC's classifier entry at once. */
+	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	frame = min(sdev->caps.rx[vnic->rx_ring].buf_max, sdev->caps.tx[vnic->tx_ring].buf_max);
 	ndev->min_mtu = ETH_MIN_MTU;
 	ndev->max_mtu = frame - ETH_HLEN - VLAN_HLEN;
@@ -374,6 +386,7 @@ void snic_vnics_remove(struct snic_dev *sdev)
 		snic_ntuple_del_vnic(sdev, vnic->id);
 		mutex_unlock(&sdev->cfg_lock);
 		synchronize_net();
+		cancel_work_sync(&vnic->rx_mode_work);
 		if (!sdev->dead)
 			snic_vnic_destroy_fw(sdev, vnic->id);
 		free_netdev(ndev);

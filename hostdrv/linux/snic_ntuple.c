@@ -4,10 +4,11 @@
  *
  * Locations are the device's ternary indices 0..user_entries-1 (one table
  * for the card); RX_CLS_LOC_ANY lets the device pick. A rule added through
- * a VNIC's netdev is listed and deleted through that netdev only, and,
- * unless it names a destination MAC itself, matches only frames for that
- * VNIC's MAC: one VNIC cannot steal or drop another's traffic. Actions:
- * queue 0 (the VNIC) or drop. The driver keeps each rule it added (the
+ * a VNIC's netdev is listed and deleted through that netdev only and
+ * matches only frames for that VNIC's MAC (a rule naming another MAC is
+ * refused; the rules follow a MAC change): one VNIC cannot steal or drop
+ * another's traffic. Actions: queue 0 (the VNIC) or drop. Card-wide rules
+ * are snicctl's (the host library holds the privileged handle). The driver keeps each rule it added (the
  * user's spec for listing, the device rule for restoring after a reset).
  * Fields the device cannot match are refused with -EOPNOTSUPP before
  * anything is sent; the device's own refusals are passed on.
@@ -188,12 +189,21 @@ static int build_rule(struct snic_vnic *vnic, const struct ethtool_rx_flow_spec 
 		err = ext_rule(fs, r, &fields);
 	if (err)
 		return err;
-	/* Confine the rule to this VNIC's frames unless it names a MAC. */
-	if (!(fields & SNIC_FIELD_DMAC)) {
-		memset(mac_mask, 0xff, ETH_ALEN);
-		put_field(r, SNIC_KEY_OFF_DMAC, vnic->ndev->dev_addr, mac_mask, ETH_ALEN,
-			  &fields, SNIC_FIELD_DMAC);
+	/*
+	 * Confine the rule to frames that would reach this VNIC: its MAC,
+	 * exactly. A rule naming another MAC (or a partial one) could steal
+	 * or drop another VNIC's traffic: card-wide rules are snicctl's.
+	 */
+	memset(mac_mask, 0xff, ETH_ALEN);
+	if ((fields & SNIC_FIELD_DMAC) &&
+	    (memcmp((u8 *)&r->mask + SNIC_KEY_OFF_DMAC, mac_mask, ETH_ALEN) ||
+	     !ether_addr_equal((u8 *)&r->value + SNIC_KEY_OFF_DMAC, vnic->ndev->dev_addr))) {
+		netdev_err(vnic->ndev, "n-tuple: a rule on %s can only match its own MAC %pM (card-wide rules: snicctl)\n",
+			   vnic->ndev->name, vnic->ndev->dev_addr);
+		return -EINVAL;
 	}
+	put_field(r, SNIC_KEY_OFF_DMAC, vnic->ndev->dev_addr, mac_mask, ETH_ALEN, &fields,
+		  SNIC_FIELD_DMAC);
 	if (fields & ~cls->key_fields) {
 		netdev_err(vnic->ndev, "n-tuple: this device cannot match key fields 0x%x\n",
 			   fields & ~cls->key_fields);
@@ -359,11 +369,20 @@ void snic_ntuple_del_vnic(struct snic_dev *sdev, u16 vnic)
 			memset(&sdev->rules[loc], 0, sizeof(sdev->rules[loc]));
 }
 
+/* RULE_ADD of the kept rule at loc, where it must land. */
+static int rule_put(struct snic_dev *sdev, u32 loc)
+{
+	struct snic_rule_add add = { .loc = loc, .rule = sdev->rules[loc].rule };
+	struct snic_rule_ref ref;
+	int err;
+
+	err = snic_admin_exec(sdev, SNIC_CMD_RULE_ADD, &add, sizeof(add), &ref, sizeof(ref));
+	return !err && ref.loc != loc ? -EIO : err;
+}
+
 /* After a device reset: put every rule back where it was; cfg_lock held. */
 void snic_ntuple_restore(struct snic_dev *sdev)
 {
-	struct snic_rule_add add;
-	struct snic_rule_ref ref;
 	u32 loc;
 	int err;
 
@@ -372,16 +391,48 @@ void snic_ntuple_restore(struct snic_dev *sdev)
 
 		if (!e->used)
 			continue;
-		memset(&add, 0, sizeof(add));
-		add.loc = loc;
-		add.rule = e->rule;
-		err = snic_admin_exec(sdev, SNIC_CMD_RULE_ADD, &add, sizeof(add), &ref,
-				      sizeof(ref));
-		if (!err && ref.loc != loc)
-			err = -EIO;
+		err = rule_put(sdev, loc);
 		if (err) {
 			dev_err(sdev->dev, "rule %u (VNIC %u) lost in the reset: %d\n", loc,
 				e->vnic, err);
+			memset(e, 0, sizeof(*e));
+		}
+	}
+}
+
+/* Rules added through VNIC vnic; cfg_lock held. */
+unsigned int snic_ntuple_count(struct snic_dev *sdev, u16 vnic)
+{
+	unsigned int n = 0;
+	u32 loc;
+
+	for (loc = 0; loc < sdev->n_rules_max; loc++)
+		n += sdev->rules[loc].used && sdev->rules[loc].vnic == vnic;
+	return n;
+}
+
+/*
+ * The VNIC's MAC changed: its rules match the new one (replaced in place:
+ * RULE_DEL, RULE_ADD at the same location). cfg_lock held.
+ */
+void snic_ntuple_follow_mac(struct snic_vnic *vnic)
+{
+	struct snic_dev *sdev = vnic->sdev;
+	u32 loc;
+	int err;
+
+	for (loc = 0; loc < sdev->n_rules_max; loc++) {
+		struct snic_rule_entry *e = &sdev->rules[loc];
+		struct snic_rule_ref ref = { .loc = loc };
+
+		if (!e->used || e->vnic != vnic->id)
+			continue;
+		memcpy((u8 *)&e->rule.value + SNIC_KEY_OFF_DMAC, vnic->ndev->dev_addr, ETH_ALEN);
+		err = snic_admin_exec(sdev, SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL, 0);
+		if (!err)
+			err = rule_put(sdev, loc);
+		if (err) {
+			netdev_err(vnic->ndev, "rule %u lost following the MAC change: %d\n", loc, err);
 			memset(e, 0, sizeof(*e));
 		}
 	}

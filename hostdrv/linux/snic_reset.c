@@ -53,6 +53,7 @@ static void recreate_vnic(struct snic_dev *sdev, struct snic_vnic *vnic)
 	vnic->tx_ring = info.tx_ring;
 	if (vnic->tx_max_mbps)
 		snic_vnic_set_rate(vnic, vnic->tx_max_mbps);
+	snic_l2_restore(vnic);
 }
 
 /* rtnl and cfg_lock held. */
@@ -63,7 +64,7 @@ static int restore_locked(struct snic_dev *sdev, const char *why)
 	int err;
 	u16 r;
 
-	dev_warn(sdev->dev, "%s: restoring VNICs, rules, rates and links\n", why);
+	dev_warn(sdev->dev, "%s: restoring VNICs, rules, rates, layer 2 and links\n", why);
 	for (i = 0; i < sdev->n_ndevs; i++) {
 		struct snic_vnic *vnic = netdev_priv(sdev->ndevs[i]);
 

@@ -56,12 +56,16 @@ int snic_rx_rings_alloc(struct snic_dev *sdev)
 	return 0;
 }
 
-/* Posts descriptors up to cpl_cons + depth: buffer i % depth is free then. */
+/*
+ * Posts descriptors up to cpl_cons + posted (posted <= depth): buffer
+ * i % depth is free then. After ethtool -G lowered posted, nothing is
+ * posted until the outstanding ones drain below it.
+ */
 static void rx_refill(struct snic_rx_ring *r)
 {
-	u32 target = r->cpl_cons + r->depth;
+	u32 target = r->cpl_cons + READ_ONCE(r->posted);
 
-	while (r->desc_prod != target) {
+	while ((s32)(target - r->desc_prod) > 0) {
 		struct snic_rx_desc *d = &r->desc[r->desc_prod & (r->size - 1)];
 
 		d->addr = r->buf_off + (u64)(r->desc_prod % r->depth) * r->buf_size;

@@ -77,7 +77,7 @@ int snic_tx_ring_start(struct snic_tx_ring *t)
 
 static bool ring_full(struct snic_tx_ring *t)
 {
-	return t->desc_prod - snic_ld_acq(&t->ctrl->desc_cons) >= t->depth;
+	return t->desc_prod - snic_ld_acq(&t->ctrl->desc_cons) >= READ_ONCE(t->posted);
 }
 
 static void tx_stat(struct snic_ring_stats *s, u32 len, bool err)

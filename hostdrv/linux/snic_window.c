@@ -90,6 +90,28 @@ static void take_fw(struct snic_dev *sdev, u32 off)
 	sdev->off_fw = off;
 }
 
+/*
+ * Per-VNIC counters (ABI 1.1): entries must lie inside the window and be
+ * at least the size this driver reads. A bad block is ignored (counters
+ * stay driver-only), not fatal: the data path does not depend on it.
+ */
+static void take_vstats(struct snic_dev *sdev, u32 off)
+{
+	struct snic_blk_vstats v;
+
+	memcpy(&v, snic_at(sdev, off), sizeof(v));
+	if (v.stride < sizeof(struct snic_vnic_stats) || v.count > SNIC_MAX_VNICS_DRV ||
+	    !snic_in_window(sdev, v.first, (u64)v.count * v.stride) || v.first % 8) {
+		dev_warn(sdev->dev, "VSTATS block: %u entries of %u bytes at 0x%x unusable; per-VNIC device counters off\n",
+			 v.count, v.stride, v.first);
+		return;
+	}
+	sdev->vstats_count = v.count;
+	sdev->vstats_stride = v.stride;
+	sdev->vstats_first = v.first;
+	sdev->vstats = snic_at(sdev, off);
+}
+
 /* Minimum size each known block must declare. */
 static u32 block_min_size(u32 type)
 {
@@ -102,6 +124,7 @@ static u32 block_min_size(u32 type)
 	case SNIC_BLK_TXQ:   return sizeof(struct snic_blk_queues);
 	case SNIC_BLK_STATS: return sizeof(struct snic_blk_stats);
 	case SNIC_BLK_DMA:   return sizeof(struct snic_blk_dma);
+	case SNIC_BLK_VSTATS: return sizeof(struct snic_blk_vstats);
 	default:             return sizeof(struct snic_block_hdr);
 	}
 }
@@ -123,6 +146,9 @@ static int take_block(struct snic_dev *sdev, u32 off, u32 type)
 		return 0;
 	case SNIC_BLK_DMA:
 		return take_dma(sdev, off);
+	case SNIC_BLK_VSTATS:
+		take_vstats(sdev, off);
+		return 0;
 	case SNIC_BLK_RXQ:
 		sdev->off_rxq = off;
 		return take_queues(sdev, off, &sdev->rxq_blk, sizeof(struct snic_rxq), "RXQ");
@@ -171,6 +197,7 @@ int snic_window_walk(struct snic_dev *sdev)
 	err = check_devid(sdev);
 	if (err)
 		return err;
+	sdev->vstats = NULL; /* optional: only what this walk finds */
 	do {
 		struct snic_block_hdr h;
 

@@ -20,8 +20,11 @@ echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
 
 : "${SNIC_RX0:=0}" "${SNIC_RX1:=0}" "${SNIC_RX3:=0}" "${SNIC_DROP1:=0}" "${SNIC_NOMATCH:=0}" "${SNIC_PINGS:=3}"
 : "${SNIC_IRQ:=0}" "${SNIC_TAP:=0}" "${SNIC_TAP_NET:=10.10.0}" "${SNIC_TCP_BYTES:=0}" "${SNIC_TCP_SHA:=}" "${SNIC_VF_RATE:=20}"
-: "${SNIC_BOOKD:=0}" "${SNIC_ETCD:=0}"
+: "${SNIC_BOOKD:=0}" "${SNIC_ETCD:=0}" "${SNIC_MACS:=}" "${SNIC_TAP_NET6:=fd00:10}"
+: "${SNIC_VLAN10:=10.11.0}" "${SNIC_VLAN20:=10.12.0}" "${SNIC_VLAN_BURST:=5}" "${SNIC_VLAN_FLOOD:=4000}"
 PEER=$SNIC_TAP_NET.2
+# The layer-2 checks (l2_checks)
+. /guest_l2.sh
 
 ok() { echo "VMT ok - $*"; }
 notok() { echo "VMT not ok - $*"; }
@@ -219,12 +222,14 @@ t_tap_tcp() {
 	rm -f /tmp/tcp_in
 }
 
-# VF rates: every snic netdev is the card's PF, VF N its N-th VNIC. The
-# shaper caps only, so a minimum rate is refused, and so is a VF that is
-# not there.
+# VF rates: every snic netdev is the card's PF, VF N its N-th VNIC. A
+# cap above the uplink's speed (100 Gbit/s), a minimum above the maximum
+# and a VF that is not there are refused.
 t_vf_bad() {
-	! ip link set snic1 vf 0 min_tx_rate 5 max_tx_rate "$SNIC_VF_RATE" &&
+	! ip link set snic1 vf 0 min_tx_rate 0 max_tx_rate 200000 &&
+	! ip link set snic1 vf 0 min_tx_rate 30 max_tx_rate "$SNIC_VF_RATE" &&
 	! ip link set snic1 vf 2 min_tx_rate 0 max_tx_rate "$SNIC_VF_RATE" &&
+	! echo 200000 >/sys/class/net/snic0/queues/tx-0/tx_maxrate &&
 	[ "$(cat /sys/class/net/snic0/queues/tx-0/tx_maxrate)" = 0 ]
 }
 
@@ -432,6 +437,7 @@ t_dmesg_clean() {
 	! dmesg | grep -E 'BUG|WARNING|Oops|snic.*(timed out|bad completion|resyncing|DESTROY failed|PORT_SET .* failed|lost in the reset|could not be|held by another|corrupt|stopped running|taken over)'
 }
 
+
 # make kmod-bench: RX rate from the uplink 2 flood, TX rate of a UDP blast.
 bench_rx() {
 	insmod /lib/modules/snic.ko vnics=3 && ip link set snic2 up || return 1
@@ -532,7 +538,7 @@ NEEDS_TAP=1
 check "ping through the TAP uplink: ARP and 5 replies from Linux on the host" t_tap_ping
 check "TCP from the host's namespace and back: $SNIC_TCP_BYTES bytes, sha256 intact" t_tap_tcp
 NEEDS_TAP=0
-check "ip link set vf: min_tx_rate and unknown VF refused" t_vf_bad
+check "ip link set vf: rate above the uplink, min above max and unknown VF refused" t_vf_bad
 check "ip link set snic1 vf 0 max_tx_rate $SNIC_VF_RATE shapes snic0" t_vf_rate
 check "ethtool --reset mgmt-shared: VNICs, rule and links restored" t_reset
 check "reset by snicctl on the host: watchdog restores" t_host_reset
@@ -543,6 +549,7 @@ bookd_checks
 check "rmmod removes both netdevs" t_unload
 check "reload; a software-ring VNIC receives and sends on the shared rings" t_reload
 check "rmmod under RX traffic, reload receives the rest" t_unload_traffic
+l2_checks
 check "kernel log has no errors or warnings" t_dmesg_clean
 
 dmesg | grep -i snic | sed 's/^/VMT#   dmesg: /'

@@ -6,7 +6,8 @@
 # BLAST, TCP: the static UDP sender (snic_vm_blast) and TCP transfer tool
 # (snic_vm_tcp); BOOKD, SNICCTL: the booking agent (snic-bookd) and
 # snicctl, which writes its bookings, with their shared libraries. All
-# optional ("" to skip one).
+# optional ("" to skip one). With KVER set, the guest kernel's 8021q and
+# bonding modules (and what they need) go to /lib/modules/extra.list.
 set -euo pipefail
 
 out=$1
@@ -42,7 +43,17 @@ objcopy --strip-debug "$ko" "$root/lib/modules/snic.ko"
 [ -n "$tcp" ] && cp "$tcp" "$root/bin/snic_vm_tcp"
 [ -n "$bookd" ] && copy_with_libs "$bookd" bin/snic-bookd
 [ -n "$snicctl" ] && copy_with_libs "$snicctl" bin/snicctl
+# Debian's VLAN and bonding modules with their dependencies, in load
+# order (the layer-2 checks): KVER is the guest kernel's version.
+if [ -n "${KVER:-}" ]; then
+	for m in net/llc/llc net/802/stp net/802/garp net/802/mrp net/8021q/8021q \
+		net/tls/tls drivers/net/bonding/bonding; do
+		cp "/lib/modules/$KVER/kernel/$m.ko" "$root/lib/modules/" &&
+		echo "$(basename "$m").ko" >>"$root/lib/modules/extra.list"
+	done
+fi
 cp "$here/guest_init.sh" "$root/init"
+cp "$here/guest_l2.sh" "$root/guest_l2.sh"
 chmod +x "$root/init"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out"

@@ -26,13 +26,16 @@ RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=31
-HOST_CHECKS=8
+GUEST_CHECKS=45
+HOST_CHECKS=10
 # Uplink 1 is cabled to a TAP device in a network namespace holding
 # 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
 # the guest and come back; the host compares them.
 TAP_NET=10.10.0
 TCP_BYTES=2097152
+# The layer-2 checks: the peer's VLANs, its broadcast burst per VLAN, the
+# flood that fills snic5's ring, the IPv6 prefix of the neighbour check.
+VLAN10_NET=10.11.0 VLAN20_NET=10.12.0 VLAN_BURST=5 VLAN_FLOOD=4000 TAP_NET6=fd00:10
 # VNIC 0's shaper, set as VF 0 through snic1 (ip link ... vf 0 max_tx_rate),
 # measured in the virtual-time stamps of uplink 0's pcap.
 VF_RATE_MBPS=20
@@ -57,9 +60,10 @@ ns=snicvm$$
 sim_pid=
 tcp_pids=
 etcd_pid=
+vlanpeer_pid=
 cleanup() {
 	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-	for p in $tcp_pids $etcd_pid; do kill "$p" 2>/dev/null; done
+	for p in $tcp_pids $etcd_pid $vlanpeer_pid; do kill "$p" 2>/dev/null; done
 	ip netns del "$ns" 2>/dev/null
 	rm -f "$shm"
 	rm -rf "$work"
@@ -96,6 +100,8 @@ done
 
 tcp_tool=$BUILD/bin/snic_vm_tcp
 [ -x "$tcp_tool" ] || bail "missing $tcp_tool (make all)"
+vlanpeer=$BUILD/bin/snic_vm_vlanpeer
+[ -x "$vlanpeer" ] || bail "missing $vlanpeer (make all)"
 # The booking agent runs in the guest (with snicctl to write its booking);
 # without it its checks are skipped, visibly.
 BOOKD=0
@@ -106,7 +112,7 @@ if [ "$MODE" = test ] && [ -x "$BUILD/bin/snic-bookd" ]; then
 elif [ "$MODE" = test ]; then
 	echo "# no $BUILD/bin/snic-bookd (make $BUILD/bin/snic-bookd): its checks are skipped"
 fi
-tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" "$BUILD/bin/snic_vm_blast" "$tcp_tool" \
+KVER=$kver tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" "$BUILD/bin/snic_vm_blast" "$tcp_tool" \
 	$bookd_args || bail "initramfs build failed"
 
 # The far end of the TAP uplink: a network namespace (root, /dev/net/tun).
@@ -125,15 +131,44 @@ else
 	echo "# no network namespace or /dev/net/tun (needs root): TAP checks skipped"
 	TAP_OPT=
 fi
+# VNIC MACs as the driver derives them (docs/kmod.md): the card's base MAC
+# (uplink 0's, asked from a simulator of the same profile) made locally
+# administered and unicast, 0x800000 + the VNIC index added to its low 24
+# bits.
+vnic_mac() {
+	local IFS=:
+	set -- $1 "$2"
+	local low=$(((0x$4 << 16 | 0x$5 << 8 | 0x$6) + 0x800000 + $7))
+	printf '%02x:%s:%s:%02x:%02x:%02x' $(((0x$1 | 2) & ~1)) "$2" "$3" \
+		$((low >> 16 & 255)) $((low >> 8 & 255)) $((low & 255))
+}
+"$sim" --profile large --window "$shm" --timeout 2 >/dev/null 2>&1 &
+probe_pid=$!
+for _ in $(seq 50); do
+	base=$("$snicctl" -d "$shm" --state '' caps 2>/dev/null |
+		sed -n 's/^  0  \([0-9a-f:]\{17\}\)  .*/\1/p')
+	[ -n "$base" ] && break
+	sleep 0.1
+done
+kill "$probe_pid" 2>/dev/null
+wait "$probe_pid" 2>/dev/null
+rm -f "$shm"
+[ -n "$base" ] || bail "could not read uplink 0's MAC from snicctl caps"
+MACS=
+for i in 0 1 2 3 4 5; do
+	eval "MAC$i=$(vnic_mac "$base" $i)"
+	MACS="$MACS${MACS:+,}$(vnic_mac "$base" $i)"
+done
+
 tcp_sha=none
 if [ "$BENCH" = 0 ] && [ "$STRESS" = 0 ]; then
 	head -c "$TCP_BYTES" /dev/urandom >"$work/tcp_src"
 	tcp_sha=$(sha256sum "$work/tcp_src" | cut -d' ' -f1)
 fi
-"$frames" "$work/in0.pcap" 02:73:6e:69:00:00 $U0_P7 $U0_P9 $U0_STRANGE &&
-"$frames" "$work/in1.pcap" 02:73:6e:69:00:01 $U1_P7 $U1_P9 $U1_STRANGE &&
-"$frames" "$work/in3.pcap" 02:73:6e:69:00:03 $U3_P7 0 0 &&
-"$frames" "$work/in2.pcap" 02:73:6e:69:00:02 "$U2_FLOOD" 0 0 "$U2_GAP" ||
+"$frames" "$work/in0.pcap" "$MAC0" $U0_P7 $U0_P9 $U0_STRANGE &&
+"$frames" "$work/in1.pcap" "$MAC1" $U1_P7 $U1_P9 $U1_STRANGE &&
+"$frames" "$work/in3.pcap" "$MAC3" $U3_P7 0 0 &&
+"$frames" "$work/in2.pcap" "$MAC2" "$U2_FLOOD" 0 0 "$U2_GAP" ||
 	bail "trace generation failed"
 
 # In the namespace, so the TAP it creates is there (exec: $! is snic-sim).
@@ -174,6 +209,12 @@ if [ "$TAP" = 1 ]; then
 	tcp_pids="$tcp_pids $!"
 	$run_ns "$tcp_tool" recv -l 5001 "$back" >"$work/tcp_srv_recv.log" 2>&1 &
 	tcp_pids="$tcp_pids $!"
+	# The peer's VLANs 10 and 20 (no VLAN devices needed on the host):
+	# answers ARP and ping, and sends VLAN_BURST broadcasts on each on
+	# SIGUSR1, VLAN_FLOOD on VLAN 20 on SIGUSR2 (the guest's L2 checks).
+	$run_ns "$vlanpeer" snictap0 $VLAN_BURST $VLAN_FLOOD 10:$VLAN10_NET.2 20:$VLAN20_NET.2 \
+		>"$work/vlanpeer.log" 2>&1 &
+	vlanpeer_pid=$!
 fi
 
 # etcd on the far side of uplink 1, for the agent in the guest: it holds
@@ -209,16 +250,43 @@ elif [ "$BOOKD" != 1 ]; then
 	etcd_why="no snic-bookd"
 fi
 
-# The guest asks for a reset by another agent: snicctl on the host side.
-(
-	for _ in $(seq 1500); do
-		if grep -q 'VMT# ready for host reset' "$work/console.log" 2>/dev/null; then
+# What the guest asks the host to do, once each, by a console marker: a
+# reset by another agent (snicctl on the host side); the peer pings the
+# guest with an empty neighbour cache, over IPv4 and IPv6 (IPv6 on the
+# peer's TAP only for this); the VLAN peer's broadcast burst and flood.
+peer_ping() {
+	ip -n "$ns" neigh flush dev snictap0
+	$run_ns sysctl -qw net.ipv6.conf.snictap0.disable_ipv6=0
+	ip -n "$ns" -6 addr add "$TAP_NET6::2/64" dev snictap0 nodad
+	echo "neighbours before: $(ip -n "$ns" neigh show dev snictap0 | wc -l)"
+	# (busybox's ping: the host may have no other)
+	$run_ns /bin/busybox ping -c 3 -W 5 "$TAP_NET.1"
+	$run_ns /bin/busybox ping -6 -c 3 -W 5 "$TAP_NET6::1"
+	$run_ns sysctl -qw net.ipv6.conf.snictap0.disable_ipv6=1
+}
+host_hooks() {
+	local done_reset=0 done_ping=0 done_burst=0 done_flood=0
+	for _ in $(seq 3000); do
+		if [ $done_reset = 0 ] && grep -q 'VMT# ready for host reset' "$work/console.log" 2>/dev/null; then
 			"$snicctl" -d "$shm" --state '' reset >"$work/snicctl.log" 2>&1
-			exit
+			done_reset=1
+		fi
+		if [ $done_ping = 0 ] && grep -q 'VMT# host: peer ping' "$work/console.log" 2>/dev/null; then
+			peer_ping >"$work/peer_ping.log" 2>&1
+			done_ping=1
+		fi
+		if [ $done_burst = 0 ] && grep -q 'VMT# host: vlan burst' "$work/console.log" 2>/dev/null; then
+			kill -USR1 "$vlanpeer_pid"
+			done_burst=1
+		fi
+		if [ $done_flood = 0 ] && grep -q 'VMT# host: vlan flood' "$work/console.log" 2>/dev/null; then
+			kill -USR2 "$vlanpeer_pid"
+			done_flood=1
 		fi
 		sleep 0.1
 	done
-) &
+}
+host_hooks &
 resetter=$!
 
 # Stress: another agent on the admin queue the whole time, as an operator
@@ -267,7 +335,7 @@ fi
 start=$(date +%s)
 timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp "${SNIC_VM_SMP:-1,maxcpus=2}" -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.cpio" -nic none \
-	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH SNIC_STRESS=$STRESS SNIC_TAP=$TAP SNIC_TAP_NET=$TAP_NET SNIC_TCP_BYTES=$TCP_BYTES SNIC_TCP_SHA=$tcp_sha SNIC_VF_RATE=$VF_RATE_MBPS SNIC_CLS_USER=$cls_user SNIC_IRQ=$IRQ SNIC_BOOKD=$BOOKD SNIC_ETCD=$ETCD" \
+	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH SNIC_STRESS=$STRESS SNIC_TAP=$TAP SNIC_TAP_NET=$TAP_NET SNIC_TCP_BYTES=$TCP_BYTES SNIC_TCP_SHA=$tcp_sha SNIC_VF_RATE=$VF_RATE_MBPS SNIC_CLS_USER=$cls_user SNIC_IRQ=$IRQ SNIC_BOOKD=$BOOKD SNIC_ETCD=$ETCD SNIC_MACS=$MACS SNIC_TAP_NET6=$TAP_NET6 SNIC_VLAN10=$VLAN10_NET SNIC_VLAN20=$VLAN20_NET SNIC_VLAN_BURST=$VLAN_BURST SNIC_VLAN_FLOOD=$VLAN_FLOOD" \
 	$ivshmem_dev \
 	</dev/null >"$work/console.log" 2>&1
 qemu_rc=$?
@@ -289,8 +357,8 @@ kill "$sim_pid" 2>/dev/null
 wait "$sim_pid" 2>/dev/null
 sim_rc=$?
 sim_pid=
-for p in $tcp_pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-tcp_pids=
+for p in $tcp_pids $vlanpeer_pid; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+tcp_pids= vlanpeer_pid=
 # What the guest's agent left in etcd, read before etcd stops.
 [ "$ETCD" = 1 ] && etcdctl get --prefix "$BOOK_KEYS/" >"$work/etcd_after.txt" 2>&1
 if [ -n "$etcd_pid" ]; then
@@ -300,7 +368,7 @@ if [ -n "$etcd_pid" ]; then
 fi
 # Kept for inspection after the run.
 mkdir -p "$BUILD/vmtest"
-cp "$work/console.log" "$work/sim.log" "$work"/tcp_srv_*.log "$work"/out*.pcap "$BUILD/vmtest/" 2>/dev/null
+cp "$work/console.log" "$work/sim.log" "$work"/tcp_srv_*.log "$work"/peer_ping.log "$work"/vlanpeer.log "$work"/out*.pcap "$BUILD/vmtest/" 2>/dev/null
 
 # Guest results, renumbered in order.
 # (Terminal escapes may precede a line's "VMT": cut everything before it.)
@@ -351,7 +419,7 @@ fi
 
 # What left the NIC: exactly the pings, from snic0's MAC, on uplink 0.
 pings=$(tcpdump -nn -r "$work/out0.pcap" \
-	'ether src 02:73:6e:69:00:00 and icmp[icmptype] == icmp-echo and dst host 10.9.0.2' \
+	"ether src $MAC0 and icmp[icmptype] == icmp-echo and dst host 10.9.0.2" \
 	2>/dev/null | wc -l)
 # (PINGS before the resets, PINGS after each of the two.)
 if [ "$pings" -eq $((3 * PINGS)) ]; then
@@ -361,7 +429,7 @@ else
 fi
 
 pings3=$(tcpdump -nn -r "$work/out3.pcap" \
-	'ether src 02:73:6e:69:00:03 and icmp[icmptype] == icmp-echo and dst host 10.9.3.2' \
+	"ether src $MAC3 and icmp[icmptype] == icmp-echo and dst host 10.9.3.2" \
 	2>/dev/null | wc -l)
 if [ "$pings3" -eq "$PINGS" ]; then
 	ok "uplink 3 carried the $PINGS echo requests sent on the shared TRR"
@@ -393,6 +461,25 @@ else
 	cat "$work"/tcp_srv_*.log | sed 's/^/#   /'
 fi
 
+# The peer, its neighbour cache flushed, reached the guest: ARP by
+# broadcast and IPv6 neighbour discovery by the solicited-node multicast
+# group, both delivered by the device to snic1 (group delivery, rx mode).
+for fam in 4 6; do
+	if [ "$TAP" != 1 ]; then
+		ok "the peer pings snic1 over IPv$fam with an empty neighbour cache # SKIP no TAP"
+		continue
+	fi
+	[ $fam = 4 ] && dst=$TAP_NET.1 || dst=$TAP_NET6::1
+	if grep -A6 "^PING $dst " "$work/peer_ping.log" 2>/dev/null |
+		grep -q '3 packets transmitted, 3 packets received' &&
+		grep -q '^neighbours before: 0$' "$work/peer_ping.log"; then
+		ok "the peer pings snic1 over IPv$fam with an empty neighbour cache (3/3)"
+	else
+		notok "the peer could not ping snic1 over IPv$fam ($dst)"
+		show "$work/peer_ping.log" 30
+	fi
+done
+
 # The guest's agent read its booking from etcd and wrote its answer back,
 # all through snic1 and uplink 1: a grant, or (as snic1 lists no VFs to
 # rtnetlink) an unknown_vnic error record, for the booking's revision.
@@ -416,7 +503,7 @@ fi
 # first "length" of tcpdump -e. Prints "MEDIAN MEAN WINDOWS" in bit/s.
 shaped_rate() {
 	tcpdump -tt -nn -e -r "$work/out0.pcap" \
-		"ether src 02:73:6e:69:00:00 and udp dst port $1" 2>/dev/null |
+		"ether src $MAC0 and udp dst port $1" 2>/dev/null |
 	awk '{ for (i = 1; i < NF; i++) if ($i == "length") { l = $(i + 1); sub(":", "", l); break }
 	       n++
 	       if (n < 100) next
