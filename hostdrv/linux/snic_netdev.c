@@ -258,6 +258,7 @@ static const struct net_device_ops snic_netdev_ops = {
 	.ndo_get_stats64 = snic_get_stats64,
 	.ndo_set_tx_maxrate = snic_set_tx_maxrate,
 	.ndo_set_vf_rate = snic_set_vf_rate,
+	.ndo_tx_timeout = snic_tx_timeout,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
