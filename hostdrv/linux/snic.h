@@ -316,7 +316,6 @@ struct snic_devlink {
 	unsigned long admin_last_jiffies;
 	u64 fw_fatals;
 	char fw_fatal_why[48];
-	u64 flashes;              /* images committed */
 	u64 fw_activations;
 };
 

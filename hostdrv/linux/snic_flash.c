@@ -176,7 +176,6 @@ int snic_flash_update(struct devlink *dl, struct devlink_flash_update_params *pa
 		return err;
 	}
 	ver = get_unaligned_le32(fw->data + SNIC_IMG_OFF_VERSION);
-	snic_dl(sdev)->flashes++;
 	dev_info(sdev->dev, "firmware %u.%u.%u written to slot %u; boots on devlink dev reload action fw_activate\n",
 		 ver >> 16, (ver >> 8) & 0xff, ver & 0xff, s.slot);
 	devlink_flash_update_status_notify(dl, "Flash done; activate with devlink dev reload action fw_activate",
