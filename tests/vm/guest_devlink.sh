@@ -39,7 +39,12 @@ t_dl_health() {
 	devlink health diagnose "$DL" reporter admin_timeout | tee /tmp/dd &&
 	grep -q 'timeouts: 0 takeovers: [0-9]* last_opcode: none' /tmp/dd &&
 	devlink health diagnose "$DL" reporter tx_timeout | tee /tmp/dd &&
-	grep -q 'netdev: snic0 vnic: 0' /tmp/dd && grep -q 'netdev: snic1 vnic: 1' /tmp/dd
+	grep -q 'netdev: snic0 vnic: 0' /tmp/dd && grep -q 'netdev: snic1 vnic: 1' /tmp/dd &&
+	# by hand: the admin queue answers a NOP, the recovery is counted
+	devlink health recover "$DL" reporter admin_timeout &&
+	devlink health show | sed -n '/reporter admin_timeout$/{n;p}' |
+		grep -Eq 'state healthy error 0 recover 1 '
+
 }
 
 # Flip 4 bytes in the payload: header intact, payload CRC wrong.
@@ -77,6 +82,7 @@ t_dl_activate() {
 	devlink dev reload "$DL" action fw_activate | tee /tmp/r || return 1
 	grep -q 'reload_actions_performed:' /tmp/r || return 1
 	dl_versions running | tee /tmp/run1
+	devlink dev info "$DL" | sed 's/^/VMT# info: /' >/dev/console
 	grep -q '^fw 0\.2\.0' /tmp/run1 && grep -q '^fw.slot 0$' /tmp/run1 &&
 	[ "$(restores)" = $((n + 1)) ] &&
 	wait_for 30 sh -c '[ "$(cat /sys/class/net/snic0/carrier)" = 1 ] &&
