@@ -25,6 +25,10 @@
 /* Uplink ports after the VNIC ports: VNIC i is port i. */
 #define SNIC_DL_UPLINK_PORT_BASE 1000
 #define SNIC_BYTES_PER_MBIT      125000ull
+/* A stopped TX queue is a stall (tx_timeout) only after this long: a
+ * simulated device the host does not schedule can keep a ring full for
+ * seconds (the admin path allows it up to half a lease, 10 s). */
+#define SNIC_TX_WATCHDOG_S       15
 
 static int snic_devlink_info_get(struct devlink *dl, struct devlink_info_req *req,
 				 struct netlink_ext_ack *extack)
@@ -286,6 +290,7 @@ static int ports_register(struct snic_dev *sdev, struct snic_devlink *sd)
 			return err;
 		p->registered = true;
 		devlink_port_type_eth_set(&p->dl, sdev->ndevs[i]);
+		sdev->ndevs[i]->watchdog_timeo = SNIC_TX_WATCHDOG_S * HZ;
 	}
 	for (i = 0; i < sdev->caps.n_uplinks && i < SNIC_MAX_UPLINKS; i++) {
 		attrs.phys.port_number = i;
