@@ -317,6 +317,7 @@ struct snic_devlink {
 	u64 fw_fatals;
 	char fw_fatal_why[48];
 	u64 fw_activations;
+	u32 reboot_resets;        /* device reset_count when FW_REBOOT was asked */
 };
 
 static inline struct snic_devlink *snic_dl(struct snic_dev *sdev)

@@ -190,6 +190,7 @@ int snic_fw_activate_down(struct snic_dev *sdev, struct netlink_ext_ack *extack)
 	int err;
 
 	WRITE_ONCE(sd->expect_reset, true); /* the watchdog will see it go */
+	sd->reboot_resets = READ_ONCE(sdev->devid->reset_count);
 	err = snic_admin_exec(sdev, SNIC_CMD_FW_REBOOT, NULL, 0, NULL, 0);
 	if (err) {
 		WRITE_ONCE(sd->expect_reset, false);
@@ -201,7 +202,12 @@ int snic_fw_activate_down(struct snic_dev *sdev, struct netlink_ext_ack *extack)
 	return err;
 }
 
-/* Second half: wait for the new boot, restore, tell what booted. */
+/*
+ * Second half: wait for the new boot, restore, tell what booted. The
+ * watchdog may see the boot first and restore itself: the restore below
+ * is then a no-op, so the new boot is judged by the device's reset_count
+ * against its value before the reboot, not against the driver's copy.
+ */
 int snic_fw_activate_up(struct snic_dev *sdev, struct netlink_ext_ack *extack)
 {
 	struct snic_devlink *sd = snic_dl(sdev);
@@ -209,7 +215,7 @@ int snic_fw_activate_up(struct snic_dev *sdev, struct netlink_ext_ack *extack)
 	struct snic_flash_info info;
 	int err;
 
-	while (READ_ONCE(sdev->devid->reset_count) == sdev->reset_count ||
+	while (READ_ONCE(sdev->devid->reset_count) == sd->reboot_resets ||
 	       !snic_device_running(sdev)) {
 		if (time_after(jiffies, end)) {
 			WRITE_ONCE(sd->expect_reset, false);
