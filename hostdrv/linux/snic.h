@@ -325,4 +325,68 @@ void snic_debugfs_init(struct snic_dev *sdev);
 void snic_debugfs_exit(struct snic_dev *sdev);
 void snic_debugfs_cleanup(void);
 
+/* devlink (snic_devlink.c, snic_flash.c, snic_health.c) */
+#include <net/devlink.h>
+
+/* A VNIC's devlink port (flavour pci_vf, vf = its netdev index) with its
+ * rate leaf. tx_share is the driver's copy for restores (bytes/s). */
+struct snic_dl_port {
+	struct devlink_port dl;
+	struct snic_dev *sdev;
+	unsigned int index;       /* netdev index: sdev->ndevs[index] */
+	bool registered;
+	bool rate_leaf;
+	u64 tx_share;             /* bytes/s, 0: none asked for */
+	u64 tx_max;               /* bytes/s, 0: none */
+	u16 share_weight;         /* sent with tx_share, kept from the device */
+	u8 share_prio;
+};
+
+struct snic_devlink {
+	struct snic_dev *sdev;
+	struct snic_dl_port *vports;          /* one per VNIC netdev */
+	unsigned int n_vports;
+	struct devlink_port uplinks[SNIC_MAX_UPLINKS];
+	unsigned int n_uplinks;
+	bool shutdown;            /* unregistering: reports are dropped */
+	bool expect_reset;        /* our own reload: not a fault */
+
+	struct devlink_health_reporter *fw_fatal, *tx_timeout, *admin_timeout;
+	struct work_struct tx_work, admin_work;
+	DECLARE_BITMAP(tx_pending, SNIC_MAX_VNICS_DRV);  /* VNIC ids timed out */
+	u64 tx_timeouts;
+	u16 admin_last_opcode;    /* last timed-out command */
+	u32 admin_last_seq;
+	unsigned long admin_last_jiffies;
+	u64 fw_fatals;
+	char fw_fatal_why[48];
+	u64 fw_activations;
+	u32 reboot_resets;        /* device reset_count when FW_REBOOT was asked */
+};
+
+static inline struct snic_devlink *snic_dl(struct snic_dev *sdev)
+{
+	return sdev->devlink ? devlink_priv(sdev->devlink) : NULL;
+}
+
+void snic_devlink_free(struct snic_dev *sdev);
+void snic_devlink_restore(struct snic_dev *sdev);
+void snic_tx_timeout(struct net_device *ndev, unsigned int txqueue);
+
+/* snic_health.c */
+void snic_health_init(struct snic_devlink *sd);
+int snic_health_create(struct snic_dev *sdev);
+void snic_health_destroy(struct snic_dev *sdev);
+void snic_health_fw_fatal(struct snic_dev *sdev, const char *why);
+void snic_health_fw_ok(struct snic_dev *sdev);
+void snic_health_admin_timeout(struct snic_dev *sdev, u16 opcode);
+
+/* snic_flash.c */
+int snic_flash_update(struct devlink *dl, struct devlink_flash_update_params *params,
+		      struct netlink_ext_ack *extack);
+int snic_flash_query(struct snic_dev *sdev, struct snic_flash_info *info);
+int snic_fw_activate_down(struct snic_dev *sdev, struct netlink_ext_ack *extack);
+int snic_fw_activate_up(struct snic_dev *sdev, struct netlink_ext_ack *extack);
+int snic_flash_info_put(struct snic_dev *sdev, struct devlink_info_req *req);
+
 #endif

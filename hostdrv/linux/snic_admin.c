@@ -163,6 +163,7 @@ static void report_timeout(struct snic_dev *sdev, u16 opcode, const struct admin
 	struct snic_blk_admin *a = sdev->admin;
 
 	sdev->admin_timeouts++;
+	snic_health_admin_timeout(sdev, opcode);
 	dev_err(sdev->dev, "admin: %s timed out after %u ms (cmd %u/%u, cpl %u/%u, firmware heartbeat +%u, state %u)\n",
 		snic_opcode_name(opcode), jiffies_to_msecs(jiffies - w->t0),
 		READ_ONCE(a->cmd_prod), READ_ONCE(a->cmd_cons), READ_ONCE(a->cpl_prod),

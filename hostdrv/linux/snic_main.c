@@ -70,14 +70,18 @@ static void snic_watchdog(struct work_struct *work)
 	u32 resets = READ_ONCE(sdev->devid->reset_count);
 
 	if (state != SNIC_STATE_RUNNING) {
-		if (!sdev->dead)
+		if (!sdev->dead) {
 			dev_warn(sdev->dev, "device state %u: not running, carrier off\n", state);
+			snic_health_fw_fatal(sdev, "firmware stopped running");
+		}
 		sdev->dead = true;
 	} else if (resets != sdev->reset_count) {
+		snic_health_fw_fatal(sdev, "device reset detected");
 		snic_restore(sdev, "device reset detected");
 	} else if (sdev->dead) {
 		dev_info(sdev->dev, "device running again\n");
 		sdev->dead = false;
+		snic_health_fw_ok(sdev);
 	}
 	mutex_lock(&sdev->cfg_lock);
 	snic_vnics_carrier(sdev);
@@ -230,10 +234,11 @@ static void snic_remove(struct pci_dev *pdev)
 {
 	struct snic_dev *sdev = pci_get_drvdata(pdev);
 
-	snic_devlink_unregister(sdev);
 	cancel_delayed_work_sync(&sdev->watchdog);
+	snic_devlink_unregister(sdev);
 	snic_debugfs_exit(sdev);
 	snic_vnics_remove(sdev);
+	snic_devlink_free(sdev);
 	hrtimer_cancel(&sdev->poll_timer);
 	snic_irq_fini(sdev);
 	dev_info(sdev->dev, "snic removed\n");

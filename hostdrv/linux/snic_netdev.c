@@ -264,6 +264,7 @@ static const struct net_device_ops snic_netdev_ops = {
 	.ndo_vlan_rx_kill_vid = snic_vlan_kill,
 	.ndo_set_mac_address = snic_set_mac,
 	.ndo_set_features = snic_set_features,
+	.ndo_tx_timeout = snic_tx_timeout,
 	.ndo_validate_addr = eth_validate_addr,
 };
 

@@ -93,6 +93,7 @@ static int restore_locked(struct snic_dev *sdev, const char *why)
 		if (was_up[i] && snic_vnic_start(vnic))
 			netdev_err(vnic->ndev, "could not be brought up again\n");
 	}
+	snic_devlink_restore(sdev);
 	sdev->restores++;
 	sdev->dead = false;
 	dev_info(sdev->dev, "restored after %s\n", why);

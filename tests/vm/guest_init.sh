@@ -543,6 +543,7 @@ check "ip link set snic1 vf 0 max_tx_rate $SNIC_VF_RATE shapes snic0" t_vf_rate
 check "ethtool --reset mgmt-shared: VNICs, rule and links restored" t_reset
 check "reset by snicctl on the host: watchdog restores" t_host_reset
 check "snic0 sends through its restored shaper" shaped_blast 19
+. /guest_devlink.sh
 check "ethtool -N delete removes the rule" t_rule_del
 check "tx_maxrate maps to the device meter" t_rate
 bookd_checks

@@ -54,6 +54,12 @@ if [ -n "${KVER:-}" ]; then
 fi
 cp "$here/guest_init.sh" "$root/init"
 cp "$here/guest_l2.sh" "$root/guest_l2.sh"
+cp "$here/guest_devlink.sh" "$root/guest_devlink.sh"
+# The image `devlink dev flash` loads (request_firmware: /lib/firmware).
+if [ -n "${SNIC_VM_FWIMG:-}" ]; then
+	mkdir -p "$root/lib/firmware"
+	cp "$SNIC_VM_FWIMG" "$root/lib/firmware/snic-fw.img"
+fi
 chmod +x "$root/init"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out"

@@ -26,7 +26,7 @@ RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=45
+GUEST_CHECKS=52
 HOST_CHECKS=10
 # Uplink 1 is cabled to a TAP device in a network namespace holding
 # 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
@@ -112,7 +112,17 @@ if [ "$MODE" = test ] && [ -x "$BUILD/bin/snic-bookd" ]; then
 elif [ "$MODE" = test ]; then
 	echo "# no $BUILD/bin/snic-bookd (make $BUILD/bin/snic-bookd): its checks are skipped"
 fi
-KVER=$kver tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" "$BUILD/bin/snic_vm_blast" "$tcp_tool" \
+# Firmware 0.2.0 for devlink dev flash (guest_devlink.sh), from the
+# cross-built firmware; without the toolchain those checks are skipped.
+fwimg=
+if [ -x "$BUILD/bin/snic-fwimg" ] && [ -r "$BUILD/rv32/snic-fw.elf" ] &&
+	"$BUILD/bin/snic-fwimg" build --elf "$BUILD/rv32/snic-fw.elf" --out "$work/snic-fw.img" \
+		--objcopy riscv64-unknown-elf-objcopy --version 0.2.0 --build "vm devlink" >/dev/null; then
+	fwimg=$work/snic-fw.img
+else
+	echo "# no firmware image (make fw): devlink flash checks skipped"
+fi
+KVER=$kver SNIC_VM_FWIMG=$fwimg tests/vm/mkinitramfs.sh "$work/initrd.cpio" "$ko" "$BUILD/bin/snic_vm_blast" "$tcp_tool" \
 	$bookd_args || bail "initramfs build failed"
 
 # The far end of the TAP uplink: a network namespace (root, /dev/net/tun).
@@ -175,7 +185,7 @@ fi
 $run_ns "$sim" --profile large --window "$shm" --uplink "0:$work/in0.pcap" \
 	--uplink "1:$work/in1.pcap" --uplink "2:$work/in2.pcap" --uplink "3:$work/in3.pcap" \
 	--uplink-out "0:$work/out0.pcap" --uplink-out "3:$work/out3.pcap" --timeout 200 $SIM_NET \
-	$TAP_OPT --ivshmem-server "$work/ivshmem.sock" >"$work/sim.log" 2>&1 &
+	--flash "$work/flash.bin" $TAP_OPT --ivshmem-server "$work/ivshmem.sock" >"$work/sim.log" 2>&1 &
 sim_pid=$!
 # QEMU must map the window only after the simulator sized it and the
 # firmware ran: DEVID magic at offset 16, state RUNNING (2) at offset 28.
@@ -421,11 +431,15 @@ fi
 pings=$(tcpdump -nn -r "$work/out0.pcap" \
 	"ether src $MAC0 and icmp[icmptype] == icmp-echo and dst host 10.9.0.2" \
 	2>/dev/null | wc -l)
-# (PINGS before the resets, PINGS after each of the two.)
-if [ "$pings" -eq $((3 * PINGS)) ]; then
-	ok "uplink 0 carried the $((3 * PINGS)) echo requests"
+# (PINGS before the resets, PINGS after each of the two, and after the
+# devlink flash and fw_activate (with an image) and driver_reinit of
+# guest_devlink.sh.)
+rounds=4
+[ -n "$fwimg" ] && rounds=6
+if [ "$pings" -eq $((rounds * PINGS)) ]; then
+	ok "uplink 0 carried the $((rounds * PINGS)) echo requests"
 else
-	notok "uplink 0 carried $pings echo requests, expected $((3 * PINGS))"
+	notok "uplink 0 carried $pings echo requests, expected $((rounds * PINGS))"
 fi
 
 pings3=$(tcpdump -nn -r "$work/out3.pcap" \
