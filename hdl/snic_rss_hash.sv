@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+// RSS Toeplitz hash (include/snic/rss.h; C model classifier/rss.c) of a
+// parsed key, one key per clock, fixed latency of STAGES = 4 edges, the
+// same as snic_tcam so the hash arrives with the match result.
+//   edge 1  type select; hash input string (36 bytes, IPv4 zero-padded:
+//           trailing zero bytes add nothing to a Toeplitz hash)  -> s1_*
+//   edge 2  one 32-bit partial per input byte: the XOR of the 8 key
+//           windows its set bits select (8 AND-XOR terms per bit)  -> s2_*
+//   edge 3  XOR of the partials in groups of GROUP                -> s3_*
+//   edge 4  XOR of the groups: the hash                           -> res_*
+// The key windows are plain wires into the key register: nothing to
+// precompute when the key changes.
+// Configuration: key and enabled types are written together (cw_*). A
+// lookup that arrives in the same cycle as a write, or earlier, uses the
+// old key and types; a later one uses the new ones (as snic_tcam's
+// entries): the types register is read at edge 1 and loads at once, the
+// key register is read at edge 2 and loads one edge later. Reset turns
+// hashing off (types 0: every result is hash 0, type NONE).
+`default_nettype none
+
+module snic_rss_hash #(
+    parameter int KEY_BITS  = 512, // parsed key width (snic_key)
+    parameter int RSS_BYTES = 40,  // Toeplitz key bytes: covers the longest input + 31 bits
+    parameter int GROUP     = 6    // partials XORed per edge-3 group
+) (
+    input  wire                   clk,
+    input  wire                   rst,      // synchronous: hashing off
+    // lookup
+    input  wire                   lk_valid,
+    input  wire [KEY_BITS-1:0]    lk_key,   // snic_key, byte i = [8*i+7:8*i]
+    // configuration write: key and types atomically
+    input  wire                   cw_en,
+    input  wire [8*RSS_BYTES-1:0] cw_key,   // key byte i = [8*i+7:8*i]
+    input  wire [7:0]             cw_types, // SNIC_RSS_HT_* enabled
+    // result
+    output logic                  res_valid,
+    output logic [31:0]           res_hash,
+    output logic [7:0]            res_type  // SNIC_RSS_HT_* used, 0 = none
+);
+`include "snic_abi.svh"
+
+    localparam int IN_BYTES = 36;                 // IPv6 addresses + ports
+    localparam int IN_BITS  = 8 * IN_BYTES;
+    localparam int K_BITS   = 8 * RSS_BYTES;
+    localparam int NGROUPS  = (IN_BYTES + GROUP - 1) / GROUP;
+    localparam logic [7:0] PROTO_TCP = 8'd6;
+    localparam logic [7:0] PROTO_UDP = 8'd17;
+
+    // Elaboration-time checks of the parameters.
+    if (KEY_BITS != SNIC_KEY_BITS) begin : bad_key_bits
+        $error("KEY_BITS %0d is not the snic_key width %0d", KEY_BITS, SNIC_KEY_BITS);
+    end
+    if (RSS_BYTES != SNIC_RSS_KEY_BYTES) begin : bad_rss_bytes
+        $error("RSS_BYTES %0d: the RSS ABI key is %0d bytes", RSS_BYTES, SNIC_RSS_KEY_BYTES);
+    end
+    if (GROUP < 2 || GROUP > IN_BYTES) begin : bad_group
+        $error("GROUP %0d outside 2..%0d", GROUP, IN_BYTES);
+    end
+
+    // ---- configuration ----
+    logic [7:0]        types_q;
+    logic [K_BITS-1:0] key_pend, key_q;  // key byte 0 in the top byte
+    logic              key_pend_en;
+
+    // Key byte 0 most significant: key bit j (MSB-first) is key_q[K_BITS-1-j].
+    function automatic logic [K_BITS-1:0] msb_first(input logic [K_BITS-1:0] v);
+        for (int i = 0; i < RSS_BYTES; i++)
+            msb_first[K_BITS-8-8*i +: 8] = v[8*i +: 8];
+    endfunction
+
+    always_ff @(posedge clk) begin
+        types_q     <= rst ? 8'h00 : cw_en ? (cw_types & SNIC_RSS_HT_ALL) : types_q;
+        key_pend_en <= !rst && cw_en;
+        if (cw_en)
+            key_pend <= msb_first(cw_key);
+        if (key_pend_en)
+            key_q <= key_pend;
+    end
+
+    // ---- edge 1: type and input string ----
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [KEY_BITS-1:0] k = lk_key;  // only flags, ip_proto, addresses, ports
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [7:0]  kflags = k[8*SNIC_KEY_OFF_FLAGS +: 8];
+    wire [7:0]  kproto = k[8*SNIC_KEY_OFF_IP_PROTO +: 8];
+    wire        is4    = (kflags & SNIC_KF_IPV4) != 8'h00;
+    wire        is6    = (kflags & SNIC_KF_IPV6) != 8'h00;
+    wire        ports  = (kflags & SNIC_KF_L4) != 8'h00 && (kflags & SNIC_KF_FRAG) == 8'h00;
+    wire [7:0]  ht_l3  = is4 ? SNIC_RSS_HT_IPV4 : SNIC_RSS_HT_IPV6;
+    wire [7:0]  ht_tcp = is4 ? SNIC_RSS_HT_TCP_IPV4 : SNIC_RSS_HT_TCP_IPV6;
+    wire [7:0]  ht_udp = is4 ? SNIC_RSS_HT_UDP_IPV4 : SNIC_RSS_HT_UDP_IPV6;
+
+    logic [7:0] sel_type;
+    always_comb begin
+        if (!is4 && !is6)
+            sel_type = 8'h00;
+        else if (ports && kproto == PROTO_TCP && (types_q & ht_tcp) != 8'h00)
+            sel_type = ht_tcp;
+        else if (ports && kproto == PROTO_UDP && (types_q & ht_udp) != 8'h00)
+            sel_type = ht_udp;
+        else
+            sel_type = types_q & ht_l3;
+    end
+
+    // Input byte p (0 = first) in bits [IN_BITS-1-8p -: 8]: MSB-first.
+    function automatic logic [7:0] kb(input logic [KEY_BITS-1:0] key, input int off);
+        return key[8*off +: 8];
+    endfunction
+
+    logic [IN_BITS-1:0] in_str;
+    always_comb begin
+        in_str = '0;
+        for (int i = 0; i < 16; i++) begin
+            if (is4 && i < 4) begin
+                in_str[IN_BITS-1-8*i -: 8]       = kb(k, SNIC_KEY_OFF_SIP + i);
+                in_str[IN_BITS-1-8*(4+i) -: 8]   = kb(k, SNIC_KEY_OFF_DIP + i);
+            end else if (!is4) begin
+                in_str[IN_BITS-1-8*i -: 8]       = kb(k, SNIC_KEY_OFF_SIP + i);
+                in_str[IN_BITS-1-8*(16+i) -: 8]  = kb(k, SNIC_KEY_OFF_DIP + i);
+            end
+        end
+        if ((sel_type & SNIC_RSS_HT_L4) != 8'h00) begin
+            for (int i = 0; i < 4; i++) begin
+                if (is4)
+                    in_str[IN_BITS-1-8*(8+i) -: 8]  = kb(k, SNIC_KEY_OFF_SPORT + i);
+                else
+                    in_str[IN_BITS-1-8*(32+i) -: 8] = kb(k, SNIC_KEY_OFF_SPORT + i);
+            end
+        end
+        if (sel_type == 8'h00)
+            in_str = '0;
+    end
+
+    logic               s1_valid, s2_valid, s3_valid;
+    logic [7:0]         s1_type, s2_type, s3_type;
+    logic [IN_BITS-1:0] s1_in;
+    always_ff @(posedge clk) begin
+        s1_valid <= rst ? 1'b0 : lk_valid;
+        if (lk_valid) begin
+            s1_type <= sel_type;
+            s1_in   <= in_str;
+        end
+    end
+
+    // ---- edge 2: per-byte partials ----
+    // Input bit j (MSB-first) selects key window j: key bits j..j+31.
+    logic [31:0] part [IN_BYTES];
+    always_comb begin
+        for (int p = 0; p < IN_BYTES; p++) begin
+            part[p] = 32'h0;
+            for (int t = 0; t < 8; t++)
+                if (s1_in[IN_BITS-1-(8*p+t)])
+                    part[p] = part[p] ^ key_q[K_BITS-1-(8*p+t) -: 32];
+        end
+    end
+
+    logic [31:0] s2_part [IN_BYTES];
+    always_ff @(posedge clk) begin
+        s2_valid <= rst ? 1'b0 : s1_valid;
+        if (s1_valid) begin
+            s2_type <= s1_type;
+            s2_part <= part;
+        end
+    end
+
+    // ---- edge 3: XOR in groups ----
+    logic [31:0] grp [NGROUPS];
+    always_comb begin
+        for (int g = 0; g < NGROUPS; g++) begin
+            grp[g] = 32'h0;
+            for (int i = g * GROUP; i < (g + 1) * GROUP && i < IN_BYTES; i++)
+                grp[g] = grp[g] ^ s2_part[i];
+        end
+    end
+
+    logic [31:0] s3_grp [NGROUPS];
+    always_ff @(posedge clk) begin
+        s3_valid <= rst ? 1'b0 : s2_valid;
+        if (s2_valid) begin
+            s3_type <= s2_type;
+            s3_grp  <= grp;
+        end
+    end
+
+    // ---- edge 4: the hash ----
+    logic [31:0] hash;
+    always_comb begin
+        hash = 32'h0;
+        for (int g = 0; g < NGROUPS; g++)
+            hash = hash ^ s3_grp[g];
+    end
+
+    always_ff @(posedge clk) begin
+        res_valid <= rst ? 1'b0 : s3_valid;
+        if (s3_valid) begin
+            res_type <= s3_type;
+            res_hash <= hash;
+        end
+    end
+endmodule
+
+`default_nettype wire
