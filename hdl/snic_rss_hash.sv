@@ -46,16 +46,23 @@ module snic_rss_hash #(
     localparam logic [7:0] PROTO_TCP = 8'd6;
     localparam logic [7:0] PROTO_UDP = 8'd17;
 
-    // Elaboration-time checks of the parameters.
+    // Elaboration-time checks of the parameters (Icarus 11 has no
+    // elaboration tasks: there they fire at time 0).
+`ifdef __ICARUS__
+ `define SNIC_RSS_CHECK(msg) initial $fatal(1, msg)
+`else
+ `define SNIC_RSS_CHECK(msg) $error(msg)
+`endif
     if (KEY_BITS != SNIC_KEY_BITS) begin : bad_key_bits
-        $error("KEY_BITS %0d is not the snic_key width %0d", KEY_BITS, SNIC_KEY_BITS);
+        `SNIC_RSS_CHECK("KEY_BITS is not the snic_key width");
     end
     if (RSS_BYTES != SNIC_RSS_KEY_BYTES) begin : bad_rss_bytes
-        $error("RSS_BYTES %0d: the RSS ABI key is %0d bytes", RSS_BYTES, SNIC_RSS_KEY_BYTES);
+        `SNIC_RSS_CHECK("RSS_BYTES is not the RSS ABI key length");
     end
     if (GROUP < 2 || GROUP > IN_BYTES) begin : bad_group
-        $error("GROUP %0d outside 2..%0d", GROUP, IN_BYTES);
+        `SNIC_RSS_CHECK("GROUP outside 2..36");
     end
+`undef SNIC_RSS_CHECK
 
     // ---- configuration ----
     logic [7:0]        types_q;
@@ -103,28 +110,24 @@ module snic_rss_hash #(
     end
 
     // Input byte p (0 = first) in bits [IN_BITS-1-8p -: 8]: MSB-first.
-    function automatic logic [7:0] kb(input logic [KEY_BITS-1:0] key, input int off);
-        return key[8*off +: 8];
-    endfunction
-
     logic [IN_BITS-1:0] in_str;
     always_comb begin
         in_str = '0;
         for (int i = 0; i < 16; i++) begin
             if (is4 && i < 4) begin
-                in_str[IN_BITS-1-8*i -: 8]       = kb(k, SNIC_KEY_OFF_SIP + i);
-                in_str[IN_BITS-1-8*(4+i) -: 8]   = kb(k, SNIC_KEY_OFF_DIP + i);
+                in_str[IN_BITS-1-8*i -: 8]       = k[8*(SNIC_KEY_OFF_SIP + i) +: 8];
+                in_str[IN_BITS-1-8*(4+i) -: 8]   = k[8*(SNIC_KEY_OFF_DIP + i) +: 8];
             end else if (!is4) begin
-                in_str[IN_BITS-1-8*i -: 8]       = kb(k, SNIC_KEY_OFF_SIP + i);
-                in_str[IN_BITS-1-8*(16+i) -: 8]  = kb(k, SNIC_KEY_OFF_DIP + i);
+                in_str[IN_BITS-1-8*i -: 8]       = k[8*(SNIC_KEY_OFF_SIP + i) +: 8];
+                in_str[IN_BITS-1-8*(16+i) -: 8]  = k[8*(SNIC_KEY_OFF_DIP + i) +: 8];
             end
         end
         if ((sel_type & SNIC_RSS_HT_L4) != 8'h00) begin
             for (int i = 0; i < 4; i++) begin
                 if (is4)
-                    in_str[IN_BITS-1-8*(8+i) -: 8]  = kb(k, SNIC_KEY_OFF_SPORT + i);
+                    in_str[IN_BITS-1-8*(8+i) -: 8]  = k[8*(SNIC_KEY_OFF_SPORT + i) +: 8];
                 else
-                    in_str[IN_BITS-1-8*(32+i) -: 8] = kb(k, SNIC_KEY_OFF_SPORT + i);
+                    in_str[IN_BITS-1-8*(32+i) -: 8] = k[8*(SNIC_KEY_OFF_SPORT + i) +: 8];
             end
         end
         if (sel_type == 8'h00)
@@ -144,17 +147,17 @@ module snic_rss_hash #(
 
     // ---- edge 2: per-byte partials ----
     // Input bit j (MSB-first) selects key window j: key bits j..j+31.
-    logic [31:0] part [IN_BYTES];
+    // Partial p in bits [32*p +: 32] (flat vectors: Icarus and Yosys
+    // take no whole-array assignments).
+    logic [32*IN_BYTES-1:0] part, s2_part;
     always_comb begin
-        for (int p = 0; p < IN_BYTES; p++) begin
-            part[p] = 32'h0;
+        part = '0;
+        for (int p = 0; p < IN_BYTES; p++)
             for (int t = 0; t < 8; t++)
                 if (s1_in[IN_BITS-1-(8*p+t)])
-                    part[p] = part[p] ^ key_q[K_BITS-1-(8*p+t) -: 32];
-        end
+                    part[32*p +: 32] = part[32*p +: 32] ^ key_q[K_BITS-1-(8*p+t) -: 32];
     end
 
-    logic [31:0] s2_part [IN_BYTES];
     always_ff @(posedge clk) begin
         s2_valid <= rst ? 1'b0 : s1_valid;
         if (s1_valid) begin
@@ -164,16 +167,15 @@ module snic_rss_hash #(
     end
 
     // ---- edge 3: XOR in groups ----
-    logic [31:0] grp [NGROUPS];
+    logic [32*NGROUPS-1:0] grp, s3_grp;
     always_comb begin
-        for (int g = 0; g < NGROUPS; g++) begin
-            grp[g] = 32'h0;
-            for (int i = g * GROUP; i < (g + 1) * GROUP && i < IN_BYTES; i++)
-                grp[g] = grp[g] ^ s2_part[i];
-        end
+        grp = '0;
+        for (int g = 0; g < NGROUPS; g++)
+            for (int j = 0; j < GROUP; j++)
+                if (g * GROUP + j < IN_BYTES)
+                    grp[32*g +: 32] = grp[32*g +: 32] ^ s2_part[32*(g*GROUP+j) +: 32];
     end
 
-    logic [31:0] s3_grp [NGROUPS];
     always_ff @(posedge clk) begin
         s3_valid <= rst ? 1'b0 : s2_valid;
         if (s2_valid) begin
@@ -187,7 +189,7 @@ module snic_rss_hash #(
     always_comb begin
         hash = 32'h0;
         for (int g = 0; g < NGROUPS; g++)
-            hash = hash ^ s3_grp[g];
+            hash = hash ^ s3_grp[32*g +: 32];
     end
 
     always_ff @(posedge clk) begin
