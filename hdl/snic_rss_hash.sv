@@ -84,55 +84,58 @@ module snic_rss_hash #(
             key_q <= key_pend;
     end
 
+    // Every stage computes inside its register's load condition (functions
+    // called under the valid bit), so an idle clock costs the Verilated
+    // model nothing (docs/hdl.md: why the model is cheap when idle); in
+    // silicon the same functions are plain logic in front of the registers.
+
     // ---- edge 1: type and input string ----
+    // The hash type of a key under the enabled types (rss.h). Both
+    // functions look at a few fields of the key only.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [KEY_BITS-1:0] k = lk_key;  // only flags, ip_proto, addresses, ports
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [7:0]  kflags = k[8*SNIC_KEY_OFF_FLAGS +: 8];
-    wire [7:0]  kproto = k[8*SNIC_KEY_OFF_IP_PROTO +: 8];
-    wire        is4    = (kflags & SNIC_KF_IPV4) != 8'h00;
-    wire        is6    = (kflags & SNIC_KF_IPV6) != 8'h00;
-    wire        ports  = (kflags & SNIC_KF_L4) != 8'h00 && (kflags & SNIC_KF_FRAG) == 8'h00;
-    wire [7:0]  ht_l3  = is4 ? SNIC_RSS_HT_IPV4 : SNIC_RSS_HT_IPV6;
-    wire [7:0]  ht_tcp = is4 ? SNIC_RSS_HT_TCP_IPV4 : SNIC_RSS_HT_TCP_IPV6;
-    wire [7:0]  ht_udp = is4 ? SNIC_RSS_HT_UDP_IPV4 : SNIC_RSS_HT_UDP_IPV6;
-
-    logic [7:0] sel_type;
-    always_comb begin
-        if (!is4 && !is6)
-            sel_type = 8'h00;
-        else if (ports && kproto == PROTO_TCP && (types_q & ht_tcp) != 8'h00)
-            sel_type = ht_tcp;
-        else if (ports && kproto == PROTO_UDP && (types_q & ht_udp) != 8'h00)
-            sel_type = ht_udp;
+    function automatic logic [7:0] hash_type(input logic [KEY_BITS-1:0] k,
+                                             input logic [7:0] types);
+        logic [7:0] fl, proto, l3, tcp, udp;
+        logic       is4, ports;
+        fl    = k[8*SNIC_KEY_OFF_FLAGS +: 8];
+        proto = k[8*SNIC_KEY_OFF_IP_PROTO +: 8];
+        is4   = (fl & SNIC_KF_IPV4) != 8'h00;
+        ports = (fl & SNIC_KF_L4) != 8'h00 && (fl & SNIC_KF_FRAG) == 8'h00;
+        l3    = is4 ? SNIC_RSS_HT_IPV4 : SNIC_RSS_HT_IPV6;
+        tcp   = is4 ? SNIC_RSS_HT_TCP_IPV4 : SNIC_RSS_HT_TCP_IPV6;
+        udp   = is4 ? SNIC_RSS_HT_UDP_IPV4 : SNIC_RSS_HT_UDP_IPV6;
+        if ((fl & (SNIC_KF_IPV4 | SNIC_KF_IPV6)) == 8'h00)
+            hash_type = 8'h00;
+        else if (ports && proto == PROTO_TCP && (types & tcp) != 8'h00)
+            hash_type = tcp;
+        else if (ports && proto == PROTO_UDP && (types & udp) != 8'h00)
+            hash_type = udp;
         else
-            sel_type = types_q & ht_l3;
-    end
+            hash_type = types & l3;
+    endfunction
 
-    // Input byte p (0 = first) in bits [IN_BITS-1-8p -: 8]: MSB-first.
-    logic [IN_BITS-1:0] in_str;
-    always_comb begin
-        in_str = '0;
+    // The input string for type `ht`: input byte p (0 = first) in bits
+    // [IN_BITS-1-8p -: 8], MSB-first; IPv4 zero-padded; all zero for none.
+    function automatic logic [IN_BITS-1:0] in_string(input logic [KEY_BITS-1:0] k,
+                                                     input logic [7:0] ht);
+        logic [IN_BITS-1:0] s;
+        logic               is4;
+        int                 alen;
+        s    = '0;
+        is4  = (ht & (SNIC_RSS_HT_IPV4 | SNIC_RSS_HT_TCP_IPV4 | SNIC_RSS_HT_UDP_IPV4)) != 8'h00;
+        alen = is4 ? 4 : 16;
         for (int i = 0; i < 16; i++) begin
-            if (is4 && i < 4) begin
-                in_str[IN_BITS-1-8*i -: 8]       = k[8*(SNIC_KEY_OFF_SIP + i) +: 8];
-                in_str[IN_BITS-1-8*(4+i) -: 8]   = k[8*(SNIC_KEY_OFF_DIP + i) +: 8];
-            end else if (!is4) begin
-                in_str[IN_BITS-1-8*i -: 8]       = k[8*(SNIC_KEY_OFF_SIP + i) +: 8];
-                in_str[IN_BITS-1-8*(16+i) -: 8]  = k[8*(SNIC_KEY_OFF_DIP + i) +: 8];
+            if (i < alen) begin
+                s[IN_BITS-1-8*i -: 8]        = k[8*(SNIC_KEY_OFF_SIP + i) +: 8];
+                s[IN_BITS-1-8*(alen+i) -: 8] = k[8*(SNIC_KEY_OFF_DIP + i) +: 8];
             end
         end
-        if ((sel_type & SNIC_RSS_HT_L4) != 8'h00) begin
-            for (int i = 0; i < 4; i++) begin
-                if (is4)
-                    in_str[IN_BITS-1-8*(8+i) -: 8]  = k[8*(SNIC_KEY_OFF_SPORT + i) +: 8];
-                else
-                    in_str[IN_BITS-1-8*(32+i) -: 8] = k[8*(SNIC_KEY_OFF_SPORT + i) +: 8];
-            end
-        end
-        if (sel_type == 8'h00)
-            in_str = '0;
-    end
+        if ((ht & SNIC_RSS_HT_L4) != 8'h00)
+            for (int i = 0; i < 4; i++)
+                s[IN_BITS-1-8*(2*alen+i) -: 8] = k[8*(SNIC_KEY_OFF_SPORT + i) +: 8];
+        in_string = ht == 8'h00 ? '0 : s;
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
 
     logic               s1_valid, s2_valid, s3_valid;
     logic [7:0]         s1_type, s2_type, s3_type;
@@ -140,8 +143,8 @@ module snic_rss_hash #(
     always_ff @(posedge clk) begin
         s1_valid <= rst ? 1'b0 : lk_valid;
         if (lk_valid) begin
-            s1_type <= sel_type;
-            s1_in   <= in_str;
+            s1_type <= hash_type(lk_key, types_q);
+            s1_in   <= in_string(lk_key, hash_type(lk_key, types_q));
         end
     end
 
@@ -149,54 +152,60 @@ module snic_rss_hash #(
     // Input bit j (MSB-first) selects key window j: key bits j..j+31.
     // Partial p in bits [32*p +: 32] (flat vectors: Icarus and Yosys
     // take no whole-array assignments).
-    logic [32*IN_BYTES-1:0] part, s2_part;
-    always_comb begin
+    function automatic logic [32*IN_BYTES-1:0] partials(input logic [IN_BITS-1:0] in,
+                                                       input logic [K_BITS-1:0] key);
+        logic [32*IN_BYTES-1:0] part;
         part = '0;
         for (int p = 0; p < IN_BYTES; p++)
             for (int t = 0; t < 8; t++)
-                if (s1_in[IN_BITS-1-(8*p+t)])
-                    part[32*p +: 32] = part[32*p +: 32] ^ key_q[K_BITS-1-(8*p+t) -: 32];
-    end
+                if (in[IN_BITS-1-(8*p+t)])
+                    part[32*p +: 32] = part[32*p +: 32] ^ key[K_BITS-1-(8*p+t) -: 32];
+        partials = part;
+    endfunction
 
+    logic [32*IN_BYTES-1:0] s2_part;
     always_ff @(posedge clk) begin
         s2_valid <= rst ? 1'b0 : s1_valid;
         if (s1_valid) begin
             s2_type <= s1_type;
-            s2_part <= part;
+            s2_part <= partials(s1_in, key_q);
         end
     end
 
     // ---- edge 3: XOR in groups ----
-    logic [32*NGROUPS-1:0] grp, s3_grp;
-    always_comb begin
+    function automatic logic [32*NGROUPS-1:0] groups(input logic [32*IN_BYTES-1:0] part);
+        logic [32*NGROUPS-1:0] grp;
         grp = '0;
         for (int g = 0; g < NGROUPS; g++)
             for (int j = 0; j < GROUP; j++)
                 if (g * GROUP + j < IN_BYTES)
-                    grp[32*g +: 32] = grp[32*g +: 32] ^ s2_part[32*(g*GROUP+j) +: 32];
-    end
+                    grp[32*g +: 32] = grp[32*g +: 32] ^ part[32*(g*GROUP+j) +: 32];
+        groups = grp;
+    endfunction
 
+    logic [32*NGROUPS-1:0] s3_grp;
     always_ff @(posedge clk) begin
         s3_valid <= rst ? 1'b0 : s2_valid;
         if (s2_valid) begin
             s3_type <= s2_type;
-            s3_grp  <= grp;
+            s3_grp  <= groups(s2_part);
         end
     end
 
     // ---- edge 4: the hash ----
-    logic [31:0] hash;
-    always_comb begin
-        hash = 32'h0;
+    function automatic logic [31:0] fold(input logic [32*NGROUPS-1:0] grp);
+        logic [31:0] h;
+        h = 32'h0;
         for (int g = 0; g < NGROUPS; g++)
-            hash = hash ^ s3_grp[32*g +: 32];
-    end
+            h = h ^ grp[32*g +: 32];
+        fold = h;
+    endfunction
 
     always_ff @(posedge clk) begin
         res_valid <= rst ? 1'b0 : s3_valid;
         if (s3_valid) begin
             res_type <= s3_type;
-            res_hash <= hash;
+            res_hash <= fold(s3_grp);
         end
     end
 endmodule
