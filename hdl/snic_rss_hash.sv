@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // RSS Toeplitz hash (include/snic/rss.h; C model classifier/rss.c) of a
-// parsed key, one key per clock, fixed latency of STAGES = 4 edges, the
+// parsed key, one key per clock, fixed latency of 4 edges (RSS_STAGES), the
 // same as snic_tcam so the hash arrives with the match result.
 //   edge 1  type select; hash input string (36 bytes, IPv4 zero-padded:
 //           trailing zero bytes add nothing to a Toeplitz hash)  -> s1_*
@@ -76,7 +76,10 @@ module snic_rss_hash #(
     endfunction
 
     always_ff @(posedge clk) begin
-        types_q     <= rst ? 8'h00 : cw_en ? (cw_types & SNIC_RSS_HT_ALL) : types_q;
+        if (rst)
+            types_q <= 8'h00;
+        else if (cw_en)
+            types_q <= cw_types & SNIC_RSS_HT_ALL;
         key_pend_en <= !rst && cw_en;
         if (cw_en)
             key_pend <= msb_first(cw_key);
@@ -88,6 +91,9 @@ module snic_rss_hash #(
     // called under the valid bit), so an idle clock costs the Verilated
     // model nothing (docs/hdl.md: why the model is cheap when idle); in
     // silicon the same functions are plain logic in front of the registers.
+    // The partial and group registers load only for a frame that gets a
+    // hash (clock enable), and the result is forced to 0 for one that
+    // does not: hashing off, or non-IP traffic, costs nothing either.
 
     // ---- edge 1: type and input string ----
     // The hash type of a key under the enabled types (rss.h). Both
@@ -166,10 +172,10 @@ module snic_rss_hash #(
     logic [32*IN_BYTES-1:0] s2_part;
     always_ff @(posedge clk) begin
         s2_valid <= rst ? 1'b0 : s1_valid;
-        if (s1_valid) begin
+        if (s1_valid)
             s2_type <= s1_type;
+        if (s1_valid && s1_type != 8'h00)
             s2_part <= partials(s1_in, key_q);
-        end
     end
 
     // ---- edge 3: XOR in groups ----
@@ -186,10 +192,10 @@ module snic_rss_hash #(
     logic [32*NGROUPS-1:0] s3_grp;
     always_ff @(posedge clk) begin
         s3_valid <= rst ? 1'b0 : s2_valid;
-        if (s2_valid) begin
+        if (s2_valid)
             s3_type <= s2_type;
+        if (s2_valid && s2_type != 8'h00)
             s3_grp  <= groups(s2_part);
-        end
     end
 
     // ---- edge 4: the hash ----
@@ -205,7 +211,7 @@ module snic_rss_hash #(
         res_valid <= rst ? 1'b0 : s3_valid;
         if (s3_valid) begin
             res_type <= s3_type;
-            res_hash <= fold(s3_grp);
+            res_hash <= s3_type != 8'h00 ? fold(s3_grp) : 32'h0;
         end
     end
 endmodule
