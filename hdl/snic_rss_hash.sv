@@ -122,23 +122,30 @@ module snic_rss_hash #(
 
     // The input string for type `ht`: input byte p (0 = first) in bits
     // [IN_BITS-1-8p -: 8], MSB-first; IPv4 zero-padded; all zero for none.
+    // Constant indices in both branches: a variable part-select would
+    // synthesize into shifters.
     function automatic logic [IN_BITS-1:0] in_string(input logic [KEY_BITS-1:0] k,
                                                      input logic [7:0] ht);
         logic [IN_BITS-1:0] s;
-        logic               is4;
-        int                 alen;
-        s    = '0;
-        is4  = (ht & (SNIC_RSS_HT_IPV4 | SNIC_RSS_HT_TCP_IPV4 | SNIC_RSS_HT_UDP_IPV4)) != 8'h00;
-        alen = is4 ? 4 : 16;
+        logic               is4, l4;
+        s   = '0;
+        is4 = (ht & (SNIC_RSS_HT_IPV4 | SNIC_RSS_HT_TCP_IPV4 | SNIC_RSS_HT_UDP_IPV4)) != 8'h00;
+        l4  = (ht & SNIC_RSS_HT_L4) != 8'h00;
         for (int i = 0; i < 16; i++) begin
-            if (i < alen) begin
-                s[IN_BITS-1-8*i -: 8]        = k[8*(SNIC_KEY_OFF_SIP + i) +: 8];
-                s[IN_BITS-1-8*(alen+i) -: 8] = k[8*(SNIC_KEY_OFF_DIP + i) +: 8];
+            if (!is4) begin
+                s[IN_BITS-1-8*i -: 8]      = k[8*(SNIC_KEY_OFF_SIP + i) +: 8];
+                s[IN_BITS-1-8*(16+i) -: 8] = k[8*(SNIC_KEY_OFF_DIP + i) +: 8];
+            end else if (i < 4) begin
+                s[IN_BITS-1-8*i -: 8]      = k[8*(SNIC_KEY_OFF_SIP + i) +: 8];
+                s[IN_BITS-1-8*(4+i) -: 8]  = k[8*(SNIC_KEY_OFF_DIP + i) +: 8];
             end
         end
-        if ((ht & SNIC_RSS_HT_L4) != 8'h00)
-            for (int i = 0; i < 4; i++)
-                s[IN_BITS-1-8*(2*alen+i) -: 8] = k[8*(SNIC_KEY_OFF_SPORT + i) +: 8];
+        for (int i = 0; i < 4; i++) begin
+            if (l4 && is4)
+                s[IN_BITS-1-8*(8+i) -: 8]  = k[8*(SNIC_KEY_OFF_SPORT + i) +: 8];
+            else if (l4)
+                s[IN_BITS-1-8*(32+i) -: 8] = k[8*(SNIC_KEY_OFF_SPORT + i) +: 8];
+        end
         in_string = ht == 8'h00 ? '0 : s;
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
@@ -163,9 +170,10 @@ module snic_rss_hash #(
         logic [32*IN_BYTES-1:0] part;
         part = '0;
         for (int p = 0; p < IN_BYTES; p++)
-            for (int t = 0; t < 8; t++)
-                if (in[IN_BITS-1-(8*p+t)])
-                    part[32*p +: 32] = part[32*p +: 32] ^ key[K_BITS-1-(8*p+t) -: 32];
+            if (in[IN_BITS-1-8*p -: 8] != 8'h00)  // a zero byte adds nothing (model speed)
+                for (int t = 0; t < 8; t++)
+                    if (in[IN_BITS-1-(8*p+t)])
+                        part[32*p +: 32] = part[32*p +: 32] ^ key[K_BITS-1-(8*p+t) -: 32];
         partials = part;
     endfunction
 
