@@ -1,7 +1,7 @@
 # Reference classifier: freestanding, linked into the firmware, the host
 # library and the simulator.
 CLASSIFIER_SRCS := classifier/parse.c classifier/parse_ipv6.c classifier/match.c \
-                   classifier/exact.c
+                   classifier/exact.c classifier/rss.c
 CLASSIFIER_OBJS := $(CLASSIFIER_SRCS:%.c=$(BUILD)/%.o)
 CLASSIFIER_LIB  := $(BUILD)/classifier/libclassifier.a
 
@@ -27,4 +27,10 @@ CLASSIFIER_TEST_EXACT := $(BUILD)/tests/unit/test_classifier_exact
 TESTS += $(CLASSIFIER_TEST_EXACT)
 
 $(CLASSIFIER_TEST_EXACT): $(BUILD)/tests/unit/test_classifier_exact.o $(CLASSIFIER_LIB)
+	$(CC) $^ -lcmocka -o $@
+
+CLASSIFIER_TEST_RSS := $(BUILD)/tests/unit/test_cls_rss
+TESTS += $(CLASSIFIER_TEST_RSS)
+
+$(CLASSIFIER_TEST_RSS): $(BUILD)/tests/unit/test_cls_rss.o $(CLASSIFIER_LIB)
 	$(CC) $^ -lcmocka -o $@

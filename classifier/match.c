@@ -4,6 +4,7 @@
  * whose masked value equals the masked key wins (hdl/snic_tcam.sv).
  */
 #include "classifier.h"
+#include <snic/rss.h>
 
 int snic_rule_matches(const struct snic_rule *rule, const struct snic_key *key)
 {
@@ -31,6 +32,10 @@ void snic_tcam_lookup(const struct snic_tcam *t, const struct snic_key *key,
 {
 	out->key_flags = key->flags;
 	out->rsvd = 0;
+	/* No hash until snic_rss_apply (the engine's reset state). */
+	out->hash = 0;
+	out->hash_type = SNIC_RSS_HT_NONE;
+	out->rsvd1[0] = out->rsvd1[1] = out->rsvd1[2] = 0;
 	for (uint32_t i = 0; i < t->depth; i++) {
 		if (t->valid[i] && snic_rule_matches(&t->entries[i], key)) {
 			out->rule = (uint16_t)i;

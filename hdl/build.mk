@@ -5,6 +5,7 @@
 #   make lint                   verilator --lint-only -Wall on hdl/
 
 HDL_SRCS    := hdl/snic_ipv6_ext.sv hdl/snic_parser.sv hdl/snic_tcam.sv hdl/snic_exact.sv \
+               hdl/snic_rss_hash.sv \
                hdl/snic_match_engine.sv
 HDL_TOP     := snic_match_engine
 # Ternary entries of the one Verilated model (the large profile's size).
@@ -24,7 +25,7 @@ ENGINE_LIBS := $(ENGINE_LIB) -lstdc++ -pthread -lm
 ALL += $(ENGINE_LIB)
 
 $(GEN_SVH_BIN): tools/gen_svh.c classifier/exact.c classifier/exact.h include/snic/cls.h \
-		include/snic/types.h classifier/classifier.h
+		include/snic/rss.h include/snic/types.h classifier/classifier.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) tools/gen_svh.c classifier/exact.c classifier/match.c -o $@
 
@@ -55,13 +56,14 @@ $(ENGINE_LIB): $(VL_DIR)/engine.o $(VL_OBJ)/V$(HDL_TOP)__ALL.a $(VL_RT_OBJS)
 
 lint: $(GEN_SVH)
 	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen --top-module $(HDL_TOP) $(HDL_SRCS)
-	for m in snic_ipv6_ext snic_parser snic_tcam snic_exact; do \
+	for m in snic_ipv6_ext snic_parser snic_tcam snic_exact snic_rss_hash; do \
 		$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl --top-module $$m hdl/$$m.sv || exit 1; \
 	done
 
 # Differential test of the engine against the reference classifier.
 HDL_TEST_DIFF := $(BUILD)/tests/hdl/test_engine_diff
-HDL_TEST_OBJS := $(BUILD)/tests/hdl/test_engine_diff.o $(BUILD)/tests/hdl/pktgen.o
+HDL_TEST_OBJS := $(BUILD)/tests/hdl/test_engine_diff.o $(BUILD)/tests/hdl/pktgen.o \
+                 $(BUILD)/tests/hdl/engine_rss.o
 TESTS += $(HDL_TEST_DIFF)
 
 $(BUILD)/tests/hdl/%.o: tests/hdl/%.c

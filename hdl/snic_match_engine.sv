@@ -7,7 +7,10 @@
 // comes out at edge LATENCY). Table writes are delayed so that a write
 // sampled at the same edge as a packet, or earlier, is seen by that packet,
 // and a write sampled later is not: the reference model applies writes and
-// packets in the order they were presented.
+// packets in the order they were presented. The RSS configuration (hash
+// key and enabled types) is written the same way, through its own port
+// and the same delay, and the RSS hash (snic_rss_hash, as many stages as
+// the ternary table) comes out with the match result: no added latency.
 `default_nettype none
 
 module snic_match_engine #(
@@ -36,6 +39,10 @@ module snic_match_engine #(
     input  wire                 xw_valid,   // 0 clears the slot
     input  wire [63:0]          xw_xkey,    // snic_exact_key(): dmac << 16 | tagged << 12 | VID
     input  wire [63:0]          xw_action,
+    // RSS configuration write port (key and types, atomically)
+    input  wire                 rw_en,
+    input  wire [319:0]         rw_key,     // 40-byte key, byte i = [8*i+7:8*i]
+    input  wire [7:0]           rw_types,   // SNIC_RSS_HT_* enabled; 0 = off
     // hit counter read port (asynchronous)
     input  wire [15:0]          cnt_idx,
     output logic [63:0]         cnt_data,
@@ -46,6 +53,8 @@ module snic_match_engine #(
     output logic [15:0]         out_rule,   // ternary index, SNIC_RULE_EXACT + slot, or 16'hffff
     output logic                out_hit,
     output logic [63:0]         out_action,
+    output logic [31:0]         out_hash,   // RSS hash (rss.h), 0 when out_hash_type is 0
+    output logic [7:0]          out_hash_type, // SNIC_RSS_HT_* used, 0 = none
     // constants for the driver
     output logic [7:0]          latency,    // LATENCY
     output logic [15:0]         depth,      // DEPTH
@@ -59,6 +68,20 @@ module snic_match_engine #(
     localparam int WR_STAGES     = PARSER_STAGES - 1; // aligns writes with lookups
     localparam int SIDE_BITS     = TAG_BITS + SNIC_KEY_BITS;
     localparam int COUNT_BIT     = 8 * SNIC_ACT_OFF_FLAGS + $clog2(int'(SNIC_ACT_COUNT));
+    localparam int RSS_STAGES    = 4;  // register stages of snic_rss_hash
+
+`ifdef __ICARUS__
+ `define SNIC_ENGINE_CHECK(msg) initial $fatal(1, msg)
+`else
+ `define SNIC_ENGINE_CHECK(msg) $error(msg)
+`endif
+    if (SNIC_RSS_KEY_BYTES != 40) begin : bad_rss_key
+        `SNIC_ENGINE_CHECK("rw_key is 40 bytes, the RSS ABI key is not");
+    end
+    if (RSS_STAGES != TCAM_STAGES) begin : bad_rss_stages
+        `SNIC_ENGINE_CHECK("the RSS hash must take as many stages as the table");
+    end
+`undef SNIC_ENGINE_CHECK
 
     assign latency = 8'(LATENCY);
     assign depth   = 16'(DEPTH);
@@ -80,31 +103,41 @@ module snic_match_engine #(
     // move nothing. One packed word per stage and port.
     localparam int WR_BITS = 16 + 1 + 512 + 512 + 64;  // idx, valid, value, mask, action
     localparam int XW_BITS = 16 + 1 + 64 + 64;         // slot, valid, key, action
+    localparam int RW_BITS = 320 + 8;                  // RSS key, types
     for (genvar i = 0; i < WR_STAGES; i++) begin : wd
-        logic               en, xen;     // this stage holds a write
+        logic               en, xen, ren; // this stage holds a write
         logic [WR_BITS-1:0] d;
         logic [XW_BITS-1:0] xd;
-        logic               pen, pxen;   // the stage before (the ports for wd[0])
+        logic [RW_BITS-1:0] rd;
+        logic               pen, pxen, pren; // the stage before (the ports for wd[0])
         logic [WR_BITS-1:0] pd;
         logic [XW_BITS-1:0] pxd;
+        logic [RW_BITS-1:0] prd;
         if (i == 0) begin : from_ports
             assign pen  = wr_en;
             assign pd   = {wr_idx, wr_valid, wr_value, wr_mask, wr_action};
             assign pxen = xw_en;
             assign pxd  = {xw_slot, xw_valid, xw_xkey, xw_action};
+            assign pren = rw_en;
+            assign prd  = {rw_key, rw_types};
         end else begin : from_stage
             assign pen  = wd[i-1].en;
             assign pd   = wd[i-1].d;
             assign pxen = wd[i-1].xen;
             assign pxd  = wd[i-1].xd;
+            assign pren = wd[i-1].ren;
+            assign prd  = wd[i-1].rd;
         end
         always_ff @(posedge clk) begin
             en  <= rst ? 1'b0 : pen;
             xen <= rst ? 1'b0 : pxen;
+            ren <= rst ? 1'b0 : pren;
             if (pen)
                 d <= pd;
             if (pxen)
                 xd <= pxd;
+            if (pren)
+                rd <= prd;
         end
     end
     logic [15:0]  wd_idx, wd_xslot;
@@ -158,6 +191,20 @@ module snic_match_engine #(
         .res_valid(x_valid), .res_hit(x_hit), .res_slot(x_slot), .res_action(x_act)
     );
 
+    // RSS hash of the same key, in step with the tables.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic        h_valid;   // always equal to t_valid: same latency
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [31:0] h_hash;
+    logic [7:0]  h_type;
+    snic_rss_hash #(.KEY_BITS(SNIC_KEY_BITS), .RSS_BYTES(40)) rss (
+        .clk(clk), .rst(rst),
+        .lk_valid(pk_valid), .lk_key(pk_key),
+        .cw_en(wd[WR_STAGES-1].ren),
+        .cw_key(wd[WR_STAGES-1].rd[RW_BITS-1:8]), .cw_types(wd[WR_STAGES-1].rd[7:0]),
+        .res_valid(h_valid), .res_hash(h_hash), .res_type(h_type)
+    );
+
     // Combine: ternary hit, else exact hit, else miss. The result
     // registers load only with a result: out_* other than out_valid are
     // meaningful only while out_valid is high.
@@ -169,6 +216,8 @@ module snic_match_engine #(
             out_hit    <= t_hit || x_hit;
             out_rule   <= t_hit ? t_idx : x_hit ? SNIC_RULE_EXACT + x_slot : SNIC_RULE_MISS;
             out_action <= t_hit ? t_act : x_hit ? x_act : SNIC_ACT_MISS;
+            out_hash   <= h_hash;
+            out_hash_type <= h_type;
         end
     end
 endmodule

@@ -49,6 +49,9 @@ static void collect(struct engine *e)
 	e->out_match.rsvd = 0;
 	uint64_t act = t->out_action;
 	std::memcpy(&e->out_match.action, &act, sizeof(e->out_match.action));
+	e->out_match.hash = t->out_hash;
+	e->out_match.hash_type = t->out_hash_type;
+	std::memset(e->out_match.rsvd1, 0, sizeof(e->out_match.rsvd1));
 }
 
 extern "C" struct engine *engine_new(void)
@@ -62,6 +65,7 @@ extern "C" struct engine *engine_new(void)
 	t->in_valid = 0;
 	t->wr_en = 0;
 	t->xw_en = 0;
+	t->rw_en = 0;
 	for (int i = 0; i < 4; i++)
 		edge(e);
 	t->rst = 0;
@@ -156,6 +160,14 @@ extern "C" void engine_write(struct engine *e, uint32_t idx, const struct snic_r
 	}
 }
 
+extern "C" void engine_rss_write(struct engine *e, const struct snic_rss_cfg *cfg)
+{
+	Vsnic_match_engine *t = e->top.get();
+	t->rw_en = 1;
+	put_bytes(t->rw_key.data(), 10, cfg ? cfg->key : nullptr, cfg ? sizeof(cfg->key) : 0);
+	t->rw_types = cfg ? cfg->types : 0;
+}
+
 extern "C" void engine_push(struct engine *e, const uint8_t *frame, uint32_t caplen,
 			    uint32_t frame_len, uint8_t port, uint32_t tag)
 {
@@ -177,6 +189,7 @@ extern "C" void engine_clock(struct engine *e)
 	e->top->in_valid = 0;
 	e->top->wr_en = 0;
 	e->top->xw_en = 0;
+	e->top->rw_en = 0;
 }
 
 extern "C" int engine_pop(struct engine *e, uint32_t *tag, struct snic_key *key,

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <snic/cls.h>
+#include <snic/rss.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,15 @@ uint64_t engine_hits(struct engine *e, uint32_t idx);
 unsigned engine_exact_slots(void);
 void engine_exact_write(struct engine *e, uint32_t slot, uint64_t xkey,
 			const struct snic_action *action);
+
+/*
+ * RSS configuration (rss.h): key and enabled types presented for the next
+ * edge, like engine_write (cfg == NULL turns hashing off). Every packet
+ * presented at that edge or later uses the new configuration, every
+ * earlier one the old: never a mixture. Results carry the hash in
+ * snic_match.hash / hash_type.
+ */
+void engine_rss_write(struct engine *e, const struct snic_rss_cfg *cfg);
 
 #ifdef __cplusplus
 }

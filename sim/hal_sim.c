@@ -52,7 +52,9 @@ static struct nic_write *queue_slot(void)
  * (the exact-table placement relies on it). */
 void nic_write_apply(struct nic *n, const struct nic_write *w)
 {
-	if (w->exact)
+	if (w->rss)
+		engine_rss_write(n->eng, w->clear ? NULL : &w->rss_cfg);
+	else if (w->exact)
 		engine_exact_write(n->eng, w->idx, w->xkey, w->clear ? NULL : &w->rule.action);
 	else
 		engine_write(n->eng, w->idx, w->clear ? NULL : &w->rule);
@@ -64,6 +66,17 @@ void hal_cls_write(uint32_t idx, const struct snic_rule *rule)
 	w->idx = idx;
 	if (rule)
 		w->rule = *rule;
+	else
+		w->clear = 1;
+}
+
+/* Through the table FIFO too: in order with the table writes. */
+void hal_rss_write(const struct snic_rss_cfg *cfg)
+{
+	struct nic_write *w = queue_slot();
+	w->rss = 1;
+	if (cfg)
+		w->rss_cfg = *cfg;
 	else
 		w->clear = 1;
 }

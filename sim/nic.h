@@ -87,6 +87,8 @@ struct nic_write {
 	int              exact;  /* exact-table slot: xkey and rule.action */
 	uint64_t         xkey;
 	struct snic_rule rule;
+	int              rss;    /* RSS configuration: rss_cfg (clear: off) */
+	struct snic_rss_cfg rss_cfg;
 };
 
 struct nic {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <snic/cls.h>
+#include <snic/rss.h>
 #include "classifier.h"
 #include "exact.h"
 
@@ -94,6 +95,17 @@ int main(void)
 			printf("%016llx", (unsigned long long)snic_exact_h3[w][i]);
 		printf(";\n");
 	}
+
+	/* RSS (rss.h): key length and hash type bits. */
+	param("SNIC_RSS_KEY_BYTES", SNIC_RSS_KEY_BYTES, "Toeplitz key bytes");
+	bits8("SNIC_RSS_HT_IPV4", SNIC_RSS_HT_IPV4);
+	bits8("SNIC_RSS_HT_TCP_IPV4", SNIC_RSS_HT_TCP_IPV4);
+	bits8("SNIC_RSS_HT_UDP_IPV4", SNIC_RSS_HT_UDP_IPV4);
+	bits8("SNIC_RSS_HT_IPV6", SNIC_RSS_HT_IPV6);
+	bits8("SNIC_RSS_HT_TCP_IPV6", SNIC_RSS_HT_TCP_IPV6);
+	bits8("SNIC_RSS_HT_UDP_IPV6", SNIC_RSS_HT_UDP_IPV6);
+	bits8("SNIC_RSS_HT_ALL", SNIC_RSS_HT_ALL);
+	bits8("SNIC_RSS_HT_L4", SNIC_RSS_HT_L4);
 	printf("/* verilator lint_on UNUSEDPARAM */\n");
 	return 0;
 }

@@ -51,6 +51,16 @@ uint64_t hal_cls_hits(uint32_t idx);
 void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a);
 void hal_exact_clear(uint32_t slot);
 
+/*
+ * RSS configuration of the engine (snic/rss.h): the Toeplitz key and the
+ * enabled hash types, written as one word (NULL: hashing off, the state
+ * after reset). Takes effect in order with the table writes: frames
+ * classified after it carry hashes under the new key and types, earlier
+ * ones under the old, never a mixture. Results carry the hash in
+ * hal_rx_pkt.match.hash / hash_type.
+ */
+void hal_rss_write(const struct snic_rss_cfg *cfg);
+
 /* A received frame after the match engine classified it. */
 struct hal_rx_pkt {
 	const uint8_t   *data;

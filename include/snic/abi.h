@@ -12,5 +12,6 @@
 #include "stats.h"
 #include "team.h"
 #include "l2.h"
+#include "rss.h"
 
 #endif

@@ -33,6 +33,8 @@ enum snic_opcode {
 	SNIC_CMD_VNIC_MAC     = 0x17, /* snic_vnic_mac (l2.h): change its MAC */
 	SNIC_CMD_VNIC_POLICY  = 0x18, /* snic_vnic_policy (l2.h): trust, MAC lock */
 	SNIC_CMD_VNIC_L2_QUERY = 0x19, /* snic_vnic_ref -> snic_vnic_l2 */
+	SNIC_CMD_RSS_SET      = 0x1a, /* snic_rss_set (rss.h): hash key, types */
+	SNIC_CMD_RSS_QUERY    = 0x1b, /* snic_vnic_ref -> snic_rss_info (rss.h) */
 	SNIC_CMD_RULE_ADD     = 0x20, /* snic_rule_add -> snic_rule_ref */
 	SNIC_CMD_RULE_DEL     = 0x21, /* snic_rule_ref */
 	SNIC_CMD_RULE_QUERY   = 0x22, /* snic_rule_ref -> snic_rule_info */
@@ -79,6 +81,8 @@ static inline const char *snic_opcode_name(unsigned int opcode)
 	case SNIC_CMD_VNIC_MAC:     return "VNIC_MAC";
 	case SNIC_CMD_VNIC_POLICY:  return "VNIC_POLICY";
 	case SNIC_CMD_VNIC_L2_QUERY: return "VNIC_L2_QUERY";
+	case SNIC_CMD_RSS_SET:      return "RSS_SET";
+	case SNIC_CMD_RSS_QUERY:    return "RSS_QUERY";
 	case SNIC_CMD_RULE_ADD:     return "RULE_ADD";
 	case SNIC_CMD_RULE_DEL:     return "RULE_DEL";
 	case SNIC_CMD_RULE_QUERY:   return "RULE_QUERY";

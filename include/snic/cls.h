@@ -124,7 +124,11 @@ struct snic_match {
 	uint8_t  key_flags; /* snic_key.flags of the packet */
 	uint8_t  rsvd;
 	struct snic_action action; /* zero action with vnic NONE on miss */
+	/* RSS (rss.h), computed from the key alongside the lookup: */
+	uint32_t hash;      /* Toeplitz hash; 0 when hash_type is NONE */
+	uint8_t  hash_type; /* SNIC_RSS_HT_* bit of the type used, or NONE */
+	uint8_t  rsvd1[3];  /* 0 */
 };
-SNIC_ASSERT_SIZE(struct snic_match, 12);
+SNIC_ASSERT_SIZE(struct snic_match, 20);
 
 #endif

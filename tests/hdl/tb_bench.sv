@@ -30,6 +30,10 @@ module tb_bench #(
     logic [15:0]   out_rule, depth_o, xslots;
     logic [63:0]   out_action, cnt_data;
     logic [7:0]    latency;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [31:0]   out_hash;       // RSS off in this bench
+    logic [7:0]    out_hash_type;
+    /* verilator lint_on UNUSEDSIGNAL */
 
     snic_match_engine #(.DEPTH(DEPTH), .EXACT_BUCKETS(64)) dut (
         .clk(clk), .rst(rst),
@@ -37,9 +41,11 @@ module tb_bench #(
         .wr_en(wr_en), .wr_idx(wr_idx), .wr_valid(wr_valid), .wr_value(wr_value),
         .wr_mask(wr_mask), .wr_action(wr_action),
         .xw_en(1'b0), .xw_slot(16'd0), .xw_valid(1'b0), .xw_xkey(64'd0), .xw_action(64'd0),
+        .rw_en(1'b0), .rw_key(320'd0), .rw_types(8'd0),
         .cnt_idx(16'd0), .cnt_data(cnt_data),
         .out_valid(out_valid), .out_tag(out_tag), .out_key(out_key), .out_rule(out_rule),
         .out_hit(out_hit), .out_action(out_action),
+        .out_hash(out_hash), .out_hash_type(out_hash_type),
         .latency(latency), .depth(depth_o), .exact_slots(xslots)
     );
 

@@ -2,9 +2,9 @@
 /*
  * Differential test: the Verilated match engine against the C reference
  * classifier, frame by frame, over many random rule sets and table fills,
- * with table writes interleaved with lookups in flight. Any difference in
- * key, rule index, action or latency fails the run and prints the first
- * mismatch. TAP output.
+ * with table writes and RSS key/type changes interleaved with lookups in
+ * flight. Any difference in key, rule index, action, RSS hash or latency
+ * fails the run and prints the first mismatch. TAP output.
  *
  *   test_engine_diff [rule_sets [packets_per_set [seed]]]
  */
@@ -15,8 +15,10 @@
 
 #include "classifier.h"
 #include "exact.h"
+#include "rss.h"
 #include "engine.h"
 #include "pktgen.h"
+#include "engine_rss.h"
 
 #define MAX_DEPTH   4096
 #define MAX_EXACT   32768
@@ -41,6 +43,7 @@ struct ref {
 	struct snic_tcam t;
 	struct snic_exact_slot xslots[MAX_EXACT];
 	struct snic_exact x;
+	struct snic_rss_cfg rss;   /* all zero: hashing off, as after reset */
 };
 
 static struct ref ref;
@@ -56,7 +59,9 @@ struct expect {
 static struct expect inflight[INFLIGHT];
 static uint64_t cycle;
 static uint64_t ref_hits_total, ref_err_total, ref_exact_total;
-static uint64_t ref_exact_kind[3];  /* exact hits: untagged, priority-tagged, VID 1..4095 */
+static uint64_t ref_exact_kind[3];
+static uint64_t ref_rss_kind[7];    /* RSS: no hash, then per SNIC_RSS_HT_* bit */
+static uint64_t rss_writes;  /* exact hits: untagged, priority-tagged, VID 1..4095 */
 static unsigned latency, depth, exact_slots;
 
 static void ref_init(void)
@@ -114,6 +119,34 @@ static void do_write(struct engine *e, uint32_t idx, const struct snic_rule *rul
 	ref.hits[idx] = 0;
 }
 
+static void do_rss_write(struct engine *e, const struct snic_rss_cfg *cfg)
+{
+	engine_rss_write(e, cfg);
+	if (cfg)
+		ref.rss = *cfg;
+	else
+		memset(&ref.rss, 0, sizeof(ref.rss));
+	rss_writes++;
+}
+
+
+/* A random key (or the spec's), random enabled types, sometimes off. */
+static void random_rss(struct engine *e, struct rng *r)
+{
+	struct snic_rss_cfg c;
+
+	memset(&c, 0, sizeof(c));
+	for (unsigned i = 0; i < SNIC_RSS_KEY_BYTES; i++)
+		c.key[i] = (uint8_t)rng_next(r);
+	if (rng_pct(r, 20))
+		memcpy(c.key, rss_ms_key, sizeof(rss_ms_key));
+	c.types = rng_pct(r, 40) ? SNIC_RSS_HT_ALL : (uint8_t)rng_below(r, 256);
+	if (rng_pct(r, 5))
+		do_rss_write(e, NULL);
+	else
+		do_rss_write(e, &c);
+}
+
 static void do_push(struct engine *e, const struct pkt *p, uint32_t tag)
 {
 	struct expect *x = &inflight[tag % INFLIGHT];
@@ -121,6 +154,8 @@ static void do_push(struct engine *e, const struct pkt *p, uint32_t tag)
 	x->pkt = *p;
 	snic_parse(p->data, p->caplen, p->frame_len, p->port, &x->key);
 	snic_classify(&ref.t, &ref.x, &x->key, &x->m);
+	snic_rss_apply(&ref.rss, &x->key, &x->m);
+	ref_rss_kind[x->m.hash_type ? __builtin_ctz(x->m.hash_type) + 1 : 0]++;
 	if (x->m.rule < SNIC_RULE_EXACT && (x->m.action.flags & SNIC_ACT_COUNT))
 		ref.hits[x->m.rule]++;
 	ref_hits_total += x->m.rule != SNIC_RULE_MISS;
@@ -137,9 +172,10 @@ static void do_push(struct engine *e, const struct pkt *p, uint32_t tag)
 
 static void print_match(const char *what, const struct snic_match *m)
 {
-	printf("# %s: rule %u key_flags 0x%02x action vnic %u ring %u meter %u flags 0x%02x rsvd %u\n",
-	       what, m->rule, m->key_flags, m->action.vnic, m->action.ring, m->action.meter,
-	       m->action.flags, m->action.rsvd);
+	printf("# %s: rule %u key_flags 0x%02x action vnic %u ring %u meter %u flags 0x%02x rsvd %u"
+	       " hash %08x type 0x%02x\n", what, m->rule, m->key_flags, m->action.vnic,
+	       m->action.ring, m->action.meter, m->action.flags, m->action.rsvd, m->hash,
+	       m->hash_type);
 }
 
 /* Clock once and check what comes out. Returns 0 on a mismatch. */
@@ -227,6 +263,7 @@ static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_
 	int catch_all = rng_pct(r, 30) ? (int)rng_below(r, used) : -1;
 	uint32_t tag = 0;
 
+	random_rss(e, r);
 	for (unsigned i = 0; i < SAMPLES; i++) {
 		pkt_random(r, &samples[i]);
 		snic_parse(samples[i].data, samples[i].caplen, samples[i].frame_len,
@@ -266,6 +303,8 @@ static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_
 		}
 		if (rng_pct(r, write_pct))
 			random_exact(e, r, &skeys[rng_below(r, SAMPLES)]);
+		if (rng_below(r, 1000) < write_pct)
+			random_rss(e, r);
 		if (rng_pct(r, 92)) {
 			if (rng_pct(r, 50))
 				p = samples[rng_below(r, SAMPLES)];
@@ -562,7 +601,7 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP model too large: %u ternary, %u exact\n", depth, exact_slots);
 		return 1;
 	}
-	printf("1..%u\n", sets + 5);
+	printf("1..%u\n", sets + 7);
 	printf("# model: %u ternary entries, %u exact slots, latency %u; seed 0x%" PRIx64 "\n",
 	       depth, exact_slots, latency, seed);
 	e = engine_new();
@@ -572,6 +611,10 @@ int main(int argc, char **argv)
 	test_hit_counters(e);
 	test_exact_combine(e);
 	test_exact_tags(e);
+	tap(test_rss_vectors(e, latency),
+	    "RSS: engine hashes equal the Microsoft RSS verification suite (IPv4, IPv6)", "");
+	tap(test_rss_atomic(e, latency),
+	    "RSS: key and types change during lookups: old before, new after, never torn", "");
 	for (unsigned s = 0; s < sets; s++) {
 		uint64_t before = checked, hits_before = ref_hits_total;
 		int ok = !failed && run_rule_set(e, &r, npkts, &checked);
@@ -584,6 +627,10 @@ int main(int argc, char **argv)
 	       failed ? "MISMATCH" : "0 mismatches");
 	printf("# exact hits: %" PRIu64 " untagged, %" PRIu64 " priority-tagged, %" PRIu64
 	       " with a VID\n", ref_exact_kind[0], ref_exact_kind[1], ref_exact_kind[2]);
+	printf("# RSS: %" PRIu64 " key/type writes; no hash %" PRIu64 ", IPv4 %" PRIu64 ", TCP/IPv4 %"
+	       PRIu64 ", UDP/IPv4 %" PRIu64 ", IPv6 %" PRIu64 ", TCP/IPv6 %" PRIu64 ", UDP/IPv6 %"
+	       PRIu64 "\n", rss_writes, ref_rss_kind[0], ref_rss_kind[1], ref_rss_kind[2],
+	       ref_rss_kind[3], ref_rss_kind[4], ref_rss_kind[5], ref_rss_kind[6]);
 	engine_free(e);
 	return failed;
 }

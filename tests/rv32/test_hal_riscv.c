@@ -183,6 +183,28 @@ static void test_cls_port(void **state)
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_HITS);
 }
 
+/* RSS configuration: the whole snic_rss_cfg staged, then one command;
+ * NULL stages an all-zero configuration (hashing off). */
+static void test_rss_port(void **state)
+{
+	(void)state;
+	hw_reset();
+	struct snic_rss_cfg c;
+	memset(&c, 0, sizeof(c));
+	for (unsigned i = 0; i < sizeof(c.key); i++)
+		c.key[i] = (uint8_t)(i * 13 + 5);
+	c.types = SNIC_RSS_HT_TCP_IPV4 | SNIC_RSS_HT_IPV6;
+	hal_rss_write(&c);
+	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_RSS);
+	assert_memory_equal((const void *)HAL_RV_CLS->rule, &c, sizeof(c));
+
+	HAL_RV_CLS->cmd = 0;
+	hal_rss_write(NULL);
+	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_RSS);
+	memset(&c, 0, sizeof(c));
+	assert_memory_equal((const void *)HAL_RV_CLS->rule, &c, sizeof(c));
+}
+
 /* The hardware queues one classified frame. */
 static void hw_rx(uint32_t n, uint8_t port, uint16_t rule, uint32_t len)
 {
@@ -444,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_boot_writes_window),
 		cmocka_unit_test(test_clock_hi_lo),
 		cmocka_unit_test(test_cls_port),
+		cmocka_unit_test(test_rss_port),
 		cmocka_unit_test(test_rx_queue_verdicts),
 		cmocka_unit_test(test_rx_queue_insane_prod),
 		cmocka_unit_test(test_tx_port),

@@ -73,6 +73,15 @@ void hal_cls_write(uint32_t idx, const struct snic_rule *rule)
 	p->cmd = HAL_RV_CLS_WRITE;
 }
 
+void hal_rss_write(const struct snic_rss_cfg *cfg)
+{
+	volatile struct hal_rv_cls *p = HAL_RV_CLS;
+	struct snic_rss_cfg off = {{0}, 0, {0}};
+	_Static_assert(sizeof(*cfg) <= sizeof(p->rule), "staged RSS config size");
+	copy_words_out(p->rule, cfg ? cfg : &off, sizeof(*cfg));
+	p->cmd = HAL_RV_CLS_RSS;
+}
+
 void hal_cls_clear(uint32_t idx)
 {
 	volatile struct hal_rv_cls *p = HAL_RV_CLS;

@@ -77,6 +77,7 @@ struct hal_rv_ctrl {
 #define HAL_RV_CLS_HITS  3u /* latch entry[idx]'s hit counter into hits_lo/hi */
 #define HAL_RV_CLS_XWRITE 4u /* exact slot[idx] = xkey, xaction, valid */
 #define HAL_RV_CLS_XCLEAR 5u /* exact slot[idx] invalid */
+#define HAL_RV_CLS_RSS    6u /* RSS config = struct snic_rss_cfg staged in rule[0..10] */
 
 struct hal_rv_cls {
 	uint32_t idx;           /* 0x00 entry index */
@@ -109,7 +110,7 @@ struct hal_rv_rx_entry {
 	int32_t  verdict;       /* firmware: HAL_DELIVERED or enum snic_drop_reason */
 	uint32_t rsvd1[2];
 };
-_Static_assert(sizeof(struct hal_rv_rx_entry) == 44, "rx entry layout");
+_Static_assert(sizeof(struct hal_rv_rx_entry) == 52, "rx entry layout");
 
 struct hal_rv_rxq {
 	uint32_t ring_addr;     /* 0x00 RO core address of hal_rv_rx_entry[entries] */
