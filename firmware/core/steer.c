@@ -363,11 +363,19 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	if (m->rule == SNIC_RULE_MISS)
 		return early_drop(p, fw_group_rx(p));
 	const uint8_t act = m->action.flags;
-	const uint16_t vnic = m->action.vnic;
+	uint16_t vnic = m->action.vnic;
 	if (act & SNIC_ACT_DROP)
 		return early_drop(p, SNIC_DROP_RULE);
 	if (vnic >= fw.hw.max_vnics || !fw.vnic[vnic].used)
 		return early_drop(p, SNIC_DROP_NO_VNIC);
+	/* A MAC entry delivers in its VNIC's domain only: on another port the
+	 * frame is for the VNIC sharing that MAC there (vnic_mac.c), or for
+	 * nobody (then unclaimed: group delivery's promiscuous rule). */
+	if (own_mac(m) && !(team_ports(fw.vnic[vnic].uplink) & (1u << port))) {
+		vnic = fw_vnic_mac_owner(vnic, port);
+		if (vnic == SNIC_VNIC_NONE)
+			return early_drop(p, fw_group_rx(p));
+	}
 
 	uint16_t ring;
 	if (m->action.ring != SNIC_RING_DEFAULT && m->action.ring < fw.hw.n_rx_rings)
