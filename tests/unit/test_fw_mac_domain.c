@@ -227,6 +227,20 @@ static void test_bond_members(void **state)
 	assert_int_equal(got(&u), 1);
 	assert_int_equal(got(&a), 0);
 	assert_int_equal(send(M, 3), SNIC_DROP_NO_MATCH);
+	/* Unicast in a member VLAN (group delivery's owner rule): every
+	 * member too. */
+	static const uint16_t vid[1] = { 30 };
+	assert_int_equal(l2_vlans(a.vnic, 1, vid), SNIC_OK);
+	for (uint8_t port = 0; port < 2; port++) {
+		uint32_t len = make_eth(frame, M, PEER, 30, 0x0800, 46);
+		rx_frame(frame, len, port);
+		fw_poll();
+		assert_int_equal(fake.last_reason, HAL_DELIVERED);
+		struct snic_rx_cpl c;
+		assert_int_equal(rx_take(a.rx_ring, &c), 1);
+		assert_int_equal(c.vnic, a.vnic);
+		assert_true(c.flags & SNIC_RXF_GROUP);
+	}
 }
 
 /* Exact profile: the one entry of (M, untagged) names `who`. */
