@@ -16,7 +16,8 @@
  * frame's VID is its port VLAN or in its membership list, or the frame is
  * untagged and it has no port VLAN.
  *
- * Cost: this is the miss path only (a rule or MAC hit never gets here).
+ * Cost: this is the miss path only (a rule hit never gets here, a MAC hit
+ * only from an uplink outside its VNICs' domains, steer.c).
  * It scans the VNIC table once per frame (twice for a unicast nobody
  * owns), after one pass over each pool; issue #14 makes it constant.
  */

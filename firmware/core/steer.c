@@ -359,7 +359,8 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	if (len < FW_MIN_FRAME)
 		return early_drop(p, SNIC_DROP_RUNT);
 	/* Unclaimed: broadcast, multicast, member-VLAN unicast, promiscuous
-	 * (group.c); the miss path only, claimed frames never get here. */
+	 * (group.c); the miss path only, claimed frames never get here (a MAC
+	 * hit from a foreign uplink is handed over below). */
 	if (m->rule == SNIC_RULE_MISS)
 		return early_drop(p, fw_group_rx(p));
 	const uint8_t act = m->action.flags;
