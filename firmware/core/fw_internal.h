@@ -198,6 +198,9 @@ int  fw_vnic_set_mac(uint16_t id, const uint8_t mac[6]);
 /* Does a VNIC have `mac` on port VLAN `vlan` in a domain that meets that
  * of `uplink` (an uplink or SNIC_UPLINK_BOND | b)? Then it is taken. */
 bool     fw_vnic_mac_taken(const uint8_t mac[6], uint16_t vlan, uint8_t uplink);
+/* Does a VNIC other than `except` send from `mac` on port VLAN `vlan` on
+ * the shared TRR (where frames are attributed by source MAC)? */
+bool     fw_vnic_mac_shared_tx(const uint8_t mac[6], uint16_t vlan, uint16_t except);
 /* The VNIC with VNIC id's MAC and port VLAN whose domain holds `port`:
  * id itself when it does; SNIC_VNIC_NONE when none does. */
 uint16_t fw_vnic_mac_owner(uint16_t id, uint8_t port);

@@ -204,6 +204,8 @@ int fw_l2_mac(const struct snic_vnic_mac *c)
 	/* Unique per (uplink domain, port VLAN), as at VNIC_CREATE. */
 	if (fw_vnic_mac_taken(c->mac, v->vlan, v->uplink))
 		return SNIC_E_EXIST;
+	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(c->mac, v->vlan, c->vnic))
+		return SNIC_E_EXIST; /* the shared TRR could not tell them apart */
 	return fw_vnic_set_mac(c->vnic, c->mac);
 }
 

@@ -236,6 +236,12 @@ int fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out)
 	bool sw = c->flags & SNIC_VNICF_SW_ONLY;
 	v->rx_ring = sw ? FW_SHARED_RING : free_ring(rx_owner, fw.hw.n_rx_rings);
 	v->tx_ring = sw ? FW_SHARED_RING : free_ring(tx_owner, fw.hw.n_tx_rings);
+	/* A sharer of its MAC on the shared TRR too: their frames could not
+	 * be told apart there. */
+	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(c->mac, c->vlan, id)) {
+		fw_memset(v, 0, sizeof(*v));
+		return SNIC_E_EXIST;
+	}
 	/* The only step that can fail, so it goes before any ring is taken. */
 	st = program_mac_rule(id, true);
 	if (st != SNIC_OK) {

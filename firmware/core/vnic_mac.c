@@ -8,6 +8,8 @@
  * VNICs on the same port VLAN may have the same MAC when their domains do
  * not meet: Linux bonding in balance-rr and 802.3ad mode gives every
  * slave the bond's MAC, and the slaves are VNICs on different uplinks.
+ * Not two VNICs that both send on the shared TRR, though: that ring tells
+ * its senders apart by source MAC and VLAN (tx.c).
  *
  * A frame to such a MAC goes to the sharer whose domain holds the ingress
  * port (steer.c asks fw_vnic_mac_owner on its full path). On a profile
@@ -33,6 +35,16 @@ bool fw_vnic_mac_taken(const uint8_t mac[6], uint16_t vlan, uint8_t uplink)
 	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
 		const struct fw_vnic *v = &fw.vnic[i];
 		if (same_key(v, mac, vlan) && (team_ports(v->uplink) & ports))
+			return true;
+	}
+	return false;
+}
+
+bool fw_vnic_mac_shared_tx(const uint8_t mac[6], uint16_t vlan, uint16_t except)
+{
+	for (uint16_t i = 0; i < fw.hw.max_vnics; i++) {
+		const struct fw_vnic *v = &fw.vnic[i];
+		if (i != except && same_key(v, mac, vlan) && v->tx_ring == FW_SHARED_RING)
 			return true;
 	}
 	return false;

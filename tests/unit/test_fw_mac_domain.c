@@ -131,6 +131,31 @@ static void test_create_bonds(void **state)
 	assert_int_equal(vnic_create(SNIC_ID_ANY, M, SNIC_VLAN_NONE, 0, BOND(1), NULL), SNIC_E_EXIST);
 }
 
+/* Two sharers cannot both send on the shared TRR, which tells senders
+ * apart by source MAC; one of them can. */
+static void test_shared_tx_ring(void **state)
+{
+	(void)state;
+	boot_up("small");
+	struct snic_vnic_info a, b, c;
+	assert_int_equal(vnic_create(SNIC_ID_ANY, M, SNIC_VLAN_NONE, SNIC_VNICF_SW_ONLY, 0, &a),
+			 SNIC_OK);
+	assert_int_equal(vnic_create(SNIC_ID_ANY, M, SNIC_VLAN_NONE, SNIC_VNICF_SW_ONLY, 1, NULL),
+			 SNIC_E_EXIST);
+	assert_int_equal(vnic_create(SNIC_ID_ANY, M, SNIC_VLAN_NONE, 0, 1, &b), SNIC_OK);
+	assert_int_not_equal(b.tx_ring, 0);
+	assert_int_equal(vnic_create(SNIC_ID_ANY, M2, SNIC_VLAN_NONE, SNIC_VNICF_SW_ONLY, 1, &c),
+			 SNIC_OK);
+	assert_int_equal(b.vnic, a.vnic + 1); /* the refused create left no trace */
+	struct snic_vnic_ref r = { .vnic = b.vnic };
+	assert_int_equal(admin(SNIC_CMD_VNIC_DESTROY, &r, sizeof(r), NULL), SNIC_OK);
+	assert_int_equal(l2_mac(c.vnic, 0, M), SNIC_E_EXIST);
+	assert_memory_equal(l2_query(c.vnic).mac, M2, 6);
+	r.vnic = a.vnic;
+	assert_int_equal(admin(SNIC_CMD_VNIC_DESTROY, &r, sizeof(r), NULL), SNIC_OK);
+	assert_int_equal(l2_mac(c.vnic, 0, M), SNIC_OK);
+}
+
 /* VNIC_MAC follows the same rule; a refused change changes nothing. */
 static void test_vnic_mac_rule(void **state)
 {
@@ -334,6 +359,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_create_ternary, teardown),
 		cmocka_unit_test_teardown(test_create_exact, teardown),
 		cmocka_unit_test_teardown(test_create_bonds, teardown),
+		cmocka_unit_test_teardown(test_shared_tx_ring, teardown),
 		cmocka_unit_test_teardown(test_vnic_mac_rule, teardown),
 		cmocka_unit_test_teardown(test_rx_ternary, teardown),
 		cmocka_unit_test_teardown(test_rx_exact, teardown),
