@@ -165,7 +165,8 @@ static void ring_close(uint16_t r)
  * words 1-3 (vnic, rule, flags, meter, colour, port, key flags) are the
  * same for every frame of a decision, word 0 is the frame's length. */
 typedef uint32_t __attribute__((may_alias)) word32;
-typedef uint64_t __attribute__((may_alias)) word64;
+/* The match's action is 4-byte aligned in a frame's record. */
+typedef uint64_t __attribute__((may_alias, aligned(4))) word64;
 
 /* How a decision's frames are policed. An srTCM in L2 bytes is inline and
  * its green frames are counted from the memo's own counters when the memo
