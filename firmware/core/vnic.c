@@ -141,15 +141,10 @@ int fw_vnic_set_mac(uint16_t id, const uint8_t mac[6])
 	 * sharer of the old one never misses a frame; with no room for it
 	 * the old key is given up first and taken back if that fails. */
 	int st = fw_vnic_exact_join(id, mac);
-	if (st == SNIC_OK) {
-		fw_vnic_exact_leave(id, v->mac);
-	} else {
-		fw_vnic_exact_leave(id, v->mac);
-		st = fw_vnic_exact_join(id, mac);
-		if (st != SNIC_OK) {
-			fw_vnic_exact_join(id, v->mac);
-			return st;
-		}
+	fw_vnic_exact_leave(id, v->mac);
+	if (st != SNIC_OK && (st = fw_vnic_exact_join(id, mac)) != SNIC_OK) {
+		fw_vnic_exact_join(id, v->mac);
+		return st;
 	}
 	fw_memcpy(v->mac, mac, 6);
 	return SNIC_OK;
