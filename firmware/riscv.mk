@@ -99,8 +99,10 @@ RV_TEST_LD := $(RV_ARCH) --specs=picolibc.specs --oslib=semihost \
 RV_FW_TEST_SRCS := $(filter-out tests/unit/test_fw_util.c $(RV_TEST_SKIP:%=tests/unit/%.c), \
                      $(wildcard tests/unit/test_fw_*.c))
 RV_FW_TESTS  := $(patsubst tests/unit/%.c,$(RV_BUILD)/test/%.elf,$(RV_FW_TEST_SRCS))
+# The reference parser too: tests build engine keys from frames (snic_parse).
 RV_TEST_COMMON := $(RV_BUILD)/test/cmocka_rv32.o $(RV_BUILD)/test/hal_fake.o \
-                  $(RV_BUILD)/test/test_fw_util.o $(RV_BUILD)/test/profile.o
+                  $(RV_BUILD)/test/test_fw_util.o $(RV_BUILD)/test/profile.o \
+                  $(RV_BUILD)/classifier/parse.o $(RV_BUILD)/classifier/parse_ipv6.o
 
 # The fake HAL models the simulator's cards (sim/profile.c).
 $(RV_BUILD)/test/profile.o: sim/profile.c
@@ -183,7 +185,8 @@ TESTS += $(RV_BOOT_TEST)
 # test_fw_team (100 s), and any new suite until it is added here.
 RV_TEST_QUICK := test_fw_image test_fw_flash test_fw_meter test_fw_rules test_fw_steer \
                  test_fw_tx test_fw_vnic test_fw_layout test_fw_qos test_fw_exact \
-                 test_fw_team_tx test_fw_steer_move test_fw_dma test_hal_riscv
+                 test_fw_team_tx test_fw_steer_move test_fw_dma test_hal_riscv \
+                 test_fw_l2_cmd test_fw_l2_rx test_fw_l2_tx test_fw_mac_domain
 RV_QUICK_TESTS := $(filter $(RV_TEST_QUICK:%=$(RV_BUILD)/test/%.elf),$(RV_ALL_TESTS))
 RV_TEST_SLOW  := $(filter-out $(RV_TEST_QUICK),$(patsubst $(RV_BUILD)/test/%.elf,%,$(RV_ALL_TESTS)))
 RV_SKIP_ARGS  = $(foreach t,$(RV_TEST_SKIP),--skip "$(t):$(RV_SKIP_REASON_$(t))")

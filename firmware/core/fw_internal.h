@@ -194,6 +194,24 @@ uint16_t fw_tx_ring_owner(uint16_t ring);
  * has no room for the new key. */
 int  fw_vnic_set_mac(uint16_t id, const uint8_t mac[6]);
 
+/* ---- vnic_mac.c: MACs per uplink domain ---- */
+/* Does a VNIC have `mac` on port VLAN `vlan` in a domain that meets that
+ * of `uplink` (an uplink or SNIC_UPLINK_BOND | b)? Then it is taken. */
+bool     fw_vnic_mac_taken(const uint8_t mac[6], uint16_t vlan, uint8_t uplink);
+/* Does a VNIC other than `except` send from `mac` on port VLAN `vlan` on
+ * the shared TRR (where frames are attributed by source MAC)? */
+bool     fw_vnic_mac_shared_tx(const uint8_t mac[6], uint16_t vlan, uint16_t except);
+/* The VNIC with VNIC id's MAC and port VLAN whose domain holds `port`:
+ * id itself when it does; SNIC_VNIC_NONE when none does. */
+uint16_t fw_vnic_mac_owner(uint16_t id, uint8_t port);
+/* Exact profiles: VNIC id's frames to `mac` get an entry, its own or a
+ * sharer's (SNIC_OK), or SNIC_E_NOSPC and nothing changed. */
+int      fw_vnic_exact_join(uint16_t id, const uint8_t mac[6]);
+/* VNIC id no longer uses the entry of `mac`: it passes to a sharer or goes. */
+void     fw_vnic_exact_leave(uint16_t id, const uint8_t mac[6]);
+/* VNIC id's action changed (its ring): rewrite the entry if it names id. */
+void     fw_vnic_exact_refresh(uint16_t id);
+
 /* ---- l2.c: VNIC_RXMODE/VLANS/MAC/POLICY/L2_QUERY and their pools ---- */
 void fw_l2_reset_all(void);
 /* A VNIC is going away: its list entries return to the pools. */

@@ -11,11 +11,13 @@
  *
  * Domain (P, VID): a VNIC is in it when P is its uplink, or, for a VNIC on
  * a bond, the member it uses now (fw_team.home: the uplink its traffic is
- * announced on, so the switch's flood reaches it there once); and the
+ * announced on, so the switch's flood reaches it there once; for unicast
+ * to its own MAC, any member); and the
  * frame's VID is its port VLAN or in its membership list, or the frame is
  * untagged and it has no port VLAN.
  *
- * Cost: this is the miss path only (a rule or MAC hit never gets here).
+ * Cost: this is the miss path only (a rule hit never gets here, a MAC hit
+ * only from an uplink outside its VNICs' domains, steer.c).
  * It scans the VNIC table once per frame (twice for a unicast nobody
  * owns), after one pass over each pool; issue #14 makes it constant.
  */
@@ -44,17 +46,21 @@ static inline bool bit(const uint32_t *set, unsigned i)
 	return (set[i / 32] >> (i % 32)) & 1;
 }
 
-/* P is the VNIC's uplink, or the member of its bond it uses now. */
-static bool on_port(uint16_t id, const struct fw_vnic *v, uint8_t port)
+/* P is the VNIC's uplink, or the member of its bond it uses now; for
+ * unicast to its own MAC any member (a balance-rr or 802.3ad partner
+ * sends on every link; vnic_mac.c). */
+static bool on_port(uint16_t id, const struct fw_vnic *v, uint8_t port, enum pass pass)
 {
+	if (pass == P_OWNER)
+		return (team_ports(v->uplink) >> port) & 1;
 	if (team_bond_of(v->uplink) == TEAM_NONE)
 		return v->uplink == port;
 	return fw_team.home[id] == port;
 }
 
-static bool in_domain(const struct grp *g, uint16_t id, const struct fw_vnic *v)
+static bool in_domain(const struct grp *g, enum pass pass, uint16_t id, const struct fw_vnic *v)
 {
-	if (!v->used || !on_port(id, v, g->p->port))
+	if (!v->used || !on_port(id, v, g->p->port, pass))
 		return false;
 	if (g->vid < 0)
 		return v->vlan == SNIC_VLAN_NONE;
@@ -120,7 +126,7 @@ static void run_pass(struct grp *g, enum pass pass)
 {
 	for (uint16_t id = 0; id < fw.hw.max_vnics; id++) {
 		const struct fw_vnic *v = &fw.vnic[id];
-		if (in_domain(g, id, v) && wants(g, pass, id, v))
+		if (in_domain(g, pass, id, v) && wants(g, pass, id, v))
 			copy_to(g, id);
 	}
 }

@@ -201,12 +201,11 @@ int fw_l2_mac(const struct snic_vnic_mac *c)
 		return SNIC_E_PERM;
 	if (!fw_memcmp(v->mac, c->mac, 6))
 		return SNIC_OK;
-	/* Unique among the VNICs of its port VLAN, as at VNIC_CREATE. */
-	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
-		const struct fw_vnic *o = &fw.vnic[i];
-		if (o->used && o->vlan == v->vlan && !fw_memcmp(o->mac, c->mac, 6))
-			return SNIC_E_EXIST;
-	}
+	/* Unique per (uplink domain, port VLAN), as at VNIC_CREATE. */
+	if (fw_vnic_mac_taken(c->mac, v->vlan, v->uplink))
+		return SNIC_E_EXIST;
+	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(c->mac, v->vlan, c->vnic))
+		return SNIC_E_EXIST; /* the shared TRR could not tell them apart */
 	return fw_vnic_set_mac(c->vnic, c->mac);
 }
 

@@ -165,7 +165,8 @@ static void ring_close(uint16_t r)
  * words 1-3 (vnic, rule, flags, meter, colour, port, key flags) are the
  * same for every frame of a decision, word 0 is the frame's length. */
 typedef uint32_t __attribute__((may_alias)) word32;
-typedef uint64_t __attribute__((may_alias)) word64;
+/* The match's action is 4-byte aligned in a frame's record. */
+typedef uint64_t __attribute__((may_alias, aligned(4))) word64;
 
 /* How a decision's frames are policed. An srTCM in L2 bytes is inline and
  * its green frames are counted from the memo's own counters when the memo
@@ -359,15 +360,24 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	if (len < FW_MIN_FRAME)
 		return early_drop(p, SNIC_DROP_RUNT);
 	/* Unclaimed: broadcast, multicast, member-VLAN unicast, promiscuous
-	 * (group.c); the miss path only, claimed frames never get here. */
+	 * (group.c); the miss path only, claimed frames never get here (a MAC
+	 * hit from a foreign uplink is handed over below). */
 	if (m->rule == SNIC_RULE_MISS)
 		return early_drop(p, fw_group_rx(p));
 	const uint8_t act = m->action.flags;
-	const uint16_t vnic = m->action.vnic;
+	uint16_t vnic = m->action.vnic;
 	if (act & SNIC_ACT_DROP)
 		return early_drop(p, SNIC_DROP_RULE);
 	if (vnic >= fw.hw.max_vnics || !fw.vnic[vnic].used)
 		return early_drop(p, SNIC_DROP_NO_VNIC);
+	/* A MAC entry delivers in its VNIC's domain only: on another port the
+	 * frame is for the VNIC sharing that MAC there (vnic_mac.c), or for
+	 * nobody (then unclaimed: group delivery's promiscuous rule). */
+	if (own_mac(m) && !(team_ports(fw.vnic[vnic].uplink) & (1u << port))) {
+		vnic = fw_vnic_mac_owner(vnic, port);
+		if (vnic == SNIC_VNIC_NONE)
+			return early_drop(p, fw_group_rx(p));
+	}
 
 	uint16_t ring;
 	if (m->action.ring != SNIC_RING_DEFAULT && m->action.ring < fw.hw.n_rx_rings)

@@ -103,6 +103,15 @@ static inline uint8_t team_bond_of(uint8_t uplink)
 {
 	return (uplink & SNIC_UPLINK_BOND) ? (uint8_t)(uplink & ~SNIC_UPLINK_BOND) : TEAM_NONE;
 }
+/* The uplinks (bitmap) a VNIC's `uplink` field receives unicast on: the
+ * uplink, or every member of the bond (vnic_mac.c). */
+static inline uint8_t team_ports(uint8_t uplink)
+{
+	uint8_t b = team_bond_of(uplink);
+	if (b == TEAM_NONE)
+		return uplink < SNIC_MAX_UPLINKS ? (uint8_t)(1u << uplink) : 0;
+	return b < SNIC_MAX_BONDS ? fw_team.bond[b].mask : 0;
+}
 
 /* ---- team_health.c ---- */
 /* Per poll: sample links, run due timers, send due frames. Returns work. */

@@ -111,39 +111,39 @@ bool fw_vnic_mac_rule(uint32_t id, struct snic_rule *out)
 /*
  * (Re)program VNIC id's MAC entry. `fresh` for a new VNIC. SNIC_E_NOSPC
  * (nothing changed) when its exact entry finds no room; an update cannot
- * fail, as only this VNIC's entry names it.
+ * fail. On the exact table VNICs sharing a MAC share its entry
+ * (vnic_mac.c).
  */
 static int program_mac_rule(uint16_t id, bool fresh)
 {
-	const struct fw_vnic *v = &fw.vnic[id];
 	struct snic_rule r;
 
-	build_mac_rule(id, &r);
 	if (!mac_in_exact()) {
+		build_mac_rule(id, &r);
 		fw_rule_set_internal(fw.mac_base + id, &r);
 		return SNIC_OK;
 	}
-	uint64_t xkey = fw_exact_mac_key(v->mac, v->vlan);
-	return fresh ? fw_exact_insert(xkey, &r.action, NULL) : fw_exact_update(xkey, &r.action);
+	if (fresh)
+		return fw_vnic_exact_join(id, fw.vnic[id].mac);
+	fw_vnic_exact_refresh(id);
+	return SNIC_OK;
 }
 
 int fw_vnic_set_mac(uint16_t id, const uint8_t mac[6])
 {
 	struct fw_vnic *v = &fw.vnic[id];
-	struct snic_rule r;
 
 	if (!mac_in_exact()) {
 		fw_memcpy(v->mac, mac, 6);
 		return program_mac_rule(id, false); /* rewrites its one entry */
 	}
-	/* The exact key holds the MAC: the old key goes, the new one comes;
-	 * with no room for it the old one is put back where it was free. */
-	build_mac_rule(id, &r);
-	uint64_t old = fw_exact_mac_key(v->mac, v->vlan);
-	fw_exact_delete(old);
-	int st = fw_exact_insert(fw_exact_mac_key(mac, v->vlan), &r.action, NULL);
-	if (st != SNIC_OK) {
-		fw_exact_insert(old, &r.action, NULL);
+	/* The exact key holds the MAC: the new key is joined first, so a
+	 * sharer of the old one never misses a frame; with no room for it
+	 * the old key is given up first and taken back if that fails. */
+	int st = fw_vnic_exact_join(id, mac);
+	fw_vnic_exact_leave(id, v->mac);
+	if (st != SNIC_OK && (st = fw_vnic_exact_join(id, mac)) != SNIC_OK) {
+		fw_vnic_exact_join(id, v->mac);
 		return st;
 	}
 	fw_memcpy(v->mac, mac, 6);
@@ -198,11 +198,9 @@ static int check_create(const struct snic_vnic_create *c)
 		return SNIC_E_RANGE;
 	if (c->vnic != SNIC_ID_ANY && fw.vnic[c->vnic].used)
 		return SNIC_E_EXIST;
-	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
-		const struct fw_vnic *v = &fw.vnic[i];
-		if (v->used && v->vlan == c->vlan && !fw_memcmp(v->mac, c->mac, 6))
-			return SNIC_E_EXIST;
-	}
+	/* Unique per (uplink domain, port VLAN): bond slaves share a MAC. */
+	if (fw_vnic_mac_taken(c->mac, c->vlan, c->uplink))
+		return SNIC_E_EXIST;
 	return SNIC_OK;
 }
 
@@ -233,6 +231,12 @@ int fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out)
 	bool sw = c->flags & SNIC_VNICF_SW_ONLY;
 	v->rx_ring = sw ? FW_SHARED_RING : free_ring(rx_owner, fw.hw.n_rx_rings);
 	v->tx_ring = sw ? FW_SHARED_RING : free_ring(tx_owner, fw.hw.n_tx_rings);
+	/* A sharer of its MAC on the shared TRR too: their frames could not
+	 * be told apart there. */
+	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(c->mac, c->vlan, id)) {
+		fw_memset(v, 0, sizeof(*v));
+		return SNIC_E_EXIST;
+	}
 	/* The only step that can fail, so it goes before any ring is taken. */
 	st = program_mac_rule(id, true);
 	if (st != SNIC_OK) {
@@ -266,7 +270,7 @@ int fw_vnic_destroy(const struct snic_vnic_ref *r)
 		return SNIC_E_BUSY;
 	fw_l2_vnic_gone(r->vnic);
 	if (mac_in_exact())
-		fw_exact_delete(fw_exact_mac_key(v->mac, v->vlan));
+		fw_vnic_exact_leave(r->vnic, v->mac); /* a sharer keeps it */
 	else
 		fw_rule_clear_internal(fw.mac_base + r->vnic);
 	if (v->rx_ring != FW_SHARED_RING) {

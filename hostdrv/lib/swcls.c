@@ -160,6 +160,30 @@ static struct srr *srr_get(struct snic_swcls *s, uint16_t v)
 	return q;
 }
 
+/*
+ * VNICs on different uplinks may share a MAC (bond slaves, l2.h): their
+ * MAC entries match the same frames, and the device gives the frame to
+ * the one whose uplinks hold the ingress port. The mirror has no bond
+ * members, so when the entry hit is a VNIC's MAC entry and the device
+ * named another VNIC with an identical MAC entry, the device's pick
+ * stands.
+ */
+static uint16_t mac_sharer(const struct snic_swcls *s, const struct snic_match *m, uint16_t hw)
+{
+	const struct snic_mirror *mi = s->d->mirror;
+	uint16_t v = m->action.vnic;
+
+	if (hw == v || hw >= SNIC_MIRROR_MAX_VNICS || v >= SNIC_MIRROR_MAX_VNICS || !s->known[hw])
+		return v;
+	const struct snic_mirror_vnic *a = &mi->vnic[v], *b = &mi->vnic[hw];
+	if (!a->used || !a->has_mac_rule || !b->has_mac_rule || m->rule != a->info.mac_rule)
+		return v;
+	if (memcmp(&a->mac_rule.value, &b->mac_rule.value, sizeof(a->mac_rule.value)) ||
+	    memcmp(&a->mac_rule.mask, &b->mac_rule.mask, sizeof(a->mac_rule.mask)))
+		return v;
+	return hw;
+}
+
 static void lookup(struct snic_swcls *s, const struct snic_rx_frame *f, struct snic_match *m)
 {
 	struct snic_key key;
@@ -167,6 +191,8 @@ static void lookup(struct snic_swcls *s, const struct snic_rx_frame *f, struct s
 
 	snic_parse(f->data, f->cpl.len, f->cpl.len, f->cpl.port, &key);
 	snic_tcam_lookup(&t, &key, m);
+	if (m->rule != SNIC_RULE_MISS)
+		m->action.vnic = mac_sharer(s, m, f->cpl.vnic);
 }
 
 /* The VNIC the software chose, or SNIC_VNIC_NONE for a drop. */

@@ -10,7 +10,15 @@
  * untagged and the VNIC's port VLAN (snic_vnic_create.vlan) is NONE, or
  * VID is its port VLAN, or VID is in its VLAN membership list
  * (VNIC_VLANS). Nothing crosses domains: not broadcast, not multicast, not
- * promiscuous delivery.
+ * promiscuous delivery, not unicast to a VNIC's MAC (for which every member
+ * of its bond counts).
+ *
+ * A VNIC's MAC is unique per (uplink domain, port VLAN): VNICs whose
+ * uplinks do not meet (different uplinks, different bonds, an uplink and
+ * a bond) may share a MAC, as bond slaves do; unicast to it goes to the
+ * sharer whose uplinks hold the ingress port; on an uplink of none of
+ * them the frame is unclaimed (below). Host rules steer by their own
+ * match, from any port.
  *
  * Group delivery (the firmware does it; the match engine classifies only).
  * A frame that no classifier entry claims (a miss) is looked at by the
@@ -79,7 +87,7 @@ SNIC_ASSERT_SIZE(struct snic_vnic_vlans, 40);
 				  * MAC (the host driver sets it only for the
 				  * PF-side knobs, `ip link set .. vf N mac`) */
 
-/* VNIC_MAC: a new unicast MAC, unique among the VNICs of its port VLAN.
+/* VNIC_MAC: a new unicast MAC, unique per (uplink domain, port VLAN).
  * The VNIC's classifier entry follows at once; anti-spoofing checks the new
  * MAC from the next frame on. Refused with SNIC_E_PERM when the MAC is
  * locked and SNIC_VMACF_OPERATOR is not set. */

@@ -64,7 +64,8 @@ static void test_deliver_dedicated(void **state)
 	(void)state;
 	boot("large");
 	struct snic_vnic_info vi;
-	mk_vnic(MAC_A, 0, &vi);
+	/* On uplink 1: a MAC entry delivers only in its VNIC's domain. */
+	assert_int_equal(vnic_create(SNIC_ID_ANY, MAC_A, SNIC_VLAN_NONE, 0, 1, &vi), SNIC_OK);
 	assert_int_equal(port_set(1, 1), SNIC_OK);
 	rx_post(vi.rx_ring, 4, 2048);
 	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x88b5, 100);

@@ -283,6 +283,41 @@ static void persisting_disagreement_counted(void **state)
 	snic_swcls_free(s);
 }
 
+/* VNICs 1 and 2 share a MAC (bond slaves on two uplinks): the device's
+ * pick between them stands; it cannot move a frame to a VNIC whose MAC
+ * entry is another. */
+static void fill_shared(struct snic_mirror *m)
+{
+	add_vnic(m, 1);
+	add_vnic(m, 2);
+	add_vnic(m, 3);
+	memcpy(m->vnic[2].mac_rule.value.dmac, mac_of[1], 6);
+	memcpy(m->vnic[2].params.mac, mac_of[1], 6);
+}
+
+static void shared_mac_device_picks(void **state)
+{
+	(void)state;
+	uint8_t buf[128];
+	struct got g = { 0 };
+	struct snic_swcls_stats st;
+	save(fill_shared);
+	struct snic_swcls *s = snic_swcls_new(dev, 16);
+	uint32_t n = frame(buf, mac_of[1], 0, 5000);
+	struct snic_rx_frame f = rxf(buf, n, 2);   /* VNIC 1's entry is hit first */
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	f = rxf(buf, n, 1);
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	f = rxf(buf, n, 3);                        /* not a sharer: the software decides */
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	snic_swcls_stats(s, &st);
+	assert_int_equal(st.mismatch, 1);
+	assert_int_equal(snic_srr_poll(s, 2, 10, collect, &g), 1);
+	assert_int_equal(snic_srr_poll(s, 1, 10, collect, &g), 2);
+	assert_int_equal(snic_srr_poll(s, 3, 10, collect, &g), 0);
+	snic_swcls_free(s);
+}
+
 static void bad_parameters(void **state)
 {
 	(void)state;
@@ -528,6 +563,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(classifies_like_hardware), T(srr_full_and_budget),
 		T(reloads_when_another_process_adds), T(persisting_disagreement_counted),
+		T(shared_mac_device_picks),
 		T(bad_parameters), T(mac_entries_past_the_table),
 		T(delivers_by_domain_groups_and_mode), T(join_by_another_process_seen),
 	};
