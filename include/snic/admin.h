@@ -215,7 +215,8 @@ struct snic_caps_info {            /* QUERY_CAPS reply */
 struct snic_vnic_create {
 	uint16_t vnic;      /* wanted id or SNIC_ID_ANY */
 	uint16_t vlan;      /* VLAN id 0-4094 or SNIC_VLAN_NONE */
-	uint8_t  mac[6];    /* unicast MAC, must be unique */
+	uint8_t  mac[6];    /* unicast MAC, unique per uplink domain and
+			     * port VLAN (l2.h, "Shared MACs") */
 	uint16_t flags;     /* SNIC_VNICF_* */
 	uint8_t  uplink;    /* uplink or bond the VNIC sends on */
 	uint8_t  n_ip;      /* IPv4 addresses used (0..4) */
