@@ -15,7 +15,7 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
-#include <asm/cmpxchg.h>
+#include <linux/atomic.h>
 
 #define snic_proto_ld_acq(p)     smp_load_acquire(p)
 #define snic_proto_st_rel(p, v)  smp_store_release(p, v)
