@@ -1,6 +1,7 @@
 # hostdrv: the user-space driver library (libsnic.a) and the snicctl tool.
 
-HOSTDRV_LIB_SRCS := $(wildcard hostdrv/lib/*.c)
+# hostdrv/proto: the window protocol shared with the kernel driver.
+HOSTDRV_LIB_SRCS := $(wildcard hostdrv/lib/*.c) $(wildcard hostdrv/proto/*.c)
 HOSTDRV_LIB_OBJS := $(HOSTDRV_LIB_SRCS:%.c=$(BUILD)/%.o)
 HOSTDRV_LIB      := $(BUILD)/hostdrv/libsnic.a
 

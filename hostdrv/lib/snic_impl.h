@@ -6,9 +6,9 @@
 #include <stdarg.h>
 #include <string.h>
 #include "snic.h"
+#include "../proto/snic_proto.h"
 
-#define SNIC_NO_BLOCK   0xffffffffu
-#define SNIC_MAX_BLOCKS 64          /* longer chains are treated as loops */
+#define SNIC_NO_BLOCK   SNIC_PROTO_NONE
 
 /* Host-side state of one ring this process drives. */
 struct snic_ring {
@@ -40,7 +40,9 @@ struct snic_dev {
 	uint32_t off_dma, off_rxq, off_txq;
 	uint32_t off_vstats;  /* ABI 1.1: per-VNIC counters */
 
-	/* Checked copies of the block layouts. */
+	/* Checked copies of the block layouts (the walk's result, and the
+	 * parts the library's files use). */
+	struct snic_proto_layout lay;
 	struct snic_blk_admin  admin;
 	struct snic_blk_queues rxq, txq;
 	struct snic_blk_dma    dma;
@@ -73,6 +75,9 @@ struct snic_dev {
 /* Record an error with a message; returns `code` for tail calls. */
 int snic_seterr(struct snic_dev *d, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Record a failure of the shared protocol code (hostdrv/proto). */
+int snic_proto_seterr(struct snic_dev *d, const struct snic_proto_err *e);
 
 /* 1 if [off, off+len) lies inside the window. */
 static inline int snic_in_window(const struct snic_dev *d, uint64_t off, uint64_t len)

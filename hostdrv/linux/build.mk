@@ -10,7 +10,9 @@
 KMOD_KVER ?= $(shell ls /usr/src 2>/dev/null | sed -n 's/^linux-headers-\(.*-amd64\)$$/\1/p' | sort -V | tail -1)
 KMOD_KDIR ?= /usr/src/linux-headers-$(KMOD_KVER)
 KMOD_DIR  := $(BUILD)/kmod
-KMOD_SRCS := $(wildcard hostdrv/linux/*.c hostdrv/linux/*.h) hostdrv/linux/Kbuild
+# hostdrv/proto: the window protocol shared with libsnic, built into snic.ko.
+KMOD_SRCS := $(wildcard hostdrv/linux/*.c hostdrv/linux/*.h hostdrv/proto/*.c hostdrv/proto/*.h) \
+	     hostdrv/linux/Kbuild
 KMOD      := $(KMOD_DIR)/snic.ko
 VM_FRAMES := $(BUILD)/bin/snic_vm_frames
 VM_BLAST  := $(BUILD)/bin/snic_vm_blast

@@ -3,15 +3,15 @@
  * Admin queue (include/snic/admin.h): one command at a time, under a
  * mutex among the driver's own callers and under the window's admin lock
  * word among every agent sharing the window (snicctl on the host side of
- * an ivshmem BAR, another driver instance). The holder takes the queue
- * indices as it finds them in the window and waits for the one completion
- * with its sequence number; completions left by a command an earlier
- * holder gave up on are skipped. The firmware polls the ring, so waiting
- * is a sleep-and-look loop.
+ * an ivshmem BAR, another driver instance). The exchange (lock, takeover
+ * of a dead holder, sequence numbers, skipping completions an earlier
+ * holder gave up on) is the shared protocol code's (hostdrv/proto), the
+ * same libsnic runs; the driver supplies its clock and its waits. The
+ * firmware polls the ring, so waiting is a sleep-and-look loop.
  */
 #include <linux/delay.h>
-#include <linux/random.h>
 #include "snic.h"
+#include "snic_proto.h"
 
 static unsigned int admin_timeout_ms = 3000;
 module_param(admin_timeout_ms, uint, 0644);
@@ -41,7 +41,6 @@ int snic_status_errno(u16 status)
 int snic_admin_init(struct snic_dev *sdev)
 {
 	mutex_init(&sdev->admin_lock);
-	sdev->seq = get_random_u32();
 	return 0;
 }
 
@@ -52,183 +51,96 @@ int snic_admin_init(struct snic_dev *sdev)
  * host the simulator behind the window may not run at all for a while
  * (virtual time stands still, nothing is wrong with the device): that time
  * does not count against admin_timeout_ms, only against the lease limit,
- * half of SNIC_ADMIN_LOCK_LEASE_MS, within which we must give the queue
- * back anyway.
+ * half of SNIC_ADMIN_LOCK_LEASE_MS, within which the shared code gives the
+ * queue back anyway (it also bounds the wait for the lock by that).
  */
 #define SNIC_ADMIN_BEATS 4
 
 struct admin_wait {
+	struct snic_dev *sdev;
 	unsigned long t0;
 	u32 beat0;
 };
 
-static void wait_start(struct snic_dev *sdev, struct admin_wait *w)
+static u64 drv_now_ms(void *ctx)
 {
+	return jiffies64_to_msecs(get_jiffies_64());
+}
+
+static void drv_pause(void *ctx, unsigned int *spins)
+{
+	usleep_range(20, 100);
+}
+
+static void drv_wait_begin(void *ctx, enum snic_proto_wait what)
+{
+	struct admin_wait *w = ctx;
+
 	w->t0 = jiffies;
 	smp_mb(); /* our index store before the heartbeat load */
-	w->beat0 = READ_ONCE(sdev->devid->heartbeat);
+	w->beat0 = READ_ONCE(w->sdev->devid->heartbeat);
 }
 
-static bool wait_over(struct snic_dev *sdev, const struct admin_wait *w)
+static int drv_expired(void *ctx, enum snic_proto_wait what)
 {
-	unsigned long waited = jiffies - w->t0;
+	struct admin_wait *w = ctx;
 
-	if (waited > msecs_to_jiffies(SNIC_ADMIN_LOCK_LEASE_MS / 2))
-		return true;
-	return waited > msecs_to_jiffies(admin_timeout_ms) &&
-	       READ_ONCE(sdev->devid->heartbeat) - w->beat0 >= SNIC_ADMIN_BEATS;
+	if (what == SNIC_PROTO_WAIT_LOCK)
+		return 0; /* a live holder answers within half a lease */
+	return time_after(jiffies, w->t0 + msecs_to_jiffies(admin_timeout_ms)) &&
+	       READ_ONCE(w->sdev->devid->heartbeat) - w->beat0 >= SNIC_ADMIN_BEATS;
 }
 
-/*
- * Takes the window's admin lock by compare-and-swap. A tag we have seen
- * for a twentieth of the lease, a whole lease old by the device clock,
- * belonged to a holder that died (a killed snicctl, a crashed guest): it
- * is taken over.
- */
-static int take_window_lock(struct snic_dev *sdev, u16 opcode, u32 *tag)
-{
-	/* A holder keeps it for up to half a lease: wait as long. */
-	unsigned long end = jiffies + msecs_to_jiffies(SNIC_ADMIN_LOCK_LEASE_MS / 2);
-	u32 *word = &sdev->admin->lock;
-	u32 seen = SNIC_ADMIN_LOCK_FREE, cur, mine;
-	unsigned long seen_at = jiffies;
-	u64 dev_ms;
+static const struct snic_proto_admin_ops drv_admin_ops = {
+	.now_ms = drv_now_ms,
+	.pause = drv_pause,
+	.wait_begin = drv_wait_begin,
+	.expired = drv_expired,
+};
 
-	for (;;) {
-		dev_ms = div_u64(READ_ONCE(sdev->devid->sim_time_ns), NSEC_PER_MSEC);
-		mine = SNIC_ADMIN_LOCK_TAG(SNIC_ADMIN_LOCK_KERNEL, dev_ms);
-		cur = cmpxchg(word, SNIC_ADMIN_LOCK_FREE, mine);
-		if (cur == SNIC_ADMIN_LOCK_FREE)
-			break;
-		if (cur != seen) {
-			seen = cur;
-			seen_at = jiffies;
-		} else if (time_after_eq(jiffies, seen_at +
-					 msecs_to_jiffies(SNIC_ADMIN_LOCK_LEASE_MS / 20)) &&
-			   snic_admin_lock_age(cur, dev_ms) >= SNIC_ADMIN_LOCK_LEASE_MS &&
-			   cmpxchg(word, cur, mine) == cur) {
-			sdev->admin_takeovers++;
-			dev_warn(sdev->dev, "admin: lock 0x%08x held for %u ms of device time: taken over\n",
-				 cur, snic_admin_lock_age(cur, dev_ms));
-			break;
-		}
-		if (time_after(jiffies, end) || !snic_device_running(sdev)) {
-			dev_err(sdev->dev, "admin: %s: queue held by another agent (lock 0x%08x)\n",
-				snic_opcode_name(opcode), cur);
-			return -EBUSY;
-		}
-		usleep_range(20, 100);
-	}
-	*tag = mine;
-	return 0;
-}
-
-/* A failed swap means someone took the lock over from us: nothing to undo. */
-static void put_window_lock(struct snic_dev *sdev, u32 tag)
-{
-	cmpxchg_release(&sdev->admin->lock, tag, SNIC_ADMIN_LOCK_FREE);
-}
-
-/* Reads completions until the one for `seq`; 1 found, 0 not yet, <0 error. */
-static int take_completion(struct snic_dev *sdev, u32 seq, u16 opcode,
-			   struct snic_admin_cpl *out)
-{
-	struct snic_blk_admin *a = sdev->admin;
-	u32 cons = READ_ONCE(a->cpl_cons), prod;
-
-	while ((prod = snic_ld_acq(&a->cpl_prod)) != cons) {
-		if (prod - cons > sdev->admin_entries) {
-			dev_err(sdev->dev, "admin: queue corrupt (cpl_prod %u, cpl_cons %u)\n",
-				prod, cons);
-			return -EIO;
-		}
-		memcpy(out, &sdev->cpl_ring[cons % sdev->admin_entries], sizeof(*out));
-		snic_st_rel(&a->cpl_cons, ++cons);
-		if (out->seq != seq)
-			continue; /* answer to a command someone gave up on */
-		if (out->opcode != opcode || out->len > SNIC_ADMIN_PAYLOAD) {
-			dev_err(sdev->dev, "admin: malformed completion for %s\n",
-				snic_opcode_name(opcode));
-			return -EIO;
-		}
-		return 1;
-	}
-	return 0;
-}
-
-/* Why a command went unanswered: the indices, and whether the firmware's
- * main loop ran at all meanwhile (its heartbeat). */
-static void report_timeout(struct snic_dev *sdev, u16 opcode, const struct admin_wait *w)
-{
-	struct snic_blk_admin *a = sdev->admin;
-
-	sdev->admin_timeouts++;
-	snic_health_admin_timeout(sdev, opcode);
-	dev_err(sdev->dev, "admin: %s timed out after %u ms (cmd %u/%u, cpl %u/%u, firmware heartbeat +%u, state %u)\n",
-		snic_opcode_name(opcode), jiffies_to_msecs(jiffies - w->t0),
-		READ_ONCE(a->cmd_prod), READ_ONCE(a->cmd_cons), READ_ONCE(a->cpl_prod),
-		READ_ONCE(a->cpl_cons), READ_ONCE(sdev->devid->heartbeat) - w->beat0,
-		READ_ONCE(sdev->devid->state));
-}
-
-/* Posts one command and waits for its completion; the window lock is held. */
+/* Runs one exchange through the shared protocol code; admin_lock held. */
 static int exchange(struct snic_dev *sdev, u16 opcode, const void *in, u32 in_len,
 		    struct snic_admin_cpl *cpl)
 {
-	struct snic_blk_admin *a = sdev->admin;
-	u32 prod = READ_ONCE(a->cmd_prod), seq;
-	struct snic_admin_cmd *cmd;
-	struct admin_wait w;
-	int err;
+	struct admin_wait w = { .sdev = sdev };
+	struct snic_proto_admin a = {
+		.win = sdev->win,
+		.off_devid = 0,
+		.off_admin = sdev->off_admin,
+		.agent = SNIC_ADMIN_LOCK_KERNEL,
+		.lease_ms = SNIC_ADMIN_LOCK_LEASE_MS,
+		.ops = &drv_admin_ops,
+		.ctx = &w,
+	};
+	struct snic_proto_err e;
+	int rc;
 
-	wait_start(sdev, &w);
-
-	for (;;) {
-		u32 queued = prod - snic_ld_acq(&a->cmd_cons);
-
-		if (queued > sdev->admin_entries) {
-			dev_err(sdev->dev, "admin: queue corrupt (cmd_prod %u, cmd_cons %u)\n",
-				prod, READ_ONCE(a->cmd_cons));
-			return -EIO;
-		}
-		if (queued < sdev->admin_entries)
-			break;
-		/* Full of commands earlier holders gave up on. */
-		if (wait_over(sdev, &w) || !snic_device_running(sdev)) {
-			report_timeout(sdev, opcode, &w);
-			return -ETIMEDOUT;
-		}
-		usleep_range(20, 100);
+	a.blk.entries = sdev->admin_entries;
+	a.blk.cmd_off = (u8 *)sdev->cmd_ring - sdev->win;
+	a.blk.cpl_off = (u8 *)sdev->cpl_ring - sdev->win;
+	rc = snic_proto_admin_exec(&a, opcode, in, in_len, cpl, &e);
+	sdev->seq = a.seq;
+	if (a.takeovers) {
+		sdev->admin_takeovers += a.takeovers;
+		dev_warn(sdev->dev, "admin: lock 0x%08x of a dead holder taken over\n",
+			 a.taken_from);
 	}
-	seq = ++sdev->seq;
-	cmd = &sdev->cmd_ring[prod % sdev->admin_entries];
-	memset(cmd, 0, sizeof(*cmd));
-	cmd->opcode = opcode;
-	cmd->seq = seq;
-	cmd->len = in_len;
-	if (in_len)
-		memcpy(cmd->payload, in, in_len);
-	snic_st_rel(&a->cmd_prod, prod + 1); /* command bytes first */
-	wait_start(sdev, &w);
-
-	for (;;) {
-		err = take_completion(sdev, seq, opcode, cpl);
-		if (err)
-			return err < 0 ? err : 0;
-		if (!snic_device_running(sdev)) {
-			dev_err(sdev->dev, "admin: %s: device stopped running (state %u)\n",
-				snic_opcode_name(opcode), READ_ONCE(sdev->devid->state));
-			return -EIO;
-		}
-		if (wait_over(sdev, &w)) {
-			/* One last look: we may have slept past the answer. */
-			err = take_completion(sdev, seq, opcode, cpl);
-			if (err)
-				return err < 0 ? err : 0;
-			report_timeout(sdev, opcode, &w);
-			return -ETIMEDOUT;
-		}
-		usleep_range(20, 100);
+	switch (rc) {
+	case SNIC_PROTO_OK:
+		return 0;
+	case SNIC_PROTO_E_ARG:
+		return -EINVAL;
+	case SNIC_PROTO_E_LOCKED:
+		dev_err(sdev->dev, "admin: %s\n", e.msg);
+		return -EBUSY;
+	case SNIC_PROTO_E_TIMEOUT:
+		sdev->admin_timeouts++;
+		snic_health_admin_timeout(sdev, opcode);
+		dev_err(sdev->dev, "admin: %s\n", e.msg);
+		return -ETIMEDOUT;
+	default:
+		dev_err(sdev->dev, "admin: %s\n", e.msg);
+		return -EIO;
 	}
 }
 
@@ -237,7 +149,7 @@ int snic_admin_exec(struct snic_dev *sdev, u16 opcode, const void *in, u32 in_le
 {
 	struct snic_admin_cpl *cpl;
 	unsigned long t0;
-	u32 tag, ms;
+	u32 ms;
 	int err;
 
 	if (in_len > SNIC_ADMIN_PAYLOAD || out_len > SNIC_ADMIN_PAYLOAD)
@@ -251,11 +163,7 @@ int snic_admin_exec(struct snic_dev *sdev, u16 opcode, const void *in, u32 in_le
 		goto out;
 	}
 	t0 = jiffies;
-	err = take_window_lock(sdev, opcode, &tag);
-	if (err)
-		goto out;
 	err = exchange(sdev, opcode, in, in_len, cpl);
-	put_window_lock(sdev, tag);
 	if (err)
 		goto out;
 	ms = jiffies_to_msecs(jiffies - t0);
