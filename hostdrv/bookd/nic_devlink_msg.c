@@ -25,14 +25,14 @@ int genl_family_req(struct nl_req *r, const char *name)
 }
 
 /* The attributes after a generic netlink header into tb, if h is a reply
- * of family with command cmd. */
-static int genl_attrs(const struct nlmsghdr *h, uint16_t family, uint8_t cmd,
+ * of family with command cmd (or alt). */
+static int genl_attrs(const struct nlmsghdr *h, uint16_t family, uint8_t cmd, uint8_t alt,
 		      const struct nlattr **tb, unsigned max)
 {
 	const struct genlmsghdr *g = NLMSG_DATA(h);
 	size_t at = NLMSG_LENGTH(GENL_HDRLEN);
 
-	if (h->nlmsg_type != family || h->nlmsg_len < at || g->cmd != cmd)
+	if (h->nlmsg_type != family || h->nlmsg_len < at || (g->cmd != cmd && g->cmd != alt))
 		return -1;
 	return nl_parse((const unsigned char *)h + at, (int)(h->nlmsg_len - at), tb, max);
 }
@@ -41,7 +41,7 @@ int genl_family_id(const struct nlmsghdr *h, uint16_t *id)
 {
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
 
-	if (genl_attrs(h, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, tb, CTRL_ATTR_MAX))
+	if (genl_attrs(h, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY, CTRL_CMD_NEWFAMILY, tb, CTRL_ATTR_MAX))
 		return -1;
 	return nl_u16(tb[CTRL_ATTR_FAMILY_ID], id) || !*id ? -1 : 0;
 }
@@ -77,7 +77,8 @@ int dl_parse_port(const struct nlmsghdr *h, uint16_t family, struct dl_port *p)
 	uint8_t ext = 0;
 
 	memset(p, 0, sizeof(*p));
-	if (genl_attrs(h, family, DEVLINK_CMD_PORT_NEW, tb, DL_ATTR_SEEN) || handle_of(tb, &p->d) ||
+	/* (a port dump answers DEVLINK_CMD_NEW on kernels up to 6.2) */
+	if (genl_attrs(h, family, DEVLINK_CMD_PORT_NEW, DEVLINK_CMD_NEW, tb, DL_ATTR_SEEN) || handle_of(tb, &p->d) ||
 	    nl_u32(tb[DEVLINK_ATTR_PORT_INDEX], &p->index) ||
 	    nl_u16(tb[DEVLINK_ATTR_PORT_FLAVOUR], &p->flavour))
 		return -1;
@@ -103,7 +104,7 @@ int dl_parse_rate(const struct nlmsghdr *h, uint16_t family, struct dl_rate *rat
 	const struct nlattr *tb[DL_ATTR_SEEN + 1];
 
 	memset(rate, 0, sizeof(*rate));
-	if (genl_attrs(h, family, DEVLINK_CMD_RATE_NEW, tb, DL_ATTR_SEEN) ||
+	if (genl_attrs(h, family, DEVLINK_CMD_RATE_NEW, DEVLINK_CMD_RATE_NEW, tb, DL_ATTR_SEEN) ||
 	    nl_u16(tb[DEVLINK_ATTR_RATE_TYPE], &rate->type) ||
 	    nl_u64(tb[DEVLINK_ATTR_RATE_TX_SHARE], &rate->tx_share) ||
 	    nl_u64(tb[DEVLINK_ATTR_RATE_TX_MAX], &rate->tx_max))

@@ -153,6 +153,13 @@ static void test_port(void **state)
 	assert_int_equal(p.ifindex, 7);
 	assert_string_equal(p.netdev, "snic1");
 	assert_int_equal(dl_parse_port(&r.h, FAM + 1, &p), -1);   /* another family's */
+	/* Linux 6.1's port dump says DEVLINK_CMD_NEW: the same port. */
+	((struct genlmsghdr *)NLMSG_DATA(&r.h))->cmd = DEVLINK_CMD_NEW;
+	assert_int_equal(dl_parse_port(&r.h, FAM, &p), 0);
+	assert_int_equal(p.vf, 1);
+	((struct genlmsghdr *)NLMSG_DATA(&r.h))->cmd = DEVLINK_CMD_PORT_DEL;
+	assert_int_equal(dl_parse_port(&r.h, FAM, &p), -1);
+	((struct genlmsghdr *)NLMSG_DATA(&r.h))->cmd = DEVLINK_CMD_PORT_NEW;
 	put8(&r, DEVLINK_ATTR_PORT_EXTERNAL, 1);   /* (the last one counts) */
 	assert_int_equal(dl_parse_port(&r.h, FAM, &p), 0);
 	assert_true(p.external);   /* another host's VF: the back end skips it */
