@@ -371,20 +371,28 @@ bookd_devlink() {
 }
 
 leaf_clear() { ! devlink port function rate show "$DLDEV/0" | grep -Eq 'tx_(share|max) [1-9]'; }
-
-# Applied once; a second agent (by netdev name, its own state) reads the
-# leaf back and applies nothing; the first resumed and watching, the
-# booking deleted: the leaf goes back to none.
-t_bookd_devlink() {
-	bookd_devlink "$DLDEV" /tmp/bookd-dl.json &&
-	grep -q '"vnic":0,"state":"applied"' /tmp/bookd-dl.json &&
-	grep -q '"stats":{"events":[0-9]*,"applies":1,' /tmp/bookd-dl.json &&
+leaf_booked() {
 	grep -q 'type leaf tx_share 100Mbit tx_max 500Mbit' /tmp/rt &&
-	[ "$(cat /sys/class/net/snic0/queues/tx-0/tx_maxrate)" = 500 ] || return 1
-	host_reads 3 || return 1
-	bookd_devlink snic1 /tmp/bookd-dl2.json &&
-	grep -q '"vnic":0,"state":"applied"' /tmp/bookd-dl2.json &&
-	grep -q '"stats":{"events":[0-9]*,"applies":0,' /tmp/bookd-dl2.json || return 1
+	[ "$(cat /sys/class/net/snic0/queues/tx-0/tx_maxrate)" = 500 ]
+}
+
+# A booking the driver refuses half-way: the share first (10M, as the
+# ceiling drops below the share held), then the ceiling (50.5M: snic
+# shapes whole Mbit/s only) refused: the agent puts the share back and
+# says why in the kernel's words.
+dl_refused() {
+	snicctl booking set 0 --node vm --store-dir /tmp/bookd \
+		--raw '{"v":1,"out_bandwidth":"10M","cap":"50.5M"}' || return 1
+	bookd_devlink "$DLDEV" /tmp/bookd-dl3.json
+	grep -q '"vnic":0,"state":"refused_by_nic"' /tmp/bookd-dl3.json &&
+	grep -q 'tx_max 6312500 B/s: the kernel says Invalid argument: snic: tx_max must be a whole number of Mbit/s' \
+		/tmp/bookd-dl3.json &&
+	grep -q '(tx_share put back to 12500000 B/s)' /tmp/bookd-dl3.json && leaf_booked
+}
+
+# The first agent resumed and watching, the booking deleted: the leaf
+# goes back to none.
+dl_deleted() {
 	snic-bookd --nic "devlink:$DLDEV" --store-dir /tmp/bookd --node vm \
 		--state /tmp/bookd-dl.json -v >/tmp/bookd-dl.log 2>&1 &
 	pid=$!
@@ -394,8 +402,20 @@ t_bookd_devlink() {
 	wait "$pid"
 	cat /tmp/bookd-dl.log
 	devlink port function rate show "$DLDEV/0"
-	[ $rc = 0 ] && [ "$(cat /sys/class/net/snic0/queues/tx-0/tx_maxrate)" = 0 ] &&
-	host_reads 4
+	[ $rc = 0 ] && [ "$(cat /sys/class/net/snic0/queues/tx-0/tx_maxrate)" = 0 ]
+}
+
+# Applied once; a second agent (by netdev name, its own state) reads the
+# leaf back and applies nothing; a refused change leaves it whole (the
+# host reads the firmware's share then); deleted, it goes.
+t_bookd_devlink() {
+	bookd_devlink "$DLDEV" /tmp/bookd-dl.json &&
+	grep -q '"vnic":0,"state":"applied"' /tmp/bookd-dl.json &&
+	grep -q '"stats":{"events":[0-9]*,"applies":1,' /tmp/bookd-dl.json && leaf_booked &&
+	bookd_devlink snic1 /tmp/bookd-dl2.json &&
+	grep -q '"vnic":0,"state":"applied"' /tmp/bookd-dl2.json &&
+	grep -q '"stats":{"events":[0-9]*,"applies":0,' /tmp/bookd-dl2.json &&
+	dl_refused && host_reads 3 && dl_deleted && host_reads 4
 }
 
 # The same with the store across the wire: etcd runs in the host's
@@ -424,8 +444,10 @@ bookd_checks() {
 		t_bookd_dir
 	echo "VMT# snic-bookd: VF 0 $(sed -n 's/.*"state":"\([a-z_]*\)".*"reason":"\([^"]*\)".*/\1: \2/p' \
 		/tmp/bookd.json)" >/dev/console
-	check "snic-bookd devlink:$DLDEV: VNIC 0's leaf holds min 100, max 500 Mbit/s; a re-run applies nothing; deleted, removed" \
+	check "snic-bookd devlink:$DLDEV: VNIC 0's leaf holds min 100, max 500 Mbit/s; a re-run applies nothing; a refused change is undone; deleted, removed" \
 		t_bookd_devlink
+	echo "VMT# snic-bookd devlink, the refused change: $(sed -n 's/.*"reason":"\([^"]*\)".*/\1/p' \
+		/tmp/bookd-dl3.json)" >/dev/console
 	NEEDS_TAP=1
 	if [ "$SNIC_TAP" = 1 ] && [ "$SNIC_ETCD" != 1 ]; then
 		ok "snic-bookd vfrate:snic1 with etcd across the TAP uplink # SKIP no etcd in the host's namespace"

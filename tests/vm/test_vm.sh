@@ -489,7 +489,8 @@ fi
 
 # The booking the guest's snic-bookd applied through devlink (out 100M,
 # cap 500M on VNIC 0), as the firmware itself holds it: the share minimum
-# (VNIC_SHARE_QUERY) while booked, none after the deletion.
+# (VNIC_SHARE_QUERY) while booked (after a refused change the agent undid:
+# 100M, not its 10M), none after the deletion.
 fw_min() { sed -n 's/.*"min_bps": *\([0-9]*\).*/\1/p' "$work/fw_share_$1.json" 2>/dev/null; }
 if [ "$BOOKD" != 1 ] || [ "$TAP" != 1 ]; then
 	ok "firmware holds the booking snic-bookd applied through devlink # SKIP no snic-bookd or no TAP (the guest's signal)"
