@@ -25,6 +25,19 @@ int nic_fail(struct nic *n, int rc, const char *fmt, ...)
 	return rc;
 }
 
+int nic_req_fail(struct nic *n, const char *who, int rc, const char *ext, int values,
+		 const char *what)
+{
+	int e = rc > 0 ? rc : errno, kind = NIC_E_IO;
+
+	if (values && rc > 0 && e == EOPNOTSUPP)
+		kind = NIC_E_UNSUPP;
+	else if (values && rc > 0 && (e == EINVAL || e == ERANGE))
+		kind = NIC_E_RANGE;
+	return nic_fail(n, kind, "%s: %s: %s%s%s%s", who, what, rc > 0 ? "the kernel says " : "",
+		    strerror(e), rc > 0 && ext[0] ? ": " : "", rc > 0 ? ext : "");
+}
+
 /* A netdev's speed in Mbit/s: ETHTOOL_GLINKSETTINGS (a first call with no
  * mask words makes the kernel say how many it wants), else ETHTOOL_GSET. */
 static int link_speed(int fd, const char *ifname, uint32_t *mbps)

@@ -80,6 +80,13 @@ struct nic *nic_devlink_open(const char *spec, char *err, unsigned errlen);
 
 /* For back ends: the reason into n->err; returns rc. */
 int nic_fail(struct nic *n, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A kernel request by who that failed (rc: > 0 the kernel's errno, with
+ * its text ext; -1: errno) as the agent's error. For a rate (values 1)
+ * the errno says who is at fault: the values (NIC_E_RANGE) or the driver
+ * (NIC_E_UNSUPP); the rest (device gone, no answer, no permission) is
+ * retried (NIC_E_IO). */
+int nic_req_fail(struct nic *n, const char *who, int rc, const char *ext, int values,
+		 const char *what);
 /* ifname's link speed as a capacity (bit/s) through SIOCETHTOOL on fd
  * (any socket); NIC_E_RANGE when the driver cannot say, NIC_E_IO. */
 int nic_link_capacity(struct nic *n, int fd, const char *ifname, uint64_t *bps);

@@ -61,20 +61,10 @@ static int scan_one(const struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
-/* A request that failed as the agent's error: what the kernel said (its
- * errno and text). For a rate (values 1) the errno says who is at fault:
- * the values (RANGE) or the driver (UNSUPP); the rest is retried (IO). */
+/* A request that failed, as the agent's error (nic_req_fail). */
 static int req_fail(struct dlnic *s, int rc, int values, const char *what)
 {
-	int e = rc > 0 ? rc : errno, kind = NIC_E_IO;
-
-	if (values && rc > 0 && e == EOPNOTSUPP)
-		kind = NIC_E_UNSUPP;
-	else if (values && rc > 0 && (e == EINVAL || e == ERANGE))
-		kind = NIC_E_RANGE;
-	return nic_fail(&s->nic, kind, "%s: %s: %s%s%s%s", s->name, what,
-		    rc > 0 ? "the kernel says " : "", strerror(e), rc > 0 && s->nl.ext[0] ? ": " : "",
-		    rc > 0 ? s->nl.ext : "");
+	return nic_req_fail(&s->nic, s->name, rc, s->nl.ext, values, what);
 }
 
 /* DEVLINK_CMD_PORT_GET dump (every instance's ports: kernels before 6.3

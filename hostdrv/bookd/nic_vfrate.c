@@ -93,20 +93,10 @@ bad:
 	return -1;
 }
 
-/* A failed request as the agent's error. For a rate (values 1) the errno
- * says who is at fault: the values (RANGE) or the driver (UNSUPP); the
- * rest (device gone, no answer, no permission) is retried (IO). */
+/* A request that failed, as the agent's error (nic_req_fail). */
 static int req_fail(struct vfrate *s, int rc, int values, const char *what)
 {
-	int e = rc > 0 ? rc : errno, kind = NIC_E_IO;
-
-	if (values && rc > 0 && e == EOPNOTSUPP)
-		kind = NIC_E_UNSUPP;
-	else if (values && rc > 0 && (e == EINVAL || e == ERANGE))
-		kind = NIC_E_RANGE;
-	return nic_fail(&s->nic, kind, "%s: %s: %s%s%s%s", s->ifname, what,
-		    rc > 0 ? "the kernel says " : "", strerror(e), rc > 0 && s->nl.ext[0] ? ": " : "",
-		    rc > 0 ? s->nl.ext : "");
+	return nic_req_fail(&s->nic, s->ifname, rc, s->nl.ext, values, what);
 }
 
 /* The PF's link info; NIC_E_NOVNIC unless it has VF vf. */
