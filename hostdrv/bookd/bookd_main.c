@@ -29,6 +29,8 @@ static void usage(FILE *f)
 "  --prefix KEY       key prefix (default: " AGENT_PREFIX_DEFAULT ")\n"
 "  --nic SPEC         snic:WINDOW (default snic:$SNIC_DEV or " "/dev/shm/snic0),\n"
 "                     vfrate:IFNAME (any Linux NIC's VFs, IFLA_VF_RATE),\n"
+"                     devlink:BUS/DEV or devlink:IFNAME (VF ports' rate leaves,\n"
+"                     tx_share/tx_max; IFNAME: the instance of that netdev's port),\n"
 "                     model:VNICS[:UPLINKS[:BPS]] (in memory, for scale runs)\n"
 "store (one of):\n"
 "  --etcd URLS        etcd endpoints, comma-separated (http:// or https://)\n"

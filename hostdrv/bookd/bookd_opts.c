@@ -152,8 +152,10 @@ struct nic *bookd_open_nic(const struct bookd_opts *o, char *err, size_t n)
 		return nic_snic_open(o->nic + 5, err, (unsigned)n);
 	if (!strncmp(o->nic, "vfrate:", 7))
 		return nic_vfrate_open(o->nic + 7, err, (unsigned)n);
+	if (!strncmp(o->nic, "devlink:", 8))
+		return nic_devlink_open(o->nic + 8, err, (unsigned)n);
 	if (!strncmp(o->nic, "model:", 6) || !strcmp(o->nic, "model"))
 		return nic_model_open(o->nic[5] ? o->nic + 6 : "", err, (unsigned)n);
-	fail(err, n, "unknown NIC '%s' (want snic:WINDOW, vfrate:IFNAME or model:SPEC)", o->nic);
+	fail(err, n, "unknown NIC '%s' (want snic:WINDOW, vfrate:IFNAME, devlink:BUS/DEV, devlink:IFNAME or model:SPEC)", o->nic);
 	return NULL;
 }

@@ -15,7 +15,7 @@ struct bookd_opts {
 	struct store_etcd_opts etcd;
 	struct pipe_agent_opts pipe_opts;
 	const char *store_dir;
-	const char *nic;          /* snic:WINDOW, vfrate:IF, model:SPEC */
+	const char *nic;          /* snic:WINDOW, vfrate:IF, devlink:BUS/DEV|IF, model:SPEC */
 	const char *pipe;
 	int once, help;
 	char node_buf[AGENT_NAME_MAX];

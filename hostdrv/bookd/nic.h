@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A NIC as the booking agent drives it: per VNIC, the guarantees and the
- * ceiling a booking maps onto (docs/bookings.md has the table). Two back
+ * ceiling a booking maps onto (docs/bookings.md has the table). Back
  * ends: the snic device window through the user-space library
- * (nic_snic.c) and any Linux netdev's VFs through rtnetlink's per-VF rate
- * (nic_vfrate.c, IFLA_VF_RATE, as `ip link set DEV vf N min_tx_rate ...`).
+ * (nic_snic.c), any Linux netdev's VFs through rtnetlink's per-VF rate
+ * (nic_vfrate.c, IFLA_VF_RATE, as `ip link set DEV vf N min_tx_rate ...`),
+ * any devlink instance's VF ports through their rate leaves (nic_devlink.c,
+ * as `devlink port function rate set ... tx_share R tx_max R`).
  */
 #ifndef SNIC_BOOKD_NIC_H
 #define SNIC_BOOKD_NIC_H
@@ -44,7 +46,7 @@ enum nic_err {
 struct nic;
 
 struct nic_ops {
-	const char *name;     /* "snic", "vfrate" */
+	const char *name;     /* "snic", "vfrate", "devlink" */
 	unsigned can;         /* NIC_CAN_* */
 	void (*close)(struct nic *n);
 	/* Changes whenever the NIC lost what it held (reset, firmware
@@ -73,9 +75,21 @@ struct nic {
 
 struct nic *nic_snic_open(const char *window, char *err, unsigned errlen);
 struct nic *nic_vfrate_open(const char *ifname, char *err, unsigned errlen);
+/* spec: BUS/DEV (pci/0000:00:03.0) or the name of a netdev of one of its ports */
+struct nic *nic_devlink_open(const char *spec, char *err, unsigned errlen);
 
 /* For back ends: the reason into n->err; returns rc. */
 int nic_fail(struct nic *n, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A kernel request by who that failed (rc: > 0 the kernel's errno, with
+ * its text ext; -1: errno) as the agent's error. For a rate (values 1)
+ * the errno says who is at fault: the values (NIC_E_RANGE) or the driver
+ * (NIC_E_UNSUPP); the rest (device gone, no answer, no permission) is
+ * retried (NIC_E_IO). */
+int nic_req_fail(struct nic *n, const char *who, int rc, const char *ext, int values,
+		 const char *what);
+/* ifname's link speed as a capacity (bit/s) through SIOCETHTOOL on fd
+ * (any socket); NIC_E_RANGE when the driver cannot say, NIC_E_IO. */
+int nic_link_capacity(struct nic *n, int fd, const char *ifname, uint64_t *bps);
 
 static inline void nic_close(struct nic *n) { if (n) n->ops->close(n); }
 

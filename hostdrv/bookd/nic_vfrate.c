@@ -20,25 +20,19 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <net/if.h>
-#include <linux/ethtool.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <linux/sockios.h>
 
 #include "nic.h"
+#include "nic_nl.h"
 
 #define MBIT         1000000ull
-#define NL_WAIT_S    3        /* an answer later than this: NIC_E_IO, retried */
-#define NL_MAX_DGRAM 64       /* stale datagrams skipped before giving up */
 
 struct vfrate {
 	struct nic nic;         /* first: the ops see a struct nic */
-	int fd;                 /* NETLINK_ROUTE; also carries SIOCETHTOOL */
+	struct nl_sock nl;      /* NETLINK_ROUTE; its fd also carries SIOCETHTOOL */
 	int ifindex;            /* the PF, as last resolved by its name */
-	uint32_t seq;
 	char ifname[IF_NAMESIZE];
-	unsigned char *buf;     /* receive buffer, grown to the largest answer */
-	size_t cap;
 };
 
 /* The PF as RTM_GETLINK describes it; vfs points into the receive buffer. */
@@ -50,65 +44,6 @@ struct linkinfo {
 static struct vfrate *to_vf(struct nic *n)
 {
 	return (struct vfrate *)n;
-}
-
-/* One datagram from the kernel into s->buf (grown to fit it whole): its
- * length, 0 for one that did not come from the kernel, -1 (errno). */
-static ssize_t nl_recv(struct vfrate *s)
-{
-	struct sockaddr_nl from;
-	socklen_t fl = sizeof(from);
-	ssize_t n;
-
-	/* (EINTR: a signal, the agent is stopping; the request is retried) */
-	if ((n = recv(s->fd, NULL, 0, MSG_PEEK | MSG_TRUNC)) < 0)
-		return -1;
-	if ((size_t)n > s->cap) {
-		unsigned char *b = realloc(s->buf, (size_t)n);
-		if (!b)
-			return -1;
-		s->buf = b;
-		s->cap = (size_t)n;
-	}
-	if ((n = recvfrom(s->fd, s->buf, s->cap, 0, (struct sockaddr *)&from, &fl)) < 0)
-		return -1;
-	return fl == sizeof(from) && from.nl_family == AF_NETLINK && from.nl_pid == 0 ? n : 0;
-}
-
-/* Sends req and waits for the kernel's answer to it. 0: *reply is that
- * answer (an ack is NLMSG_ERROR 0); > 0: the kernel's errno; -1: no
- * usable answer (errno). */
-static int nl_talk(struct vfrate *s, struct nlmsghdr *req, const struct nlmsghdr **reply)
-{
-	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
-	struct nlmsgerr e;
-
-	req->nlmsg_seq = ++s->seq;
-	if (sendto(s->fd, req, req->nlmsg_len, 0, (struct sockaddr *)&k, sizeof(k)) !=
-	    (ssize_t)req->nlmsg_len)
-		return -1;
-	for (int d = 0; d < NL_MAX_DGRAM; d++) {
-		ssize_t got = nl_recv(s);
-		if (got < 0)
-			return -1;
-		int len = (int)got;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)s->buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_seq != s->seq)
-				continue;   /* the answer to an earlier request that timed out */
-			*reply = h;
-			if (h->nlmsg_type != NLMSG_ERROR)
-				return 0;
-			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(e)))
-				break;
-			memcpy(&e, NLMSG_DATA(h), sizeof(e));
-			if (e.error > 0 || e.error == INT_MIN)
-				break;
-			return -e.error;
-		}
-	}
-	errno = EPROTO;
-	return -1;
 }
 
 /* RTM_GETLINK for the PF with its VF list (RTEXT_FILTER_VF), VF counters
@@ -130,7 +65,7 @@ static int get_link(struct vfrate *s, struct linkinfo *li)
 	const struct nlmsghdr *h;
 	struct ifinfomsg *ifi;
 	struct rtattr *a;
-	int rc = nl_talk(s, &req.h, &h), len;
+	int rc = nl_talk(&s->nl, &req.h, &h), len;
 
 	if (rc)
 		return rc;
@@ -158,19 +93,10 @@ bad:
 	return -1;
 }
 
-/* A failed request as the agent's error. For a rate (values 1) the errno
- * says who is at fault: the values (RANGE) or the driver (UNSUPP); the
- * rest (device gone, no answer, no permission) is retried (IO). */
+/* A request that failed, as the agent's error (nic_req_fail). */
 static int req_fail(struct vfrate *s, int rc, int values, const char *what)
 {
-	int e = rc > 0 ? rc : errno, kind = NIC_E_IO;
-
-	if (values && rc > 0 && e == EOPNOTSUPP)
-		kind = NIC_E_UNSUPP;
-	else if (values && rc > 0 && (e == EINVAL || e == ERANGE))
-		kind = NIC_E_RANGE;
-	return nic_fail(&s->nic, kind, "%s: %s: %s%s", s->ifname, what,
-		    rc > 0 ? "the kernel says " : "", strerror(e));
+	return nic_req_fail(&s->nic, s->ifname, rc, s->nl.ext, values, what);
 }
 
 /* The PF's link info; NIC_E_NOVNIC unless it has VF vf. */
@@ -216,9 +142,7 @@ static void vf_close(struct nic *n)
 {
 	struct vfrate *s = to_vf(n);
 
-	if (s->fd >= 0)
-		close(s->fd);
-	free(s->buf);
+	nl_sock_close(&s->nl);
 	free(s);
 }
 
@@ -239,7 +163,7 @@ static int vf_generation(struct nic *n, uint64_t *gen)
 
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, s->ifname, strlen(s->ifname) + 1);
-	if (ioctl(s->fd, SIOCGIFINDEX, &ifr) || ifr.ifr_ifindex <= 0)
+	if (ioctl(s->nl.fd, SIOCGIFINDEX, &ifr) || ifr.ifr_ifindex <= 0)
 		return nic_fail(n, NIC_E_IO, "%s: %s", s->ifname, strerror(errno));
 	s->ifindex = ifr.ifr_ifindex;
 	if ((rc = get_link(s, &li)))
@@ -259,58 +183,14 @@ static int vf_uplink(struct nic *n, uint16_t vnic, uint8_t *uplink)
 	return rc;
 }
 
-/* The PF's speed in Mbit/s: ETHTOOL_GLINKSETTINGS (a first call with no
- * mask words makes the kernel say how many it wants), else ETHTOOL_GSET. */
-static int link_speed(struct vfrate *s, uint32_t *mbps)
-{
-	struct {
-		struct ethtool_link_settings b;
-		uint32_t masks[3 * 127];   /* supported, advertised, partner */
-	} ls;
-	struct ethtool_cmd c = { .cmd = ETHTOOL_GSET };
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, s->ifname, strlen(s->ifname) + 1);
-	memset(&ls, 0, sizeof(ls));
-	ls.b.cmd = ETHTOOL_GLINKSETTINGS;
-	ifr.ifr_data = (void *)&ls;
-	if (ioctl(s->fd, SIOCETHTOOL, &ifr) == 0 && ls.b.link_mode_masks_nwords < 0 &&
-	    ls.b.link_mode_masks_nwords > -128) {
-		int8_t words = (int8_t)-ls.b.link_mode_masks_nwords;
-		memset(&ls, 0, sizeof(ls));
-		ls.b.cmd = ETHTOOL_GLINKSETTINGS;
-		ls.b.link_mode_masks_nwords = words;
-		if (ioctl(s->fd, SIOCETHTOOL, &ifr) == 0 && ls.b.link_mode_masks_nwords == words) {
-			*mbps = ls.b.speed;
-			return 0;
-		}
-	}
-	ifr.ifr_data = (void *)&c;
-	if (ioctl(s->fd, SIOCETHTOOL, &ifr))
-		return -1;
-	*mbps = ethtool_cmd_speed(&c);
-	return 0;
-}
-
 static int vf_capacity(struct nic *n, uint8_t uplink, uint64_t *bps)
 {
 	struct vfrate *s = to_vf(n);
-	uint32_t mbps;
 
 	if (uplink)
 		return nic_fail(n, NIC_E_RANGE, "%s: no uplink %u (VFs send on the PF, uplink 0)",
 			    s->ifname, uplink);
-	if (link_speed(s, &mbps)) {
-		if (errno == EOPNOTSUPP)
-			return nic_fail(n, NIC_E_RANGE, "%s: speed unknown (the driver does not report it)",
-				    s->ifname);
-		return nic_fail(n, NIC_E_IO, "%s: link speed (SIOCETHTOOL): %s", s->ifname, strerror(errno));
-	}
-	if (!mbps || mbps > INT_MAX)   /* 0 or SPEED_UNKNOWN: no link, or a driver that cannot say */
-		return nic_fail(n, NIC_E_RANGE, "%s: speed unknown (is the link up?)", s->ifname);
-	*bps = (uint64_t)mbps * MBIT;
-	return NIC_OK;
+	return nic_link_capacity(n, s->nl.fd, s->ifname, bps);
 }
 
 /* RTM_SETLINK > IFLA_VFINFO_LIST > IFLA_VF_INFO > IFLA_VF_RATE, acked. */
@@ -335,7 +215,7 @@ static int set_rate(struct vfrate *s, uint16_t vf, uint32_t min, uint32_t max)
 
 	_Static_assert(sizeof(req) == NLMSG_LENGTH(sizeof(struct ifinfomsg)) + 3 * RTA_LENGTH(0) +
 		       sizeof(struct ifla_vf_rate), "attributes back to back, no padding");
-	return nl_talk(s, &req.h, &ack);
+	return nl_talk(&s->nl, &req.h, &ack);
 }
 
 static int vf_apply(struct nic *n, uint16_t vnic, const struct nic_booking *b)
@@ -405,32 +285,24 @@ static const struct nic_ops vfrate_ops = {
 
 struct nic *nic_vfrate_open(const char *ifname, char *err, unsigned errlen)
 {
-	struct timeval wait = { .tv_sec = NL_WAIT_S };
 	struct vfrate *s;
 	uint64_t gen;
-	int one = 1;
 
 	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE) {
 		snprintf(err, errlen, "bad interface name '%s'", ifname ? ifname : "");
 		return NULL;
 	}
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->buf = malloc(s->cap = 16384))) {
+	if (!(s = calloc(1, sizeof(*s)))) {
 		snprintf(err, errlen, "out of memory");
-		free(s);
 		return NULL;
 	}
 	s->nic.ops = &vfrate_ops;
 	memcpy(s->ifname, ifname, strlen(ifname) + 1);
-	s->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (s->fd < 0) {
+	if (nl_sock_open(&s->nl, NETLINK_ROUTE)) {
 		snprintf(err, errlen, "%s: rtnetlink socket: %s", ifname, strerror(errno));
-		vf_close(&s->nic);
+		free(s);
 		return NULL;
 	}
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
-	/* Best effort: acks without an echo of the request. */
-	setsockopt(s->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (vf_generation(&s->nic, &gen)) {   /* resolves the ifindex: the PF must exist */
 		snprintf(err, errlen, "%s", s->nic.err);
 		vf_close(&s->nic);

@@ -27,7 +27,7 @@ DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
 GUEST_CHECKS=52
-HOST_CHECKS=10
+HOST_CHECKS=11
 # Uplink 1 is cabled to a TAP device in a network namespace holding
 # 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
 # the guest and come back; the host compares them.
@@ -274,8 +274,15 @@ peer_ping() {
 	$run_ns /bin/busybox ping -6 -c 3 -W 5 "$TAP_NET6::1"
 	$run_ns sysctl -qw net.ipv6.conf.snictap0.disable_ipv6=1
 }
+# VNIC 0's share as the firmware answers VNIC_SHARE_QUERY, while the
+# guest's snic-bookd holds its booking (3) and after (4); the address
+# $TAP_NET.N on the namespace's end tells the guest the read is done.
+fw_share() {
+	"$snicctl" -d "$shm" --state '' --json vnic share 0 >"$work/fw_share_$1.json" 2>&1
+	ip -n "$ns" addr add "$TAP_NET.$1/24" dev snictap0
+}
 host_hooks() {
-	local done_reset=0 done_ping=0 done_burst=0 done_flood=0
+	local done_reset=0 done_ping=0 done_burst=0 done_flood=0 done_share3=0 done_share4=0
 	for _ in $(seq 3000); do
 		if [ $done_reset = 0 ] && grep -q 'VMT# ready for host reset' "$work/console.log" 2>/dev/null; then
 			"$snicctl" -d "$shm" --state '' reset >"$work/snicctl.log" 2>&1
@@ -293,6 +300,11 @@ host_hooks() {
 			kill -USR2 "$vlanpeer_pid"
 			done_flood=1
 		fi
+		for i in 3 4; do
+			eval "[ \$done_share$i = 0 ]" &&
+			grep -q "VMT# host: firmware share $i" "$work/console.log" 2>/dev/null &&
+			fw_share $i >>"$work/fw_share.log" 2>&1 && eval "done_share$i=1"
+		done
 		sleep 0.1
 	done
 }
@@ -473,6 +485,20 @@ else
 	notok "TCP data did not come back intact ($(stat -c %s "$work/tcp_back" 2>/dev/null || echo no) bytes)"
 	echo "# namespace side:"
 	cat "$work"/tcp_srv_*.log | sed 's/^/#   /'
+fi
+
+# The booking the guest's snic-bookd applied through devlink (out 100M,
+# cap 500M on VNIC 0), as the firmware itself holds it: the share minimum
+# (VNIC_SHARE_QUERY) while booked (after a refused change the agent undid:
+# 100M, not its 10M), none after the deletion.
+fw_min() { sed -n 's/.*"min_bps": *\([0-9]*\).*/\1/p' "$work/fw_share_$1.json" 2>/dev/null; }
+if [ "$BOOKD" != 1 ] || [ "$TAP" != 1 ]; then
+	ok "firmware holds the booking snic-bookd applied through devlink # SKIP no snic-bookd or no TAP (the guest's signal)"
+elif [ "$(fw_min 3)" = 100000000 ] && [ "$(fw_min 4)" = 0 ]; then
+	ok "firmware holds the booking snic-bookd applied through devlink: VNIC 0 min 100000000 bit/s, 0 once deleted"
+else
+	notok "firmware: VNIC 0's share min '$(fw_min 3)' while booked (want 100000000), '$(fw_min 4)' after (want 0)"
+	cat "$work"/fw_share_3.json "$work"/fw_share_4.json "$work/fw_share.log" 2>&1 | sed 's/^/#   /'
 fi
 
 # The peer, its neighbour cache flushed, reached the guest: ARP by
