@@ -120,6 +120,7 @@ struct agent *agent_new(struct store *s, struct nic *n, const struct agent_opts 
 	a->nic = n;
 	a->log = o->log ? o->log : stderr;
 	a->verbose = o->verbose;
+	a->no_resume = o->no_resume;
 	a->verify_ms = o->verify_ms ? o->verify_ms : VERIFY_MS;
 	snprintf(a->node, sizeof(a->node), "%s", o->node);
 	snprintf(a->node_prefix, sizeof(a->node_prefix), "%s/%s/nodes/%s/",
@@ -311,6 +312,10 @@ int agent_start(struct agent *a)
 	if (a->nic->ops->generation(a->nic, &a->nic_gen))
 		agent_log(a, "NIC: %s", a->nic->err);
 	int loaded = agent_state_load(a);
+	/* Resuming relies on the watch to replay what changed since the
+	 * snapshot: an agent that will not watch lists instead. */
+	if (loaded == 0 && a->no_resume)
+		loaded = 1;
 	if (loaded == 0 && (store_behind(a) || record_flags(a))) {
 		agent_log(a, "the store is behind the snapshot (revision %lld): full list",
 			  (long long)a->st.rev);

@@ -33,6 +33,8 @@ struct agent_opts {
 	FILE *log;               /* messages; NULL: stderr */
 	int verbose;
 	unsigned verify_ms;      /* read every booking back this often; 0: 5000 */
+	int no_resume;           /* start with a full list even with a snapshot
+				  * (an agent that will not watch: --once) */
 };
 
 struct agent_stats {

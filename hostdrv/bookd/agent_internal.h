@@ -46,6 +46,7 @@ struct agent {
 	struct nic *nic;
 	FILE *log;
 	int verbose;
+	int no_resume;          /* agent_opts.no_resume */
 	unsigned verify_ms;
 	char node_prefix[AGENT_KEY_MAX];     /* PREFIX/CLUSTER/nodes/NODE/ */
 	char book_prefix[AGENT_KEY_MAX + 16]; /* ...bookings/ */

@@ -80,7 +80,7 @@ static int set_opt(struct bookd_opts *o, int c, const char *arg, char *err, size
 		return 0;
 	case O_STATE:   o->agent.state_path = *arg ? arg : NULL; return 0;
 	case O_JOURNAL: o->agent.log_path = *arg ? arg : NULL; return 0;
-	case O_ONCE:    o->once = 1; return 0;
+	case O_ONCE:    o->once = 1; o->agent.no_resume = 1; return 0;
 	case 'v':       o->agent.verbose = 1; return 0;
 	case 'h':       o->help = 1; return -1;
 	default:        return fail(err, n, "unknown option");

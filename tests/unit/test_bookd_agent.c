@@ -72,17 +72,23 @@ struct fixture {
 	struct agent *a;
 };
 
-static struct agent *new_agent_at(struct fixture *x, const char *state_path);
+static struct agent *new_agent_opts(struct fixture *x, const char *state_path, int no_resume);
+
+static struct agent *new_agent_at(struct fixture *x, const char *state_path)
+{
+	return new_agent_opts(x, state_path, 0);
+}
 
 static struct agent *new_agent(struct fixture *x)
 {
 	return new_agent_at(x, NULL);
 }
 
-static struct agent *new_agent_at(struct fixture *x, const char *state_path)
+static struct agent *new_agent_opts(struct fixture *x, const char *state_path, int no_resume)
 {
 	static FILE *quiet;
-	struct agent_opts o = { .node = "n1", .verify_ms = 300, .state_path = state_path };
+	struct agent_opts o = { .node = "n1", .verify_ms = 300, .state_path = state_path,
+				.no_resume = no_resume };
 
 	if (!quiet)
 		quiet = fopen("/dev/null", "w");
@@ -530,10 +536,35 @@ static void test_resume_from_snapshot(void **state)
 	unlink(snap);
 }
 
+/* An agent that will not watch (--once) lists even with a snapshot: what
+ * changed while it was down is applied by agent_start alone. */
+static void test_once_lists_despite_snapshot(void **state)
+{
+	struct fixture *x = *state;
+	char snap[128];
+
+	snprintf(snap, sizeof(snap), "%s.snapshot", x->dir);
+	put(x, "bookings", 0, "{\"v\":1,\"out_bandwidth\":\"10M\"}");
+	put(x, "bookings", 1, "{\"v\":1,\"out_bandwidth\":\"20M\"}");
+	x->a = new_agent_opts(x, snap, 1);
+	assert_int_equal(agent_start(x->a), 0);
+	agent_free(x->a);   /* writes the snapshot */
+	del(x, 1);
+	put(x, "bookings", 0, "{\"v\":1,\"out_bandwidth\":\"12M\"}");
+	x->a = new_agent_opts(x, snap, 1);
+	assert_int_equal(agent_start(x->a), 0);
+	assert_int_equal(agent_stats(x->a)->resumes, 0);
+	assert_int_equal(agent_stats(x->a)->resyncs, 1);
+	assert_int_equal(held(x, 0).min_bps, 12 * M);
+	assert_int_equal(held(x, 1).min_bps, 0);
+	unlink(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_mirror, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_once_lists_despite_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_record_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admission_alarm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_vnic, setup, teardown),
