@@ -39,3 +39,14 @@ TESTS += $(HOSTDRV_TESTS)
 
 .PHONY: hostdrv
 hostdrv: $(HOSTDRV_LIB) $(SNICCTL) $(HOSTDRV_TESTS)
+
+# verbs flow specs (hostdrv/lib/verbs_flow.c, snic_verbs.h): the example
+# program written against the verbs structures, and its end-to-end test.
+VERBS_STEER := $(BUILD)/bin/verbs_steer
+
+$(VERBS_STEER): $(BUILD)/examples/verbs_steer.o $(HOSTDRV_LDLIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(HOSTDRV_LDLIBS) -lpthread
+
+ALL   += $(VERBS_STEER)
+TESTS += tests/e2e/test_verbs_steer.sh
