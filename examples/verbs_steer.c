@@ -7,7 +7,7 @@
  * specs (network byte order, values and masks) and an action_tag; only
  * the last call is snic's. On snic the tag names the destination VNIC.
  *
- *   verbs_steer WINDOW VNIC DST_IP DST_PORT [PRIORITY]
+ *   verbs_steer WINDOW VNIC DST_IP[/LEN] DST_PORT [PRIORITY]
  *
  * Prints the rule location it got; on error the library's sentence (which
  * spec, which field) and exit status 1.
@@ -32,8 +32,8 @@ _Static_assert(sizeof(struct steer_flow) == sizeof(struct ibv_flow_attr) +
 	       sizeof(struct ibv_flow_spec_tcp_udp) + sizeof(struct ibv_flow_spec_action_tag),
 	       "verbs specs must follow each other without gaps");
 
-static void build(struct steer_flow *f, uint32_t vnic, struct in_addr dst, uint16_t port,
-		  uint16_t priority)
+static void build(struct steer_flow *f, uint32_t vnic, struct in_addr dst, unsigned len,
+		  uint16_t port, uint16_t priority)
 {
 	memset(f, 0, sizeof(*f));
 	f->attr.type = IBV_FLOW_ATTR_NORMAL;
@@ -48,7 +48,7 @@ static void build(struct steer_flow *f, uint32_t vnic, struct in_addr dst, uint1
 	f->ipv4.type = IBV_FLOW_SPEC_IPV4;
 	f->ipv4.size = sizeof(f->ipv4);
 	f->ipv4.val.dst_ip = dst.s_addr;       /* already network order */
-	f->ipv4.mask.dst_ip = 0xffffffffu;
+	f->ipv4.mask.dst_ip = htonl(len ? 0xffffffffu << (32 - len) : 0);
 
 	f->tcp.type = IBV_FLOW_SPEC_TCP;
 	f->tcp.size = sizeof(f->tcp);
@@ -65,12 +65,19 @@ int main(int argc, char **argv)
 	struct steer_flow f;
 	struct in_addr dst;
 	uint32_t loc = 0;
+	char ip[64];
+	unsigned len = 32;
+	char *slash = argc >= 4 ? strchr(argv[3], '/') : NULL;
 
-	if (argc < 5 || argc > 6 || inet_pton(AF_INET, argv[3], &dst) != 1) {
-		fprintf(stderr, "usage: verbs_steer WINDOW VNIC DST_IP DST_PORT [PRIORITY]\n");
+	if (argc >= 4)
+		snprintf(ip, sizeof(ip), "%.*s", slash ? (int)(slash - argv[3]) : 63, argv[3]);
+	if (slash)
+		len = (unsigned)strtoul(slash + 1, NULL, 10);
+	if (argc < 5 || argc > 6 || inet_pton(AF_INET, ip, &dst) != 1 || len > 32) {
+		fprintf(stderr, "usage: verbs_steer WINDOW VNIC DST_IP[/LEN] DST_PORT [PRIORITY]\n");
 		return 2;
 	}
-	build(&f, (uint32_t)strtoul(argv[2], NULL, 10), dst,
+	build(&f, (uint32_t)strtoul(argv[2], NULL, 10), dst, len,
 	      (uint16_t)strtoul(argv[4], NULL, 10),
 	      (uint16_t)(argc == 6 ? strtoul(argv[5], NULL, 10) : 0));
 
