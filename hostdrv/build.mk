@@ -49,4 +49,13 @@ $(VERBS_STEER): $(BUILD)/examples/verbs_steer.o $(HOSTDRV_LDLIBS)
 	$(CC) $(CFLAGS) -o $@ $< $(HOSTDRV_LDLIBS) -lpthread
 
 ALL   += $(VERBS_STEER)
-TESTS += tests/e2e/test_verbs_steer.sh
+TESTS += tests/e2e/test_verbs_steer.sh tests/e2e/test_install.sh
+
+# The library as make install ships it: libsnic with the reference
+# classifier its software classifier calls, so programs link one archive.
+SNIC_INSTALL_LIB := $(BUILD)/install/libsnic.a
+
+$(SNIC_INSTALL_LIB): $(HOSTDRV_LIB_OBJS) $(CLASSIFIER_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
