@@ -59,14 +59,7 @@ check "priority 1 flow added in its band (location 128 of 1024)" \
 check "priority 0 flow added later still lands first (location 0)" \
 	grep -q "to VNIC 2 at rule location 0$" "$tmp/steer2"
 check "both example runs exit 0" test "$rc2$rc3" = 00
-# Receive until idle; the card stays up so the hit counters can be read.
-mkdir -p "$tmp/out"
-ctl rx --out-dir "$tmp/out" --idle-exit --idle-ms 3000 >"$tmp/rx.log" 2>&1 &
-rx_pid=$!
-wait_log "$tmp/rx.log" "buffers posted"
-wait_device_time "$w" 2000000
-ctl port up 0 >/dev/null
-wait "$rx_pid"
+receive_idle "$w" "$tmp"     # the card stays up: hit counters next
 
 for v in 1 2 3; do
 	check "vnic $v got exactly the oracle's frames" \

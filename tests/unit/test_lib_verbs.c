@@ -117,6 +117,16 @@ static void refused(const struct flow *f, uint16_t vnic, const char *w1, const c
 	assert_memory_equal(&out, &before, sizeof(out));  /* untouched */
 }
 
+/* A flow of just this one spec must be refused so. */
+static void refused_alone(const void *spec, size_t n, uint16_t vnic, const char *w1,
+			  const char *w2)
+{
+	struct flow f;
+	flow_init(&f);
+	add(&f, spec, n);
+	refused(&f, vnic, w1, w2);
+}
+
 static const uint8_t *kv(void) { return (const uint8_t *)&out.rule.value; }
 static const uint8_t *km(void) { return (const uint8_t *)&out.rule.mask; }
 
@@ -208,13 +218,9 @@ static void ipv4_ext_fields(void **state)
 	assert_int_equal(km()[0], SNIC_KF_IPV4);
 	/* ttl and flags are not in the key. */
 	s.mask.ttl = 0xff;
-	flow_init(&f);
-	add(&f, &s, sizeof(s));
-	refused(&f, 1, "spec 0 (ipv4_ext)", "ttl");
+	refused_alone(&s, sizeof(s), 1, "spec 0 (ipv4_ext)", "ttl");
 	s.mask.ttl = 0, s.mask.flags = 0x40;
-	flow_init(&f);
-	add(&f, &s, sizeof(s));
-	refused(&f, 1, "spec 0 (ipv4_ext)", "flags");
+	refused_alone(&s, sizeof(s), 1, "spec 0 (ipv4_ext)", "flags");
 	/* Its proto contradicting a tcp spec. */
 	s.mask.flags = 0;
 	flow_init(&f);
@@ -253,13 +259,9 @@ static void ipv6_udp(void **state)
 	add_l4(&f, 0, 53);
 	refused(&f, 2, "spec 1 (udp)", "contradicts");
 	s.mask.next_hdr = 0, s.mask.flow_label = htonl(0xfffff);
-	flow_init(&f);
-	add(&f, &s, sizeof(s));
-	refused(&f, 2, "spec 0 (ipv6)", "flow_label");
+	refused_alone(&s, sizeof(s), 2, "spec 0 (ipv6)", "flow_label");
 	s.mask.flow_label = 0, s.mask.hop_limit = 0xff;
-	flow_init(&f);
-	add(&f, &s, sizeof(s));
-	refused(&f, 2, "spec 0 (ipv6)", "hop_limit");
+	refused_alone(&s, sizeof(s), 2, "spec 0 (ipv6)", "hop_limit");
 }
 
 static void l4_alone_and_udp(void **state)
