@@ -264,8 +264,8 @@ static int one_spec(struct vctx *c, const uint8_t *p, size_t left, size_t *used)
 
 	c->spec = NULL;
 	if (left < SPEC_HDR_BYTES)
-		return fail(c, "spec %u: attr.size leaves %zu bytes, less than a spec header "
-			    "(num_of_specs too large?)", c->idx, left);
+		return fail(c, "spec %u: attr.size (or the buffer) leaves %zu bytes, less than "
+			    "a spec header (num_of_specs too large?)", c->idx, left);
 	memcpy(&h, p, SPEC_HDR_BYTES);
 	uint32_t type = (uint32_t)h.type;
 	if (h.size < SPEC_HDR_BYTES || h.size > left)
@@ -325,7 +325,9 @@ static int check_attr(struct vctx *c, const struct ibv_flow_attr *a, size_t len)
 			    "received frames only");
 	if (a->flags)
 		return fail(c, "attr.flags 0x%x: unknown flags", a->flags);
-	if (a->size < sizeof(*a) || a->size > len)
+	/* 0: not given, as libibverbs itself never reads it (DPDK's mlx5
+	 * leaves it 0); the specs then only have to fit the buffer. */
+	if (a->size && (a->size < sizeof(*a) || a->size > len))
 		return fail(c, "attr.size %u: must cover the %zu-byte attribute and its specs "
 			    "and fit the %zu-byte buffer", a->size, sizeof(*a), len);
 	if (a->priority >= SNIC_VERBS_PRIORITIES)
@@ -409,16 +411,16 @@ int snic_verbs_translate(const struct snic_caps *caps, const struct ibv_flow_att
 			    len, sizeof(a));
 	memcpy(&a, attr, sizeof(a));
 	rc = check_attr(&c, &a, len);
-	size_t off = sizeof(a);
+	size_t off = sizeof(a), end = a.size ? a.size : len;
 	const uint8_t *base = (const uint8_t *)attr;
 	for (unsigned i = 0; !rc && i < a.num_of_specs; i++) {
 		size_t used = 0;
 		c.idx = i;
-		rc = one_spec(&c, base + off, a.size - off, &used);
+		rc = one_spec(&c, base + off, end - off, &used);
 		off += used;
 	}
 	c.spec = NULL;
-	if (!rc && off != a.size)
+	if (!rc && a.size && off != a.size)
 		rc = fail(&c, "attr.size %u, but its %u specs end at byte %zu", a.size,
 			  a.num_of_specs, off);
 	if (!rc)

@@ -483,6 +483,21 @@ static void hostile_sizes(void **state)
 	f.attr.num_of_specs = 2;
 	f.attr.size = 4;
 	refused(&f, 1, "attr.size 4", NULL);
+	/* attr.size 0 (libibverbs never reads it; DPDK leaves it 0): the
+	 * specs only have to fit the buffer. */
+	f.attr.size = 0;
+	assert_int_equal(xlate(&f, 1), 0);
+	assert_int_equal(kv()[SNIC_KEY_OFF_DPORT + 1], 80);
+	size_t two = sizeof(f.attr) + sizeof(struct ibv_flow_spec_tcp_udp) +
+		     sizeof(struct ibv_flow_spec_action_tag);
+	assert_int_equal(snic_verbs_translate(&caps, &f.attr, two - 1, 1, &out, err,
+					      sizeof(err)), SNIC_ERR_ARG);
+	assert_non_null(strstr(err, "spec 1"));
+	f.attr.num_of_specs = 255;
+	assert_int_equal(snic_verbs_translate(&caps, &f.attr, two, 1, &out, err,
+					      sizeof(err)), SNIC_ERR_ARG);
+	assert_non_null(strstr(err, "spec 2"));
+	f.attr.num_of_specs = 2;
 	/* A spec size of 0 (would loop), past the end, or not its struct's. */
 	struct ibv_flow_spec_tcp_udp *t = (void *)f.specs;
 	f.attr.size = (uint16_t)(sizeof(f.attr) + sizeof(*t) + sizeof(struct ibv_flow_spec_action_tag));
