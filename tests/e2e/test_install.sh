@@ -17,7 +17,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 mk() { make -C "$top" --no-print-directory "$@" >>"$tmp/make.log" 2>&1; }
 page=$top/docs/snicctl.8
 
-echo "1..12"
+echo "1..13"
 
 expected() { # expected PREFIX: the file list make install must produce
 	local p=${1#/}
@@ -60,7 +60,7 @@ if command -v mandoc >/dev/null; then
 	mandoc -T lint -W warning "$page" >"$tmp/lint" 2>&1
 	check "mandoc -T lint: no warnings" bash -c "[ ! -s '$tmp/lint' ]"
 else
-	echo "ok 8 # SKIP mandoc not installed (apt-get install mandoc)"; n=$((n + 1))
+	n=$((n + 1)); echo "ok $n # SKIP mandoc not installed (apt-get install mandoc)"
 fi
 groff -mandoc -ww -z "$page" >"$tmp/groff" 2>&1
 check "groff -mandoc -ww: no warnings" bash -c "[ ! -s '$tmp/groff' ]"
@@ -82,6 +82,10 @@ check "the man page has an item for every command in snicctl --help" \
 
 mk uninstall DESTDIR="$root"
 check "make uninstall leaves no file behind" test -z "$(installed "$root")"
+
+make -C "$top" --no-print-directory -n install >"$tmp/dry" 2>&1
+check "without PREFIX and DESTDIR it installs under /usr/local" \
+	grep -q "install -m 755 .*snicctl.* /usr/local/bin/$" "$tmp/dry"
 
 root2=$tmp/opt
 mk install DESTDIR="$root2" PREFIX=/opt/snic
