@@ -5,6 +5,7 @@
 #   make test   the whole test suite; ends with "N passed, N failed, N skipped"
 #   make lint   verilator --lint-only -Wall on the HDL
 #   make bench  measured benchmarks (docs/benchmarks.md)
+#   make install / make uninstall   PREFIX (/usr/local) and DESTDIR as usual
 #   make clean
 
 BUILD    ?= build
@@ -23,7 +24,7 @@ CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Iinclude -Iclassifier -Isim -MMD -MP
 ALL   :=
 TESTS :=
 
-.PHONY: all deps run test lint bench bench-deps clean
+.PHONY: all deps run test lint bench bench-deps clean install uninstall
 all:
 
 include classifier/build.mk
@@ -69,3 +70,35 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# make install: the tools, the library (static, with the reference
+# classifier it needs, and its headers), the man page and, when built, the
+# firmware image. make uninstall removes exactly these files.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INST_BIN := $(DESTDIR)$(PREFIX)/bin
+INST_LIB := $(DESTDIR)$(PREFIX)/lib
+INST_INC := $(DESTDIR)$(PREFIX)/include
+INST_MAN := $(DESTDIR)$(PREFIX)/share/man/man8
+INST_FW  := $(DESTDIR)$(PREFIX)/share/snic
+INSTALL_BINS := $(SNICCTL) $(BOOKD) $(SIM_BIN) $(FWIMG_TOOL)
+INSTALL_LIBH := hostdrv/lib/snic.h hostdrv/lib/snic_verbs.h
+INSTALL_ABIH := $(wildcard include/snic/*.h)
+
+install: $(INSTALL_BINS) $(SNIC_INSTALL_LIB)
+	install -d $(INST_BIN) $(INST_LIB) $(INST_INC)/snic $(INST_MAN)
+	install -m 755 $(INSTALL_BINS) $(INST_BIN)/
+	install -m 644 $(SNIC_INSTALL_LIB) $(INST_LIB)/libsnic.a
+	install -m 644 $(INSTALL_LIBH) $(INST_INC)/
+	install -m 644 $(INSTALL_ABIH) $(INST_INC)/snic/
+	install -m 644 docs/snicctl.8 $(INST_MAN)/snicctl.8
+	@if [ -f $(FW_IMG) ]; then install -d $(INST_FW) && \
+		install -m 644 $(FW_IMG) $(INST_FW)/snic-fw.img && echo "install: $(INST_FW)/snic-fw.img"; \
+	else echo "install: no firmware image ($(FW_IMG) not built: make fw)"; fi
+
+uninstall:
+	rm -f $(addprefix $(INST_BIN)/,$(notdir $(INSTALL_BINS))) $(INST_LIB)/libsnic.a \
+		$(addprefix $(INST_INC)/,$(notdir $(INSTALL_LIBH))) \
+		$(addprefix $(INST_INC)/snic/,$(notdir $(INSTALL_ABIH))) \
+		$(INST_MAN)/snicctl.8 $(INST_FW)/snic-fw.img
+	-rmdir $(INST_INC)/snic $(INST_FW) 2>/dev/null || true

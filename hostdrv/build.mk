@@ -40,3 +40,23 @@ TESTS += $(HOSTDRV_TESTS)
 
 .PHONY: hostdrv
 hostdrv: $(HOSTDRV_LIB) $(SNICCTL) $(HOSTDRV_TESTS)
+
+# verbs flow specs (hostdrv/lib/verbs_flow.c, snic_verbs.h): the example
+# program written against the verbs structures, and its end-to-end test.
+VERBS_STEER := $(BUILD)/bin/verbs_steer
+
+$(VERBS_STEER): $(BUILD)/examples/verbs_steer.o $(HOSTDRV_LDLIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(HOSTDRV_LDLIBS) -lpthread
+
+ALL   += $(VERBS_STEER)
+TESTS += tests/e2e/test_verbs_steer.sh tests/e2e/test_install.sh
+
+# The library as make install ships it: libsnic with the reference
+# classifier its software classifier calls, so programs link one archive.
+SNIC_INSTALL_LIB := $(BUILD)/install/libsnic.a
+
+$(SNIC_INSTALL_LIB): $(HOSTDRV_LIB_OBJS) $(CLASSIFIER_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^

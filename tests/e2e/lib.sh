@@ -67,3 +67,18 @@ receive_all() {
 	wait "$3"
 	wait "$rx"
 }
+
+# receive_idle WINDOW DIR: `snicctl rx` into DIR/out (its log in DIR/rx.log)
+# until the traffic has been idle 3 s, uplink 0 up once the rules are in
+# the engine; the card stays up (counters can still be read). Start it once
+# the VNICs exist, so the idle timeout only runs from the traffic on.
+receive_idle() {
+	local rx
+	mkdir -p "$2/out"
+	"$bin/snicctl" -d "$1" rx --out-dir "$2/out" --idle-exit --idle-ms 3000 >"$2/rx.log" 2>&1 &
+	rx=$!
+	wait_log "$2/rx.log" "buffers posted"
+	wait_device_time "$1" 2000000
+	"$bin/snicctl" -d "$1" port up 0 >/dev/null
+	wait "$rx"
+}

@@ -56,13 +56,7 @@ check "vnic l2 shows the group VNIC 2 joined" \
 	test "$(ctl --json vnic l2 2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["multicast"])')" = "['01:00:5e:00:00:fb']"
 # The receiver starts once the VNICs exist, so its idle timeout only runs
 # from the traffic on (a loaded machine may take seconds for the setup).
-mkdir -p "$tmp/out"
-ctl rx --out-dir "$tmp/out" --idle-exit --idle-ms 3000 >"$tmp/rx.log" 2>&1 &
-rx_pid=$!
-wait_log "$tmp/rx.log" "buffers posted"
-wait_device_time "$w" 2000000
-ctl port up 0 >/dev/null
-wait "$rx_pid"; rx_pid=
+receive_idle "$w" "$tmp"
 
 # The tag bytes each VNIC's pcap received, in order.
 tags() {
