@@ -24,10 +24,12 @@
  * the shared HRR; the device already held the new ring back until HRR 0
  * was consumed up to the move).
  */
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "snicctl.h"
 
@@ -403,6 +405,14 @@ int cmd_rx(struct ctl *c, int argc, char **argv)
 	}
 	if (!x.dir)
 		return ctl_usage("rx needs --out-dir DIR");
+	/* Made here, once: a missing directory is one clear error, not one
+	 * per frame. */
+	struct stat st;
+	if (mkdir(x.dir, 0777) && (stat(x.dir, &st) || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "snicctl: rx: --out-dir %s: cannot create the directory: %s\n",
+			x.dir, strerror(errno));
+		return EXIT_DEVICE;
+	}
 	x.dead = pcap_open_dead(DLT_EN10MB, 65535);
 	x.dump = calloc(MAX_VNIC_IDS, sizeof(*x.dump));
 	x.frames = calloc(MAX_VNIC_IDS, sizeof(*x.frames));

@@ -74,7 +74,7 @@ receive_all() {
 # the VNICs exist, so the idle timeout only runs from the traffic on.
 receive_idle() {
 	local rx
-	mkdir -p "$2/out"
+	# (no mkdir: `snicctl rx` makes its --out-dir itself)
 	"$bin/snicctl" -d "$1" rx --out-dir "$2/out" --idle-exit --idle-ms 3000 >"$2/rx.log" 2>&1 &
 	rx=$!
 	wait_log "$2/rx.log" "buffers posted"
