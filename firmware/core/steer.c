@@ -178,6 +178,8 @@ enum memo_meter { MEMO_NO_METER = 0, MEMO_SRTCM_L2, MEMO_POLICE };
 struct memo {
 	uint32_t      word0;  /* match word 0: rule, key flags, rsvd */
 	uint32_t      port;   /* ingress port; MEMO_FREE: slot unused */
+	uint32_t      hmask;  /* RSS: frames whose hash & hmask == hval */
+	uint32_t      hval;   /* (0, 0 without a queue set: all; rss.c) */
 	uint64_t      act;    /* the match's action, as one word */
 	struct hrr   *h;
 	struct meter *meter;  /* NULL: not metered */
@@ -370,10 +372,13 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 		return early_drop(p, SNIC_DROP_NO_VNIC);
 
 	uint16_t ring;
+	uint32_t hmask = 0, hval = 0;
 	if (m->action.ring != SNIC_RING_DEFAULT && m->action.ring < fw.hw.n_rx_rings)
 		ring = m->action.ring;
 	else if ((act & SNIC_ACT_MARK_SW) && !own_mac(m))
 		ring = FW_SHARED_RING;
+	else if (fw.vnic[vnic].rss) /* a queue set: the frame's hash picks */
+		ring = fw_rss_ring(&fw.vnic[vnic], m, &hmask, &hval);
 	else
 		ring = fw.vnic[vnic].rx_ring;
 
@@ -390,7 +395,10 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	uint16_t meter = m->action.meter;
 	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS || fw.meters[meter].kind == METER_OFF)
 		meter = SNIC_METER_NONE;
-	memo_fill(&memo[m->rule & (MEMO_SLOTS - 1)], p, ring, vnic, flags, meter);
+	struct memo *e = &memo[m->rule & (MEMO_SLOTS - 1)];
+	memo_fill(e, p, ring, vnic, flags, meter);
+	e->hmask = hmask;
+	e->hval = hval;
 	return STEER_MEMO;
 }
 
@@ -455,7 +463,7 @@ unsigned fw_rx_poll(void)
 			/* A repeat of a remembered decision, or the full path
 			 * that just left one in e: deliver by it. */
 			if ((e->word0 == match_word0(p) && e->port == p->port &&
-			     e->act == match_act(p) &&
+			     e->act == match_act(p) && (p->match.hash & e->hmask) == e->hval &&
 			     len - FW_MIN_FRAME <= span && !beacon_type(p->data)) ||
 			    (v = steer(p, memo)) == STEER_MEMO)
 				v = memo_deliver(e, p, len);
