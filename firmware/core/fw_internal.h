@@ -33,6 +33,7 @@
 /* RSS queue sets (rss.h): a small device-wide pool of tables. */
 #define FW_RSS_TABLES     4
 #define FW_RSS_INDIR      64      /* entries per table, a power of two */
+#define FW_RSS_QUEUES     4       /* per set, queue 0 included (<= SNIC_RSS_MAX_QUEUES) */
 #define FW_MIN_DMA        (64u * 1024u) /* smallest usable host memory region */
 #define FW_ALIGN_LINE     64u
 #define FW_ALIGN_PAGE     4096u
@@ -96,7 +97,9 @@ struct fw_state {
 	bool               irq_pending[FW_MAX_RINGS];
 	uint64_t           now_ns;       /* device time at the start of this poll */
 	struct meter       meters[FW_MAX_METERS]; /* RX policers */
-	uint8_t            meter_flags[FW_MAX_METERS]; /* SNIC_METERF_* */
+	/* Bit m: policer m marks red frames (SNIC_METERF_MARK), the one flag
+	 * the data path reads; a bit each, firmware RAM is the constraint. */
+	uint32_t           meter_mark[FW_MAX_METERS / 32];
 	uint8_t            frame[FW_MAX_FRAME]; /* TX staging copy */
 };
 

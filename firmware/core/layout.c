@@ -329,7 +329,7 @@ static void write_caps(void)
 	rss.types = SNIC_RSS_HT_ALL;
 	rss.key_bytes = SNIC_RSS_KEY_BYTES;
 	rss.tables = FW_RSS_TABLES;
-	rss.max_queues = SNIC_RSS_MAX_QUEUES;
+	rss.max_queues = FW_RSS_QUEUES;
 	rss.indir_entries = FW_RSS_INDIR;
 	put_cap(&rss, sizeof(rss), rss.h.len);
 

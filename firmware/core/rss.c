@@ -22,9 +22,8 @@
 struct rss_table {
 	uint16_t vnic;     /* owner, TABLE_FREE when free */
 	uint8_t  n_queues;
-	uint8_t  indir_size;             /* as the host gave it */
-	uint8_t  rx[SNIC_RSS_MAX_QUEUES]; /* HRR of queue q (q >= 1) */
-	uint8_t  tx[SNIC_RSS_MAX_QUEUES]; /* TRR of queue q (q >= 1) */
+	uint8_t  rx[FW_RSS_QUEUES];       /* HRR of queue q (q >= 1) */
+	uint8_t  tx[FW_RSS_QUEUES];       /* TRR of queue q (q >= 1) */
 	uint8_t  indir[FW_RSS_INDIR / 2]; /* queue index, replicated; two
 					   * per byte, entry 2i in the low nibble */
 };
@@ -125,7 +124,7 @@ static int check_queues(const struct snic_rss_queues *c)
 		return SNIC_E_INVAL;
 	if (!fw_vnic_exists(c->vnic))
 		return SNIC_E_NOENT;
-	if (n < 1 || n > SNIC_RSS_MAX_QUEUES || !size || size > FW_RSS_INDIR || (size & (size - 1)))
+	if (n < 1 || n > FW_RSS_QUEUES || !size || size > FW_RSS_INDIR || (size & (size - 1)))
 		return SNIC_E_RANGE;
 	for (unsigned q = 0; q < SNIC_RSS_MAX_QUEUES; q++) {
 		bool unused = q == 0 || q >= n;
@@ -183,8 +182,9 @@ static int pick_rings(bool tx, const uint16_t *want, unsigned n, uint16_t id, ui
 	return SNIC_OK;
 }
 
-/* VNIC id's extra rings go back to the free rings; its table to the pool. */
-static void release(uint16_t id)
+/* VNIC id's extra rings go back to the free rings; its table to the pool
+ * (also when the VNIC is going away). */
+void fw_rss_vnic_gone(uint16_t id)
 {
 	struct fw_vnic *v = &fw.vnic[id];
 	if (!v->rss)
@@ -214,7 +214,7 @@ static void fill_reply(uint16_t id, struct snic_rss_queues_info *out)
 	const struct rss_table *t = &tables[v->rss - 1];
 	out->n_queues = t->n_queues;
 	out->table = (uint8_t)(v->rss - 1);
-	out->indir_size = t->indir_size;
+	out->indir_size = FW_RSS_INDIR; /* the host's table, replicated */
 	for (unsigned q = 1; q < t->n_queues; q++) {
 		out->rx_ring[q] = t->rx[q];
 		out->tx_ring[q] = t->tx[q];
@@ -227,7 +227,7 @@ int fw_rss_queues(const struct snic_rss_queues *c, struct snic_rss_queues_info *
 	if (st != SNIC_OK)
 		return st;
 	struct fw_vnic *v = &fw.vnic[c->vnic];
-	uint8_t rx[SNIC_RSS_MAX_QUEUES] = {0}, tx[SNIC_RSS_MAX_QUEUES] = {0};
+	uint8_t rx[FW_RSS_QUEUES], tx[FW_RSS_QUEUES];
 	unsigned t = v->rss ? v->rss - 1u : 0;
 
 	if (c->n_queues > 1) {
@@ -241,12 +241,11 @@ int fw_rss_queues(const struct snic_rss_queues *c, struct snic_rss_queues_info *
 		if (st != SNIC_OK)
 			return st;
 	}
-	release(c->vnic);
+	fw_rss_vnic_gone(c->vnic);
 	if (c->n_queues > 1) {
 		struct rss_table *tb = &tables[t];
 		tb->vnic = c->vnic;
 		tb->n_queues = c->n_queues;
-		tb->indir_size = (uint8_t)c->indir_size;
 		for (unsigned q = 1; q < c->n_queues; q++) {
 			tb->rx[q] = rx[q];
 			tb->tx[q] = tx[q];
@@ -260,9 +259,4 @@ int fw_rss_queues(const struct snic_rss_queues *c, struct snic_rss_queues_info *
 	}
 	fill_reply(c->vnic, out);
 	return SNIC_OK;
-}
-
-void fw_rss_vnic_gone(uint16_t id)
-{
-	release(id);
 }
