@@ -480,9 +480,9 @@ unsigned fw_rx_poll(void)
 			/* A repeat of a remembered decision (one by hash: of
 			 * the same queue), or the full path that just left
 			 * one in e: deliver by it. */
-			if (((e->word0 == match_word0(p) ||
-			      (e->word0 == (match_word0(p) | MEMO_RSS) &&
-			       (p->match.hash & e->hmask) == e->hval)) && memo_same(e, p, len, span)) ||
+			if ((e->word0 == match_word0(p) && memo_same(e, p, len, span)) ||
+			    (e->word0 == (match_word0(p) | MEMO_RSS) &&
+			     (p->match.hash & e->hmask) == e->hval && memo_same(e, p, len, span)) ||
 			    (v = steer(p, memo)) == STEER_MEMO)
 				v = memo_deliver(e, p, len);
 			verdict[i] = (int8_t)v;
