@@ -84,6 +84,11 @@ static int take_record(struct snic_dev *sdev, const u8 *rec, u16 type, u32 len)
 			return -EINVAL;
 		memcpy(&c->l2, rec, sizeof(c->l2));
 		return 0;
+	case SNIC_CAP_RSS:
+		if (len < sizeof(c->rss))
+			return -EINVAL;
+		memcpy(&c->rss, rec, sizeof(c->rss));
+		return 0;
 	default:
 		return 0; /* a newer record type: skip it */
 	}
