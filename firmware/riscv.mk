@@ -100,7 +100,9 @@ RV_FW_TEST_SRCS := $(filter-out tests/unit/test_fw_util.c $(RV_TEST_SKIP:%=tests
                      $(wildcard tests/unit/test_fw_*.c))
 RV_FW_TESTS  := $(patsubst tests/unit/%.c,$(RV_BUILD)/test/%.elf,$(RV_FW_TEST_SRCS))
 RV_TEST_COMMON := $(RV_BUILD)/test/cmocka_rv32.o $(RV_BUILD)/test/hal_fake.o \
-                  $(RV_BUILD)/test/test_fw_util.o $(RV_BUILD)/test/profile.o
+                  $(RV_BUILD)/test/test_fw_util.o $(RV_BUILD)/test/profile.o \
+                  $(RV_BUILD)/classifier/rss.o
+# (rss.o: the fake engine's RSS hash, the C model's; not in the image)
 
 # The fake HAL models the simulator's cards (sim/profile.c).
 $(RV_BUILD)/test/profile.o: sim/profile.c
