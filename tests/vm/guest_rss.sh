@@ -21,7 +21,9 @@ t_rss_channels() {
 	wait_for 30 sh -c '[ "$(cat /sys/class/net/snic1/carrier)" = 1 ]'
 }
 
-t_rss_iperf() {
+# iperf3 from the peer to snic1 (LABEL for the console line): the
+# streams must land on 3 or more of the 4 RX queues.
+rss_spread() {
 	command -v iperf3 || { echo "no iperf3 in the initramfs"; return 1; }
 	for q in 0 1 2 3; do eval "b$q=\$(rss_q $q)"; done
 	# -R: the peer sends, so the streams arrive on snic1.
@@ -36,8 +38,19 @@ t_rss_iperf() {
 		seen="$seen q$q:$((a - b))"
 		[ "$a" -gt "$b" ] && grew=$((grew + 1))
 	done
-	echo "VMT# rss: iperf3 -P 16 -R, RX packets per queue:$seen ($grew of 4 grew)" >/dev/console
+	echo "VMT# rss ($1): iperf3 -P 16 -R, RX packets per queue:$seen ($grew of 4 grew)" >/dev/console
 	[ "$grew" -ge 3 ]
+}
+
+t_rss_iperf() { rss_spread "4 queues"; }
+
+# A device reset: the driver puts the queue set back (the rings may differ).
+t_rss_reset() {
+	ethtool --reset snic1 mgmt-shared || return 1
+	wait_for 30 sh -c '[ "$(cat /sys/class/net/snic1/carrier)" = 1 ]' || return 1
+	ethtool -l snic1 | tee /tmp/l
+	[ "$(grep -c '^Combined:[[:space:]]*4$' /tmp/l)" = 2 ] &&
+	rss_spread "after reset"
 }
 
 # ethtool may exit 0 when the ioctl fails: judge by its message.
@@ -70,6 +83,7 @@ rss_checks() {
 	NEEDS_TAP=1
 	check "ethtool -L snic1 combined 4: four queue pairs, indirection table over 4" t_rss_channels
 	check "iperf3 -P 16 -R through snic1: at least 3 of its 4 RX queues get frames" t_rss_iperf
+	check "ethtool --reset: the queue set is restored and still spreads" t_rss_reset
 	check "rx-flow-hash shown, card-wide changes refused untrusted, -X equal 2, back to 1 queue" \
 		t_rss_knobs
 	NEEDS_TAP=0
