@@ -13,8 +13,9 @@
  */
 #include "fw_internal.h"
 
-/* Control path but for fw_rss_ring: firmware RAM (code included) is the
- * constraint here, not speed (docs/firmware-image.md). */
+/* Size over speed: all but fw_rss_ring is control path, and that runs on
+ * the full steering path only (the memo repeats its decisions); firmware
+ * RAM, code included, is the constraint (docs/firmware-image.md). */
 #pragma GCC optimize("Os")
 
 #define TABLE_FREE SNIC_VNIC_NONE
@@ -150,7 +151,8 @@ static bool ring_usable(bool tx, uint16_t r, uint16_t id)
 }
 
 /* Rings for queues 1..n-1 into got[]: the named ones, then the lowest
- * usable for ANY. SNIC_E_BUSY / SNIC_E_NOSPC / SNIC_E_INVAL, nothing taken. */
+ * usable for ANY. SNIC_E_NOENT (no such ring), SNIC_E_BUSY (taken),
+ * SNIC_E_INVAL (named twice), SNIC_E_NOSPC (too few free); nothing taken. */
 static int pick_rings(bool tx, const uint16_t *want, unsigned n, uint16_t id, uint8_t *got)
 {
 	const uint16_t rings = tx ? fw.hw.n_tx_rings : fw.hw.n_rx_rings;

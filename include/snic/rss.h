@@ -112,7 +112,9 @@ SNIC_ASSERT_SIZE(struct snic_rss_info, 48);
  * Queue 0 is always the VNIC's own HRR and TRR (snic_vnic_info.rx_ring,
  * tx_ring; they must be dedicated rings, else SNIC_E_BUSY); queues
  * 1..n_queues-1 take the HRRs rx_ring[q] and TRRs tx_ring[q] named, each
- * an unbound dedicated ring, or SNIC_RSS_RING_ANY for the lowest free one.
+ * an unbound dedicated ring or one of the VNIC's set (SNIC_E_NOENT: no
+ * such ring, SNIC_E_BUSY: another VNIC's, SNIC_E_INVAL: named twice), or
+ * SNIC_RSS_RING_ANY for the lowest free one.
  * rx_ring[0], tx_ring[0] and the entries past n_queues must be
  * SNIC_RSS_RING_ANY. A TRR of the set sends for the VNIC like its own.
  *
