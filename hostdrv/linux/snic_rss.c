@@ -168,6 +168,9 @@ int snic_rss_set_channels(struct net_device *ndev, struct ethtool_channels *ch)
 	was_up = vnic->up;
 	if (was_up)
 		snic_vnic_halt(vnic, true);
+	/* ethtool -X default (or none): the default table follows n. */
+	if (!netif_is_rxfh_configured(ndev))
+		vnic->indir_user = false;
 	fill_indir(vnic, n, indir);
 	err = queues_fw(vnic, n, indir, false);
 	if (err) {
@@ -176,8 +179,6 @@ int snic_rss_set_channels(struct net_device *ndev, struct ethtool_channels *ch)
 	} else {
 		netif_set_real_num_tx_queues(ndev, n);
 		netif_set_real_num_rx_queues(ndev, n);
-		if (!netif_is_rxfh_configured(ndev))
-			vnic->indir_user = false;
 	}
 	if (was_up && snic_vnic_start(vnic))
 		netdev_err(ndev, "could not be brought up again\n");
