@@ -102,7 +102,9 @@ RV_FW_TESTS  := $(patsubst tests/unit/%.c,$(RV_BUILD)/test/%.elf,$(RV_FW_TEST_SR
 # The reference parser too: tests build engine keys from frames (snic_parse).
 RV_TEST_COMMON := $(RV_BUILD)/test/cmocka_rv32.o $(RV_BUILD)/test/hal_fake.o \
                   $(RV_BUILD)/test/test_fw_util.o $(RV_BUILD)/test/profile.o \
-                  $(RV_BUILD)/classifier/parse.o $(RV_BUILD)/classifier/parse_ipv6.o
+                  $(RV_BUILD)/classifier/parse.o $(RV_BUILD)/classifier/parse_ipv6.o \
+                  $(RV_BUILD)/classifier/rss.o
+# (rss.o: the fake engine's RSS hash, the C model's; not in the image)
 
 # The fake HAL models the simulator's cards (sim/profile.c).
 $(RV_BUILD)/test/profile.o: sim/profile.c

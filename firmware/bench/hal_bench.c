@@ -28,6 +28,7 @@ void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a)
 	(void)slot; (void)xkey; (void)a;
 }
 void hal_exact_clear(uint32_t slot) { (void)slot; }
+void hal_rss_write(const struct snic_rss_cfg *cfg) { (void)cfg; }
 
 int hal_rx_next(struct hal_rx_pkt *p)
 {

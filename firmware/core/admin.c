@@ -39,6 +39,9 @@ static int payload_len(uint16_t opcode)
 	case SNIC_CMD_VNIC_MAC:     return sizeof(struct snic_vnic_mac);
 	case SNIC_CMD_VNIC_POLICY:  return sizeof(struct snic_vnic_policy);
 	case SNIC_CMD_VNIC_L2_QUERY: return sizeof(struct snic_vnic_ref);
+	case SNIC_CMD_RSS_SET:      return sizeof(struct snic_rss_set);
+	case SNIC_CMD_RSS_QUERY:    return sizeof(struct snic_vnic_ref);
+	case SNIC_CMD_RSS_QUEUES:   return sizeof(struct snic_rss_queues);
 	case SNIC_CMD_RULE_ADD:     return sizeof(struct snic_rule_add);
 	case SNIC_CMD_RULE_DEL:     return sizeof(struct snic_rule_ref);
 	case SNIC_CMD_RULE_QUERY:   return sizeof(struct snic_rule_ref);
@@ -74,6 +77,8 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		struct snic_vnic_vlans  vlans;
 		struct snic_vnic_mac    mac;
 		struct snic_vnic_policy policy;
+		struct snic_rss_set     rss;
+		struct snic_rss_queues  rssq;
 	} in;
 	union {
 		struct snic_caps_info  caps;
@@ -83,6 +88,8 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		struct snic_team_status team;
 		struct snic_vnic_share_info share;
 		struct snic_vnic_l2    l2;
+		struct snic_rss_info   rss;
+		struct snic_rss_queues_info rssq;
 	} out;
 	int st = SNIC_OK;
 
@@ -137,6 +144,19 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		st = fw_l2_query(&in.vref, &out.l2);
 		if (st == SNIC_OK)
 			reply(r, &out.l2, sizeof(out.l2));
+		break;
+	case SNIC_CMD_RSS_SET:
+		st = fw_rss_set(&in.rss);
+		break;
+	case SNIC_CMD_RSS_QUERY:
+		st = fw_rss_query(&in.vref, &out.rss);
+		if (st == SNIC_OK)
+			reply(r, &out.rss, sizeof(out.rss));
+		break;
+	case SNIC_CMD_RSS_QUEUES:
+		st = fw_rss_queues(&in.rssq, &out.rssq);
+		if (st == SNIC_OK)
+			reply(r, &out.rssq, sizeof(out.rssq));
 		break;
 	case SNIC_CMD_RULE_ADD:
 		st = fw_rule_add(&in.radd, &out.rref);

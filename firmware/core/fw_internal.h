@@ -30,6 +30,10 @@
 /* Layer-2 lists (l2.h), device-wide pools: RAM, not a per-VNIC array. */
 #define FW_L2_MC_POOL     64      /* multicast list entries */
 #define FW_L2_VLAN_POOL   64      /* VLAN membership entries */
+/* RSS queue sets (rss.h): a small device-wide pool of tables. */
+#define FW_RSS_TABLES     4
+#define FW_RSS_INDIR      64      /* entries per table, a power of two */
+#define FW_RSS_QUEUES     4       /* per set, queue 0 included (<= SNIC_RSS_MAX_QUEUES) */
 #define FW_MIN_DMA        (64u * 1024u) /* smallest usable host memory region */
 #define FW_ALIGN_LINE     64u
 #define FW_ALIGN_PAGE     4096u
@@ -59,6 +63,7 @@ struct fw_layout {
 
 struct fw_vnic {
 	bool     used;
+	uint8_t  rss;       /* its RSS table + 1 (rss.c), 0: no queue set */
 	uint8_t  mac[6];
 	uint16_t vlan;      /* SNIC_VLAN_NONE or 0..4094 */
 	uint16_t flags;     /* SNIC_VNICF_* */
@@ -88,11 +93,13 @@ struct fw_state {
 	bool               port_up[SNIC_MAX_UPLINKS];
 	struct fw_vnic     vnic[FW_MAX_VNICS];
 	struct snic_rule   rules[FW_MAX_TCAM];
-	bool               rule_valid[FW_MAX_TCAM];
+	uint32_t           rule_valid[FW_MAX_TCAM / 32]; /* bit per entry (rules.c) */
 	bool               irq_pending[FW_MAX_RINGS];
 	uint64_t           now_ns;       /* device time at the start of this poll */
 	struct meter       meters[FW_MAX_METERS]; /* RX policers */
-	uint8_t            meter_flags[FW_MAX_METERS]; /* SNIC_METERF_* */
+	/* Bit m: policer m marks red frames (SNIC_METERF_MARK), the one flag
+	 * the data path reads; a bit each, firmware RAM is the constraint. */
+	uint32_t           meter_mark[FW_MAX_METERS / 32];
 	uint8_t            frame[FW_MAX_FRAME]; /* TX staging copy */
 };
 
@@ -188,6 +195,11 @@ int  fw_ring_bind(const struct snic_ring_bind *b);
 bool fw_vnic_mac_rule(uint32_t id, struct snic_rule *out);
 /* VNIC a dedicated TRR sends for, SNIC_VNIC_NONE if unbound or shared. */
 uint16_t fw_tx_ring_owner(uint16_t ring);
+/* VNIC a dedicated HRR receives for, SNIC_VNIC_NONE if unbound or shared. */
+uint16_t fw_rx_ring_owner(uint16_t ring);
+/* Give dedicated ring `ring` (TRR if tx) to `vnic` or free it (NONE), as
+ * an extra queue of an RSS queue set (rss.c); published to the window. */
+void fw_ring_set_owner(bool tx, uint16_t ring, uint16_t vnic);
 
 /* Re-program VNIC id's classifier entry for a new MAC (VNIC_MAC): the old
  * one is replaced; SNIC_E_NOSPC and nothing changed when the exact table
@@ -226,6 +238,18 @@ bool fw_l2_vlan_member(uint16_t id, uint16_t vid);
 /* Bit v of `set` (FW_MAX_VNICS bits): VNIC v lists `vid` / the group `mac`. */
 void fw_l2_vlan_members(uint16_t vid, uint32_t *set);
 void fw_l2_mc_joiners(const uint8_t mac[6], uint32_t *set);
+
+/* ---- rss.c: RSS_SET/QUERY/QUEUES (rss.h) and the table pool ---- */
+void fw_rss_reset_all(void);
+/* A VNIC is going away: its extra rings and table are freed. */
+void fw_rss_vnic_gone(uint16_t id);
+int  fw_rss_set(const struct snic_rss_set *s);
+int  fw_rss_query(const struct snic_vnic_ref *r, struct snic_rss_info *out);
+int  fw_rss_queues(const struct snic_rss_queues *c, struct snic_rss_queues_info *out);
+/* The HRR of frame m for VNIC v with a queue set (v->rss); *hmask, *hval:
+ * which later frames the memo may send the same way (steer.c). */
+uint16_t fw_rss_ring(const struct fw_vnic *v, const struct snic_match *m, uint32_t *hmask,
+		     uint32_t *hval);
 
 /* ---- group.c: group delivery of unclaimed frames (l2.h) ---- */
 /* A frame no classifier entry claimed (len >= 14, port up): its copies,

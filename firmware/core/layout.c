@@ -322,6 +322,17 @@ static void write_caps(void)
 	l2.vlans_per_vnic = SNIC_L2_VLANS_PER_VNIC;
 	put_cap(&l2, sizeof(l2), l2.h.len);
 
+	/* RSS (rss.h): the queue-set pool. */
+	struct snic_cap_rss rss;
+	fw_memset(&rss, 0, sizeof(rss));
+	cap_hdr(&rss.h, SNIC_CAP_RSS, CAP_LEN(struct snic_cap_rss));
+	rss.types = SNIC_RSS_HT_ALL;
+	rss.key_bytes = SNIC_RSS_KEY_BYTES;
+	rss.tables = FW_RSS_TABLES;
+	rss.max_queues = FW_RSS_QUEUES;
+	rss.indir_entries = FW_RSS_INDIR;
+	put_cap(&rss, sizeof(rss), rss.h.len);
+
 	struct snic_cap_hdr end;
 	cap_hdr(&end, SNIC_CAP_END, CAP_LEN(struct snic_cap_hdr));
 	put_cap(&end, sizeof(end), end.len);

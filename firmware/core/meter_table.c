@@ -11,7 +11,7 @@
 void fw_meters_reset_all(void)
 {
 	fw_memset(fw.meters, 0, sizeof(fw.meters));
-	fw_memset(fw.meter_flags, 0, sizeof(fw.meter_flags));
+	fw_memset(fw.meter_mark, 0, sizeof(fw.meter_mark));
 }
 
 bool fw_policer_exists(uint32_t id)
@@ -82,7 +82,10 @@ static int set_policer(const struct snic_meter_set *s)
 	}
 	meter_setup(&fw.meters[s->meter], kind, s->flags & SNIC_METERF_WIRE, fw.now_ns,
 		    s->cir_bps, s->cbs, s->eir_bps, s->ebs);
-	fw.meter_flags[s->meter] = s->flags;
+	if (s->flags & SNIC_METERF_MARK)
+		fw.meter_mark[s->meter / 32] |= 1u << (s->meter % 32);
+	else
+		fw.meter_mark[s->meter / 32] &= ~(1u << (s->meter % 32));
 	return SNIC_OK;
 }
 

@@ -86,10 +86,24 @@ static void adjust_refs(const struct snic_action *a, int delta)
 		fw.vnic[a->vnic].rule_refs = (uint16_t)(fw.vnic[a->vnic].rule_refs + delta);
 }
 
+/* One bit per entry: firmware RAM is the constraint (docs/firmware-image.md). */
+static bool rule_used(uint32_t i)
+{
+	return fw.rule_valid[i / 32] >> (i % 32) & 1;
+}
+
+static void rule_mark(uint32_t i, bool on)
+{
+	if (on)
+		fw.rule_valid[i / 32] |= 1u << (i % 32);
+	else
+		fw.rule_valid[i / 32] &= ~(1u << (i % 32));
+}
+
 void fw_rules_reset_all(void)
 {
 	for (uint32_t i = 0; i < fw.hw.tcam_entries; i++) {
-		fw.rule_valid[i] = false;
+		rule_mark(i, false);
 		hal_cls_clear(i);
 	}
 }
@@ -111,15 +125,15 @@ int fw_rule_add(const struct snic_rule_add *a, struct snic_rule_ref *out)
 
 	uint32_t loc = a->loc;
 	if (loc == SNIC_LOC_ANY) {
-		for (loc = 0; loc < fw.user_entries && fw.rule_valid[loc]; loc++)
+		for (loc = 0; loc < fw.user_entries && rule_used(loc); loc++)
 			;
 		if (loc == fw.user_entries)
 			return SNIC_E_NOSPC;
-	} else if (fw.rule_valid[loc]) {
+	} else if (rule_used(loc)) {
 		return SNIC_E_EXIST;
 	}
 	fw_memcpy(&fw.rules[loc], &a->rule, sizeof(a->rule));
-	fw.rule_valid[loc] = true;
+	rule_mark(loc, true);
 	adjust_refs(&a->rule.action, +1);
 	hal_cls_write(loc, &fw.rules[loc]);
 	out->loc = loc;
@@ -130,10 +144,10 @@ int fw_rule_del(const struct snic_rule_ref *r)
 {
 	if (r->loc >= fw.user_entries)
 		return SNIC_E_RANGE; /* VNIC MAC entries go with their VNIC */
-	if (!fw.rule_valid[r->loc])
+	if (!rule_used(r->loc))
 		return SNIC_E_NOENT;
 	adjust_refs(&fw.rules[r->loc].action, -1);
-	fw.rule_valid[r->loc] = false;
+	rule_mark(r->loc, false);
 	hal_cls_clear(r->loc);
 	return SNIC_OK;
 }
@@ -147,7 +161,7 @@ int fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out)
 	if (r->loc >= fw.mac_base) {
 		if (!fw_vnic_mac_rule(r->loc - fw.mac_base, &mac))
 			return SNIC_E_NOENT;
-	} else if (!fw.rule_valid[r->loc]) {
+	} else if (!rule_used(r->loc)) {
 		return SNIC_E_NOENT;
 	}
 	fw_memset(out, 0, sizeof(*out));
@@ -161,12 +175,12 @@ int fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out)
 void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule)
 {
 	fw_memcpy(&fw.rules[idx], rule, sizeof(*rule));
-	fw.rule_valid[idx] = true;
+	rule_mark(idx, true);
 	hal_cls_write(idx, &fw.rules[idx]);
 }
 
 void fw_rule_clear_internal(uint32_t idx)
 {
-	fw.rule_valid[idx] = false;
+	rule_mark(idx, false);
 	hal_cls_clear(idx);
 }

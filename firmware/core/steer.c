@@ -160,6 +160,10 @@ static void ring_close(uint16_t r)
  * sees more; a collision only costs the full path). */
 #define MEMO_SLOTS 8
 #define MEMO_FREE  UINT32_MAX /* no port is 0xffffffff: never a key */
+/* A decision that depends on the frame's RSS hash: a bit of the match's
+ * rsvd byte (always 0), so the plain comparison never repeats it and
+ * frames without a queue set pay nothing for the hash check. */
+#define MEMO_RSS   0x80000000u
 
 /* The match and completions read and written as whole words: completion
  * words 1-3 (vnic, rule, flags, meter, colour, port, key flags) are the
@@ -177,8 +181,11 @@ enum memo_meter { MEMO_NO_METER = 0, MEMO_SRTCM_L2, MEMO_POLICE };
 /* One steering decision of this batch: frames with this exact match result
  * on this port go to ring h with this completion and meter. */
 struct memo {
-	uint32_t      word0;  /* match word 0: rule, key flags, rsvd */
+	uint32_t      word0;  /* match word 0: rule, key flags, rsvd; MEMO_RSS
+			       * set for a decision by hash (RSS queue set) */
 	uint32_t      port;   /* ingress port; MEMO_FREE: slot unused */
+	uint32_t      hmask;  /* MEMO_RSS: frames whose hash & hmask == hval */
+	uint32_t      hval;   /* take the same queue (rss.c) */
 	uint64_t      act;    /* the match's action, as one word */
 	struct hrr   *h;
 	struct meter *meter;  /* NULL: not metered */
@@ -255,7 +262,7 @@ static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
 	e->act = match_act(p);
 	e->h = &hrr[r];
 	e->meter = meter == SNIC_METER_NONE ? NULL : &fw.meters[meter];
-	e->mark = meter != SNIC_METER_NONE && (fw.meter_flags[meter] & SNIC_METERF_MARK);
+	e->mark = meter != SNIC_METER_NONE && (fw.meter_mark[meter / 32] >> (meter % 32) & 1);
 	e->mkind = !e->meter ? MEMO_NO_METER
 		 : e->meter->kind == METER_SRTCM && !e->meter->wire ? MEMO_SRTCM_L2 : MEMO_POLICE;
 	e->pkts = e->bytes = e->lost = e->lost_pkts = 0;
@@ -380,10 +387,13 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	}
 
 	uint16_t ring;
+	uint32_t hmask = 0, hval = 0; /* set when the hash picks the ring */
 	if (m->action.ring != SNIC_RING_DEFAULT && m->action.ring < fw.hw.n_rx_rings)
 		ring = m->action.ring;
 	else if ((act & SNIC_ACT_MARK_SW) && !own_mac(m))
 		ring = FW_SHARED_RING;
+	else if (fw.vnic[vnic].rss) /* a queue set: the frame's hash picks */
+		ring = fw_rss_ring(&fw.vnic[vnic], m, &hmask, &hval);
 	else
 		ring = fw.vnic[vnic].rx_ring;
 
@@ -400,7 +410,13 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	uint16_t meter = m->action.meter;
 	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS || fw.meters[meter].kind == METER_OFF)
 		meter = SNIC_METER_NONE;
-	memo_fill(&memo[m->rule & (MEMO_SLOTS - 1)], p, ring, vnic, flags, meter);
+	struct memo *e = &memo[m->rule & (MEMO_SLOTS - 1)];
+	memo_fill(e, p, ring, vnic, flags, meter);
+	if (hmask | hval) {
+		e->word0 |= MEMO_RSS;
+		e->hmask = hmask;
+		e->hval = hval;
+	}
 	return STEER_MEMO;
 }
 
@@ -415,6 +431,15 @@ int fw_rx_put(uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t
 	if (v == HAL_DELIVERED)
 		hrr[ring].bytes += p->len;
 	return v;
+}
+
+/* The rest of a memo hit: same port and action, a length that fits, not
+ * a beacon (which takes the full path). */
+static inline bool memo_same(const struct memo *e, const struct hal_rx_pkt *p, uint32_t len,
+			     uint32_t span)
+{
+	return e->port == p->port && e->act == match_act(p) && len - FW_MIN_FRAME <= span &&
+	       !beacon_type(p->data);
 }
 
 static void batch_end(struct memo *memo)
@@ -462,11 +487,12 @@ unsigned fw_rx_poll(void)
 			const uint32_t len = p->len;
 			struct memo *e = &memo[p->match.rule & (MEMO_SLOTS - 1)];
 			int v;
-			/* A repeat of a remembered decision, or the full path
-			 * that just left one in e: deliver by it. */
-			if ((e->word0 == match_word0(p) && e->port == p->port &&
-			     e->act == match_act(p) &&
-			     len - FW_MIN_FRAME <= span && !beacon_type(p->data)) ||
+			/* A repeat of a remembered decision (one by hash: of
+			 * the same queue), or the full path that just left
+			 * one in e: deliver by it. */
+			if ((e->word0 == match_word0(p) && memo_same(e, p, len, span)) ||
+			    (e->word0 == (match_word0(p) | MEMO_RSS) &&
+			     (p->match.hash & e->hmask) == e->hval && memo_same(e, p, len, span)) ||
 			    (v = steer(p, memo)) == STEER_MEMO)
 				v = memo_deliver(e, p, len);
 			verdict[i] = (int8_t)v;

@@ -45,6 +45,7 @@ void fw_vnic_reset_all(void)
 {
 	fw_memset(fw.vnic, 0, sizeof(fw.vnic));
 	fw_l2_reset_all();
+	fw_rss_reset_all();
 	fw_exact_reset();
 	for (uint16_t r = 0; r < FW_MAX_RINGS; r++) {
 		rx_owner[r] = SNIC_VNIC_NONE;
@@ -269,6 +270,7 @@ int fw_vnic_destroy(const struct snic_vnic_ref *r)
 	if (v->rule_refs)
 		return SNIC_E_BUSY;
 	fw_l2_vnic_gone(r->vnic);
+	fw_rss_vnic_gone(r->vnic);
 	if (mac_in_exact())
 		fw_vnic_exact_leave(r->vnic, v->mac); /* a sharer keeps it */
 	else
@@ -314,6 +316,8 @@ int fw_ring_bind(const struct snic_ring_bind *b)
 	if (b->vnic == SNIC_VNIC_NONE) {
 		if (cur == SNIC_VNIC_NONE)
 			return SNIC_E_NOENT;
+		if (fw.vnic[cur].rss)
+			return SNIC_E_BUSY; /* its queue set goes first (RSS_QUEUES 1) */
 		rx_owner[b->ring] = SNIC_VNIC_NONE;
 		fw.vnic[cur].rx_ring = FW_SHARED_RING;
 		publish_rx(b->ring);
@@ -343,4 +347,22 @@ int fw_ring_bind(const struct snic_ring_bind *b)
 uint16_t fw_tx_ring_owner(uint16_t ring)
 {
 	return ring < FW_MAX_RINGS ? tx_owner[ring] : SNIC_VNIC_NONE;
+}
+
+uint16_t fw_rx_ring_owner(uint16_t ring)
+{
+	return ring < FW_MAX_RINGS ? rx_owner[ring] : SNIC_VNIC_NONE;
+}
+
+void fw_ring_set_owner(bool tx, uint16_t ring, uint16_t vnic)
+{
+	if (ring == FW_SHARED_RING || ring >= FW_MAX_RINGS)
+		return;
+	if (tx) {
+		tx_owner[ring] = vnic;
+		publish_tx(ring);
+	} else {
+		rx_owner[ring] = vnic;
+		publish_rx(ring);
+	}
 }

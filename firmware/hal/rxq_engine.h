@@ -52,11 +52,13 @@ static inline int rxq_engine_put(struct hal_rxq *q, const struct hal_rx_pkt *p,
 	w[0] = len;
 	w[1] = cpl_words[0];
 	w[2] = cpl_words[1];
-	w[3] = cpl_words[2];
+	/* The match's RSS hash travels with the frame (ring.h): its type in
+	 * the top byte of word 3, the hash next to the descriptor index. */
+	w[3] = cpl_words[2] | (uint32_t)p->match.hash_type << 24;
 	if (color)
 		c->color = color;
 	c->time_ns = p->time_ns;
-	*(rxq_word64 *)(void *)&c->desc = di; /* desc, and rsvd1 = 0 (little-endian) */
+	*(rxq_word64 *)(void *)&c->desc = di | (uint64_t)p->match.hash << 32; /* little-endian */
 	hal_dma_to_host((uint32_t)addr, p->data, len);
 	return HAL_DELIVERED;
 }

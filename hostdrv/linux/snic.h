@@ -48,6 +48,7 @@ struct snic_caps {
 	struct snic_cap_meters meters;
 	struct snic_cap_uplink uplink[SNIC_MAX_UPLINKS];
 	struct snic_cap_l2 l2;    /* zero when the firmware has no L2 record */
+	struct snic_cap_rss rss;  /* zero when the firmware has no RSS record */
 };
 
 /* ---- rings (snic_rx.c, snic_tx.c) ---- */
@@ -74,6 +75,7 @@ struct snic_rx_ring {
 	u32 desc_prod;            /* host copies of the host-written indices */
 	u32 cpl_cons;
 	struct napi_struct napi;
+	u16 queue;                /* its netdev's RX queue (RSS), 0 if shared */
 	bool napi_added;
 	bool napi_on;
 	unsigned int irq;         /* Linux IRQ of its MSI-X vector; 0: polled */
@@ -134,6 +136,13 @@ struct snic_vnic {
 	u64 mc_fallbacks;                 /* multicast list -> ALLMULTI */
 	u64 promisc_refusals;             /* PROMISC refused (not trusted) */
 	u64 min_tx_bps;                   /* guaranteed share (vf min_tx_rate) */
+
+	/* RSS queue set (snic_rss.c); queue 0 is rx_ring/tx_ring; cfg_lock */
+	u8 n_queues;                      /* >= 1 */
+	bool indir_user;                  /* indir set by ethtool -X */
+	u16 rss_rx[SNIC_RSS_MAX_QUEUES];  /* HRR of queue q >= 1 */
+	u16 rss_tx[SNIC_RSS_MAX_QUEUES];  /* TRR of queue q >= 1 */
+	u8 indir[SNIC_RSS_INDIR_MAX];     /* queue per entry, for restore */
 };
 
 /* ---- the card ---- */
@@ -161,6 +170,8 @@ struct snic_dev {
 	u64 restores;             /* successful restores after device resets */
 
 	struct snic_caps caps;
+	u8 rss_key[SNIC_RSS_KEY_BYTES];   /* card-wide hash key and types */
+	u8 rss_types;                     /* SNIC_RSS_HT_*; 0 until set */
 
 	/* admin queue (snic_admin.c) */
 	struct mutex admin_lock;
@@ -319,6 +330,25 @@ void snic_ntuple_follow_mac(struct snic_vnic *vnic);
 /* snic_devlink.c */
 int snic_devlink_register(struct snic_dev *sdev);
 void snic_devlink_unregister(struct snic_dev *sdev);
+
+/* snic_rss.c: RSS queue sets, ethtool -L/-x/-X/-n/-N rx-flow-hash */
+bool snic_rss_has(struct snic_dev *sdev);
+unsigned int snic_rss_max_queues(struct snic_dev *sdev);
+int snic_rss_init(struct snic_dev *sdev);
+void snic_rss_restore(struct snic_vnic *vnic);
+u16 snic_rss_rx_ring(const struct snic_vnic *vnic, unsigned int q);
+u16 snic_rss_tx_ring(const struct snic_vnic *vnic, unsigned int q);
+void snic_rss_get_channels(struct net_device *ndev, struct ethtool_channels *ch);
+int snic_rss_set_channels(struct net_device *ndev, struct ethtool_channels *ch);
+u32 snic_rss_get_rxfh_indir_size(struct net_device *ndev);
+u32 snic_rss_get_rxfh_key_size(struct net_device *ndev);
+int snic_rss_get_rxfh(struct net_device *ndev, u32 *indir, u8 *key, u8 *hfunc);
+int snic_rss_set_rxfh(struct net_device *ndev, const u32 *indir, const u8 *key, const u8 hfunc);
+int snic_rss_get_flow_hash(struct snic_vnic *vnic, struct ethtool_rxnfc *cmd);
+int snic_rss_set_flow_hash(struct snic_vnic *vnic, struct ethtool_rxnfc *cmd);
+unsigned int snic_rss_n_stats(struct snic_vnic *vnic);
+void snic_rss_strings(struct snic_vnic *vnic, u8 **data);
+u64 *snic_rss_stats(struct snic_vnic *vnic, u64 *data);
 
 /* snic_debugfs.c */
 void snic_debugfs_init(struct snic_dev *sdev);

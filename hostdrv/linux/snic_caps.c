@@ -37,6 +37,7 @@ static void take_caps(struct snic_dev *sdev, const struct snic_proto_caps *p)
 	c->meters = p->meters;
 	memcpy(c->uplink, p->uplink, sizeof(c->uplink));
 	c->l2 = p->l2;
+	c->rss = p->rss;
 }
 
 struct caps_work {

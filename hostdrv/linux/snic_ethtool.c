@@ -41,22 +41,6 @@ static int snic_get_link_ksettings(struct net_device *ndev,
 	return 0;
 }
 
-static void snic_get_channels(struct net_device *ndev, struct ethtool_channels *ch)
-{
-	ch->max_combined = 1;
-	ch->combined_count = 1;
-}
-
-/* The firmware gives every VNIC exactly one HRR and one TRR. */
-static int snic_set_channels(struct net_device *ndev, struct ethtool_channels *ch)
-{
-	if (ch->combined_count != 1 || ch->rx_count || ch->tx_count || ch->other_count) {
-		netdev_err(ndev, "a VNIC has exactly one RX and one TX ring (combined 1)\n");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static void snic_get_ringparam(struct net_device *ndev, struct ethtool_ringparam *rp,
 			       struct kernel_ethtool_ringparam *krp,
 			       struct netlink_ext_ack *extack)
@@ -187,7 +171,7 @@ static unsigned int n_stats(struct snic_vnic *vnic)
 
 	for (i = 0; i < SNIC_DROP_REASONS; i++)
 		n += drop_named(i);
-	return n + N_VDEV;
+	return n + N_VDEV + snic_rss_n_stats(vnic);
 }
 
 static int snic_get_sset_count(struct net_device *ndev, int sset)
@@ -217,6 +201,7 @@ static void snic_get_strings(struct net_device *ndev, u32 sset, u8 *data)
 		ethtool_sprintf(&data, "%s", dev_names[i]);
 	for (i = 0; i < N_VDEV; i++)
 		ethtool_sprintf(&data, "vnic_%s", vdev_names[i]);
+	snic_rss_strings(vnic, &data);
 }
 
 static u64 rd64(const u64 *p)
@@ -300,6 +285,7 @@ static void snic_get_ethtool_stats(struct net_device *ndev, struct ethtool_stats
 	*data++ = sdev->admin_timeouts;
 	*data++ = sdev->admin_takeovers;
 	vdev_stats(vnic, data);
+	snic_rss_stats(vnic, data + N_VDEV);
 }
 
 /* ethtool -S DEV --groups eth-mac: the IEEE 802.3 counters the device keeps per VNIC. */
@@ -323,8 +309,12 @@ const struct ethtool_ops snic_ethtool_ops = {
 	.get_drvinfo = snic_get_drvinfo,
 	.get_link = ethtool_op_get_link,
 	.get_link_ksettings = snic_get_link_ksettings,
-	.get_channels = snic_get_channels,
-	.set_channels = snic_set_channels,
+	.get_channels = snic_rss_get_channels,
+	.set_channels = snic_rss_set_channels,
+	.get_rxfh_indir_size = snic_rss_get_rxfh_indir_size,
+	.get_rxfh_key_size = snic_rss_get_rxfh_key_size,
+	.get_rxfh = snic_rss_get_rxfh,
+	.set_rxfh = snic_rss_set_rxfh,
 	.get_ringparam = snic_get_ringparam,
 	.set_ringparam = snic_set_ringparam,
 	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS,

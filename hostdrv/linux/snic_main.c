@@ -198,6 +198,7 @@ static int snic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		err = snic_ntuple_init(sdev);
 	if (err)
 		return err;
+	snic_rss_init(sdev); /* without it, one queue per VNIC as before */
 
 	init_dummy_netdev(&sdev->napi_dev);
 	hrtimer_init(&sdev->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);

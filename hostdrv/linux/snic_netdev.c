@@ -54,24 +54,42 @@ static void port_put(struct snic_dev *sdev, u8 port)
 	snic_port_set(sdev, port, false);
 }
 
-static int rx_start(struct snic_vnic *vnic)
-{
-	struct snic_dev *sdev = vnic->sdev;
-	struct snic_rx_ring *r = &sdev->rx[vnic->rx_ring];
-
-	if (vnic->rx_ring != SNIC_SHARED_RING)
-		return snic_rx_ring_start(r, vnic->ndev);
-	if (sdev->shared_users++)
-		return 0;
-	return snic_rx_ring_start(r, &sdev->napi_dev);
-}
-
 static void rx_stop(struct snic_vnic *vnic)
 {
 	struct snic_dev *sdev = vnic->sdev;
+	unsigned int q;
 
-	if (vnic->rx_ring != SNIC_SHARED_RING || !--sdev->shared_users)
-		snic_rx_ring_stop(&sdev->rx[vnic->rx_ring]);
+	if (vnic->rx_ring == SNIC_SHARED_RING) {
+		if (!--sdev->shared_users)
+			snic_rx_ring_stop(&sdev->rx[SNIC_SHARED_RING]);
+		return;
+	}
+	for (q = 0; q < vnic->n_queues; q++)
+		snic_rx_ring_stop(&sdev->rx[snic_rss_rx_ring(vnic, q)]);
+}
+
+/* Every RX queue's ring with its NAPI (one for a software-ring VNIC). */
+static int rx_start(struct snic_vnic *vnic)
+{
+	struct snic_dev *sdev = vnic->sdev;
+	unsigned int q;
+	int err = 0;
+
+	if (vnic->rx_ring == SNIC_SHARED_RING) {
+		sdev->rx[SNIC_SHARED_RING].queue = 0;
+		if (sdev->shared_users++)
+			return 0;
+		return snic_rx_ring_start(&sdev->rx[SNIC_SHARED_RING], &sdev->napi_dev);
+	}
+	for (q = 0; q < vnic->n_queues && !err; q++) {
+		struct snic_rx_ring *r = &sdev->rx[snic_rss_rx_ring(vnic, q)];
+
+		r->queue = q;
+		err = snic_rx_ring_start(r, vnic->ndev);
+	}
+	if (err)
+		rx_stop(vnic); /* stopping a ring that never started is a no-op */
+	return err;
 }
 
 /* Carrier: uplink administratively up and the device running. */
@@ -99,9 +117,11 @@ void snic_vnics_carrier(struct snic_dev *sdev)
 int snic_vnic_start(struct snic_vnic *vnic)
 {
 	struct snic_dev *sdev = vnic->sdev;
-	int err;
+	unsigned int q;
+	int err = 0;
 
-	err = snic_tx_ring_start(&sdev->tx[vnic->tx_ring]);
+	for (q = 0; q < vnic->n_queues && !err; q++)
+		err = snic_tx_ring_start(&sdev->tx[snic_rss_tx_ring(vnic, q)]);
 	if (!err)
 		err = rx_start(vnic);
 	if (err)
@@ -115,7 +135,7 @@ int snic_vnic_start(struct snic_vnic *vnic)
 		return err;
 	}
 	snic_vnic_carrier(vnic);
-	netif_wake_queue(vnic->ndev);
+	netif_tx_wake_all_queues(vnic->ndev);
 	return 0;
 }
 
@@ -314,14 +334,19 @@ int snic_vnic_add(struct snic_dev *sdev, unsigned int index, bool sw_only)
 
 	if (sdev->n_ndevs >= SNIC_MAX_VNICS_DRV)
 		return -ENOSPC;
-	ndev = alloc_etherdev(sizeof(*vnic));
+	/* Room for an RSS queue set (ethtool -L); one queue until asked. */
+	ndev = alloc_etherdev_mqs(sizeof(*vnic), snic_rss_max_queues(sdev),
+				  snic_rss_max_queues(sdev));
 	if (!ndev)
 		return -ENOMEM;
+	netif_set_real_num_tx_queues(ndev, 1);
+	netif_set_real_num_rx_queues(ndev, 1);
 	strscpy(ndev->name, "snic%d", IFNAMSIZ);
 	SET_NETDEV_DEV(ndev, sdev->dev);
 	vnic = netdev_priv(ndev);
 	vnic->sdev = sdev;
 	vnic->ndev = ndev;
+	vnic->n_queues = 1;
 	u64_stats_init(&vnic->rx_stats.syncp);
 	u64_stats_init(&vnic->tx_stats.syncp);
 	snic_l2_init(vnic);
@@ -344,6 +369,10 @@ int snic_vnic_add(struct snic_dev *sdev, unsigned int index, bool sw_only)
 	ndev->features = NETIF_F_NTUPLE;
 	if (snic_l2_has(sdev, SNIC_L2CAP_VLANS))
 		ndev->features |= NETIF_F_HW_VLAN_CTAG_FILTER;
+	if (snic_rss_has(sdev)) { /* the completion carries the Toeplitz hash */
+		ndev->hw_features |= NETIF_F_RXHASH;
+		ndev->features |= NETIF_F_RXHASH;
+	}
 	/* The device changes the MAC's classifier entry at once. */
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	frame = min(sdev->caps.rx[vnic->rx_ring].buf_max, sdev->caps.tx[vnic->tx_ring].buf_max);

@@ -294,6 +294,8 @@ int snic_set_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd)
 	struct snic_dev *sdev = vnic->sdev;
 	int err;
 
+	if (cmd->cmd == ETHTOOL_SRXFH) /* RSS hashed fields: snic_rss.c */
+		return snic_rss_set_flow_hash(vnic, cmd);
 	if (!sdev->n_rules_max)
 		return -EOPNOTSUPP;
 	mutex_lock(&sdev->cfg_lock);
@@ -323,7 +325,10 @@ int snic_get_rxnfc(struct net_device *ndev, struct ethtool_rxnfc *cmd, u32 *locs
 	mutex_lock(&sdev->cfg_lock);
 	switch (cmd->cmd) {
 	case ETHTOOL_GRXRINGS:
-		cmd->data = 1;
+		cmd->data = vnic->n_queues; /* RSS queues (snic_rss.c) */
+		break;
+	case ETHTOOL_GRXFH:
+		err = snic_rss_get_flow_hash(vnic, cmd);
 		break;
 	case ETHTOOL_GRXCLSRLCNT:
 		for (loc = 0; loc < sdev->n_rules_max; loc++)

@@ -51,6 +51,7 @@ static void recreate_vnic(struct snic_dev *sdev, struct snic_vnic *vnic)
 	/* The device may hand out different rings this time. */
 	vnic->rx_ring = info.rx_ring;
 	vnic->tx_ring = info.tx_ring;
+	snic_rss_restore(vnic);
 	if (vnic->tx_max_mbps)
 		snic_vnic_set_rate(vnic, vnic->tx_max_mbps);
 	snic_l2_restore(vnic);
@@ -83,6 +84,7 @@ static int restore_locked(struct snic_dev *sdev, const char *why)
 		return err;
 	}
 	sdev->reset_count = READ_ONCE(sdev->devid->reset_count);
+	snic_rss_init(sdev);
 
 	for (i = 0; i < sdev->n_ndevs; i++)
 		recreate_vnic(sdev, netdev_priv(sdev->ndevs[i]));

@@ -122,6 +122,10 @@ static bool rx_one(struct snic_rx_ring *r, const struct snic_rx_cpl *c)
 	buf = r->buf_off + (c->desc % r->depth) * r->buf_size;
 	memcpy(skb_put(skb, c->len), snic_at(sdev, buf), c->len);
 	skb->protocol = eth_type_trans(skb, vnic->ndev);
+	skb_record_rx_queue(skb, r->queue);
+	if (c->hash_type && (vnic->ndev->features & NETIF_F_RXHASH))
+		skb_set_hash(skb, c->hash, c->hash_type & SNIC_RSS_HT_L4 ? PKT_HASH_TYPE_L4 :
+					   PKT_HASH_TYPE_L3);
 	rx_count(&vnic->rx_stats, c->len);
 	napi_gro_receive(&r->napi, skb);
 	return true;

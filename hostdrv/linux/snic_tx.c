@@ -110,7 +110,11 @@ static void tx_kick(struct snic_dev *sdev, struct snic_tx_ring *t)
 netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct snic_vnic *vnic = netdev_priv(ndev);
-	struct snic_tx_ring *t = &vnic->sdev->tx[vnic->tx_ring];
+	u16 qi = skb_get_queue_mapping(skb);
+	struct netdev_queue *txq = netdev_get_tx_queue(ndev, qi);
+	/* Each TX queue has its TRR (RSS queue set); queue 0 the VNIC's own. */
+	struct snic_tx_ring *t = &vnic->sdev->tx[qi < vnic->n_queues ?
+						  snic_rss_tx_ring(vnic, qi) : vnic->tx_ring];
 	u32 len = skb->len, wire = max_t(u32, len, ETH_ZLEN), buf;
 	struct snic_tx_desc *d;
 	u8 *data;
@@ -128,7 +132,7 @@ netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
 	}
 	spin_lock(&t->lock);
 	if (unlikely(ring_full(t))) {
-		netif_stop_queue(ndev);
+		netif_tx_stop_queue(txq);
 		snic_tx_wait(vnic->sdev);
 		tx_kick(vnic->sdev, t);
 		u64_stats_update_begin(&t->stats.syncp);
@@ -151,7 +155,7 @@ netdev_tx_t snic_xmit(struct sk_buff *skb, struct net_device *ndev)
 	snic_st_rel(&t->ctrl->desc_prod, t->desc_prod); /* frame and desc first */
 	tx_stat(&t->stats, wire, false);
 	if (ring_full(t)) {
-		netif_stop_queue(ndev);
+		netif_tx_stop_queue(txq);
 		snic_tx_wait(vnic->sdev);
 		tx_kick(vnic->sdev, t);
 	} else if (!netdev_xmit_more()) {
@@ -176,16 +180,23 @@ bool snic_tx_wake(struct snic_dev *sdev)
 	for (i = 0; i < sdev->n_ndevs; i++) {
 		struct net_device *ndev = READ_ONCE(sdev->ndevs[i]);
 		struct snic_vnic *vnic;
+		unsigned int q;
 
-		if (!ndev || !netif_queue_stopped(ndev))
+		if (!ndev)
 			continue;
 		vnic = netdev_priv(ndev);
 		if (!READ_ONCE(vnic->up))
 			continue;
-		if (!ring_full(&sdev->tx[vnic->tx_ring]))
-			netif_wake_queue(ndev);
-		else
-			waiting = true;
+		for (q = 0; q < ndev->real_num_tx_queues; q++) {
+			struct netdev_queue *txq = netdev_get_tx_queue(ndev, q);
+
+			if (!netif_tx_queue_stopped(txq))
+				continue;
+			if (q < vnic->n_queues && ring_full(&sdev->tx[snic_rss_tx_ring(vnic, q)]))
+				waiting = true;
+			else
+				netif_tx_wake_queue(txq);
+		}
 	}
 	return waiting;
 }

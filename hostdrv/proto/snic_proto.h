@@ -100,6 +100,7 @@ struct snic_proto_caps {
 	struct snic_cap_meters meters;
 	struct snic_cap_uplink uplink[SNIC_MAX_UPLINKS];
 	struct snic_cap_l2 l2;    /* l2.h.type == SNIC_CAP_L2 when present, else zero */
+	struct snic_cap_rss rss;  /* rss.h.type == SNIC_CAP_RSS when present, else zero */
 	uint32_t skipped;         /* records of unknown type skipped by their len */
 };
 

@@ -2,7 +2,8 @@
 /*
  * Capability records (include/snic/caps.h), read the same way by every
  * host driver. The stream order is fixed: HEADER, RX_RING*, TX_RING*,
- * CLASSIFIER, METERS, UPLINK+, L2 (from ABI 1.1, may be absent), END.
+ * CLASSIFIER, METERS, UPLINK+, L2 (from ABI 1.1), RSS (from ABI 1.2; both
+ * may be absent), END.
  * Records of unknown types are skipped by their length. A known record of
  * a newer version is read by its version-1 prefix: versions only ever
  * append fields, and `len` covers the rest. Anything else out of place is
@@ -10,7 +11,7 @@
  */
 #include "snic_proto.h"
 
-enum { R_HEADER, R_RX, R_TX, R_CLS, R_METERS, R_UPLINK, R_L2, R_END, R_UNKNOWN };
+enum { R_HEADER, R_RX, R_TX, R_CLS, R_METERS, R_UPLINK, R_L2, R_RSS, R_END, R_UNKNOWN };
 
 static int rank_of(uint16_t type)
 {
@@ -22,20 +23,22 @@ static int rank_of(uint16_t type)
 	case SNIC_CAP_METERS:     return R_METERS;
 	case SNIC_CAP_UPLINK:     return R_UPLINK;
 	case SNIC_CAP_L2:         return R_L2;
+	case SNIC_CAP_RSS:        return R_RSS;
 	case SNIC_CAP_END:        return R_END;
 	}
 	return R_UNKNOWN;
 }
 
 static const char *const rank_name[] = {
-	"HEADER", "RX_RING", "TX_RING", "CLASSIFIER", "METERS", "UPLINK", "L2", "END", "unknown"
+	"HEADER", "RX_RING", "TX_RING", "CLASSIFIER", "METERS", "UPLINK", "L2", "RSS", "END", "unknown"
 };
 
 static const uint32_t rank_min_len[] = {
 	sizeof(struct snic_cap_header), sizeof(struct snic_cap_ring),
 	sizeof(struct snic_cap_ring), sizeof(struct snic_cap_classifier),
 	sizeof(struct snic_cap_meters), sizeof(struct snic_cap_uplink),
-	sizeof(struct snic_cap_l2), sizeof(struct snic_cap_hdr), sizeof(struct snic_cap_hdr),
+	sizeof(struct snic_cap_l2), sizeof(struct snic_cap_rss), sizeof(struct snic_cap_hdr),
+	sizeof(struct snic_cap_hdr),
 };
 
 #define CAPS_FAIL(e, ...) snic_proto_fail(e, SNIC_PROTO_E_CAPS, __VA_ARGS__)
@@ -93,6 +96,24 @@ static int take_l2(const uint8_t *rec, uint32_t at, struct snic_proto_caps *c,
 	return 0;
 }
 
+/* The queue-set command carries fixed-size arrays (rss.h): a device that
+ * advertises more than they hold is confused. */
+static int take_rss(const uint8_t *rec, uint32_t at, struct snic_proto_caps *c,
+		    struct snic_proto_err *e)
+{
+	struct snic_cap_rss r;
+
+	memcpy(&r, rec, sizeof(r));
+	if (r.key_bytes != SNIC_RSS_KEY_BYTES || (r.types & ~SNIC_RSS_HT_ALL) ||
+	    r.max_queues < 1 || r.max_queues > SNIC_RSS_MAX_QUEUES ||
+	    r.indir_entries > SNIC_RSS_INDIR_MAX ||
+	    (r.indir_entries & (r.indir_entries - 1)))
+		return CAPS_FAIL(e, "RSS record at byte %u: key %u bytes, types 0x%x, %u queues, %u table entries: outside what rss.h holds",
+				 at, r.key_bytes, r.types, r.max_queues, r.indir_entries);
+	c->rss = r;
+	return 0;
+}
+
 static int take_header(const uint8_t *rec, struct snic_proto_caps *c, struct snic_proto_err *e)
 {
 	struct snic_cap_header *h = &c->hdr;
@@ -141,6 +162,8 @@ static int take_record(int rank, const uint8_t *rec, uint32_t at, uint32_t windo
 		return 0;
 	case R_L2:
 		return take_l2(rec, at, c, e);
+	case R_RSS:
+		return take_rss(rec, at, c, e);
 	}
 	return 0;
 }

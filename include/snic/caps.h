@@ -8,7 +8,8 @@
  * order: one SNIC_CAP_RX_RING per receive ring (HRR), one SNIC_CAP_TX_RING
  * per transmit ring (TRR), one SNIC_CAP_CLASSIFIER, one SNIC_CAP_METERS,
  * one SNIC_CAP_UPLINK per uplink, one SNIC_CAP_L2 (from ABI 1.1; a reader
- * must accept its absence) and SNIC_CAP_END. Each record starts with
+ * must accept its absence), one SNIC_CAP_RSS (from ABI 1.2, the same) and
+ * SNIC_CAP_END. Each record starts with
  * struct snic_cap_hdr; `len` covers the header, so a reader can skip
  * records of a newer version it does not know. The host keeps a copy.
  */
@@ -27,6 +28,7 @@ enum snic_cap_type {
 	SNIC_CAP_METERS     = 5,
 	SNIC_CAP_UPLINK     = 6,
 	SNIC_CAP_L2         = 7,
+	SNIC_CAP_RSS        = 8,
 	SNIC_CAP_END        = 0xffff,
 };
 
@@ -125,6 +127,19 @@ struct snic_cap_l2 {
 	uint32_t rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_cap_l2, 24);
+
+/* Receive-side scaling (rss.h): the device-wide pool of indirection
+ * tables for SNIC_CMD_RSS_QUEUES. */
+struct snic_cap_rss {
+	struct snic_cap_hdr h;
+	uint8_t  types;          /* SNIC_RSS_HT_* the engine can hash */
+	uint8_t  key_bytes;      /* SNIC_RSS_KEY_BYTES */
+	uint8_t  tables;         /* queue sets (tables) in the pool */
+	uint8_t  max_queues;     /* per VNIC, queue 0 included */
+	uint16_t indir_entries;  /* largest indir_size */
+	uint16_t rsvd;
+};
+SNIC_ASSERT_SIZE(struct snic_cap_rss, 16);
 
 /* Largest record stream any profile produces (sizes the caps area). */
 #define SNIC_CAPS_MAX_BYTES 4096

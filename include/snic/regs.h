@@ -20,7 +20,8 @@
 
 #define SNIC_MAGIC          0x43494e53u /* "SNIC" little-endian */
 #define SNIC_ABI_MAJOR      1           /* incompatible layout change */
-#define SNIC_ABI_MINOR      1           /* compatible additions (1: l2.h) */
+#define SNIC_ABI_MINOR      2           /* compatible additions (1: l2.h; 2: rss.h
+					 * queue sets, hash in the RX completion) */
 
 /* PCI identity of the emulated device (ivshmem-plain, see hostdrv/linux). */
 #define SNIC_PCI_VENDOR     0x1af4

@@ -58,10 +58,13 @@ struct snic_rx_cpl {
 	uint8_t  color;   /* meter colour: 0 green, 1 yellow, 2 red */
 	uint8_t  port;    /* ingress uplink */
 	uint8_t  key_flags; /* snic_key.flags */
-	uint8_t  rsvd0;
+	uint8_t  hash_type; /* snic_match.hash_type (rss.h): SNIC_RSS_HT_* bit
+			     * of the hash below, SNIC_RSS_HT_NONE if none
+			     * (was rsvd0, always 0 before ABI 1.2) */
 	uint64_t time_ns; /* device time at reception */
 	uint32_t desc;    /* descriptor index the buffer came from */
-	uint32_t rsvd1;
+	uint32_t hash;    /* snic_match.hash: the frame's Toeplitz hash, 0
+			   * without one (was rsvd1) */
 };
 SNIC_ASSERT_SIZE(struct snic_rx_cpl, 32);
 

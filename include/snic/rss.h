@@ -72,8 +72,14 @@ SNIC_ASSERT_SIZE(struct snic_rss_cfg, 44);
  * SNIC_E_INVAL, nothing changes. A VNIC that asks for fewer types than the
  * engine's set (e.g. ethtool -N udp4 sd) gets them from the firmware,
  * which recomputes the hash with the C model for that VNIC's frames.
- * (Implemented by the firmware in a later change; the indirection table
- * has its own command there.)
+ *
+ * Who asks: `vnic` is the VNIC whose driver asks (its policy decides), or
+ * SNIC_VNIC_NONE for the card-wide handle: the host's own device setup
+ * (the PF driver at probe, snicctl), always allowed. This firmware keeps
+ * one set of types for the whole card: a VNIC's effective types are the
+ * engine's, and a request naming fewer types for an untrusted VNIC is
+ * refused with SNIC_E_PERM like any other change (the per-VNIC recompute
+ * sketched above is not implemented).
  */
 #define SNIC_RSS_SET_KEY   0x0001 /* `key` is the new key */
 #define SNIC_RSS_SET_TYPES 0x0002 /* `types` is the new enabled set */
@@ -98,5 +104,65 @@ struct snic_rss_info {
 	uint8_t  key[SNIC_RSS_KEY_BYTES];
 };
 SNIC_ASSERT_SIZE(struct snic_rss_info, 48);
+
+
+/*
+ * SNIC_CMD_RSS_QUEUES (admin.h): give VNIC `vnic` a queue set and an
+ * indirection table, so its frames spread over several receive rings.
+ * Queue 0 is always the VNIC's own HRR and TRR (snic_vnic_info.rx_ring,
+ * tx_ring; they must be dedicated rings, else SNIC_E_BUSY); queues
+ * 1..n_queues-1 take the HRRs rx_ring[q] and TRRs tx_ring[q] named, each
+ * an unbound dedicated ring or one of the VNIC's set (SNIC_E_NOENT: no
+ * such ring, SNIC_E_BUSY: another VNIC's, SNIC_E_INVAL: named twice), or
+ * SNIC_RSS_RING_ANY for the lowest free one.
+ * rx_ring[0], tx_ring[0] and the entries past n_queues must be
+ * SNIC_RSS_RING_ANY. A TRR of the set sends for the VNIC like its own.
+ *
+ * A frame the VNIC's own MAC entry claims (or a host rule naming the VNIC
+ * without a ring of its own) goes to queue indir[hash % indir_size] when
+ * the frame has a hash (hash_type not NONE), else to queue 0; so the
+ * frames of one flow always share a queue. indir_size is a power of two,
+ * 1..snic_cap_rss.indir_entries; indir[i] < n_queues for i < indir_size,
+ * 0 past it.
+ *
+ * Tables come from a small device-wide pool (snic_cap_rss.tables):
+ * SNIC_E_NOSPC when it is empty or too few rings are free, nothing
+ * changed. A VNIC that has a set gets the new one in place (its extra
+ * rings are released first, then taken again: name them ANY or the same
+ * ones). n_queues = 1 releases the set: the VNIC keeps queue 0 only.
+ * Destroying the VNIC and RESET release it too. Changing a set moves flows
+ * between rings without holding any ring back (no gate, unlike
+ * RING_BIND): frames of a flow already in its old ring may be overtaken,
+ * as on any NIC whose indirection table changes; drivers change it while
+ * the interface is quiet (ethtool -L/-X). The reply lists the rings:
+ * snic_rss_queues_info.
+ */
+#define SNIC_RSS_MAX_QUEUES 8      /* per VNIC, queue 0 included */
+#define SNIC_RSS_INDIR_MAX  128    /* entries the command can carry */
+#define SNIC_RSS_RING_ANY   0xffffu
+
+struct snic_rss_queues {
+	uint16_t vnic;
+	uint8_t  n_queues;    /* 1..snic_cap_rss.max_queues */
+	uint8_t  rsvd;        /* 0 */
+	uint16_t indir_size;  /* power of two, 1..snic_cap_rss.indir_entries */
+	uint16_t rsvd1;       /* 0 */
+	uint16_t rx_ring[SNIC_RSS_MAX_QUEUES]; /* HRR of queue q, or ANY */
+	uint16_t tx_ring[SNIC_RSS_MAX_QUEUES]; /* TRR of queue q, or ANY */
+	uint8_t  indir[SNIC_RSS_INDIR_MAX];    /* queue index per entry */
+};
+SNIC_ASSERT_SIZE(struct snic_rss_queues, 168);
+
+/* The reply: the rings of every queue (entries past n_queues 0xffff). */
+struct snic_rss_queues_info {
+	uint16_t vnic;
+	uint8_t  n_queues;
+	uint8_t  table;       /* pool table in use (diagnostics) */
+	uint16_t indir_size;
+	uint16_t rsvd;
+	uint16_t rx_ring[SNIC_RSS_MAX_QUEUES];
+	uint16_t tx_ring[SNIC_RSS_MAX_QUEUES];
+};
+SNIC_ASSERT_SIZE(struct snic_rss_queues_info, 40);
 
 #endif

@@ -6,6 +6,7 @@
 #include "hal/rxq_engine.h"
 #include "hal/rx_burst.h"
 #include "profile.h"
+#include "rss.h" /* classifier/rss.h: the engine's hash */
 
 struct fake_hal fake;
 
@@ -55,7 +56,16 @@ void fake_rx_push(const uint8_t *frame, uint32_t len, uint8_t port,
 	fake.rx_count++;
 }
 
+static void lookup_tables(const struct snic_key *key, struct snic_match *out);
+
+/* The engine: the tables' result, then the RSS hash of the same key. */
 void fake_lookup(const struct snic_key *key, struct snic_match *out)
+{
+	lookup_tables(key, out);
+	snic_rss_apply(fake.rss_on ? &fake.rss : NULL, key, out);
+}
+
+static void lookup_tables(const struct snic_key *key, struct snic_match *out)
 {
 	const uint8_t *k = (const uint8_t *)key;
 
@@ -153,6 +163,14 @@ void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a)
 	fake.x_writes++;
 	if (fake.x_hook)
 		fake.x_hook(slot, &old);
+}
+
+void hal_rss_write(const struct snic_rss_cfg *cfg)
+{
+	fake.rss_on = cfg != NULL;
+	if (cfg)
+		fake.rss = *cfg;
+	fake.rss_writes++;
 }
 
 void hal_exact_clear(uint32_t slot)

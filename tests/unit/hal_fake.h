@@ -51,6 +51,11 @@ struct fake_hal {
 	/* Called after each exact-slot write or clear with what the slot held
 	 * before, so a test can check every intermediate table state. */
 	void             (*x_hook)(uint32_t slot, const struct snic_exact_slot *old);
+	/* The engine's RSS configuration (hal_rss_write): fake_lookup hashes
+	 * with it, like the engine. */
+	struct snic_rss_cfg rss;
+	int                rss_on;
+	unsigned           rss_writes;
 
 	/* Frames waiting for hal_rx_next, FIFO. */
 	struct fake_rx    *rx;

@@ -55,7 +55,7 @@ static void test_devid(void **state)
 	assert_int_equal(d->magic, 0x43494e53u);
 	assert_memory_equal(&d->magic, "SNIC", 4);
 	assert_int_equal(d->abi_major, 1);
-	assert_int_equal(d->abi_minor, 1);
+	assert_int_equal(d->abi_minor, 2);
 	assert_int_equal(d->window_size, TEST_WIN);
 	assert_int_equal(d->state, SNIC_STATE_RUNNING);
 	assert_string_equal(d->profile, "small");
@@ -225,6 +225,15 @@ static void check_caps(const char *profile)
 	assert_int_equal(l2->mc_per_vnic, SNIC_L2_MC_PER_VNIC);
 	assert_int_equal(l2->vlans_per_vnic, SNIC_L2_VLANS_PER_VNIC);
 	p += l2->h.len;
+	const struct snic_cap_rss *rss = (const void *)p;
+	assert_int_equal(rss->h.type, SNIC_CAP_RSS);
+	assert_int_equal(rss->h.len, 16);
+	assert_int_equal(rss->types, SNIC_RSS_HT_ALL);
+	assert_int_equal(rss->key_bytes, SNIC_RSS_KEY_BYTES);
+	assert_int_equal(rss->tables, 4);
+	assert_int_equal(rss->max_queues, 4);
+	assert_int_equal(rss->indir_entries, 64);
+	p += rss->h.len;
 	h = (const void *)p;
 	assert_int_equal(h->type, SNIC_CAP_END);
 	assert_int_equal(h->len, 8);

@@ -368,8 +368,8 @@ static void test_batch_repeats(void **state)
 		assert_int_equal(c.meter, SNIC_METER_NONE);
 		assert_int_equal(c.color, 0); /* green */
 		assert_int_equal(c.port, 0);
-		assert_int_equal(c.rsvd0, 0);
-		assert_int_equal(c.rsvd1, 0);
+		assert_int_equal(c.hash_type, SNIC_RSS_HT_NONE);
+		assert_int_equal(c.hash, 0);
 	}
 }
 

@@ -227,6 +227,33 @@ static void caps_valid_and_l2_optional(void **state)
 	expect_parse(at, "the ABI holds");
 }
 
+/* The RSS record (ABI 1.2) comes after L2, is optional, and may not
+ * advertise more than the queue-set command carries. */
+static void caps_rss_optional(void **state)
+{
+	(void)state;
+	stream();
+	struct snic_cap_rss rss = { { SNIC_CAP_RSS, 1, sizeof(rss) }, SNIC_RSS_HT_ALL,
+				    SNIC_RSS_KEY_BYTES, 4, 4, 64, 0 };
+	struct snic_cap_l2 l2 = { { SNIC_CAP_L2, 1, sizeof(l2) }, SNIC_L2CAP_GROUP, 64, 64, 16, 16, 0 };
+	struct snic_cap_hdr end = { SNIC_CAP_END, 1, 8 };
+	uint32_t at = fw_put(rec, AT_END, &rss, sizeof(rss));
+	at = fw_put(rec, at, &end, sizeof(end));
+	assert_int_equal(snic_proto_caps_parse(rec, at, FW_SIZE, &caps, &err), 0);
+	assert_int_equal(caps.rss.max_queues, 4);
+	assert_int_equal(caps.rss.indir_entries, 64);
+	((struct snic_cap_rss *)(rec + AT_END))->max_queues = SNIC_RSS_MAX_QUEUES + 1;
+	expect_parse(at, "outside what rss.h holds");
+	((struct snic_cap_rss *)(rec + AT_END))->max_queues = 4;
+	((struct snic_cap_rss *)(rec + AT_END))->indir_entries = 48;
+	expect_parse(at, "outside what rss.h holds");
+	/* L2 after RSS: out of order. */
+	((struct snic_cap_rss *)(rec + AT_END))->indir_entries = 64;
+	at = fw_put(rec, AT_END + sizeof(rss), &l2, sizeof(l2));
+	at = fw_put(rec, at, &end, sizeof(end));
+	expect_parse(at, "out of order");
+}
+
 static void caps_truncated_everywhere(void **state)
 {
 	(void)state;
@@ -478,7 +505,7 @@ int main(void)
 		T(chain_loop), T(chain_too_long), T(unknown_blocks_skipped),
 		T(required_block_missing), T(duplicate_and_version_zero), T(devid_checks),
 		T(dma_and_admin_contents), T(vstats_block),
-		T(caps_valid_and_l2_optional), T(caps_truncated_everywhere),
+		T(caps_valid_and_l2_optional), T(caps_rss_optional), T(caps_truncated_everywhere),
 		T(caps_wrong_versions), T(caps_order_and_counts), T(caps_must_match_queue_blocks),
 		T(admin_skips_foreign_completions), T(admin_foreign_flood_refused),
 		T(admin_dead_holder_taken_over), T(admin_live_holder_waited_out),

@@ -25,6 +25,8 @@ echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
 PEER=$SNIC_TAP_NET.2
 # The layer-2 checks (l2_checks)
 . /guest_l2.sh
+# The RSS checks (rss_checks)
+. /guest_rss.sh
 
 ok() { echo "VMT ok - $*"; }
 notok() { echo "VMT not ok - $*"; }
@@ -96,8 +98,9 @@ t_devlink() {
 
 t_channels() {
 	ethtool -l snic0 | tee /tmp/l
-	[ "$(grep -c '^Combined:[[:space:]]*1$' /tmp/l)" = 2 ] &&
-	! ethtool -L snic0 combined 2
+	# up to 4 queue pairs (RSS, guest_rss.sh), one until asked
+	grep -q '^Combined:[[:space:]]*4$' /tmp/l && grep -q '^Combined:[[:space:]]*1$' /tmp/l &&
+	! ethtool -L snic0 combined 5
 }
 
 RULE=
@@ -607,6 +610,7 @@ NEEDS_TAP=1
 check "ping through the TAP uplink: ARP and 5 replies from Linux on the host" t_tap_ping
 check "TCP from the host's namespace and back: $SNIC_TCP_BYTES bytes, sha256 intact" t_tap_tcp
 NEEDS_TAP=0
+rss_checks
 check "ip link set vf: rate above the uplink, min above max and unknown VF refused" t_vf_bad
 check "ip link set snic1 vf 0 max_tx_rate $SNIC_VF_RATE shapes snic0" t_vf_rate
 check "ethtool --reset mgmt-shared: VNICs, rule and links restored" t_reset

@@ -36,6 +36,8 @@ copy_with_libs() {
 copy_with_libs "$(command -v ethtool || echo /usr/sbin/ethtool)" sbin/ethtool
 copy_with_libs /bin/ip sbin/ip
 copy_with_libs "$(command -v devlink || echo /sbin/devlink)" sbin/devlink
+# iperf3 for the RSS checks (guest_rss.sh), when the host has it.
+if command -v iperf3 >/dev/null; then copy_with_libs "$(command -v iperf3)" bin/iperf3; fi
 
 # The module without debug info: the guest only needs the code.
 objcopy --strip-debug "$ko" "$root/lib/modules/snic.ko"
@@ -55,6 +57,7 @@ fi
 cp "$here/guest_init.sh" "$root/init"
 cp "$here/guest_l2.sh" "$root/guest_l2.sh"
 cp "$here/guest_devlink.sh" "$root/guest_devlink.sh"
+cp "$here/guest_rss.sh" "$root/guest_rss.sh"
 # The image `devlink dev flash` loads (request_firmware: /lib/firmware).
 if [ -n "${SNIC_VM_FWIMG:-}" ]; then
 	mkdir -p "$root/lib/firmware"

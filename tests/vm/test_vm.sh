@@ -26,7 +26,7 @@ RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=52
+GUEST_CHECKS=56
 HOST_CHECKS=11
 # Uplink 1 is cabled to a TAP device in a network namespace holding
 # 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
@@ -219,6 +219,11 @@ if [ "$TAP" = 1 ]; then
 	tcp_pids="$tcp_pids $!"
 	$run_ns "$tcp_tool" recv -l 5001 "$back" >"$work/tcp_srv_recv.log" 2>&1 &
 	tcp_pids="$tcp_pids $!"
+	# The RSS checks (guest_rss.sh): the far end of iperf3 -P 4 -R.
+	if command -v iperf3 >/dev/null; then
+		$run_ns iperf3 -s -p 5201 >"$work/iperf3.log" 2>&1 &
+		tcp_pids="$tcp_pids $!"
+	fi
 	# The peer's VLANs 10 and 20 (no VLAN devices needed on the host):
 	# answers ARP and ping, and sends VLAN_BURST broadcasts on each on
 	# SIGUSR1, VLAN_FLOOD on VLAN 20 on SIGUSR2 (the guest's L2 checks).
