@@ -227,7 +227,7 @@ static void test_fits_core(void **state)
 	memset(&h, 0, sizeof(h));
 	h.load_addr = 0x80000000u;
 	h.size = 100 * 1024;
-	h.bss_size = 512 * 1024 - 100 * 1024 - 16 * 1024; /* exactly full with the stack */
+	h.bss_size = 512 * 1024 - 100 * 1024 - SNIC_CORE_STACK_MIN; /* exactly full with the stack */
 	assert_true(snic_image_fits_core(&h));
 	h.bss_size += 1;
 	assert_false(snic_image_fits_core(&h));
