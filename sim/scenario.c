@@ -19,7 +19,7 @@ static const uint8_t HOST_IP[2][4] = { { 10, 2, 0, 10 }, { 10, 2, 0, 11 } };
 /* Bookings and steady offers as per mille of one uplink, so both profiles
  * tell the same story; together they fit one uplink, so they hold after a
  * failover too. */
-static const unsigned BOOK_PM[SC_MAX_VMS] = { 300, 200, 100, 100 };
+static const unsigned BOOK_PM[SC_MAX_VMS] = { 200, 100, 50, 50 };
 
 uint64_t sc_now(const struct sc *s)
 {
@@ -85,18 +85,6 @@ static void vm_frames(struct sc_vm *v, uint32_t len, int tcp)
 		build_frame(v->frame[i], v, len, tcp, (uint16_t)(40000 + i));
 }
 
-/* From now on the VM offers `bps` (wire bit/s), SC_BACKLOG or 0. */
-static void vm_offer(struct sc *s, struct sc_vm *v, uint64_t bps)
-{
-	v->offer = bps;
-	if (!bps || bps == SC_BACKLOG)
-		return;
-	uint64_t bits_ns = wire_bytes(v->len) * 8 * NS_PER_S;
-	v->gap_ns = bits_ns / bps;
-	v->gap_rem = bits_ns % bps;
-	v->acc = 0;
-	v->next_ns = sc_now(s);
-}
 
 static struct sc_vm *vm_by_mac(struct sc *s, const uint8_t *mac)
 {
@@ -123,12 +111,31 @@ static void on_tx(void *ctx, uint8_t port, const uint8_t *f, uint32_t len, uint6
 	if (!s->fault_ns)
 		return;
 	if (port == s->fault_up && !s->nic.up[port].carrier) {
-		v->tx_lost_wire++;
-		v->fo_affected = 1;
-		v->fo_last_dead_ns = now;
+		v->tx_lost_wire++; /* sent before the device saw the carrier go */
 	} else if (port != s->fault_up && !v->fo_first_alive_ns) {
 		v->fo_first_alive_ns = now;
 	}
+}
+
+/* Host A receives the VMs' flows: what arrived, and after the pull the
+ * longest silence of any one flow (its failover as the far end sees it). */
+static void on_host_rx(void *ctx, struct exthost *h, const uint8_t *f, uint32_t len,
+		       uint64_t now)
+{
+	struct sc *s = ctx;
+	(void)h;
+	struct sc_vm *v = len >= 38 ? vm_by_mac(s, f + 6) : NULL;
+	if (!v)
+		return;
+	v->host_rx++;
+	unsigned flow = (unsigned)(f[34] << 8 | f[35]) - 40000u;
+	if (flow >= SC_FLOWS)
+		return;
+	uint64_t last = v->flow_last_ns[flow];
+	if (s->fault_ns && last && now > s->fault_ns && !s->healed_ns &&
+	    now - last > v->fo_gap_max)
+		v->fo_gap_max = now - last;
+	v->flow_last_ns[flow] = now;
 }
 
 static void on_drop(void *ctx, unsigned reason, const uint8_t *f, uint32_t len)
@@ -164,7 +171,7 @@ static void on_rx(void *ctx, unsigned ring, const struct snic_rx_cpl *c, const u
 	if (!exthost_parse_udp(f, c->len, &st, NULL, &dport) || dport == SC_RX_DROP_PORT)
 		return;
 	/* Host A's steady stream: the longest gap after the pull. */
-	if (s->fault_ns && v->rx_last_ns && now > s->fault_ns &&
+	if (s->fault_ns && !s->healed_ns && v->rx_last_ns && now > s->fault_ns &&
 	    now - v->rx_last_ns > v->rx_gap_max)
 		v->rx_gap_max = now - v->rx_last_ns;
 	v->rx_last_ns = now;
@@ -282,6 +289,9 @@ int sc_start(struct sc *s, const struct sc_config *c, char *err, size_t errlen)
 	s->link_bps = (uint64_t)s->nic.prof.hw.uplink_speed_mbps * 1000000ull;
 	struct sw_config sc;
 	sw_config_default(&sc);
+	/* Host A stands for the rest of the network: its cable takes the whole
+	 * bond, so the switch never queues the VMs' traffic without bound. */
+	sc.host_speed_mbps = 4 * s->nic.prof.hw.uplink_speed_mbps;
 	if (sw_init(&s->sw, &sc, &s->nic, s->nic.prof.hw.n_uplinks) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -292,6 +302,8 @@ int sc_start(struct sc *s, const struct sc_config *c, char *err, size_t errlen)
 		exthost_init(&s->host[i], HOST_MAC[i], HOST_IP[i]);
 		sw_attach_host(&s->sw, &s->host[i]);
 	}
+	s->host[0].on_rx = on_host_rx;
+	s->host[0].ctx = s;
 	s->nic.tx_hook = on_tx;
 	s->nic.drop_hook = on_drop;
 	s->nic.tx_hook_ctx = s;
@@ -340,8 +352,9 @@ void sc_add_event(struct sc *s, uint64_t at, uint8_t kind, uint8_t arg, uint64_t
 
 /* ---- the run ---- */
 
-/* Queue what the VMs offer by now; 1 if anything was queued. */
-static int vms_fill(struct sc *s, uint64_t now)
+/* Every VM is a bulk sender: it keeps its TX ring full, its flows in
+ * turn (TCP's window never closes here); 1 if anything was queued. */
+static int vms_fill(struct sc *s)
 {
 	int queued = 0;
 	for (unsigned i = 0; i < s->n_vms; i++) {
@@ -350,20 +363,6 @@ static int vms_fill(struct sc *s, uint64_t now)
 		       hostsim_tx(&s->hs, v->tx_ring, v->frame[v->flow], v->len) == 0) {
 			v->flow = (v->flow + 1) % SC_FLOWS;
 			queued = 1;
-		}
-		while (v->offer && v->offer != SC_BACKLOG && v->next_ns <= now) {
-			if (hostsim_tx(&s->hs, v->tx_ring, v->frame[v->flow], v->len) < 0) {
-				v->stalls++; /* ring full: the frame waits in the VM */
-				break;
-			}
-			v->flow = (v->flow + 1) % SC_FLOWS;
-			queued = 1;
-			v->next_ns += v->gap_ns;
-			v->acc += v->gap_rem;
-			if (v->acc >= v->offer) {
-				v->acc -= v->offer;
-				v->next_ns++;
-			}
 		}
 	}
 	return queued;
@@ -374,14 +373,11 @@ static uint64_t min64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* Next time something outside the device is due: a paced VM frame, room
- * in an uplink's TX FIFO, an event. */
+/* Next time something outside the device is due: room in an uplink's TX
+ * FIFO, an event. */
 static uint64_t next_due(const struct sc *s, uint64_t now)
 {
 	uint64_t t = s->next_ev < s->n_ev ? s->ev[s->next_ev].at_ns : UINT64_MAX;
-	for (unsigned i = 0; i < s->n_vms; i++)
-		if (s->vm[i].offer && s->vm[i].offer != SC_BACKLOG)
-			t = min64(t, s->vm[i].next_ns);
 	for (unsigned u = 0; u < 2; u++) {
 		uint64_t b = sw_in_backlog_ns(&s->sw, u, now);
 		if (b > NIC_TX_FIFO_NS)
@@ -401,16 +397,15 @@ static int run_hook(struct sc *s, struct sc_event *e, const char *args)
 		sc_note(s, "  (no --hook: %s skipped)", e->label);
 		return -1;
 	}
-	char cmd[512];
+	char cmd[512], out[512];
 	snprintf(cmd, sizeof(cmd), "%s %s", s->cfg.hook, args);
-	fflush(s->log);
+	snprintf(out, sizeof(out), "%s/hook.out", s->cfg.outdir);
+	FILE *o = fopen(out, "w+");
 	double t0 = wall();
-	pid_t pid = fork();
+	pid_t pid = o ? fork() : -1;
 	if (pid == 0) {
-		if (s->log) {
-			dup2(fileno(s->log), 1);
-			dup2(fileno(s->log), 2);
-		}
+		dup2(fileno(o), 1);
+		dup2(fileno(o), 2);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
@@ -423,6 +418,17 @@ static int run_hook(struct sc *s, struct sc_event *e, const char *args)
 	}
 	e->hook_wall_s = wall() - t0;
 	e->hook_rc = pid < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	/* What the tools said: the commands on screen, everything in the log. */
+	char line[256];
+	for (rewind(o); o && fgets(line, sizeof(line), o); ) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "$ ", 2))
+			sc_note(s, "             %s", line);
+		else if (s->log)
+			fprintf(s->log, "             %s\n", line);
+	}
+	if (o)
+		fclose(o);
 	return e->hook_rc;
 }
 
@@ -486,11 +492,11 @@ static void fire(struct sc *s, struct sc_event *e)
 		nic_link_set(&s->nic, e->arg, 0);
 		break;
 	case SC_EV_LINK_UP:
+		s->healed_ns = sc_now(s);
 		nic_link_set(&s->nic, e->arg, 1);
 		break;
 	case SC_EV_FLOOD:
 		vm_frames(v, 64, 0);
-		vm_offer(s, v, SC_BACKLOG);
 		break;
 	}
 	sc_note(s, "[%8.3f ms] %s%s", (double)e->at_ns / 1e6, e->label,
@@ -531,7 +537,7 @@ static void run_until(struct sc *s, uint64_t t)
 	unsigned turns = 0;
 	double last_view = wall();
 	while (nic_now_ns(n) < t) {
-		int queued = vms_fill(s, nic_now_ns(n));
+		int queued = vms_fill(s);
 		int busy = nic_step(n);
 		if (n->delivered != delivered) {
 			delivered = n->delivered;
@@ -554,8 +560,7 @@ void sc_run(struct sc *s)
 	s->wall0 = wall();
 	bookings_start(s);
 	for (unsigned i = 0; i < s->n_vms; i++)
-		vm_offer(s, &s->vm[i], i < 2 ? SC_BACKLOG : i == 2 ? s->vm[i].booked :
-			 s->link_bps / 100);
+		s->vm[i].offer = SC_BACKLOG;
 	uint64_t from = sc_now(s);
 	const char *name = "steady: every VM at work";
 	for (s->next_ev = 0; s->next_ev < s->n_ev; ) {
@@ -570,6 +575,8 @@ void sc_run(struct sc *s)
 		from = e->at_ns;
 		name = e->label;
 	}
+	sc_live(s, 1);
+	s->draining = 1;
 	/* Drain: what is on the cables reaches its receiver. */
 	for (unsigned i = 0; i < s->n_vms; i++)
 		s->vm[i].offer = 0;
@@ -577,5 +584,4 @@ void sc_run(struct sc *s)
 	uint64_t end = sc_now(s) + 1000000;
 	run_until(s, end);
 	rx_poll(s);
-	sc_live(s, 1);
 }

@@ -55,11 +55,10 @@ struct sc_vm {
 	uint16_t vnic, tx_ring, rx_ring;
 	int      shared_rx;            /* on the software ring (ring 0) */
 	uint8_t  mac[6], ip[4];
-	uint64_t booked, offer;        /* bit/s; offer SC_BACKLOG or 0 */
+	uint64_t booked, offer;        /* bit/s; offer SC_BACKLOG (bulk) or 0 */
 	uint32_t len;                  /* frame length now (1500 TCP-like, 64 flood) */
 	uint8_t  frame[SC_FLOWS][1536];
 	unsigned flow;                 /* next flow (round robin) */
-	uint64_t next_ns, gap_ns, gap_rem, acc; /* pacing */
 	/* counters (all virtual time) */
 	uint64_t tx_frames, tx_bytes, tx_wire_bytes, tx_lost_wire, stalls;
 	uint64_t rx_frames, rx_bytes, rx_wrong, rx_rule_drops;
@@ -67,9 +66,10 @@ struct sc_vm {
 	uint64_t mark_bytes;           /* wire bytes since the phase mark */
 	/* failover of the uplink pulled: the last frame the VM put on the dead
 	 * cable after the pull, and the longest gap in what it received */
-	int      fo_affected;
-	uint64_t fo_last_dead_ns, fo_first_alive_ns;
+	uint64_t fo_first_alive_ns;
 	uint64_t rx_last_ns, rx_gap_max;
+	uint64_t flow_last_ns[SC_FLOWS], fo_gap_max; /* at host A */
+	uint64_t host_rx;              /* frames host A received from it */
 };
 
 struct sc_phase {
@@ -105,9 +105,11 @@ struct sc {
 	uint64_t        bin_ns, end_ns;
 	uint64_t        fault_ns;      /* uplink pulled at; 0: not yet */
 	uint8_t         fault_up;
+	uint64_t        healed_ns;     /* uplink back at; 0: not yet */
 	uint64_t        drops0[SNIC_DROP_REASONS]; /* device drops at start */
 	uint64_t        other_rx;      /* frames in a VM ring for nobody */
 	double          wall0;
+	int             draining;      /* after the end: no live view */
 	FILE           *log;           /* the event log (also the hooks' output) */
 };
 

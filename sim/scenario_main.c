@@ -39,8 +39,10 @@ static void timeline(struct sc *s)
 	uint64_t S = s->cfg.step_ns;
 	double g = (double)s->link_bps / 1e9;
 	char l[48];
-	label(l, sizeof(l), "booking: vm2 %.0fG -> %.0fG", 0.2 * g, 0.4 * g);
-	sc_add_event(s, 2 * S, SC_EV_BOOK, 1, s->link_bps / 1000 * 400, l);
+	/* Above what an equal split gives it (a quarter of the bond), so the
+	 * new minimum shows; all minimums still fit one uplink (failover). */
+	label(l, sizeof(l), "booking: vm2 %.0fG -> %.0fG", 0.1 * g, 0.65 * g);
+	sc_add_event(s, 2 * S, SC_EV_BOOK, 1, s->link_bps / 1000 * 650, l);
 	sc_add_event(s, 4 * S, SC_EV_RULE_ADD, 0, 0, "n-tuple rule: drop UDP 9999");
 	sc_add_event(s, 6 * S, SC_EV_RULE_DEL, 0, 0, "n-tuple rule removed");
 	sc_add_event(s, 7 * S, SC_EV_LINK_DOWN, 1, 0, "uplink 1 cable pulled");

@@ -54,7 +54,8 @@ static const char *rate(char *buf, uint64_t bps)
 /* What the VM sends now: the last four whole bins. */
 static uint64_t rate_now(const struct sc *s, const struct sc_vm *v)
 {
-	uint64_t b = sc_now(s) / s->bin_ns, bytes = 0;
+	uint64_t now = sc_now(s) < s->end_ns ? sc_now(s) : s->end_ns;
+	uint64_t b = now / s->bin_ns, bytes = 0;
 	if (b < 5)
 		return 0;
 	for (uint64_t i = b - 4; i < b && i < SC_BINS; i++)
@@ -99,11 +100,11 @@ static void vm_line(const struct sc *s, const struct sc_vm *v, char *out, size_t
 
 void sc_live(struct sc *s, int final)
 {
-	if (s->cfg.json)
+	if (s->cfg.json || s->draining)
 		return;
-	double w = wall() - s->wall0, now_ms = (double)sc_now(s) / 1e6;
-	double end_ms = (double)s->end_ns / 1e6;
-	unsigned pct = end_ms > 0 ? (unsigned)(100 * (now_ms < end_ms ? now_ms : end_ms) / end_ms) : 0;
+	double end_ms = (double)s->end_ns / 1e6, w = wall() - s->wall0;
+	double now_ms = (double)sc_now(s) / 1e6 < end_ms ? (double)sc_now(s) / 1e6 : end_ms;
+	unsigned pct = end_ms > 0 ? (unsigned)(100 * now_ms / end_ms) : 0;
 	char bar[21], line[256];
 	for (unsigned i = 0; i < 20; i++)
 		bar[i] = i < pct / 5 ? '#' : '.';
@@ -161,15 +162,16 @@ static int failover_seen(const struct sc *s)
 		return 0;
 	for (unsigned i = 0; i < s->n_vms; i++) {
 		const struct sc_vm *v = &s->vm[i];
-		if (!v->fo_first_alive_ns || v->rx_last_ns <= s->fault_ns)
+		if (!v->fo_first_alive_ns || v->rx_last_ns <= s->fault_ns || !v->fo_gap_max)
 			return 0;
 	}
 	return 1;
 }
 
-static uint64_t fo_tx_ns(const struct sc *s, const struct sc_vm *v)
+/* Frames the VM sent that host A never received (after the drain). */
+static uint64_t lost(const struct sc_vm *v)
 {
-	return v->fo_affected ? v->fo_last_dead_ns - s->fault_ns : 0;
+	return v->tx_frames > v->host_rx ? v->tx_frames - v->host_rx : 0;
 }
 
 static uint64_t wrong_total(const struct sc *s)
@@ -210,9 +212,10 @@ static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
 	ROW("drop tx spoof", st ? st->tx_drop_spoof : 0);
 	ROW("drop tx down", st ? st->tx_drop_down : 0);
 	ROW("VM ring full", v->stalls);
-	ROW("lost on cable", v->tx_lost_wire);
-	ROW("failover tx us", fo_tx_ns(s, v) / 1000);
-	ROW("rx gap us", v->rx_gap_max / 1000);
+	ROW("into dead uplink", v->tx_lost_wire);
+	ROW("lost (not at A)", lost(v));
+	ROW("failover tx ns", v->fo_gap_max);
+	ROW("failover rx ns", v->rx_gap_max);
 #undef ROW
 	fprintf(f, "achieved vs booked (Gbit/s, measured after each event settled; ok = at "
 		"least 99 %% of min(booked, offered)):\n");
@@ -260,8 +263,8 @@ static void report_json(struct sc *s, FILE *f, const char *png, const char *svg)
 			"\"tx_packets\": %llu, \"tx_bytes\": %llu, \"rx_packets\": %llu, "
 			"\"rx_bytes\": %llu, \"drops\": {\"rule\": %llu, \"ring_full\": %llu, "
 			"\"meter\": %llu, \"too_long\": %llu, \"tx_spoof\": %llu, \"tx_bad\": %llu, "
-			"\"tx_down\": %llu, \"vm_ring_full\": %llu}, \"lost_on_cable\": %llu, "
-			"\"failover_tx_ns\": %llu, \"rx_gap_ns\": %llu, \"wrong_frames\": %llu}",
+			"\"tx_down\": %llu, \"vm_ring_full\": %llu}, \"into_dead_uplink\": %llu, "
+			"\"lost\": %llu, \"failover_tx_ns\": %llu, \"rx_gap_ns\": %llu, \"wrong_frames\": %llu}",
 			i ? "," : "", v->name, v->vnic, (unsigned long long)v->booked,
 			(unsigned long long)v->tx_frames, (unsigned long long)v->tx_bytes,
 			(unsigned long long)v->rx_frames, (unsigned long long)v->rx_bytes,
@@ -269,7 +272,8 @@ static void report_json(struct sc *s, FILE *f, const char *png, const char *svg)
 			(unsigned long long)st->rx_drop_meter, (unsigned long long)st->rx_drop_too_long,
 			(unsigned long long)st->tx_drop_spoof, (unsigned long long)st->tx_drop_bad,
 			(unsigned long long)st->tx_drop_down, (unsigned long long)v->stalls,
-			(unsigned long long)v->tx_lost_wire, (unsigned long long)fo_tx_ns(s, v),
+			(unsigned long long)v->tx_lost_wire, (unsigned long long)lost(v),
+			(unsigned long long)v->fo_gap_max,
 			(unsigned long long)v->rx_gap_max, (unsigned long long)v->rx_wrong);
 	}
 	fprintf(f, "\n  ],\n  \"phases\": [");
