@@ -151,6 +151,12 @@ static void on_rx(void *ctx, unsigned ring, const struct snic_rx_cpl *c, const u
 {
 	struct sc *s = ctx;
 	struct sc_vm *v = NULL;
+	if (f[0] & 1) {
+		/* Broadcasts: the bond's RARP notifications, which the switch
+		 * floods back in through the other uplink. */
+		s->group_rx++;
+		return;
+	}
 	for (unsigned i = 0; i < s->n_vms && !v; i++)
 		if (!s->vm[i].shared_rx && s->vm[i].rx_ring == ring)
 			v = &s->vm[i];
@@ -160,8 +166,8 @@ static void on_rx(void *ctx, unsigned ring, const struct snic_rx_cpl *c, const u
 		s->other_rx++;
 		return;
 	}
-	/* Isolation: a VM's ring holds only frames for its MAC (or groups). */
-	if (memcmp(f, v->mac, 6) && !(f[0] & 1))
+	/* Isolation: a VM's ring holds only frames for its MAC. */
+	if (memcmp(f, v->mac, 6))
 		v->rx_wrong++;
 	v->rx_frames++;
 	v->rx_bytes += c->len;
@@ -241,10 +247,6 @@ static int vms_create(struct sc *s, char *err, size_t errlen)
 		if (admin(s, SNIC_CMD_VNIC_CREATE, &vc, sizeof(vc), &info, sizeof(info),
 			  "VNIC_CREATE", err, errlen))
 			return -1;
-		if (!info.tx_ring) {
-			snprintf(err, errlen, "%s got no TX ring of its own", v->name);
-			return -1;
-		}
 		v->vnic = info.vnic;
 		v->tx_ring = info.tx_ring;
 		v->rx_ring = info.rx_ring;
@@ -394,8 +396,8 @@ static uint64_t next_due(const struct sc *s, uint64_t now)
 static int run_hook(struct sc *s, struct sc_event *e, const char *args)
 {
 	if (!s->cfg.hook) {
-		sc_note(s, "  (no --hook: %s skipped)", e->label);
-		return -1;
+		snprintf(e->why, sizeof(e->why), "not run: no --hook");
+		return e->hook_rc = -1;
 	}
 	char cmd[512], out[512];
 	snprintf(cmd, sizeof(cmd), "%s %s", s->cfg.hook, args);
@@ -422,10 +424,14 @@ static int run_hook(struct sc *s, struct sc_event *e, const char *args)
 	char line[256];
 	for (rewind(o); o && fgets(line, sizeof(line), o); ) {
 		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "$ ", 2))
+		if (!strncmp(line, "$ ", 2) || !strncmp(line, "hook: ", 6)) {
 			sc_note(s, "             %s", line);
-		else if (s->log)
+			continue;
+		}
+		if (s->log)
 			fprintf(s->log, "             %s\n", line);
+		if (e->hook_rc && line[0])
+			snprintf(e->why, sizeof(e->why), "%.100s", line);
 	}
 	if (o)
 		fclose(o);
@@ -484,7 +490,13 @@ static void fire(struct sc *s, struct sc_event *e)
 		run_hook(s, e, args);
 		break;
 	case SC_EV_RULE_DEL:
-		run_hook(s, e, "rule-del");
+		for (unsigned i = 0; i < s->n_ev; i++)
+			if (s->ev[i].kind == SC_EV_RULE_ADD && s->ev[i].hook_rc) {
+				snprintf(e->why, sizeof(e->why), "not run: no rule was added");
+				e->hook_rc = -1;
+			}
+		if (!e->hook_rc)
+			run_hook(s, e, "rule-del");
 		break;
 	case SC_EV_LINK_DOWN:
 		s->fault_ns = sc_now(s);
@@ -499,8 +511,8 @@ static void fire(struct sc *s, struct sc_event *e)
 		vm_frames(v, 64, 0);
 		break;
 	}
-	sc_note(s, "[%8.3f ms] %s%s", (double)e->at_ns / 1e6, e->label,
-		e->hook_rc ? " -- FAILED, see the event log" : "");
+	sc_note(s, "[%8.3f ms] %s%s%s%s", (double)e->at_ns / 1e6, e->label,
+		e->hook_rc ? " -- " : "", e->hook_rc > 0 ? "FAILED: " : "", e->why);
 }
 
 /* Phase i runs from event i-1 (or 0) to event i; it is measured after a

@@ -47,7 +47,8 @@ struct sc_event {
 	uint64_t value;
 	char     label[48];
 	double   hook_wall_s; /* wall time the tool took (frozen clock) */
-	int      hook_rc;
+	int      hook_rc;     /* 0 done, > 0 the tool failed, -1 not run */
+	char     why[112];    /* the tool's last word when it failed */
 };
 
 struct sc_vm {
@@ -107,7 +108,8 @@ struct sc {
 	uint8_t         fault_up;
 	uint64_t        healed_ns;     /* uplink back at; 0: not yet */
 	uint64_t        drops0[SNIC_DROP_REASONS]; /* device drops at start */
-	uint64_t        other_rx;      /* frames in a VM ring for nobody */
+	uint64_t        other_rx;      /* unicast in a VM ring for nobody */
+	uint64_t        group_rx;      /* broadcast/multicast copies received */
 	double          wall0;
 	int             draining;      /* after the end: no live view */
 	FILE           *log;           /* the event log (also the hooks' output) */

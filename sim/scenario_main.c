@@ -23,7 +23,7 @@ static void usage(FILE *f)
 "  --hook CMD       run 'CMD start|book|rule-add|rule-del ARGS' at the operator's\n"
 "                   events, the virtual clock frozen meanwhile (tools/run/hook.sh);\n"
 "                   without it the driver sets the bookings itself, no rules\n"
-"  --step TIME      timeline unit (default 12ms; the run is 13 steps)\n"
+"  --step TIME      timeline unit (default 20ms; the run is 13 steps)\n"
 "  --short          a short run (--step 3ms), for the tests\n"
 "  --json           the report as JSON on stdout (no live view)\n"
 "  --plain          plain progress lines even on a terminal\n");
@@ -54,7 +54,7 @@ static void timeline(struct sc *s)
 int main(int argc, char **argv)
 {
 	static struct sc s;
-	struct sc_config c = { "large", NULL, NULL, NULL, 12000000, 0, 1 };
+	struct sc_config c = { "large", NULL, NULL, NULL, 20000000, 0, 1 };
 	char win[64];
 	static const struct option opts[] = {
 		{ "profile", required_argument, 0, 'p' }, { "window", required_argument, 0, 'w' },

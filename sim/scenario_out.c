@@ -192,8 +192,9 @@ static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
 		(double)s->end_ns / 1e6, wall() - s->wall0);
 	fprintf(f, "events (the clock is frozen while a tool acts):\n");
 	for (unsigned e = 0; e < s->n_ev; e++)
-		fprintf(f, "  %8.3f ms  %s%s\n", (double)s->ev[e].at_ns / 1e6, s->ev[e].label,
-			s->ev[e].hook_rc ? "  (FAILED)" : "");
+		fprintf(f, "  %8.3f ms  %s%s%s%s%s\n", (double)s->ev[e].at_ns / 1e6, s->ev[e].label,
+			s->ev[e].hook_rc ? "  (" : "", s->ev[e].hook_rc > 0 ? "FAILED: " : "",
+			s->ev[e].why, s->ev[e].hook_rc ? ")" : "");
 	fprintf(f, "per VM            ");
 	for (unsigned i = 0; i < s->n_vms; i++)
 		fprintf(f, "%14s", s->vm[i].name);
@@ -227,9 +228,10 @@ static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
 				held(ph, i) ? "ok" : "LOW");
 		fprintf(f, "\n");
 	}
-	fprintf(f, "isolation: guarantees held in every phase (flood included): %s; frames "
-		"delivered to the wrong VM: %llu\n", all_held(s) ? "yes" : "NO",
-		(unsigned long long)wrong_total(s));
+	fprintf(f, "isolation: guarantees held in every phase (flood included): %s; unicast "
+		"frames delivered to the wrong VM: %llu (broadcasts received: %llu)\n",
+		all_held(s) ? "yes" : "NO", (unsigned long long)wrong_total(s),
+		(unsigned long long)s->group_rx);
 	fprintf(f, "failover: uplink %u pulled at %.3f ms: %s; every VM kept sending and "
 		"receiving on the other uplink\n", s->fault_up, (double)s->fault_ns / 1e6,
 		failover_seen(s) ? "seen" : "NOT SEEN");
@@ -252,6 +254,7 @@ static void report_json(struct sc *s, FILE *f, const char *png, const char *svg)
 		fprintf(f, "%s\n    {\"at_ns\": %llu, \"label\": \"%s\", \"tool_wall_s\": %.3f, "
 			"\"ok\": %s}", e ? "," : "", (unsigned long long)s->ev[e].at_ns,
 			s->ev[e].label, s->ev[e].hook_wall_s, s->ev[e].hook_rc ? "false" : "true");
+		/* (the reason is in the text report: it may hold any character) */
 	fprintf(f, "\n  ],\n  \"vms\": [");
 	for (unsigned i = 0; i < s->n_vms; i++) {
 		const struct sc_vm *v = &s->vm[i];

@@ -3,7 +3,7 @@
 # this at each event with the device's clock frozen, and resumes when it
 # returns. Every change goes through the product's real paths: bookings
 # into etcd with etcdctl, mirrored into the NIC by snic-bookd; rules with
-# snicctl. Lines starting with "$ " are shown in the live view.
+# snicctl. Lines starting with "$ " or "hook: " are shown in the live view.
 #
 #   hook.sh start VNIC:BPS...   bookings in force (agent started), then return
 #   hook.sh book VNIC BPS       change one booking, return once the NIC holds it
@@ -18,6 +18,7 @@ bin=${SNIC_BIN:?}
 out=${RUN_OUT:?}
 K=/snic/v1/default/nodes/main-job/bookings
 RULE_LOC=10 # a fixed slot, so the removal names the rule it added
+HOST_B_MAC=02:ee:00:00:00:0b # the flood's sender (sim/scenario.c)
 
 say() { printf '$ %s\n' "$*"; }
 ctl() { "$bin/snicctl" --timeout 5000 "$@"; }
@@ -66,7 +67,11 @@ book)
 	book "$2" "$3" && wait_min "$2" "$3"
 	;;
 rule-add)
-	snicctl rule add --loc "$RULE_LOC" --proto udp --dport "$2" --drop
+	# A card whose classifier has no L4 fields (the small profile) refuses
+	# the n-tuple rule; it can still drop host B's flood by source MAC.
+	snicctl rule add --loc "$RULE_LOC" --proto udp --dport "$2" --drop && exit 0
+	echo "hook: this card cannot match UDP ports; dropping host B by its MAC instead"
+	snicctl rule add --loc "$RULE_LOC" --src-mac "$HOST_B_MAC" --drop
 	;;
 rule-del)
 	snicctl rule del "$RULE_LOC"
