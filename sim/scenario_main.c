@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "fault.h"
+#include "profile.h"
 #include "scenario.h"
 
 static void usage(FILE *f)
@@ -86,6 +87,12 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || !c.outdir) {
 		usage(stderr);
+		return 1;
+	}
+	struct sim_profile prof;
+	if (sim_profile_get(c.profile, &prof) < 0) {
+		fprintf(stderr, "snic-mainjob: unknown profile '%s' (have: %s)\n", c.profile,
+			sim_profile_names());
 		return 1;
 	}
 	if (mkdir(c.outdir, 0755) < 0 && errno != EEXIST) {
