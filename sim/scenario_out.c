@@ -218,6 +218,10 @@ static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
 	ROW("failover tx ns", v->fo_gap_max);
 	ROW("failover rx ns", v->rx_gap_max);
 #undef ROW
+	fprintf(f, "  (failover tx: the longest silence of any one of a VM's %u flows at host A "
+		"after the pull;\n   failover rx: the longest gap in host A's stream to the VM, "
+		"one frame every %llu ns when all is well)\n", SC_FLOWS,
+		(unsigned long long)s->host[0].flow[0].every_ns);
 	fprintf(f, "achieved vs booked (Gbit/s, measured after each event settled; ok = at "
 		"least 99 %% of min(booked, offered)):\n");
 	for (unsigned p = 0; p < s->n_ph; p++) {
@@ -235,7 +239,7 @@ static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
 	fprintf(f, "failover: uplink %u pulled at %.3f ms: %s; every VM kept sending and "
 		"receiving on the other uplink\n", s->fault_up, (double)s->fault_ns / 1e6,
 		failover_seen(s) ? "seen" : "NOT SEEN");
-	fprintf(f, "device drops by reason:");
+	fprintf(f, "device drops by reason (no_match: frames for no VNIC here, e.g. the bond's notifications flooded back by the switch):");
 	for (unsigned r = 0; r < SNIC_DROP_REASONS; r++)
 		if (s->nic.drops[r] - s->drops0[r])
 			fprintf(f, " %s %llu", snic_drop_name(r),
