@@ -31,7 +31,8 @@ TESTS += $(SIM_IVSHMEM_TEST)
 # clock, linked with the simulator like the failover and share scenarios.
 MAINJOB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS)) $(BUILD)/sim/hostsim.o \
                 $(BUILD)/sim/scenario.o $(BUILD)/sim/scenario_out.o \
-                $(BUILD)/sim/scenario_plot.o $(BUILD)/sim/scenario_main.o
+                $(BUILD)/sim/scenario_plot.o $(BUILD)/sim/scenario_tap.o \
+                $(BUILD)/sim/scenario_main.o
 MAINJOB_BIN  := $(BUILD)/bin/snic-mainjob
 
 $(MAINJOB_BIN): $(MAINJOB_OBJS) $(FW_LIB) $(CLASSIFIER_LIB) $(ENGINE_LIB)

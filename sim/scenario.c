@@ -146,28 +146,29 @@ static void on_drop(void *ctx, unsigned reason, const uint8_t *f, uint32_t len)
 		v->rx_rule_drops++;
 }
 
-/* A frame the host driver took from a VM's ring (or the software ring). */
+/* A frame the host driver took from a VM's ring (or the software ring,
+ * where the completion's VNIC says whose it is). */
 static void on_rx(void *ctx, unsigned ring, const struct snic_rx_cpl *c, const uint8_t *f)
 {
 	struct sc *s = ctx;
 	struct sc_vm *v = NULL;
-	if (f[0] & 1) {
-		/* Broadcasts: the bond's RARP notifications, which the switch
-		 * floods back in through the other uplink. */
-		s->group_rx++;
-		return;
-	}
 	for (unsigned i = 0; i < s->n_vms && !v; i++)
-		if (!s->vm[i].shared_rx && s->vm[i].rx_ring == ring)
+		if (s->vm[i].vnic == c->vnic)
 			v = &s->vm[i];
-	if (!v && ring == 0)
-		v = vm_by_mac(s, f); /* the software ring: the host demultiplexes */
 	if (!v) {
 		s->other_rx++;
 		return;
 	}
+	if (s->cfg.tap)
+		sc_tap_deliver(s, v, f, c->len);
+	if (f[0] & 1) {
+		/* Broadcasts: ARP, the bond's RARP notifications (which the
+		 * switch floods back in through the other uplink). */
+		s->group_rx++;
+		return;
+	}
 	/* Isolation: a VM's ring holds only frames for its MAC. */
-	if (memcmp(f, v->mac, 6))
+	if (memcmp(f, v->mac, 6) || ring != (v->shared_rx ? 0u : v->rx_ring))
 		v->rx_wrong++;
 	v->rx_frames++;
 	v->rx_bytes += c->len;
@@ -183,7 +184,7 @@ static void on_rx(void *ctx, unsigned ring, const struct snic_rx_cpl *c, const u
 	v->rx_last_ns = now;
 }
 
-static void rx_poll(struct sc *s)
+void sc_rx_poll(struct sc *s)
 {
 	int zero_done = 0;
 	for (unsigned i = 0; i < s->n_vms; i++) {
@@ -208,11 +209,13 @@ static int admin(struct sc *s, uint16_t op, const void *in, uint32_t len, void *
 
 static int bond_up(struct sc *s, char *err, size_t errlen)
 {
-	for (uint8_t u = 0; u < 2; u++) {
+	for (uint8_t u = 0; u < (s->cfg.tap ? 1 : 2); u++) {
 		struct snic_port_set p = { u, 1, 0 };
 		if (admin(s, SNIC_CMD_PORT_SET, &p, sizeof(p), NULL, 0, "PORT_SET", err, errlen))
 			return -1;
 	}
+	if (s->cfg.tap)
+		return 0; /* the VMs use uplink 0, cabled to the outside namespace */
 	struct snic_team_set t;
 	memset(&t, 0, sizeof(t));
 	t.op = SNIC_TEAM_OP_SET;
@@ -240,7 +243,7 @@ static int vms_create(struct sc *s, char *err, size_t errlen)
 		vc.vnic = (uint16_t)(i + 1);
 		vc.vlan = SNIC_VLAN_NONE;
 		memcpy(vc.mac, mac, 6);
-		vc.uplink = SNIC_UPLINK_BOND | 0;
+		vc.uplink = s->cfg.tap ? 0 : SNIC_UPLINK_BOND | 0;
 		vc.n_ip = 1;
 		memcpy(vc.ip[0], ip, 4);
 		struct snic_vnic_info info;
@@ -315,7 +318,10 @@ int sc_start(struct sc *s, const struct sc_config *c, char *err, size_t errlen)
 	}
 	if (bond_up(s, err, errlen) || vms_create(s, err, errlen))
 		return -1;
-	hosts_flows(s);
+	if (s->cfg.tap && sc_tap_attach(s, err, errlen))
+		return -1;
+	if (!s->cfg.tap)
+		hosts_flows(s);
 	memcpy(s->drops0, s->nic.drops, sizeof(s->drops0));
 	s->win_fd = open(c->window, O_RDWR);
 	return 0;
@@ -326,6 +332,8 @@ void sc_stop(struct sc *s)
 	if (s->win_fd >= 0)
 		close(s->win_fd);
 	s->win_fd = -1;
+	if (s->cfg.tap)
+		sc_tap_detach(s);
 	if (s->nic_up) {
 		s->nic.sw = NULL;
 		nic_fini(&s->nic);
@@ -415,7 +423,7 @@ static int run_hook(struct sc *s, struct sc_event *e, const char *args)
 	while (pid > 0 && waitpid(pid, &st, WNOHANG) == 0) {
 		for (int i = 0; i < 256; i++)
 			fw_poll();
-		rx_poll(s);
+		sc_rx_poll(s);
 		usleep(200);
 	}
 	e->hook_wall_s = wall() - t0;
@@ -454,7 +462,7 @@ static int share_inproc(struct sc *s, const struct sc_vm *v, uint64_t min)
 /* The bookings in force before the traffic starts: the hook starts the
  * booking agent on the store holding them and returns once the device
  * holds every one. */
-static void bookings_start(struct sc *s)
+void sc_bookings_start(struct sc *s)
 {
 	struct sc_event *e = &s->start;
 	char args[256];
@@ -553,7 +561,7 @@ static void run_until(struct sc *s, uint64_t t)
 		int busy = nic_step(n);
 		if (n->delivered != delivered) {
 			delivered = n->delivered;
-			rx_poll(s);
+			sc_rx_poll(s);
 		}
 		if ((++turns & 0xfff) == 0 && wall() - last_view > 0.2) {
 			last_view = wall();
@@ -570,7 +578,7 @@ static void run_until(struct sc *s, uint64_t t)
 void sc_run(struct sc *s)
 {
 	s->wall0 = wall();
-	bookings_start(s);
+	sc_bookings_start(s);
 	for (unsigned i = 0; i < s->n_vms; i++)
 		s->vm[i].offer = SC_BACKLOG;
 	uint64_t from = sc_now(s);
@@ -595,5 +603,5 @@ void sc_run(struct sc *s)
 	s->host[0].n_flows = s->host[1].n_flows = 0;
 	uint64_t end = sc_now(s) + 1000000;
 	run_until(s, end);
-	rx_poll(s);
+	sc_rx_poll(s);
 }

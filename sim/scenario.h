@@ -21,6 +21,7 @@
 #include "hostsim.h"
 #include "nic.h"
 #include "switch.h"
+#include "tap.h"
 
 #define SC_MAX_VMS     4
 #define SC_MAX_EVENTS  16
@@ -71,6 +72,7 @@ struct sc_vm {
 	uint64_t rx_last_ns, rx_gap_max;
 	uint64_t flow_last_ns[SC_FLOWS], fo_gap_max; /* at host A */
 	uint64_t host_rx;              /* frames host A received from it */
+	struct sim_tap tap;            /* --tap: its stack, in a namespace */
 };
 
 struct sc_phase {
@@ -86,6 +88,7 @@ struct sc_config {
 	const char *outdir;
 	uint64_t    step_ns;   /* timeline unit (the phases are 2 steps) */
 	int         json, live;/* live: 1 terminal, 0 plain lines */
+	int         tap;       /* VMs and uplink 0 on TAPs (scenario_tap.c) */
 };
 
 struct sc {
@@ -95,6 +98,7 @@ struct sc {
 	struct exthost  host[2];
 	struct hostsim  hs;
 	int             nic_up, sw_up, win_fd;
+	struct sim_taps taps;          /* --tap: uplink 0 */
 	uint64_t        link_bps;      /* one uplink */
 	unsigned        n_vms;
 	struct sc_vm    vm[SC_MAX_VMS];
@@ -122,6 +126,18 @@ void sc_add_event(struct sc *s, uint64_t at, uint8_t kind, uint8_t arg, uint64_t
 /* Run the timeline to its end, with the live view. */
 void sc_run(struct sc *s);
 uint64_t sc_now(const struct sc *s);
+
+/* Bookings in force before any traffic (through the hook); the host
+ * driver's receive rings served. */
+void sc_bookings_start(struct sc *s);
+void sc_rx_poll(struct sc *s);
+
+/* scenario_tap.c: real stacks on TAPs instead of the generated traffic. */
+int  sc_tap_attach(struct sc *s, char *err, size_t errlen);
+void sc_tap_detach(struct sc *s);
+void sc_tap_deliver(struct sc *s, struct sc_vm *v, const uint8_t *f, uint32_t len);
+/* Serve until SIGTERM; `ready` is created once the bookings are in force. */
+void sc_run_tap(struct sc *s, const char *ready);
 
 /* scenario_out.c: live view, report (text, JSON), plot. */
 void sc_live(struct sc *s, int final);

@@ -27,7 +27,10 @@ static void usage(FILE *f)
 "  --step TIME      timeline unit (default 20ms; the run is 13 steps)\n"
 "  --short          a short run (--step 3ms), for the tests\n"
 "  --json           the report as JSON on stdout (no live view)\n"
-"  --plain          plain progress lines even on a terminal\n");
+"  --plain          plain progress lines even on a terminal\n"
+"  --tap            VMs on TAPs snic-vm1..4, uplink 0 on TAP snic-ext0 (root; the\n"
+"                   wrapper tools/run/tap.sh puts them in namespaces); serves\n"
+"                   until SIGTERM, then reports\n");
 }
 
 static void label(char *buf, size_t len, const char *fmt, double a, double b)
@@ -55,13 +58,14 @@ static void timeline(struct sc *s)
 int main(int argc, char **argv)
 {
 	static struct sc s;
-	struct sc_config c = { "large", NULL, NULL, NULL, 20000000, 0, 1 };
+	struct sc_config c = { "large", NULL, NULL, NULL, 20000000, 0, 1, 0 };
 	char win[64];
 	static const struct option opts[] = {
 		{ "profile", required_argument, 0, 'p' }, { "window", required_argument, 0, 'w' },
 		{ "hook", required_argument, 0, 'k' },    { "out", required_argument, 0, 'o' },
 		{ "step", required_argument, 0, 's' },    { "short", no_argument, 0, 'S' },
 		{ "json", no_argument, 0, 'j' },          { "plain", no_argument, 0, 'P' },
+		{ "tap", no_argument, 0, 'T' },
 		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 }
 	};
 	int o, plain = 0;
@@ -81,6 +85,7 @@ int main(int argc, char **argv)
 		case 'S': c.step_ns = 3000000; break;
 		case 'j': c.json = 1; break;
 		case 'P': plain = 1; break;
+		case 'T': c.tap = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
@@ -114,12 +119,18 @@ int main(int argc, char **argv)
 		unlink(c.window);
 		return 1;
 	}
-	timeline(&s);
+	if (!c.tap)
+		timeline(&s);
 	if (!c.json)
 		printf("snic main job: %s profile, %u VMs (VNICs 1-%u), uplinks 0+1 bonded "
 		       "(2 x %.0f Gbit/s) to a switch with hosts A and B; window %s\n",
 		       s.nic.prof.hw.profile, s.n_vms, s.n_vms, (double)s.link_bps / 1e9, c.window);
-	sc_run(&s);
+	if (c.tap) {
+		snprintf(path, sizeof(path), "%s/tap.ready", c.outdir);
+		sc_run_tap(&s, path);
+	} else {
+		sc_run(&s);
+	}
 	int rc = sc_report(&s, stdout, c.json);
 	sc_stop(&s);
 	unlink(c.window);
