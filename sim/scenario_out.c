@@ -189,17 +189,9 @@ static uint64_t wrong_total(const struct sc *s)
 
 /* ---- report ---- */
 
-static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
+/* The per-VM table; the failover rows only where a cable was pulled. */
+static void report_vms(struct sc *s, FILE *f)
 {
-	char b1[16], b2[16];
-	fprintf(f, "\n== report: %s profile, bond of uplinks 0+1 (2 x %s), %.1f ms simulated, "
-		"%.1f s wall\n", s->nic.prof.hw.profile, rate(b1, s->link_bps),
-		(double)s->end_ns / 1e6, wall() - s->wall0);
-	fprintf(f, "events (the clock is frozen while a tool acts):\n");
-	for (unsigned e = 0; e < s->n_ev; e++)
-		fprintf(f, "  %8.3f ms  %s%s%s%s%s\n", (double)s->ev[e].at_ns / 1e6, s->ev[e].label,
-			s->ev[e].hook_rc ? "  (" : "", s->ev[e].hook_rc > 0 ? "FAILED: " : "",
-			s->ev[e].why, s->ev[e].hook_rc ? ")" : "");
 	fprintf(f, "per VM            ");
 	for (unsigned i = 0; i < s->n_vms; i++)
 		fprintf(f, "%14s", s->vm[i].name);
@@ -218,15 +210,22 @@ static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
 	ROW("drop tx spoof", st ? st->tx_drop_spoof : 0);
 	ROW("drop tx down", st ? st->tx_drop_down : 0);
 	ROW("VM ring full", v->stalls);
-	ROW("into dead uplink", v->tx_lost_wire);
-	ROW("lost (not at A)", lost(v));
-	ROW("failover tx ns", v->fo_gap_max);
-	ROW("failover rx ns", v->rx_gap_max);
+	if (s->fault_ns) {
+		ROW("into dead uplink", v->tx_lost_wire);
+		ROW("lost (not at A)", lost(v));
+		ROW("failover tx ns", v->fo_gap_max);
+		ROW("failover rx ns", v->rx_gap_max);
+		fprintf(f, "  (failover tx: the longest silence of any one of a VM's %u flows at "
+			"host A after the pull;\n   failover rx: the longest gap in host A's stream "
+			"to the VM, one frame every %llu ns when all is well)\n", SC_FLOWS,
+			(unsigned long long)s->host[0].flow[0].every_ns);
+	}
 #undef ROW
-	fprintf(f, "  (failover tx: the longest silence of any one of a VM's %u flows at host A "
-		"after the pull;\n   failover rx: the longest gap in host A's stream to the VM, "
-		"one frame every %llu ns when all is well)\n", SC_FLOWS,
-		(unsigned long long)s->host[0].flow[0].every_ns);
+}
+
+static void report_phases(struct sc *s, FILE *f)
+{
+	char b1[16], b2[16];
 	fprintf(f, "achieved vs booked (Gbit/s, measured after each event settled; ok = at "
 		"least 99 %% of min(booked, offered)):\n");
 	for (unsigned p = 0; p < s->n_ph; p++) {
@@ -237,14 +236,37 @@ static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
 				held(ph, i) ? "ok" : "LOW");
 		fprintf(f, "\n");
 	}
-	fprintf(f, "isolation: guarantees held in every phase (flood included): %s; unicast "
-		"frames delivered to the wrong VM: %llu (broadcasts received: %llu)\n",
-		all_held(s) ? "yes" : "NO", (unsigned long long)wrong_total(s),
-		(unsigned long long)s->group_rx);
+	fprintf(f, "isolation: guarantees held in every phase (flood included): %s\n",
+		all_held(s) ? "yes" : "NO");
 	fprintf(f, "failover: uplink %u pulled at %.3f ms: %s; every VM kept sending and "
 		"receiving on the other uplink\n", s->fault_up, (double)s->fault_ns / 1e6,
 		failover_seen(s) ? "seen" : "NOT SEEN");
-	fprintf(f, "device drops by reason (no_match: frames for no VNIC here, e.g. the bond's notifications flooded back by the switch):");
+}
+
+static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
+{
+	char b1[16];
+	fprintf(f, "\n== report: %s profile, ", s->nic.prof.hw.profile);
+	if (s->cfg.tap)
+		fprintf(f, "uplink 0 (%s) cabled to namespace snic-ext", rate(b1, s->link_bps));
+	else
+		fprintf(f, "bond of uplinks 0+1 (2 x %s)", rate(b1, s->link_bps));
+	fprintf(f, ", %.1f ms simulated, %.1f s wall\n", (double)s->end_ns / 1e6,
+		wall() - s->wall0);
+	if (s->n_ev)
+		fprintf(f, "events (the clock is frozen while a tool acts):\n");
+	for (unsigned e = 0; e < s->n_ev; e++)
+		fprintf(f, "  %8.3f ms  %s%s%s%s%s\n", (double)s->ev[e].at_ns / 1e6, s->ev[e].label,
+			s->ev[e].hook_rc ? "  (" : "", s->ev[e].hook_rc > 0 ? "FAILED: " : "",
+			s->ev[e].why, s->ev[e].hook_rc ? ")" : "");
+	report_vms(s, f);
+	if (s->n_ph)
+		report_phases(s, f);
+	fprintf(f, "isolation: unicast frames delivered to the wrong VM: %llu (broadcast copies "
+		"received: %llu)\n", (unsigned long long)wrong_total(s),
+		(unsigned long long)s->group_rx);
+	fprintf(f, "device drops by reason (no_match: frames for no VNIC here, e.g. the bond's\n"
+		"  notifications the switch floods back):");
 	for (unsigned r = 0; r < SNIC_DROP_REASONS; r++)
 		if (s->nic.drops[r] - s->drops0[r])
 			fprintf(f, " %s %llu", snic_drop_name(r),

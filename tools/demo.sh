@@ -41,10 +41,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ $tap = 1 ]; then
-	exec "$top/tools/run/tap.sh" "$out" "$profile"
-fi
-
 # etcd: one member on loopback, ports from our pid, data in the output dir.
 ETCD_URL=
 if [ -x /usr/bin/etcd ] && [ -x /usr/bin/etcdctl ]; then
@@ -68,5 +64,9 @@ else
 fi
 
 export SNIC_DEV=$win SNIC_BIN=$bin RUN_OUT=$out ETCD_URL ETCDCTL=/usr/bin/etcdctl
+if [ $tap = 1 ]; then
+	"$top/tools/run/tap.sh" "$out" "$profile" "$win"
+	exit
+fi
 "$bin/snic-mainjob" --profile "$profile" --window "$win" --out "$out" \
 	--hook "$top/tools/run/hook.sh" ${args[@]+"${args[@]}"}
