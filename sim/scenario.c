@@ -479,7 +479,7 @@ void sc_bookings_start(struct sc *s)
 			e->hook_rc |= share_inproc(s, &s->vm[i], s->vm[i].booked);
 	}
 	sc_note(s, "[%8.3f ms] bookings in force (%s, %.2f s wall with the clock frozen)%s",
-		(double)sc_now(s) / 1e6, s->cfg.hook ? "etcd -> snic-bookd" : "set by the driver",
+		(double)sc_now(s) / 1e6, s->cfg.hook ? "through the hook" : "set by the driver",
 		e->hook_wall_s, e->hook_rc ? " -- FAILED, see the event log" : "");
 }
 
