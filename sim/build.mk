@@ -30,7 +30,7 @@ TESTS += $(SIM_IVSHMEM_TEST)
 # The main job (make run, docs/main-job.md): the scenario on the virtual
 # clock, linked with the simulator like the failover and share scenarios.
 MAINJOB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS)) $(BUILD)/sim/hostsim.o \
-                $(BUILD)/sim/scenario.o $(BUILD)/sim/scenario_out.o \
+                $(BUILD)/sim/scenario.o $(BUILD)/sim/scenario_ev.o $(BUILD)/sim/scenario_out.o \
                 $(BUILD)/sim/scenario_plot.o $(BUILD)/sim/scenario_tap.o \
                 $(BUILD)/sim/scenario_main.o
 MAINJOB_BIN  := $(BUILD)/bin/snic-mainjob

@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The main job's rig, traffic and timeline; see scenario.h. */
-#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/wait.h>
-#include "core/fw.h"
 #include "scenario.h"
 
 #define NS_PER_S 1000000000ull
@@ -26,7 +22,7 @@ uint64_t sc_now(const struct sc *s)
 	return nic_now_ns(&s->nic);
 }
 
-static double wall(void)
+double sc_wall(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -78,7 +74,7 @@ static void build_frame(uint8_t *f, const struct sc_vm *v, uint32_t len, int tcp
 	}
 }
 
-static void vm_frames(struct sc_vm *v, uint32_t len, int tcp)
+void sc_vm_frames(struct sc_vm *v, uint32_t len, int tcp)
 {
 	v->len = len;
 	for (unsigned i = 0; i < SC_FLOWS; i++)
@@ -198,7 +194,7 @@ void sc_rx_poll(struct sc *s)
 
 /* ---- setup ---- */
 
-static int admin(struct sc *s, uint16_t op, const void *in, uint32_t len, void *out,
+int sc_admin(struct sc *s, uint16_t op, const void *in, uint32_t len, void *out,
 		 uint32_t cap, const char *what, char *err, size_t errlen)
 {
 	int st = hostsim_admin(&s->hs, op, in, len, out, cap);
@@ -211,7 +207,7 @@ static int bond_up(struct sc *s, char *err, size_t errlen)
 {
 	for (uint8_t u = 0; u < (s->cfg.tap ? 1 : 2); u++) {
 		struct snic_port_set p = { u, 1, 0 };
-		if (admin(s, SNIC_CMD_PORT_SET, &p, sizeof(p), NULL, 0, "PORT_SET", err, errlen))
+		if (sc_admin(s, SNIC_CMD_PORT_SET, &p, sizeof(p), NULL, 0, "PORT_SET", err, errlen))
 			return -1;
 	}
 	if (s->cfg.tap)
@@ -226,7 +222,7 @@ static int bond_up(struct sc *s, char *err, size_t errlen)
 	t.detect = SNIC_TEAM_DETECT_TXRES;
 	t.notify = SNIC_TEAM_NOTIFY_RARP; /* the switch learns the moved MACs at once */
 	t.notify_count = 1;
-	return admin(s, SNIC_CMD_TEAM_SET, &t, sizeof(t), NULL, 0, "TEAM_SET", err, errlen);
+	return sc_admin(s, SNIC_CMD_TEAM_SET, &t, sizeof(t), NULL, 0, "TEAM_SET", err, errlen);
 }
 
 static int vms_create(struct sc *s, char *err, size_t errlen)
@@ -247,7 +243,7 @@ static int vms_create(struct sc *s, char *err, size_t errlen)
 		vc.n_ip = 1;
 		memcpy(vc.ip[0], ip, 4);
 		struct snic_vnic_info info;
-		if (admin(s, SNIC_CMD_VNIC_CREATE, &vc, sizeof(vc), &info, sizeof(info),
+		if (sc_admin(s, SNIC_CMD_VNIC_CREATE, &vc, sizeof(vc), &info, sizeof(info),
 			  "VNIC_CREATE", err, errlen))
 			return -1;
 		v->vnic = info.vnic;
@@ -256,7 +252,7 @@ static int vms_create(struct sc *s, char *err, size_t errlen)
 		v->shared_rx = info.ring_state == SNIC_RING_SHARED;
 		hostsim_rx_start(&s->hs, v->shared_rx ? 0 : v->rx_ring);
 		v->booked = s->link_bps / 1000 * BOOK_PM[i];
-		vm_frames(v, 1500, 1);
+		sc_vm_frames(v, 1500, 1);
 	}
 	return 0;
 }
@@ -397,133 +393,6 @@ static uint64_t next_due(const struct sc *s, uint64_t now)
 	return t;
 }
 
-/*
- * Run the hook (the operator's tool) with the clock frozen: only the
- * firmware's admin path and the host's receive rings are served, so the
- * change lands at this virtual instant whatever the tool's wall time.
- */
-static int run_hook(struct sc *s, struct sc_event *e, const char *args)
-{
-	if (!s->cfg.hook) {
-		snprintf(e->why, sizeof(e->why), "not run: no --hook");
-		return e->hook_rc = -1;
-	}
-	char cmd[512], out[512];
-	snprintf(cmd, sizeof(cmd), "%s %s", s->cfg.hook, args);
-	snprintf(out, sizeof(out), "%s/hook.out", s->cfg.outdir);
-	FILE *o = fopen(out, "w+");
-	double t0 = wall();
-	pid_t pid = o ? fork() : -1;
-	if (pid == 0) {
-		dup2(fileno(o), 1);
-		dup2(fileno(o), 2);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	int st = 0;
-	while (pid > 0 && waitpid(pid, &st, WNOHANG) == 0) {
-		for (int i = 0; i < 256; i++)
-			fw_poll();
-		sc_rx_poll(s);
-		usleep(200);
-	}
-	e->hook_wall_s = wall() - t0;
-	e->hook_rc = pid < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-	/* What the tools said: the commands on screen, everything in the log. */
-	char line[256];
-	for (rewind(o); o && fgets(line, sizeof(line), o); ) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "$ ", 2) || !strncmp(line, "hook: ", 6)) {
-			sc_note(s, "             %s", line);
-			continue;
-		}
-		if (s->log)
-			fprintf(s->log, "             %s\n", line);
-		if (e->hook_rc && line[0])
-			snprintf(e->why, sizeof(e->why), "%.100s", line);
-	}
-	if (o)
-		fclose(o);
-	return e->hook_rc;
-}
-
-/* Without a hook (no etcd, no agent): the driver sets the share itself,
- * as the agent would (docs/bookings.md: minimum, weight 1000). */
-static int share_inproc(struct sc *s, const struct sc_vm *v, uint64_t min)
-{
-	char err[128];
-	struct snic_vnic_share sh = { v->vnic, 1000, 0, 0, 0, min };
-	if (admin(s, SNIC_CMD_VNIC_SHARE, &sh, sizeof(sh), NULL, 0, "VNIC_SHARE", err,
-		  sizeof(err)) == 0)
-		return 0;
-	sc_note(s, "  %s: %s", v->name, err);
-	return -1;
-}
-
-/* The bookings in force before the traffic starts: the hook starts the
- * booking agent on the store holding them and returns once the device
- * holds every one. */
-void sc_bookings_start(struct sc *s)
-{
-	struct sc_event *e = &s->start;
-	char args[256];
-	int n = snprintf(args, sizeof(args), "start");
-	for (unsigned i = 0; i < s->n_vms; i++)
-		n += snprintf(args + n, sizeof(args) - (size_t)n, " %u:%llu", s->vm[i].vnic,
-			      (unsigned long long)s->vm[i].booked);
-	snprintf(e->label, sizeof(e->label), "bookings in force");
-	if (s->cfg.hook) {
-		run_hook(s, e, args);
-	} else {
-		for (unsigned i = 0; i < s->n_vms; i++)
-			e->hook_rc |= share_inproc(s, &s->vm[i], s->vm[i].booked);
-	}
-	sc_note(s, "[%8.3f ms] bookings in force (%s, %.2f s wall with the clock frozen)%s",
-		(double)sc_now(s) / 1e6, s->cfg.hook ? "through the hook" : "set by the driver",
-		e->hook_wall_s, e->hook_rc ? " -- FAILED, see the event log" : "");
-}
-
-static void fire(struct sc *s, struct sc_event *e)
-{
-	char args[160];
-	struct sc_vm *v = &s->vm[e->arg < s->n_vms ? e->arg : 0];
-	switch (e->kind) {
-	case SC_EV_BOOK:
-		snprintf(args, sizeof(args), "book %u %llu", v->vnic, (unsigned long long)e->value);
-		e->hook_rc = s->cfg.hook ? run_hook(s, e, args) : share_inproc(s, v, e->value);
-		if (e->hook_rc == 0)
-			v->booked = e->value;
-		break;
-	case SC_EV_RULE_ADD:
-		snprintf(args, sizeof(args), "rule-add %d", SC_RX_DROP_PORT);
-		run_hook(s, e, args);
-		break;
-	case SC_EV_RULE_DEL:
-		for (unsigned i = 0; i < s->n_ev; i++)
-			if (s->ev[i].kind == SC_EV_RULE_ADD && s->ev[i].hook_rc) {
-				snprintf(e->why, sizeof(e->why), "not run: no rule was added");
-				e->hook_rc = -1;
-			}
-		if (!e->hook_rc)
-			run_hook(s, e, "rule-del");
-		break;
-	case SC_EV_LINK_DOWN:
-		s->fault_ns = sc_now(s);
-		s->fault_up = e->arg;
-		nic_link_set(&s->nic, e->arg, 0);
-		break;
-	case SC_EV_LINK_UP:
-		s->healed_ns = sc_now(s);
-		nic_link_set(&s->nic, e->arg, 1);
-		break;
-	case SC_EV_FLOOD:
-		vm_frames(v, 64, 0);
-		break;
-	}
-	sc_note(s, "[%8.3f ms] %s%s%s%s", (double)e->at_ns / 1e6, e->label,
-		e->hook_rc ? " -- " : "", e->hook_rc > 0 ? "FAILED: " : "", e->why);
-}
-
 /* Phase i runs from event i-1 (or 0) to event i; it is measured after a
  * quarter of it, once shares and bond have settled. */
 static void phase_open(struct sc *s, const char *name, uint64_t from, uint64_t to)
@@ -556,7 +425,7 @@ static void run_until(struct sc *s, uint64_t t)
 	struct nic *n = &s->nic;
 	uint64_t delivered = n->delivered;
 	unsigned turns = 0;
-	double last_view = wall();
+	double last_view = sc_wall();
 	while (nic_now_ns(n) < t) {
 		int queued = vms_fill(s);
 		int busy = nic_step(n);
@@ -564,8 +433,8 @@ static void run_until(struct sc *s, uint64_t t)
 			delivered = n->delivered;
 			sc_rx_poll(s);
 		}
-		if ((++turns & 0xfff) == 0 && wall() - last_view > 0.2) {
-			last_view = wall();
+		if ((++turns & 0xfff) == 0 && sc_wall() - last_view > 0.2) {
+			last_view = sc_wall();
 			sc_live(s, 0);
 		}
 		if (busy || queued)
@@ -578,7 +447,7 @@ static void run_until(struct sc *s, uint64_t t)
 
 void sc_run(struct sc *s)
 {
-	s->wall0 = wall();
+	s->wall0 = sc_wall();
 	sc_bookings_start(s);
 	for (unsigned i = 0; i < s->n_vms; i++)
 		s->vm[i].offer = SC_BACKLOG;
@@ -592,7 +461,7 @@ void sc_run(struct sc *s)
 		s->next_ev++;
 		if (e->kind == SC_EV_END)
 			break;
-		fire(s, e);
+		sc_fire(s, e);
 		from = e->at_ns;
 		name = e->label;
 	}

@@ -126,11 +126,19 @@ void sc_add_event(struct sc *s, uint64_t at, uint8_t kind, uint8_t arg, uint64_t
 /* Run the timeline to its end, with the live view. */
 void sc_run(struct sc *s);
 uint64_t sc_now(const struct sc *s);
+double sc_wall(void); /* seconds, monotonic: only for what the user waits */
 
 /* Bookings in force before any traffic (through the hook); the host
  * driver's receive rings served. */
 void sc_bookings_start(struct sc *s);
 void sc_rx_poll(struct sc *s);
+/* One admin command from the in-process host driver: -1 with a message. */
+int  sc_admin(struct sc *s, uint16_t op, const void *in, uint32_t len, void *out,
+	      uint32_t cap, const char *what, char *err, size_t errlen);
+/* The VM's frames from now on: `len` bytes, TCP segments or UDP. */
+void sc_vm_frames(struct sc_vm *v, uint32_t len, int tcp);
+/* scenario_ev.c: apply one event of the timeline. */
+void sc_fire(struct sc *s, struct sc_event *e);
 
 /* scenario_tap.c: real stacks on TAPs instead of the generated traffic. */
 int  sc_tap_attach(struct sc *s, char *err, size_t errlen);

@@ -3,7 +3,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include "scenario.h"
@@ -12,13 +11,6 @@
 
 static unsigned live_lines; /* lines of the live block on the terminal */
 static double last_plain;
-
-static double wall(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 const struct snic_vnic_stats *sc_vstats(const struct sc *s, uint16_t vnic)
 {
@@ -102,7 +94,7 @@ void sc_live(struct sc *s, int final)
 {
 	if (s->cfg.json || s->draining)
 		return;
-	double end_ms = (double)s->end_ns / 1e6, w = wall() - s->wall0;
+	double end_ms = (double)s->end_ns / 1e6, w = sc_wall() - s->wall0;
 	double now_ms = (double)sc_now(s) / 1e6 < end_ms ? (double)sc_now(s) / 1e6 : end_ms;
 	unsigned pct = end_ms > 0 ? (unsigned)(100 * now_ms / end_ms) : 0;
 	char bar[21], line[256];
@@ -252,7 +244,7 @@ static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
 	else
 		fprintf(f, "bond of uplinks 0+1 (2 x %s)", rate(b1, s->link_bps));
 	fprintf(f, ", %.1f ms simulated, %.1f s wall\n", (double)s->end_ns / 1e6,
-		wall() - s->wall0);
+		sc_wall() - s->wall0);
 	if (s->n_ev)
 		fprintf(f, "events (the clock is frozen while a tool acts):\n");
 	for (unsigned e = 0; e < s->n_ev; e++)
@@ -280,7 +272,7 @@ static void report_json(struct sc *s, FILE *f, const char *png, const char *svg)
 {
 	fprintf(f, "{\n  \"profile\": \"%s\",\n  \"link_bps\": %llu,\n  \"sim_ns\": %llu,\n"
 		"  \"wall_s\": %.2f,\n  \"events\": [", s->nic.prof.hw.profile,
-		(unsigned long long)s->link_bps, (unsigned long long)s->end_ns, wall() - s->wall0);
+		(unsigned long long)s->link_bps, (unsigned long long)s->end_ns, sc_wall() - s->wall0);
 	for (unsigned e = 0; e < s->n_ev; e++)
 		fprintf(f, "%s\n    {\"at_ns\": %llu, \"label\": \"%s\", \"tool_wall_s\": %.3f, "
 			"\"ok\": %s}", e ? "," : "", (unsigned long long)s->ev[e].at_ns,

@@ -12,7 +12,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "scenario.h"
 
@@ -24,13 +23,6 @@ static void on_term(int sig)
 {
 	(void)sig;
 	tap_stop = 1;
-}
-
-static double wall(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int sc_tap_attach(struct sc *s, char *err, size_t errlen)
@@ -95,7 +87,7 @@ void sc_tap_deliver(struct sc *s, struct sc_vm *v, const uint8_t *f, uint32_t le
 void sc_run_tap(struct sc *s, const char *ready)
 {
 	struct nic *n = &s->nic;
-	s->wall0 = wall();
+	s->wall0 = sc_wall();
 	sc_bookings_start(s);
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
@@ -104,7 +96,7 @@ void sc_run_tap(struct sc *s, const char *ready)
 		fclose(r);
 	uint64_t delivered = n->delivered;
 	unsigned turns = 0;
-	double last_view = wall();
+	double last_view = sc_wall();
 	while (!tap_stop) {
 		int busy = vm_taps_read(s);
 		busy |= nic_step(n);
@@ -114,8 +106,8 @@ void sc_run_tap(struct sc *s, const char *ready)
 			delivered = n->delivered;
 			sc_rx_poll(s);
 		}
-		if ((turns & 0xff) == 0 && wall() - last_view > 0.5) {
-			last_view = wall();
+		if ((turns & 0xff) == 0 && sc_wall() - last_view > 0.5) {
+			last_view = sc_wall();
 			sc_live(s, 0);
 		}
 		if (!busy)
