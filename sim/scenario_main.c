@@ -55,51 +55,61 @@ static void timeline(struct sc *s)
 	sc_add_event(s, 13 * S, SC_EV_END, 0, 0, "end");
 }
 
-int main(int argc, char **argv)
+/* Options into c: 0 go on, 1 stop with exit 0 (--help), -1 exit 1. */
+static int parse(int argc, char **argv, struct sc_config *c)
 {
-	static struct sc s;
-	struct sc_config c = { "large", NULL, NULL, NULL, 20000000, 0, 1, 0 };
-	char win[64];
 	static const struct option opts[] = {
 		{ "profile", required_argument, 0, 'p' }, { "window", required_argument, 0, 'w' },
 		{ "hook", required_argument, 0, 'k' },    { "out", required_argument, 0, 'o' },
 		{ "step", required_argument, 0, 's' },    { "short", no_argument, 0, 'S' },
 		{ "json", no_argument, 0, 'j' },          { "plain", no_argument, 0, 'P' },
-		{ "tap", no_argument, 0, 'T' },
-		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 }
+		{ "tap", no_argument, 0, 'T' },           { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
 	};
 	int o, plain = 0;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
-		case 'p': c.profile = optarg; break;
-		case 'w': c.window = optarg; break;
-		case 'k': c.hook = optarg; break;
-		case 'o': c.outdir = optarg; break;
+		case 'p': c->profile = optarg; break;
+		case 'w': c->window = optarg; break;
+		case 'k': c->hook = optarg; break;
+		case 'o': c->outdir = optarg; break;
 		case 's':
-			if (fault_parse_time(optarg, &c.step_ns) || c.step_ns < 1000000) {
+			if (fault_parse_time(optarg, &c->step_ns) || c->step_ns < 1000000) {
 				fprintf(stderr, "snic-mainjob: --step '%s': want a time of 1ms or more\n",
 					optarg);
-				return 1;
+				return -1;
 			}
 			break;
-		case 'S': c.step_ns = 3000000; break;
-		case 'j': c.json = 1; break;
+		case 'S': c->step_ns = 3000000; break;
+		case 'j': c->json = 1; break;
 		case 'P': plain = 1; break;
-		case 'T': c.tap = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 1;
+		case 'T': c->tap = 1; break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -1;
 		}
 	}
-	if (optind != argc || !c.outdir) {
+	if (optind != argc || !c->outdir) {
 		usage(stderr);
-		return 1;
+		return -1;
 	}
 	struct sim_profile prof;
-	if (sim_profile_get(c.profile, &prof) < 0) {
-		fprintf(stderr, "snic-mainjob: unknown profile '%s' (have: %s)\n", c.profile,
+	if (sim_profile_get(c->profile, &prof) < 0) {
+		fprintf(stderr, "snic-mainjob: unknown profile '%s' (have: %s)\n", c->profile,
 			sim_profile_names());
-		return 1;
+		return -1;
 	}
+	c->live = !plain && !c->json && isatty(1);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct sc s;
+	struct sc_config c = { "large", NULL, NULL, NULL, 20000000, 0, 1, 0 };
+	char win[64], path[512], err[256] = "";
+	int rc = parse(argc, argv, &c);
+	if (rc)
+		return rc < 0 ? 1 : 0;
 	if (mkdir(c.outdir, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "snic-mainjob: cannot create %s: %s\n", c.outdir, strerror(errno));
 		return 1;
@@ -108,11 +118,8 @@ int main(int argc, char **argv)
 		snprintf(win, sizeof(win), "/dev/shm/snic-run-%d", (int)getpid());
 		c.window = win;
 	}
-	c.live = !plain && !c.json && isatty(1);
-	char path[512];
 	snprintf(path, sizeof(path), "%s/events.log", c.outdir);
 	s.log = fopen(path, "w");
-	char err[256] = "";
 	if (sc_start(&s, &c, err, sizeof(err)) < 0) {
 		fprintf(stderr, "snic-mainjob: %s\n", err);
 		sc_stop(&s);
@@ -121,7 +128,11 @@ int main(int argc, char **argv)
 	}
 	if (!c.tap)
 		timeline(&s);
-	if (!c.json)
+	if (!c.json && c.tap)
+		printf("snic main job with real programs: %s profile, VMs on TAPs snic-vm1..%u "
+		       "(VNICs 1-%u), uplink 0 on TAP snic-ext0; window %s\n",
+		       s.nic.prof.hw.profile, s.n_vms, s.n_vms, c.window);
+	else if (!c.json)
 		printf("snic main job: %s profile, %u VMs (VNICs 1-%u), uplinks 0+1 bonded "
 		       "(2 x %.0f Gbit/s) to a switch with hosts A and B; window %s\n",
 		       s.nic.prof.hw.profile, s.n_vms, s.n_vms, (double)s.link_bps / 1e9, c.window);
@@ -131,7 +142,7 @@ int main(int argc, char **argv)
 	} else {
 		sc_run(&s);
 	}
-	int rc = sc_report(&s, stdout, c.json);
+	rc = sc_report(&s, stdout, c.json);
 	sc_stop(&s);
 	unlink(c.window);
 	if (s.log)

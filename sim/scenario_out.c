@@ -270,7 +270,8 @@ static void report_text(struct sc *s, FILE *f, const char *png, const char *svg)
 
 static void report_json(struct sc *s, FILE *f, const char *png, const char *svg)
 {
-	fprintf(f, "{\n  \"profile\": \"%s\",\n  \"link_bps\": %llu,\n  \"sim_ns\": %llu,\n"
+	fprintf(f, "{\n  \"mode\": \"%s\",\n", s->cfg.tap ? "tap" : "timeline");
+	fprintf(f, "  \"profile\": \"%s\",\n  \"link_bps\": %llu,\n  \"sim_ns\": %llu,\n"
 		"  \"wall_s\": %.2f,\n  \"events\": [", s->nic.prof.hw.profile,
 		(unsigned long long)s->link_bps, (unsigned long long)s->end_ns, sc_wall() - s->wall0);
 	for (unsigned e = 0; e < s->n_ev; e++)

@@ -11,7 +11,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 out=$(mktemp -d /tmp/snic-main-job.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-echo "1..13"
+echo "1..14"
 
 run() { # run NAME ARGS...: the wrapper, report as JSON in $out/NAME
 	"$top/tools/demo.sh" --short --json --out "$out/$1" "${@:2}" >"$out/$1.json" \
@@ -82,3 +82,11 @@ bad() { # bad ARGS...: refused with a message, exit 1, no output directory made
 }
 check "bad options are refused with a message (step 0, unknown profile)" \
 	sh -c "$(declare -f bad); out='$out' bin='$bin'; bad --step 0 && bad --profile nosuch"
+# The checks can fail: a hook that does nothing leaves the NIC without the
+# bookings, and the run says the guarantees did not hold (exit 1).
+nobook() {
+	"$bin/snic-mainjob" --short --json --out "$out/nobook" --window /dev/shm/snic-nobook-$$ \
+		--hook true >"$out/nobook.json" 2>/dev/null
+	[ $? = 1 ] && grep -q '"guarantees_held": false' "$out/nobook.json"
+}
+check "without the bookings in the NIC the run reports the guarantees broken" nobook
