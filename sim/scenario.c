@@ -251,7 +251,7 @@ static int vms_create(struct sc *s, char *err, size_t errlen)
 		v->rx_ring = info.rx_ring;
 		v->shared_rx = info.ring_state == SNIC_RING_SHARED;
 		hostsim_rx_start(&s->hs, v->shared_rx ? 0 : v->rx_ring);
-		v->booked = s->link_bps / 1000 * BOOK_PM[i];
+		v->booked = v->booked0 = s->link_bps / 1000 * BOOK_PM[i];
 		sc_vm_frames(v, 1500, 1);
 	}
 	return 0;

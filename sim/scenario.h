@@ -58,6 +58,7 @@ struct sc_vm {
 	int      shared_rx;            /* on the software ring (ring 0) */
 	uint8_t  mac[6], ip[4];
 	uint64_t booked, offer;        /* bit/s; offer SC_BACKLOG (bulk) or 0 */
+	uint64_t booked0;              /* its booking at the start */
 	uint32_t len;                  /* frame length now (1500 TCP-like, 64 flood) */
 	uint8_t  frame[SC_FLOWS][1536];
 	unsigned flow;                 /* next flow (round robin) */

@@ -90,6 +90,20 @@ static void vm_line(const struct sc *s, const struct sc_vm *v, char *out, size_t
 		 (unsigned long long)(st ? st->rx_drop_meter : 0));
 }
 
+/* What is going on: the last event, the bond, what isolation saw. */
+static void status_line(const struct sc *s, char *out, size_t len)
+{
+	const char *phase = "steady: every VM at work";
+	for (unsigned e = 0; e < s->n_ev && s->ev[e].at_ns <= sc_now(s); e++)
+		phase = s->ev[e].label;
+	uint64_t wrong = s->other_rx;
+	for (unsigned i = 0; i < s->n_vms; i++)
+		wrong += s->vm[i].rx_wrong;
+	snprintf(out, len, "  now: %s | uplinks up: %s%s | frames to the wrong VM: %llu",
+		 s->cfg.tap ? "real programs" : phase, s->nic.up[0].carrier ? "0 " : "",
+		 s->nic.up[1].carrier ? "1" : "", (unsigned long long)wrong);
+}
+
 void sc_live(struct sc *s, int final)
 {
 	if (s->cfg.json || s->draining)
@@ -107,6 +121,8 @@ void sc_live(struct sc *s, int final)
 		last_plain = w;
 		printf("progress %3u%%  %.1f of %.1f ms simulated, %.1f s wall\n", pct, now_ms,
 		       end_ms, w);
+		status_line(s, line, sizeof(line));
+		printf("%s\n", line);
 		for (unsigned i = 0; i < s->n_vms; i++) {
 			vm_line(s, &s->vm[i], line, sizeof(line));
 			printf("%s\n", line);
@@ -119,13 +135,15 @@ void sc_live(struct sc *s, int final)
 		printf("running with real programs: %.1f ms simulated, %.1f s wall\033[K\n",
 		       (double)sc_now(s) / 1e6, w);
 	else
-		printf("[%s] %3u%%  %.1f / %.1f ms simulated  %.1f s wall\n", bar, pct, now_ms,
-		       end_ms, w);
+		printf("[%s] %3u%%  %.1f / %.1f ms simulated  %.1f s wall\033[K\n", bar, pct,
+		       now_ms, end_ms, w);
+	status_line(s, line, sizeof(line));
+	printf("%s\033[K\n", line);
 	for (unsigned i = 0; i < s->n_vms; i++) {
 		vm_line(s, &s->vm[i], line, sizeof(line));
 		printf("%s\033[K\n", line);
 	}
-	live_lines = 1 + s->n_vms;
+	live_lines = 2 + s->n_vms;
 	if (final)
 		live_lines = 0;
 	fflush(stdout);

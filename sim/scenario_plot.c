@@ -11,6 +11,17 @@
 #include <sys/wait.h>
 #include "scenario.h"
 
+/* VM i's booking at time t: the last booking event before t that held. */
+static uint64_t booked_at(const struct sc *s, unsigned i, uint64_t t)
+{
+	uint64_t b = s->vm[i].booked0;
+	for (unsigned e = 0; e < s->n_ev; e++)
+		if (s->ev[e].kind == SC_EV_BOOK && s->ev[e].arg == i && s->ev[e].at_ns <= t &&
+		    !s->ev[e].hook_rc)
+			b = s->ev[e].value;
+	return b;
+}
+
 static int write_data(const struct sc *s, const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -19,11 +30,15 @@ static int write_data(const struct sc *s, const char *path)
 	fprintf(f, "# time_ms");
 	for (unsigned i = 0; i < s->n_vms; i++)
 		fprintf(f, " %s_gbps", s->vm[i].name);
+	for (unsigned i = 0; i < s->n_vms; i++)
+		fprintf(f, " %s_booked_gbps", s->vm[i].name);
 	fprintf(f, "\n");
 	for (uint64_t b = 0; b < SC_BINS && (b + 1) * s->bin_ns <= s->end_ns; b++) {
 		fprintf(f, "%.4f", (double)(b * s->bin_ns + s->bin_ns / 2) / 1e6);
 		for (unsigned i = 0; i < s->n_vms; i++)
 			fprintf(f, " %.4f", (double)s->vm[i].bin[b] * 8 / (double)s->bin_ns);
+		for (unsigned i = 0; i < s->n_vms; i++)
+			fprintf(f, " %.4f", (double)booked_at(s, i, b * s->bin_ns) / 1e9);
 		fprintf(f, "\n");
 	}
 	return fclose(f);
@@ -40,6 +55,7 @@ static int write_script(const struct sc *s, const char *path, const char *dat,
 		"2 x %.0f Gbit/s bond)'\n", s->nic.prof.hw.profile, (double)s->link_bps / 1e9);
 	fprintf(f, "set xlabel 'simulated time (ms)'\nset ylabel 'Gbit/s on the wire'\n"
 		"set key outside right\nset grid\nset yrange [0:*]\n");
+	fprintf(f, "set xrange [0:%.3f]\n", (double)s->end_ns / 1e6);
 	for (unsigned e = 0; e < s->n_ev; e++) {
 		double x = (double)s->ev[e].at_ns / 1e6;
 		fprintf(f, "set arrow from %.3f, graph 0 to %.3f, graph 1 nohead dt 2 lc rgb 'gray40'\n",
@@ -50,11 +66,14 @@ static int write_script(const struct sc *s, const char *path, const char *dat,
 	for (int t = 0; t < 2; t++) {
 		fprintf(f, t ? "set terminal svg size 1100,560 dynamic\nset output '%s'\n" :
 			"set terminal pngcairo size 1100,560\nset output '%s'\n", t ? svg : png);
+		/* Each VM's rate (solid) and its booking (dashed, same colour). */
 		fprintf(f, "plot ");
 		for (unsigned i = 0; i < s->n_vms; i++)
-			fprintf(f, "%s'%s' using 1:%u with steps lw 2 title '%s (booked %.0f G)'",
-				i ? ", " : "", dat, i + 2, s->vm[i].name,
-				(double)s->vm[i].booked / 1e9);
+			fprintf(f, "%s'%s' using 1:%u with steps lw 2 lc %u title '%s'",
+				i ? ", " : "", dat, i + 2, i + 1, s->vm[i].name);
+		for (unsigned i = 0; i < s->n_vms; i++)
+			fprintf(f, ", '%s' using 1:%u with steps lw 1 dt 2 lc %u title '%s'", dat,
+				s->n_vms + i + 2, i + 1, i ? "" : "booked (dashed)");
 		fprintf(f, "\nunset output\n");
 	}
 	return fclose(f);
