@@ -35,7 +35,12 @@ rm -f "$out"/bookd.log "$out"/bookd.pid "$out"/etcd.log
 win=/dev/shm/snic-run-$$
 etcd_pid=
 cleanup() {
-	[ -s "$out/bookd.pid" ] && kill "$(cat "$out/bookd.pid")" 2>/dev/null || true
+	local agent
+	agent=$(cat "$out/bookd.pid" 2>/dev/null) || true
+	if [ -n "$agent" ] && kill "$agent" 2>/dev/null; then
+		# It writes its snapshot as it exits: remove the files after that.
+		for _ in $(seq 1 100); do kill -0 "$agent" 2>/dev/null || break; sleep 0.02; done
+	fi
 	[ -n "$etcd_pid" ] && kill "$etcd_pid" 2>/dev/null && wait "$etcd_pid" 2>/dev/null || true
 	rm -rf "$out/etcd" "$win" "$win.state" "$win.bookings" "$win.bookings.log"
 }
