@@ -1,7 +1,8 @@
 # snic: one entry point.
 #   make deps   install missing Debian packages (root)
 #   make all    build firmware, HDL model, simulator, host driver and tools
-#   make run    the end-to-end simulated NIC demo (pcap in -> VNIC pcaps out)
+#   make run    the main job: VMs, bond, etcd bookings, failover, report, plot
+#               (ARGS="--profile small", "--json", "--short", "--tap"; docs/main-job.md)
 #   make test   the whole test suite; ends with "N passed, N failed, N skipped"
 #   make lint   verilator --lint-only -Wall on the HDL
 #   make bench  measured benchmarks (docs/benchmarks.md)
@@ -45,7 +46,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tools/demo.sh
+	@tools/demo.sh $(ARGS)
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TESTS)

@@ -26,3 +26,18 @@ $(SIM_IVSHMEM_TEST): $(BUILD)/sim/unit/test_sim_ivshmem.o $(BUILD)/sim/ivshmem.o
 	$(CC) -o $@ $^ -lcmocka
 
 TESTS += $(SIM_IVSHMEM_TEST)
+
+# The main job (make run, docs/main-job.md): the scenario on the virtual
+# clock, linked with the simulator like the failover and share scenarios.
+MAINJOB_OBJS := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS)) $(BUILD)/sim/hostsim.o \
+                $(BUILD)/sim/scenario.o $(BUILD)/sim/scenario_ev.o $(BUILD)/sim/scenario_out.o \
+                $(BUILD)/sim/scenario_plot.o $(BUILD)/sim/scenario_tap.o \
+                $(BUILD)/sim/scenario_main.o
+MAINJOB_BIN  := $(BUILD)/bin/snic-mainjob
+
+$(MAINJOB_BIN): $(MAINJOB_OBJS) $(FW_LIB) $(CLASSIFIER_LIB) $(ENGINE_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) -o $@ $(MAINJOB_OBJS) $(FW_LIB) $(CLASSIFIER_LIB) $(ENGINE_LIB) $(ENGINE_LIBS) -lpcap
+
+ALL += $(MAINJOB_BIN)
+TESTS += tests/e2e/test_main_job.sh

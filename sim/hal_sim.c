@@ -155,6 +155,8 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 		n->drops[drop_reason]++;
 		if (n->drops_out)
 			sim_pcap_write(n->drops_out, p->data, p->len, nic_now_ns(n));
+		if (n->drop_hook)
+			n->drop_hook(n->tx_hook_ctx, (unsigned)drop_reason, p->data, p->len);
 	}
 	nic_slot_release(n, p->handle);
 }

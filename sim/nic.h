@@ -70,6 +70,8 @@ struct sim_tap;
 /* Called for every frame the NIC puts on an uplink (measurements). */
 typedef void (*nic_tx_hook)(void *ctx, uint8_t port, const uint8_t *data, uint32_t len,
 			    uint64_t now_ns);
+/* Called for every received frame the device drops (enum snic_drop_reason). */
+typedef void (*nic_drop_hook)(void *ctx, unsigned reason, const uint8_t *data, uint32_t len);
 
 struct nic_slot {
 	uint8_t          *data;
@@ -123,6 +125,7 @@ struct nic {
 	struct fault_plan   *faults;      /* optional fault plan */
 	nic_tx_hook          tx_hook;
 	void                *tx_hook_ctx;
+	nic_drop_hook        drop_hook;   /* ctx: tx_hook_ctx */
 };
 
 int  nic_init(struct nic *n, const char *profile, const char *window_path);

@@ -36,7 +36,7 @@ static uint64_t wall_virtual_ns(const struct sim_taps *t)
 	return t->v0_ns + (uint64_t)((wall_now() - t->t0) * 1e9);
 }
 
-static int tap_open(struct sim_tap *tap, const char *name)
+int sim_tap_open(struct sim_tap *tap, const char *name)
 {
 	struct ifreq ifr;
 
@@ -89,7 +89,7 @@ int sim_tap_add(struct sim_taps *t, struct nic *n, const char *arg)
 	struct sim_tap *tap = &t->tap[t->n];
 	memset(tap, 0, sizeof(*tap));
 	tap->port = (uint8_t)port;
-	if (tap_open(tap, end + 1) < 0)
+	if (sim_tap_open(tap, end + 1) < 0)
 		return -1;
 	/* A TAP whose reader went away must not kill the simulator. */
 	signal(SIGPIPE, SIG_IGN);

@@ -49,6 +49,9 @@ struct sim_taps {
 	uint64_t       v0_ns; /* virtual time at the start */
 };
 
+/* Open (creating if needed) the TAP IFNAME, nonblocking, into tap->fd and
+ * tap->name (the main job's VMs use it too). 0, or -1 with a message. */
+int  sim_tap_open(struct sim_tap *tap, const char *name);
 /* "N:IFNAME" -> opens (creating if needed) the TAP for uplink N.
  * 0, or -1 with a message on stderr. */
 int  sim_tap_add(struct sim_taps *t, struct nic *n, const char *arg);

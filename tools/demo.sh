@@ -1,73 +1,77 @@
 #!/usr/bin/env bash
-# The end-to-end simulated NIC demo (make run).
+# The main job (make run; docs/main-job.md): the simulated NIC with four
+# VMs behind it, a two-uplink bond to a switch with two external hosts,
+# traffic both ways, a local etcd holding the VMs' bookings and snic-bookd
+# mirroring them into the NIC; on the way a booking changes, an n-tuple
+# rule comes and goes, an uplink fails and comes back, and one VM floods.
+# Ends with a report and a plot.
 #
-# A pcap of mixed traffic enters uplink 0 of the simulated NIC. The host
-# side (snicctl, the user-space driver) reads the capabilities, creates
-# three VNICs (two with dedicated hardware rings, one on the shared ring),
-# adds an n-tuple rule, brings the port up and writes one pcap per VNIC.
-#
-#   tools/demo.sh [OUTDIR] [PROFILE]
+#   tools/demo.sh [--profile large|small] [--short] [--json] [--plain]
+#                 [--tap] [--out DIR]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SNIC_BIN:-$top/build/bin}
-out=${1:-$top/build/demo}
-profile=${2:-large}
-win=/dev/shm/snic-demo-$$
-export SNIC_DEV=$win
+out=$top/build/run
+profile=large
+args=()
+tap=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--profile) profile=$2; shift ;;
+	--out) out=$2; shift ;;
+	--short | --json | --plain) args+=("$1") ;;
+	--tap) tap=1 ;;
+	-h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+	*) echo "demo.sh: unknown option '$1' (see --help)" >&2; exit 1 ;;
+	esac
+	shift
+done
+json=0
+for a in "${args[@]}"; do [ "$a" = --json ] && json=1; done
+note() { [ $json = 1 ] || echo "$*"; }
 
 mkdir -p "$out"
-rm -f "$out"/vnic*.pcap
-sim_pid= rx_pid=
+rm -f "$out"/bookd.log "$out"/bookd.pid "$out"/etcd.log
+win=/dev/shm/snic-run-$$
+etcd_pid=
 cleanup() {
-	[ -n "$rx_pid" ] && kill "$rx_pid" 2>/dev/null || true
-	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
-	rm -f "$win" "$win.state"
+	local agent
+	agent=$(cat "$out/bookd.pid" 2>/dev/null) || true
+	if [ -n "$agent" ] && kill "$agent" 2>/dev/null; then
+		# It writes its snapshot as it exits: remove the files after that.
+		for _ in $(seq 1 100); do kill -0 "$agent" 2>/dev/null || break; sleep 0.02; done
+	fi
+	[ -n "$etcd_pid" ] && kill "$etcd_pid" 2>/dev/null && wait "$etcd_pid" 2>/dev/null || true
+	rm -rf "$out/etcd" "$win" "$win.state" "$win.bookings" "$win.bookings.log"
 }
 trap cleanup EXIT
 
-say() { printf '\n== %s\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
-
-"$bin/gen_trace" "$out/in.pcap" "${SEED:-1}" "${FRAMES:-600}"
-say "snic-sim: $profile NIC, uplink 0 fed from $out/in.pcap"
-"$bin/snic-sim" --profile "$profile" --window "$win" --uplink "0:$out/in.pcap" \
-	--drops "$out/drops.pcap" --exit-when-idle --timeout 120 >"$out/sim.log" 2>&1 &
-sim_pid=$!
-
-# The device is ready once the firmware has booted (state RUNNING).
-for _ in $(seq 1 200); do
-	"$bin/snicctl" caps >/dev/null 2>&1 && break
-	kill -0 "$sim_pid" 2>/dev/null || { cat "$out/sim.log"; exit 1; }
-	sleep 0.05
-done
-
-say "capabilities (the standardized format)"
-run "$bin/snicctl" caps
-
-say "host: receive on every ring, one pcap per VNIC"
-"$bin/snicctl" rx --out-dir "$out" >"$out/rx.log" 2>&1 &
-rx_pid=$!
-for _ in $(seq 1 200); do
-	grep -q "buffers posted" "$out/rx.log" 2>/dev/null && break
-	kill -0 "$rx_pid" 2>/dev/null || { cat "$out/rx.log"; exit 1; }
-	sleep 0.05
-done
-
-say "VNICs and rules"
-run "$bin/snicctl" vnic add --id 1 --mac 02:00:00:00:00:01
-run "$bin/snicctl" vnic add --id 2 --mac 02:00:00:00:00:02 --vlan 100
-run "$bin/snicctl" vnic add --id 3 --mac 02:00:00:00:00:03 --sw-only
-if [ "$profile" = large ]; then
-	run "$bin/snicctl" rule add --proto tcp --dst-ip 10.0.0.80 --dport 80 --vnic 3
+# etcd: one member on loopback, ports from our pid, data in the output dir.
+ETCD_URL=
+if [ -x /usr/bin/etcd ] && [ -x /usr/bin/etcdctl ]; then
+	port=$((23000 + ($$ * 13) % 20000))
+	ETCD_URL=http://127.0.0.1:$port
+	/usr/bin/etcd --name main-job --data-dir "$out/etcd" \
+		--listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
+		--listen-peer-urls "http://127.0.0.1:$((port + 1))" \
+		--initial-advertise-peer-urls "http://127.0.0.1:$((port + 1))" \
+		--initial-cluster "main-job=http://127.0.0.1:$((port + 1))" \
+		--heartbeat-interval 50 --election-timeout 500 >"$out/etcd.log" 2>&1 &
+	etcd_pid=$!
+	for _ in $(seq 1 300); do
+		etcdctl --endpoints "$ETCD_URL" --command-timeout=1s endpoint health >/dev/null 2>&1 &&
+			break
+		sleep 0.05
+	done
+	note "etcd: one member on $ETCD_URL (log $out/etcd.log); snic-bookd mirrors the bookings"
+else
+	note "etcd is not installed (Debian etcd-server, etcd-client): the bookings are set with snicctl instead"
 fi
-run "$bin/snicctl" port up 0
 
-wait "$sim_pid"; sim_pid=
-wait "$rx_pid"; rx_pid=
-say "simulator"
-cat "$out/sim.log"
-say "host receive"
-cat "$out/rx.log"
-say "device counters"
-"$bin/snicctl" stats
-say "outputs in $out: in.pcap, vnic1.pcap vnic2.pcap vnic3.pcap, drops.pcap"
+export SNIC_DEV=$win SNIC_BIN=$bin RUN_OUT=$out ETCD_URL ETCDCTL=/usr/bin/etcdctl
+if [ $tap = 1 ]; then
+	"$top/tools/run/tap.sh" "$out" "$profile" "$win"
+	exit
+fi
+"$bin/snic-mainjob" --profile "$profile" --window "$win" --out "$out" \
+	--hook "$top/tools/run/hook.sh" ${args[@]+"${args[@]}"}
