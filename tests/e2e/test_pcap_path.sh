@@ -11,7 +11,7 @@ trap 'rm -rf "$out"' EXIT
 
 echo "1..7"
 
-SEED=7 FRAMES=800 "$top/tools/demo.sh" "$out" large >"$out/demo.log" 2>&1
+SEED=7 FRAMES=800 "$top/tools/run/pcap-demo.sh" "$out" large >"$out/demo.log" 2>&1
 rc=$?
 check "demo runs to completion" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$out/demo.log"
