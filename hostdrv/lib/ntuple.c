@@ -182,21 +182,37 @@ static int action_word(struct snic_rule_req *q, int argc, char *const *argv, int
 		q->ring_owner = 1;
 		q->ring = (uint16_t)v;
 		snprintf(q->vnic_word, sizeof(q->vnic_word), "action %lu", v);
-	} else if (!strcmp(a, "vf")) {
+		return 0;
+	}
+	snic_rule_req_target(q, !strcmp(a, "vf") ? 'v' : !strcmp(a, "queue") ? 'r' :
+				!strcmp(a, "meter") ? 'm' : 'l', v, a);
+	return 0;
+}
+
+void snic_rule_req_target(struct snic_rule_req *q, char what, unsigned long v, const char *word)
+{
+	char *w;
+	size_t n = sizeof(q->vnic_word);
+
+	switch (what) {
+	case 'v':
 		q->rule.action.vnic = (uint16_t)v;
-		snprintf(q->vnic_word, sizeof(q->vnic_word), "vf %lu", v);
-	} else if (!strcmp(a, "queue")) {
+		w = q->vnic_word;
+		break;
+	case 'r':
 		q->rule.action.ring = (uint16_t)v;
-		snprintf(q->ring_word, sizeof(q->ring_word), "queue %lu", v);
-	} else if (!strcmp(a, "meter")) {
+		w = q->ring_word;
+		break;
+	case 'm':
 		q->rule.action.meter = (uint16_t)v;
 		q->rule.action.flags |= SNIC_ACT_METER;
-		snprintf(q->meter_word, sizeof(q->meter_word), "meter %lu", v);
-	} else {
+		w = q->meter_word;
+		break;
+	default:
 		q->loc = (uint32_t)v;
-		snprintf(q->loc_word, sizeof(q->loc_word), "loc %lu", v);
+		w = q->loc_word;
 	}
-	return 0;
+	snprintf(w, n, "%s %lu", word, v);
 }
 
 static int is_action_word(const char *a)
@@ -298,9 +314,6 @@ static int parse_ethtool(int argc, char *const *argv, struct snic_rule_req *q, c
 			    fl->name);
 	return 0;
 }
-
-int snic_rule_parse_opts(int argc, char *const *argv, struct snic_rule_req *q, char *err,
-			 size_t errlen);
 
 int snic_rule_parse(int argc, char *const *argv, struct snic_rule_req *q, char *err,
 		    size_t errlen)

@@ -71,20 +71,8 @@ static int target_opt(struct snic_rule_req *q, const char *a, const char *s, cha
 
 	if (snic_arg_uint(s, 0, !strcmp(a, "--loc") ? 0xfffffffeUL : 0xfffe, &v, NULL, 0))
 		return bad_opt(err, errlen, a, s, "bad number");
-	if (!strcmp(a, "--vnic")) {
-		q->rule.action.vnic = (uint16_t)v;
-		snprintf(q->vnic_word, sizeof(q->vnic_word), "--vnic %lu", v);
-	} else if (!strcmp(a, "--ring")) {
-		q->rule.action.ring = (uint16_t)v;
-		snprintf(q->ring_word, sizeof(q->ring_word), "--ring %lu", v);
-	} else if (!strcmp(a, "--meter")) {
-		q->rule.action.meter = (uint16_t)v;
-		q->rule.action.flags |= SNIC_ACT_METER;
-		snprintf(q->meter_word, sizeof(q->meter_word), "--meter %lu", v);
-	} else {
-		q->loc = (uint32_t)v;
-		snprintf(q->loc_word, sizeof(q->loc_word), "--loc %lu", v);
-	}
+	snic_rule_req_target(q, !strcmp(a, "--vnic") ? 'v' : !strcmp(a, "--ring") ? 'r' :
+				!strcmp(a, "--meter") ? 'm' : 'l', v, a);
 	return 0;
 }
 

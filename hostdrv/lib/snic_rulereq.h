@@ -29,6 +29,13 @@ struct snic_rule_req {
 int snic_rule_parse(int argc, char *const *argv, struct snic_rule_req *q, char *err,
 		    size_t errlen);
 
+/* Internal to the parsers (ntuple.c, ntuple_opts.c): set the target part
+ * what = 'v' VNIC, 'r' ring, 'm' meter, 'l' location, to v, remembering
+ * "WORD v" for errors; and snicctl's --options. */
+void snic_rule_req_target(struct snic_rule_req *q, char what, unsigned long v, const char *word);
+int snic_rule_parse_opts(int argc, char *const *argv, struct snic_rule_req *q, char *err,
+			 size_t errlen);
+
 /* `action N`: find the VNIC whose own RX ring is N and aim the rule at it.
  * 0, or an SNIC_ERR_ARG / device error with the message in snic_errmsg(). */
 int snic_rule_req_resolve(struct snic_dev *d, struct snic_rule_req *q);
