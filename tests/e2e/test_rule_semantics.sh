@@ -18,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 ctl() { SNIC_DEV=$w "$bin/snicctl" "$@"; }
 
-echo "1..9"
+echo "1..10"
 
 # The trace, one frame per case, in this order (see `want` below).
 python3 - "$tmp/in.pcap" <<'PY'
@@ -68,6 +68,30 @@ for r in "--dst-ip 253.0.0.0/8 --vnic 2" "--proto tcp --dport 0 --vnic 2" \
 done
 check "the four rules were taken (ethtool syntax and options)" \
 	test "$(grep -c '^rule .* added' "$tmp/rules")" -eq 4
+# The device's refusals name the word at fault (each: exit 1, nothing added).
+: >"$tmp/errs"
+for r in "flow-type tcp4 dst-port 1 vf 9" "flow-type tcp4 dst-port 1 vf 2 loc 0" \
+	"flow-type tcp4 dst-port 1 vf 2 meter 5" "flow-type tcp4 dst-port 1 vf 2 queue 99" \
+	"--dport 1 --vnic 2 --loc 5000"; do
+	# shellcheck disable=SC2086 # the rule's words
+	ctl rule add $r >>"$tmp/errs" 2>&1; echo "exit $?" >>"$tmp/errs"
+done
+ctl vnic add --id 2 --mac 02:00:00:00:00:07 >>"$tmp/errs" 2>&1
+ctl vnic add --mac 02:00:00:00:00:01 >>"$tmp/errs" 2>&1
+ctl vnic del 2 >>"$tmp/errs" 2>&1
+sed 's/^/# /' "$tmp/errs"
+errs_named() {
+	grep -q 'rule add: vf 9: no such VNIC (SNIC_E_NOENT)' "$tmp/errs" &&
+	grep -q 'rule add: loc 0: a rule is already there (snicctl rule del 0) (SNIC_E_EXIST)' "$tmp/errs" &&
+	grep -q 'rule add: meter 5: no such meter' "$tmp/errs" &&
+	grep -q 'rule add: queue 99: no RX ring 99 on this device (SNIC_E_NOENT)' "$tmp/errs" &&
+	grep -q 'rule add: --loc 5000: beyond the rule table (0..1023) (SNIC_E_RANGE)' "$tmp/errs" &&
+	grep -q 'vnic add: --id 2: VNIC 2 already exists (SNIC_E_EXIST)' "$tmp/errs" &&
+	grep -q 'vnic add: --mac 02:00:00:00:00:01: another VNIC has this MAC' "$tmp/errs" &&
+	grep -q 'vnic del: vnic 2: rules still steer to it' "$tmp/errs" &&
+	test "$(grep -c '^exit 1$' "$tmp/errs")" -eq 5
+}
+check "device refusals name the argument at fault" errs_named
 ctl port up 0 >/dev/null
 wait "$rx_pid"; rx_pid=
 ctl --json stats >"$tmp/stats.json"
