@@ -79,6 +79,7 @@ done
 ctl vnic add --id 2 --mac 02:00:00:00:00:07 >>"$tmp/errs" 2>&1
 ctl vnic add --mac 02:00:00:00:00:01 >>"$tmp/errs" 2>&1
 ctl vnic del 2 >>"$tmp/errs" 2>&1
+ctl vnic rate 9 --avg 1G --burst 64k >>"$tmp/errs" 2>&1
 sed 's/^/# /' "$tmp/errs"
 errs_named() {
 	grep -q 'rule add: vf 9: no such VNIC (SNIC_E_NOENT)' "$tmp/errs" &&
@@ -89,6 +90,7 @@ errs_named() {
 	grep -q 'vnic add: --id 2: VNIC 2 already exists (SNIC_E_EXIST)' "$tmp/errs" &&
 	grep -q 'vnic add: --mac 02:00:00:00:00:01: another VNIC has this MAC' "$tmp/errs" &&
 	grep -q 'vnic del: vnic 2: rules still steer to it' "$tmp/errs" &&
+	grep -q 'vnic rate: vnic 9: no such VNIC (SNIC_E_NOENT)' "$tmp/errs" &&
 	test "$(grep -c '^exit 1$' "$tmp/errs")" -eq 5
 }
 check "device refusals name the argument at fault" errs_named
