@@ -191,11 +191,12 @@ static void admit_frame(struct nic *n, uint64_t now)
 		data = f->data;
 		len = f->len;
 	}
-	if (len > NIC_MAX_FRAME) {
+	/* Longer than the MAC takes: still a frame that reached the port.
+	 * It goes up flagged by its length (only its header is classified)
+	 * and the firmware counts it as SNIC_DROP_OVERSIZE, in the port's
+	 * counters and in the drops pcap, like every other drop. */
+	if (len > NIC_MAX_FRAME)
 		u->oversize++;
-		free(owned);
-		return;
-	}
 	uint32_t tag = n->free_list[--n->n_free];
 	struct nic_slot *s = &n->slot[tag];
 	s->data = data;

@@ -46,7 +46,8 @@ struct nic_uplink {
 	uint64_t             start_ns;
 	struct sim_pcap_out *out;         /* frames the NIC transmits */
 	uint64_t             tx_frames;
-	uint64_t             oversize;    /* frames dropped at the MAC */
+	uint64_t             oversize;    /* longer than the MAC takes (the device
+					    * counts them: SNIC_DROP_OVERSIZE) */
 	/* The cable (sim/fault.c changes it; sim/switch.c is the far end). */
 	int                  carrier;     /* physical link: 1 up, 0 down */
 	uint8_t              blackhole;   /* NIC_BH_* */

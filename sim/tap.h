@@ -35,7 +35,7 @@ struct sim_tap {
 	uint64_t wire_free_ns;/* the cable into the NIC is busy until then */
 	uint64_t rx_frames;   /* TAP -> NIC */
 	uint64_t rx_bytes;
-	uint64_t rx_oversize; /* larger than the NIC's MAC takes: dropped */
+	uint64_t rx_oversize; /* larger than the NIC's MAC takes (the device counts them) */
 	uint64_t rx_dark;     /* arrived while the port was down: lost */
 	uint64_t tx_frames;   /* NIC -> TAP */
 	uint64_t tx_bytes;

@@ -17,3 +17,6 @@ TESTS += tests/e2e/test_exact_steer.sh
 # Group delivery (l2.h) through snic-sim: snicctl multicast lists, broadcast
 # and multicast copies per VNIC (dedicated and shared ring), stats --vnic.
 TESTS += tests/e2e/test_l2_group.sh
+# Rules mean what they say on real frames (IPv4 vs IPv6, cut headers,
+# fragments, ethtool syntax) and oversize frames are counted.
+TESTS += tests/e2e/test_rule_semantics.sh

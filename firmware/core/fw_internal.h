@@ -24,6 +24,8 @@
 #define FW_MAX_TCAM       1024
 #define FW_MAX_FRAME      16384   /* largest buf_max the firmware accepts */
 #define FW_MIN_FRAME      14      /* an Ethernet header */
+#define FW_MAC_MAX_FRAME  16384   /* the uplink MACs' largest frame; longer
+				   * ones are RX errors (SNIC_DROP_OVERSIZE) */
 #define FW_MAX_RING_SIZE  4096    /* entries per ring */
 #define FW_ADMIN_ENTRIES  16
 #define FW_MAX_METERS     256     /* policers; shapers are one per VNIC */

@@ -366,6 +366,9 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	}
 	if (len < FW_MIN_FRAME)
 		return early_drop(p, SNIC_DROP_RUNT);
+	/* The MAC hands up what it cannot take only to have it counted. */
+	if (len > FW_MAC_MAX_FRAME)
+		return early_drop(p, SNIC_DROP_OVERSIZE);
 	/* Unclaimed: broadcast, multicast, member-VLAN unicast, promiscuous
 	 * (group.c); the miss path only, claimed frames never get here (a MAC
 	 * hit from a foreign uplink is handed over below). */

@@ -14,6 +14,7 @@
  * anything is sent; the device's own refusals are passed on.
  */
 #include <linux/etherdevice.h>
+#include <snic/ntuple.h>
 #include "snic.h"
 
 int snic_ntuple_init(struct snic_dev *sdev)
@@ -26,169 +27,21 @@ int snic_ntuple_init(struct snic_dev *sdev)
 	return sdev->rules ? 0 : -ENOMEM;
 }
 
-/* Puts value & mask of an n-byte field into the key at off. */
-static void put_field(struct snic_rule *r, unsigned int off, const void *val,
-		      const void *mask, unsigned int n, u32 *fields, u32 field)
-{
-	const u8 *v = val, *m = mask;
-	u8 *kv = (u8 *)&r->value + off, *km = (u8 *)&r->mask + off;
-	unsigned int i;
-	bool any = false;
-
-	for (i = 0; i < n; i++) {
-		km[i] = m[i];
-		kv[i] = v[i] & m[i];
-		any |= m[i] != 0;
-	}
-	if (any)
-		*fields |= field;
-}
-
-static void put_flag(struct snic_rule *r, u8 flag)
-{
-	r->value.flags |= flag;
-	r->mask.flags |= flag;
-}
-
-static void put_proto(struct snic_rule *r, u8 proto, u32 *fields)
-{
-	u8 full = 0xff;
-
-	put_field(r, SNIC_KEY_OFF_IP_PROTO, &proto, &full, 1, fields, SNIC_FIELD_IP_PROTO);
-}
-
-static bool is_zero(const void *p, size_t n)
-{
-	return !memchr_inv(p, 0, n);
-}
-
-static int ip4_rule(const struct ethtool_rx_flow_spec *fs, u32 flow, struct snic_rule *r,
-		    u32 *fields)
-{
-	const struct ethtool_tcpip4_spec *v = &fs->h_u.tcp_ip4_spec, *m = &fs->m_u.tcp_ip4_spec;
-	const struct ethtool_usrip4_spec *uv = &fs->h_u.usr_ip4_spec;
-	const struct ethtool_usrip4_spec *um = &fs->m_u.usr_ip4_spec;
-
-	put_flag(r, SNIC_KF_IPV4);
-	*fields |= SNIC_FIELD_FLAGS;
-	if (flow == IPV4_USER_FLOW) {
-		if (um->l4_4_bytes || (um->ip_ver && uv->ip_ver != ETH_RX_NFC_IP4))
-			return -EOPNOTSUPP;
-		put_field(r, SNIC_KEY_OFF_SIP, &uv->ip4src, &um->ip4src, 4, fields, SNIC_FIELD_SIP);
-		put_field(r, SNIC_KEY_OFF_DIP, &uv->ip4dst, &um->ip4dst, 4, fields, SNIC_FIELD_DIP);
-		put_field(r, SNIC_KEY_OFF_IP_TOS, &uv->tos, &um->tos, 1, fields, SNIC_FIELD_IP_TOS);
-		put_field(r, SNIC_KEY_OFF_IP_PROTO, &uv->proto, &um->proto, 1, fields,
-			  SNIC_FIELD_IP_PROTO);
-		return 0;
-	}
-	put_proto(r, flow == TCP_V4_FLOW ? IPPROTO_TCP :
-		     flow == UDP_V4_FLOW ? IPPROTO_UDP : IPPROTO_SCTP, fields);
-	put_field(r, SNIC_KEY_OFF_SIP, &v->ip4src, &m->ip4src, 4, fields, SNIC_FIELD_SIP);
-	put_field(r, SNIC_KEY_OFF_DIP, &v->ip4dst, &m->ip4dst, 4, fields, SNIC_FIELD_DIP);
-	put_field(r, SNIC_KEY_OFF_SPORT, &v->psrc, &m->psrc, 2, fields, SNIC_FIELD_SPORT);
-	put_field(r, SNIC_KEY_OFF_DPORT, &v->pdst, &m->pdst, 2, fields, SNIC_FIELD_DPORT);
-	put_field(r, SNIC_KEY_OFF_IP_TOS, &v->tos, &m->tos, 1, fields, SNIC_FIELD_IP_TOS);
-	/* Ports are only meaningful where the parser found them. */
-	if (m->psrc || m->pdst)
-		put_flag(r, SNIC_KF_L4);
-	return 0;
-}
-
-static int ip6_rule(const struct ethtool_rx_flow_spec *fs, u32 flow, struct snic_rule *r,
-		    u32 *fields)
-{
-	const struct ethtool_tcpip6_spec *v = &fs->h_u.tcp_ip6_spec, *m = &fs->m_u.tcp_ip6_spec;
-	const struct ethtool_usrip6_spec *uv = &fs->h_u.usr_ip6_spec;
-	const struct ethtool_usrip6_spec *um = &fs->m_u.usr_ip6_spec;
-
-	put_flag(r, SNIC_KF_IPV6);
-	*fields |= SNIC_FIELD_FLAGS;
-	if (flow == IPV6_USER_FLOW) {
-		if (um->l4_4_bytes)
-			return -EOPNOTSUPP;
-		put_field(r, SNIC_KEY_OFF_SIP, uv->ip6src, um->ip6src, 16, fields, SNIC_FIELD_SIP);
-		put_field(r, SNIC_KEY_OFF_DIP, uv->ip6dst, um->ip6dst, 16, fields, SNIC_FIELD_DIP);
-		put_field(r, SNIC_KEY_OFF_IP_TOS, &uv->tclass, &um->tclass, 1, fields,
-			  SNIC_FIELD_IP_TOS);
-		put_field(r, SNIC_KEY_OFF_IP_PROTO, &uv->l4_proto, &um->l4_proto, 1, fields,
-			  SNIC_FIELD_IP_PROTO);
-		return 0;
-	}
-	put_proto(r, flow == TCP_V6_FLOW ? IPPROTO_TCP :
-		     flow == UDP_V6_FLOW ? IPPROTO_UDP : IPPROTO_SCTP, fields);
-	put_field(r, SNIC_KEY_OFF_SIP, v->ip6src, m->ip6src, 16, fields, SNIC_FIELD_SIP);
-	put_field(r, SNIC_KEY_OFF_DIP, v->ip6dst, m->ip6dst, 16, fields, SNIC_FIELD_DIP);
-	put_field(r, SNIC_KEY_OFF_SPORT, &v->psrc, &m->psrc, 2, fields, SNIC_FIELD_SPORT);
-	put_field(r, SNIC_KEY_OFF_DPORT, &v->pdst, &m->pdst, 2, fields, SNIC_FIELD_DPORT);
-	put_field(r, SNIC_KEY_OFF_IP_TOS, &v->tclass, &m->tclass, 1, fields, SNIC_FIELD_IP_TOS);
-	if (m->psrc || m->pdst)
-		put_flag(r, SNIC_KF_L4);
-	return 0;
-}
-
-static int ext_rule(const struct ethtool_rx_flow_spec *fs, struct snic_rule *r, u32 *fields)
-{
-	if (fs->flow_type & FLOW_EXT) {
-		u8 tci[2], tmask[2];
-
-		if (fs->m_ext.vlan_etype || !is_zero(fs->m_ext.data, sizeof(fs->m_ext.data)))
-			return -EOPNOTSUPP;
-		if (fs->m_ext.vlan_tci) {
-			memcpy(tci, &fs->h_ext.vlan_tci, 2);   /* already network order */
-			memcpy(tmask, &fs->m_ext.vlan_tci, 2);
-			put_field(r, SNIC_KEY_OFF_VLAN, tci, tmask, 2, fields, SNIC_FIELD_VLAN);
-			put_flag(r, SNIC_KF_VLAN);
-		}
-	}
-	if (fs->flow_type & FLOW_MAC_EXT)
-		put_field(r, SNIC_KEY_OFF_DMAC, fs->h_ext.h_dest, fs->m_ext.h_dest, ETH_ALEN,
-			  fields, SNIC_FIELD_DMAC);
-	return 0;
-}
-
 /* Builds the device rule for fs added through vnic; -EOPNOTSUPP if it cannot. */
 static int build_rule(struct snic_vnic *vnic, const struct ethtool_rx_flow_spec *fs,
 		      struct snic_rule *r)
 {
 	const struct snic_cap_classifier *cls = &vnic->sdev->caps.cls;
-	u32 flow = fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
-	const struct ethhdr *ev = &fs->h_u.ether_spec, *em = &fs->m_u.ether_spec;
 	u8 mac_mask[ETH_ALEN];
-	u32 fields = 0;
-	int err;
+	const char *bad;
+	u32 fields;
 
-	memset(r, 0, sizeof(*r));
-	if (fs->flow_type & FLOW_RSS)
+	/* The same translation as snicctl's (include/snic/ntuple.h). */
+	bad = snic_ntuple_rule(fs, r, &fields);
+	if (bad) {
+		netdev_err(vnic->ndev, "n-tuple: this device cannot match '%s'\n", bad);
 		return -EOPNOTSUPP;
-	switch (flow) {
-	case ETHER_FLOW:
-		put_field(r, SNIC_KEY_OFF_DMAC, ev->h_dest, em->h_dest, ETH_ALEN, &fields,
-			  SNIC_FIELD_DMAC);
-		put_field(r, SNIC_KEY_OFF_SMAC, ev->h_source, em->h_source, ETH_ALEN, &fields,
-			  SNIC_FIELD_SMAC);
-		put_field(r, SNIC_KEY_OFF_ETHERTYPE, &ev->h_proto, &em->h_proto, 2, &fields,
-			  SNIC_FIELD_ETHERTYPE);
-		err = 0;
-		break;
-	case TCP_V4_FLOW:
-	case UDP_V4_FLOW:
-	case SCTP_V4_FLOW:
-	case IPV4_USER_FLOW:
-		err = ip4_rule(fs, flow, r, &fields);
-		break;
-	case TCP_V6_FLOW:
-	case UDP_V6_FLOW:
-	case SCTP_V6_FLOW:
-	case IPV6_USER_FLOW:
-		err = ip6_rule(fs, flow, r, &fields);
-		break;
-	default:
-		err = -EOPNOTSUPP;
 	}
-	if (!err)
-		err = ext_rule(fs, r, &fields);
-	if (err)
-		return err;
 	/*
 	 * Confine the rule to frames that would reach this VNIC: its MAC,
 	 * exactly. A rule naming another MAC (or a partial one) could steal
@@ -202,8 +55,8 @@ static int build_rule(struct snic_vnic *vnic, const struct ethtool_rx_flow_spec 
 			   vnic->ndev->name, vnic->ndev->dev_addr);
 		return -EINVAL;
 	}
-	put_field(r, SNIC_KEY_OFF_DMAC, vnic->ndev->dev_addr, mac_mask, ETH_ALEN, &fields,
-		  SNIC_FIELD_DMAC);
+	snic_rule_put(r, SNIC_KEY_OFF_DMAC, vnic->ndev->dev_addr, mac_mask, ETH_ALEN, &fields,
+		      SNIC_FIELD_DMAC);
 	if (fields & ~cls->key_fields) {
 		netdev_err(vnic->ndev, "n-tuple: this device cannot match key fields 0x%x\n",
 			   fields & ~cls->key_fields);

@@ -95,6 +95,11 @@ static int apply(struct ctl *c, const struct snic_meter_set *m, const char *what
 		fprintf(stderr, "snicctl: %s: %s\n", what, snic_errmsg(d));
 		return EXIT_USAGE;
 	}
+	if (rc == SNIC_E_RANGE && m->meter >= snic_caps(d)->meters.count) {
+		fprintf(stderr, "snicctl: %s: meter %u: beyond the device's meters (0..%u) "
+			"(SNIC_E_RANGE)\n", what, m->meter, snic_caps(d)->meters.count - 1u);
+		return EXIT_DEVICE;
+	}
 	if (rc)
 		return ctl_fail(c, what);
 	if (c->json) {
@@ -274,6 +279,13 @@ int cmd_vnic_rate(struct ctl *c, int argc, char **argv)
 	if (rc == SNIC_ERR_ARG) {
 		fprintf(stderr, "snicctl: vnic rate: %s\n", snic_errmsg(d));
 		return EXIT_USAGE;
+	}
+	if (rc == SNIC_E_NOENT || rc == SNIC_E_RANGE) {
+		fprintf(stderr, "snicctl: vnic rate: vnic %lu: %s (%s)\n", id, rc == SNIC_E_NOENT ?
+			"no such VNIC" : "--burst and --peak-burst must each hold the largest "
+			"frame (the rings' buf_max) and the rates be in the device's range",
+			snic_status_name((unsigned)rc));
+		return EXIT_DEVICE;
 	}
 	if (rc)
 		return ctl_fail(c, "vnic rate");

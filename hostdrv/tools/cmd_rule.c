@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* snicctl rule add|del|show: n-tuple rules in the device classifier. */
 #include <string.h>
+#include <arpa/inet.h>
 #include "snicctl.h"
+#include "snic_rulereq.h"
 
-enum kind { K_MAC, K_IP, K_U16, K_U8 };
+enum kind { K_MAC, K_IP, K_U16, K_U8, K_FLAGS };
 
 static const struct field {
 	const char *name;
 	unsigned    off, len;
 	enum kind   kind;
 } fields[] = {
-	{ "flags",     SNIC_KEY_OFF_FLAGS,     1, K_U8 },
+	{ "flags",     SNIC_KEY_OFF_FLAGS,     1, K_FLAGS },
 	{ "port",      SNIC_KEY_OFF_PORT,      1, K_U8 },
 	{ "dst_mac",   SNIC_KEY_OFF_DMAC,      6, K_MAC },
 	{ "src_mac",   SNIC_KEY_OFF_SMAC,      6, K_MAC },
@@ -20,120 +22,35 @@ static const struct field {
 	{ "proto",     SNIC_KEY_OFF_IP_PROTO,  1, K_U8 },
 	{ "icmp_type", SNIC_KEY_OFF_ICMP_TYPE, 1, K_U8 },
 	{ "tos",       SNIC_KEY_OFF_IP_TOS,    1, K_U8 },
-	{ "src_ip",    SNIC_KEY_OFF_SIP,       4, K_IP },
-	{ "dst_ip",    SNIC_KEY_OFF_DIP,       4, K_IP },
+	{ "src_ip",    SNIC_KEY_OFF_SIP,      16, K_IP },
+	{ "dst_ip",    SNIC_KEY_OFF_DIP,      16, K_IP },
 	{ "sport",     SNIC_KEY_OFF_SPORT,     2, K_U16 },
 	{ "dport",     SNIC_KEY_OFF_DPORT,     2, K_U16 },
 };
 
-static void put_be16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* Set one key field to an exact match (all mask bits of `m` given). */
-static void set_field(struct snic_rule *r, unsigned off, const uint8_t *v, const uint8_t *m,
-		      unsigned len)
-{
-	uint8_t *val = (uint8_t *)&r->value + off;
-	uint8_t *msk = (uint8_t *)&r->mask + off;
-
-	for (unsigned i = 0; i < len; i++) {
-		msk[i] = m[i];
-		val[i] = v[i] & m[i];
-	}
-}
-
+/*
+ * rule add: ethtool's n-tuple words (flow-type tcp4 dst-ip ... action 3)
+ * or snicctl's --options; both parsed by the library (ntuple.c) into the
+ * rule `ethtool -N` would build. Device refusals name the word at fault.
+ */
 static int rule_add(struct ctl *c, int argc, char **argv)
 {
-	struct snic_rule r;
-	unsigned long loc = SNIC_LOC_ANY, v;
-	int have_vnic = 0, drop = 0, meter = 0;
-	uint8_t val[6], msk[6];
-	char err[128];
-	const uint8_t ones[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-	memset(&r, 0, sizeof(r));
-	r.action.vnic = SNIC_VNIC_NONE;
-	r.action.ring = SNIC_RING_DEFAULT;
-	r.action.meter = SNIC_METER_NONE;
-	r.action.flags = SNIC_ACT_COUNT;
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--drop")) {
-			drop = 1;
-			continue;
-		}
-		const char *s = ctl_optval(argc, argv, &i);
-		if (!s)
-			return ctl_usage("rule add: %s needs a value", a);
-		if (!strcmp(a, "--loc")) {
-			if (ctl_uint(a, s, 0, 0xfffffffe, &loc))
-				return EXIT_USAGE;
-		} else if (!strcmp(a, "--dst-mac") || !strcmp(a, "--src-mac")) {
-			if (snic_arg_mac_mask(s, val, msk, err, sizeof(err)))
-				return ctl_usage("rule add: %s: %s", a, err);
-			set_field(&r, a[2] == 'd' ? SNIC_KEY_OFF_DMAC : SNIC_KEY_OFF_SMAC, val, msk, 6);
-		} else if (!strcmp(a, "--vlan")) {
-			if (ctl_uint(a, s, 1, 4094, &v))
-				return EXIT_USAGE;
-			put_be16(val, (unsigned)v);
-			put_be16(msk, 0x0fff);  /* the VLAN id, not the priority bits */
-			set_field(&r, SNIC_KEY_OFF_VLAN, val, msk, 2);
-		} else if (!strcmp(a, "--ethertype")) {
-			if (ctl_uint(a, s, 0, 0xffff, &v))
-				return EXIT_USAGE;
-			put_be16(val, (unsigned)v);
-			set_field(&r, SNIC_KEY_OFF_ETHERTYPE, val, ones, 2);
-		} else if (!strcmp(a, "--proto")) {
-			if (snic_arg_proto(s, val, err, sizeof(err)))
-				return ctl_usage("rule add: %s", err);
-			set_field(&r, SNIC_KEY_OFF_IP_PROTO, val, ones, 1);
-		} else if (!strcmp(a, "--src-ip") || !strcmp(a, "--dst-ip")) {
-			if (snic_arg_ipv4_prefix(s, val, msk, err, sizeof(err)))
-				return ctl_usage("rule add: %s: %s", a, err);
-			set_field(&r, a[2] == 's' ? SNIC_KEY_OFF_SIP : SNIC_KEY_OFF_DIP, val, msk, 4);
-		} else if (!strcmp(a, "--sport") || !strcmp(a, "--dport")) {
-			if (ctl_uint(a, s, 0, 65535, &v))
-				return EXIT_USAGE;
-			put_be16(val, (unsigned)v);
-			set_field(&r, a[2] == 's' ? SNIC_KEY_OFF_SPORT : SNIC_KEY_OFF_DPORT,
-				  val, ones, 2);
-		} else if (!strcmp(a, "--port")) {
-			if (ctl_uint(a, s, 0, SNIC_MAX_UPLINKS - 1, &v))
-				return EXIT_USAGE;
-			val[0] = (uint8_t)v;
-			set_field(&r, SNIC_KEY_OFF_PORT, val, ones, 1);
-		} else if (!strcmp(a, "--vnic")) {
-			if (ctl_uint(a, s, 0, 0xfffe, &v))
-				return EXIT_USAGE;
-			r.action.vnic = (uint16_t)v;
-			have_vnic = 1;
-		} else if (!strcmp(a, "--meter")) {
-			if (ctl_uint(a, s, 0, 0xfffe, &v))
-				return EXIT_USAGE;
-			r.action.meter = (uint16_t)v;
-			meter = 1;
-		} else if (!strcmp(a, "--ring")) {
-			if (ctl_uint(a, s, 0, 0xfffe, &v))
-				return EXIT_USAGE;
-			r.action.ring = (uint16_t)v;
-		} else {
-			return ctl_usage("rule add: unknown option '%s'", a);
-		}
-	}
-	if (have_vnic == drop)
-		return ctl_usage("rule add needs exactly one of --vnic ID and --drop");
-	if (drop && meter)
-		return ctl_usage("rule add: --meter polices delivered traffic; it cannot go with --drop");
-	if (drop)
-		r.action.flags |= SNIC_ACT_DROP;
-	if (meter)
-		r.action.flags |= SNIC_ACT_METER;
-
+	struct snic_rule_req q;
+	char err[256];
 	uint32_t got;
-	if (snic_rule_add(ctl_dev(c), (uint32_t)loc, &r, &got))
+
+	if (snic_rule_parse(argc - 2, argv + 2, &q, err, sizeof(err)))
+		return ctl_usage("rule add: %s", err);
+	struct snic_dev *d = ctl_dev(c);
+	if (snic_rule_req_resolve(d, &q))
+		return ctl_fail(c, "rule add");
+	int rc = snic_rule_add(d, q.loc, &q.rule, &got);
+	if (rc > 0) {
+		snic_rule_req_explain(d, &q, rc, err, sizeof(err));
+		fprintf(stderr, "snicctl: rule add: %s\n", err);
+		return EXIT_DEVICE;
+	}
+	if (rc)
 		return ctl_fail(c, "rule add");
 	if (c->json) {
 		json_obj_begin(&c->j, NULL);
@@ -169,6 +86,21 @@ static int prefix_len(const uint8_t *m, unsigned len)
 	return (int)bits;
 }
 
+/* The flags byte as what it requires: "ipv4,l4,!malformed". */
+static void fmt_flags(char *buf, size_t n, uint8_t v, uint8_t m)
+{
+	static const char *const names[8] = {
+		"vlan", "qinq", "ipv4", "ipv6", "l4", "fragment", "arp", "malformed",
+	};
+	size_t k = 0;
+
+	buf[0] = 0;
+	for (unsigned b = 0; b < 8 && k + 1 < n; b++)
+		if (m & (1u << b))
+			k += (size_t)snprintf(buf + k, n - k, "%s%s%s", k ? "," : "",
+					      v & (1u << b) ? "" : "!", names[b]);
+}
+
 /* "value" or "value/mask" of one key field. */
 static void fmt_field(char *buf, size_t n, const struct field *f, const uint8_t *v,
 		      const uint8_t *m)
@@ -187,12 +119,15 @@ static void fmt_field(char *buf, size_t n, const struct field *f, const uint8_t 
 		return;
 	}
 	case K_IP: {
-		int pl = prefix_len(m, 4);
+		/* IPv6 when the rule looks past the first 4 bytes. */
+		int v6 = prefix_len(m + 4, 12) != 0, pl = prefix_len(m, v6 ? 16 : 4);
+		char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+		inet_ntop(v6 ? AF_INET6 : AF_INET, v, a, sizeof(a));
+		inet_ntop(v6 ? AF_INET6 : AF_INET, m, b, sizeof(b));
 		if (pl >= 0)
-			snprintf(buf, n, "%u.%u.%u.%u/%d", v[0], v[1], v[2], v[3], pl);
+			snprintf(buf, n, "%s/%d", a, pl);
 		else
-			snprintf(buf, n, "%u.%u.%u.%u/%u.%u.%u.%u", v[0], v[1], v[2], v[3],
-				 m[0], m[1], m[2], m[3]);
+			snprintf(buf, n, "%s/%s", a, b);
 		return;
 	}
 	case K_U16: {
@@ -203,6 +138,9 @@ static void fmt_field(char *buf, size_t n, const struct field *f, const uint8_t 
 			snprintf(buf, n, "%u/0x%04x", vv, mm);
 		return;
 	}
+	case K_FLAGS:
+		fmt_flags(buf, n, v[0], m[0]);
+		return;
 	case K_U8:
 		if (full)
 			snprintf(buf, n, "%u", v[0]);
@@ -217,7 +155,7 @@ static void print_rule(struct ctl *c, const struct snic_rule_info *ri)
 	const uint8_t *v = (const uint8_t *)&ri->rule.value;
 	const uint8_t *m = (const uint8_t *)&ri->rule.mask;
 	const struct snic_action *a = &ri->rule.action;
-	char buf[64];
+	char buf[128];
 
 	if (c->json) {
 		struct json *j = &c->j;
@@ -251,7 +189,6 @@ static void print_rule(struct ctl *c, const struct snic_rule_info *ri)
 			json_null(j, "meter");
 		json_obj_end(j);
 		json_obj_end(j);
-		json_done(j);
 		return;
 	}
 	printf("rule %u:", ri->loc);
@@ -281,6 +218,48 @@ static void print_rule(struct ctl *c, const struct snic_rule_info *ri)
 	printf(", hits %llu\n", (unsigned long long)ri->hits);
 }
 
+/* rule show without a location: every rule in the user table. */
+static int rule_list(struct ctl *c)
+{
+	struct snic_dev *d = ctl_dev(c);
+	uint32_t n = snic_caps(d)->cls.user_entries, shown = 0;
+	struct snic_rule_info ri;
+
+	if (c->json)
+		json_arr_begin(&c->j, NULL);
+	for (uint32_t loc = 0; loc < n; loc++) {
+		int rc = snic_rule_query(d, loc, &ri);
+		if (rc == SNIC_E_NOENT)
+			continue;
+		if (rc)
+			return ctl_fail(c, "rule show");
+		print_rule(c, &ri);
+		shown++;
+	}
+	if (c->json) {
+		json_arr_end(&c->j);
+		json_done(&c->j);
+	} else if (!shown) {
+		printf("no rules (0 of %u locations used)\n", n);
+	}
+	return 0;
+}
+
+static int rule_del(struct ctl *c, unsigned long loc)
+{
+	if (snic_rule_del(ctl_dev(c), (uint32_t)loc))
+		return ctl_fail(c, "rule del");
+	if (c->json) {
+		json_obj_begin(&c->j, NULL);
+		json_uint(&c->j, "deleted", loc);
+		json_obj_end(&c->j);
+		json_done(&c->j);
+	} else {
+		printf("rule %lu deleted\n", loc);
+	}
+	return 0;
+}
+
 int cmd_rule(struct ctl *c, int argc, char **argv)
 {
 	unsigned long loc;
@@ -289,29 +268,28 @@ int cmd_rule(struct ctl *c, int argc, char **argv)
 		return ctl_usage("rule needs add, del or show");
 	if (!strcmp(argv[1], "add"))
 		return rule_add(c, argc, argv);
+	if (!strcmp(argv[1], "delete"))  /* ethtool's word */
+		argv[1] = "del";
 	if (strcmp(argv[1], "del") && strcmp(argv[1], "show"))
 		return ctl_usage("unknown rule command '%s'", argv[1]);
+	if (argc == 2 && !strcmp(argv[1], "show"))
+		return rule_list(c);
+	/* "rule del 5" or, as ethtool lists them, "rule del loc 5" */
+	if (argc == 4 && !strcmp(argv[2], "loc")) {
+		argv[2] = argv[3];
+		argc--;
+	}
 	if (argc != 3)
 		return ctl_usage("rule %s takes one location", argv[1]);
 	if (ctl_uint("rule location", argv[2], 0, 0xfffffffe, &loc))
 		return EXIT_USAGE;
-	struct snic_dev *d = ctl_dev(c);
-	if (!strcmp(argv[1], "del")) {
-		if (snic_rule_del(d, (uint32_t)loc))
-			return ctl_fail(c, "rule del");
-		if (c->json) {
-			json_obj_begin(&c->j, NULL);
-			json_uint(&c->j, "deleted", loc);
-			json_obj_end(&c->j);
-			json_done(&c->j);
-		} else {
-			printf("rule %lu deleted\n", loc);
-		}
-		return 0;
-	}
+	if (!strcmp(argv[1], "del"))
+		return rule_del(c, loc);
 	struct snic_rule_info ri;
-	if (snic_rule_query(d, (uint32_t)loc, &ri))
+	if (snic_rule_query(ctl_dev(c), (uint32_t)loc, &ri))
 		return ctl_fail(c, "rule show");
 	print_rule(c, &ri);
+	if (c->json)
+		json_done(&c->j);
 	return 0;
 }

@@ -42,6 +42,35 @@ static void print_info(struct ctl *c, const struct snic_vnic_info *v)
 	       ring_kind(v->ring_state), v->tx_ring, v->mac_rule);
 }
 
+/* The device's answer to VNIC_CREATE, told as the option that caused it. */
+static int vnic_add_fail(struct ctl *c, int rc, const struct snic_vnic_params *p)
+{
+	const struct snic_caps *caps = snic_caps(c->d);
+	struct snic_vnic_info vi;
+	char mac[18], what[160];
+
+	ctl_fmt_mac(mac, p->mac);
+	if (rc == SNIC_E_EXIST && p->id != SNIC_ID_ANY && !snic_vnic_query(c->d, p->id, &vi))
+		snprintf(what, sizeof(what), "--id %u: VNIC %u already exists", p->id, p->id);
+	else if (rc == SNIC_E_EXIST)
+		snprintf(what, sizeof(what), "--mac %s: another VNIC has this MAC on this uplink "
+			 "and VLAN", mac);
+	else if (rc == SNIC_E_RANGE && p->id != SNIC_ID_ANY && p->id >= caps->max_vnics)
+		snprintf(what, sizeof(what), "--id %u: beyond the device's VNICs (0..%u)", p->id,
+			 caps->max_vnics - 1u);
+	else if ((rc == SNIC_E_RANGE || rc == SNIC_E_NOENT) && p->uplink)
+		snprintf(what, sizeof(what), "--uplink %u: no such uplink or bond", p->uplink);
+	else if (rc == SNIC_E_BUSY)
+		snprintf(what, sizeof(what), "--uplink %u: a bonded uplink carries VNICs only "
+			 "through its bond", p->uplink);
+	else if (rc == SNIC_E_NOSPC)
+		snprintf(what, sizeof(what), "all %u VNICs are in use", caps->max_vnics);
+	else
+		return ctl_fail(c, "vnic add");
+	fprintf(stderr, "snicctl: vnic add: %s (%s)\n", what, snic_status_name((unsigned)rc));
+	return EXIT_DEVICE;
+}
+
 static int vnic_add(struct ctl *c, int argc, char **argv)
 {
 	struct snic_vnic_params p;
@@ -92,7 +121,10 @@ static int vnic_add(struct ctl *c, int argc, char **argv)
 	}
 	if (!have_mac)
 		return ctl_usage("vnic add needs --mac");
-	if (snic_vnic_create(ctl_dev(c), &p, &info))
+	int rc = snic_vnic_create(ctl_dev(c), &p, &info);
+	if (rc > 0)
+		return vnic_add_fail(c, rc, &p);
+	if (rc)
 		return ctl_fail(c, "vnic add");
 	print_info(c, &info);
 	return 0;
@@ -163,7 +195,15 @@ int cmd_vnic(struct ctl *c, int argc, char **argv)
 		return EXIT_USAGE;
 	struct snic_dev *d = ctl_dev(c);
 	if (!strcmp(argv[1], "del")) {
-		if (snic_vnic_destroy(d, (uint16_t)id))
+		int rc = snic_vnic_destroy(d, (uint16_t)id);
+		if (rc == SNIC_E_NOENT || rc == SNIC_E_BUSY) {
+			fprintf(stderr, "snicctl: vnic del: vnic %lu: %s (%s)\n", id,
+				rc == SNIC_E_NOENT ? "no such VNIC" :
+				"rules still steer to it (snicctl rule show, then rule del LOC)",
+				snic_status_name((unsigned)rc));
+			return EXIT_DEVICE;
+		}
+		if (rc)
 			return ctl_fail(c, "vnic del");
 		uint16_t pv = 0, pr = 0;
 		int moved = snic_last_promotion(d, &pv, &pr);
@@ -180,7 +220,12 @@ int cmd_vnic(struct ctl *c, int argc, char **argv)
 		return 0;
 	}
 	struct snic_vnic_info info;
-	if (snic_vnic_query(d, (uint16_t)id, &info))
+	int rc = snic_vnic_query(d, (uint16_t)id, &info);
+	if (rc == SNIC_E_NOENT) {
+		fprintf(stderr, "snicctl: vnic show: vnic %lu: no such VNIC (SNIC_E_NOENT)\n", id);
+		return EXIT_DEVICE;
+	}
+	if (rc)
 		return ctl_fail(c, "vnic show");
 	print_info(c, &info);
 	return 0;

@@ -20,6 +20,9 @@ enum snic_drop_reason {
 	SNIC_DROP_METER      = 8, /* policer coloured it red */
 	SNIC_DROP_TX_SPOOF   = 9, /* TX frame with a foreign source MAC/IP */
 	SNIC_DROP_TX_BAD     = 10,/* TX descriptor invalid */
+	SNIC_DROP_OVERSIZE   = 11,/* longer than the port's MAC takes (16,384 B):
+				   * an RX error of the port, counted with its
+				   * rx_packets */
 	SNIC_DROP_REASONS    = 16
 };
 
@@ -29,7 +32,7 @@ static inline const char *snic_drop_name(unsigned reason)
 	static const char *const names[SNIC_DROP_REASONS] = {
 		"no_match", "rule_drop", "ring_full", "too_long", "runt",
 		"port_down", "bad_buffer", "no_vnic", "meter_red", "tx_spoof",
-		"tx_bad",
+		"tx_bad", "oversize",
 	};
 	if (reason >= SNIC_DROP_REASONS || !names[reason])
 		return "unknown";

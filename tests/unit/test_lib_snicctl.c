@@ -77,6 +77,10 @@ static void answer(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
 			p->status = SNIC_E_NOSPC;
 			break;
 		}
+		if (a.rule.action.vnic == 7) {   /* no such VNIC */
+			p->status = SNIC_E_NOENT;
+			break;
+		}
 		last_rule = a.rule;
 		struct snic_rule_ref r = { 3 };
 		memcpy(p->payload, &r, sizeof(r));
@@ -263,7 +267,16 @@ static void status_error_message(void **state)
 	(void)state;
 	char out[4096];
 	assert_int_equal(ctl(out, sizeof(out), "rule add --loc 99 --dport 80 --vnic 1"), 1);
-	assert_non_null(strstr(out, "rule add: table full (SNIC_E_NOSPC)"));
+	assert_non_null(strstr(out, "rule add: the rule table is full"));
+	assert_non_null(strstr(out, "(SNIC_E_NOSPC)"));
+	/* The device's NOENT told as the word that named the missing VNIC. */
+	assert_int_equal(ctl(out, sizeof(out), "rule add flow-type tcp4 dst-port 80 vf 7"), 1);
+	assert_non_null(strstr(out, "rule add: vf 7: no such VNIC (SNIC_E_NOENT)"));
+	assert_int_equal(ctl(out, sizeof(out), "rule add --dport 80 --vnic 7"), 1);
+	assert_non_null(strstr(out, "--vnic 7: no such VNIC (SNIC_E_NOENT)"));
+	/* `action N`: no VNIC has RX ring 1 as its own (5 and 6 share). */
+	assert_int_equal(ctl(out, sizeof(out), "rule add flow-type tcp4 dst-port 80 action 1"), 1);
+	assert_non_null(strstr(out, "action 1: no VNIC receives on RX ring 1"));
 	assert_int_equal(ctl(out, sizeof(out), "rule show 4"), 1);
 	assert_non_null(strstr(out, "rule show: no such entry (SNIC_E_NOENT)"));
 }
@@ -295,8 +308,12 @@ static void rule_payload(void **state)
 	assert_int_equal(a.rule.action.vnic, 6);
 	assert_int_equal(a.rule.action.ring, 2);
 	assert_int_equal(a.rule.action.flags, SNIC_ACT_COUNT);
+	/* IPv4 with a whole transport header, never a malformed frame. */
+	assert_int_equal(v->flags, SNIC_KF_IPV4 | SNIC_KF_L4 | SNIC_KF_VLAN);
+	assert_int_equal(m->flags, SNIC_KF_IPV4 | SNIC_KF_L4 | SNIC_KF_VLAN | SNIC_KF_ERR);
 
 	assert_int_equal(ctl(out, sizeof(out), "rule show 3"), 0);
+	assert_non_null(strstr(out, "flags vlan,ipv4,l4,!malformed"));
 	assert_non_null(strstr(out, "dport 8080"));
 	assert_non_null(strstr(out, "dst_ip 10.1.2.0/24"));
 	assert_non_null(strstr(out, "-> vnic 6 ring 2"));
@@ -314,6 +331,39 @@ static void drop_rule(void **state)
 	assert_int_equal(last_rule.action.flags, SNIC_ACT_DROP | SNIC_ACT_COUNT);
 	assert_int_equal(last_rule.action.vnic, SNIC_VNIC_NONE);
 	assert_memory_equal(last_rule.mask.smac, "\xff\xff\xff\0\0\0", 6);
+}
+
+/* ethtool's words, verbatim: the payload and `rule show` of it. */
+static void ethtool_syntax(void **state)
+{
+	(void)state;
+	char out[4096];
+	assert_int_equal(ctl(out, sizeof(out),
+			     "rule add flow-type udp6 dst-ip fd00::1 dst-port 53 vf 5 loc 3"), 0);
+	assert_non_null(strstr(out, "rule 3 added"));
+	struct snic_rule_add a;
+	memcpy(&a, last_of[SNIC_CMD_RULE_ADD].payload, sizeof(a));
+	assert_int_equal(a.loc, 3);
+	assert_int_equal(a.rule.value.ip_proto, 17);
+	assert_memory_equal(a.rule.value.dip, "\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	assert_memory_equal(a.rule.value.dport, "\x00\x35", 2);
+	assert_int_equal(a.rule.value.flags, SNIC_KF_IPV6 | SNIC_KF_L4);
+	assert_int_equal(a.rule.action.vnic, 5);
+	assert_int_equal(ctl(out, sizeof(out), "rule show 3"), 0);
+	assert_non_null(strstr(out, "dst_ip fd00::1/128"));
+	assert_non_null(strstr(out, "-> vnic 5"));
+	assert_int_equal(ctl(out, sizeof(out), "rule add flow-type tcp4 src-port 22 action -1"), 0);
+	assert_int_equal(last_rule.action.flags, SNIC_ACT_DROP | SNIC_ACT_COUNT);
+	memset(&last_of[SNIC_CMD_RULE_DEL], 0, sizeof(last_of[0]));
+	assert_int_equal(ctl(out, sizeof(out), "rule del loc 3"), 0);
+	assert_int_equal(last_of[SNIC_CMD_RULE_DEL].opcode, SNIC_CMD_RULE_DEL);
+	assert_int_equal(last_of[SNIC_CMD_RULE_DEL].payload[0], 3);
+	/* Refused before sending, naming the word (a command sent would be
+	 * recorded before the tool could exit). */
+	memset(&last_cmd, 0, sizeof(last_cmd));
+	assert_int_equal(ctl(out, sizeof(out), "rule add flow-type tcp4 dst-port 08x vf 5"), 2);
+	assert_non_null(strstr(out, "dst-port '08x'"));
+	assert_int_equal(last_cmd.opcode, 0);
 }
 
 static void vnic_add_json(void **state)
@@ -566,7 +616,7 @@ int main(int argc, char **argv)
 	}
 	const struct CMUnitTest tests[] = {
 		T(caps_human), T(caps_json), T(stats_json), T(garbage_refused_before_sending),
-		T(status_error_message), T(rule_payload), T(drop_rule), T(vnic_add_json),
+		T(status_error_message), T(rule_payload), T(ethtool_syntax), T(drop_rule), T(vnic_add_json),
 		T(port_and_reset), T(missing_window), T(corrupt_window_clear_error),
 		T(ring_mode_switch), T(state_tracks_changes), T(meter_commands),
 		T(l2_commands), T(stats_per_vnic),

@@ -129,6 +129,19 @@ t_rule_bad() {
 	ethtool -n snic1 | grep -q '^Total 1 rules'
 }
 
+# The host adds the same words with snicctl and compares what the device
+# stores (test_vm.sh, compare_rule); the rule stays while it does.
+t_rule_same() {
+	# (ethtool prints "Added rule with ID" only for RX_CLS_LOC_ANY, and
+	# 6.1 exits 0 when the insert fails: judge by the listing.)
+	ethtool -N snic1 flow-type tcp4 dst-ip 10.9.9.9 m 0.0.0.255 dst-port 8080 vlan 7 \
+		action 0 loc 9 || return 1
+	ethtool -n snic1 | grep -q '^Filter: 9$' || return 1
+	echo "VMT# host: compare rule 9" >/dev/console
+	sleep 5
+	ethtool -N snic1 delete 9 && ethtool -n snic1 | grep -q '^Total 1 rules'
+}
+
 t_up() {
 	ip link set snic0 up && ip link set snic1 up &&
 	wait_for 20 sh -c '[ "$(cat /sys/class/net/snic0/carrier)" = 1 ] &&
@@ -599,6 +612,7 @@ check "ethtool -l: one combined channel, -L 2 refused" t_channels
 check "ethtool -N adds a drop rule at RX_CLS_LOC_ANY" t_rule_add
 check "ethtool -n lists the rule" t_rule_list
 check "unsupported rules are refused" t_rule_bad
+check "ethtool -N flow-type tcp4 ... loc 9 (the host compares it with snicctl's)" t_rule_same
 check "links up, carrier on, speed from caps" t_up
 wait_for 100 rx_done
 check "snic0 received all $SNIC_RX0 frames for it" t_rx0

@@ -26,7 +26,7 @@ RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=56
+GUEST_CHECKS=57
 HOST_CHECKS=11
 # Uplink 1 is cabled to a TAP device in a network namespace holding
 # 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
@@ -286,8 +286,26 @@ fw_share() {
 	"$snicctl" -d "$shm" --state '' --json vnic share 0 >"$work/fw_share_$1.json" 2>&1
 	ip -n "$ns" addr add "$TAP_NET.$1/24" dev snictap0
 }
+# The guest added an n-tuple rule with ethtool -N at location 9: add the
+# same words with snicctl (plus the VNIC and MAC the driver confines it to)
+# at 10 and compare what the device stores (RULE_QUERY), then take ours out.
+SAME_RULE="flow-type tcp4 dst-ip 10.9.9.9 m 0.0.0.255 dst-port 8080 vlan 7"
+compare_rule() {
+	local g h vnic mac
+	g=$("$snicctl" -d "$shm" --state '' --json rule show 9) || return 1
+	vnic=$(echo "$g" | python3 -c 'import json,sys; print(json.load(sys.stdin)["action"]["vnic"])')
+	mac=$(echo "$g" | python3 -c 'import json,sys; print(json.load(sys.stdin)["match"]["dst_mac"])')
+	# shellcheck disable=SC2086 # the rule's words
+	"$snicctl" -d "$shm" --state '' rule add $SAME_RULE dst-mac "$mac" vf "$vnic" loc 10 || return 1
+	h=$("$snicctl" -d "$shm" --state '' --json rule show 10)
+	"$snicctl" -d "$shm" --state '' rule del 10
+	echo "ethtool: $g"
+	echo "snicctl: $h"
+	python3 -c 'import json,sys; g,h=(json.loads(x) for x in sys.argv[1:]); sys.exit(0 if g["match"]==h["match"] and g["action"]==h["action"] and "flags" in g["match"] else 1)' "$g" "$h" &&
+		echo SAME
+}
 host_hooks() {
-	local done_reset=0 done_ping=0 done_burst=0 done_flood=0 done_share3=0 done_share4=0
+	local done_reset=0 done_ping=0 done_burst=0 done_flood=0 done_share3=0 done_share4=0 done_cmp=0
 	for _ in $(seq 3000); do
 		if [ $done_reset = 0 ] && grep -q 'VMT# ready for host reset' "$work/console.log" 2>/dev/null; then
 			"$snicctl" -d "$shm" --state '' reset >"$work/snicctl.log" 2>&1
@@ -310,6 +328,10 @@ host_hooks() {
 			grep -q "VMT# host: firmware share $i" "$work/console.log" 2>/dev/null &&
 			fw_share $i >>"$work/fw_share.log" 2>&1 && eval "done_share$i=1"
 		done
+		if [ $done_cmp = 0 ] && grep -q 'VMT# host: compare rule 9' "$work/console.log" 2>/dev/null; then
+			compare_rule >"$work/rule_cmp.log" 2>&1
+			done_cmp=1
+		fi
 		sleep 0.1
 	done
 }
@@ -524,6 +546,13 @@ for fam in 4 6; do
 		show "$work/peer_ping.log" 30
 	fi
 done
+
+if grep -q '^SAME$' "$work/rule_cmp.log" 2>/dev/null; then
+	ok "ethtool -N in the guest and snicctl on the host store the same rule for the same words"
+else
+	notok "ethtool -N and snicctl rule add built different rules (or the compare did not run)"
+	show "$work/rule_cmp.log" 20
+fi
 
 # The guest's agent read its booking from etcd and wrote its answer back,
 # all through snic1 and uplink 1: a grant, or (as snic1 lists no VFs to
