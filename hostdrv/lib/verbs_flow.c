@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <snic/ntuple.h>
 #include "snic_impl.h"
 #include "snic_verbs.h"
 
@@ -425,8 +426,15 @@ int snic_verbs_translate(const struct snic_caps *caps, const struct ibv_flow_att
 			  a.num_of_specs, off);
 	if (!rc)
 		rc = check_ethertype(&c);
-	if (!rc)
+	if (!rc) {
+		/* The flags every rule builder implies (ntuple.h: an IP or
+		 * transport rule never matches a malformed frame), so a verbs
+		 * flow means what the same ethtool or snicctl rule means. */
+		uint32_t fields = 0;
+		snic_rule_imply_flags(c.r, c.r->value.flags & (SNIC_KF_IPV4 | SNIC_KF_IPV6), 0,
+				      &fields);
 		rc = set_action(&c, vnic);
+	}
 	if (rc)
 		return rc;
 	uint32_t u = caps->cls.user_entries;

@@ -151,9 +151,10 @@ static void eth_ipv4_tcp_tag(void **state)
 	assert_int_equal(km()[SNIC_KEY_OFF_SPORT], 0);
 	assert_int_equal(kv()[SNIC_KEY_OFF_IP_PROTO], 6);
 	assert_int_equal(km()[SNIC_KEY_OFF_IP_PROTO], 0xff);
-	/* IPv4 and a complete L4 header are implied, as ethtool's tcp4. */
+	/* IPv4 and a complete L4 header are implied, as ethtool's tcp4, and
+	 * a malformed frame (KF_ERR) never matches. */
 	assert_int_equal(kv()[0], SNIC_KF_IPV4 | SNIC_KF_L4);
-	assert_int_equal(km()[0], SNIC_KF_IPV4 | SNIC_KF_L4);
+	assert_int_equal(km()[0], SNIC_KF_IPV4 | SNIC_KF_L4 | SNIC_KF_ERR);
 	assert_int_equal(km()[SNIC_KEY_OFF_ETHERTYPE], 0);
 	assert_int_equal(km()[SNIC_KEY_OFF_PORT], 0);         /* attr.port 0: any */
 	assert_int_equal(out.rule.action.vnic, 3);
@@ -215,7 +216,7 @@ static void ipv4_ext_fields(void **state)
 	assert_int_equal(kv()[SNIC_KEY_OFF_IP_TOS], 0xb8);
 	assert_int_equal(km()[SNIC_KEY_OFF_IP_TOS], 0xfc);
 	assert_int_equal(kv()[0], SNIC_KF_IPV4);
-	assert_int_equal(km()[0], SNIC_KF_IPV4);
+	assert_int_equal(km()[0], SNIC_KF_IPV4 | SNIC_KF_ERR);
 	/* ttl and flags are not in the key. */
 	s.mask.ttl = 0xff;
 	refused_alone(&s, sizeof(s), 1, "spec 0 (ipv4_ext)", "ttl");
@@ -251,7 +252,7 @@ static void ipv6_udp(void **state)
 	assert_int_equal(kv()[SNIC_KEY_OFF_IP_TOS], 0x20);
 	assert_int_equal(kv()[SNIC_KEY_OFF_DPORT + 1], 53);
 	assert_int_equal(kv()[0], SNIC_KF_IPV6 | SNIC_KF_L4);
-	assert_int_equal(km()[0], SNIC_KF_IPV6 | SNIC_KF_L4);
+	assert_int_equal(km()[0], SNIC_KF_IPV6 | SNIC_KF_L4 | SNIC_KF_ERR);
 	/* next_hdr 6 and a udp spec contradict; flow_label is not in the key. */
 	s.val.next_hdr = 6, s.mask.next_hdr = 0xff;
 	flow_init(&f);
@@ -271,9 +272,9 @@ static void l4_alone_and_udp(void **state)
 	flow_init(&f);
 	add_l4(&f, 0, 4789);
 	assert_int_equal(xlate(&f, 4), 0);
-	/* No IP spec: UDP over either IP version, ports valid. */
+	/* No IP spec: UDP over either IP version, ports valid, not malformed. */
 	assert_int_equal(kv()[0], SNIC_KF_L4);
-	assert_int_equal(km()[0], SNIC_KF_L4);
+	assert_int_equal(km()[0], SNIC_KF_L4 | SNIC_KF_ERR);
 	assert_int_equal(kv()[SNIC_KEY_OFF_IP_PROTO], 17);
 	assert_int_equal(kv()[SNIC_KEY_OFF_DPORT], 4789 >> 8);
 	assert_int_equal(kv()[SNIC_KEY_OFF_DPORT + 1], 4789 & 0xff);
@@ -370,7 +371,7 @@ static void profile_lacks_field(void **state)
 	add_ipv4(&f, "0.0.0.0", "0.0.0.0");         /* "any IPv4": flags only */
 	add_tag(&f, 1);
 	assert_int_equal(xlate(&f, SNIC_VNIC_NONE), 0);
-	assert_int_equal(km()[0], SNIC_KF_IPV4);
+	assert_int_equal(km()[0], SNIC_KF_IPV4 | SNIC_KF_ERR);
 	add_l4(&f, 1, 80);
 	refused(&f, SNIC_VNIC_NONE, "spec 2 (tcp)", "ip_proto");
 }
