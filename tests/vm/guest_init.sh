@@ -436,21 +436,25 @@ t_bookd_devlink() {
 
 # The same with the store across the wire: etcd runs in the host's
 # namespace behind uplink 1 ($PEER), so every request of the agent goes
-# through snic1's rings. test_vm.sh wrote the booking there and reads the
-# agent's answer (grant or error record) back from etcd.
+# through snic1's rings. test_vm.sh wrote the booking there (out 100M, cap
+# 500M); the agent applies it through devlink, the leaf holds it, the host
+# reads the firmware's share (marker 5) and, after the run, the agent's
+# grant record back from etcd.
 t_bookd_etcd() {
-	snic-bookd --nic vfrate:snic1 --etcd "http://$PEER:2379" --node vm --once \
+	snic-bookd --nic "devlink:$DLDEV" --etcd "http://$PEER:2379" --node vm --once \
 		--state /tmp/bookd-etcd.json -v
 	rc=$?
 	cat /tmp/bookd-etcd.json
-	bookd_outcome "$rc" /tmp/bookd-etcd.json
+	devlink port function rate show "$DLDEV/0" | tee /tmp/rt
+	[ "$rc" = 0 ] && grep -q '"vnic":0,"state":"applied"' /tmp/bookd-etcd.json &&
+	leaf_booked && host_reads 5
 }
 
 bookd_checks() {
 	DLDEV=pci/$(basename "$(readlink /sys/class/net/snic0/device)")
 	if [ "$SNIC_BOOKD" != 1 ]; then
 		for c in "vfrate:snic1, embedded store" "devlink:$DLDEV, VNIC 0 holds the booking" \
-			 "vfrate:snic1 with etcd across the TAP uplink"; do
+			 "devlink:$DLDEV with etcd across the TAP uplink"; do
 			ok "snic-bookd $c # SKIP no snic-bookd in the initramfs"
 		done
 		return
@@ -466,9 +470,9 @@ bookd_checks() {
 		/tmp/bookd-dl3.json)" >/dev/console
 	NEEDS_TAP=1
 	if [ "$SNIC_TAP" = 1 ] && [ "$SNIC_ETCD" != 1 ]; then
-		ok "snic-bookd vfrate:snic1 with etcd across the TAP uplink # SKIP no etcd in the host's namespace"
+		ok "snic-bookd devlink:$DLDEV with etcd across the TAP uplink # SKIP no etcd in the host's namespace"
 	else
-		check "snic-bookd vfrate:snic1 with etcd across the TAP uplink: booking read, answer written" \
+		check "snic-bookd devlink:$DLDEV with etcd across the TAP uplink: booking applied, VNIC 0's leaf holds min 100, max 500 Mbit/s" \
 			t_bookd_etcd
 	fi
 	NEEDS_TAP=0
