@@ -259,6 +259,8 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 	if (!t->bound || dv->flags || dv->rsvd || len - FW_MIN_FRAME > tp.len_span ||
 	    off > tp.dma_size || len > tp.dma_size - off) {
 		t->q->drop_bad++;
+		if (t->r != FW_SHARED_RING && s->id >= 0) /* a port-VLAN VNIC's own ring */
+			FW_VSTATS(s->id)->tx_drop_bad++;
 		return drop(NULL, len, SNIC_DROP_TX_BAD);
 	}
 	uint8_t *f = fw.frame;

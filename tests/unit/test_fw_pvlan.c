@@ -280,6 +280,13 @@ static void tx_checks(const char *profile)
 	assert_int_equal(fake.n_tx, n);
 	assert_int_equal(vst(a.vnic)->tx_drop_bad, bad + 1);
 
+	/* A bad descriptor on its ring is its bad frame too. */
+	tx_queue(a.tx_ring, frame, 60);
+	struct snic_tx_desc *d = win_at(txq(a.tx_ring)->desc_off);
+	d[(txq(a.tx_ring)->desc_prod - 1) % txq(a.tx_ring)->size].flags = 0x8000;
+	fw_poll();
+	assert_int_equal(vst(a.vnic)->tx_drop_bad, bad + 2);
+
 	/* Removed: untagged frames leave untagged. */
 	assert_int_equal(pvlan(a.vnic, SNIC_VLAN_NONE, 0, 0, 0), SNIC_OK);
 	assert_true(tx(a.tx_ring, MAC_A, SNIC_VLAN_NONE));
