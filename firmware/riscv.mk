@@ -188,7 +188,8 @@ TESTS += $(RV_BOOT_TEST)
 RV_TEST_QUICK := test_fw_image test_fw_flash test_fw_meter test_fw_rules test_fw_steer \
                  test_fw_tx test_fw_vnic test_fw_layout test_fw_qos test_fw_exact \
                  test_fw_team_tx test_fw_steer_move test_fw_dma test_hal_riscv \
-                 test_fw_l2_cmd test_fw_l2_rx test_fw_l2_tx test_fw_mac_domain
+                 test_fw_l2_cmd test_fw_l2_rx test_fw_l2_tx test_fw_mac_domain \
+                 test_fw_pvlan
 RV_QUICK_TESTS := $(filter $(RV_TEST_QUICK:%=$(RV_BUILD)/test/%.elf),$(RV_ALL_TESTS))
 RV_TEST_SLOW  := $(filter-out $(RV_TEST_QUICK),$(patsubst $(RV_BUILD)/test/%.elf,%,$(RV_ALL_TESTS)))
 RV_SKIP_ARGS  = $(foreach t,$(RV_TEST_SKIP),--skip "$(t):$(RV_SKIP_REASON_$(t))")

@@ -39,6 +39,7 @@ static int payload_len(uint16_t opcode)
 	case SNIC_CMD_VNIC_MAC:     return sizeof(struct snic_vnic_mac);
 	case SNIC_CMD_VNIC_POLICY:  return sizeof(struct snic_vnic_policy);
 	case SNIC_CMD_VNIC_L2_QUERY: return sizeof(struct snic_vnic_ref);
+	case SNIC_CMD_VNIC_PORT_VLAN: return sizeof(struct snic_vnic_port_vlan);
 	case SNIC_CMD_RSS_SET:      return sizeof(struct snic_rss_set);
 	case SNIC_CMD_RSS_QUERY:    return sizeof(struct snic_vnic_ref);
 	case SNIC_CMD_RSS_QUEUES:   return sizeof(struct snic_rss_queues);
@@ -75,6 +76,7 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		struct snic_vnic_share  share;
 		struct snic_vnic_rxmode rxmode;
 		struct snic_vnic_vlans  vlans;
+		struct snic_vnic_port_vlan pvlan;
 		struct snic_vnic_mac    mac;
 		struct snic_vnic_policy policy;
 		struct snic_rss_set     rss;
@@ -139,6 +141,9 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 		break;
 	case SNIC_CMD_VNIC_POLICY:
 		st = fw_l2_policy(&in.policy);
+		break;
+	case SNIC_CMD_VNIC_PORT_VLAN:
+		st = fw_l2_port_vlan(&in.pvlan);
 		break;
 	case SNIC_CMD_VNIC_L2_QUERY:
 		st = fw_l2_query(&in.vref, &out.l2);

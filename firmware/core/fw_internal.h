@@ -77,11 +77,29 @@ struct fw_vnic {
 	uint16_t rule_refs; /* host rules whose action names this VNIC */
 	/* Layer 2 (l2.c), in what was padding before the shaper: */
 	uint8_t  rxmode;    /* SNIC_RXMODE_* in effect */
-	uint8_t  policy;    /* SNIC_VPOL_* */
+	uint8_t  policy;    /* SNIC_VPOL_*, FW_VPOL_* */
 	uint8_t  n_mc;      /* its entries in the multicast pool */
 	uint8_t  n_vlans;   /* its entries in the VLAN pool */
 	struct meter shaper; /* TX shaper, kind METER_OFF when unshaped */
 };
+
+/* fw_vnic.policy bits of an operator port VLAN (VNIC_PORT_VLAN, l2.c), in
+ * the byte's spare bits: no RAM for another field. v->vlan is its VID. */
+#define FW_VPOL_PORT_VLAN 0x80 /* tags inserted on TX, stripped on RX */
+#define FW_VPOL_PCP_SHIFT 4    /* bits 4..6: the PCP inserted */
+#define FW_VPOL_PCP_MASK  0x70
+
+static inline bool fw_vnic_tags(const struct fw_vnic *v)
+{
+	return v->policy & FW_VPOL_PORT_VLAN;
+}
+
+/* The VLAN VNIC v's frames carry on the host side: none behind an
+ * operator port VLAN (the device adds and removes its tag). */
+static inline uint16_t fw_vnic_host_vlan(const struct fw_vnic *v)
+{
+	return fw_vnic_tags(v) ? SNIC_VLAN_NONE : v->vlan;
+}
 
 struct fw_state {
 	int                state;        /* enum snic_dev_state */
@@ -207,6 +225,8 @@ void fw_ring_set_owner(bool tx, uint16_t ring, uint16_t vnic);
  * one is replaced; SNIC_E_NOSPC and nothing changed when the exact table
  * has no room for the new key. */
 int  fw_vnic_set_mac(uint16_t id, const uint8_t mac[6]);
+/* The same for a new port VLAN (VNIC_PORT_VLAN): v->vlan = vlan after it. */
+int  fw_vnic_set_vlan(uint16_t id, uint16_t vlan);
 
 /* ---- vnic_mac.c: MACs per uplink domain ---- */
 /* Does a VNIC have `mac` on port VLAN `vlan` in a domain that meets that
@@ -234,6 +254,7 @@ int  fw_l2_rxmode(const struct snic_vnic_rxmode *c);
 int  fw_l2_vlans(const struct snic_vnic_vlans *c);
 int  fw_l2_mac(const struct snic_vnic_mac *c);
 int  fw_l2_policy(const struct snic_vnic_policy *c);
+int  fw_l2_port_vlan(const struct snic_vnic_port_vlan *c);
 int  fw_l2_query(const struct snic_vnic_ref *r, struct snic_vnic_l2 *out);
 /* Is `vid` in VNIC id's VLAN membership list? */
 bool fw_l2_vlan_member(uint16_t id, uint16_t vid);
@@ -288,6 +309,11 @@ void     fw_rx_gate(uint16_t ring, uint16_t src);
  * the receive queue engine like every steered frame, its ring's batch
  * opened if need be. HAL_DELIVERED or the engine's drop reason. */
 int      fw_rx_put(uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags);
+/* Frame p as VNIC vnic receives it: without its tag when vnic has an
+ * operator port VLAN and the frame carries that VID (built in fw.frame,
+ * returned in *tmp), else p itself. */
+const struct hal_rx_pkt *fw_rx_view(const struct hal_rx_pkt *p, uint16_t vnic,
+				    struct hal_rx_pkt *tmp);
 
 /* ---- tx.c ---- */
 void     fw_tx_init(void);

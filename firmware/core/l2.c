@@ -173,6 +173,9 @@ static int check_vlans(const struct snic_vnic_vlans *c)
 	}
 	if (!fw_vnic_exists(c->vnic))
 		return SNIC_E_NOENT;
+	/* Behind an operator port VLAN the VM sees one VLAN only. */
+	if (c->n && fw_vnic_tags(&fw.vnic[c->vnic]))
+		return SNIC_E_BUSY;
 	if (c->n > pool_room(&vlan_pool, c->vnic))
 		return SNIC_E_NOSPC;
 	return SNIC_OK;
@@ -204,7 +207,7 @@ int fw_l2_mac(const struct snic_vnic_mac *c)
 	/* Unique per (uplink domain, port VLAN), as at VNIC_CREATE. */
 	if (fw_vnic_mac_taken(c->mac, v->vlan, v->uplink))
 		return SNIC_E_EXIST;
-	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(c->mac, v->vlan, c->vnic))
+	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(c->mac, fw_vnic_host_vlan(v), c->vnic))
 		return SNIC_E_EXIST; /* the shared TRR could not tell them apart */
 	return fw_vnic_set_mac(c->vnic, c->mac);
 }
@@ -216,10 +219,45 @@ int fw_l2_policy(const struct snic_vnic_policy *c)
 	if (!fw_vnic_exists(c->vnic))
 		return SNIC_E_NOENT;
 	struct fw_vnic *v = &fw.vnic[c->vnic];
-	v->policy = (uint8_t)c->flags;
+	v->policy = (uint8_t)(c->flags | (v->policy & (FW_VPOL_PORT_VLAN | FW_VPOL_PCP_MASK)));
 	/* Without trust, promiscuous mode ends now (the host asks again). */
 	if (!(v->policy & SNIC_VPOL_TRUSTED))
 		v->rxmode &= (uint8_t)~SNIC_RXMODE_PROMISC;
+	return SNIC_OK;
+}
+
+static int check_port_vlan(const struct snic_vnic_port_vlan *c)
+{
+	if (c->rsvd || c->flags || c->pcp > 7)
+		return SNIC_E_INVAL;
+	if (c->vid == SNIC_VLAN_NONE ? c->pcp != 0 : (c->vid < 1 || c->vid > 4094))
+		return SNIC_E_RANGE;
+	if (!fw_vnic_exists(c->vnic))
+		return SNIC_E_NOENT;
+	const struct fw_vnic *v = &fw.vnic[c->vnic];
+	/* A VLAN the VM tags itself, or member VLANs: not behind a port VLAN. */
+	if ((!fw_vnic_tags(v) && v->vlan != SNIC_VLAN_NONE) || v->n_vlans)
+		return SNIC_E_BUSY;
+	if (c->vid == v->vlan)
+		return SNIC_OK; /* only the PCP changes */
+	if (fw_vnic_mac_taken(v->mac, c->vid, v->uplink))
+		return SNIC_E_EXIST;
+	/* Its frames stay untagged on the host side, so the shared TRR still
+	 * tells it apart from its MAC's other senders. */
+	return SNIC_OK;
+}
+
+int fw_l2_port_vlan(const struct snic_vnic_port_vlan *c)
+{
+	int st = check_port_vlan(c);
+	if (st != SNIC_OK)
+		return st;
+	struct fw_vnic *v = &fw.vnic[c->vnic];
+	if (c->vid != v->vlan && (st = fw_vnic_set_vlan(c->vnic, c->vid)) != SNIC_OK)
+		return st;
+	v->policy &= (uint8_t)~(FW_VPOL_PORT_VLAN | FW_VPOL_PCP_MASK);
+	if (c->vid != SNIC_VLAN_NONE)
+		v->policy |= (uint8_t)(FW_VPOL_PORT_VLAN | c->pcp << FW_VPOL_PCP_SHIFT);
 	return SNIC_OK;
 }
 
@@ -233,7 +271,10 @@ int fw_l2_query(const struct snic_vnic_ref *r, struct snic_vnic_l2 *out)
 	fw_memset(out, 0, sizeof(*out));
 	out->vnic = r->vnic;
 	out->rxmode = v->rxmode;
-	out->policy = v->policy;
+	out->policy = v->policy & SNIC_VPOL_ALL;
+	if (fw_vnic_tags(v))
+		out->policy |= (uint16_t)(SNIC_L2Q_PORT_VLAN |
+			((v->policy & FW_VPOL_PCP_MASK) >> FW_VPOL_PCP_SHIFT) << SNIC_L2Q_PCP_SHIFT);
 	out->port_vlan = v->vlan;
 	fw_memcpy(out->mac, v->mac, 6);
 	out->n_mc = (uint8_t)pool_list(&mc_pool, r->vnic, &out->mc[0][0], SNIC_L2_MC_PER_VNIC);

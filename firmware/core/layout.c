@@ -315,7 +315,8 @@ static void write_caps(void)
 	struct snic_cap_l2 l2;
 	fw_memset(&l2, 0, sizeof(l2));
 	cap_hdr(&l2.h, SNIC_CAP_L2, CAP_LEN(struct snic_cap_l2));
-	l2.flags = SNIC_L2CAP_GROUP | SNIC_L2CAP_VLANS | SNIC_L2CAP_MAC | SNIC_L2CAP_VSTATS;
+	l2.flags = SNIC_L2CAP_GROUP | SNIC_L2CAP_VLANS | SNIC_L2CAP_MAC | SNIC_L2CAP_VSTATS |
+		   SNIC_L2CAP_PORT_VLAN;
 	l2.mc_filters = FW_L2_MC_POOL;
 	l2.vlan_filters = FW_L2_VLAN_POOL;
 	l2.mc_per_vnic = SNIC_L2_MC_PER_VNIC;

@@ -176,7 +176,10 @@ typedef uint64_t __attribute__((may_alias, aligned(4))) word64;
  * its green frames are counted from the memo's own counters when the memo
  * is flushed (all of them, less the ones that were not green): a frame's
  * bytes are its length then, so nothing is lost. */
-enum memo_meter { MEMO_NO_METER = 0, MEMO_SRTCM_L2, MEMO_POLICE };
+enum memo_meter { MEMO_NO_METER = 0, MEMO_SRTCM_L2, MEMO_POLICE, MEMO_STRIP };
+/* MEMO_STRIP: the VNIC has an operator port VLAN (l2.h): its frames lose
+ * their tag (memo_strip), policed by e->meter if any. A kind of its own
+ * keeps the unmetered path's instructions as they were. */
 
 /* One steering decision of this batch: frames with this exact match result
  * on this port go to ring h with this completion and meter. */
@@ -263,11 +266,59 @@ static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
 	e->h = &hrr[r];
 	e->meter = meter == SNIC_METER_NONE ? NULL : &fw.meters[meter];
 	e->mark = meter != SNIC_METER_NONE && (fw.meter_mark[meter / 32] >> (meter % 32) & 1);
-	e->mkind = !e->meter ? MEMO_NO_METER
+	e->mkind = fw_vnic_tags(&fw.vnic[vnic]) ? MEMO_STRIP
+		 : !e->meter ? MEMO_NO_METER
 		 : e->meter->kind == METER_SRTCM && !e->meter->wire ? MEMO_SRTCM_L2 : MEMO_POLICE;
 	e->pkts = e->bytes = e->lost = e->lost_pkts = 0;
 	e->ng_pkts = e->ng_bytes = 0;
 	cpl_words(e->cpl, p, vnic, flags, meter);
+}
+
+const struct hal_rx_pkt *fw_rx_view(const struct hal_rx_pkt *p, uint16_t vnic,
+				    struct hal_rx_pkt *tmp)
+{
+	const struct fw_vnic *v = &fw.vnic[vnic];
+	uint32_t l3;
+	uint16_t type;
+
+	if (!fw_vnic_tags(v) || p->len > FW_MAX_FRAME ||
+	    fw_frame_vlan(p->data, p->len, &l3, &type) != (int)v->vlan)
+		return p; /* a rule's frame from elsewhere: as it came */
+	/* The engine copies p->data, so the stripped copy can be built in
+	 * fw.frame: the firmware is single-threaded and TX stages a frame
+	 * there only within its own poll. */
+	fw_memcpy(fw.frame, p->data, 12);
+	fw_memcpy(fw.frame + 12, p->data + 16, p->len - 16);
+	*tmp = *p;
+	tmp->data = fw.frame;
+	tmp->len = p->len - 4;
+	return tmp;
+}
+
+/* memo_deliver for a MEMO_STRIP decision (counted there already). Byte
+ * counters count the frame as it was on the wire, tag included. */
+static __attribute__((noinline)) int memo_strip(struct memo *e, const struct hal_rx_pkt *p,
+						uint32_t len)
+{
+	struct hal_rx_pkt tmp;
+	uint8_t color = METER_GREEN;
+
+	if (e->meter) {
+		color = (uint8_t)meter_police(e->meter, p->time_ns, len);
+		if (color == METER_RED && !e->mark) {
+			e->lost += len;
+			e->lost_pkts++;
+			memo_vstats(e)->rx_drop_meter++;
+			return SNIC_DROP_METER;
+		}
+	}
+	int v = hal_rxq_put(&e->h->eq, fw_rx_view(p, (uint16_t)e->cpl[0], &tmp), e->cpl, color);
+	if (v != HAL_DELIVERED) {
+		e->lost += len;
+		e->lost_pkts++;
+		memo_vstats(e)->rx_drop_ring++;
+	}
+	return v;
 }
 
 /*
@@ -295,6 +346,8 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 				goto lost_meter;
 		}
 	} else if (e->mkind) {
+		if (e->mkind == MEMO_STRIP)
+			return memo_strip(e, p, len);
 		color = (uint8_t)meter_police(e->meter, p->time_ns, len);
 		if (color == METER_RED && !e->mark)
 			goto lost_meter;
@@ -426,11 +479,13 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 int fw_rx_put(uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags)
 {
 	uint32_t cpl[3];
+	struct hal_rx_pkt tmp;
 
 	cpl_words(cpl, p, vnic, flags, SNIC_METER_NONE);
 	if (!(batch_open & (1u << ring)))
 		ring_open(ring);
-	int v = hal_rxq_put(&hrr[ring].eq, p, cpl, METER_GREEN);
+	/* Counted with its tag, as on the wire (memo_strip). */
+	int v = hal_rxq_put(&hrr[ring].eq, fw_rx_view(p, vnic, &tmp), cpl, METER_GREEN);
 	if (v == HAL_DELIVERED)
 		hrr[ring].bytes += p->len;
 	return v;

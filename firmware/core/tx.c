@@ -59,6 +59,8 @@ static bool vlan_ok(const struct fw_vnic *v, int vid)
 {
 	if (vid == -2)
 		return false;
+	if (fw_vnic_tags(v))
+		return vid == -1; /* the device tags it: the VM cannot pick */
 	if (v->vlan == SNIC_VLAN_NONE ? vid == -1 : vid == (int)v->vlan)
 		return true;
 	return vid > 0 && fw_l2_vlan_member((uint16_t)(v - fw.vnic), (uint16_t)vid);
@@ -115,6 +117,20 @@ static int shared_sender(const uint8_t *f, uint32_t len)
 	return mac_only;
 }
 
+/* Insert VNIC v's operator port VLAN tag (VID, PCP) after the source MAC
+ * of untagged frame f of len bytes (room for 4 more checked). */
+static void insert_tag(const struct fw_vnic *v, uint8_t *f, uint32_t len)
+{
+	for (uint32_t i = len; i-- > 12;)
+		f[i + 4] = f[i];
+	const uint16_t tci = (uint16_t)((v->policy & FW_VPOL_PCP_MASK) >> FW_VPOL_PCP_SHIFT << 13 |
+					v->vlan);
+	f[12] = ETH_P_8021Q >> 8;
+	f[13] = ETH_P_8021Q & 0xff;
+	f[14] = (uint8_t)(tci >> 8);
+	f[15] = (uint8_t)tci;
+}
+
 /* A sending VNIC and what its frames need, looked up once: per ring for a
  * dedicated TRR, per frame on the shared one. */
 struct sender {
@@ -124,6 +140,7 @@ struct sender {
 	uint32_t              mac_lo;  /* its MAC as ld32/ld16 read it */
 	uint16_t              mac_hi;
 	bool                  plain;   /* no VLAN and no IPs: MAC and "untagged" decide */
+	bool                  tag;     /* operator port VLAN: the tag is inserted */
 	uint8_t               up;
 	bool                  bonded;
 	bool                  down;    /* unbonded uplink administratively down */
@@ -141,6 +158,7 @@ static void sender_load(struct sender *s, int id)
 	s->mac_lo = ld32(v->mac);
 	s->mac_hi = ld16(v->mac + 4);
 	s->plain = v->vlan == SNIC_VLAN_NONE && !v->n_ip;
+	s->tag = fw_vnic_tags(v);
 	s->up = v->uplink;
 	s->bonded = team_bond_of(v->uplink) != TEAM_NONE;
 	s->down = !s->bonded && (s->up >= fw.hw.n_uplinks || !fw.port_up[s->up]);
@@ -231,7 +249,7 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 {
 	const volatile struct snic_tx_desc *dv = &t->desc[t->cons & tp.mask];
 	const uint64_t addr = dv->addr;
-	const uint32_t len = dv->len;
+	uint32_t len = dv->len;
 	struct sender *s = &t->snd;
 
 	/* One range check for 14 <= len <= buf_max; the DMA region as one
@@ -241,11 +259,14 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 	if (!t->bound || dv->flags || dv->rsvd || len - FW_MIN_FRAME > tp.len_span ||
 	    off > tp.dma_size || len > tp.dma_size - off) {
 		t->q->drop_bad++;
+		if (t->r != FW_SHARED_RING && s->id >= 0) /* a port-VLAN VNIC's own ring */
+			FW_VSTATS(s->id)->tx_drop_bad++;
 		return drop(NULL, len, SNIC_DROP_TX_BAD);
 	}
 	uint8_t *f = fw.frame;
 	hal_dma_from_host(f, (uint32_t)addr, len);
-	sender_load(s, shared_sender(f, len));
+	if (t->r == FW_SHARED_RING)
+		sender_load(s, shared_sender(f, len));
 	if (s->id < 0 || !sender_owns(s, f, len)) {
 		t->q->drop_spoof++;
 		if (s->id >= 0) /* its MAC, not its VLAN or IP */
@@ -253,6 +274,16 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 		return drop(NULL, len, SNIC_DROP_TX_SPOOF);
 	}
 	struct snic_vnic_stats *vs = FW_VSTATS(s->id);
+	if (s->tag) {
+		/* The tagged frame must still fit a buffer (buf_max). */
+		if (len + 4 > fw.hw.buf_max) {
+			t->q->drop_bad++;
+			vs->tx_drop_bad++;
+			return drop(NULL, len, SNIC_DROP_TX_BAD);
+		}
+		insert_tag(s->v, f, len);
+		len += 4;
+	}
 	if (s->down) {
 		vs->tx_drop_down++;
 		return drop(NULL, len, SNIC_DROP_PORT_DOWN);
@@ -472,7 +503,8 @@ unsigned fw_tx_poll(void)
 			t.bound = owner != SNIC_VNIC_NONE;
 		}
 		uint32_t n, todo = queued < FW_TX_BUDGET ? queued : FW_TX_BUDGET;
-		if (t.bound && r != FW_SHARED_RING) {
+		/* A port-VLAN sender's frames grow by a tag: one at a time. */
+		if (t.bound && r != FW_SHARED_RING && !t.snd.tag) {
 			n = send_dedicated(&t, todo);
 			struct snic_vnic_stats *vs = FW_VSTATS(t.snd.id);
 			vs->tx_packets += t.pkts;

@@ -151,6 +151,25 @@ int fw_vnic_set_mac(uint16_t id, const uint8_t mac[6])
 	return SNIC_OK;
 }
 
+int fw_vnic_set_vlan(uint16_t id, uint16_t vlan)
+{
+	struct fw_vnic *v = &fw.vnic[id];
+	const uint16_t old = v->vlan;
+
+	v->vlan = vlan;
+	if (!mac_in_exact())
+		return program_mac_rule(id, false); /* rewrites its one entry */
+	/* The exact key holds the VID: join the new key first (the VNIC's
+	 * frames are never missed), then leave the old one. */
+	int st = fw_vnic_exact_join(id, v->mac);
+	v->vlan = old;
+	if (st != SNIC_OK)
+		return st;
+	fw_vnic_exact_leave(id, v->mac);
+	v->vlan = vlan;
+	return SNIC_OK;
+}
+
 static void fill_info(uint16_t id, struct snic_vnic_info *out)
 {
 	const struct fw_vnic *v = &fw.vnic[id];

@@ -44,7 +44,8 @@ bool fw_vnic_mac_shared_tx(const uint8_t mac[6], uint16_t vlan, uint16_t except)
 {
 	for (uint16_t i = 0; i < fw.hw.max_vnics; i++) {
 		const struct fw_vnic *v = &fw.vnic[i];
-		if (i != except && same_key(v, mac, vlan) && v->tx_ring == FW_SHARED_RING)
+		if (i != except && v->used && fw_vnic_host_vlan(v) == vlan && !fw_memcmp(v->mac, mac, 6) &&
+		    v->tx_ring == FW_SHARED_RING)
 			return true;
 	}
 	return false;

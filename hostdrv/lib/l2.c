@@ -186,6 +186,28 @@ int snic_vnic_policy(struct snic_dev *d, uint16_t vnic, uint16_t flags)
 	return l2_exec(d, SNIC_CMD_VNIC_POLICY, vnic, &p, sizeof(p));
 }
 
+int snic_vnic_port_vlan(struct snic_dev *d, uint16_t vnic, uint16_t vid, uint8_t pcp)
+{
+	struct snic_vnic_port_vlan p;
+
+	int rc = check_vnic(d, "VNIC_PORT_VLAN", vnic);
+	if (!rc)
+		rc = check_feature(d, "port VLANs", SNIC_L2CAP_PORT_VLAN);
+	if (rc)
+		return rc;
+	if (vid != SNIC_VLAN_NONE && (vid < 1 || vid > 4094))
+		return snic_seterr(d, SNIC_ERR_ARG, "VLAN id %u outside 1..4094", vid);
+	if (pcp > 7)
+		return snic_seterr(d, SNIC_ERR_ARG, "priority %u outside 0..7", pcp);
+	if (vid == SNIC_VLAN_NONE && pcp)
+		return snic_seterr(d, SNIC_ERR_ARG, "a priority needs a VLAN");
+	memset(&p, 0, sizeof(p));
+	p.vnic = vnic;
+	p.vid = vid;
+	p.pcp = pcp;
+	return l2_exec(d, SNIC_CMD_VNIC_PORT_VLAN, vnic, &p, sizeof(p));
+}
+
 int snic_vnic_l2_query(struct snic_dev *d, uint16_t vnic, struct snic_vnic_l2 *out)
 {
 	struct snic_vnic_ref ref = { vnic, 0 };
@@ -253,7 +275,9 @@ int snic_vnic_stats_read(struct snic_dev *d, uint16_t vnic, struct snic_vnic_sta
 
 /* The frame's L2 domain (l2.h) includes the VNIC: its uplink (a bond's
  * members are not mirrored, so a bond VNIC accepts any port: the device
- * delivers from the active member only) and its VLANs. */
+ * delivers from the active member only) and its VLANs. Copies for a VNIC
+ * behind an operator port VLAN come stripped, untagged, which its
+ * params.vlan (NONE: VNIC_PORT_VLAN requires it) accepts. */
 static int in_domain(const struct snic_mirror *m, uint16_t v, const struct snic_key *k)
 {
 	const struct snic_vnic_params *p = &m->vnic[v].params;

@@ -177,9 +177,10 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 		struct snic_mirror_l2 l;
 		memcpy(&l, p, sizeof(l));
 		uint16_t v = l.rxmode.vnic;
-		if (!l.has || (l.has & ~(SNIC_ML2_RXMODE | SNIC_ML2_VLANS | SNIC_ML2_POLICY)) ||
+		if (!l.has || (l.has & ~(SNIC_ML2_RXMODE | SNIC_ML2_VLANS | SNIC_ML2_POLICY | SNIC_ML2_PVLAN)) ||
 		    v >= SNIC_MIRROR_MAX_VNICS || l.vlans.vnic != v || l.policy.vnic != v ||
 		    l.rxmode.n_mc > SNIC_L2_MC_PER_VNIC || l.vlans.n > SNIC_L2_VLANS_PER_VNIC ||
+		    ((l.has & SNIC_ML2_PVLAN) && (l.pvlan_vid < 1 || l.pvlan_vid > 4094)) ||
 		    m->l2[v].has)
 			return corrupt(d, "bad L2 record");
 		m->l2[v] = l;
@@ -428,6 +429,17 @@ void snic_mirror_put_l2(struct snic_dev *d, uint16_t opcode, const void *payload
 		if (!(l->policy.flags & SNIC_VPOL_TRUSTED))
 			l->rxmode.flags &= (uint8_t)~SNIC_RXMODE_PROMISC;
 		break;
+	case SNIC_CMD_VNIC_PORT_VLAN: {
+		const struct snic_vnic_port_vlan *p = payload;
+		l->has &= (uint8_t)~SNIC_ML2_PVLAN;
+		l->pvlan_vid = l->pvlan_pcp = 0;
+		if (p->vid != SNIC_VLAN_NONE) {
+			l->has |= SNIC_ML2_PVLAN;
+			l->pvlan_vid = p->vid;
+			l->pvlan_pcp = p->pcp;
+		}
+		break;
+	}
 	default:
 		return;
 	}

@@ -88,21 +88,25 @@ static int restore_share(struct snic_dev *d, const struct snic_vnic_share *s,
 	return rc;
 }
 
-/* Policy, VLANs, receive mode of one VNIC: L2 commands replace the
- * device's state, so sending them again is always right. */
+/* Policy, port VLAN, VLANs, receive mode of one VNIC: L2 commands replace
+ * the device's state, so sending them again is always right. */
 static int restore_l2(struct snic_dev *d, const struct snic_mirror_l2 *l,
 		      snic_restore_cb cb, void *arg, char *first_msg, size_t n)
 {
 	static const struct { uint8_t bit; uint16_t opcode; const char *kind; } step[] = {
 		{ SNIC_ML2_POLICY, SNIC_CMD_VNIC_POLICY, "policy" },
+		{ SNIC_ML2_PVLAN,  SNIC_CMD_VNIC_PORT_VLAN, "port-vlan" },
 		{ SNIC_ML2_VLANS,  SNIC_CMD_VNIC_VLANS,  "vlans" },
 		{ SNIC_ML2_RXMODE, SNIC_CMD_VNIC_RXMODE, "rxmode" },
 	};
-	const void *payload[] = { &l->policy, &l->vlans, &l->rxmode };
-	const uint32_t len[] = { sizeof(l->policy), sizeof(l->vlans), sizeof(l->rxmode) };
+	const struct snic_vnic_port_vlan pv = { .vnic = l->policy.vnic, .vid = l->pvlan_vid,
+						.pcp = l->pvlan_pcp };
+	const void *payload[] = { &l->policy, &pv, &l->vlans, &l->rxmode };
+	const uint32_t len[] = { sizeof(l->policy), sizeof(pv), sizeof(l->vlans),
+				 sizeof(l->rxmode) };
 	int first = 0;
 
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < 4; i++) {
 		if (!(l->has & step[i].bit))
 			continue;
 		int rc = snic_admin_exec(d, step[i].opcode, payload[i], len[i], NULL, 0, NULL);

@@ -266,10 +266,13 @@ struct snic_mirror_rule {
 #define SNIC_ML2_RXMODE 0x01
 #define SNIC_ML2_VLANS  0x02
 #define SNIC_ML2_POLICY 0x04
+#define SNIC_ML2_PVLAN  0x08 /* pvlan_vid/pvlan_pcp: an operator port VLAN */
 
 struct snic_mirror_l2 {
 	uint8_t  has;                    /* SNIC_ML2_*; 0: nothing set */
-	uint8_t  rsvd[7];
+	uint8_t  pvlan_pcp;              /* VNIC_PORT_VLAN as accepted */
+	uint16_t pvlan_vid;              /* (in what was padding: same file) */
+	uint8_t  rsvd[4];
 	struct snic_vnic_rxmode rxmode;  /* PROMISC cleared with the trust */
 	struct snic_vnic_vlans  vlans;
 	struct snic_vnic_policy policy;
@@ -381,6 +384,9 @@ int snic_vnic_set_mac(struct snic_dev *d, uint16_t vnic, const uint8_t mac[6],
 /* Operator policy: SNIC_VPOL_TRUSTED | SNIC_VPOL_MAC_LOCKED (replaced). */
 int snic_vnic_policy(struct snic_dev *d, uint16_t vnic, uint16_t flags);
 /* The VNIC's L2 state as the device holds it (VNIC_L2_QUERY). */
+/* Operator port VLAN (VNIC_PORT_VLAN, l2.h): the device inserts and strips
+ * tag (vid 1..4094, pcp 0..7); vid SNIC_VLAN_NONE removes it. */
+int snic_vnic_port_vlan(struct snic_dev *d, uint16_t vnic, uint16_t vid, uint8_t pcp);
 int snic_vnic_l2_query(struct snic_dev *d, uint16_t vnic, struct snic_vnic_l2 *out);
 
 /* Per-VNIC counters (block SNIC_BLK_VSTATS; SNIC_ERR_NOBLOCK on a device

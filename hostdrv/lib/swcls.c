@@ -130,8 +130,16 @@ int snic_swcls_refresh(struct snic_swcls *s, int force)
 			continue;
 		s->known[v] = 1;
 		if (mv->has_mac_rule && mv->info.mac_rule < s->depth) {
-			s->entries[mv->info.mac_rule] = mv->mac_rule;
+			struct snic_rule *r = &s->entries[mv->info.mac_rule];
+			*r = mv->mac_rule;
 			s->valid[mv->info.mac_rule] = 1;
+			/* Behind an operator port VLAN the device strips the tag
+			 * on every ring: its frames come here untagged. */
+			if (m->l2[v].has & SNIC_ML2_PVLAN) {
+				r->value.flags &= (uint8_t)~SNIC_KF_VLAN;
+				memset(r->value.vlan, 0, sizeof(r->value.vlan));
+				memset(r->mask.vlan, 0, sizeof(r->mask.vlan));
+			}
 		}
 	}
 	s->seen = st;

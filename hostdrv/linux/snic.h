@@ -131,6 +131,8 @@ struct snic_vnic {
 	u16 vids[SNIC_L2_VLANS_PER_VNIC]; /* VLAN membership, for restore */
 	u16 n_vids;
 	u16 policy;                       /* SNIC_VPOL_*, set through the PF */
+	u16 port_vlan;                    /* vf N vlan (0: none), for restore */
+	u8 port_qos;                      /* its PCP (vf N vlan V qos Q) */
 	bool promisc_refused;             /* logged once per refusal streak */
 	bool mc_overflowed;
 	u64 mc_fallbacks;                 /* multicast list -> ALLMULTI */
@@ -307,6 +309,7 @@ int snic_set_vf_spoofchk(struct net_device *ndev, int vf, bool on);
 int snic_set_vf_vlan(struct net_device *ndev, int vf, u16 vlan, u8 qos, __be16 proto);
 int snic_get_vf_config(struct net_device *ndev, int vf, struct ifla_vf_info *ivi);
 int snic_vnic_policy_fw(struct snic_vnic *vnic, u16 policy);
+int snic_vnic_port_vlan_fw(struct snic_vnic *vnic, u16 vlan, u8 qos);
 int snic_vnic_share_min(struct snic_vnic *vnic, u64 min_bps);
 
 /* snic_reset.c */

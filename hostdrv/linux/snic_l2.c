@@ -144,6 +144,13 @@ int snic_vlan_add(struct net_device *ndev, __be16 proto, u16 vid)
 	if (!vid)
 		return 0;
 	mutex_lock(&vnic->sdev->cfg_lock);
+	if (vnic->port_vlan) {
+		/* Its frames are tagged by the device: the VM sees one VLAN. */
+		netdev_err(ndev, "VLAN %u: the operator set port VLAN %u on this VNIC (vf vlan); no VLAN interfaces behind it\n",
+			   vid, vnic->port_vlan);
+		err = -EBUSY;
+		goto out;
+	}
 	for (i = 0; i < vnic->n_vids; i++)
 		if (vnic->vids[i] == vid)
 			goto out_ok;
@@ -238,8 +245,8 @@ int snic_set_mac(struct net_device *ndev, void *p)
 }
 
 /*
- * After the VNIC was re-created (with its current MAC): its policy, VLANs
- * and receive mode as they were. cfg_lock held.
+ * After the VNIC was re-created (with its current MAC): its policy, port
+ * VLAN, VLANs and receive mode as they were. cfg_lock held.
  */
 void snic_l2_restore(struct snic_vnic *vnic)
 {
@@ -248,6 +255,8 @@ void snic_l2_restore(struct snic_vnic *vnic)
 
 	if (vnic->policy)
 		err = snic_vnic_policy_fw(vnic, vnic->policy);
+	if (!err && vnic->port_vlan)
+		err = snic_vnic_port_vlan_fw(vnic, vnic->port_vlan, vnic->port_qos);
 	if (!err && vnic->n_vids)
 		err = vlans_fw(vnic, vnic->vids, vnic->n_vids);
 	if (!err && vnic->rxmode_set) {

@@ -13,8 +13,11 @@
  *  - min_tx_rate: the VNIC's guaranteed share on its uplink (VNIC_SHARE
  *    min_bps, weight and priority kept as they are);
  *  - max_tx_rate: its TX shaper, as tx_maxrate (snic_vnic_set_rate);
- *  - vlan: refused (a port VLAN needs tag insertion and stripping, which
- *    the device does not have).
+ *  - vlan V [qos Q]: VNIC_PORT_VLAN, the device inserts the 802.1Q tag
+ *    (V, PCP Q) on what the VNIC sends and strips it from what it
+ *    receives; vlan 0 removes it. 802.1ad is refused, and so is a port
+ *    VLAN on a VNIC with VLAN interfaces (and a VLAN interface on a VNIC
+ *    behind a port VLAN, snic_l2.c): its VM sees one VLAN only.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_link.h>
@@ -192,11 +195,59 @@ int snic_set_vf_spoofchk(struct net_device *ndev, int vf, bool on)
 	return -EOPNOTSUPP;
 }
 
+/* vlan 0: none. cfg_lock held (or the device being restored). */
+int snic_vnic_port_vlan_fw(struct snic_vnic *vnic, u16 vlan, u8 qos)
+{
+	struct snic_vnic_port_vlan p = {
+		.vnic = vnic->id, .vid = vlan ? vlan : SNIC_VLAN_NONE, .pcp = vlan ? qos : 0,
+	};
+	int err;
+
+	err = snic_admin_exec(vnic->sdev, SNIC_CMD_VNIC_PORT_VLAN, &p, sizeof(p), NULL, 0);
+	if (err)
+		netdev_err(vnic->ndev, "port VLAN %u qos %u: device refused VNIC_PORT_VLAN: %d\n",
+			   vlan, qos, err);
+	return err;
+}
+
 int snic_set_vf_vlan(struct net_device *ndev, int vf, u16 vlan, u8 qos, __be16 proto)
 {
-	netdev_err(ndev, "vf %d: port VLANs are not supported (the device cannot insert and strip tags); use a VLAN interface on the VNIC\n",
-		   vf);
-	return -EOPNOTSUPP;
+	struct snic_dev *sdev = ((struct snic_vnic *)netdev_priv(ndev))->sdev;
+	struct snic_vnic *target;
+	int err = -EINVAL;
+
+	if (proto != htons(ETH_P_8021Q)) {
+		netdev_err(ndev, "vf %d: only 802.1Q port VLANs: the device inserts 802.1Q tags, not 802.1ad\n",
+			   vf);
+		return -EPROTONOSUPPORT;
+	}
+	if (vlan > 4094 || qos > 7 || (!vlan && qos)) {
+		netdev_err(ndev, "vf %d: vlan %u qos %u: VLAN 1..4094 (0: none), qos 0..7 with a VLAN\n",
+			   vf, vlan, qos);
+		return -EINVAL;
+	}
+	if (!snic_l2_has(sdev, SNIC_L2CAP_PORT_VLAN)) {
+		netdev_err(ndev, "this firmware cannot insert and strip port VLAN tags\n");
+		return -EOPNOTSUPP;
+	}
+	mutex_lock(&sdev->cfg_lock);
+	target = vf_vnic(ndev, vf);
+	if (!target)
+		goto out;
+	if (vlan && target->n_vids) {
+		netdev_err(ndev, "vf %d: %s has VLAN interfaces; behind a port VLAN it sees one VLAN only: remove them first\n",
+			   vf, netdev_name(target->ndev));
+		err = -EBUSY;
+		goto out;
+	}
+	err = snic_vnic_port_vlan_fw(target, vlan, qos);
+	if (err)
+		goto out;
+	target->port_vlan = vlan;
+	target->port_qos = vlan ? qos : 0;
+out:
+	mutex_unlock(&sdev->cfg_lock);
+	return err;
 }
 
 int snic_get_vf_config(struct net_device *ndev, int vf, struct ifla_vf_info *ivi)
@@ -217,6 +268,9 @@ int snic_get_vf_config(struct net_device *ndev, int vf, struct ifla_vf_info *ivi
 	ivi->min_tx_rate = div_u64(target->min_tx_bps, 1000000);
 	ivi->spoofchk = 1;
 	ivi->trusted = !!(target->policy & SNIC_VPOL_TRUSTED);
+	ivi->vlan = target->port_vlan;
+	ivi->qos = target->port_qos;
+	ivi->vlan_proto = htons(ETH_P_8021Q);
 	ivi->linkstate = IFLA_VF_LINK_STATE_AUTO;
 out:
 	mutex_unlock(&sdev->cfg_lock);

@@ -104,6 +104,7 @@ static void print_json(struct ctl *c, const struct snic_devinfo *di, const struc
 		json_bool(j, "vlans", k->l2.flags & SNIC_L2CAP_VLANS);
 		json_bool(j, "mac", k->l2.flags & SNIC_L2CAP_MAC);
 		json_bool(j, "vstats", k->l2.flags & SNIC_L2CAP_VSTATS);
+		json_bool(j, "port_vlan", k->l2.flags & SNIC_L2CAP_PORT_VLAN);
 		json_uint(j, "mc_filters", k->l2.mc_filters);
 		json_uint(j, "vlan_filters", k->l2.vlan_filters);
 		json_uint(j, "mc_per_vnic", k->l2.mc_per_vnic);

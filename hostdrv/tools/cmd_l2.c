@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * snicctl vnic mac|vlans|rxmode|policy|l2: a VNIC's layer-2 behaviour
+ * snicctl vnic mac|vlans|rxmode|policy|port-vlan|l2: a VNIC's layer-2 behaviour
  * (include/snic/l2.h, docs/l2.md).
  *
  *   vnic mac ID MAC [--operator]          change its MAC
  *   vnic vlans ID [VID...]                VLAN membership (none: empty)
  *   vnic rxmode ID [--allmulti] [--promisc] [--mc MAC]...
  *   vnic policy ID [--trusted on|off] [--mac-lock on|off]
+ *   vnic port-vlan ID VID|none [--pcp N]  operator port VLAN (tags by the device)
  *   vnic l2 [ID]                          the device's view (all VNICs)
  *
  * Each change replaces the VNIC's list or mode; the resulting state is
@@ -24,6 +25,8 @@ static void print_json(struct json *j, const struct snic_vnic_l2 *l)
 		json_null(j, "port_vlan");
 	else
 		json_uint(j, "port_vlan", l->port_vlan);
+	json_bool(j, "port_vlan_tagged_by_device", l->policy & SNIC_L2Q_PORT_VLAN);
+	json_uint(j, "port_vlan_pcp", (l->policy & SNIC_L2Q_PCP_MASK) >> SNIC_L2Q_PCP_SHIFT);
 	json_arr_begin(j, "vlans");
 	for (unsigned i = 0; i < l->n_vlans; i++)
 		json_uint(j, NULL, l->vid[i]);
@@ -50,6 +53,9 @@ static void print_text(const struct snic_vnic_l2 *l)
 		printf("none");
 	else
 		printf("%u", l->port_vlan);
+	if (l->policy & SNIC_L2Q_PORT_VLAN)
+		printf(" (operator's, tagged by the device, pcp %u)",
+		       (l->policy & SNIC_L2Q_PCP_MASK) >> SNIC_L2Q_PCP_SHIFT);
 	printf(", %strusted\n  vlans:", l->policy & SNIC_VPOL_TRUSTED ? "" : "not ");
 	for (unsigned i = 0; i < l->n_vlans; i++)
 		printf(" %u", l->vid[i]);
@@ -224,13 +230,35 @@ static int vnic_policy(struct ctl *c, uint16_t id, int argc, char **argv)
 	struct snic_dev *d = ctl_dev(c);
 	if (snic_vnic_l2_query(d, id, &l))
 		return ctl_fail(c, "vnic policy");
-	uint16_t flags = l.policy;
+	uint16_t flags = l.policy & SNIC_VPOL_ALL; /* without the port VLAN's bits */
 	if (trusted >= 0)
 		flags = (uint16_t)(trusted ? flags | SNIC_VPOL_TRUSTED : flags & ~SNIC_VPOL_TRUSTED);
 	if (locked >= 0)
 		flags = (uint16_t)(locked ? flags | SNIC_VPOL_MAC_LOCKED :
 				   flags & ~SNIC_VPOL_MAC_LOCKED);
 	return done(c, snic_vnic_policy(d, id, flags), "vnic policy", id);
+}
+
+static int vnic_port_vlan(struct ctl *c, uint16_t id, int argc, char **argv)
+{
+	unsigned long vid = SNIC_VLAN_NONE, pcp = 0;
+
+	if (argc < 4)
+		return ctl_usage("vnic port-vlan needs a VNIC id and a VLAN id or none");
+	if (strcmp(argv[3], "none") && ctl_uint("VLAN id", argv[3], 1, 4094, &vid))
+		return EXIT_USAGE;
+	for (int i = 4; i < argc; i++) {
+		const char *a = argv[i];
+		const char *s = ctl_optval(argc, argv, &i);
+		if (strcmp(a, "--pcp"))
+			return ctl_usage("vnic port-vlan: unknown option '%s'", a);
+		if (!s)
+			return ctl_usage("--pcp needs a priority 0..7");
+		if (ctl_uint("priority", s, 0, 7, &pcp))
+			return EXIT_USAGE;
+	}
+	return done(c, snic_vnic_port_vlan(ctl_dev(c), id, (uint16_t)vid, (uint8_t)pcp),
+		    "vnic port-vlan", id);
 }
 
 int cmd_vnic_l2(struct ctl *c, int argc, char **argv)
@@ -252,6 +280,8 @@ int cmd_vnic_l2(struct ctl *c, int argc, char **argv)
 		return vnic_rxmode(c, (uint16_t)id, argc, argv);
 	if (!strcmp(sub, "policy"))
 		return vnic_policy(c, (uint16_t)id, argc, argv);
+	if (!strcmp(sub, "port-vlan"))
+		return vnic_port_vlan(c, (uint16_t)id, argc, argv);
 	if (argc != 3)
 		return ctl_usage("vnic l2 takes at most one VNIC id");
 	return show_one(c, (uint16_t)id);

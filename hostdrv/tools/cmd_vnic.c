@@ -185,7 +185,7 @@ int cmd_vnic(struct ctl *c, int argc, char **argv)
 	if (!strcmp(argv[1], "promote"))
 		return vnic_promote(c, argc);
 	if (!strcmp(argv[1], "mac") || !strcmp(argv[1], "vlans") || !strcmp(argv[1], "rxmode") ||
-	    !strcmp(argv[1], "policy") || !strcmp(argv[1], "l2"))
+	    !strcmp(argv[1], "policy") || !strcmp(argv[1], "port-vlan") || !strcmp(argv[1], "l2"))
 		return cmd_vnic_l2(c, argc, argv);
 	if (strcmp(argv[1], "del") && strcmp(argv[1], "show"))
 		return ctl_usage("unknown vnic command '%s'", argv[1]);

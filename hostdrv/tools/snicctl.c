@@ -31,6 +31,8 @@ static void usage(FILE *f)
 "                                     receive mode and multicast list (replaced;\n"
 "                                     --promisc needs a trusted VNIC)\n"
 "  vnic policy ID [--trusted on|off] [--mac-lock on|off]   operator policy\n"
+"  vnic port-vlan ID VID|none [--pcp N]  operator port VLAN: the device tags\n"
+"                                     and strips, the VNIC sends untagged\n"
 "  vnic l2 [ID]                       L2 state as the device holds it (all VNICs)\n"
 "  meter set ID --mode srtcm|trtcm|rfc4115 --cir RATE --cbs BYTES\n"
 "           [--eir|--pir RATE] [--ebs|--pbs BYTES] [--wire] [--mark]\n"

@@ -36,6 +36,7 @@ enum snic_opcode {
 	SNIC_CMD_RSS_SET      = 0x1a, /* snic_rss_set (rss.h): hash key, types */
 	SNIC_CMD_RSS_QUERY    = 0x1b, /* snic_vnic_ref -> snic_rss_info (rss.h) */
 	SNIC_CMD_RSS_QUEUES   = 0x1c, /* snic_rss_queues -> snic_rss_queues_info */
+	SNIC_CMD_VNIC_PORT_VLAN = 0x1d, /* snic_vnic_port_vlan (l2.h): operator port VLAN */
 	SNIC_CMD_RULE_ADD     = 0x20, /* snic_rule_add -> snic_rule_ref */
 	SNIC_CMD_RULE_DEL     = 0x21, /* snic_rule_ref */
 	SNIC_CMD_RULE_QUERY   = 0x22, /* snic_rule_ref -> snic_rule_info */
@@ -85,6 +86,7 @@ static inline const char *snic_opcode_name(unsigned int opcode)
 	case SNIC_CMD_RSS_SET:      return "RSS_SET";
 	case SNIC_CMD_RSS_QUERY:    return "RSS_QUERY";
 	case SNIC_CMD_RSS_QUEUES:   return "RSS_QUEUES";
+	case SNIC_CMD_VNIC_PORT_VLAN: return "VNIC_PORT_VLAN";
 	case SNIC_CMD_RULE_ADD:     return "RULE_ADD";
 	case SNIC_CMD_RULE_DEL:     return "RULE_DEL";
 	case SNIC_CMD_RULE_QUERY:   return "RULE_QUERY";

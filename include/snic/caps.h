@@ -116,6 +116,7 @@ SNIC_ASSERT_SIZE(struct snic_cap_uplink, 20);
 #define SNIC_L2CAP_VLANS   0x02 /* VNIC_VLANS */
 #define SNIC_L2CAP_MAC     0x04 /* VNIC_MAC, VNIC_POLICY */
 #define SNIC_L2CAP_VSTATS  0x08 /* SNIC_BLK_VSTATS */
+#define SNIC_L2CAP_PORT_VLAN 0x10 /* VNIC_PORT_VLAN: tags inserted and stripped */
 
 struct snic_cap_l2 {
 	struct snic_cap_hdr h;

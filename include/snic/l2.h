@@ -112,6 +112,42 @@ struct snic_vnic_policy {
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_policy, 8);
 
+/*
+ * VNIC_PORT_VLAN: the operator's port VLAN (`ip link set .. vf N vlan VID
+ * qos PCP`; operator-only, like VNIC_POLICY: a host driver sends it only
+ * for the PF-side knob). The VM behind it sends and receives UNTAGGED
+ * frames; the device inserts the 802.1Q tag (VID, PCP, DEI 0) on every
+ * frame the VNIC sends and strips it from every frame it delivers to the
+ * VNIC (dedicated and shared rings, group copies too). The VNIC's L2
+ * domain becomes (uplink, VID), its MAC unique per (uplink domain, VID).
+ * A tagged frame from the VM is refused as a spoof (tx_drop_spoof): a VM
+ * behind a port VLAN cannot pick its VLAN.
+ *
+ * It replaces the VNIC's snic_vnic_create.vlan (the port VLAN whose tags
+ * the VM sends and sees itself): vid NONE removes it and leaves the VNIC
+ * untagged. A VNIC created with a VLAN of its own is refused (SNIC_E_BUSY),
+ * as is one with a VLAN membership list; VNIC_VLANS with members is
+ * refused on a VNIC with an operator port VLAN (SNIC_E_BUSY): its VM sees
+ * one VLAN only. The MAC entry moves to the new VID at once (exact table:
+ * the new key is joined before the old one is left; SNIC_E_NOSPC changes
+ * nothing). Setting the VID a VNIC already has changes only the PCP.
+ */
+struct snic_vnic_port_vlan {
+	uint16_t vnic;
+	uint16_t vid;       /* 1..4094, or SNIC_VLAN_NONE to remove */
+	uint8_t  pcp;       /* 0..7: the priority the device inserts (0 with NONE) */
+	uint8_t  flags;     /* 0 */
+	uint16_t rsvd;
+};
+SNIC_ASSERT_SIZE(struct snic_vnic_port_vlan, 8);
+
+/* snic_vnic_l2.policy also reports, read-only, an operator port VLAN:
+ * SNIC_L2Q_PORT_VLAN set when port_vlan is one (tags inserted and
+ * stripped by the device), its PCP in bits SNIC_L2Q_PCP_SHIFT..+2. */
+#define SNIC_L2Q_PORT_VLAN 0x0100
+#define SNIC_L2Q_PCP_SHIFT 12
+#define SNIC_L2Q_PCP_MASK  0x7000
+
 /* VNIC_L2_QUERY (snic_vnic_ref) reply: the VNIC's L2 state as the firmware
  * holds it (the host software classifier mirrors it). rxmode shows what is
  * in effect: PROMISC is dropped when the trust is taken away. */

@@ -219,7 +219,7 @@ static void check_caps(const char *profile)
 	assert_int_equal(l2->h.type, SNIC_CAP_L2);
 	assert_int_equal(l2->h.len, 24);
 	assert_int_equal(l2->flags, SNIC_L2CAP_GROUP | SNIC_L2CAP_VLANS | SNIC_L2CAP_MAC |
-				    SNIC_L2CAP_VSTATS);
+				    SNIC_L2CAP_VSTATS | SNIC_L2CAP_PORT_VLAN);
 	assert_int_equal(l2->mc_filters, 64);
 	assert_int_equal(l2->vlan_filters, 64);
 	assert_int_equal(l2->mc_per_vnic, SNIC_L2_MC_PER_VNIC);

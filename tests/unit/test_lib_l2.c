@@ -48,6 +48,7 @@ static int model_l2(const struct snic_admin_cmd *c, uint16_t v)
 	const struct snic_vnic_vlans *vl = (const void *)c->payload;
 	const struct snic_vnic_mac *m = (const void *)c->payload;
 	const struct snic_vnic_policy *p = (const void *)c->payload;
+	const struct snic_vnic_port_vlan *pv = (const void *)c->payload;
 
 	switch (c->opcode) {
 	case SNIC_CMD_VNIC_RXMODE:
@@ -67,8 +68,14 @@ static int model_l2(const struct snic_admin_cmd *c, uint16_t v)
 		memcpy(l->mac, m->mac, 6);
 		memcpy(mv[v].c.mac, m->mac, 6);
 		return 0;
+	case SNIC_CMD_VNIC_PORT_VLAN:
+		l->port_vlan = pv->vid;
+		l->policy &= SNIC_VPOL_ALL;
+		if (pv->vid != SNIC_VLAN_NONE)
+			l->policy |= (uint16_t)(SNIC_L2Q_PORT_VLAN | pv->pcp << SNIC_L2Q_PCP_SHIFT);
+		return 0;
 	case SNIC_CMD_VNIC_POLICY:
-		l->policy = p->flags;
+		l->policy = (uint16_t)(p->flags | (l->policy & ~SNIC_VPOL_ALL));
 		if (!(p->flags & SNIC_VPOL_TRUSTED))
 			l->rxmode &= (uint8_t)~SNIC_RXMODE_PROMISC;
 		return 0;
@@ -269,6 +276,11 @@ static void bad_arguments_send_nothing(void **state)
 	ARG_ERR(snic_vnic_set_mac(dev, 1, zero, 0), "all-zero");
 	ARG_ERR(snic_vnic_policy(dev, 1, 0x04), "unknown bits");
 	ARG_ERR(snic_vnic_policy(dev, 8, 0), "VNICs 0..7");
+	ARG_ERR(snic_vnic_port_vlan(dev, 1, 0, 0), "outside 1..4094");
+	ARG_ERR(snic_vnic_port_vlan(dev, 1, 4095, 0), "outside 1..4094");
+	ARG_ERR(snic_vnic_port_vlan(dev, 1, 20, 8), "outside 0..7");
+	ARG_ERR(snic_vnic_port_vlan(dev, 1, SNIC_VLAN_NONE, 3), "needs a VLAN");
+	ARG_ERR(snic_vnic_port_vlan(dev, 8, 20, 0), "VNICs 0..7");
 	assert_int_equal(n_cmds, before);
 	const struct snic_mirror *m;
 	assert_int_equal(snic_mirror_get(dev, &m), 0);
@@ -369,6 +381,42 @@ static void restore_reapplies_l2_state(void **state)
 	assert_memory_equal(&mv[6].l2, &before, sizeof(before));
 	assert_int_equal(mv[1].l2.policy, 0);
 	assert_int_equal(mv[1].l2.n_mc, 0);
+}
+
+/* The operator's port VLAN: its payload, kept in the mirror and state file,
+ * sent again by a restore after the policy; removed, it is forgotten. */
+static void port_vlan_mirrored_and_restored(void **state)
+{
+	(void)state;
+	add_vnic(2);
+	add_vnic(3);
+	assert_int_equal(snic_vnic_port_vlan(dev, 2, 20, 5), 0);
+	const struct snic_vnic_port_vlan *sent = (const void *)last[SNIC_CMD_VNIC_PORT_VLAN].payload;
+	assert_int_equal(last[SNIC_CMD_VNIC_PORT_VLAN].len, sizeof(*sent));
+	assert_int_equal(sent->vnic, 2);
+	assert_int_equal(sent->vid, 20);
+	assert_int_equal(sent->pcp, 5);
+	assert_int_equal(sent->flags | sent->rsvd, 0);
+	assert_int_equal(snic_vnic_policy(dev, 2, SNIC_VPOL_TRUSTED), 0);
+	assert_int_equal(snic_vnic_port_vlan(dev, 3, 30, 0), 0);
+	assert_int_equal(snic_vnic_port_vlan(dev, 3, SNIC_VLAN_NONE, 0), 0);
+	const struct snic_mirror *m;
+	assert_int_equal(snic_mirror_get(dev, &m), 0);
+	assert_int_equal(m->l2[2].has & SNIC_ML2_PVLAN, SNIC_ML2_PVLAN);
+	assert_int_equal(m->l2[2].pvlan_vid, 20);
+	assert_int_equal(m->l2[2].pvlan_pcp, 5);
+	assert_int_equal(m->l2[3].has & SNIC_ML2_PVLAN, 0);
+	struct snic_vnic_l2 before = mv[2].l2;
+
+	model_reset();
+	((struct snic_blk_devid *)win)->reset_count++;
+	memset(n_items, 0, sizeof(n_items));
+	kinds[0] = 0;
+	assert_int_equal(snic_restore(dev, count_item, NULL), 0);
+	assert_int_equal(n_items[SNIC_RESTORE_FAILED], 0);
+	assert_string_equal(kinds, "policy2 port-vlan2 ");
+	assert_memory_equal(&mv[2].l2, &before, sizeof(before));
+	assert_int_equal(mv[3].l2.port_vlan, SNIC_VLAN_NONE);
 }
 
 static size_t read_state(uint8_t *buf, size_t cap)
@@ -536,6 +584,7 @@ int main(void)
 		T(trust_taken_clears_promisc_and_destroy_clears_all),
 		T(restore_reapplies_l2_state), T(state_file_l2_section),
 		T(vstats_read_and_checked), T(caps_l2_record),
+		T(port_vlan_mirrored_and_restored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,7 +31,8 @@ static struct snic_admin_cmd last_of[256];    /* the last one per opcode */
 static struct snic_rule last_rule;
 
 
-/* L2 commands: VNICs 5 and 6 exist; 02:00:00:00:00:ee is a locked MAC. */
+/* L2 commands: VNICs 5 and 6 exist (6 behind the operator's port VLAN 30,
+ * PCP 3); 02:00:00:00:00:ee is a locked MAC. */
 static void answer_l2(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
 {
 	uint16_t v;
@@ -45,6 +46,10 @@ static void answer_l2(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
 		struct snic_vnic_l2 l = { v, SNIC_RXMODE_ALLMULTI, 1, SNIC_VPOL_TRUSTED, 2,
 					  { 2, 0, 0, 0, 0, (uint8_t)v }, SNIC_VLAN_NONE,
 					  { 10, 20 }, { { 1, 0, 0x5e, 0, 0, 1 } } };
+		if (v == 6) {
+			l.port_vlan = 30;
+			l.policy |= SNIC_L2Q_PORT_VLAN | 3 << SNIC_L2Q_PCP_SHIFT;
+		}
 		memcpy(p->payload, &l, sizeof(l));
 		p->len = sizeof(l);
 	} else if (c->opcode == SNIC_CMD_VNIC_QUERY) {
@@ -108,6 +113,7 @@ static void answer(const struct snic_admin_cmd *c, struct snic_admin_cpl *p)
 	case SNIC_CMD_VNIC_VLANS:
 	case SNIC_CMD_VNIC_MAC:
 	case SNIC_CMD_VNIC_POLICY:
+	case SNIC_CMD_VNIC_PORT_VLAN:
 	case SNIC_CMD_VNIC_L2_QUERY:
 	case SNIC_CMD_VNIC_QUERY:
 		answer_l2(c, p);
@@ -556,6 +562,21 @@ static void l2_commands(void **state)
 		"d[0][\"allmulti\"] is True and d[0][\"promisc\"] is False and "
 		"d[0][\"multicast\"]==[\"01:00:5e:00:00:01\"] and d[1][\"trusted\"] is True and "
 		"d[0][\"port_vlan\"] is None"), 0);
+	assert_int_equal(ctl(out, sizeof(out), "vnic port-vlan 5 20 --pcp 3"), 0);
+	struct snic_vnic_port_vlan pv = { 5, 20, 3, 0, 0 };
+	assert_int_equal(last_of[SNIC_CMD_VNIC_PORT_VLAN].len, sizeof(pv));
+	assert_memory_equal(last_of[SNIC_CMD_VNIC_PORT_VLAN].payload, &pv, sizeof(pv));
+	assert_int_equal(ctl(out, sizeof(out), "vnic port-vlan 5 none"), 0);
+	struct snic_vnic_port_vlan none = { 5, SNIC_VLAN_NONE, 0, 0, 0 };
+	assert_memory_equal(last_of[SNIC_CMD_VNIC_PORT_VLAN].payload, &none, sizeof(none));
+	/* The query's read-only port VLAN bits never go back into a policy. */
+	assert_int_equal(ctl(out, sizeof(out), "vnic policy 6 --mac-lock on"), 0);
+	struct snic_vnic_policy pol6 = { 6, SNIC_VPOL_TRUSTED | SNIC_VPOL_MAC_LOCKED, 0 };
+	assert_memory_equal(last_of[SNIC_CMD_VNIC_POLICY].payload, &pol6, sizeof(pol6));
+	assert_non_null(strstr(out, "port vlan 30 (operator's, tagged by the device, pcp 3)"));
+	assert_int_equal(json_check("vnic l2 6",
+		"d[\"port_vlan\"]==30 and d[\"port_vlan_tagged_by_device\"] is True and "
+		"d[\"port_vlan_pcp\"]==3"), 0);
 
 	unsigned before = n_cmds;
 	static const char *const bad[] = {
@@ -564,6 +585,9 @@ static void l2_commands(void **state)
 		"vnic mac 5", "vnic mac 5 01:00:5e:00:00:01", "vnic mac 5 02:00:00:00:00:01 x",
 		"vnic policy 5 --trusted maybe", "vnic policy 5 --mac-lock", "vnic l2 5 6",
 		"vnic vlans x 5", "stats --vnic 65535", "stats --vnic 1 2",
+		"vnic port-vlan 5", "vnic port-vlan 5 4095", "vnic port-vlan 5 20 --pcp 8",
+		"vnic port-vlan 5 none --pcp 1", "vnic port-vlan 5 20 --prio 1",
+		"vnic port-vlan 5 20 --pcp",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = ctl(out, sizeof(out), bad[i]);

@@ -318,6 +318,46 @@ static void shared_mac_device_picks(void **state)
 	snic_swcls_free(s);
 }
 
+/* VNIC 2 behind the operator's port VLAN 20: the device's MAC entry for
+ * it matches VLAN 20, and the frames it strips reach the software ring
+ * untagged. */
+static void fill_port_vlan(struct snic_mirror *m)
+{
+	add_vnic(m, 1);
+	add_vnic(m, 2);
+	struct snic_rule *r = &m->vnic[2].mac_rule;
+	r->value.flags = SNIC_KF_VLAN;
+	r->value.vlan[1] = 20;
+	r->mask.vlan[0] = 0x0f;
+	r->mask.vlan[1] = 0xff;
+	m->l2[2].has = SNIC_ML2_PVLAN;
+	m->l2[2].pvlan_vid = 20;
+	m->l2[2].rxmode.vnic = m->l2[2].vlans.vnic = m->l2[2].policy.vnic = 2;
+}
+
+static void port_vlan_frames_come_stripped(void **state)
+{
+	(void)state;
+	uint8_t buf[128];
+	struct got g = { 0 };
+	struct snic_swcls_stats st;
+	save(fill_port_vlan);
+	struct snic_swcls *s = snic_swcls_new(dev, 16);
+	assert_non_null(s);
+	uint32_t n = frame(buf, mac_of[2], 0, 5000);
+	struct snic_rx_frame f = rxf(buf, n, 2);
+	assert_int_equal(snic_swcls_input(s, &f), 1);
+	n = frame(buf, mac_of[2], 20, 5000);      /* a tag would have been stripped */
+	f = rxf(buf, n, SNIC_VNIC_NONE);
+	assert_int_equal(snic_swcls_input(s, &f), 0);
+	snic_swcls_stats(s, &st);
+	assert_int_equal(st.mismatch, 0);
+	assert_int_equal(st.hits, 1);
+	assert_int_equal(snic_srr_poll(s, 2, 10, collect, &g), 1);
+	assert_int_equal(g.vnic[0], 2);
+	snic_swcls_free(s);
+}
+
 static void bad_parameters(void **state)
 {
 	(void)state;
@@ -563,7 +603,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(classifies_like_hardware), T(srr_full_and_budget),
 		T(reloads_when_another_process_adds), T(persisting_disagreement_counted),
-		T(shared_mac_device_picks),
+		T(shared_mac_device_picks), T(port_vlan_frames_come_stripped),
 		T(bad_parameters), T(mac_entries_past_the_table),
 		T(delivers_by_domain_groups_and_mode), T(join_by_another_process_seen),
 	};

@@ -136,8 +136,12 @@ t_vf_knobs() {
 	dmesg | grep -q 'snic5: MAC 02:5e:01:55:00:06 refused: the operator locked' || return 1
 	ip link set snic0 vf 5 mac 00:00:00:00:00:00 &&
 	ip link set snic5 address 02:5e:01:55:00:06 || return 1
-	ip link set snic0 vf 5 spoofchk on && ! ip link set snic0 vf 5 spoofchk off &&
-	! ip link set snic0 vf 5 vlan 10 || return 1
+	ip link set snic0 vf 5 spoofchk on && ! ip link set snic0 vf 5 spoofchk off || return 1
+	# snic5 has a VLAN interface (snic5.20): no port VLAN behind it; and
+	# the device inserts 802.1Q tags only
+	! ip link set snic0 vf 5 vlan 10 &&
+	dmesg | grep -q 'vf 5: snic5 has VLAN interfaces' &&
+	! ip link set snic0 vf 5 vlan 10 proto 802.1ad || return 1
 	ip link set snic0 vf 5 min_tx_rate 10 max_tx_rate 0 &&
 	ip link set snic0 vf 5 min_tx_rate 0 max_tx_rate 0
 }
@@ -209,6 +213,26 @@ t_ring_full() {
 	[ "$(stat_of snic5 rx_dropped)" -ge "$m" ]
 }
 
+# The operator's port VLAN: snic5 without a VLAN interface talks to the
+# peer's VLAN 20 side (the device tags and strips); a VLAN interface is
+# refused behind it; vlan 0 gives the VNIC its own tags back.
+t_port_vlan() {
+	ip link del snic5.20 && ip link set snic1 vf 5 vlan 20 qos 3 || return 1
+	ip -d link show snic1 | tee /tmp/l
+	# VF lines only with SR-IOV: then they must show it
+	! grep -q 'vf 5 ' /tmp/l || grep -q 'vf 5 .*vlan 20, qos 3' /tmp/l || return 1
+	ip addr add "$SNIC_VLAN20.1/24" dev snic5 && ip neigh flush dev snic5 &&
+	ping -c 3 -i 0.3 -W 3 "$SNIC_VLAN20.2" | tee /tmp/p
+	grep -q '3 packets transmitted, 3 packets received' /tmp/p || return 1
+	! ip link add link snic5 name snic5.30 type vlan id 30 &&
+	dmesg | grep -q 'snic5: VLAN 30: the operator set port VLAN 20' || return 1
+	ip link set snic1 vf 5 vlan 0 && ip addr del "$SNIC_VLAN20.1/24" dev snic5 &&
+	ip link add link snic5 name snic5.20 type vlan id 20 &&
+	ip addr add "$SNIC_VLAN20.1/24" dev snic5.20 && ip link set snic5.20 up || return 1
+	ping -c 3 -i 0.3 -W 3 "$SNIC_VLAN20.2" | tee /tmp/p
+	grep -q '3 packets transmitted, 3 packets received' /tmp/p
+}
+
 l2_checks() {
 	check "reload with 6 VNICs: MACs from the card's base MAC" t_l2_load
 	NEEDS_TAP=1
@@ -218,7 +242,7 @@ l2_checks() {
 	check "MAC change on a live VNIC: traffic follows" t_mac_change
 	NEEDS_TAP=0
 	check "ip maddr joins, ALLMULTI fallback, PROMISC only with trust" t_rxmode
-	check "vf mac locks, spoofchk off and vf vlan refused, min_tx_rate set" t_vf_knobs
+	check "vf mac locks, spoofchk off and vf vlan over VLAN interfaces/802.1ad refused, min_tx_rate set" t_vf_knobs
 	NEEDS_TAP=1
 	check "a rule through snic5 cannot touch snic1's traffic" t_rule_scope
 	check "ethtool -K ntuple off refused while rules exist" t_ntuple_off
@@ -228,6 +252,7 @@ l2_checks() {
 	check "ethtool -G sets the buffers posted, -C refused" t_ringparam
 	NEEDS_TAP=1
 	check "ip -s link counts the device's ring-full drops (64 buffers posted)" t_ring_full
+	check "vf 5 vlan 20: snic5 untagged talks to the peer's VLAN 20, the device tags" t_port_vlan
 	NEEDS_TAP=0
 	check "rmmod with VLANs and rules gone" sh -c 'ip link del snic1.10; ip link del snic5.20; rmmod snic'
 }

@@ -26,7 +26,7 @@ RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=57
+GUEST_CHECKS=58
 HOST_CHECKS=12
 # Uplink 1 is cabled to a TAP device in a network namespace holding
 # 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
