@@ -37,6 +37,8 @@ static void usage(FILE *f)
 "  meter set ID --mode srtcm|trtcm|rfc4115 --cir RATE --cbs BYTES\n"
 "           [--eir|--pir RATE] [--ebs|--pbs BYTES] [--wire] [--mark]\n"
 "  meter show [ID]                    RX policers (rules name them with --meter)\n"
+"  rule add flow-type T [FIELD V [m MASK]]... (action N|action -1|vf ID [queue R])\n"
+"           [meter ID] [loc N] [malformed]   ethtool's n-tuple words (as ethtool -N)\n"
 "  rule add [--loc N] [--dst-mac M[/mask]] [--src-mac M[/mask]] [--vlan V]\n"
 "           [--ethertype T] [--proto tcp|udp|icmp|N] [--src-ip A[/len]]\n"
 "           [--dst-ip A[/len]] [--sport P] [--dport P] [--port N]\n"
