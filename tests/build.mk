@@ -20,3 +20,5 @@ TESTS += tests/e2e/test_l2_group.sh
 # Rules mean what they say on real frames (IPv4 vs IPv6, cut headers,
 # fragments, ethtool syntax) and oversize frames are counted.
 TESTS += tests/e2e/test_rule_semantics.sh
+# Rules on fields the card lacks: held by the host software classifier.
+TESTS += tests/e2e/test_rule_fallback.sh

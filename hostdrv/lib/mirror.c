@@ -11,8 +11,10 @@
  * then the used VNIC records, then the rule records sorted by location,
  * then (version 2) the meter records: policers by id, then shapers by VNIC,
  * then (version 3) the bandwidth shares by VNIC, then (version 4) the L2
- * state by VNIC (receive mode and multicast list, VLANs, policy). Older
- * files (no meters, no shares, no L2 state) are still read.
+ * state by VNIC (receive mode and multicast list, VLANs, policy); version 5
+ * gives rule records their flags (SNIC_MRULE_SW: held in software, in what
+ * was a reserved zero word, so records keep their size). Older files (no
+ * meters, no shares, no L2 state, no software rules) are still read.
  * Writers hold flock(LOCK_EX) on the file around command + update; readers
  * take LOCK_SH. A corrupt file is reported, never half-used.
  */
@@ -26,7 +28,7 @@
 #include "snic_impl.h"
 
 #define STATE_MAGIC   "SNICHST"
-#define STATE_VERSION 4
+#define STATE_VERSION 5
 
 struct state_hdr {
 	char     magic[8];
@@ -152,6 +154,8 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 		memcpy(&m->rule[i], p, sizeof(m->rule[i]));
 		if (i && m->rule[i].loc <= m->rule[i - 1].loc)
 			return corrupt(d, "rules out of order");
+		if (m->rule[i].flags & ~(uint32_t)SNIC_MRULE_SW)
+			return corrupt(d, "bad rule flags");
 	}
 	for (uint32_t i = 0; i < h.n_meters; i++, p += h.meter_rec) {
 		struct snic_meter_set ms;
@@ -477,7 +481,8 @@ void snic_mirror_put_share(struct snic_dev *d, const struct snic_vnic_share *s)
 		*slot = *s;
 }
 
-int snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r)
+int snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
+			 uint32_t flags)
 {
 	struct snic_mirror *m = d->mirror;
 	uint32_t i = 0;
@@ -495,7 +500,7 @@ int snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rul
 		m->n_rules++;
 	}
 	m->rule[i].loc = loc;
-	m->rule[i].rsvd = 0;
+	m->rule[i].flags = flags;
 	m->rule[i].rule = *r;
 	return 0;
 }

@@ -39,14 +39,7 @@ int snic_rule_req_resolve(struct snic_dev *d, struct snic_rule_req *q)
 static void unsupported_fields(struct snic_dev *d, const struct snic_rule_req *q, char *buf,
 			       size_t len)
 {
-	uint32_t bad = q->fields & ~snic_caps(d)->cls.key_fields;
-	size_t n = 0;
-
-	buf[0] = 0;
-	for (unsigned b = 0; b < 32 && n + 1 < len; b++)
-		if (bad & (1u << b))
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
-					      snic_field_name(b) ? snic_field_name(b) : "?");
+	snic_fields_str(q->fields & ~snic_caps(d)->cls.key_fields, buf, len);
 }
 
 /* NOENT names one of three things: find which. */
@@ -69,7 +62,7 @@ static void explain_noent(struct snic_dev *d, const struct snic_rule_req *q, cha
 void snic_rule_req_explain(struct snic_dev *d, const struct snic_rule_req *q, int status,
 			   char *buf, size_t len)
 {
-	char what[160], f[96];
+	char what[200], f[96];
 	const char *loc = q->loc_word[0] ? q->loc_word : "loc";
 
 	switch (status) {

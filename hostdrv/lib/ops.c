@@ -122,22 +122,41 @@ int snic_raw_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *
 	return rc;
 }
 
+/*
+ * A rule the device refuses for key fields it lacks (UNSUPP; which ones,
+ * the capabilities say) goes in as its coarse form and is mirrored as a
+ * software rule (swrule.c). The device is asked first: it decides what it
+ * can hold, the capabilities only name the fields.
+ */
 int snic_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
 		  uint32_t *loc_out)
 {
-	uint32_t got = 0;
+	struct snic_rule hw;
+	uint32_t got = 0, sw = 0;
 	int rc = snic_mirror_begin(d, 0);
 
+	d->last_sw = 0;
 	if (rc)
 		return rc;
 	rc = snic_raw_rule_add(d, loc, r, &got);
+	if (rc == SNIC_E_UNSUPP && (sw = snic_rule_sw_fields(d, r)) != 0) {
+		rc = snic_rule_coarse(d, r, &hw);
+		if (rc == 0)
+			rc = snic_raw_rule_add(d, loc, &hw, &got);
+	}
 	if (rc == SNIC_OK) {
 		if (loc_out)
 			*loc_out = got;
-		rc = snic_mirror_put_rule(d, got, r);
+		d->last_sw = sw;
+		rc = snic_mirror_put_rule(d, got, r, sw ? SNIC_MRULE_SW : 0);
 		return snic_mirror_finish(d, rc, 1);
 	}
 	return snic_mirror_finish(d, rc, 0);
+}
+
+uint32_t snic_rule_last_sw(const struct snic_dev *d)
+{
+	return d->last_sw;
 }
 
 int snic_rule_del(struct snic_dev *d, uint32_t loc)

@@ -48,12 +48,16 @@ static int restore_rule(struct snic_dev *d, const struct snic_mirror_rule *mr,
 			snic_restore_cb cb, void *arg)
 {
 	uint32_t got;
-	int rc = snic_raw_rule_add(d, mr->loc, &mr->rule, &got);
+	struct snic_rule hw;
+	int rc = snic_mirror_rule_hw(d, mr, &hw);
+
+	if (rc == 0)
+		rc = snic_raw_rule_add(d, mr->loc, &hw, &got);
 
 	if (rc == SNIC_E_EXIST) {
 		struct snic_rule_info ri;
 		if (snic_raw_rule_query(d, mr->loc, &ri) == SNIC_OK &&
-		    !memcmp(&ri.rule, &mr->rule, sizeof(ri.rule))) {
+		    !memcmp(&ri.rule, &hw, sizeof(ri.rule))) {
 			report(cb, arg, "rule", mr->loc, SNIC_PRESENT, NULL);
 			return 0;
 		}

@@ -161,6 +161,22 @@ int snic_vnic_query(struct snic_dev *d, uint16_t vnic, struct snic_vnic_info *ou
 int snic_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
 		  uint32_t *loc_out);
 int snic_rule_del(struct snic_dev *d, uint32_t loc);
+/*
+ * Software fallback (swrule.c): a rule the device refuses (UNSUPP) for key
+ * fields it lacks (caps.cls.key_fields) is added as its coarse form (the
+ * fields the device has, action MARK_SW to the shared HRR) and held as
+ * asked in the host mirror for the software classifier. After snic_rule_add succeeded:
+ * the SNIC_FIELD_* bits that made it a software rule (0: in hardware).
+ */
+uint32_t snic_rule_last_sw(const struct snic_dev *d);
+/* SNIC_FIELD_* bits the rule's mask uses, and those the device lacks. */
+uint32_t snic_rule_fields(const struct snic_rule *r);
+uint32_t snic_rule_sw_fields(const struct snic_dev *d, const struct snic_rule *r);
+/* The coarse hardware form of r; SNIC_ERR_ARG (message set) if the
+ * software classifier cannot hold r. */
+int snic_rule_coarse(struct snic_dev *d, const struct snic_rule *r, struct snic_rule *out);
+/* "dip, dport" */
+void snic_fields_str(uint32_t fields, char *buf, size_t len);
 int snic_rule_query(struct snic_dev *d, uint32_t loc, struct snic_rule_info *out);
 int snic_port_set(struct snic_dev *d, uint8_t port, int up);
 int snic_reset(struct snic_dev *d);
@@ -254,9 +270,13 @@ struct snic_mirror_vnic {
 	uint16_t rsvd;
 };
 
+/* snic_mirror_rule.flags (state file version 5; 0 in older files). */
+#define SNIC_MRULE_SW 0x1   /* held in software: `rule` is the rule as asked;
+			     * the device holds its coarse form (swrule.c) */
+
 struct snic_mirror_rule {
 	uint32_t loc;
-	uint32_t rsvd;
+	uint32_t flags;     /* SNIC_MRULE_* */
 	struct snic_rule rule;
 };
 
@@ -344,6 +364,9 @@ struct snic_swcls_stats {
 	uint64_t drop_group;     /* group copies the VNIC's mirrored L2 state
 				  * does not want (other domain, group not
 				  * joined, not promiscuous) or an unknown VNIC */
+	uint64_t sw_hits;        /* frames a software rule (SNIC_MRULE_SW) matched */
+	uint64_t sw_fallthrough; /* frames its coarse hardware form caught that it
+				  * does not match: classified as without it */
 };
 
 /* srr_size: frames per SRR (power of two); frame bytes up to buf_max. */

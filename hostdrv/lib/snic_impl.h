@@ -66,6 +66,7 @@ struct snic_dev {
 	/* HRR promotion after VNIC destroy (promote.c). */
 	int      no_auto_promote;
 	int      promoted;          /* the last destroy moved promoted_vnic */
+	uint32_t last_sw;           /* fields that made the last rule a software one */
 	uint16_t promoted_vnic, promoted_ring;
 
 	int      err;
@@ -127,8 +128,12 @@ int  snic_mirror_active(const struct snic_dev *d);
 void snic_mirror_put_vnic(struct snic_dev *d, const struct snic_vnic_params *p,
 			  const struct snic_vnic_info *info);
 void snic_mirror_drop_vnic(struct snic_dev *d, uint16_t vnic);
-int  snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r);
+int  snic_mirror_put_rule(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
+			  uint32_t flags);
 void snic_mirror_drop_rule(struct snic_dev *d, uint32_t loc);
+/* The rule the device holds for a mirrored rule (its coarse form if SW). */
+int  snic_mirror_rule_hw(struct snic_dev *d, const struct snic_mirror_rule *mr,
+			 struct snic_rule *out);
 void snic_mirror_clear(struct snic_dev *d);
 /* Record an accepted METER_SET (a shaper with cir 0 is removed). */
 void snic_mirror_put_meter(struct snic_dev *d, const struct snic_meter_set *m);

@@ -15,6 +15,13 @@
  * classifier re-read the state file once (a rule may have just been added
  * by another process) and is counted if it persists.
  *
+ * Software rules (SNIC_MRULE_SW, swrule.c): the device holds a coarse
+ * form that sends a superset of the rule's frames here, and the table holds
+ * the rule as asked at the same index, so a frame the rule does not match
+ * falls through to the lower entries (or, on a miss, to the group delivery
+ * the device would have done) exactly as if the rule were absent. Such a
+ * frame names the rule's VNIC in cpl.vnic: that is not a disagreement.
+ *
  * Group copies (SNIC_RXF_GROUP: broadcast, multicast, VLAN-member unicast,
  * promiscuous; include/snic/l2.h) are not classifier decisions: the device
  * made one copy per receiving VNIC and named it in cpl.vnic. They are
@@ -39,6 +46,7 @@ struct snic_swcls {
 	uint32_t depth;
 	struct snic_rule *entries;
 	uint8_t *valid;
+	uint8_t *sw;                /* entry i is a software rule */
 	uint8_t known[SNIC_MIRROR_MAX_VNICS];   /* VNIC ids in the mirror */
 	uint32_t srr_size, frame_max;
 	struct srr *srr[SNIC_MIRROR_MAX_VNICS];
@@ -72,7 +80,8 @@ struct snic_swcls *snic_swcls_new(struct snic_dev *d, uint32_t srr_size)
 			s->frame_max = d->caps.rx[r].buf_max;
 	s->entries = calloc(s->depth ? s->depth : 1, sizeof(*s->entries));
 	s->valid = calloc(s->depth ? s->depth : 1, 1);
-	if (!s->entries || !s->valid) {
+	s->sw = calloc(s->depth ? s->depth : 1, 1);
+	if (!s->entries || !s->valid || !s->sw) {
 		snic_swcls_free(s);
 		snic_seterr(d, SNIC_ERR_NOMEM, "no memory for %u classifier entries", s->depth);
 		return NULL;
@@ -93,6 +102,7 @@ void snic_swcls_free(struct snic_swcls *s)
 	}
 	free(s->entries);
 	free(s->valid);
+	free(s->sw);
 	free(s);
 }
 
@@ -117,12 +127,14 @@ int snic_swcls_refresh(struct snic_swcls *s, int force)
 		return rc;
 	const struct snic_mirror *m = d->mirror;
 	memset(s->valid, 0, s->depth);
+	memset(s->sw, 0, s->depth);
 	memset(s->known, 0, sizeof(s->known));
 	for (uint32_t i = 0; i < m->n_rules; i++) {
 		if (m->rule[i].loc >= s->depth)
 			continue;   /* cannot be in this device's table either */
 		s->entries[m->rule[i].loc] = m->rule[i].rule;
 		s->valid[m->rule[i].loc] = 1;
+		s->sw[m->rule[i].loc] = !!(m->rule[i].flags & SNIC_MRULE_SW);
 	}
 	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
 		const struct snic_mirror_vnic *mv = &m->vnic[v];
@@ -250,6 +262,33 @@ static int group_input(struct snic_swcls *s, const struct snic_rx_frame *f)
 	return rc;
 }
 
+/* A frame the device sent here for a software rule at cpl.rule. */
+static int via_sw_rule(const struct snic_swcls *s, const struct snic_rx_frame *f)
+{
+	return f->cpl.rule < s->depth && s->valid[f->cpl.rule] && s->sw[f->cpl.rule];
+}
+
+/* No entry matched a frame a software rule's coarse form caught: without
+ * the rule the device would have missed it too and made group copies. */
+static int sw_miss(struct snic_swcls *s, const struct snic_rx_frame *f)
+{
+	int rc, any = 0;
+
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		if (!s->known[v] || !snic_l2_wants(s->d->mirror, (uint16_t)v, f->data,
+						   f->cpl.len, f->cpl.port))
+			continue;
+		rc = srr_put(s, (uint16_t)v, f);
+		if (rc < 0)
+			return rc;
+		s->st.group += (uint64_t)rc;
+		any = 1;
+	}
+	if (!any)
+		s->st.drop_no_match++;
+	return any;
+}
+
 int snic_swcls_input(struct snic_swcls *s, const struct snic_rx_frame *f)
 {
 	struct snic_match m;
@@ -260,11 +299,18 @@ int snic_swcls_input(struct snic_swcls *s, const struct snic_rx_frame *f)
 	if (f->cpl.flags & SNIC_RXF_GROUP)
 		return group_input(s, f);
 	lookup(s, f, &m);
-	if (choose(&m) != f->cpl.vnic && snic_swcls_refresh(s, 0) > 0)
+	if (choose(&m) != f->cpl.vnic && !via_sw_rule(s, f) && snic_swcls_refresh(s, 0) > 0)
 		lookup(s, f, &m);   /* the mirror had changed: decide again */
-	if (choose(&m) != f->cpl.vnic)
+	int sw = via_sw_rule(s, f);
+	if (sw && m.rule == f->cpl.rule)
+		s->st.sw_hits++;
+	else if (sw)
+		s->st.sw_fallthrough++;
+	else if (choose(&m) != f->cpl.vnic)
 		s->st.mismatch++;
 	if (m.rule == SNIC_RULE_MISS) {
+		if (sw)
+			return sw_miss(s, f);
 		s->st.drop_no_match++;
 		return 0;
 	}

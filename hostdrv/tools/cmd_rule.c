@@ -52,16 +52,30 @@ static int rule_add(struct ctl *c, int argc, char **argv)
 	}
 	if (rc)
 		return ctl_fail(c, "rule add");
+	uint32_t sw = snic_rule_last_sw(d);
+	char f[96];
+	snic_fields_str(sw, f, sizeof(f));
 	if (c->json) {
 		json_obj_begin(&c->j, NULL);
 		json_uint(&c->j, "loc", got);
+		json_bool(&c->j, "software", sw != 0);
+		if (sw)
+			json_str(&c->j, "device_lacks", f);
 		json_obj_end(&c->j);
 		json_done(&c->j);
+	} else if (sw) {
+		printf("rule %u added, held in software: this device cannot match %s, so it "
+		       "sends the frames the rule's other fields match to the shared ring, "
+		       "where the host software classifier (snicctl rx) applies the rule%s\n",
+		       got, f, snic_rule_fields(&q.rule) & ~sw ? "" :
+		       " (no field left for the device: every frame goes through software)");
 	} else {
 		printf("rule %u added\n", got);
 	}
 	return 0;
 }
+
+static void print_one(struct ctl *c, const struct snic_rule_info *ri, const char *sw);
 
 static int prefix_len(const uint8_t *m, unsigned len)
 {
@@ -150,7 +164,41 @@ static void fmt_field(char *buf, size_t n, const struct field *f, const uint8_t 
 	}
 }
 
-static void print_rule(struct ctl *c, const struct snic_rule_info *ri)
+/*
+ * A software rule (the mirror says so, and the device holds its coarse
+ * form there) shows as asked, with the device's hits of the coarse form
+ * and the fields the device lacks. m: the loaded mirror, or NULL.
+ */
+static void print_rule(struct ctl *c, const struct snic_rule_info *hw,
+		       const struct snic_mirror *m)
+{
+	struct snic_rule_info swi = *hw;
+	struct snic_rule coarse;
+	uint32_t sw = 0;
+	char lack[96];
+
+	for (uint32_t i = 0; m && i < m->n_rules; i++) {
+		const struct snic_mirror_rule *mr = &m->rule[i];
+		if (mr->loc != hw->loc || !(mr->flags & SNIC_MRULE_SW) ||
+		    snic_rule_coarse(ctl_dev(c), &mr->rule, &coarse) ||
+		    memcmp(&coarse, &hw->rule, sizeof(coarse)))
+			continue;
+		swi.rule = mr->rule;
+		sw = snic_rule_sw_fields(ctl_dev(c), &mr->rule);
+	}
+	snic_fields_str(sw, lack, sizeof(lack));
+	print_one(c, sw ? &swi : hw, sw ? lack : NULL);
+}
+
+/* The host mirror for rule show; without one, rules show as the device has them. */
+static const struct snic_mirror *rule_mirror(struct ctl *c)
+{
+	const struct snic_mirror *m;
+
+	return snic_mirror_get(ctl_dev(c), &m) ? NULL : m;
+}
+
+static void print_one(struct ctl *c, const struct snic_rule_info *ri, const char *sw)
 {
 	const uint8_t *v = (const uint8_t *)&ri->rule.value;
 	const uint8_t *m = (const uint8_t *)&ri->rule.mask;
@@ -162,6 +210,9 @@ static void print_rule(struct ctl *c, const struct snic_rule_info *ri)
 		json_obj_begin(j, NULL);
 		json_uint(j, "loc", ri->loc);
 		json_uint(j, "hits", ri->hits);
+		json_bool(j, "software", sw != NULL);   /* held by the host classifier */
+		if (sw)
+			json_str(j, "device_lacks", sw);
 		json_obj_begin(j, "match");
 		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 			const struct field *f = &fields[i];
@@ -215,6 +266,8 @@ static void print_rule(struct ctl *c, const struct snic_rule_info *ri)
 		printf(" meter %u", a->meter);
 	if (a->flags & SNIC_ACT_MARK_SW)
 		printf(" (software ring)");
+	if (sw)
+		printf(" [in software: device lacks %s]", sw);
 	printf(", hits %llu\n", (unsigned long long)ri->hits);
 }
 
@@ -224,6 +277,7 @@ static int rule_list(struct ctl *c)
 	struct snic_dev *d = ctl_dev(c);
 	uint32_t n = snic_caps(d)->cls.user_entries, shown = 0;
 	struct snic_rule_info ri;
+	const struct snic_mirror *m = rule_mirror(c);
 
 	if (c->json)
 		json_arr_begin(&c->j, NULL);
@@ -233,7 +287,7 @@ static int rule_list(struct ctl *c)
 			continue;
 		if (rc)
 			return ctl_fail(c, "rule show");
-		print_rule(c, &ri);
+		print_rule(c, &ri, m);
 		shown++;
 	}
 	if (c->json) {
@@ -288,7 +342,7 @@ int cmd_rule(struct ctl *c, int argc, char **argv)
 	struct snic_rule_info ri;
 	if (snic_rule_query(ctl_dev(c), (uint32_t)loc, &ri))
 		return ctl_fail(c, "rule show");
-	print_rule(c, &ri);
+	print_rule(c, &ri, rule_mirror(c));
 	if (c->json)
 		json_done(&c->j);
 	return 0;

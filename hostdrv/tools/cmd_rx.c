@@ -155,6 +155,8 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 			json_uint(j, "mirror_loads", st.reloads);
 			json_uint(j, "group_copies", st.group);
 			json_uint(j, "drop_group", st.drop_group);
+			json_uint(j, "software_rule_hits", st.sw_hits);
+			json_uint(j, "software_rule_fallthrough", st.sw_fallthrough);
 			json_obj_end(j);
 		}
 		json_arr_begin(j, "vnics");
@@ -209,6 +211,10 @@ static void report(struct ctl *c, struct rx_ctx *x, uint32_t state)
 		       (unsigned long long)st.drop_rule, (unsigned long long)st.drop_no_vnic,
 		       (unsigned long long)st.drop_srr_full, (unsigned long long)st.mismatch,
 		       (unsigned long long)st.group, (unsigned long long)st.drop_group);
+		if (st.sw_hits + st.sw_fallthrough)
+			printf("  software rules: %llu frames matched, %llu fell through to lower "
+			       "entries\n", (unsigned long long)st.sw_hits,
+			       (unsigned long long)st.sw_fallthrough);
 		unsigned n = snic_srr_stats(x->sw, srr, 64);
 		for (unsigned i = 0; i < n && i < 64; i++)
 			printf("  SRR vnic %u: %llu queued, %llu delivered, %llu dropped (full)\n",

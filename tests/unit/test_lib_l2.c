@@ -446,7 +446,7 @@ static void state_file_l2_section(void **state)
 	add_vnic(1);
 	size_t n = read_state(buf, sizeof(buf));
 	uint32_t *w = (uint32_t *)(void *)(buf + 8);
-	assert_int_equal(w[0], 4);              /* version */
+	assert_int_equal(w[0], 5);              /* version */
 	assert_int_equal(w[13], 0);             /* n_l2 */
 	/* As a version 3 library wrote it: the header ends before l2_rec. */
 	w[0] = 3;
@@ -458,7 +458,7 @@ static void state_file_l2_section(void **state)
 
 	assert_int_equal(snic_vnic_policy(dev, 1, SNIC_VPOL_TRUSTED), 0);
 	n = read_state(buf, sizeof(buf));
-	assert_int_equal(w[0], 4);
+	assert_int_equal(w[0], 5);
 	assert_int_equal(w[12], sizeof(struct snic_mirror_l2));
 	assert_int_equal(w[13], 1);
 	/* Unknown bits in the record's `has` (its first byte, the last record),

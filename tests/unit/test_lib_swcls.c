@@ -12,36 +12,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "snic_impl.h"
-#include "test_lib_fakewin.h"
+#include "swcls_fixture.h"
 
 #define MAC_BASE 56u   /* fake caps: user entries 0..55, VNIC MACs from 56 */
 
 static uint32_t mac_base = MAC_BASE; /* where add_vnic puts the MAC entries */
-
-static uint8_t *win;
-static struct snic_dev *dev;
-static char state_path[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	win = fw_build();
-	dev = snic_alloc();
-	assert_int_equal(snic_attach(dev, win, FW_SIZE), 0);
-	snprintf(state_path, sizeof(state_path), "/tmp/snic-test-swcls-%d.state", (int)getpid());
-	unlink(state_path);
-	snic_set_state_path(dev, state_path);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	snic_close(dev);
-	free(win);
-	unlink(state_path);
-	return 0;
-}
 
 static const uint8_t mac_of[4][6] = {
 	{ 2, 0, 0, 0, 0, 0x10 }, { 2, 0, 0, 0, 0, 0x11 }, { 2, 0, 0, 0, 0, 0x12 },
