@@ -22,3 +22,5 @@ TESTS += tests/e2e/test_l2_group.sh
 TESTS += tests/e2e/test_rule_semantics.sh
 # Rules on fields the card lacks: held by the host software classifier.
 TESTS += tests/e2e/test_rule_fallback.sh
+# Every snicctl --json output follows its schema in docs/json/ (docs/json.md).
+TESTS += tests/e2e/test_json_schema.sh

@@ -3,18 +3,6 @@
 #include <string.h>
 #include "snicctl.h"
 
-static void done(struct ctl *c, const char *what, const char *human)
-{
-	if (c->json) {
-		json_obj_begin(&c->j, NULL);
-		json_str(&c->j, "done", what);
-		json_obj_end(&c->j);
-		json_done(&c->j);
-	} else {
-		puts(human);
-	}
-}
-
 int cmd_port(struct ctl *c, int argc, char **argv)
 {
 	unsigned long port;
@@ -28,7 +16,7 @@ int cmd_port(struct ctl *c, int argc, char **argv)
 	if (snic_port_set(ctl_dev(c), (uint8_t)port, up))
 		return ctl_fail(c, up ? "port up" : "port down");
 	snprintf(msg, sizeof(msg), "port %lu %s", port, up ? "up" : "down");
-	done(c, msg, msg);
+	ctl_done(c, msg, msg);
 	return 0;
 }
 
@@ -39,6 +27,6 @@ int cmd_reset(struct ctl *c, int argc, char **argv)
 		return ctl_usage("reset takes no arguments");
 	if (snic_reset(ctl_dev(c)))
 		return ctl_fail(c, "reset");
-	done(c, "reset", "device reset: all VNICs and rules removed");
+	ctl_done(c, "reset", "device reset: all VNICs and rules removed");
 	return 0;
 }

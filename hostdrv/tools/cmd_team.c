@@ -178,6 +178,7 @@ static int team_set(struct ctl *c, struct snic_team_set *t, int argc, char **arg
 		t->beacon_misses = 3;
 	if (snic_admin_exec(ctl_dev(c), SNIC_CMD_TEAM_SET, t, sizeof(*t), NULL, 0, NULL))
 		return ctl_fail(c, "team set");
+	ctl_done(c, "team set", NULL);
 	return 0;
 }
 
@@ -272,6 +273,7 @@ int cmd_team(struct ctl *c, int argc, char **argv)
 		t.prio = (uint8_t)prio;
 		if (snic_admin_exec(ctl_dev(c), SNIC_CMD_TEAM_SET, &t, sizeof(t), NULL, 0, NULL))
 			return ctl_fail(c, "team prio");
+		ctl_done(c, "team prio", NULL);
 		return 0;
 	}
 	if (ctl_uint("bond", argv[2], 0, SNIC_MAX_BONDS - 1, &v))
@@ -295,6 +297,7 @@ int cmd_team(struct ctl *c, int argc, char **argv)
 		show(c, &s);
 		return 0;
 	}
+	const char *what = !strcmp(sub, "del") ? "team del" : "team failback";
 	if (!strcmp(sub, "del"))
 		t.op = SNIC_TEAM_OP_DEL;
 	else if (!strcmp(sub, "failback"))
@@ -302,6 +305,7 @@ int cmd_team(struct ctl *c, int argc, char **argv)
 	else
 		return ctl_usage("team: unknown subcommand '%s'", sub);
 	if (snic_admin_exec(ctl_dev(c), SNIC_CMD_TEAM_SET, &t, sizeof(t), NULL, 0, NULL))
-		return ctl_fail(c, sub);
+		return ctl_fail(c, what);
+	ctl_done(c, what, NULL);
 	return 0;
 }

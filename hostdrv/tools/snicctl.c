@@ -134,6 +134,18 @@ int ctl_uint(const char *what, const char *s, unsigned long min, unsigned long m
 	return 0;
 }
 
+void ctl_done(struct ctl *c, const char *what, const char *human)
+{
+	if (c->json) {
+		json_obj_begin(&c->j, NULL);
+		json_str(&c->j, "done", what);
+		json_obj_end(&c->j);
+		json_done(&c->j);
+	} else if (human) {
+		puts(human);
+	}
+}
+
 void ctl_fmt_mac(char buf[18], const uint8_t m[6])
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);

@@ -33,6 +33,9 @@ const char *ctl_optval(int argc, char **argv, int *i);
 int ctl_uint(const char *what, const char *s, unsigned long min, unsigned long max,
 	     unsigned long *out);
 
+/* The end of a command that has nothing to show: {"done": WHAT} with
+ * --json (scripts always get one JSON document), else HUMAN (NULL: silent). */
+void ctl_done(struct ctl *c, const char *what, const char *human);
 void ctl_fmt_mac(char buf[18], const uint8_t mac[6]);
 
 int cmd_caps(struct ctl *c, int argc, char **argv);
