@@ -19,8 +19,14 @@ cleanup() {
 }
 trap cleanup EXIT
 echo "1..5"
-python3 -c 'import jsonschema' 2>/dev/null ||
-	{ echo "Bail out! python3 has no jsonschema (Debian: python3-jsonschema, make deps)"; exit 1; }
+# Debian's python3-jsonschema is for Debian's python3; a python3 earlier
+# on PATH (a pyenv) may lack it.
+py=
+for c in /usr/bin/python3 python3; do
+	"$c" -c 'import jsonschema' 2>/dev/null && { py=$c; break; }
+done
+[ -n "$py" ] ||
+	{ echo "Bail out! no python3 with jsonschema (Debian: python3-jsonschema, make deps)"; exit 1; }
 ctl() { "$bin/snicctl" --timeout 5000 "$@"; }
 
 # run NAME SCHEMA CMD...: CMD's --json output into $out/$p/NAME.json, and
@@ -115,15 +121,15 @@ exercise small
 check "every --json command succeeded on both profiles" \
 	sh -c "! cat '$out'/*/list | grep -v '^0 '"
 check "every output validates against its schema (large)" \
-	python3 "$top/tests/e2e/json_validate.py" "$schemas" "$out/large"
+	"$py" "$top/tests/e2e/json_validate.py" "$schemas" "$out/large"
 check "every output validates against its schema (small)" \
-	python3 "$top/tests/e2e/json_validate.py" "$schemas" "$out/small"
+	"$py" "$top/tests/e2e/json_validate.py" "$schemas" "$out/small"
 "$bin/snicctl" --help >"$out/usage.txt"
 check "every command in the usage text has a schema (or is listed as printing none)" \
-	python3 "$top/tests/e2e/json_validate.py" --coverage "$schemas" "$out/usage.txt" "$top/docs/json.md"
+	"$py" "$top/tests/e2e/json_validate.py" --coverage "$schemas" "$out/usage.txt" "$top/docs/json.md"
 # The validator can say no: an output that breaks its schema is refused.
 mkdir "$out/bad"
 sed 's/"vnic": 0/"vnic": "0"/' "$out/large/vnic_show.json" >"$out/bad/vnic_show.json"
 echo "0 vnic_show vnic.show" >"$out/bad/list"
 check "a wrong type (vnic id as a string) fails validation" \
-	sh -c "! python3 '$top/tests/e2e/json_validate.py' '$schemas' '$out/bad' 2>/dev/null"
+	sh -c "! '$py' '$top/tests/e2e/json_validate.py' '$schemas' '$out/bad' 2>/dev/null"
