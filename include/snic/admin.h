@@ -209,6 +209,7 @@ struct snic_caps_info {            /* QUERY_CAPS reply */
 	uint32_t generation;
 	uint32_t rsvd;
 };
+SNIC_ASSERT_SIZE(struct snic_caps_info, 16);
 
 #define SNIC_ID_ANY      0xffffu  /* let the device choose */
 #define SNIC_VLAN_NONE   0xffffu
@@ -233,6 +234,7 @@ struct snic_vnic_ref {
 	uint16_t vnic;
 	uint16_t rsvd;
 };
+SNIC_ASSERT_SIZE(struct snic_vnic_ref, 4);
 
 struct snic_vnic_info {
 	uint16_t vnic;
@@ -244,6 +246,7 @@ struct snic_vnic_info {
 	uint16_t mac_rule;  /* classifier entry steering its MAC */
 	uint16_t rsvd;
 };
+SNIC_ASSERT_SIZE(struct snic_vnic_info, 20);
 
 #define SNIC_LOC_ANY 0xffffffffu   /* device picks the slot (first free by priority) */
 
@@ -257,6 +260,7 @@ SNIC_ASSERT_SIZE(struct snic_rule_add, 144);
 struct snic_rule_ref {
 	uint32_t loc;
 };
+SNIC_ASSERT_SIZE(struct snic_rule_ref, 4);
 
 struct snic_rule_info {
 	uint32_t loc;
@@ -264,11 +268,13 @@ struct snic_rule_info {
 	uint64_t hits;      /* per-entry hit counter */
 	struct snic_rule rule;
 };
+SNIC_ASSERT_SIZE(struct snic_rule_info, 152);
 
 struct snic_ring_bind {
 	uint16_t ring;      /* HRR */
 	uint16_t vnic;      /* VNIC, or SNIC_VNIC_NONE to unbind */
 };
+SNIC_ASSERT_SIZE(struct snic_ring_bind, 4);
 
 /* Meter modes (meters arrive with the rate-limiting issue). */
 #define SNIC_METER_SRTCM 1
@@ -297,6 +303,7 @@ struct snic_meter_set {
 	uint32_t cbs;       /* committed burst, bytes */
 	uint32_t ebs;       /* excess/peak burst, bytes */
 };
+SNIC_ASSERT_SIZE(struct snic_meter_set, 32);
 
 /*
  * Bandwidth shares (docs/rate-limiting.md). The VNICs sending on one
@@ -359,6 +366,7 @@ struct snic_port_set {
 	uint8_t  admin_up;  /* 1 up, 0 down */
 	uint16_t rsvd;
 };
+SNIC_ASSERT_SIZE(struct snic_port_set, 4);
 
 /*
  * Firmware update (docs/firmware-image.md). The device has a flash with
@@ -379,12 +387,14 @@ struct snic_flash_begin {
 	uint32_t crc32;     /* CRC-32 of the whole image file */
 	uint32_t rsvd[2];
 };
+SNIC_ASSERT_SIZE(struct snic_flash_begin, 16);
 
 struct snic_flash_slot {   /* BEGIN and COMMIT reply */
 	uint32_t slot;
 	uint32_t chunk_max; /* SNIC_FLASH_CHUNK */
 	uint32_t rsvd[2];
 };
+SNIC_ASSERT_SIZE(struct snic_flash_slot, 16);
 
 struct snic_flash_write {
 	uint32_t offset;    /* must equal the bytes written so far */
@@ -399,6 +409,7 @@ struct snic_flash_commit {
 	uint32_t crc32;
 	uint32_t rsvd[2];
 };
+SNIC_ASSERT_SIZE(struct snic_flash_commit, 16);
 
 /* snic_flash_slot_info.state */
 #define SNIC_SLOT_EMPTY   0 /* erased */

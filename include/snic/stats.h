@@ -47,6 +47,7 @@ struct snic_port_stats {
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
 };
+SNIC_ASSERT_SIZE(struct snic_port_stats, 32);
 
 struct snic_blk_stats {
 	struct snic_block_hdr hdr;
