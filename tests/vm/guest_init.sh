@@ -27,6 +27,8 @@ PEER=$SNIC_TAP_NET.2
 . /guest_l2.sh
 # The RSS checks (rss_checks)
 . /guest_rss.sh
+# The kernel's own checks (kernel_checks; wraps insmod to record snic.ko)
+. /guest_kcheck.sh
 
 ok() { echo "VMT ok - $*"; }
 notok() { echo "VMT not ok - $*"; }
@@ -522,11 +524,6 @@ t_unload_traffic() {
 	rmmod snic
 }
 
-t_dmesg_clean() {
-	! dmesg | grep -E 'BUG|WARNING|Oops|snic.*(timed out|bad completion|resyncing|DESTROY failed|PORT_SET .* failed|lost in the reset|could not be|held by another|corrupt|stopped running|taken over)'
-}
-
-
 # make kmod-bench: RX rate from the uplink 2 flood, TX rate of a UDP blast.
 bench_rx() {
 	insmod /lib/modules/snic.ko vnics=3 && ip link set snic2 up || return 1
@@ -642,7 +639,7 @@ check "rmmod removes both netdevs" t_unload
 check "reload; a software-ring VNIC receives and sends on the shared rings" t_reload
 check "rmmod under RX traffic, reload receives the rest" t_unload_traffic
 l2_checks
-check "kernel log has no errors or warnings" t_dmesg_clean
+kernel_checks
 
 dmesg | grep -i snic | sed 's/^/VMT#   dmesg: /'
 echo "VMT done"

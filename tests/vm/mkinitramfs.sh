@@ -58,6 +58,7 @@ cp "$here/guest_init.sh" "$root/init"
 cp "$here/guest_l2.sh" "$root/guest_l2.sh"
 cp "$here/guest_devlink.sh" "$root/guest_devlink.sh"
 cp "$here/guest_rss.sh" "$root/guest_rss.sh"
+cp "$here/guest_kcheck.sh" "$root/guest_kcheck.sh"
 # The image `devlink dev flash` loads (request_firmware: /lib/firmware).
 if [ -n "${SNIC_VM_FWIMG:-}" ]; then
 	mkdir -p "$root/lib/firmware"

@@ -26,7 +26,7 @@ RX1=$U1_P7
 DROP1=$U1_P9
 NOMATCH=$((U0_STRANGE + U1_STRANGE))
 # Guest checks (guest_init.sh) plus the host's own below.
-GUEST_CHECKS=58
+GUEST_CHECKS=60
 HOST_CHECKS=12
 # Uplink 1 is cabled to a TAP device in a network namespace holding
 # 10.10.0.2: a real Linux stack answers ARP, ping and TCP. TCP_BYTES go to
@@ -382,9 +382,9 @@ fi
 # parallel mode, which a second possible CPU turns on.
 # (SNIC_VM_SMP=1 for the serial mode, to compare.)
 start=$(date +%s)
-timeout 150 qemu-system-x86_64 -accel tcg -m 256 -smp "${SNIC_VM_SMP:-1,maxcpus=2}" -nographic -no-reboot \
+timeout 240 qemu-system-x86_64 -accel tcg -m 256 -smp "${SNIC_VM_SMP:-1,maxcpus=2}" -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.cpio" -nic none \
-	-append "console=ttyS0 quiet panic=-1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH SNIC_STRESS=$STRESS SNIC_TAP=$TAP SNIC_TAP_NET=$TAP_NET SNIC_TCP_BYTES=$TCP_BYTES SNIC_TCP_SHA=$tcp_sha SNIC_VF_RATE=$VF_RATE_MBPS SNIC_CLS_USER=$cls_user SNIC_IRQ=$IRQ SNIC_BOOKD=$BOOKD SNIC_ETCD=$ETCD SNIC_MACS=$MACS SNIC_TAP_NET6=$TAP_NET6 SNIC_VLAN10=$VLAN10_NET SNIC_VLAN20=$VLAN20_NET SNIC_VLAN_BURST=$VLAN_BURST SNIC_VLAN_FLOOD=$VLAN_FLOOD" \
+	-append "console=ttyS0 quiet panic=-1 slub_debug=FZPU page_poison=1 SNIC_RX0=$RX0 SNIC_RX1=$RX1 SNIC_RX3=$RX3 SNIC_DROP1=$DROP1 SNIC_NOMATCH=$NOMATCH SNIC_PINGS=$PINGS SNIC_BENCH=$BENCH SNIC_STRESS=$STRESS SNIC_TAP=$TAP SNIC_TAP_NET=$TAP_NET SNIC_TCP_BYTES=$TCP_BYTES SNIC_TCP_SHA=$tcp_sha SNIC_VF_RATE=$VF_RATE_MBPS SNIC_CLS_USER=$cls_user SNIC_IRQ=$IRQ SNIC_BOOKD=$BOOKD SNIC_ETCD=$ETCD SNIC_MACS=$MACS SNIC_TAP_NET6=$TAP_NET6 SNIC_VLAN10=$VLAN10_NET SNIC_VLAN20=$VLAN20_NET SNIC_VLAN_BURST=$VLAN_BURST SNIC_VLAN_FLOOD=$VLAN_FLOOD" \
 	$ivshmem_dev \
 	</dev/null >"$work/console.log" 2>&1
 qemu_rc=$?
