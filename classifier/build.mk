@@ -1,7 +1,8 @@
 # Reference classifier: freestanding, linked into the firmware, the host
 # library and the simulator.
 CLASSIFIER_SRCS := classifier/parse.c classifier/parse_ipv6.c classifier/match.c \
-                   classifier/exact.c classifier/rss.c
+                   classifier/exact.c classifier/rss.c \
+                   classifier/fastcls.c
 CLASSIFIER_OBJS := $(CLASSIFIER_SRCS:%.c=$(BUILD)/%.o)
 CLASSIFIER_LIB  := $(BUILD)/classifier/libclassifier.a
 
@@ -33,4 +34,12 @@ CLASSIFIER_TEST_RSS := $(BUILD)/tests/unit/test_cls_rss
 TESTS += $(CLASSIFIER_TEST_RSS)
 
 $(CLASSIFIER_TEST_RSS): $(BUILD)/tests/unit/test_cls_rss.o $(CLASSIFIER_LIB)
+	$(CC) $^ -lcmocka -o $@
+
+# Differential tests of the fast classifier against the reference, on the
+# HDL differential test's frame and rule generator too.
+CLASSIFIER_TEST_FAST := $(BUILD)/tests/unit/test_cls_fast
+TESTS += $(CLASSIFIER_TEST_FAST)
+
+$(CLASSIFIER_TEST_FAST): $(BUILD)/tests/unit/test_cls_fast.o $(BUILD)/tests/hdl/pktgen.o $(CLASSIFIER_LIB)
 	$(CC) $^ -lcmocka -o $@
