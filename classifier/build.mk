@@ -2,7 +2,7 @@
 # library and the simulator.
 CLASSIFIER_SRCS := classifier/parse.c classifier/parse_ipv6.c classifier/match.c \
                    classifier/exact.c classifier/rss.c \
-                   classifier/fastcls.c
+                   classifier/fastcls.c classifier/exact_hash.c
 CLASSIFIER_OBJS := $(CLASSIFIER_SRCS:%.c=$(BUILD)/%.o)
 CLASSIFIER_LIB  := $(BUILD)/classifier/libclassifier.a
 
@@ -42,4 +42,10 @@ CLASSIFIER_TEST_FAST := $(BUILD)/tests/unit/test_cls_fast
 TESTS += $(CLASSIFIER_TEST_FAST)
 
 $(CLASSIFIER_TEST_FAST): $(BUILD)/tests/unit/test_cls_fast.o $(BUILD)/tests/hdl/pktgen.o $(CLASSIFIER_LIB)
+	$(CC) $^ -lcmocka -o $@
+
+CLASSIFIER_TEST_FAST_EXACT := $(BUILD)/tests/unit/test_cls_fast_exact
+TESTS += $(CLASSIFIER_TEST_FAST_EXACT)
+
+$(CLASSIFIER_TEST_FAST_EXACT): $(BUILD)/tests/unit/test_cls_fast_exact.o $(CLASSIFIER_LIB)
 	$(CC) $^ -lcmocka -o $@

@@ -39,15 +39,14 @@ uint64_t snic_exact_key(const struct snic_key *key)
 	return k;
 }
 
+/* Fold to one parity bit per nibble, then sum the nibbles' bits with one
+ * multiply: bit 60 of the product is the parity of all 64 bits. */
 static uint32_t parity64(uint64_t v)
 {
-	v ^= v >> 32;
-	v ^= v >> 16;
-	v ^= v >> 8;
-	v ^= v >> 4;
-	v ^= v >> 2;
 	v ^= v >> 1;
-	return (uint32_t)(v & 1);
+	v ^= v >> 2;
+	v = (v & 0x1111111111111111ull) * 0x1111111111111111ull;
+	return (uint32_t)(v >> 60) & 1;
 }
 
 uint32_t snic_exact_bucket(uint64_t xkey, unsigned way, uint32_t buckets)
