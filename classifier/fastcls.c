@@ -6,9 +6,9 @@
 #define ROWS_PER_BYTE 256u
 #define ALIGN         32u  /* a chunk: one 256-bit vector */
 
-/* Four 64-bit words ANDed as one vector (two SSE2 operations on plain
- * x86-64, one with AVX2, four scalar ones elsewhere). */
-typedef uint64_t chunk_t __attribute__((vector_size(32)));
+/* Half a chunk: two 64-bit words ANDed as one SSE2 vector on x86-64 (two
+ * scalar operations elsewhere). A chunk is two halves in two registers. */
+typedef uint64_t half_t __attribute__((vector_size(16)));
 
 static uint32_t words_for(uint32_t depth)
 {
@@ -55,12 +55,15 @@ static uint64_t *masked_bytes(const struct snic_fcls *c)
 	return (uint64_t *)(c->action + c->depth);
 }
 
+/* The active bytes, and where each one's rows start. */
 static void refresh_active(struct snic_fcls *c)
 {
 	c->n_active = 0;
 	for (uint32_t p = 0; p < SNIC_KEY_BYTES; p++)
-		if (c->refs[p])
-			c->active[c->n_active++] = (uint8_t)p;
+		if (c->refs[p]) {
+			c->active[c->n_active] = (uint8_t)p;
+			c->base[c->n_active++] = c->rows + (size_t)p * ROWS_PER_BYTE * c->words;
+		}
 }
 
 /* Bit idx of every row of byte p: set where (x & m) == v. */
@@ -127,31 +130,43 @@ int snic_fcls_clear(struct snic_fcls *c, uint32_t idx)
 	return 0;
 }
 
-/* The rows of `key` for the active bytes. */
-static void key_rows(const struct snic_fcls *c, const struct snic_key *key, const uint64_t **row)
+static int first_bit(half_t lo, half_t hi, uint32_t w, uint32_t *rule)
 {
-	const uint8_t *k = (const uint8_t *)key;
+	uint64_t x[4] = { lo[0], lo[1], hi[0], hi[1] };
 
-	for (uint32_t j = 0; j < c->n_active; j++) {
-		uint32_t p = c->active[j];
-		row[j] = c->rows + ((size_t)p * ROWS_PER_BYTE + k[p]) * c->words;
-	}
+	if (!(x[0] | x[1] | x[2] | x[3]))
+		return 0;
+	for (uint32_t k = 0;; k++)
+		if (x[k]) {
+			*rule = (w + k) * 64 + (uint32_t)__builtin_ctzll(x[k]);
+			return 1;
+		}
 }
 
-/* AND the rows chunk by chunk from index 0; the first set bit wins. */
-static uint32_t first_match(const struct snic_fcls *c, const uint64_t *const *row)
+/* AND the key's rows chunk by chunk from index 0; the first set bit wins.
+ * The first chunk also finds the rows (in row[]) for the later ones. */
+static uint32_t first_match(const struct snic_fcls *c, const uint8_t *k, const uint64_t **row)
 {
-	uint32_t end = (c->top + 63) / 64;
+	uint32_t end = (c->top + 63) / 64, n = c->n_active, rule;
+	half_t lo = *(const half_t *)c->valid, hi = *(const half_t *)(c->valid + 2);
 
-	for (uint32_t w = 0; w < end; w += SNIC_FCLS_CHUNK) {
-		chunk_t acc = *(const chunk_t *)(c->valid + w);
-		for (uint32_t j = 0; j < c->n_active; j++)
-			acc &= *(const chunk_t *)(row[j] + w);
-		if (!(acc[0] | acc[1] | acc[2] | acc[3]))
-			continue;
-		for (uint32_t k = 0;; k++)
-			if (acc[k])
-				return (w + k) * 64 + (uint32_t)__builtin_ctzll(acc[k]);
+	for (uint32_t j = 0; j < n; j++) {
+		const uint64_t *r = c->base[j] + (size_t)k[c->active[j]] * c->words;
+		row[j] = r;
+		lo &= *(const half_t *)r;
+		hi &= *(const half_t *)(r + 2);
+	}
+	if (first_bit(lo, hi, 0, &rule))
+		return rule;
+	for (uint32_t w = SNIC_FCLS_CHUNK; w < end; w += SNIC_FCLS_CHUNK) {
+		lo = *(const half_t *)(c->valid + w);
+		hi = *(const half_t *)(c->valid + w + 2);
+		for (uint32_t j = 0; j < n; j++) {
+			lo &= *(const half_t *)(row[j] + w);
+			hi &= *(const half_t *)(row[j] + w + 2);
+		}
+		if (first_bit(lo, hi, w, &rule))
+			return rule;
 	}
 	return SNIC_RULE_MISS;
 }
@@ -160,8 +175,7 @@ uint32_t snic_fcls_find(const struct snic_fcls *c, const struct snic_key *key)
 {
 	const uint64_t *row[SNIC_KEY_BYTES];
 
-	key_rows(c, key, row);
-	return first_match(c, row);
+	return first_match(c, (const uint8_t *)key, row);
 }
 
 static void result(const struct snic_fcls *c, const struct snic_key *key, uint32_t rule,
@@ -186,17 +200,19 @@ void snic_fcls_lookup(const struct snic_fcls *c, const struct snic_key *key,
 void snic_fcls_lookup_burst(const struct snic_fcls *c, const struct snic_key *keys,
 			    uint32_t n, struct snic_match *out)
 {
-	const uint64_t *row[SNIC_FCLS_BURST][SNIC_KEY_BYTES];
+	const uint64_t *row[SNIC_KEY_BYTES];
 
 	for (uint32_t base = 0; base < n; base += SNIC_FCLS_BURST) {
 		uint32_t cnt = n - base < SNIC_FCLS_BURST ? n - base : SNIC_FCLS_BURST;
-		/* All rows first, so their cache misses overlap. */
+		/* Fetch every key's first-chunk rows first, so the cache misses
+		 * of the burst overlap. */
 		for (uint32_t i = 0; i < cnt; i++) {
-			key_rows(c, &keys[base + i], row[i]);
+			const uint8_t *k = (const uint8_t *)&keys[base + i];
 			for (uint32_t j = 0; j < c->n_active; j++)
-				__builtin_prefetch(row[i][j]);
+				__builtin_prefetch(c->base[j] + (size_t)k[c->active[j]] * c->words);
 		}
 		for (uint32_t i = 0; i < cnt; i++)
-			result(c, &keys[base + i], first_match(c, row[i]), &out[base + i]);
+			result(c, &keys[base + i],
+			       first_match(c, (const uint8_t *)&keys[base + i], row), &out[base + i]);
 	}
 }

@@ -34,6 +34,7 @@ struct snic_fcls {
 	uint32_t n_active;    /* key bytes some valid rule masks */
 	uint8_t  active[SNIC_KEY_BYTES]; /* those byte offsets, ascending */
 	uint16_t refs[SNIC_KEY_BYTES];   /* valid rules masking each byte */
+	uint64_t *base[SNIC_KEY_BYTES];  /* rows of each active byte */
 	uint64_t *valid;      /* words: bit i = rule i valid */
 	uint64_t *rows;       /* [64][256][words] */
 	struct snic_action *action; /* per index */
