@@ -16,9 +16,12 @@ void snic_exact_hasher_init(struct snic_exact_hasher *h)
 static int in_bucket(const struct snic_exact_slot *s, uint32_t base, uint64_t xkey,
 		     uint32_t *slot)
 {
-	for (uint32_t i = base; i < base + SNIC_EXACT_SLOTS; i++)
-		if (s[i].key == xkey && s[i].valid) {
-			*slot = i;
+	const struct snic_exact_slot *b = s + base;
+
+#pragma GCC unroll 4
+	for (uint32_t i = 0; i < SNIC_EXACT_SLOTS; i++)
+		if (b[i].key == xkey && b[i].valid) {
+			*slot = base + i;
 			return 1;
 		}
 	return 0;

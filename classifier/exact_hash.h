@@ -30,11 +30,10 @@ void snic_exact_hasher_init(struct snic_exact_hasher *h);
 /* Both ways' full 16-bit hashes: way 0 in bits 15..0, way 1 in 31..16. */
 static inline uint32_t snic_exact_hash2(const struct snic_exact_hasher *h, uint64_t xkey)
 {
-	uint32_t r = 0;
-
-	for (unsigned b = 0; b < 8; b++)
-		r ^= h->t[b][(xkey >> (8 * b)) & 0xff];
-	return r;
+	return h->t[0][xkey & 0xff] ^ h->t[1][xkey >> 8 & 0xff] ^
+	       h->t[2][xkey >> 16 & 0xff] ^ h->t[3][xkey >> 24 & 0xff] ^
+	       h->t[4][xkey >> 32 & 0xff] ^ h->t[5][xkey >> 40 & 0xff] ^
+	       h->t[6][xkey >> 48 & 0xff] ^ h->t[7][xkey >> 56];
 }
 
 /* snic_exact_lookup's answer: 1 and the lowest slot index holding xkey. */

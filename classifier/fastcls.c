@@ -143,25 +143,47 @@ static int first_bit(half_t lo, half_t hi, uint32_t w, uint32_t *rule)
 		}
 }
 
-/* AND the key's rows chunk by chunk from index 0; the first set bit wins.
- * The first chunk also finds the rows (in row[]) for the later ones. */
-static uint32_t first_match(const struct snic_fcls *c, const uint8_t *k, const uint64_t **row)
+/*
+ * The first chunk: AND the key's rows for indices 0..255 (only 0..127 when
+ * `two` is 0: no rule above), keeping the rows in row[] when `keep` (later
+ * chunks follow). Inlined with constant flags, so each variant has no
+ * dead work in its loop.
+ */
+static inline __attribute__((always_inline)) int
+chunk0(const struct snic_fcls *c, const uint8_t *k, const uint64_t **row, int keep, int two,
+       uint32_t *rule)
 {
-	uint32_t end = (c->top + 63) / 64, n = c->n_active, rule;
 	half_t lo = *(const half_t *)c->valid, hi = *(const half_t *)(c->valid + 2);
 
-	for (uint32_t j = 0; j < n; j++) {
+	for (uint32_t j = 0; j < c->n_active; j++) {
 		const uint64_t *r = c->base[j] + (size_t)k[c->active[j]] * c->words;
-		row[j] = r;
+		if (keep)
+			row[j] = r;
 		lo &= *(const half_t *)r;
-		hi &= *(const half_t *)(r + 2);
+		if (two)
+			hi &= *(const half_t *)(r + 2);
 	}
-	if (first_bit(lo, hi, 0, &rule))
+	if (!two)
+		hi = (half_t){ 0, 0 };
+	return first_bit(lo, hi, 0, rule);
+}
+
+/* AND the key's rows chunk by chunk from index 0; the first set bit wins. */
+static uint32_t first_match(const struct snic_fcls *c, const uint8_t *k)
+{
+	const uint64_t *row[SNIC_KEY_BYTES];
+	uint32_t end = (c->top + 63) / 64, rule;
+
+	if (end <= 2)
+		return chunk0(c, k, row, 0, 0, &rule) ? rule : SNIC_RULE_MISS;
+	if (end <= SNIC_FCLS_CHUNK)
+		return chunk0(c, k, row, 0, 1, &rule) ? rule : SNIC_RULE_MISS;
+	if (chunk0(c, k, row, 1, 1, &rule))
 		return rule;
 	for (uint32_t w = SNIC_FCLS_CHUNK; w < end; w += SNIC_FCLS_CHUNK) {
-		lo = *(const half_t *)(c->valid + w);
-		hi = *(const half_t *)(c->valid + w + 2);
-		for (uint32_t j = 0; j < n; j++) {
+		half_t lo = *(const half_t *)(c->valid + w);
+		half_t hi = *(const half_t *)(c->valid + w + 2);
+		for (uint32_t j = 0; j < c->n_active; j++) {
 			lo &= *(const half_t *)(row[j] + w);
 			hi &= *(const half_t *)(row[j] + w + 2);
 		}
@@ -173,9 +195,7 @@ static uint32_t first_match(const struct snic_fcls *c, const uint8_t *k, const u
 
 uint32_t snic_fcls_find(const struct snic_fcls *c, const struct snic_key *key)
 {
-	const uint64_t *row[SNIC_KEY_BYTES];
-
-	return first_match(c, (const uint8_t *)key, row);
+	return first_match(c, (const uint8_t *)key);
 }
 
 static void result(const struct snic_fcls *c, const struct snic_key *key, uint32_t rule,
@@ -197,22 +217,26 @@ void snic_fcls_lookup(const struct snic_fcls *c, const struct snic_key *key,
 	result(c, key, snic_fcls_find(c, key), out);
 }
 
+/* Rows of all active bytes past this size are unlikely to stay in the
+ * core's own caches: a burst then fetches every key's first rows before
+ * it looks any up, so their misses overlap. Smaller, fetching costs more
+ * instructions than it saves. */
+#define PREFETCH_BYTES (256u * 1024)
+
 void snic_fcls_lookup_burst(const struct snic_fcls *c, const struct snic_key *keys,
 			    uint32_t n, struct snic_match *out)
 {
-	const uint64_t *row[SNIC_KEY_BYTES];
+	int fetch = (size_t)c->n_active * ROWS_PER_BYTE * c->words * 8 > PREFETCH_BYTES;
 
 	for (uint32_t base = 0; base < n; base += SNIC_FCLS_BURST) {
 		uint32_t cnt = n - base < SNIC_FCLS_BURST ? n - base : SNIC_FCLS_BURST;
-		/* Fetch every key's first-chunk rows first, so the cache misses
-		 * of the burst overlap. */
-		for (uint32_t i = 0; i < cnt; i++) {
+		for (uint32_t i = 0; i < cnt && fetch; i++) {
 			const uint8_t *k = (const uint8_t *)&keys[base + i];
 			for (uint32_t j = 0; j < c->n_active; j++)
 				__builtin_prefetch(c->base[j] + (size_t)k[c->active[j]] * c->words);
 		}
 		for (uint32_t i = 0; i < cnt; i++)
-			result(c, &keys[base + i],
-			       first_match(c, (const uint8_t *)&keys[base + i], row), &out[base + i]);
+			result(c, &keys[base + i], first_match(c, (const uint8_t *)&keys[base + i]),
+			       &out[base + i]);
 	}
 }
