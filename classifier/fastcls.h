@@ -25,7 +25,6 @@
 
 #define SNIC_FCLS_MAX_DEPTH 0x8000u /* indices below SNIC_RULE_EXACT */
 #define SNIC_FCLS_CHUNK     4u      /* 64-bit words ANDed per step (256 rules) */
-#define SNIC_FCLS_BURST     16u     /* keys whose rows are prefetched together */
 
 struct snic_fcls {
 	uint32_t depth;       /* rule indices 0 .. depth-1 */
@@ -59,7 +58,7 @@ uint32_t snic_fcls_find(const struct snic_fcls *c, const struct snic_key *key);
 void snic_fcls_lookup(const struct snic_fcls *c, const struct snic_key *key,
 		      struct snic_match *out);
 
-/* n lookups; rows of up to SNIC_FCLS_BURST keys are prefetched together. */
+/* n lookups, as n calls of snic_fcls_lookup give. */
 void snic_fcls_lookup_burst(const struct snic_fcls *c, const struct snic_key *keys,
 			    uint32_t n, struct snic_match *out);
 
