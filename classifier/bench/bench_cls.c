@@ -217,11 +217,16 @@ static int bench_ternary(struct bench *b, uint32_t n)
 	    snic_fcls_init(&t->fc, n, t->fc_mem, len))
 		goto out;
 	t->ref = (struct snic_tcam){ n, t->entries, t->valid };
+	uint64_t set_ns = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		rule_gen(&b->rng, i, &t->rules[i], &t->entries[i]);
 		t->valid[i] = 1;
+		uint64_t t0 = now_ns();
 		snic_fcls_set(&t->fc, i, &t->entries[i]);
+		set_ns += now_ns() - t0;
 	}
+	if (!b->callgrind)
+		printf("update %u rules: %.1f us per rule added\n", n, (double)set_ns / n / 1000.0);
 	for (uint32_t i = 0; i < BENCH_KEYS; i++) {
 		key_gen(&b->rng, t, &t->keys[i]);
 		t->kp[i] = (const uint8_t *)&t->keys[i];
