@@ -252,6 +252,51 @@ out:
 	return rc;
 }
 
+/* The scheme's worst case: every rule masks all 64 key bytes and no key
+ * matches, so every byte and every chunk is ANDed. snic alone (rte_acl
+ * would need a field per byte). */
+static int bench_worst(struct bench *b)
+{
+	struct tern *t = calloc(1, sizeof(*t));
+	size_t len = snic_fcls_storage(1024);
+	int rc = -1;
+
+	if (!t)
+		return -1;
+	t->n = 1024;
+	t->entries = calloc(t->n, sizeof(*t->entries));
+	t->valid = calloc(t->n, 1);
+	t->fc_mem = malloc(len);
+	if (!t->entries || !t->valid || !t->fc_mem || snic_fcls_init(&t->fc, t->n, t->fc_mem, len))
+		goto out;
+	t->ref = (struct snic_tcam){ t->n, t->entries, t->valid };
+	for (uint32_t i = 0; i < t->n; i++) {
+		uint8_t *v = (uint8_t *)&t->entries[i].value;
+		for (uint32_t k = 0; k < SNIC_KEY_BYTES; k++)
+			v[k] = (uint8_t)rng_next(&b->rng);
+		memset(&t->entries[i].mask, 0xff, sizeof(t->entries[i].mask));
+		t->valid[i] = 1;
+		snic_fcls_set(&t->fc, i, &t->entries[i]);
+	}
+	for (uint32_t i = 0; i < BENCH_KEYS; i++)
+		for (uint32_t k = 0; k < SNIC_KEY_BYTES; k++)
+			((uint8_t *)&t->keys[i])[k] = (uint8_t)rng_next(&b->rng);
+	run_ref(t);
+	run_fast(t);
+	for (uint32_t i = 0; i < BENCH_KEYS; i++)
+		if (t->out[i].rule != SNIC_RULE_MISS)
+			goto out;
+	bench_phase(b, "worst_ref_1024", run_ref, t);
+	bench_phase(b, "worst_fast_1024", run_fast, t);
+	rc = 0;
+out:
+	free(t->entries);
+	free(t->valid);
+	free(t->fc_mem);
+	free(t);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench b = { .rng = { 0x5eed5eedull } };
@@ -268,6 +313,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_cls: ternary bench at %u rules failed\n", sizes[i]);
 			return 1;
 		}
+	if (bench_worst(&b)) {
+		fprintf(stderr, "bench_cls: worst-case bench failed\n");
+		return 1;
+	}
 	if (bench_exact(&b)) {
 		fprintf(stderr, "bench_cls: exact bench failed\n");
 		return 1;
