@@ -49,3 +49,11 @@ TESTS += $(CLASSIFIER_TEST_FAST_EXACT)
 
 $(CLASSIFIER_TEST_FAST_EXACT): $(BUILD)/tests/unit/test_cls_fast_exact.o $(CLASSIFIER_LIB)
 	$(CC) $^ -lcmocka -o $@
+
+# The host software classifier's incremental updates, through libsnic.
+CLASSIFIER_TEST_FAST_SWCLS := $(BUILD)/tests/unit/test_cls_fast_swcls
+TESTS += $(CLASSIFIER_TEST_FAST_SWCLS)
+
+$(CLASSIFIER_TEST_FAST_SWCLS): $(BUILD)/tests/unit/test_cls_fast_swcls.o $(BUILD)/hostdrv/libsnic.a \
+                               $(CLASSIFIER_LIB)
+	$(CC) $^ -lcmocka -lpthread -o $@
