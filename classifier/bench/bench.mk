@@ -12,7 +12,8 @@ CLS_DPDK_LIBDIR := $(shell pkg-config --variable=libdir libdpdk 2>/dev/null)
 CLS_DPDK_LIBS := $(foreach l,acl hash rcu ring mempool eal kvargs telemetry, \
                    $(CLS_DPDK_LIBDIR)/librte_$(l).a) -lnuma -lbsd -lpthread -ldl -lm
 
-$(CLS_BENCH_DIR)/bench_cls.o $(CLS_BENCH_DIR)/bench_exact.o: $(CLS_BENCH_DIR)/%.o: classifier/bench/%.c
+CLS_BENCH_OBJS := $(CLS_BENCH_DIR)/bench_cls.o $(CLS_BENCH_DIR)/bench_exact.o
+$(CLS_BENCH_OBJS): $(CLS_BENCH_DIR)/%.o: classifier/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -27,4 +28,5 @@ $(BENCH_CLS): $(CLS_BENCH_DIR)/bench_cls.o $(CLS_BENCH_DIR)/bench_exact.o \
 
 .PHONY: bench-cls
 bench-cls: $(BENCH_CLS)
-	@classifier/bench/run_bench_cls.sh $(BENCH_CLS) $(CLS_BENCH_DIR) docs/benchmarks-classifier.md
+	@classifier/bench/run_bench_cls.sh $(BENCH_CLS) $(CLS_BENCH_DIR) \
+		docs/benchmarks-classifier.md

@@ -66,6 +66,7 @@ struct tern {
 	struct snic_match out[BENCH_KEYS];
 	uint32_t acl[BENCH_KEYS];
 	struct rte_side *rte;
+	int callgrind;
 };
 
 static uint32_t prefix(uint8_t len)
@@ -185,8 +186,10 @@ static int check(struct tern *t)
 		(pass ? run_fast_burst : run_fast)(t);
 		for (uint32_t i = 0; i < BENCH_KEYS; i++) {
 			uint32_t acl_rule = t->acl[i] ? t->acl[i] - 1 : SNIC_RULE_MISS;
-			if (memcmp(&want[i], &t->out[i], sizeof(want[i])) || acl_rule != want[i].rule) {
-				fprintf(stderr, "bench_cls: key %u: reference %u, fast %u, rte_acl %u\n",
+			if (memcmp(&want[i], &t->out[i], sizeof(want[i])) ||
+			    acl_rule != want[i].rule) {
+				fprintf(stderr,
+					"bench_cls: key %u: reference %u, fast %u, rte_acl %u\n",
 					i, want[i].rule, t->out[i].rule, acl_rule);
 				return -1;
 			}
@@ -195,6 +198,8 @@ static int check(struct tern *t)
 	}
 	printf("ternary %u rules: %u of %u keys hit, results equal (reference, fast, rte_acl)\n",
 	       t->n, hits, BENCH_KEYS);
+	printf("method %s %d\n", t->callgrind ? "callgrind" : "native",
+	       rte_side_acl_method(t->rte));
 	return 0;
 }
 
@@ -209,6 +214,7 @@ static int bench_ternary(struct bench *b, uint32_t n)
 		return -1;
 	t->n = n;
 	t->rte = b->rte;
+	t->callgrind = b->callgrind;
 	t->rules = calloc(n, sizeof(*t->rules));
 	t->entries = calloc(n, sizeof(*t->entries));
 	t->valid = calloc(n, 1);

@@ -11,7 +11,10 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_lcore.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "cls_cmp.h"
 
 #define KEY_OFF_PROTO 20   /* snic_key offsets (include/snic/cls.h) */
@@ -93,9 +96,36 @@ int rte_side_acl_build(struct rte_side *rs, const struct cmp_rule *r, uint32_t n
 	return rte_acl_build(rs->acl, &cfg) ? -1 : 0;
 }
 
-void rte_side_acl_classify(struct rte_side *rs, const uint8_t **keys, uint32_t *results, uint32_t n)
+void rte_side_acl_classify(struct rte_side *rs, const uint8_t **keys, uint32_t *results,
+			   uint32_t n)
 {
 	rte_acl_classify(rs->acl, keys, results, n, 1);
+}
+
+/* rte_acl_dump is the only place that tells the classify method rte_acl
+ * chose for this CPU: catch what it prints and take its alg= value. */
+int rte_side_acl_method(struct rte_side *rs)
+{
+	char text[4096];
+	FILE *f = tmpfile();
+	int saved = dup(STDOUT_FILENO), alg = -1;
+
+	if (!f || saved < 0)
+		return -1;
+	fflush(stdout);
+	dup2(fileno(f), STDOUT_FILENO);
+	rte_acl_dump(rs->acl);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	rewind(f);
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = 0;
+	fclose(f);
+	const char *a = strstr(text, "alg=");
+	if (a)
+		alg = atoi(a + 4);
+	return alg;
 }
 
 void rte_side_acl_free(struct rte_side *rs)
@@ -127,7 +157,8 @@ int64_t rte_side_hash_lookup(struct rte_side *rs, uint64_t key)
 	return rte_hash_lookup_data(rs->hash, &key, &data) < 0 ? -1 : (int64_t)(uintptr_t)data;
 }
 
-void rte_side_hash_lookup_bulk(struct rte_side *rs, const uint64_t *keys, uint32_t n, int64_t *data)
+void rte_side_hash_lookup_bulk(struct rte_side *rs, const uint64_t *keys, uint32_t n,
+			       int64_t *data)
 {
 	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
 	void *d[RTE_HASH_LOOKUP_BULK_MAX];

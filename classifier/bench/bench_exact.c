@@ -46,8 +46,8 @@ static int place(struct ex *e, struct rng *r, uint64_t key, uint16_t id)
 		unsigned w0 = rng_below(r, 2);
 		for (unsigned k = 0; k < 2; k++) {
 			unsigned w = (w0 + k) % 2;
-			uint32_t base = (w * EX_BUCKETS + snic_exact_bucket(in.key, w, EX_BUCKETS)) *
-					SNIC_EXACT_SLOTS;
+			uint32_t base = (w * EX_BUCKETS +
+					 snic_exact_bucket(in.key, w, EX_BUCKETS)) * SNIC_EXACT_SLOTS;
 			for (uint32_t s = base; s < base + SNIC_EXACT_SLOTS; s++)
 				if (!e->t.slots[s].valid) {
 					e->t.slots[s] = in;

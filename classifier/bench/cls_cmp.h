@@ -29,7 +29,10 @@ struct rte_side *rte_side_init(void);
  * wins, as in snic); 0 or -1. */
 int rte_side_acl_build(struct rte_side *rs, const struct cmp_rule *r, uint32_t n);
 /* results[i] = matching rule index + 1, or 0 for no match. */
-void rte_side_acl_classify(struct rte_side *rs, const uint8_t **keys, uint32_t *results, uint32_t n);
+void rte_side_acl_classify(struct rte_side *rs, const uint8_t **keys, uint32_t *results,
+			   uint32_t n);
+/* The classify method rte_acl chose (enum rte_acl_classify_alg), or -1. */
+int rte_side_acl_method(struct rte_side *rs);
 void rte_side_acl_free(struct rte_side *rs);
 
 /* An rte_hash of `n` 8-byte keys, key i holding data i; 0 or -1. */
@@ -37,7 +40,8 @@ int rte_side_hash_build(struct rte_side *rs, const uint64_t *keys, uint32_t n);
 /* One lookup: the key's data, or -1. */
 int64_t rte_side_hash_lookup(struct rte_side *rs, uint64_t key);
 /* n <= 64 lookups with the bulk API: data[i] or -1. */
-void rte_side_hash_lookup_bulk(struct rte_side *rs, const uint64_t *keys, uint32_t n, int64_t *data);
+void rte_side_hash_lookup_bulk(struct rte_side *rs, const uint64_t *keys, uint32_t n,
+			       int64_t *data);
 void rte_side_hash_free(struct rte_side *rs);
 
 #endif

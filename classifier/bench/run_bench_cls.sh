@@ -22,11 +22,18 @@ for f in "$out"/callgrind.cls.*.*; do
 	[ -n "$name" ] && echo "$name $total"
 done >"$out/bench_cls_ir.txt"
 
-python3 - "$out/bench_cls_ir.txt" "$(valgrind --version)" \
+python3 - "$out/bench_cls_cg.txt" "$out/bench_cls_ir.txt" "$(valgrind --version)" \
 	"$(lscpu | sed -n 's/^Model name: *//p')" "$out"/bench_cls.[123].txt >"$page" <<'PY'
 import sys
-ir_file, vg, cpu, *runs = sys.argv[1:]
-ns, keys, checks, upd = {}, {}, [], {}
+cg_run, ir_file, vg, cpu, *runs = sys.argv[1:]
+ns, keys, checks, upd, method = {}, {}, [], {}, {}
+# enum rte_acl_classify_alg (rte_acl.h)
+algs = {1: "scalar", 2: "SSE", 3: "AVX2", 4: "NEON", 5: "ALTIVEC", 6: "AVX512X16",
+        7: "AVX512X32"}
+for line in open(cg_run):
+    f = line.split()
+    if f and f[0] == "method":
+        method[f[1]] = algs.get(int(f[2]), f[2])
 for run in runs:
     for line in open(run):
         f = line.split()
@@ -35,6 +42,8 @@ for run in runs:
             keys[f[1]] = int(f[3])
         elif f and f[0] in ("ternary", "exact") and line.strip() not in checks:
             checks.append(line.strip())
+        elif f and f[0] == "method":
+            method[f[1]] = algs.get(int(f[2]), f[2])
         elif f and f[0] == "update":
             upd[f[1]] = min(upd.get(f[1], float(f[3])), float(f[3]))
 ir = {}
@@ -58,8 +67,12 @@ print("Written by `make bench-cls` (classifier/bench/); every figure below is "
       "counts do not). Both sides get the same rules and the same keys; every "
       "key's result is compared before timing and the run fails on a "
       "difference. DPDK is Debian's (static libraries, EAL started without "
-      "hugepages); rte_acl picks its own classify method for the CPU; the "
-      "snic code is built with the project's flags (-O2, baseline x86-64: SSE2). "
+      "hugepages; its side built with DPDK's flags, -march=corei7); rte_acl "
+      "uses its default classify method for the CPU it finds: "
+      f"{method.get('native', '?')} natively, {method.get('callgrind', '?')} under "
+      "callgrind (valgrind has no AVX-512), so its instruction counts are those "
+      "of the latter. The snic code is built with the project's flags (-O2, "
+      "baseline x86-64: SSE2) and runs the same code in both. "
       "A batch is 64 keys per call on both sides.\n")
 print("Results checked:\n")
 for c in checks:
