@@ -96,7 +96,7 @@ struct snic_swcls *snic_swcls_new(struct snic_dev *d, uint32_t srr_size)
 	s->fc_mem = malloc(fc_len);
 	if (!s->entries || !s->valid || !s->next || !s->next_valid || !s->sw || !s->fc_mem ||
 	    snic_fcls_init(&s->fc, n, s->fc_mem, fc_len)) {
-		snic_seterr(d, SNIC_ERR_NOMEM, "no memory for %u classifier entries", n);
+		snic_seterr(d, SNIC_ERR_NOMEM, "no memory for a classifier of %u entries", n);
 		snic_swcls_free(s);
 		return NULL;
 	}
