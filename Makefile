@@ -29,6 +29,7 @@ TESTS :=
 all:
 
 include classifier/build.mk
+include classifier/bench/bench.mk
 include hdl/build.mk
 include firmware/build.mk
 include sim/build.mk
@@ -53,7 +54,7 @@ test: deps
 	@tests/run.sh $(TESTS)
 
 # One benchmark per part; each writes its measured figures into docs/.
-BENCHES := bench-hdl bench-fw bench-rate bench-failover kmod-bench bench-bookd
+BENCHES := bench-hdl bench-fw bench-rate bench-failover kmod-bench bench-bookd bench-cls
 bench: bench-deps
 	@$(MAKE) --no-print-directory all
 	@for b in $(BENCHES); do $(MAKE) --no-print-directory $$b || exit 1; done

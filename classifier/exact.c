@@ -39,15 +39,17 @@ uint64_t snic_exact_key(const struct snic_key *key)
 	return k;
 }
 
+/* Fold to 32 bits, then to one parity bit per nibble, then sum the
+ * nibbles' bits with one 32-bit multiply: bit 28 of the product is the
+ * parity of all 64 bits (one mul on rv32 too). */
 static uint32_t parity64(uint64_t v)
 {
-	v ^= v >> 32;
-	v ^= v >> 16;
-	v ^= v >> 8;
-	v ^= v >> 4;
-	v ^= v >> 2;
-	v ^= v >> 1;
-	return (uint32_t)(v & 1);
+	uint32_t x = (uint32_t)v ^ (uint32_t)(v >> 32);
+
+	x ^= x >> 1;
+	x ^= x >> 2;
+	x = (x & 0x11111111u) * 0x11111111u;
+	return (x >> 28) & 1;
 }
 
 uint32_t snic_exact_bucket(uint64_t xkey, unsigned way, uint32_t buckets)

@@ -339,7 +339,8 @@ int snic_restore(struct snic_dev *d, snic_restore_cb cb, void *arg);
 
 /*
  * Frames on the shared HRR (SNIC_RXF_MARK_SW) are classified again on the
- * host with the reference classifier (snic_parse + snic_tcam_lookup) over
+ * host with the reference semantics (snic_parse + the fast classifier,
+ * classifier/fastcls.h, which answers as snic_tcam_lookup does) over
  * the mirror's rules, laid out at the same indices as in the hardware,
  * and queued on one software receive ring (SRR) per VNIC.
  */

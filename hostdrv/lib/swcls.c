@@ -9,8 +9,11 @@
  * On a device whose exact-match table steers the VNIC MACs, mac_rule lies
  * past the ternary table (user_entries + id), which is where the exact
  * table ranks, so the software table is made that much longer.
- * The lookup is the reference classifier's, so the software ring applies
- * the same rules with the same semantics as the hardware. The hardware's
+ * The lookup is the fast classifier's (classifier/fastcls.h), which gives
+ * exactly the reference classifier's answer, so the software ring applies
+ * the same rules with the same semantics as the hardware. A refresh
+ * rebuilds the table image and updates the fast classifier only at the
+ * indices that changed. The hardware's
  * choice (cpl.vnic) is used as a cross-check: a disagreement makes the
  * classifier re-read the state file once (a rule may have just been added
  * by another process) and is counted if it persists.
@@ -32,6 +35,7 @@
 #include <sys/stat.h>
 #include "snic_impl.h"
 #include "classifier.h"
+#include "fastcls.h"
 
 struct srr {
 	uint32_t size;              /* frames, power of two */
@@ -44,8 +48,12 @@ struct srr {
 struct snic_swcls {
 	struct snic_dev *d;
 	uint32_t depth;
-	struct snic_rule *entries;
+	struct snic_rule *entries;  /* the table image the lookup holds */
 	uint8_t *valid;
+	struct snic_rule *next;     /* scratch: the image a refresh builds */
+	uint8_t *next_valid;
+	struct snic_fcls fc;
+	void *fc_mem;
 	uint8_t *sw;                /* entry i is a software rule */
 	uint8_t known[SNIC_MIRROR_MAX_VNICS];   /* VNIC ids in the mirror */
 	uint32_t srr_size, frame_max;
@@ -78,12 +86,18 @@ struct snic_swcls *snic_swcls_new(struct snic_dev *d, uint32_t srr_size)
 	for (unsigned r = 0; r < d->caps.n_rx; r++)
 		if (d->caps.rx[r].buf_max > s->frame_max)
 			s->frame_max = d->caps.rx[r].buf_max;
-	s->entries = calloc(s->depth ? s->depth : 1, sizeof(*s->entries));
-	s->valid = calloc(s->depth ? s->depth : 1, 1);
-	s->sw = calloc(s->depth ? s->depth : 1, 1);
-	if (!s->entries || !s->valid || !s->sw) {
+	uint32_t n = s->depth ? s->depth : 1;
+	size_t fc_len = snic_fcls_storage(n);
+	s->entries = calloc(n, sizeof(*s->entries));
+	s->valid = calloc(n, 1);
+	s->next = calloc(n, sizeof(*s->next));
+	s->next_valid = calloc(n, 1);
+	s->sw = calloc(n, 1);
+	s->fc_mem = malloc(fc_len);
+	if (!s->entries || !s->valid || !s->next || !s->next_valid || !s->sw || !s->fc_mem ||
+	    snic_fcls_init(&s->fc, n, s->fc_mem, fc_len)) {
+		snic_seterr(d, SNIC_ERR_NOMEM, "no memory for a classifier of %u entries", n);
 		snic_swcls_free(s);
-		snic_seterr(d, SNIC_ERR_NOMEM, "no memory for %u classifier entries", s->depth);
 		return NULL;
 	}
 	return s;
@@ -102,6 +116,9 @@ void snic_swcls_free(struct snic_swcls *s)
 	}
 	free(s->entries);
 	free(s->valid);
+	free(s->next);
+	free(s->next_valid);
+	free(s->fc_mem);
 	free(s->sw);
 	free(s);
 }
@@ -110,6 +127,58 @@ static int same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* The table image of the mirror, into s->next (s->sw and s->known too). */
+static void build_image(struct snic_swcls *s, const struct snic_mirror *m)
+{
+	memset(s->next_valid, 0, s->depth);
+	memset(s->sw, 0, s->depth);
+	memset(s->known, 0, sizeof(s->known));
+	for (uint32_t i = 0; i < m->n_rules; i++) {
+		if (m->rule[i].loc >= s->depth)
+			continue;   /* cannot be in this device's table either */
+		s->next[m->rule[i].loc] = m->rule[i].rule;
+		s->next_valid[m->rule[i].loc] = 1;
+		s->sw[m->rule[i].loc] = !!(m->rule[i].flags & SNIC_MRULE_SW);
+	}
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		const struct snic_mirror_vnic *mv = &m->vnic[v];
+		if (!mv->used)
+			continue;
+		s->known[v] = 1;
+		if (mv->has_mac_rule && mv->info.mac_rule < s->depth) {
+			struct snic_rule *r = &s->next[mv->info.mac_rule];
+			*r = mv->mac_rule;
+			s->next_valid[mv->info.mac_rule] = 1;
+			/* Behind an operator port VLAN the device strips the tag
+			 * on every ring: its frames come here untagged. */
+			if (m->l2[v].has & SNIC_ML2_PVLAN) {
+				r->value.flags &= (uint8_t)~SNIC_KF_VLAN;
+				memset(r->value.vlan, 0, sizeof(r->value.vlan));
+				memset(r->mask.vlan, 0, sizeof(r->mask.vlan));
+			}
+		}
+	}
+}
+
+/* Make s->next the image the lookup holds, updating the fast classifier
+ * only where an entry appeared, went or changed. */
+static void apply_image(struct snic_swcls *s)
+{
+	for (uint32_t i = 0; i < s->depth; i++) {
+		if (s->next_valid[i] && (!s->valid[i] ||
+					 memcmp(&s->next[i], &s->entries[i], sizeof(s->next[i]))))
+			snic_fcls_set(&s->fc, i, &s->next[i]);
+		else if (!s->next_valid[i] && s->valid[i])
+			snic_fcls_clear(&s->fc, i);
+	}
+	struct snic_rule *e = s->entries;
+	uint8_t *v = s->valid;
+	s->entries = s->next;
+	s->valid = s->next_valid;
+	s->next = e;
+	s->next_valid = v;
 }
 
 int snic_swcls_refresh(struct snic_swcls *s, int force)
@@ -125,35 +194,10 @@ int snic_swcls_refresh(struct snic_swcls *s, int force)
 	int rc = snic_mirror_load(d);
 	if (rc)
 		return rc;
-	const struct snic_mirror *m = d->mirror;
-	memset(s->valid, 0, s->depth);
-	memset(s->sw, 0, s->depth);
-	memset(s->known, 0, sizeof(s->known));
-	for (uint32_t i = 0; i < m->n_rules; i++) {
-		if (m->rule[i].loc >= s->depth)
-			continue;   /* cannot be in this device's table either */
-		s->entries[m->rule[i].loc] = m->rule[i].rule;
-		s->valid[m->rule[i].loc] = 1;
-		s->sw[m->rule[i].loc] = !!(m->rule[i].flags & SNIC_MRULE_SW);
-	}
-	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
-		const struct snic_mirror_vnic *mv = &m->vnic[v];
-		if (!mv->used)
-			continue;
-		s->known[v] = 1;
-		if (mv->has_mac_rule && mv->info.mac_rule < s->depth) {
-			struct snic_rule *r = &s->entries[mv->info.mac_rule];
-			*r = mv->mac_rule;
-			s->valid[mv->info.mac_rule] = 1;
+	build_image(s, d->mirror);
+	apply_image(s);
 			/* Behind an operator port VLAN the device strips the tag
 			 * on every ring: its frames come here untagged. */
-			if (m->l2[v].has & SNIC_ML2_PVLAN) {
-				r->value.flags &= (uint8_t)~SNIC_KF_VLAN;
-				memset(r->value.vlan, 0, sizeof(r->value.vlan));
-				memset(r->mask.vlan, 0, sizeof(r->mask.vlan));
-			}
-		}
-	}
 	s->seen = st;
 	s->loaded = 1;
 	s->st.reloads++;
@@ -207,10 +251,9 @@ static uint16_t mac_sharer(const struct snic_swcls *s, const struct snic_match *
 static void lookup(struct snic_swcls *s, const struct snic_rx_frame *f, struct snic_match *m)
 {
 	struct snic_key key;
-	struct snic_tcam t = { s->depth, s->entries, s->valid };
 
 	snic_parse(f->data, f->cpl.len, f->cpl.len, f->cpl.port, &key);
-	snic_tcam_lookup(&t, &key, m);
+	snic_fcls_lookup(&s->fc, &key, m);
 	if (m->rule != SNIC_RULE_MISS)
 		m->action.vnic = mac_sharer(s, m, f->cpl.vnic);
 }
