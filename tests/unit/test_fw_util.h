@@ -14,8 +14,16 @@
 
 #define TEST_WIN (16u << 20)
 
-/* Boot the firmware on a fresh fake card; fails the test on error. */
+/* The firmware instance the helpers drive (booted by boot()). */
+struct fw;
+extern struct fw *tfw;
+
+/* Boot a firmware instance on a fresh fake card (the current device);
+ * fails the test on error. */
 void boot(const char *profile);
+/* Make fake device i (< FAKE_DEVS) and its instance the current ones:
+ * every helper below acts on them. Device 0 is current at start. */
+void test_use(unsigned i);
 
 void *win_at(uint64_t off);
 /* Offset of the first block of `type` on the chain, 0 if none. */
