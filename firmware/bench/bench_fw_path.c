@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "bench.h"
 
 #define WIN_SIZE   (16u << 20)
@@ -82,23 +82,27 @@ static void count_off(void)
 #define WRAP_RETURN_int return r_
 #define WRAP_CALL_unsigned(x) unsigned r_ = x
 #define WRAP_RETURN_unsigned return r_
-WRAP(SIDE_DMA, void, hal_dma_to_host, (uint32_t o, const void *s, uint32_t n), (o, s, n))
-WRAP(SIDE_DMA, void, hal_dma_from_host, (void *d, uint32_t o, uint32_t n), (d, o, n))
-WRAP(SIDE_HAL, unsigned, hal_rx_burst, (struct hal_rx_pkt *p, unsigned max), (p, max))
-WRAP(SIDE_HAL, void, hal_rx_done_burst, (const struct hal_rx_pkt *p, const int8_t *v, unsigned n),
-     (p, v, n))
-WRAP(SIDE_HAL, int, hal_tx, (uint8_t port, const uint8_t *d, uint32_t n), (port, d, n))
+WRAP(SIDE_DMA, void, hal_dma_to_host, (struct hal *h, uint32_t o, const void *s, uint32_t n),
+     (h, o, s, n))
+WRAP(SIDE_DMA, void, hal_dma_from_host, (struct hal *h, void *d, uint32_t o, uint32_t n),
+     (h, d, o, n))
+WRAP(SIDE_HAL, unsigned, hal_rx_burst, (struct hal *h, struct hal_rx_pkt *p, unsigned max),
+     (h, p, max))
+WRAP(SIDE_HAL, void, hal_rx_done_burst,
+     (struct hal *h, const struct hal_rx_pkt *p, const int8_t *v, unsigned n), (h, p, v, n))
+WRAP(SIDE_HAL, int, hal_tx, (struct hal *h, uint8_t port, const uint8_t *d, uint32_t n),
+     (h, port, d, n))
 
 /* The queue engine's share: its call less the wrapped DMA calls it made. */
-int __real_hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t w[3],
-		       uint8_t color);
-int __wrap_hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t w[3],
-		       uint8_t color);
-int __wrap_hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t w[3],
-		       uint8_t color)
+int __real_hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		       const uint32_t w[3], uint8_t color);
+int __wrap_hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		       const uint32_t w[3], uint8_t color);
+int __wrap_hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		       const uint32_t w[3], uint8_t color)
 {
 	uint32_t dma0 = side[SIDE_DMA], calls0 = side_calls, t0 = instret();
-	int r = __real_hal_rxq_put(q, p, w, color);
+	int r = __real_hal_rxq_put(h, q, p, w, color);
 	uint32_t all = instret() - t0;
 	uint32_t nested = side[SIDE_DMA] - dma0 + (side_calls - calls0) * per_call;
 	side[SIDE_RXQ] += all - nested;
@@ -111,7 +115,7 @@ static void calibrate(void)
 {
 	uint8_t b[4];
 	uint32_t before = side[SIDE_DMA], t0 = instret();
-	__wrap_hal_dma_from_host(b, 0, 0);
+	__wrap_hal_dma_from_host(&bench, b, 0, 0);
 	uint32_t outer = instret() - t0;
 	per_call = outer - (side[SIDE_DMA] - before);
 	side_calls = 0;
@@ -123,6 +127,10 @@ static void calibrate(void)
 #define COUNT_OFF() CALLGRIND_TOGGLE_COLLECT
 #define PHASE_END(name, pkts) CALLGRIND_DUMP_STATS_AT(name)
 #endif
+
+/* The firmware instance under test, on the bench HAL. */
+static struct fw_storage fw_mem;
+static struct fw *fw;
 
 static struct hal_rx_pkt batch[BATCH];
 static uint8_t frame[N_VNICS][FRAME_LEN];
@@ -156,7 +164,7 @@ static void admin(uint16_t op, const void *in, uint32_t len, void *out, uint32_t
 	c->len = len;
 	memcpy(c->payload, in, len);
 	a->cmd_prod++;
-	fw_poll();
+	fw_poll(fw);
 	const struct snic_admin_cpl *r = &cpl[a->cpl_cons % a->entries];
 	if (a->cpl_prod != a->cpl_cons + 1 || r->status != SNIC_OK) {
 		fprintf(stderr, "bench: admin opcode %#x failed (status %u)\n", op, r->status);
@@ -212,7 +220,8 @@ static void setup(void)
 	bench.win = calloc(1, WIN_SIZE);
 	bench.win_size = WIN_SIZE;
 	bench.now_ns = 1000;
-	if (!bench.win || fw_init() < 0) {
+	fw = fw_open(&fw_mem, sizeof(fw_mem), &bench);
+	if (!bench.win || !fw || fw_init(fw) < 0) {
 		fprintf(stderr, "bench: firmware did not boot\n");
 		exit(1);
 	}
@@ -353,7 +362,7 @@ int main(void)
 	for (uint32_t b = 0; b < BATCHES; b++) {
 		make_rx_batch(b * BATCH);
 		COUNT_ON();
-		unsigned n = fw_poll();
+		unsigned n = fw_poll(fw);
 		COUNT_OFF();
 		bench.now_ns += BATCH * PKT_NS;
 		rx_pkts += BATCH;
@@ -372,7 +381,7 @@ int main(void)
 	for (uint32_t b = 0; b < BATCHES; b++) {
 		host_tx_queue(64);
 		COUNT_ON();
-		fw_poll();
+		fw_poll(fw);
 		COUNT_OFF();
 		bench.now_ns += N_VNICS * 64 * PKT_NS;
 		tx_pkts += N_VNICS * 64;
