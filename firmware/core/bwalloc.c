@@ -163,7 +163,8 @@ static void compute(struct fw *fw, uint8_t g, uint64_t cap, uint64_t usable, boo
 		if (!in_group(fw, v, g))
 			fw->bw.share[v].demand_bps = 0;
 		else
-			fw->bw.share[v].demand_bps = all_want ? ceiling(fw, v, cap) : demand_of(fw, v, cap);
+			fw->bw.share[v].demand_bps = all_want ? ceiling(fw, v, cap)
+							      : demand_of(fw, v, cap);
 	}
 	/* Cannot fail: n <= FW_MAX_VNICS, values validated on entry. */
 	if (share_alloc(&fw->bw.work, usable, fw->bw.share, n, fw->bw.split_out) < 0)
@@ -203,7 +204,8 @@ static void split(struct fw *fw, uint8_t g, uint64_t now)
 		if (!(b->flags & BWV_WANTS)) {
 			uint64_t used = used_bps(fw, b);
 			uint64_t rate = max64(fw->bw.split_out[v], used + used / 8);
-			set_rate(fw, b, min64(max64(rate, BW_RATE_FLOOR), max64(cap, BW_RATE_FLOOR)), now);
+			rate = min64(max64(rate, BW_RATE_FLOOR), max64(cap, BW_RATE_FLOOR));
+			set_rate(fw, b, rate, now);
 		}
 		b->flags |= BWV_TRACK;
 	}
@@ -272,7 +274,8 @@ unsigned fw_bw_poll(struct fw *fw)
 		if (!(fw->bw.active & (1u << g)))
 			continue;
 		/* A failover or failback changes the capacity: split again now. */
-		if ((fw->bw.dirty & (1u << g)) || group_capacity(fw, g) != fw->bw.group[g].cap_bps) {
+		if ((fw->bw.dirty & (1u << g)) ||
+		    group_capacity(fw, g) != fw->bw.group[g].cap_bps) {
 			split(fw, g, now);
 			work++;
 		}

@@ -38,7 +38,8 @@ unsigned fw_bw_poll(struct fw *fw);
 uint64_t fw_bw_next_ns(struct fw *fw);
 /* SNIC_CMD_VNIC_SHARE / SNIC_CMD_VNIC_SHARE_QUERY. */
 int fw_bw_share_set(struct fw *fw, const struct snic_vnic_share *s);
-int fw_bw_share_query(struct fw *fw, const struct snic_vnic_ref *r, struct snic_vnic_share_info *out);
+int fw_bw_share_query(struct fw *fw, const struct snic_vnic_ref *r,
+		      struct snic_vnic_share_info *out);
 
 /* Slow halves of the per-frame hooks (bwalloc.c). */
 bool bw_limit_blocks(struct fw *fw, uint16_t id, uint32_t len);

@@ -68,7 +68,8 @@ uint64_t fw_exact_mac_key(const uint8_t mac[6], uint16_t vlan)
 
 static uint32_t bucket_base(struct fw *fw, uint64_t xkey, unsigned way)
 {
-	return (way * fw->exact.n_buckets + snic_exact_bucket(xkey, way, fw->exact.n_buckets)) * SNIC_EXACT_SLOTS;
+	uint32_t nb = fw->exact.n_buckets;
+	return (way * nb + snic_exact_bucket(xkey, way, nb)) * SNIC_EXACT_SLOTS;
 }
 
 static bool slot_free(struct fw *fw, uint32_t s)

@@ -198,14 +198,16 @@ static uint16_t do_write(struct fw *fw, const struct snic_flash_write *w)
 		return SNIC_E_INVAL;
 	if (w->offset != fw->flash.sess.written || w->len > fw->flash.sess.size - fw->flash.sess.written)
 		return SNIC_E_RANGE;
-	if (fw->flash.ops->write(fw->flash.ops->ctx, fw->flash.sess.slot, w->offset, w->data, w->len) < 0)
+	if (fw->flash.ops->write(fw->flash.ops->ctx, fw->flash.sess.slot, w->offset, w->data,
+				 w->len) < 0)
 		return SNIC_E_BUSY;
 	fw->flash.sess.written += w->len;
 	fw->flash.sess.open = true;
 	return SNIC_OK;
 }
 
-static uint16_t do_commit(struct fw *fw, const struct snic_flash_commit *c, struct snic_admin_cpl *r)
+static uint16_t do_commit(struct fw *fw, const struct snic_flash_commit *c,
+			  struct snic_admin_cpl *r)
 {
 	struct snic_fwimg_hdr h;
 	bool empty;
@@ -217,7 +219,8 @@ static uint16_t do_commit(struct fw *fw, const struct snic_flash_commit *c, stru
 		return SNIC_E_INVAL;
 	if (fw->flash.sess.written != fw->flash.sess.size)
 		return SNIC_E_RANGE;
-	if (verify_slot(fw, fw->flash.sess.slot, fw->flash.sess.size, fw->flash.sess.crc, &h, &empty) != FWIMG_OK) {
+	if (verify_slot(fw, fw->flash.sess.slot, fw->flash.sess.size, fw->flash.sess.crc, &h,
+			&empty) != FWIMG_OK) {
 		/* Never leave a bad image where a boot loader could find it. */
 		fw->flash.ops->erase(fw->flash.ops->ctx, fw->flash.sess.slot);
 		return SNIC_E_IMAGE;

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Firmware-private state shared by the core modules. Everything is in
- * fixed-size tables sized by the compile-time limits below; fw_init()
- * refuses hardware that exceeds them.
+ * What the core modules share: the instance's window accessors and every
+ * module's entry points, each taking the instance (struct fw, fw_types.h)
+ * as its first argument.
  *
  * The firmware never trusts what it reads back from the window: the host
- * can write any byte of it. Layout and table state live here, in firmware
- * memory; the window only receives copies.
+ * can write any byte of it. Layout and table state live in the instance,
+ * in firmware memory; the window only receives copies.
  */
 #ifndef SNIC_FW_INTERNAL_H
 #define SNIC_FW_INTERNAL_H
@@ -171,11 +171,12 @@ void fw_rss_reset_all(struct fw *fw);
 void fw_rss_vnic_gone(struct fw *fw, uint16_t id);
 int  fw_rss_set(struct fw *fw, const struct snic_rss_set *s);
 int  fw_rss_query(struct fw *fw, const struct snic_vnic_ref *r, struct snic_rss_info *out);
-int  fw_rss_queues(struct fw *fw, const struct snic_rss_queues *c, struct snic_rss_queues_info *out);
+int  fw_rss_queues(struct fw *fw, const struct snic_rss_queues *c,
+		   struct snic_rss_queues_info *out);
 /* The HRR of frame m for VNIC v with a queue set (v->rss); *hmask, *hval:
  * which later frames the memo may send the same way (steer.c). */
-uint16_t fw_rss_ring(struct fw *fw, const struct fw_vnic *v, const struct snic_match *m, uint32_t *hmask,
-		     uint32_t *hval);
+uint16_t fw_rss_ring(struct fw *fw, const struct fw_vnic *v, const struct snic_match *m,
+		     uint32_t *hmask, uint32_t *hval);
 
 /* ---- group.c: group delivery of unclaimed frames (l2.h) ---- */
 /* A frame no classifier entry claimed (len >= 14, port up): its copies,
@@ -211,9 +212,10 @@ void     fw_rx_gate(struct fw *fw, uint16_t ring, uint16_t src);
 /* One completion for VNIC `vnic` on HRR `ring` (group delivery): through
  * the receive queue engine like every steered frame, its ring's batch
  * opened if need be. HAL_DELIVERED or the engine's drop reason. */
-int      fw_rx_put(struct fw *fw, uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags);
+int      fw_rx_put(struct fw *fw, uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic,
+		   uint16_t flags);
 /* Frame p as VNIC vnic receives it: without its tag when vnic has an
- * operator port VLAN and the frame carries that VID (built in fw.frame,
+ * operator port VLAN and the frame carries that VID (built in fw->frame,
  * returned in *tmp), else p itself. */
 const struct hal_rx_pkt *fw_rx_view(struct fw *fw, const struct hal_rx_pkt *p, uint16_t vnic,
 				    struct hal_rx_pkt *tmp);

@@ -86,10 +86,11 @@ struct fw_vnic {
 };
 
 /*
- * One control-path scratch area (struct fw.scratch), for work that never nests: an
- * exact-table insertion's search (exact.c, admin commands) and a bandwidth
- * re-split (share.c) each use it only inside one call, and neither calls
- * the other. Firmware RAM is the constraint (docs/firmware-image.md).
+ * One control-path scratch area per instance (struct fw.scratch), for work
+ * that never nests: an exact-table insertion's search (exact.c, admin
+ * commands) and a bandwidth re-split (share.c) each use it only inside one
+ * call, and neither calls the other. Firmware RAM is the constraint
+ * (docs/firmware-image.md).
  */
 #define FW_SCRATCH_BYTES 8192u
 

@@ -10,7 +10,7 @@
  * (fw_rx_put), so a full ring or a bad buffer is counted per copy.
  *
  * Domain (P, VID): a VNIC is in it when P is its uplink, or, for a VNIC on
- * a bond, the member it uses now (fw_team.home: the uplink its traffic is
+ * a bond, the member it uses now (team.home: the uplink its traffic is
  * announced on, so the switch's flood reaches it there once; for unicast
  * to its own MAC, any member); and the
  * frame's VID is its port VLAN or in its membership list, or the frame is
@@ -49,7 +49,8 @@ static inline bool bit(const uint32_t *set, unsigned i)
 /* P is the VNIC's uplink, or the member of its bond it uses now; for
  * unicast to its own MAC any member (a balance-rr or 802.3ad partner
  * sends on every link; vnic_mac.c). */
-static bool on_port(struct fw *fw, uint16_t id, const struct fw_vnic *v, uint8_t port, enum pass pass)
+static bool on_port(struct fw *fw, uint16_t id, const struct fw_vnic *v, uint8_t port,
+		    enum pass pass)
 {
 	if (pass == P_OWNER)
 		return (team_ports(fw, v->uplink) >> port) & 1;
@@ -58,7 +59,8 @@ static bool on_port(struct fw *fw, uint16_t id, const struct fw_vnic *v, uint8_t
 	return fw->team.home[id] == port;
 }
 
-static bool in_domain(struct fw *fw, const struct grp *g, enum pass pass, uint16_t id, const struct fw_vnic *v)
+static bool in_domain(struct fw *fw, const struct grp *g, enum pass pass, uint16_t id,
+		      const struct fw_vnic *v)
 {
 	if (!v->used || !on_port(fw, id, v, g->p->port, pass))
 		return false;

@@ -200,7 +200,8 @@ int fw_l2_mac(struct fw *fw, const struct snic_vnic_mac *c)
 	/* Unique per (uplink domain, port VLAN), as at VNIC_CREATE. */
 	if (fw_vnic_mac_taken(fw, c->mac, v->vlan, v->uplink))
 		return SNIC_E_EXIST;
-	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(fw, c->mac, fw_vnic_host_vlan(v), c->vnic))
+	if (v->tx_ring == FW_SHARED_RING &&
+	    fw_vnic_mac_shared_tx(fw, c->mac, fw_vnic_host_vlan(v), c->vnic))
 		return SNIC_E_EXIST; /* the shared TRR could not tell them apart */
 	return fw_vnic_set_mac(fw, c->vnic, c->mac);
 }

@@ -37,7 +37,8 @@ void fw_rss_reset_all(struct fw *fw)
 
 /* ---- the receive path ---- */
 
-uint16_t fw_rss_ring(struct fw *fw, const struct fw_vnic *v, const struct snic_match *m, uint32_t *hmask,
+uint16_t fw_rss_ring(struct fw *fw, const struct fw_vnic *v, const struct snic_match *m,
+		     uint32_t *hmask,
 		     uint32_t *hval)
 {
 	const struct rss_table *t = &fw->rss.tables[v->rss - 1];
@@ -142,7 +143,8 @@ static bool ring_usable(struct fw *fw, bool tx, uint16_t r, uint16_t id)
 /* Rings for queues 1..n-1 into got[]: the named ones, then the lowest
  * usable for ANY. SNIC_E_NOENT (no such ring), SNIC_E_BUSY (taken),
  * SNIC_E_INVAL (named twice), SNIC_E_NOSPC (too few free); nothing taken. */
-static int pick_rings(struct fw *fw, bool tx, const uint16_t *want, unsigned n, uint16_t id, uint8_t *got)
+static int pick_rings(struct fw *fw, bool tx, const uint16_t *want, unsigned n, uint16_t id,
+		      uint8_t *got)
 {
 	const uint16_t rings = tx ? fw->hw.n_tx_rings : fw->hw.n_rx_rings;
 	uint32_t chosen = 0;

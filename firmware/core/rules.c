@@ -168,7 +168,8 @@ int fw_rule_query(struct fw *fw, const struct snic_rule_ref *r, struct snic_rule
 	out->loc = r->loc;
 	/* Exact-steered MAC entries have no counter (and no engine index). */
 	out->hits = r->loc < fw->hw.tcam_entries ? hal_cls_hits(fw->hal, r->loc) : 0;
-	fw_memcpy(&out->rule, r->loc >= fw->mac_base ? &mac : &fw->rules[r->loc], sizeof(out->rule));
+	fw_memcpy(&out->rule, r->loc >= fw->mac_base ? &mac : &fw->rules[r->loc],
+		  sizeof(out->rule));
 	return SNIC_OK;
 }
 

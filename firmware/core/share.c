@@ -61,7 +61,8 @@ static uint64_t mul_div(uint64_t a, uint64_t b, uint64_t c, uint64_t *rem)
  * (their sum is `total` > 0; each quotient is at most `amount`): floors first, then one unit each to the
  * largest remainders (lowest index on ties), so the sum is exact.
  */
-static void split(struct share_work *w, const uint64_t *key, const uint8_t *sel, unsigned n, uint64_t total,
+static void split(struct share_work *w, const uint64_t *key, const uint8_t *sel, unsigned n,
+		  uint64_t total,
 		  uint64_t amount, uint64_t *out)
 {
 	uint64_t *rem = scratch.rem;
@@ -109,7 +110,8 @@ static int reaches(uint64_t below, uint64_t wsum, const struct bp *p, uint64_t t
  * hi) from their floors so that the total grows by exactly `extra`, which
  * must not exceed sum(hi - lo).
  */
-static void waterfill(struct share_work *w, const struct share_member *m, const uint8_t *sel, unsigned n,
+static void waterfill(struct share_work *w, const struct share_member *m, const uint8_t *sel,
+		      unsigned n,
 		      const uint64_t *hi, uint64_t extra, uint64_t *out)
 {
 	struct bp *pts = scratch.pts;
@@ -168,7 +170,8 @@ static void waterfill(struct share_work *w, const struct share_member *m, const 
 		split(w, key, rising, n, wsum, target - below, out);
 }
 
-int share_alloc(struct share_work *w, uint64_t capacity_bps, const struct share_member *m, unsigned n,
+int share_alloc(struct share_work *w, uint64_t capacity_bps, const struct share_member *m,
+		unsigned n,
 		uint64_t *alloc_bps)
 {
 	uint64_t *hi = w->hi;

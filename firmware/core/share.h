@@ -47,7 +47,8 @@ struct share_member {
  *    minimum and its demand, with one level L chosen so the total fits.
  *    Lower priorities get what the higher ones leave.
  */
-int share_alloc(struct share_work *w, uint64_t capacity_bps, const struct share_member *m, unsigned n,
+int share_alloc(struct share_work *w, uint64_t capacity_bps, const struct share_member *m,
+		unsigned n,
 		uint64_t *alloc_bps);
 
 #endif

@@ -254,7 +254,7 @@ const struct hal_rx_pkt *fw_rx_view(struct fw *fw, const struct hal_rx_pkt *p, u
 	    fw_frame_vlan(p->data, p->len, &l3, &type) != (int)v->vlan)
 		return p; /* a rule's frame from elsewhere: as it came */
 	/* The engine copies p->data, so the stripped copy can be built in
-	 * fw.frame: the firmware is single-threaded and TX stages a frame
+	 * fw->frame: the firmware is single-threaded and TX stages a frame
 	 * there only within its own poll. */
 	fw_memcpy(fw->frame, p->data, 12);
 	fw_memcpy(fw->frame + 12, p->data + 16, p->len - 16);
@@ -266,7 +266,8 @@ const struct hal_rx_pkt *fw_rx_view(struct fw *fw, const struct hal_rx_pkt *p, u
 
 /* memo_deliver for a MEMO_STRIP decision (counted there already). Byte
  * counters count the frame as it was on the wire, tag included. */
-static __attribute__((noinline)) int memo_strip(struct fw *fw, struct memo *e, const struct hal_rx_pkt *p,
+static __attribute__((noinline)) int memo_strip(struct fw *fw, struct memo *e,
+						const struct hal_rx_pkt *p,
 						uint32_t len)
 {
 	struct hal_rx_pkt tmp;
@@ -281,7 +282,8 @@ static __attribute__((noinline)) int memo_strip(struct fw *fw, struct memo *e, c
 			return SNIC_DROP_METER;
 		}
 	}
-	int v = hal_rxq_put(fw->hal, &e->h->eq, fw_rx_view(fw, p, (uint16_t)e->cpl[0], &tmp), e->cpl, color);
+	int v = hal_rxq_put(fw->hal, &e->h->eq, fw_rx_view(fw, p, (uint16_t)e->cpl[0], &tmp),
+			    e->cpl, color);
 	if (v != HAL_DELIVERED) {
 		e->lost += len;
 		e->lost_pkts++;
@@ -372,7 +374,8 @@ static int early_drop(struct fw *fw, const struct hal_rx_pkt *p, int reason)
  * by the memo), HAL_DELIVERED (a beacon) or the enum snic_drop_reason.
  */
 #define STEER_MEMO (-2)
-static __attribute__((noinline)) int steer(struct fw *fw, const struct hal_rx_pkt *p, struct memo *memo)
+static __attribute__((noinline)) int steer(struct fw *fw, const struct hal_rx_pkt *p,
+					   struct memo *memo)
 {
 	const struct snic_match *m = &p->match;
 	const uint32_t len = p->len;
@@ -445,7 +448,8 @@ static __attribute__((noinline)) int steer(struct fw *fw, const struct hal_rx_pk
 	return STEER_MEMO;
 }
 
-int fw_rx_put(struct fw *fw, uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags)
+int fw_rx_put(struct fw *fw, uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic,
+	      uint16_t flags)
 {
 	uint32_t cpl[3];
 	struct hal_rx_pkt tmp;
@@ -454,7 +458,8 @@ int fw_rx_put(struct fw *fw, uint16_t ring, const struct hal_rx_pkt *p, uint16_t
 	if (!(fw->rx.batch_open & (1u << ring)))
 		ring_open(fw, ring);
 	/* Counted with its tag, as on the wire (memo_strip). */
-	int v = hal_rxq_put(fw->hal, &fw->rx.hrr[ring].eq, fw_rx_view(fw, p, vnic, &tmp), cpl, METER_GREEN);
+	int v = hal_rxq_put(fw->hal, &fw->rx.hrr[ring].eq, fw_rx_view(fw, p, vnic, &tmp), cpl,
+			    METER_GREEN);
 	if (v == HAL_DELIVERED)
 		fw->rx.hrr[ring].bytes += p->len;
 	return v;
@@ -508,7 +513,8 @@ unsigned fw_rx_poll(struct fw *fw)
 	for (unsigned i = 0; i < MEMO_SLOTS; i++)
 		memo[i].port = MEMO_FREE;
 	while (n < FW_RX_BUDGET &&
-	       (got = hal_rx_burst(fw->hal, burst, FW_RX_BUDGET - n < RX_BURST ? FW_RX_BUDGET - n : RX_BURST))) {
+	       (got = hal_rx_burst(fw->hal, burst,
+				   FW_RX_BUDGET - n < RX_BURST ? FW_RX_BUDGET - n : RX_BURST))) {
 		for (unsigned i = 0; i < got; i++) {
 			const struct hal_rx_pkt *p = &burst[i];
 			const uint32_t len = p->len;

@@ -59,7 +59,8 @@ uint64_t fw_team_capacity_mbps(struct fw *fw, uint8_t uplink)
 {
 	uint8_t b = team_bond_of(uplink);
 	if (b == TEAM_NONE) {
-		if (uplink >= fw->hw.n_uplinks || !fw->port_up[uplink] || !hal_port_carrier(fw->hal, uplink))
+		if (uplink >= fw->hw.n_uplinks || !fw->port_up[uplink] ||
+		    !hal_port_carrier(fw->hal, uplink))
 			return 0;
 		return fw->hw.uplink_speed_mbps;
 	}

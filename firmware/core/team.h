@@ -8,8 +8,8 @@
  * sampled on every fw_poll (carrier and admin state of each bonded
  * uplink: a few loads), so a link-down is acted on in the same poll; the
  * timed work (delays, beacons, hold-down, repeated notifications) runs
- * when the earliest deadline is due, and fw_team_next_ns() tells a
- * simulator when that is.
+ * when the earliest deadline is due, and fw_next_deadline_ns() (fw.h)
+ * tells a simulator when that is.
  */
 #ifndef SNIC_FW_TEAM_H
 #define SNIC_FW_TEAM_H
@@ -96,7 +96,8 @@ static inline void team_account(struct fw *fw, uint8_t u, uint32_t len, uint64_t
 /* The unbonded case of fw_team_send, inline for the transmit path, for a
  * caller that checked the uplink is admin-up and has carrier: the uplink,
  * or TEAM_TX_HOLD when hal_tx has no room. */
-static inline int team_send_port(struct fw *fw, uint8_t up, const uint8_t *f, uint32_t len, uint64_t now)
+static inline int team_send_port(struct fw *fw, uint8_t up, const uint8_t *f, uint32_t len,
+				 uint64_t now)
 {
 	if (hal_tx(fw->hal, up, f, len) < 0)
 		return TEAM_TX_HOLD;

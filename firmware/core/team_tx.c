@@ -155,7 +155,8 @@ static uint8_t least_loaded(struct fw *fw, const struct fw_bond *bd, uint64_t no
 	return best;
 }
 
-static uint8_t by_load(struct fw *fw, struct fw_bond *bd, uint32_t h, uint64_t now, struct team_bucket **out)
+static uint8_t by_load(struct fw *fw, struct fw_bond *bd, uint32_t h, uint64_t now,
+		       struct team_bucket **out)
 {
 	struct team_bucket *bk = &bd->bucket[h % TEAM_BUCKETS];
 	*out = bk;

@@ -166,7 +166,8 @@ static void sender_load(struct fw *fw, struct sender *s, int id)
 
 /* frame_is_own() for sender s, its common case settled inline: the source
  * MAC, then an untagged frame from a VNIC without VLAN and IPs. */
-static inline bool sender_owns(struct fw *fw, const struct sender *s, const uint8_t *f, uint32_t len)
+static inline bool sender_owns(struct fw *fw, const struct sender *s, const uint8_t *f,
+			       uint32_t len)
 {
 	if (ld32(f + 6) != s->mac_lo || ld16(f + 10) != s->mac_hi)
 		return false;
@@ -326,7 +327,8 @@ typedef uint32_t __attribute__((may_alias)) tx_desc_word;
  * counters. Tokens are charged only for frames that left, which is what
  * taking and giving back came to. Returns the descriptors consumed.
  */
-static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct tx_ring *t, uint32_t todo)
+static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct tx_ring *t,
+							 uint32_t todo)
 {
 	const struct sender *s = &t->snd;
 	const volatile struct snic_tx_desc *const desc = t->desc;
@@ -423,7 +425,8 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct t
 				break; /* no room: the same frame next poll */
 			vq += memo_wire_ns;
 		} else {
-			int port = s->bonded ? fw_team_send(fw, id, f, len, fw->tx.p.now) : TEAM_TX_HOLD;
+			int port = s->bonded ? fw_team_send(fw, id, f, len,
+							    fw->tx.p.now) : TEAM_TX_HOLD;
 			if (port < 0) {
 				if (port != TEAM_TX_DOWN)
 					break; /* no carrier or no member: wait */

@@ -19,7 +19,8 @@ static inline unsigned rx_burst_by_frames(struct hal *h, struct hal_rx_pkt *p, u
 	return n;
 }
 
-static inline void rx_done_burst_by_frames(struct hal *h, const struct hal_rx_pkt *p, const int8_t *verdict,
+static inline void rx_done_burst_by_frames(struct hal *h, const struct hal_rx_pkt *p,
+					   const int8_t *verdict,
 					   unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)

@@ -229,7 +229,8 @@ void hal_dma_from_host(struct hal *h, void *dst, uint32_t win_off, uint32_t len)
 /* The receive queue engine has no port in this core's register map yet
  * (hal_riscv_regs.h): the core runs the engine's behaviour itself
  * (rxq_engine.h), as it copies frames itself when no DMA engine is fitted. */
-int hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t cpl_words[3],
+int hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		const uint32_t cpl_words[3],
 		uint8_t color)
 {
 	(void)h;
