@@ -222,6 +222,9 @@ const struct hal_rx_pkt *fw_rx_view(struct fw *fw, const struct hal_rx_pkt *p, u
 
 /* ---- tx.c ---- */
 void     fw_tx_init(struct fw *fw);
+/* The VNIC table changed (create, destroy, MAC change, reset): rebuild
+ * the index that finds a shared-TRR frame's sender from its source MAC. */
+void     fw_tx_index(struct fw *fw);
 unsigned fw_tx_poll(struct fw *fw);
 
 /* ---- fw.c ---- */

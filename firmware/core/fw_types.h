@@ -276,6 +276,9 @@ struct fw_rx {
 };
 
 /* ---- transmit path (tx.c) ---- */
+#define FW_TX_MAC_BITS    8 /* buckets of the shared TRR's sender index */
+#define FW_TX_MAC_BUCKETS (1u << FW_TX_MAC_BITS)
+_Static_assert(FW_TX_MAC_BUCKETS >= FW_MAX_VNICS, "a bucket per VNIC at least");
 struct fw_tx {
 	/* One TX poll: the clock, what the descriptors are checked against,
 	 * and the port counters until the poll ends. */
@@ -288,6 +291,11 @@ struct fw_tx {
 		uint64_t port_bytes[SNIC_MAX_UPLINKS];
 	} p;
 	uint32_t desc_cons[FW_MAX_RINGS];
+	/* The shared TRR's senders by source MAC (tx.c, fw_tx_index): bucket
+	 * of a MAC, the first VNIC in it, and each VNIC's next in its bucket,
+	 * lowest id first; SNIC_VNIC_NONE ends a chain. */
+	uint16_t mac_head[FW_TX_MAC_BUCKETS];
+	uint16_t mac_next[FW_MAX_VNICS];
 };
 
 /* ---- layer-2 lists (l2.c) ---- */

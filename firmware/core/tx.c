@@ -95,17 +95,44 @@ static bool frame_is_own(struct fw *fw, const struct fw_vnic *v, const uint8_t *
 	return true;
 }
 
+/* The sender index's bucket of a MAC: its last four bytes (where the
+ * MACs of one host's VMs differ), multiplied by 2^32 / golden ratio. */
+static inline unsigned mac_bucket(const uint8_t *mac)
+{
+	return (ld32(mac + 2) * 0x9e3779b1u) >> (32 - FW_TX_MAC_BITS);
+}
+
+void fw_tx_index(struct fw *fw)
+{
+	for (unsigned b = 0; b < FW_TX_MAC_BUCKETS; b++)
+		fw->tx.mac_head[b] = SNIC_VNIC_NONE;
+	/* Highest id first, each at its chain's head: chains in id order. */
+	for (unsigned i = FW_MAX_VNICS; i-- > 0;) {
+		const struct fw_vnic *v = &fw->vnic[i];
+		fw->tx.mac_next[i] = SNIC_VNIC_NONE;
+		if (!v->used || v->tx_ring != FW_SHARED_RING)
+			continue;
+		unsigned b = mac_bucket(v->mac);
+		fw->tx.mac_next[i] = fw->tx.mac_head[b];
+		fw->tx.mac_head[b] = (uint16_t)i;
+	}
+}
+
 /* The VNIC on the shared TRR whose MAC and VLAN the frame carries, else
- * one whose MAC it carries (the frame then fails its check), else -1. */
+ * one whose MAC it carries (the frame then fails its check), else -1;
+ * the lowest id of each kind. Its MAC's bucket holds only the shared-TRR
+ * VNICs whose MACs share the bucket: as many as the VNIC table has slots
+ * per bucket on average, whatever the number of VNICs. */
 static int shared_sender(struct fw *fw, const uint8_t *f, uint32_t len)
 {
 	uint32_t l3;
 	uint16_t type;
 	int vid = fw_frame_vlan(f, len, &l3, &type), mac_only = -1;
 
-	for (unsigned i = 0; i < fw->hw.max_vnics; i++) {
+	for (uint16_t i = fw->tx.mac_head[mac_bucket(f + 6)]; i != SNIC_VNIC_NONE;
+	     i = fw->tx.mac_next[i]) {
 		const struct fw_vnic *v = &fw->vnic[i];
-		if (!v->used || v->tx_ring != FW_SHARED_RING || !mac_eq(f + 6, v->mac))
+		if (!mac_eq(f + 6, v->mac))
 			continue;
 		if (vlan_ok(fw, v, vid))
 			return (int)i;
@@ -255,8 +282,11 @@ static __attribute__((noinline)) enum verdict send_one(struct fw *fw, struct tx_
 	}
 	uint8_t *f = fw->frame;
 	hal_dma_from_host(fw->hal, f, (uint32_t)addr, len);
-	if (t->r == FW_SHARED_RING)
-		sender_load(fw, s, shared_sender(fw, f, len));
+	if (t->r == FW_SHARED_RING) {
+		int id = shared_sender(fw, f, len);
+		if (id != s->id) /* runs of one sender: looked up once */
+			sender_load(fw, s, id);
+	}
 	if (s->id < 0 || !sender_owns(fw, s, f, len)) {
 		t->q->drop_spoof++;
 		if (s->id >= 0) /* its MAC, not its VLAN or IP */
@@ -489,6 +519,7 @@ unsigned fw_tx_poll(struct fw *fw)
 			continue;
 		struct tx_ring t = { .r = r, .bound = true, .cons = fw->tx.desc_cons[r], .q = q,
 				     .desc = fw_at(fw, fw->lay.tx_desc[r]) };
+		t.snd.id = -1; /* the shared TRR: per frame, from the frame */
 		if (r != FW_SHARED_RING) {
 			uint16_t owner = fw_tx_ring_owner(fw, r);
 			sender_load(fw, &t.snd, owner == SNIC_VNIC_NONE ? -1 : owner);

@@ -53,6 +53,7 @@ void fw_vnic_reset_all(struct fw *fw)
 		publish_rx(fw, r);
 	for (uint16_t r = 0; r < fw->hw.n_tx_rings; r++)
 		publish_tx(fw, r);
+	fw_tx_index(fw);
 }
 
 bool fw_vnic_exists(struct fw *fw, uint32_t id)
@@ -134,6 +135,7 @@ int fw_vnic_set_mac(struct fw *fw, uint16_t id, const uint8_t mac[6])
 
 	if (!mac_in_exact(fw)) {
 		fw_memcpy(v->mac, mac, 6);
+		fw_tx_index(fw);
 		return program_mac_rule(fw, id, false); /* rewrites its one entry */
 	}
 	/* The exact key holds the MAC: the new key is joined first, so a
@@ -146,6 +148,7 @@ int fw_vnic_set_mac(struct fw *fw, uint16_t id, const uint8_t mac[6])
 		return st;
 	}
 	fw_memcpy(v->mac, mac, 6);
+	fw_tx_index(fw);
 	return SNIC_OK;
 }
 
@@ -270,6 +273,7 @@ int fw_vnic_create(struct fw *fw, const struct snic_vnic_create *c, struct snic_
 		publish_tx(fw, v->tx_ring);
 	}
 	fw_team_vnic_created(fw, id);
+	fw_tx_index(fw);
 	/* Its counters start from zero (l2.h). */
 	fw_memset(FW_VSTATS(fw, id), 0, sizeof(struct snic_vnic_stats));
 	fill_info(fw, id, out);
@@ -301,6 +305,7 @@ int fw_vnic_destroy(struct fw *fw, const struct snic_vnic_ref *r)
 		publish_tx(fw, v->tx_ring);
 	}
 	fw_memset(v, 0, sizeof(*v));
+	fw_tx_index(fw);
 	return SNIC_OK;
 }
 
