@@ -257,5 +257,7 @@ unsigned fw_admin_poll(struct fw *fw)
 			s->admin_errors++;
 		done++;
 	}
+	if (done)
+		fw_rx_refresh(fw); /* what receive steering knows of the tables */
 	return done;
 }

@@ -46,6 +46,7 @@ int fw_init(struct fw *fw)
 	fw_team_init(fw);
 	fw_bw_init(fw);
 	ports_all_down(fw);
+	fw_rx_refresh(fw);
 	fw->state = SNIC_STATE_RUNNING;
 	fw_store_rel(&FW_DEVID(fw)->state, SNIC_STATE_RUNNING);
 	return 0;

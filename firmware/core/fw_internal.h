@@ -206,6 +206,9 @@ unsigned fw_admin_poll(struct fw *fw);
 void     fw_rx_init(struct fw *fw);
 unsigned fw_rx_poll(struct fw *fw);
 void     fw_rx_raise_irqs(struct fw *fw);
+/* The tables changed (every admin command, boot): recompute what the
+ * receive fast path knows of each VNIC (fw->rx.fast). */
+void     fw_rx_refresh(struct fw *fw);
 /* Hold back HRR `ring`'s completions until the host has consumed every
  * completion HRR `src` holds now (a VNIC moved from src to ring). */
 void     fw_rx_gate(struct fw *fw, uint16_t ring, uint16_t src);

@@ -273,12 +273,16 @@ struct fw_rx {
 	} c;
 	struct fw_hrr  hrr[FW_MAX_RINGS];
 	struct fw_gate gate[FW_MAX_RINGS];
+	/* Per VNIC (fw_rx_refresh): the up ports of its domain on which a hit
+	 * naming it needs nothing but its ring; 0 for no VNIC, one with a
+	 * queue set or one with an operator port VLAN (the full path). */
+	uint8_t        fast[FW_MAX_VNICS];
 };
 
 /* ---- transmit path (tx.c) ---- */
-#define FW_TX_MAC_BITS    8 /* buckets of the shared TRR's sender index */
-#define FW_TX_MAC_BUCKETS (1u << FW_TX_MAC_BITS)
-_Static_assert(FW_TX_MAC_BUCKETS >= FW_MAX_VNICS, "a bucket per VNIC at least");
+#define FW_TX_MAC_BITS    7 /* buckets of the shared TRR's sender index: */
+#define FW_TX_MAC_BUCKETS (1u << FW_TX_MAC_BITS) /* 2 VNICs each at most, on average */
+_Static_assert(2 * FW_TX_MAC_BUCKETS >= FW_MAX_VNICS, "chains of 2 on average at most");
 struct fw_tx {
 	/* One TX poll: the clock, what the descriptors are checked against,
 	 * and the port counters until the poll ends. */

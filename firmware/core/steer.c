@@ -129,6 +129,8 @@ static void ring_close(struct fw *fw, uint16_t r)
  * sees more; a collision only costs the full path). */
 #define MEMO_SLOTS 8
 #define MEMO_FREE  UINT32_MAX /* no port is 0xffffffff: never a key */
+/* Not a verdict: deliver by the frame's memo slot. */
+#define STEER_MEMO (-2)
 /* A decision that depends on the frame's RSS hash: a bit of the match's
  * rsvd byte (always 0), so the plain comparison never repeats it and
  * frames without a queue set pay nothing for the hash check. */
@@ -138,8 +140,6 @@ static void ring_close(struct fw *fw, uint16_t r)
  * words 1-3 (vnic, rule, flags, meter, colour, port, key flags) are the
  * same for every frame of a decision, word 0 is the frame's length. */
 typedef uint32_t __attribute__((may_alias)) word32;
-/* The match's action is 4-byte aligned in a frame's record. */
-typedef uint64_t __attribute__((may_alias, aligned(4))) word64;
 
 /* How a decision's frames are policed. An srTCM in L2 bytes is inline and
  * its green frames are counted from the memo's own counters when the memo
@@ -184,9 +184,12 @@ static inline uint32_t match_word0(const struct hal_rx_pkt *p)
 	return *(const word32 *)(const void *)&p->match;
 }
 
+/* The match's action as one value: it is 4-byte aligned in the match (at
+ * offset 4), so it is read as the two 32-bit words it is. */
 static inline uint64_t match_act(const struct hal_rx_pkt *p)
 {
-	return *(const word64 *)(const void *)&p->match.action;
+	const word32 *w = (const word32 *)(const void *)&p->match.action;
+	return (uint64_t)w[1] << 32 | w[0];
 }
 
 /* The memo's frames go into the classifier and port counters of the batch. */
@@ -209,21 +212,23 @@ static void memo_flush(struct fw *fw, struct memo *e)
 }
 
 /* Completion words 1-3 of frame p for VNIC vnic. */
-static void cpl_words(uint32_t *out, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags,
-		      uint16_t meter)
+/* (as the engine writes them, little-endian: vnic | rule, flags | meter,
+ * colour (green, 0) | port | key flags; the engine adds the hash type) */
+_Static_assert(offsetof(struct snic_rx_cpl, vnic) == 4 && offsetof(struct snic_rx_cpl, flags) == 8 &&
+	       offsetof(struct snic_rx_cpl, color) == 12 && offsetof(struct snic_rx_cpl, port) == 13 &&
+	       offsetof(struct snic_rx_cpl, key_flags) == 14, "completion words 1-3");
+static inline void cpl_words(uint32_t *out, const struct hal_rx_pkt *p, uint16_t vnic,
+			     uint16_t flags, uint16_t meter)
 {
-	struct snic_rx_cpl t = {
-		.vnic = vnic, .rule = p->match.rule, .flags = flags, .meter = meter,
-		.color = METER_GREEN, .port = p->port, .key_flags = p->match.key_flags,
-	};
-	const word32 *w = (const word32 *)&t;
-	out[0] = w[1];
-	out[1] = w[2];
-	out[2] = w[3];
+	out[0] = vnic | (uint32_t)p->match.rule << 16;
+	out[1] = flags | (uint32_t)meter << 16;
+	out[2] = (uint32_t)p->port << 8 | (uint32_t)p->match.key_flags << 16;
 }
 
-static void memo_fill(struct fw *fw, struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
-			      uint16_t vnic, uint16_t flags, uint16_t meter)
+/* Decision e becomes this one (the one it held is counted first);
+ * returns STEER_MEMO: deliver by it. */
+static int memo_fill(struct fw *fw, struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
+		     uint16_t vnic, uint16_t flags, uint16_t meter)
 {
 	if (e->port != MEMO_FREE)
 		memo_flush(fw, e);
@@ -241,6 +246,7 @@ static void memo_fill(struct fw *fw, struct memo *e, const struct hal_rx_pkt *p,
 	e->pkts = e->bytes = e->lost = e->lost_pkts = 0;
 	e->ng_pkts = e->ng_bytes = 0;
 	cpl_words(e->cpl, p, vnic, flags, meter);
+	return STEER_MEMO;
 }
 
 const struct hal_rx_pkt *fw_rx_view(struct fw *fw, const struct hal_rx_pkt *p, uint16_t vnic,
@@ -337,6 +343,96 @@ lost_meter:
 	return SNIC_DROP_METER;
 }
 
+/* Only a frame of the beacon ethertype can be one of our team beacons. */
+static inline bool beacon_type(const uint8_t *data)
+{
+	return data[12] == (SNIC_BEACON_ETHERTYPE >> 8) &&
+	       data[13] == (SNIC_BEACON_ETHERTYPE & 0xff);
+}
+
+void fw_rx_refresh(struct fw *fw)
+{
+	uint8_t up = 0;
+	for (uint8_t u = 0; u < fw->hw.n_uplinks && u < SNIC_MAX_UPLINKS; u++)
+		up |= (uint8_t)(fw->port_up[u] << u);
+	for (unsigned i = 0; i < FW_MAX_VNICS; i++) {
+		const struct fw_vnic *v = &fw->vnic[i];
+		bool plain = i < fw->hw.max_vnics && v->used && !v->rss && !fw_vnic_tags(v);
+		fw->rx.fast[i] = plain ? team_ports(fw, v->uplink) & up : 0;
+	}
+}
+
+/* A frame's decision without a memo slot. */
+struct decision {
+	uint16_t ring, vnic, flags, meter;
+};
+
+/*
+ * The common case settled in a few indexed loads, whatever the number of
+ * VNICs, rules and meters: a hit naming a plain VNIC (fw->rx.fast) on an
+ * up port of its domain, without drop, software mark or ring override, of
+ * a length that fits, not a beacon. Everything else (false) takes the
+ * full path, which decides the same for these frames.
+ */
+static inline bool rx_fast(struct fw *fw, const struct hal_rx_pkt *p, uint32_t span,
+			   struct decision *d)
+{
+	const struct snic_match *m = &p->match;
+	const uint16_t vnic = m->action.vnic;
+	const uint8_t act = m->action.flags;
+
+	if (vnic >= FW_MAX_VNICS || p->port >= SNIC_MAX_UPLINKS ||
+	    !((fw->rx.fast[vnic] >> p->port) & 1) || m->rule == SNIC_RULE_MISS ||
+	    (act & (SNIC_ACT_DROP | SNIC_ACT_MARK_SW)) || m->action.ring != SNIC_RING_DEFAULT ||
+	    p->len - FW_MIN_FRAME > span || beacon_type(p->data))
+		return false;
+	d->vnic = vnic;
+	d->ring = fw->vnic[vnic].rx_ring;
+	d->flags = (uint16_t)(SNIC_RXF_HIT | (d->ring == FW_SHARED_RING ? SNIC_RXF_MARK_SW : 0) |
+			      (m->key_flags & SNIC_KF_ERR ? SNIC_RXF_KEYERR : 0));
+	d->meter = m->action.meter;
+	if (!(act & SNIC_ACT_METER) || d->meter >= FW_MAX_METERS ||
+	    fw->meters[d->meter].kind == METER_OFF)
+		d->meter = SNIC_METER_NONE;
+	return true;
+}
+
+/* Frame p by decision d, counted on its own (no memo slot was free). The
+ * same policing, delivery and counters as a memo's frame. */
+static __attribute__((noinline)) int deliver(struct fw *fw, const struct decision *d,
+					     const struct hal_rx_pkt *p)
+{
+	const uint32_t len = p->len;
+	struct snic_vnic_stats *vs = FW_VSTATS(fw, d->vnic);
+	uint32_t cpl[3];
+	uint8_t color = METER_GREEN;
+
+	fw->rx.c.lookups++;
+	fw->rx.c.hits++;
+	fw->rx.c.port_pkts[p->port]++;
+	fw->rx.c.port_bytes[p->port] += len;
+	if (d->meter != SNIC_METER_NONE) {
+		color = (uint8_t)meter_police(&fw->meters[d->meter], p->time_ns, len);
+		if (color == METER_RED && !(fw->meter_mark[d->meter / 32] >> (d->meter % 32) & 1)) {
+			vs->rx_drop_meter++;
+			return SNIC_DROP_METER;
+		}
+	}
+	if (!(fw->rx.batch_open & (1u << d->ring)))
+		ring_open(fw, d->ring);
+	struct fw_hrr *h = &fw->rx.hrr[d->ring];
+	cpl_words(cpl, p, d->vnic, d->flags, d->meter);
+	int v = hal_rxq_put(fw->hal, &h->eq, p, cpl, color);
+	if (v != HAL_DELIVERED) {
+		vs->rx_drop_ring++;
+		return v;
+	}
+	h->bytes += len;
+	vs->rx_packets++;
+	vs->rx_bytes += len;
+	return v;
+}
+
 /* A hit on the VNIC's own MAC entry follows the VNIC's ring now: a frame
  * classified just before a RING_BIND rewrote the entry would otherwise
  * land on the old ring after the move and overtake nothing the gate holds
@@ -346,13 +442,6 @@ static inline bool own_mac(struct fw *fw, const struct snic_match *m)
 {
 	return m->rule == fw->mac_base + m->action.vnic ||
 	       (m->rule >= SNIC_RULE_EXACT && m->rule != SNIC_RULE_MISS);
-}
-
-/* Only a frame of the beacon ethertype can be one of our team beacons. */
-static inline bool beacon_type(const uint8_t *data)
-{
-	return data[12] == (SNIC_BEACON_ETHERTYPE >> 8) &&
-	       data[13] == (SNIC_BEACON_ETHERTYPE & 0xff);
 }
 
 /* A frame of an up port dropped before a decision: it still counts as a
@@ -373,7 +462,6 @@ static int early_drop(struct fw *fw, const struct hal_rx_pkt *p, int reason)
  * frames after it, and is counted with them. Returns STEER_MEMO (deliver
  * by the memo), HAL_DELIVERED (a beacon) or the enum snic_drop_reason.
  */
-#define STEER_MEMO (-2)
 static __attribute__((noinline)) int steer(struct fw *fw, const struct hal_rx_pkt *p,
 					   struct memo *memo)
 {
@@ -523,10 +611,20 @@ unsigned fw_rx_poll(struct fw *fw)
 			/* A repeat of a remembered decision (one by hash: of
 			 * the same queue), or the full path that just left
 			 * one in e: deliver by it. */
+			struct decision d;
 			if ((e->word0 == match_word0(p) && memo_same(e, p, len, span)) ||
 			    (e->word0 == (match_word0(p) | MEMO_RSS) &&
-			     (p->match.hash & e->hmask) == e->hval && memo_same(e, p, len, span)) ||
-			    (v = steer(fw, p, memo)) == STEER_MEMO)
+			     (p->match.hash & e->hmask) == e->hval && memo_same(e, p, len, span)))
+				v = STEER_MEMO;
+			else if (!rx_fast(fw, p, span, &d))
+				v = steer(fw, p, memo); /* the full path */
+			else if (e->port != MEMO_FREE)
+				v = deliver(fw, &d, p); /* on its own, at the same cost */
+			else
+				v = memo_fill(fw, e, p, d.ring, d.vnic, d.flags, d.meter);
+			/* A repeat, or a decision just left in e for the frames
+			 * after it: deliver by it. */
+			if (v == STEER_MEMO)
 				v = memo_deliver(fw, e, p, len);
 			verdict[i] = (int8_t)v;
 			if (v != HAL_DELIVERED)
