@@ -227,39 +227,6 @@ static enum verdict drop(struct fw *fw, struct meter *taken, uint32_t len, int r
 	return TX_DROPPED;
 }
 
-/* What a shaper lets through in this poll, in units: the smaller of its
- * buckets after the refill (E only when it has a rate). Once per batch:
- * out of line, it is most of the 64-bit code on a 32-bit core. */
-static __attribute__((noinline)) uint64_t shaper_budget(struct fw *fw, struct meter *m)
-{
-	/* meter_refill for a METER_SHAPER: no srTCM branch to carry. */
-	if (fw->now_ns > m->last_ns) {
-		uint64_t dt = fw->now_ns - m->last_ns;
-		m->last_ns = fw->now_ns;
-		m->c.tok += meter_earned(&m->c, dt, m->c.depth - m->c.tok);
-		m->e.tok += meter_earned(&m->e, dt, m->e.depth - m->e.tok);
-	}
-	if (m->e.rate && m->e.tok < m->c.tok)
-		return m->e.tok;
-	return m->c.tok;
-}
-
-/* meter_shaper_try at this poll's time (the shared TRR), built on
- * shaper_budget so the 64-bit refill exists once in the image. */
-static bool shaper_try(struct fw *fw, struct meter *m, uint32_t len)
-{
-	uint64_t bytes = meter_bytes(m->wire, len);
-	uint64_t cost = bytes * METER_UNITS_PER_BYTE;
-
-	if (shaper_budget(fw, m) < cost)
-		return false;
-	m->c.tok -= cost;
-	if (m->e.rate)
-		m->e.tok -= cost;
-	meter_count(m, METER_GREEN, bytes);
-	return true;
-}
-
 /* One frame of the shared TRR (or of an unbound ring, whose frames are all
  * bad): its sender is found per frame, from the frame. */
 static __attribute__((noinline)) enum verdict send_one(struct fw *fw, struct tx_ring *t)
@@ -313,7 +280,7 @@ static __attribute__((noinline)) enum verdict send_one(struct fw *fw, struct tx_
 		return TX_RETRY;
 	struct meter *taken = NULL;
 	if (s->shaper) {
-		if (!shaper_try(fw, s->shaper, len))
+		if (!meter_shaper_try(s->shaper, fw->now_ns, len))
 			return TX_RETRY;
 		taken = s->shaper;
 	}
@@ -415,8 +382,9 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct t
 		if (len != memo_len) {
 			memo_len = len;
 			if (sh) {
-				memo_sh_len = (uint32_t)meter_bytes(sh->wire, len);
-				memo_cost = (uint64_t)memo_sh_len * METER_UNITS_PER_BYTE;
+				uint64_t b;
+				memo_cost = meter_shaper_cost(sh, len, &b);
+				memo_sh_len = (uint32_t)b;
 			}
 			if (direct)
 				memo_wire_ns = team_wire_ns(fw, len);
@@ -424,7 +392,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct t
 		if (budget < memo_cost) {
 			if (refilled)
 				break; /* no tokens: the same frame next poll */
-			budget = budget0 = shaper_budget(fw, sh);
+			budget = budget0 = meter_shaper_budget(sh, fw->now_ns);
 			refilled = true;
 			if (budget < memo_cost)
 				break;
@@ -476,13 +444,8 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct t
 	}
 	if (!pkts)
 		return n;
-	if (sh) {
-		sh->c.tok -= budget0 - budget;
-		if (sh->e.rate)
-			sh->e.tok -= budget0 - budget;
-		sh->pkts[METER_GREEN] += pkts;
-		sh->bytes[METER_GREEN] += sh_bytes;
-	}
+	if (sh)
+		meter_shaper_spend(sh, budget0 - budget, pkts, sh_bytes);
 	if (direct) {
 		struct team_link *l = &fw->team.link[up];
 		l->short_streak = 0;
