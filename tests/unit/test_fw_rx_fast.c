@@ -24,22 +24,11 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void mac_of(unsigned i, uint8_t mac[6])
-{
-	const uint8_t m[6] = { 0x02, 0x00, 0x5e, 0x20, (uint8_t)(i >> 8), (uint8_t)i };
-	memcpy(mac, m, 6);
-}
-
 /* A hit as the engine would report it: rule, VNIC, meter (or NONE). */
 static void push_hit(const uint8_t *f, uint32_t len, uint16_t rule, uint16_t vnic, uint16_t meter)
 {
-	struct snic_match m;
-	memset(&m, 0, sizeof(m));
-	m.rule = rule;
-	m.action.vnic = vnic;
-	m.action.ring = SNIC_RING_DEFAULT;
-	m.action.meter = meter;
-	m.action.flags = meter == SNIC_METER_NONE ? 0 : SNIC_ACT_METER;
+	struct snic_match m = match_hit(rule, vnic, meter == SNIC_METER_NONE ? 0 : SNIC_ACT_METER,
+					meter);
 	fake_rx_push(f, len, 0, &m);
 }
 
@@ -51,7 +40,7 @@ static void test_many_vnics_interleaved(void **state)
 	const unsigned n = 24, rounds = 2;
 	uint8_t mac[6];
 	for (unsigned i = 0; i < n; i++) {
-		mac_of(i, mac);
+		test_mac(i, mac);
 		assert_int_equal(vnic_create((uint16_t)i, mac, SNIC_VLAN_NONE, SNIC_VNICF_SW_ONLY, 0,
 					     NULL), SNIC_OK);
 	}
@@ -59,7 +48,7 @@ static void test_many_vnics_interleaved(void **state)
 	uint32_t len = 0;
 	for (unsigned r = 0; r < rounds; r++) {
 		for (unsigned i = 0; i < n; i++) {
-			mac_of(i, mac);
+			test_mac(i, mac);
 			len = make_eth(frame, mac, SRC, SNIC_VLAN_NONE, 0x88b5, 60);
 			rx_frame(frame, len, 0);
 		}
@@ -95,8 +84,8 @@ static void test_direct_frames_policed(void **state)
 	boot("large");
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	uint8_t ma[6], mb[6];
-	mac_of(1, ma);
-	mac_of(2, mb);
+	test_mac(1, ma);
+	test_mac(2, mb);
 	struct snic_vnic_info a, b;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, ma, SNIC_VLAN_NONE, 0, 0, &a), SNIC_OK);
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mb, SNIC_VLAN_NONE, 0, 0, &b), SNIC_OK);
@@ -139,7 +128,7 @@ static void test_fast_path_follows_admin(void **state)
 	boot("large");
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	uint8_t ma[6];
-	mac_of(1, ma);
+	test_mac(1, ma);
 	struct snic_vnic_info a;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, ma, SNIC_VLAN_NONE, 0, 0, &a), SNIC_OK);
 	rx_post(a.rx_ring, 8, 2048);

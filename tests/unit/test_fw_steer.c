@@ -29,18 +29,6 @@ static uint16_t mk_vnic(const uint8_t *mac, uint16_t flags, struct snic_vnic_inf
 	return vi->vnic;
 }
 
-static struct snic_match hit(uint16_t rule, uint16_t vnic, uint8_t flags)
-{
-	struct snic_match m;
-	memset(&m, 0, sizeof(m));
-	m.rule = rule;
-	m.action.vnic = vnic;
-	m.action.ring = SNIC_RING_DEFAULT;
-	m.action.meter = SNIC_METER_NONE;
-	m.action.flags = flags;
-	return m;
-}
-
 /* Most tests start here: the large card, VNIC A (MAC_A, its own rings)
  * and uplink 0 up. */
 static struct snic_vnic_info boot_with_vnic_a(void)
@@ -175,7 +163,7 @@ static void test_drop_reasons(void **state)
 
 	rx_frame(frame, len, 2);                 /* port 2 admin-down */
 	assert_int_equal(run_one(), SNIC_DROP_PORT_DOWN);
-	struct snic_match m = hit(a.mac_rule, a.vnic, 0);
+	struct snic_match m = match_hit(a.mac_rule, a.vnic, 0, SNIC_METER_NONE);
 	fake_rx_push(frame, len, 9, &m);         /* no such port */
 	assert_int_equal(run_one(), SNIC_DROP_PORT_DOWN);
 	fake_rx_push(frame, 13, 0, &m);
@@ -186,10 +174,10 @@ static void test_drop_reasons(void **state)
 	len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0800, 60);
 	rx_frame(frame, len, 0);
 	assert_int_equal(run_one(), SNIC_DROP_RULE);
-	m = hit(3, 77, 0);
+	m = match_hit(3, 77, 0, SNIC_METER_NONE);
 	fake_rx_push(frame, len, 0, &m);
 	assert_int_equal(run_one(), SNIC_DROP_NO_VNIC);
-	m = hit(3, SNIC_VNIC_NONE, 0);
+	m = match_hit(3, SNIC_VNIC_NONE, 0, SNIC_METER_NONE);
 	fake_rx_push(frame, len, 0, &m);
 	assert_int_equal(run_one(), SNIC_DROP_NO_VNIC);
 	len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 2049 - 14);
@@ -418,7 +406,7 @@ static void test_budget_and_keyerr(void **state)
 	fw_poll(tfw);
 	assert_int_equal(rxq(a.rx_ring)->cpl_prod, 300);
 
-	struct snic_match m = hit(a.mac_rule, a.vnic, SNIC_ACT_COUNT);
+	struct snic_match m = match_hit(a.mac_rule, a.vnic, SNIC_ACT_COUNT, SNIC_METER_NONE);
 	m.key_flags = SNIC_KF_ERR | SNIC_KF_IPV4;
 	rx_post(a.rx_ring, 1, 256);
 	fake_rx_push(frame, len, 0, &m);

@@ -23,14 +23,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* VNIC i's MAC: the same first four bytes, so only the last two tell them
- * apart (as a host's VMs often are). */
-static void mac_of(unsigned i, uint8_t mac[6])
-{
-	const uint8_t m[6] = { 0x02, 0x00, 0x5e, 0x10, (uint8_t)(i >> 8), (uint8_t)i };
-	memcpy(mac, m, 6);
-}
-
 static const uint8_t DST[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 
 /* One frame from `smac` on `vlan` through the shared TRR. */
@@ -50,7 +42,7 @@ static void test_every_sender_found(void **state)
 	uint8_t mac[6];
 	for (unsigned i = 0; i < n; i++) {
 		struct snic_vnic_info vi;
-		mac_of(i, mac);
+		test_mac(i, mac);
 		assert_int_equal(vnic_create((uint16_t)i, mac, SNIC_VLAN_NONE, SNIC_VNICF_SW_ONLY,
 					     0, &vi), SNIC_OK);
 		assert_int_equal(vi.tx_ring, 0);
@@ -59,7 +51,7 @@ static void test_every_sender_found(void **state)
 	 * counts for its own VNIC only. */
 	for (unsigned k = 0; k < n; k++) {
 		unsigned i = (k * 37) % n;
-		mac_of(i, mac);
+		test_mac(i, mac);
 		send_from(mac, SNIC_VLAN_NONE);
 		assert_int_equal(fake->n_tx, k + 1);
 		assert_int_equal(vst((uint16_t)i)->tx_packets, 1);
@@ -69,7 +61,7 @@ static void test_every_sender_found(void **state)
 	assert_int_equal(txq(0)->drop_spoof, 0);
 
 	/* A MAC nobody has: a spoof of nobody. */
-	mac_of(n, mac);
+	test_mac(n, mac);
 	send_from(mac, SNIC_VLAN_NONE);
 	assert_int_equal(txq(0)->drop_spoof, 1);
 	assert_int_equal(fake->n_tx, n);
@@ -81,9 +73,9 @@ static void test_index_follows_changes(void **state)
 	boot("large");
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	uint8_t m5[6], m6[6], m7[6];
-	mac_of(5, m5);
-	mac_of(6, m6);
-	mac_of(7, m7);
+	test_mac(5, m5);
+	test_mac(6, m6);
+	test_mac(7, m7);
 	/* Two VNICs with one MAC on different VLANs: the VLAN picks. */
 	assert_int_equal(vnic_create(1, m5, 10, SNIC_VNICF_SW_ONLY, 0, NULL), SNIC_OK);
 	assert_int_equal(vnic_create(2, m5, 20, SNIC_VNICF_SW_ONLY, 0, NULL), SNIC_OK);

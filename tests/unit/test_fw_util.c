@@ -384,3 +384,21 @@ int is_mac_hit(uint32_t rule, const struct snic_vnic_info *vi)
 		key |= 0x1000u | (vi->vlan & 0x0fffu);
 	return x->valid && x->key == key && x->action.vnic == vi->vnic;
 }
+
+struct snic_match match_hit(uint16_t rule, uint16_t vnic, uint8_t flags, uint16_t meter)
+{
+	struct snic_match m;
+	memset(&m, 0, sizeof(m));
+	m.rule = rule;
+	m.action.vnic = vnic;
+	m.action.ring = SNIC_RING_DEFAULT;
+	m.action.meter = meter;
+	m.action.flags = flags;
+	return m;
+}
+
+void test_mac(unsigned i, uint8_t mac[6])
+{
+	const uint8_t m[6] = { 0x02, 0x00, 0x5e, 0x10, (uint8_t)(i >> 8), (uint8_t)i };
+	memcpy(mac, m, 6);
+}

@@ -70,6 +70,13 @@ uint32_t make_arp(uint8_t *buf, const uint8_t smac[6], const uint8_t sha[6], con
 /* The classifier key for the fields the tests steer on. */
 void key_of(const uint8_t *frame, uint8_t port, struct snic_key *key);
 
+/* A hit as the engine reports it: rule, VNIC, action flags, meter (NONE
+ * for none), the VNIC's default ring. */
+struct snic_match match_hit(uint16_t rule, uint16_t vnic, uint8_t flags, uint16_t meter);
+/* The MAC of VNIC i in tests with many VNICs: one prefix, i in the last
+ * two bytes (as a host's VMs often are). */
+void test_mac(unsigned i, uint8_t mac[6]);
+
 /* Push a frame through the fake engine (lookup in the programmed table). */
 void rx_frame(const uint8_t *frame, uint32_t len, uint8_t port);
 
