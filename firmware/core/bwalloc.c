@@ -189,7 +189,8 @@ static void split(struct fw *fw, uint8_t g, uint64_t now)
 		struct bw_vnic *b = &fw->bw.vnic[v];
 		if (!in_group(fw, v, g))
 			continue;
-		bool more = (b->flags & BWV_HELD_LAST) || fw->bw.split_out[v] < fw->bw.share[v].demand_bps;
+		bool more = (b->flags & BWV_HELD_LAST) ||
+			    fw->bw.split_out[v] < fw->bw.share[v].demand_bps;
 		b->flags = (uint8_t)(more ? b->flags | BWV_WANTS : b->flags & ~BWV_WANTS);
 		if (more)
 			set_rate(fw, b, max64(fw->bw.split_out[v], BW_RATE_FLOOR), now);
@@ -324,7 +325,8 @@ int fw_bw_share_set(struct fw *fw, const struct snic_vnic_share *s)
 		share_default(fw, s->vnic);
 	} else {
 		fw->bw.vnic[s->vnic].flags |= BWV_SET;
-		fw->bw.share[s->vnic] = (struct share_member){ s->weight, s->prio, 0, s->min_bps, 0 };
+		fw->bw.share[s->vnic] =
+			(struct share_member){ s->weight, s->prio, 0, s->min_bps, 0 };
 	}
 	refresh_groups(fw);
 	if (fw->bw.active & (1u << g))

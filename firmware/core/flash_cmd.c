@@ -196,7 +196,8 @@ static uint16_t do_write(struct fw *fw, const struct snic_flash_write *w)
 	if (w->rsvd[0] || w->rsvd[1] || w->len == 0 || w->len > SNIC_FLASH_CHUNK ||
 	    !fw_is_zero(w->data + w->len, SNIC_FLASH_CHUNK - w->len))
 		return SNIC_E_INVAL;
-	if (w->offset != fw->flash.sess.written || w->len > fw->flash.sess.size - fw->flash.sess.written)
+	if (w->offset != fw->flash.sess.written ||
+	    w->len > fw->flash.sess.size - fw->flash.sess.written)
 		return SNIC_E_RANGE;
 	if (fw->flash.ops->write(fw->flash.ops->ctx, fw->flash.sess.slot, w->offset, w->data,
 				 w->len) < 0)
@@ -215,7 +216,8 @@ static uint16_t do_commit(struct fw *fw, const struct snic_flash_commit *c,
 	if (!fw->flash.sess.open)
 		return SNIC_E_NOENT;
 	fw->flash.sess.open = false;
-	if (c->rsvd[0] || c->rsvd[1] || c->size != fw->flash.sess.size || c->crc32 != fw->flash.sess.crc)
+	if (c->rsvd[0] || c->rsvd[1] || c->size != fw->flash.sess.size ||
+	    c->crc32 != fw->flash.sess.crc)
 		return SNIC_E_INVAL;
 	if (fw->flash.sess.written != fw->flash.sess.size)
 		return SNIC_E_RANGE;

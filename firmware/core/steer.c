@@ -214,8 +214,10 @@ static void memo_flush(struct fw *fw, struct memo *e)
 /* Completion words 1-3 of frame p for VNIC vnic. */
 /* (as the engine writes them, little-endian: vnic | rule, flags | meter,
  * colour (green, 0) | port | key flags; the engine adds the hash type) */
-_Static_assert(offsetof(struct snic_rx_cpl, vnic) == 4 && offsetof(struct snic_rx_cpl, flags) == 8 &&
-	       offsetof(struct snic_rx_cpl, color) == 12 && offsetof(struct snic_rx_cpl, port) == 13 &&
+_Static_assert(offsetof(struct snic_rx_cpl, vnic) == 4 &&
+	       offsetof(struct snic_rx_cpl, flags) == 8 &&
+	       offsetof(struct snic_rx_cpl, color) == 12 &&
+	       offsetof(struct snic_rx_cpl, port) == 13 &&
 	       offsetof(struct snic_rx_cpl, key_flags) == 14, "completion words 1-3");
 static inline void cpl_words(uint32_t *out, const struct hal_rx_pkt *p, uint16_t vnic,
 			     uint16_t flags, uint16_t meter)
@@ -524,7 +526,8 @@ static __attribute__((noinline)) int steer(struct fw *fw, const struct hal_rx_pk
 	}
 	/* Police on the arrival time; frames that never fit do not take tokens. */
 	uint16_t meter = m->action.meter;
-	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS || fw->meters[meter].kind == METER_OFF)
+	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS ||
+	    fw->meters[meter].kind == METER_OFF)
 		meter = SNIC_METER_NONE;
 	struct memo *e = &memo[m->rule & (MEMO_SLOTS - 1)];
 	memo_fill(fw, e, p, ring, vnic, flags, meter);

@@ -43,7 +43,8 @@ void team_links_reset(struct fw *fw, uint8_t b, uint64_t now)
 		l->link_ok = l->phys;
 		l->healthy = l->phys;
 		l->healthy_at = now;
-		l->reason = l->phys ? 0 : (fw->port_up[u] ? SNIC_TEAM_WHY_LINK : SNIC_TEAM_WHY_ADMIN);
+		l->reason = l->phys ? 0 : fw->port_up[u] ? SNIC_TEAM_WHY_LINK
+							 : SNIC_TEAM_WHY_ADMIN;
 		l->state = l->phys ? SNIC_TEAM_ST_UP : SNIC_TEAM_ST_DOWN;
 		l->since = now;
 		l->vq_end = now;

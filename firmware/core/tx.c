@@ -469,8 +469,8 @@ unsigned fw_tx_poll(struct fw *fw)
 	 * the length range there (same drop, same counter) lets a dedicated
 	 * ring check the region with one compare. fw_layout_init() leaves
 	 * the region at least FW_MIN_DMA bytes, so the cap is >= 14. */
-	fw->tx.p.len_span = (fw->lay.dma_size < fw->hw.buf_max ? fw->lay.dma_size : fw->hw.buf_max) -
-		      FW_MIN_FRAME;
+	const uint32_t cap = fw->lay.dma_size < fw->hw.buf_max ? fw->lay.dma_size : fw->hw.buf_max;
+	fw->tx.p.len_span = cap - FW_MIN_FRAME;
 	fw->tx.p.dma_base = fw->lay.dma_base;
 	fw->tx.p.dma_size = fw->lay.dma_size;
 	for (uint16_t r = 0; r < fw->hw.n_tx_rings; r++) {

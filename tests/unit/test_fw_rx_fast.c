@@ -41,8 +41,8 @@ static void test_many_vnics_interleaved(void **state)
 	uint8_t mac[6];
 	for (unsigned i = 0; i < n; i++) {
 		test_mac(i, mac);
-		assert_int_equal(vnic_create((uint16_t)i, mac, SNIC_VLAN_NONE, SNIC_VNICF_SW_ONLY, 0,
-					     NULL), SNIC_OK);
+		assert_int_equal(vnic_create((uint16_t)i, mac, SNIC_VLAN_NONE, SNIC_VNICF_SW_ONLY,
+					     0, NULL), SNIC_OK);
 	}
 	rx_post(0, n * rounds, 2048);
 	uint32_t len = 0;
