@@ -389,8 +389,14 @@ struct fw {
 	struct fw_team     team;
 	struct fw_bw       bw;
 	struct fw_exact    exact;
-	uint64_t           scratch[FW_SCRATCH_BYTES / 8];
-	uint8_t            frame[FW_MAX_FRAME]; /* TX staging copy */
+	/* Two work areas that never hold anything across a call of their
+	 * users, and whose users never run inside each other: the admin
+	 * commands and the bandwidth split (scratch), the receive and
+	 * transmit polls (frame). One of RAM serves both. */
+	union {
+		uint64_t   scratch[FW_SCRATCH_BYTES / 8];
+		uint8_t    frame[FW_MAX_FRAME]; /* TX staging copy, RX tag strip */
+	};
 };
 
 #endif
