@@ -23,7 +23,7 @@ RV_FWFLAGS := $(RV_ARCH) -std=c11 $(OPT) -g $(WARN) -ffreestanding \
 # data) and everything the image needs in the core's 512 KiB of RAM.
 FW_PAYLOAD_BUDGET := 65536
 FW_RAM_BUDGET     := 524288
-FW_IMG_VERSION := $(shell sed -n 's/^\#define FW_VERSION[[:space:]]*\(0x[0-9a-fA-F]*\).*/\1/p' firmware/core/fw_internal.h)
+FW_IMG_VERSION := $(shell sed -n 's/^\#define FW_VERSION[[:space:]]*\(0x[0-9a-fA-F]*\).*/\1/p' firmware/core/fw_types.h)
 FW_IMG_BUILD   := snic-fw rv32imac
 
 # The image format, snic-fwimg and the update tests.
@@ -43,9 +43,20 @@ RV_LDSCRIPT  := firmware/hal/riscv/snic-fw.ld
 FW_ELF := $(RV_BUILD)/snic-fw.elf
 FW_IMG := $(RV_BUILD)/snic-fw.img
 
+# The control path (admin commands, layout, tables, teaming control, the
+# per-poll link sampling and share split) is built for size: code shares
+# the core's 512 KiB with the tables, and these run per command, per poll
+# or per timer. Also for size: group delivery (broadcast, multicast,
+# unknown unicast) and the share limit's slow half (only while bandwidth
+# shares are on). The per-frame files (steer, tx, team_tx, meter, mem)
+# keep $(OPT).
+RV_SIZE_OPT := admin beacon bwalloc exact flash_cmd fw group l2 layout meter_table notify rules \
+               share team team_health vnic vnic_mac
+$(patsubst %,$(RV_BUILD)/core/%.o,$(RV_SIZE_OPT)): RV_CORE_OPT := -Os
+
 $(RV_BUILD)/core/%.o: firmware/core/%.c
 	@mkdir -p $(dir $@)
-	$(RV_CC) $(RV_FWFLAGS) -c $< -o $@
+	$(RV_CC) $(RV_FWFLAGS) $(RV_CORE_OPT) -c $< -o $@
 
 $(RV_BUILD)/classifier/%.o: classifier/%.c
 	@mkdir -p $(dir $@)

@@ -7,7 +7,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "core/fw.h"
 #include "flash.h"
 
 static uint8_t *slot_mem(const struct sim_flash *f, uint32_t slot)
@@ -254,20 +253,22 @@ static int start_first(void *arg, uint32_t slot, const struct snic_fwimg_hdr *h)
 
 static int start_reboot(void *arg, uint32_t slot, const struct snic_fwimg_hdr *h)
 {
-	(void)arg; (void)slot; (void)h;
-	return fw_init() == 0 ? 0 : -1;
+	struct sim_flash *f = arg;
+	(void)slot; (void)h;
+	return fw_init(f->fw) == 0 ? 0 : -1;
 }
 
 static void attach(struct sim_flash *f)
 {
-	fw_flash_attach(&f->ops);
-	fw_flash_booted(f->booted, f->booted == SNIC_BOOT_NONE ? NULL : &f->booted_hdr);
+	fw_flash_attach(f->fw, &f->ops);
+	fw_flash_booted(f->fw, f->booted, f->booted == SNIC_BOOT_NONE ? NULL : &f->booted_hdr);
 }
 
-int sim_flash_start(struct sim_flash *f, const char *path)
+int sim_flash_start(struct sim_flash *f, struct fw *fw, const char *path)
 {
 	if (sim_flash_open(f, path) < 0)
 		return -1;
+	f->fw = fw;
 	sim_flash_boot(f, start_first, NULL);
 	attach(f);
 	return 0;
@@ -275,9 +276,9 @@ int sim_flash_start(struct sim_flash *f, const char *path)
 
 int sim_flash_poll(struct sim_flash *f)
 {
-	if (!f->mem || !fw_flash_reboot_due())
+	if (!f->mem || !fw_flash_reboot_due(f->fw))
 		return 0;
-	sim_flash_boot(f, start_reboot, NULL);
+	sim_flash_boot(f, start_reboot, f);
 	attach(f);
 	return 1;
 }

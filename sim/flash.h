@@ -13,7 +13,8 @@
 #define SNIC_SIM_FLASH_H
 
 #include <stdint.h>
-#include "core/flash_cmd.h"
+#include <snic/abi.h>
+#include "fw.h"
 #include "image/bootctl.h"
 
 struct sim_flash {
@@ -23,6 +24,7 @@ struct sim_flash {
 	struct fw_flash_ops ops;
 	uint32_t            booted;  /* slot, or SNIC_BOOT_NONE */
 	struct snic_fwimg_hdr booted_hdr;
+	struct fw          *fw;      /* the firmware instance it serves */
 };
 
 /* Map FILE as the flash, creating an erased one if it does not exist. */
@@ -48,7 +50,7 @@ uint32_t sim_flash_boot(struct sim_flash *f, sim_flash_start_fn start, void *arg
 
 /* Simulator glue: the first boot (the firmware is already up from
  * nic_init), then reboots when the firmware asks for one. */
-int  sim_flash_start(struct sim_flash *f, const char *path);
+int  sim_flash_start(struct sim_flash *f, struct fw *fw, const char *path);
 /* Call once per simulator step: 1 when the device just rebooted. */
 int  sim_flash_poll(struct sim_flash *f);
 

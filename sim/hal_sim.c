@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The firmware HAL on the simulator: every call lands on the one sim_nic. */
+/* The firmware HAL on the simulator: every call lands on its context's NIC. */
 #include <string.h>
 #include "hal/hal.h"
 #include "hal/rxq_engine.h"
@@ -7,24 +7,24 @@
 #include "nic.h"
 #include "ivshmem.h"
 
-void hal_hw_info(struct hal_hw_info *out)
+void hal_hw_info(struct hal *h, struct hal_hw_info *out)
 {
-	*out = sim_nic->prof.hw;
+	*out = h->nic->prof.hw;
 }
 
-uint8_t *hal_window(void)
+uint8_t *hal_window(struct hal *h)
 {
-	return sim_nic->win.base;
+	return h->nic->win.base;
 }
 
-uint32_t hal_window_size(void)
+uint32_t hal_window_size(struct hal *h)
 {
-	return sim_nic->win.size;
+	return h->nic->win.size;
 }
 
-uint64_t hal_now_ns(void)
+uint64_t hal_now_ns(struct hal *h)
 {
-	return nic_now_ns(sim_nic);
+	return nic_now_ns(h->nic);
 }
 
 /*
@@ -33,9 +33,8 @@ uint64_t hal_now_ns(void)
  * firmware outran the hardware by thousands of writes: apply the oldest
  * one now rather than lose any (a real device would stall the core).
  */
-static struct nic_write *queue_slot(void)
+static struct nic_write *queue_slot(struct nic *n)
 {
-	struct nic *n = sim_nic;
 	while (n->wq_len == NIC_WRITE_FIFO) {
 		nic_write_apply(n, &n->wq[n->wq_head]);
 		n->wq_head = (n->wq_head + 1) % NIC_WRITE_FIFO;
@@ -60,9 +59,9 @@ void nic_write_apply(struct nic *n, const struct nic_write *w)
 		engine_write(n->eng, w->idx, w->clear ? NULL : &w->rule);
 }
 
-void hal_cls_write(uint32_t idx, const struct snic_rule *rule)
+void hal_cls_write(struct hal *h, uint32_t idx, const struct snic_rule *rule)
 {
-	struct nic_write *w = queue_slot();
+	struct nic_write *w = queue_slot(h->nic);
 	w->idx = idx;
 	if (rule)
 		w->rule = *rule;
@@ -71,9 +70,9 @@ void hal_cls_write(uint32_t idx, const struct snic_rule *rule)
 }
 
 /* Through the table FIFO too: in order with the table writes. */
-void hal_rss_write(const struct snic_rss_cfg *cfg)
+void hal_rss_write(struct hal *h, const struct snic_rss_cfg *cfg)
 {
-	struct nic_write *w = queue_slot();
+	struct nic_write *w = queue_slot(h->nic);
 	w->rss = 1;
 	if (cfg)
 		w->rss_cfg = *cfg;
@@ -81,22 +80,22 @@ void hal_rss_write(const struct snic_rss_cfg *cfg)
 		w->clear = 1;
 }
 
-void hal_cls_clear(uint32_t idx)
+void hal_cls_clear(struct hal *h, uint32_t idx)
 {
-	struct nic_write *w = queue_slot();
+	struct nic_write *w = queue_slot(h->nic);
 	w->idx = idx;
 	w->clear = 1;
 }
 
-void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a)
+void hal_exact_write(struct hal *h, uint32_t slot, uint64_t xkey, const struct snic_action *a)
 {
-	struct nic_write *w = queue_slot();
+	struct nic_write *w = queue_slot(h->nic);
 	w->idx = slot;
 	w->exact = 1;
 	w->xkey = xkey;
 	w->rule.action = *a;
 	if (slot < 65536)
-		sim_nic->x_valid[slot / 8] |= (uint8_t)(1u << (slot % 8));
+		h->nic->x_valid[slot / 8] |= (uint8_t)(1u << (slot % 8));
 }
 
 /*
@@ -106,29 +105,29 @@ void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a)
  * is already empty changes nothing in the engine (exact slots have no hit
  * counters), so such clears are not queued.
  */
-void hal_exact_clear(uint32_t slot)
+void hal_exact_clear(struct hal *h, uint32_t slot)
 {
-	struct nic *n = sim_nic;
+	struct nic *n = h->nic;
 	if (slot < 65536) {
 		uint8_t bit = (uint8_t)(1u << (slot % 8));
 		if (!(n->x_valid[slot / 8] & bit))
 			return;
 		n->x_valid[slot / 8] &= (uint8_t)~bit;
 	}
-	struct nic_write *w = queue_slot();
+	struct nic_write *w = queue_slot(h->nic);
 	w->idx = slot;
 	w->exact = 1;
 	w->clear = 1;
 }
 
-uint64_t hal_cls_hits(uint32_t idx)
+uint64_t hal_cls_hits(struct hal *h, uint32_t idx)
 {
-	return engine_hits(sim_nic->eng, idx);
+	return engine_hits(h->nic->eng, idx);
 }
 
-int hal_rx_next(struct hal_rx_pkt *p)
+int hal_rx_next(struct hal *h, struct hal_rx_pkt *p)
 {
-	struct nic *n = sim_nic;
+	struct nic *n = h->nic;
 	if (!n->cq_len)
 		return 0;
 	uint32_t tag = n->cq_head;
@@ -144,9 +143,9 @@ int hal_rx_next(struct hal_rx_pkt *p)
 	return 1;
 }
 
-void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
+void hal_rx_done(struct hal *h, const struct hal_rx_pkt *p, int drop_reason)
 {
-	struct nic *n = sim_nic;
+	struct nic *n = h->nic;
 	if (p->handle >= NIC_POOL_SLOTS)
 		return;
 	if (drop_reason == HAL_DELIVERED) {
@@ -162,61 +161,62 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 }
 
 /* Bursts: the per-frame calls in a loop (hal/rx_burst.h). */
-unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max)
+unsigned hal_rx_burst(struct hal *h, struct hal_rx_pkt *p, unsigned max)
 {
-	return rx_burst_by_frames(p, max);
+	return rx_burst_by_frames(h, p, max);
 }
 
-void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
+void hal_rx_done_burst(struct hal *h, const struct hal_rx_pkt *p, const int8_t *verdict,
+		       unsigned n)
 {
-	rx_done_burst_by_frames(p, verdict, n);
+	rx_done_burst_by_frames(h, p, verdict, n);
 }
 
 /* The simulated NIC's DMA engine: the window is host memory and device
  * memory alike, so a transfer is a copy. A range outside the window would
  * be a firmware bug (it checks every host address): refuse it rather than
  * corrupt the simulator. */
-static int dma_range_ok(uint32_t win_off, uint32_t len)
+static int dma_range_ok(const struct nic *n, uint32_t win_off, uint32_t len)
 {
-	return win_off <= sim_nic->win.size && len <= sim_nic->win.size - win_off;
+	return win_off <= n->win.size && len <= n->win.size - win_off;
 }
 
-void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len)
+void hal_dma_to_host(struct hal *h, uint32_t win_off, const void *src, uint32_t len)
 {
-	if (dma_range_ok(win_off, len))
-		memcpy(sim_nic->win.base + win_off, src, len);
+	if (dma_range_ok(h->nic, win_off, len))
+		memcpy(h->nic->win.base + win_off, src, len);
 }
 
-void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len)
+void hal_dma_from_host(struct hal *h, void *dst, uint32_t win_off, uint32_t len)
 {
-	if (dma_range_ok(win_off, len))
-		memcpy(dst, sim_nic->win.base + win_off, len);
+	if (dma_range_ok(h->nic, win_off, len))
+		memcpy(dst, h->nic->win.base + win_off, len);
 }
 
 /* The simulated NIC's receive queue engine: the model in rxq_engine.h. */
-int hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t cpl_words[3],
-		uint8_t color)
+int hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		const uint32_t cpl_words[3], uint8_t color)
 {
-	return rxq_engine_put(q, p, cpl_words, color);
+	return rxq_engine_put(h, q, p, cpl_words, color);
 }
 
-int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
+int hal_tx(struct hal *h, uint8_t port, const uint8_t *data, uint32_t len)
 {
-	return nic_uplink_tx(sim_nic, port, data, len);
+	return nic_uplink_tx(h->nic, port, data, len);
 }
 
-void hal_port_enable(uint8_t port, int up)
+void hal_port_enable(struct hal *h, uint8_t port, int up)
 {
-	nic_port_enable(sim_nic, port, up);
+	nic_port_enable(h->nic, port, up);
 }
 
-int hal_port_carrier(uint8_t port)
+int hal_port_carrier(struct hal *h, uint8_t port)
 {
-	return port < sim_nic->prof.hw.n_uplinks && sim_nic->up[port].carrier;
+	return port < h->nic->prof.hw.n_uplinks && h->nic->up[port].carrier;
 }
 
-void hal_irq(uint16_t vector)
+void hal_irq(struct hal *h, uint16_t vector)
 {
-	sim_nic->irqs++;
+	h->nic->irqs++;
 	sim_ivshmem_irq(vector); /* to a QEMU guest, if one is connected */
 }

@@ -335,7 +335,7 @@ int main(int argc, char **argv)
 	if (drops && !(nic.drops_out = sim_pcap_open(drops)))
 		rc = 1;
 	static struct sim_flash flash;
-	if (!rc && flash_path && sim_flash_start(&flash, flash_path) < 0)
+	if (!rc && flash_path && sim_flash_start(&flash, nic.fw, flash_path) < 0)
 		rc = 1;
 	if (!rc && netopt_setup(&net, &nic) < 0)
 		rc = 1;

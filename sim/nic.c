@@ -2,15 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
-#include "core/bwalloc.h"
-#include "core/fw.h"
-#include "core/team.h"
+#include "fw.h"
 #include "fault.h"
 #include "nic.h"
 #include "switch.h"
 #include "tap.h"
 
-struct nic *sim_nic;
 
 /* Preamble + SFD (8), FCS (4) and inter-frame gap (12) around each frame. */
 #define WIRE_OVERHEAD 24u
@@ -56,8 +53,10 @@ int nic_init(struct nic *n, const char *profile, const char *window_path)
 	for (unsigned i = 0; i < SNIC_MAX_UPLINKS; i++)
 		n->up[i].carrier = 1;
 	n->n_free = NIC_POOL_SLOTS;
-	sim_nic = n;
-	if (fw_init() < 0) {
+	n->hal.nic = n;
+	n->fw_mem = malloc(sizeof(*n->fw_mem));
+	n->fw = n->fw_mem ? fw_open(n->fw_mem, sizeof(*n->fw_mem), &n->hal) : NULL;
+	if (!n->fw || fw_init(n->fw) < 0) {
 		fprintf(stderr, "snic-sim: firmware failed to boot\n");
 		nic_fini(n);
 		return -1;
@@ -88,8 +87,9 @@ void nic_fini(struct nic *n)
 		engine_free(n->eng);
 	n->eng = NULL;
 	sim_window_close(&n->win);
-	if (sim_nic == n)
-		sim_nic = NULL;
+	free(n->fw_mem);
+	n->fw_mem = NULL;
+	n->fw = NULL;
 }
 
 /* When the uplink's next frame is due: from the switch (*wire = 1) or
@@ -263,7 +263,7 @@ int nic_step(struct nic *n)
 		n->idle_clocks = quiet ? n->idle_clocks + 1 : 0;
 		n->since_write++;
 	}
-	unsigned work = fw_poll();
+	unsigned work = fw_poll(n->fw);
 	return work || n->in_engine || n->cq_len || n->wq_len;
 }
 
@@ -294,12 +294,9 @@ uint64_t nic_next_event_ns(const struct nic *n)
 		if (t < at)
 			at = t;
 	}
-	/* Firmware timers (team delays, beacons, notifications). */
-	uint64_t t = fw_team_next_ns();
-	if (t < at)
-		at = t;
-	/* Bandwidth shares: the next split, or a held frame's tokens. */
-	t = fw_bw_next_ns();
+	/* Firmware timers (team delays, beacons, notifications, bandwidth
+	 * splits, a held frame's tokens). */
+	uint64_t t = fw_next_deadline_ns(n->fw);
 	return t < at ? t : at;
 }
 

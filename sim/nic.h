@@ -94,7 +94,15 @@ struct nic_write {
 	struct snic_rss_cfg rss_cfg;
 };
 
+/* The HAL context (hal/hal.h) of the simulator: the NIC its calls land on. */
+struct hal {
+	struct nic *nic;
+};
+
 struct nic {
+	struct hal           hal;         /* hal_sim.c's context: this NIC */
+	struct fw           *fw;          /* its firmware instance (fw.h) */
+	struct fw_storage   *fw_mem;      /* ... in this storage */
 	struct sim_profile   prof;
 	struct sim_window    win;
 	struct engine       *eng;
@@ -167,6 +175,5 @@ int  nic_uplink_tx(struct nic *n, uint8_t port, const uint8_t *data, uint32_t le
 void nic_slot_release(struct nic *n, uint32_t tag);
 
 /* The one NIC the HAL talks to. */
-extern struct nic *sim_nic;
 
 #endif

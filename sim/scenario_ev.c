@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "scenario.h"
 
 /*
@@ -37,7 +37,7 @@ static int run_hook(struct sc *s, struct sc_event *e, const char *args)
 	int st = 0;
 	while (pid > 0 && waitpid(pid, &st, WNOHANG) == 0) {
 		for (int i = 0; i < 256; i++)
-			fw_poll();
+			fw_poll(s->nic.fw);
 		sc_rx_poll(s);
 		usleep(200);
 	}

@@ -6,7 +6,8 @@
 #include <stdint.h>
 #include "hal/hal.h"
 
-struct bench_hal {
+/* The bench device: the HAL context (hal/hal.h) of its firmware instance. */
+struct hal {
 	struct hal_hw_info hw;
 	uint8_t           *win;
 	uint32_t           win_size;
@@ -17,6 +18,6 @@ struct bench_hal {
 	uint64_t           dma_bytes;        /* moved by hal_dma_* */
 };
 
-extern struct bench_hal bench;
+extern struct hal bench;
 
 #endif

@@ -44,4 +44,5 @@ $(BENCH_FW_RV): $(RV_BUILD)/bench/bench_fw_path.o $(RV_BUILD)/bench/hal_bench.o 
 
 .PHONY: bench-fw
 bench-fw: $(BENCH_FW) $(BENCH_METER) $(BENCH_FW_RV)
-	@firmware/bench/run_bench_fw.sh $(BENCH_FW) $(BENCH_FW_RV) $(BENCH_METER) $(BENCH_DIR)
+	@firmware/bench/run_bench_fw.sh $(BENCH_FW) $(BENCH_FW_RV) $(BENCH_METER) $(BENCH_DIR) \
+		docs/benchmarks-firmware.md

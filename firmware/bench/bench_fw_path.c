@@ -2,7 +2,11 @@
 /*
  * Per-packet cost of the firmware's packet path: receive (steering to the
  * VNIC's ring + srTCM policing) and transmit (anti-spoof + shaper + uplink
- * choice), on a 64-byte-frame trace at 148.8 Mpps virtual time.
+ * choice), on a 64-byte-frame trace at 148.8 Mpps virtual time. Two
+ * scenarios: 4 VNICs with dedicated rings (phases "rx", "tx"), and N = 4,
+ * 16, 64, 256 VNICs on the shared rings, frames of all N interleaved
+ * (phases "rx_sN", "tx_sN"): the per-packet cost against the number of
+ * VNICs.
  *
  * Only the firmware's polls are counted: the host-side work between
  * batches (posting buffers, reading completions, queueing frames) is not.
@@ -16,11 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "bench.h"
 
 #define WIN_SIZE   (16u << 20)
-#define N_VNICS    4
+#define N_VNICS    4              /* the dedicated-ring scenario */
+#define MAX_VNICS  256            /* the largest shared-ring scenario */
 #define BATCH      256            /* FW_RX_BUDGET: one poll takes a batch */
 #define BATCHES    64
 #define FRAME_LEN  64
@@ -82,23 +87,27 @@ static void count_off(void)
 #define WRAP_RETURN_int return r_
 #define WRAP_CALL_unsigned(x) unsigned r_ = x
 #define WRAP_RETURN_unsigned return r_
-WRAP(SIDE_DMA, void, hal_dma_to_host, (uint32_t o, const void *s, uint32_t n), (o, s, n))
-WRAP(SIDE_DMA, void, hal_dma_from_host, (void *d, uint32_t o, uint32_t n), (d, o, n))
-WRAP(SIDE_HAL, unsigned, hal_rx_burst, (struct hal_rx_pkt *p, unsigned max), (p, max))
-WRAP(SIDE_HAL, void, hal_rx_done_burst, (const struct hal_rx_pkt *p, const int8_t *v, unsigned n),
-     (p, v, n))
-WRAP(SIDE_HAL, int, hal_tx, (uint8_t port, const uint8_t *d, uint32_t n), (port, d, n))
+WRAP(SIDE_DMA, void, hal_dma_to_host, (struct hal *h, uint32_t o, const void *s, uint32_t n),
+     (h, o, s, n))
+WRAP(SIDE_DMA, void, hal_dma_from_host, (struct hal *h, void *d, uint32_t o, uint32_t n),
+     (h, d, o, n))
+WRAP(SIDE_HAL, unsigned, hal_rx_burst, (struct hal *h, struct hal_rx_pkt *p, unsigned max),
+     (h, p, max))
+WRAP(SIDE_HAL, void, hal_rx_done_burst,
+     (struct hal *h, const struct hal_rx_pkt *p, const int8_t *v, unsigned n), (h, p, v, n))
+WRAP(SIDE_HAL, int, hal_tx, (struct hal *h, uint8_t port, const uint8_t *d, uint32_t n),
+     (h, port, d, n))
 
 /* The queue engine's share: its call less the wrapped DMA calls it made. */
-int __real_hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t w[3],
-		       uint8_t color);
-int __wrap_hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t w[3],
-		       uint8_t color);
-int __wrap_hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t w[3],
-		       uint8_t color)
+int __real_hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		       const uint32_t w[3], uint8_t color);
+int __wrap_hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		       const uint32_t w[3], uint8_t color);
+int __wrap_hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		       const uint32_t w[3], uint8_t color)
 {
 	uint32_t dma0 = side[SIDE_DMA], calls0 = side_calls, t0 = instret();
-	int r = __real_hal_rxq_put(q, p, w, color);
+	int r = __real_hal_rxq_put(h, q, p, w, color);
 	uint32_t all = instret() - t0;
 	uint32_t nested = side[SIDE_DMA] - dma0 + (side_calls - calls0) * per_call;
 	side[SIDE_RXQ] += all - nested;
@@ -111,7 +120,7 @@ static void calibrate(void)
 {
 	uint8_t b[4];
 	uint32_t before = side[SIDE_DMA], t0 = instret();
-	__wrap_hal_dma_from_host(b, 0, 0);
+	__wrap_hal_dma_from_host(&bench, b, 0, 0);
 	uint32_t outer = instret() - t0;
 	per_call = outer - (side[SIDE_DMA] - before);
 	side_calls = 0;
@@ -124,8 +133,15 @@ static void calibrate(void)
 #define PHASE_END(name, pkts) CALLGRIND_DUMP_STATS_AT(name)
 #endif
 
+/* The firmware instance under test, on the bench HAL. */
+static struct fw_storage fw_mem;
+static struct fw *fw;
+
 static struct hal_rx_pkt batch[BATCH];
-static uint8_t frame[N_VNICS][FRAME_LEN];
+static uint8_t frame[MAX_VNICS][FRAME_LEN];
+/* This scenario: its VNICs, and whether they use the shared rings. */
+static unsigned nv;
+static bool shared;
 
 static uint8_t *win(uint32_t off) { return bench.win + off; }
 
@@ -156,7 +172,7 @@ static void admin(uint16_t op, const void *in, uint32_t len, void *out, uint32_t
 	c->len = len;
 	memcpy(c->payload, in, len);
 	a->cmd_prod++;
-	fw_poll();
+	fw_poll(fw);
 	const struct snic_admin_cpl *r = &cpl[a->cpl_cons % a->entries];
 	if (a->cpl_prod != a->cpl_cons + 1 || r->status != SNIC_OK) {
 		fprintf(stderr, "bench: admin opcode %#x failed (status %u)\n", op, r->status);
@@ -179,7 +195,7 @@ static struct snic_txq *txq(unsigned r)
 	return (struct snic_txq *)win(q->first + r * q->stride);
 }
 
-static struct snic_vnic_info vnic[N_VNICS];
+static struct snic_vnic_info vnic[MAX_VNICS];
 static uint32_t dma_next;
 
 static uint32_t dma_alloc(uint32_t len)
@@ -194,15 +210,19 @@ static uint32_t dma_alloc(uint32_t len)
 	return at;
 }
 
-static void setup(void)
+static void setup(unsigned n_vnics, bool on_shared)
 {
+	nv = n_vnics;
+	shared = on_shared;
+	dma_next = 0;
+	free(bench.win);
 	memset(&bench, 0, sizeof(bench));
 	struct hal_hw_info *hw = &bench.hw;
 	strcpy(hw->profile, "large");
 	hw->n_rx_rings = 16;
 	hw->n_tx_rings = 16;
 	hw->n_uplinks = 4;
-	hw->max_vnics = 128;
+	hw->max_vnics = MAX_VNICS;
 	hw->ring_size = 512;
 	hw->buf_max = 2048;
 	hw->tcam_entries = 1024;
@@ -212,7 +232,8 @@ static void setup(void)
 	bench.win = calloc(1, WIN_SIZE);
 	bench.win_size = WIN_SIZE;
 	bench.now_ns = 1000;
-	if (!bench.win || fw_init() < 0) {
+	fw = fw_open(&fw_mem, sizeof(fw_mem), &bench);
+	if (!bench.win || !fw || fw_init(fw) < 0) {
 		fprintf(stderr, "bench: firmware did not boot\n");
 		exit(1);
 	}
@@ -224,12 +245,13 @@ static void setup(void)
 	struct snic_meter_set pol = { .meter = 0, .mode = SNIC_METER_SRTCM,
 				      .cir_bps = 400000000000ull, .cbs = 1u << 20, .ebs = 1u << 20 };
 	admin(SNIC_CMD_METER_SET, &pol, sizeof(pol), NULL, 0);
-	for (unsigned v = 0; v < N_VNICS; v++) {
+	for (unsigned v = 0; v < nv; v++) {
 		struct snic_vnic_create c;
 		memset(&c, 0, sizeof(c));
 		c.vnic = (uint16_t)v;
 		c.vlan = SNIC_VLAN_NONE;
-		const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, (uint8_t)(0x10 + v) };
+		c.flags = shared ? SNIC_VNICF_SW_ONLY : 0;
+		const uint8_t mac[6] = { 0x02, 0, 0, 0, (uint8_t)(v >> 8), (uint8_t)(0x10 + v) };
 		memcpy(c.mac, mac, 6);
 		admin(SNIC_CMD_VNIC_CREATE, &c, sizeof(c), &vnic[v], sizeof(vnic[v]));
 		/* A transmit shaper that never holds a frame back at this load. */
@@ -244,8 +266,9 @@ static void setup(void)
 		frame[v][12] = 0x08;
 		frame[v][14] = 0x45;
 	}
-	/* Every ring a VNIC receives on: all its buffers posted. */
-	for (unsigned v = 0; v < N_VNICS; v++) {
+	/* Every ring a VNIC receives on: all its buffers posted (the shared
+	 * HRR once). */
+	for (unsigned v = 0; v < (shared ? 1 : nv); v++) {
 		struct snic_rxq *q = rxq(vnic[v].rx_ring);
 		struct snic_rx_desc *d = (void *)win(q->desc_off);
 		for (uint32_t i = 0; i < q->size; i++) {
@@ -261,7 +284,7 @@ static void setup(void)
 static void make_rx_batch(uint32_t seq)
 {
 	for (unsigned i = 0; i < BATCH; i++) {
-		unsigned v = (seq + i) % N_VNICS;
+		unsigned v = (seq + i) % nv;
 		struct hal_rx_pkt *p = &batch[i];
 		memset(p, 0, sizeof(*p));
 		p->data = frame[v];
@@ -280,10 +303,13 @@ static void make_rx_batch(uint32_t seq)
 	bench.rx_next = 0;
 }
 
+/* The rings of this scenario: each VNIC's own, or the shared one. */
+static unsigned n_rings(void) { return shared ? 1 : nv; }
+
 /* What the host does between polls: take completions, repost buffers. */
 static void host_rx_refill(void)
 {
-	for (unsigned v = 0; v < N_VNICS; v++) {
+	for (unsigned v = 0; v < n_rings(); v++) {
 		struct snic_rxq *q = rxq(vnic[v].rx_ring);
 		uint32_t done = q->cpl_prod - q->cpl_cons;
 		q->cpl_cons = q->cpl_prod;
@@ -295,34 +321,46 @@ static void host_rx_refill(void)
  * buffer holding its VNIC's frame. */
 static int rx_landed(void)
 {
-	for (unsigned v = 0; v < N_VNICS; v++) {
+	for (unsigned v = 0; v < n_rings(); v++) {
 		struct snic_rxq *q = rxq(vnic[v].rx_ring);
 		const struct snic_rx_cpl *c = (const void *)win(q->cpl_off);
 		const struct snic_rx_desc *d = (const void *)win(q->desc_off);
 		const struct snic_rx_cpl *last = &c[(q->cpl_prod - 1) % q->size];
 		const struct snic_rx_desc *buf = &d[last->desc % q->size];
-		if (!q->cpl_prod || last->len != FRAME_LEN || last->vnic != v ||
-		    memcmp(win((uint32_t)buf->addr), frame[v], FRAME_LEN))
+		if (!q->cpl_prod || last->len != FRAME_LEN || last->vnic >= nv ||
+		    (!shared && last->vnic != v) ||
+		    memcmp(win((uint32_t)buf->addr), frame[last->vnic], FRAME_LEN))
 			return 0;
 	}
 	return 1;
 }
 
-static void host_tx_queue(unsigned per_vnic)
+/* Queue n frames on TX ring r, from VNIC v0, v0 + step, ... (mod nv). */
+static void host_tx_frames(unsigned r, unsigned n, unsigned v0, unsigned step)
 {
-	for (unsigned v = 0; v < N_VNICS; v++) {
-		struct snic_txq *q = txq(vnic[v].tx_ring);
-		struct snic_tx_desc *d = (void *)win(q->desc_off);
-		for (unsigned i = 0; i < per_vnic; i++) {
-			struct snic_tx_desc *e = &d[q->desc_prod % q->size];
-			if (!e->addr) {
-				e->addr = dma_alloc(FRAME_LEN);
-				memcpy(win((uint32_t)e->addr), frame[v], FRAME_LEN);
-			}
-			e->len = FRAME_LEN;
-			q->desc_prod++;
-		}
+	struct snic_txq *q = txq(vnic[r].tx_ring);
+	struct snic_tx_desc *d = (void *)win(q->desc_off);
+	for (unsigned i = 0; i < n; i++) {
+		struct snic_tx_desc *e = &d[q->desc_prod % q->size];
+		if (!e->addr)
+			e->addr = dma_alloc(FRAME_LEN);
+		memcpy(win((uint32_t)e->addr), frame[(v0 + i * step) % nv], FRAME_LEN);
+		e->len = FRAME_LEN;
+		q->desc_prod++;
 	}
+}
+
+/* One poll's worth: 64 frames (FW_TX_BUDGET) per ring; on the shared TRR
+ * the VNICs' frames interleaved. Returns the frames queued. */
+static unsigned host_tx_queue(uint32_t seq)
+{
+	if (shared) {
+		host_tx_frames(0, 64, seq * 64, 1);
+		return 64;
+	}
+	for (unsigned v = 0; v < nv; v++)
+		host_tx_frames(v, 64, v, 0);
+	return nv * 64;
 }
 
 #ifdef __riscv
@@ -341,58 +379,72 @@ static void phase_end(const char *name, uint64_t pkts)
 }
 #endif
 
-int main(void)
+/* One scenario: a fresh firmware with n VNICs, BATCHES polls of
+ * receive, then of transmit. 0 when every frame took the full path. */
+static int scenario(unsigned n, bool on_shared, const char *rx_name, const char *tx_name)
 {
-#ifdef __riscv
-	calibrate();
-#endif
-	setup();
+	setup(n, on_shared);
 	uint64_t rx_pkts = 0, tx_pkts = 0;
 
 	/* Receive. */
 	for (uint32_t b = 0; b < BATCHES; b++) {
 		make_rx_batch(b * BATCH);
 		COUNT_ON();
-		unsigned n = fw_poll();
+		fw_poll(fw);
 		COUNT_OFF();
 		bench.now_ns += BATCH * PKT_NS;
 		rx_pkts += BATCH;
-		(void)n;
 		host_rx_refill();
 	}
-	PHASE_END("rx", rx_pkts);
+	PHASE_END(rx_name, rx_pkts);
 	uint64_t rx_ok = bench.delivered;
 	if (!rx_landed()) {
 		printf("bench: a delivered frame is not in its host buffer\n");
 		rx_ok = 0;
 	}
 
-	/* Transmit: 64 frames per VNIC ring per poll (FW_TX_BUDGET). */
+	/* Transmit. */
 	bench.rx_count = bench.rx_next = 0;
 	for (uint32_t b = 0; b < BATCHES; b++) {
-		host_tx_queue(64);
+		unsigned q = host_tx_queue(b);
 		COUNT_ON();
-		fw_poll();
+		fw_poll(fw);
 		COUNT_OFF();
-		bench.now_ns += N_VNICS * 64 * PKT_NS;
-		tx_pkts += N_VNICS * 64;
+		bench.now_ns += q * PKT_NS;
+		tx_pkts += q;
 	}
-	PHASE_END("tx", tx_pkts);
+	PHASE_END(tx_name, tx_pkts);
 
-	printf("rx_packets %llu delivered %llu dropped %llu\n", (unsigned long long)rx_pkts,
-	       (unsigned long long)rx_ok, (unsigned long long)bench.dropped);
-	printf("tx_packets %llu sent %llu\n", (unsigned long long)tx_pkts,
+	printf("phase %s %llu\nphase %s %llu\n", rx_name, (unsigned long long)rx_pkts, tx_name,
+	       (unsigned long long)tx_pkts);
+	printf("%s: %u VNICs%s: rx_packets %llu delivered %llu dropped %llu, "
+	       "tx_packets %llu sent %llu\n", rx_name, n, on_shared ? " on the shared rings" : "",
+	       (unsigned long long)rx_pkts, (unsigned long long)rx_ok,
+	       (unsigned long long)bench.dropped, (unsigned long long)tx_pkts,
 	       (unsigned long long)bench.sent);
-	printf("dma_bytes %llu (frame bytes moved by hal_dma_*, both phases)\n",
-	       (unsigned long long)bench.dma_bytes);
 	if (rx_ok != rx_pkts || bench.sent != tx_pkts) {
 		printf("bench: the trace did not take the full path\n");
-#ifndef __riscv
 		return 1;
+	}
+	return 0;
+}
+
+int main(void)
+{
+	static const unsigned sizes[] = { 4, 16, 64, 256 };
+	int bad;
+#ifdef __riscv
+	calibrate();
 #endif
+	bad = scenario(N_VNICS, false, "rx", "tx");
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		char rx_name[16], tx_name[16];
+		snprintf(rx_name, sizeof(rx_name), "rx_s%u", sizes[i]);
+		snprintf(tx_name, sizeof(tx_name), "tx_s%u", sizes[i]);
+		bad |= scenario(sizes[i], true, rx_name, tx_name);
 	}
 #ifdef __riscv
-	exit(0);
+	exit(bad);
 #endif
-	return 0;
+	return bad;
 }

@@ -7,8 +7,8 @@
  */
 #include "hal/rxq_engine.h"
 
-int hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t cpl_words[3],
-		uint8_t color)
+int hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		const uint32_t cpl_words[3], uint8_t color)
 {
-	return rxq_engine_put(q, p, cpl_words, color);
+	return rxq_engine_put(h, q, p, cpl_words, color);
 }

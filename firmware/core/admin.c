@@ -13,13 +13,11 @@
 #include "flash_cmd.h"
 #include "team.h"
 
-static uint32_t cmd_cons; /* next command to execute */
-static uint32_t cpl_prod; /* completions written */
 
-void fw_admin_init(void)
+void fw_admin_init(struct fw *fw)
 {
-	cmd_cons = 0;
-	cpl_prod = 0;
+	fw->adm.cmd_cons = 0;
+	fw->adm.cpl_prod = 0;
 }
 
 /* Exact payload length of each opcode; -1 for unknown opcodes. */
@@ -62,7 +60,7 @@ static void reply(struct snic_admin_cpl *r, const void *data, uint32_t len)
 
 /* Payloads are copied into typed locals: the payload array has no
  * alignment or type guarantees of its own. */
-static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *r)
+static uint16_t dispatch(struct fw *fw, const struct snic_admin_cmd *c, struct snic_admin_cpl *r)
 {
 	union {
 		struct snic_vnic_create create;
@@ -101,93 +99,93 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 	case SNIC_CMD_NOP:
 		break;
 	case SNIC_CMD_QUERY_CAPS:
-		out.caps.records = fw.lay.caps_rec;
-		out.caps.length = fw.lay.caps_len;
+		out.caps.records = fw->lay.caps_rec;
+		out.caps.length = fw->lay.caps_len;
 		out.caps.generation = 1;
 		reply(r, &out.caps, sizeof(out.caps));
 		break;
 	case SNIC_CMD_RESET:
-		fw_device_reset();
+		fw_device_reset(fw);
 		break;
 	case SNIC_CMD_VNIC_CREATE:
-		st = fw_vnic_create(&in.create, &out.vnic);
+		st = fw_vnic_create(fw, &in.create, &out.vnic);
 		if (st == SNIC_OK)
 			reply(r, &out.vnic, sizeof(out.vnic));
 		break;
 	case SNIC_CMD_VNIC_DESTROY:
-		st = fw_vnic_destroy(&in.vref);
+		st = fw_vnic_destroy(fw, &in.vref);
 		break;
 	case SNIC_CMD_VNIC_QUERY:
-		st = fw_vnic_query(&in.vref, &out.vnic);
+		st = fw_vnic_query(fw, &in.vref, &out.vnic);
 		if (st == SNIC_OK)
 			reply(r, &out.vnic, sizeof(out.vnic));
 		break;
 	case SNIC_CMD_VNIC_SHARE:
-		st = fw_bw_share_set(&in.share);
+		st = fw_bw_share_set(fw, &in.share);
 		break;
 	case SNIC_CMD_VNIC_SHARE_QUERY:
-		st = fw_bw_share_query(&in.vref, &out.share);
+		st = fw_bw_share_query(fw, &in.vref, &out.share);
 		if (st == SNIC_OK)
 			reply(r, &out.share, sizeof(out.share));
 		break;
 	case SNIC_CMD_VNIC_RXMODE:
-		st = fw_l2_rxmode(&in.rxmode);
+		st = fw_l2_rxmode(fw, &in.rxmode);
 		break;
 	case SNIC_CMD_VNIC_VLANS:
-		st = fw_l2_vlans(&in.vlans);
+		st = fw_l2_vlans(fw, &in.vlans);
 		break;
 	case SNIC_CMD_VNIC_MAC:
-		st = fw_l2_mac(&in.mac);
+		st = fw_l2_mac(fw, &in.mac);
 		break;
 	case SNIC_CMD_VNIC_POLICY:
-		st = fw_l2_policy(&in.policy);
+		st = fw_l2_policy(fw, &in.policy);
 		break;
 	case SNIC_CMD_VNIC_PORT_VLAN:
-		st = fw_l2_port_vlan(&in.pvlan);
+		st = fw_l2_port_vlan(fw, &in.pvlan);
 		break;
 	case SNIC_CMD_VNIC_L2_QUERY:
-		st = fw_l2_query(&in.vref, &out.l2);
+		st = fw_l2_query(fw, &in.vref, &out.l2);
 		if (st == SNIC_OK)
 			reply(r, &out.l2, sizeof(out.l2));
 		break;
 	case SNIC_CMD_RSS_SET:
-		st = fw_rss_set(&in.rss);
+		st = fw_rss_set(fw, &in.rss);
 		break;
 	case SNIC_CMD_RSS_QUERY:
-		st = fw_rss_query(&in.vref, &out.rss);
+		st = fw_rss_query(fw, &in.vref, &out.rss);
 		if (st == SNIC_OK)
 			reply(r, &out.rss, sizeof(out.rss));
 		break;
 	case SNIC_CMD_RSS_QUEUES:
-		st = fw_rss_queues(&in.rssq, &out.rssq);
+		st = fw_rss_queues(fw, &in.rssq, &out.rssq);
 		if (st == SNIC_OK)
 			reply(r, &out.rssq, sizeof(out.rssq));
 		break;
 	case SNIC_CMD_RULE_ADD:
-		st = fw_rule_add(&in.radd, &out.rref);
+		st = fw_rule_add(fw, &in.radd, &out.rref);
 		if (st == SNIC_OK)
 			reply(r, &out.rref, sizeof(out.rref));
 		break;
 	case SNIC_CMD_RULE_DEL:
-		st = fw_rule_del(&in.rref);
+		st = fw_rule_del(fw, &in.rref);
 		break;
 	case SNIC_CMD_RULE_QUERY:
-		st = fw_rule_query(&in.rref, &out.rule);
+		st = fw_rule_query(fw, &in.rref, &out.rule);
 		if (st == SNIC_OK)
 			reply(r, &out.rule, sizeof(out.rule));
 		break;
 	case SNIC_CMD_RING_BIND:
-		st = fw_ring_bind(&in.bind);
+		st = fw_ring_bind(fw, &in.bind);
 		break;
 	case SNIC_CMD_PORT_SET:
-		st = fw_port_set(&in.port);
+		st = fw_port_set(fw, &in.port);
 		break;
 	case SNIC_CMD_METER_SET:
-		st = fw_meter_set(&in.meter);
+		st = fw_meter_set(fw, &in.meter);
 		break;
 	case SNIC_CMD_TEAM_SET: {
 		uint32_t len;
-		st = fw_team_admin(&in.team, &out.team, &len);
+		st = fw_team_admin(fw, &in.team, &out.team, &len);
 		if (st == SNIC_OK && len)
 			reply(r, &out.team, len);
 		break;
@@ -199,65 +197,67 @@ static uint16_t dispatch(const struct snic_admin_cmd *c, struct snic_admin_cpl *
 	return (uint16_t)st;
 }
 
-static uint16_t execute(const struct snic_admin_cmd *c, struct snic_admin_cpl *r)
+static uint16_t execute(struct fw *fw, const struct snic_admin_cmd *c, struct snic_admin_cpl *r)
 {
 	int want = payload_len(c->opcode);
 
 	if (fw_flash_opcode(c->opcode))
-		return fw_flash_exec(c, r); /* firmware update: flash_cmd.c */
+		return fw_flash_exec(fw, c, r); /* firmware update: flash_cmd.c */
 	if (want < 0)
 		return SNIC_E_OPCODE;
 	if (c->rsvd0 || c->rsvd1)
 		return SNIC_E_INVAL;
 	if (c->len != (uint32_t)want)
 		return SNIC_E_LEN;
-	return dispatch(c, r);
+	return dispatch(fw, c, r);
 }
 
-unsigned fw_admin_poll(void)
+unsigned fw_admin_poll(struct fw *fw)
 {
-	struct snic_blk_admin *a = FW_ADMIN();
-	struct snic_blk_stats *s = FW_STATS();
-	struct snic_admin_cmd *ring = fw_at(fw.lay.admin_cmd);
-	struct snic_admin_cpl *cpls = fw_at(fw.lay.admin_cpl);
+	struct snic_blk_admin *a = FW_ADMIN(fw);
+	struct snic_blk_stats *s = FW_STATS(fw);
+	struct snic_admin_cmd *ring = fw_at(fw, fw->lay.admin_cmd);
+	struct snic_admin_cpl *cpls = fw_at(fw, fw->lay.admin_cpl);
 	struct snic_admin_cmd cmd;
 	struct snic_admin_cpl cpl;
 	unsigned done = 0;
 
 	while (done < FW_ADMIN_BUDGET) {
 		uint32_t prod = fw_load_acq(&a->cmd_prod);
-		if (prod == cmd_cons)
+		if (prod == fw->adm.cmd_cons)
 			break;
-		if (prod - cmd_cons > FW_ADMIN_ENTRIES) {
+		if (prod - fw->adm.cmd_cons > FW_ADMIN_ENTRIES) {
 			/* The host claims commands it cannot have written: the
 			 * slots hold nothing trustworthy, so answer none of them
 			 * and start over from where the host says it is. */
 			s->admin_errors++;
-			cmd_cons = prod;
-			fw_store_rel(&a->cmd_cons, cmd_cons);
+			fw->adm.cmd_cons = prod;
+			fw_store_rel(&a->cmd_cons, fw->adm.cmd_cons);
 			break;
 		}
 		/* Wait for the host to consume completions; never overwrite. */
-		if (cpl_prod - fw_load_acq(&a->cpl_cons) >= FW_ADMIN_ENTRIES)
+		if (fw->adm.cpl_prod - fw_load_acq(&a->cpl_cons) >= FW_ADMIN_ENTRIES)
 			break;
 
-		fw_memcpy(&cmd, &ring[cmd_cons % FW_ADMIN_ENTRIES], sizeof(cmd));
+		fw_memcpy(&cmd, &ring[fw->adm.cmd_cons % FW_ADMIN_ENTRIES], sizeof(cmd));
 		fw_memset(&cpl, 0, sizeof(cpl));
 		cpl.opcode = cmd.opcode;
 		cpl.seq = cmd.seq;
-		cpl.status = execute(&cmd, &cpl);
+		cpl.status = execute(fw, &cmd, &cpl);
 		if (cpl.status != SNIC_OK)
 			cpl.len = 0;
 
-		fw_memcpy(&cpls[cpl_prod % FW_ADMIN_ENTRIES], &cpl, sizeof(cpl));
-		cpl_prod++;
-		cmd_cons++;
-		fw_store_rel(&a->cpl_prod, cpl_prod);
-		fw_store_rel(&a->cmd_cons, cmd_cons);
+		fw_memcpy(&cpls[fw->adm.cpl_prod % FW_ADMIN_ENTRIES], &cpl, sizeof(cpl));
+		fw->adm.cpl_prod++;
+		fw->adm.cmd_cons++;
+		fw_store_rel(&a->cpl_prod, fw->adm.cpl_prod);
+		fw_store_rel(&a->cmd_cons, fw->adm.cmd_cons);
 		s->admin_cmds++;
 		if (cpl.status != SNIC_OK)
 			s->admin_errors++;
 		done++;
 	}
+	if (done)
+		fw_rx_refresh(fw); /* what receive steering knows of the tables */
 	return done;
 }

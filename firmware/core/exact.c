@@ -12,12 +12,6 @@
 #define FREE_SLOT 0xffffu   /* slot_act[] of an empty slot */
 #define NO_PARENT 0xffffu
 
-static uint64_t slot_key[FW_MAX_EXACT];
-static uint16_t slot_act[FW_MAX_EXACT];      /* pool index, FREE_SLOT if empty */
-static struct snic_action pool[FW_EXACT_ACTIONS];
-static uint16_t pool_refs[FW_EXACT_ACTIONS]; /* slots using each action */
-static uint32_t n_buckets;                   /* per way */
-static struct fw_exact_stats st;
 
 /* One bucket reached by the search: its first slot, and how it was
  * reached (the occupant of parent's slot `via` would move here). */
@@ -27,11 +21,11 @@ struct bfs_node {
 	uint8_t  via;
 	uint8_t  depth;
 };
-/* The search's nodes live in fw_scratch (fw_internal.h): only inside one
+/* The search's nodes live in the instance's scratch (fw_types.h): only inside one
  * insertion. */
 _Static_assert(FW_EXACT_BFS_NODES * sizeof(struct bfs_node) <= FW_SCRATCH_BYTES,
 	       "exact search does not fit the scratch area");
-#define bfs ((struct bfs_node *)(void *)fw_scratch)
+#define bfs ((struct bfs_node *)(void *)fw->scratch) /* fw: the instance in scope */
 
 bool fw_exact_hw_ok(uint32_t slots)
 {
@@ -45,16 +39,16 @@ bool fw_exact_hw_ok(uint32_t slots)
 	return !(b & (b - 1)) && b <= (1u << SNIC_EXACT_HASH_BITS);
 }
 
-void fw_exact_reset(void)
+void fw_exact_reset(struct fw *fw)
 {
-	fw_memset(&st, 0, sizeof(st));
-	fw_memset(pool_refs, 0, sizeof(pool_refs));
-	st.slots = fw_exact_hw_ok(fw.hw.exact_entries) ? fw.hw.exact_entries : 0;
-	n_buckets = st.slots / (SNIC_EXACT_WAYS * SNIC_EXACT_SLOTS);
+	fw_memset(&fw->exact.st, 0, sizeof(fw->exact.st));
+	fw_memset(fw->exact.pool_refs, 0, sizeof(fw->exact.pool_refs));
+	fw->exact.st.slots = fw_exact_hw_ok(fw->hw.exact_entries) ? fw->hw.exact_entries : 0;
+	fw->exact.n_buckets = fw->exact.st.slots / (SNIC_EXACT_WAYS * SNIC_EXACT_SLOTS);
 	/* The engine may hold slots from an earlier firmware run: clear all. */
-	for (uint32_t s = 0; s < st.slots; s++) {
-		slot_act[s] = FREE_SLOT;
-		hal_exact_clear(s);
+	for (uint32_t s = 0; s < fw->exact.st.slots; s++) {
+		fw->exact.slot_act[s] = FREE_SLOT;
+		hal_exact_clear(fw->hal, s);
 	}
 }
 
@@ -72,75 +66,76 @@ uint64_t fw_exact_mac_key(const uint8_t mac[6], uint16_t vlan)
 	return snic_exact_key(&k);
 }
 
-static uint32_t bucket_base(uint64_t xkey, unsigned way)
+static uint32_t bucket_base(struct fw *fw, uint64_t xkey, unsigned way)
 {
-	return (way * n_buckets + snic_exact_bucket(xkey, way, n_buckets)) * SNIC_EXACT_SLOTS;
+	uint32_t nb = fw->exact.n_buckets;
+	return (way * nb + snic_exact_bucket(xkey, way, nb)) * SNIC_EXACT_SLOTS;
 }
 
-static bool slot_free(uint32_t s)
+static bool slot_free(struct fw *fw, uint32_t s)
 {
-	return slot_act[s] == FREE_SLOT;
+	return fw->exact.slot_act[s] == FREE_SLOT;
 }
 
 /* First free slot of the bucket at `base`, or -1. */
-static int free_in(uint32_t base)
+static int free_in(struct fw *fw, uint32_t base)
 {
 	for (uint32_t i = 0; i < SNIC_EXACT_SLOTS; i++)
-		if (slot_free(base + i))
+		if (slot_free(fw, base + i))
 			return (int)i;
 	return -1;
 }
 
-static int occupancy(uint32_t base)
+static int occupancy(struct fw *fw, uint32_t base)
 {
 	int n = 0;
 	for (uint32_t i = 0; i < SNIC_EXACT_SLOTS; i++)
-		n += !slot_free(base + i);
+		n += !slot_free(fw, base + i);
 	return n;
 }
 
 /* The slot holding xkey, lowest index first as in the engine; -1 if none. */
-static int32_t find_slot(uint64_t xkey)
+static int32_t find_slot(struct fw *fw, uint64_t xkey)
 {
-	if (!n_buckets)
+	if (!fw->exact.n_buckets)
 		return -1;
 	for (unsigned w = 0; w < SNIC_EXACT_WAYS; w++) {
-		uint32_t base = bucket_base(xkey, w);
+		uint32_t base = bucket_base(fw, xkey, w);
 		for (uint32_t s = base; s < base + SNIC_EXACT_SLOTS; s++)
-			if (!slot_free(s) && slot_key[s] == xkey)
+			if (!slot_free(fw, s) && fw->exact.slot_key[s] == xkey)
 				return (int32_t)s;
 	}
 	return -1;
 }
 
-static uint16_t pool_get(const struct snic_action *a)
+static uint16_t pool_get(struct fw *fw, const struct snic_action *a)
 {
 	uint16_t spare = FREE_SLOT;
 
 	for (uint16_t i = 0; i < FW_EXACT_ACTIONS; i++) {
-		if (!pool_refs[i]) {
+		if (!fw->exact.pool_refs[i]) {
 			if (spare == FREE_SLOT)
 				spare = i;
-		} else if (!fw_memcmp(&pool[i], a, sizeof(*a))) {
-			pool_refs[i]++;
+		} else if (!fw_memcmp(&fw->exact.pool[i], a, sizeof(*a))) {
+			fw->exact.pool_refs[i]++;
 			return i;
 		}
 	}
 	if (spare != FREE_SLOT) {
-		pool[spare] = *a;
-		pool_refs[spare] = 1;
+		fw->exact.pool[spare] = *a;
+		fw->exact.pool_refs[spare] = 1;
 	}
 	return spare;
 }
 
-static void write_slot(uint32_t s, uint64_t xkey, uint16_t act)
+static void write_slot(struct fw *fw, uint32_t s, uint64_t xkey, uint16_t act)
 {
-	slot_key[s] = xkey;
-	slot_act[s] = act;
-	hal_exact_write(s, xkey, &pool[act]);
+	fw->exact.slot_key[s] = xkey;
+	fw->exact.slot_act[s] = act;
+	hal_exact_write(fw->hal, s, xkey, &fw->exact.pool[act]);
 }
 
-static bool visited(uint32_t n, uint32_t base)
+static bool visited(const struct fw *fw, uint32_t n, uint32_t base)
 {
 	for (uint32_t i = 0; i < n; i++)
 		if (bfs[i].base == base)
@@ -154,12 +149,12 @@ static bool visited(uint32_t n, uint32_t base)
  * whose bucket has a free slot, or -1. Shortest chains come first, so the
  * fewest entries move.
  */
-static int32_t find_chain(uint64_t xkey)
+static int32_t find_chain(struct fw *fw, uint64_t xkey)
 {
 	uint32_t n = 0;
 
 	for (unsigned w = 0; w < SNIC_EXACT_WAYS; w++)
-		bfs[n++] = (struct bfs_node){ bucket_base(xkey, w), NO_PARENT, 0, 0 };
+		bfs[n++] = (struct bfs_node){ bucket_base(fw, xkey, w), NO_PARENT, 0, 0 };
 	for (uint32_t head = 0; head < n; head++) {
 		const struct bfs_node cur = bfs[head];
 		if (cur.depth == FW_EXACT_MAX_MOVES)
@@ -167,15 +162,15 @@ static int32_t find_chain(uint64_t xkey)
 		for (uint32_t i = 0; i < SNIC_EXACT_SLOTS; i++) {
 			uint32_t s = cur.base + i;
 			/* Its way is where it sits now; it can only go to the other. */
-			unsigned other = s < n_buckets * SNIC_EXACT_SLOTS ? 1 : 0;
-			uint32_t alt = bucket_base(slot_key[s], other);
-			if (visited(n, alt))
+			unsigned other = s < fw->exact.n_buckets * SNIC_EXACT_SLOTS ? 1 : 0;
+			uint32_t alt = bucket_base(fw, fw->exact.slot_key[s], other);
+			if (visited(fw, n, alt))
 				continue;
 			if (n == FW_EXACT_BFS_NODES)
 				return -1;
 			bfs[n] = (struct bfs_node){ alt, (uint16_t)head, (uint8_t)i,
 						    (uint8_t)(cur.depth + 1) };
-			if (free_in(alt) >= 0)
+			if (free_in(fw, alt) >= 0)
 				return (int32_t)n;
 			n++;
 		}
@@ -189,109 +184,109 @@ static int32_t find_chain(uint64_t xkey)
  * is in at least one slot after every single write. Returns the root slot,
  * which now holds a stale copy and is ready for the new entry.
  */
-static uint32_t run_chain(int32_t end)
+static uint32_t run_chain(struct fw *fw, int32_t end)
 {
-	uint32_t dst = bfs[end].base + (uint32_t)free_in(bfs[end].base);
+	uint32_t dst = bfs[end].base + (uint32_t)free_in(fw, bfs[end].base);
 	uint32_t moved = 0;
 
 	for (int32_t n = end; bfs[n].parent != NO_PARENT; n = bfs[n].parent) {
 		uint32_t src = bfs[bfs[n].parent].base + bfs[n].via;
-		write_slot(dst, slot_key[src], slot_act[src]);
+		write_slot(fw, dst, fw->exact.slot_key[src], fw->exact.slot_act[src]);
 		dst = src;
 		moved++;
 	}
-	st.moves += moved;
-	if (moved > st.longest)
-		st.longest = moved;
+	fw->exact.st.moves += moved;
+	if (moved > fw->exact.st.longest)
+		fw->exact.st.longest = moved;
 	return dst;
 }
 
-int fw_exact_insert(uint64_t xkey, const struct snic_action *a, uint32_t *slot)
+int fw_exact_insert(struct fw *fw, uint64_t xkey, const struct snic_action *a, uint32_t *slot)
 {
-	if (!n_buckets) {
-		st.nospc++;
+	if (!fw->exact.n_buckets) {
+		fw->exact.st.nospc++;
 		return SNIC_E_NOSPC;
 	}
-	if (find_slot(xkey) >= 0)
+	if (find_slot(fw, xkey) >= 0)
 		return SNIC_E_EXIST;
 
 	/* The emptier candidate bucket keeps both ways evenly loaded. */
-	uint32_t b0 = bucket_base(xkey, 0), b1 = bucket_base(xkey, 1);
-	uint32_t base = occupancy(b1) < occupancy(b0) ? b1 : b0;
+	uint32_t b0 = bucket_base(fw, xkey, 0), b1 = bucket_base(fw, xkey, 1);
+	uint32_t base = occupancy(fw, b1) < occupancy(fw, b0) ? b1 : b0;
 	int32_t dst = -1;
 	int32_t end = -1;
-	if (free_in(base) >= 0) {
-		dst = (int32_t)(base + (uint32_t)free_in(base));
+	if (free_in(fw, base) >= 0) {
+		dst = (int32_t)(base + (uint32_t)free_in(fw, base));
 	} else {
-		end = find_chain(xkey);
+		end = find_chain(fw, xkey);
 		if (end < 0) {
-			st.nospc++;
+			fw->exact.st.nospc++;
 			return SNIC_E_NOSPC;
 		}
 	}
-	uint16_t act = pool_get(a);
+	uint16_t act = pool_get(fw, a);
 	if (act == FREE_SLOT) {
-		st.nospc++;
+		fw->exact.st.nospc++;
 		return SNIC_E_NOSPC;
 	}
 	if (dst < 0)
-		dst = (int32_t)run_chain(end);
-	write_slot((uint32_t)dst, xkey, act);
-	st.used++;
-	st.inserts++;
+		dst = (int32_t)run_chain(fw, end);
+	write_slot(fw, (uint32_t)dst, xkey, act);
+	fw->exact.st.used++;
+	fw->exact.st.inserts++;
 	if (slot)
 		*slot = (uint32_t)dst;
 	return SNIC_OK;
 }
 
-int fw_exact_update(uint64_t xkey, const struct snic_action *a)
+int fw_exact_update(struct fw *fw, uint64_t xkey, const struct snic_action *a)
 {
-	int32_t s = find_slot(xkey);
+	int32_t s = find_slot(fw, xkey);
 	if (s < 0)
 		return SNIC_E_NOENT;
-	uint16_t old = slot_act[s];
-	if (!fw_memcmp(&pool[old], a, sizeof(*a)))
+	uint16_t old = fw->exact.slot_act[s];
+	if (!fw_memcmp(&fw->exact.pool[old], a, sizeof(*a)))
 		return SNIC_OK;
-	if (pool_refs[old] == 1) {
+	if (fw->exact.pool_refs[old] == 1) {
 		/* Sole user: change the pooled action in place. */
-		pool[old] = *a;
-		write_slot((uint32_t)s, xkey, old);
+		fw->exact.pool[old] = *a;
+		write_slot(fw, (uint32_t)s, xkey, old);
 		return SNIC_OK;
 	}
-	uint16_t act = pool_get(a);
+	uint16_t act = pool_get(fw, a);
 	if (act == FREE_SLOT)
 		return SNIC_E_NOSPC;
-	pool_refs[old]--;
-	write_slot((uint32_t)s, xkey, act);
+	fw->exact.pool_refs[old]--;
+	write_slot(fw, (uint32_t)s, xkey, act);
 	return SNIC_OK;
 }
 
-int fw_exact_delete(uint64_t xkey)
+int fw_exact_delete(struct fw *fw, uint64_t xkey)
 {
-	int32_t s = find_slot(xkey);
+	int32_t s = find_slot(fw, xkey);
 	if (s < 0)
 		return SNIC_E_NOENT;
-	pool_refs[slot_act[s]]--;
-	slot_act[s] = FREE_SLOT;
-	hal_exact_clear((uint32_t)s);
-	st.used--;
-	st.deletes++;
+	fw->exact.pool_refs[fw->exact.slot_act[s]]--;
+	fw->exact.slot_act[s] = FREE_SLOT;
+	hal_exact_clear(fw->hal, (uint32_t)s);
+	fw->exact.st.used--;
+	fw->exact.st.deletes++;
 	return SNIC_OK;
 }
 
-bool fw_exact_find(uint64_t xkey, uint32_t *slot, struct snic_action *a)
+bool fw_exact_find(struct fw *fw, uint64_t xkey, uint32_t *slot, struct snic_action *a)
 {
-	int32_t s = find_slot(xkey);
+	int32_t s = find_slot(fw, xkey);
 	if (s < 0)
 		return false;
 	if (slot)
 		*slot = (uint32_t)s;
 	if (a)
-		*a = pool[slot_act[s]];
+		*a = fw->exact.pool[fw->exact.slot_act[s]];
 	return true;
 }
 
-const struct fw_exact_stats *fw_exact_get_stats(void)
+const struct fw_exact_stats *fw_exact_get_stats(struct fw *fw)
 {
-	return &st;
+	return &fw->exact.st;
 }

@@ -49,7 +49,7 @@ struct fw_exact_stats {
 bool fw_exact_hw_ok(uint32_t slots);
 
 /* Forget every entry and clear every hardware slot (boot, RESET). */
-void fw_exact_reset(void);
+void fw_exact_reset(struct fw *fw);
 
 /* The exact key the engine computes from a frame to `mac` that is
  * untagged (vlan = SNIC_VLAN_NONE) or whose innermost tag has VID `vlan`
@@ -59,15 +59,15 @@ uint64_t fw_exact_mac_key(const uint8_t mac[6], uint16_t vlan);
 /* SNIC_OK (and *slot if non-NULL), SNIC_E_EXIST (key present: nothing
  * changed), SNIC_E_NOSPC (no table, table full or too many distinct
  * actions: nothing changed). */
-int fw_exact_insert(uint64_t xkey, const struct snic_action *a, uint32_t *slot);
+int fw_exact_insert(struct fw *fw, uint64_t xkey, const struct snic_action *a, uint32_t *slot);
 /* Rewrite the action of a present key in its slot: SNIC_OK, SNIC_E_NOENT,
  * SNIC_E_NOSPC (only when the old action is shared and the pool is full). */
-int fw_exact_update(uint64_t xkey, const struct snic_action *a);
+int fw_exact_update(struct fw *fw, uint64_t xkey, const struct snic_action *a);
 /* SNIC_OK or SNIC_E_NOENT. */
-int fw_exact_delete(uint64_t xkey);
+int fw_exact_delete(struct fw *fw, uint64_t xkey);
 /* 1 and the slot (and action if non-NULL) when present. */
-bool fw_exact_find(uint64_t xkey, uint32_t *slot, struct snic_action *a);
+bool fw_exact_find(struct fw *fw, uint64_t xkey, uint32_t *slot, struct snic_action *a);
 
-const struct fw_exact_stats *fw_exact_get_stats(void);
+const struct fw_exact_stats *fw_exact_get_stats(struct fw *fw);
 
 #endif

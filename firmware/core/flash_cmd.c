@@ -11,31 +11,21 @@
 #include "fw_internal.h"
 #include "flash_cmd.h"
 
-static const struct fw_flash_ops *flash;
 
-static struct {
-	bool     open;
-	uint32_t slot;
-	uint32_t size;     /* announced image bytes */
-	uint32_t crc;      /* announced CRC-32 of the image file */
-	uint32_t written;  /* bytes accepted so far, in order */
-} sess;
 
-static bool     reboot_requested;
-static uint64_t reboot_asked_ns;
 
-void fw_flash_attach(const struct fw_flash_ops *ops)
+void fw_flash_attach(struct fw *fw, const struct fw_flash_ops *ops)
 {
-	flash = ops;
-	sess.open = false;
-	reboot_requested = false;
+	fw->flash.ops = ops;
+	fw->flash.sess.open = false;
+	fw->flash.reboot_requested = false;
 }
 
-void fw_flash_booted(uint32_t slot, const struct snic_fwimg_hdr *h)
+void fw_flash_booted(struct fw *fw, uint32_t slot, const struct snic_fwimg_hdr *h)
 {
-	struct snic_blk_fw *f = fw_at(fw.lay.fwblk);
+	struct snic_blk_fw *f = fw_at(fw, fw->lay.fwblk);
 
-	if (fw.state != SNIC_STATE_RUNNING)
+	if (fw->state != SNIC_STATE_RUNNING)
 		return;
 	f->slot = slot;
 	if (!h)
@@ -78,14 +68,14 @@ static uint32_t spare_slot(const struct fw_flash_status *st)
  * `file_crc` are what the host announced (0, 0: not known, as in QUERY).
  * Returns a FWIMG_* code; *h is filled when the header was readable.
  */
-static int verify_slot(uint32_t slot, uint32_t file_size, uint32_t file_crc,
+static int verify_slot(struct fw *fw, uint32_t slot, uint32_t file_size, uint32_t file_crc,
 		       struct snic_fwimg_hdr *h, bool *empty)
 {
 	uint8_t buf[256];
 	uint32_t size;
 
 	*empty = false;
-	if (flash->read(flash->ctx, slot, 0, buf, SNIC_FWIMG_HDR_SIZE) < 0)
+	if (fw->flash.ops->read(fw->flash.ops->ctx, slot, 0, buf, SNIC_FWIMG_HDR_SIZE) < 0)
 		return FWIMG_E_SHORT;
 	if (snic_fwimg_le32(buf) == 0xffffffffu) {
 		*empty = true;
@@ -95,7 +85,7 @@ static int verify_slot(uint32_t slot, uint32_t file_size, uint32_t file_crc,
 	if (err)
 		return err;
 	size = SNIC_FWIMG_HDR_SIZE + h->size;
-	if (size > flash->slot_size)
+	if (size > fw->flash.ops->slot_size)
 		return FWIMG_E_TOO_BIG;
 	if (file_size && size < file_size)
 		return FWIMG_E_TRAILING;
@@ -106,7 +96,7 @@ static int verify_slot(uint32_t slot, uint32_t file_size, uint32_t file_crc,
 	uint32_t crc_payload = 0;
 	for (uint32_t off = SNIC_FWIMG_HDR_SIZE; off < size;) {
 		uint32_t n = size - off < sizeof(buf) ? size - off : sizeof(buf);
-		if (flash->read(flash->ctx, slot, off, buf, n) < 0)
+		if (fw->flash.ops->read(fw->flash.ops->ctx, slot, off, buf, n) < 0)
 			return FWIMG_E_TRUNCATED;
 		crc_file = snic_crc32(crc_file, buf, n);
 		crc_payload = snic_crc32(crc_payload, buf, n);
@@ -117,11 +107,11 @@ static int verify_slot(uint32_t slot, uint32_t file_size, uint32_t file_crc,
 	return FWIMG_OK;
 }
 
-static void slot_info(uint32_t slot, struct snic_flash_slot_info *out)
+static void slot_info(struct fw *fw, uint32_t slot, struct snic_flash_slot_info *out)
 {
 	struct snic_fwimg_hdr h;
 	bool empty;
-	int err = verify_slot(slot, 0, 0, &h, &empty);
+	int err = verify_slot(fw, slot, 0, 0, &h, &empty);
 
 	fw_memset(out, 0, sizeof(*out));
 	if (empty) {
@@ -140,15 +130,15 @@ static void slot_info(uint32_t slot, struct snic_flash_slot_info *out)
 		out->build[i] = h.build[i];
 }
 
-static uint16_t do_query(struct snic_admin_cpl *r)
+static uint16_t do_query(struct fw *fw, struct snic_admin_cpl *r)
 {
 	struct snic_flash_info info;
 	struct fw_flash_status st;
 
 	fw_memset(&info, 0, sizeof(info));
-	flash->status(flash->ctx, &st);
+	fw->flash.ops->status(fw->flash.ops->ctx, &st);
 	info.n_slots = FW_FLASH_SLOTS;
-	info.slot_size = flash->slot_size;
+	info.slot_size = fw->flash.ops->slot_size;
 	info.running = st.running;
 	info.active = st.active;
 	info.trial = st.trial;
@@ -156,7 +146,7 @@ static uint16_t do_query(struct snic_admin_cpl *r)
 	info.last_event = st.last_event;
 	info.event_slot = st.event_slot;
 	for (uint32_t s = 0; s < FW_FLASH_SLOTS; s++)
-		slot_info(s, &info.slot[s]);
+		slot_info(fw, s, &info.slot[s]);
 	fw_memcpy(r->payload, &info, sizeof(info));
 	r->len = sizeof(info);
 	return SNIC_OK;
@@ -174,70 +164,75 @@ static uint16_t reply_slot(struct snic_admin_cpl *r, uint32_t slot)
 	return SNIC_OK;
 }
 
-static uint16_t do_begin(const struct snic_flash_begin *b, struct snic_admin_cpl *r)
+static uint16_t do_begin(struct fw *fw, const struct snic_flash_begin *b, struct snic_admin_cpl *r)
 {
 	struct fw_flash_status st;
 
 	/* A new BEGIN replaces any session the host abandoned, and one that
 	 * is refused leaves none open. */
-	sess.open = false;
+	fw->flash.sess.open = false;
 	if (b->rsvd[0] || b->rsvd[1])
 		return SNIC_E_INVAL;
-	if (b->size < SNIC_FWIMG_HDR_SIZE || b->size > flash->slot_size)
+	if (b->size < SNIC_FWIMG_HDR_SIZE || b->size > fw->flash.ops->slot_size)
 		return SNIC_E_RANGE;
-	flash->status(flash->ctx, &st);
+	fw->flash.ops->status(fw->flash.ops->ctx, &st);
 	uint32_t slot = spare_slot(&st);
-	if (flash->erase(flash->ctx, slot) < 0)
+	if (fw->flash.ops->erase(fw->flash.ops->ctx, slot) < 0)
 		return SNIC_E_BUSY;
-	sess.open = true;
-	sess.slot = slot;
-	sess.size = b->size;
-	sess.crc = b->crc32;
-	sess.written = 0;
+	fw->flash.sess.open = true;
+	fw->flash.sess.slot = slot;
+	fw->flash.sess.size = b->size;
+	fw->flash.sess.crc = b->crc32;
+	fw->flash.sess.written = 0;
 	return reply_slot(r, slot);
 }
 
-static uint16_t do_write(const struct snic_flash_write *w)
+static uint16_t do_write(struct fw *fw, const struct snic_flash_write *w)
 {
-	if (!sess.open)
+	if (!fw->flash.sess.open)
 		return SNIC_E_NOENT;
 	/* Any error ends the session: the host starts again from BEGIN. */
-	sess.open = false;
+	fw->flash.sess.open = false;
 	if (w->rsvd[0] || w->rsvd[1] || w->len == 0 || w->len > SNIC_FLASH_CHUNK ||
 	    !fw_is_zero(w->data + w->len, SNIC_FLASH_CHUNK - w->len))
 		return SNIC_E_INVAL;
-	if (w->offset != sess.written || w->len > sess.size - sess.written)
+	if (w->offset != fw->flash.sess.written ||
+	    w->len > fw->flash.sess.size - fw->flash.sess.written)
 		return SNIC_E_RANGE;
-	if (flash->write(flash->ctx, sess.slot, w->offset, w->data, w->len) < 0)
+	if (fw->flash.ops->write(fw->flash.ops->ctx, fw->flash.sess.slot, w->offset, w->data,
+				 w->len) < 0)
 		return SNIC_E_BUSY;
-	sess.written += w->len;
-	sess.open = true;
+	fw->flash.sess.written += w->len;
+	fw->flash.sess.open = true;
 	return SNIC_OK;
 }
 
-static uint16_t do_commit(const struct snic_flash_commit *c, struct snic_admin_cpl *r)
+static uint16_t do_commit(struct fw *fw, const struct snic_flash_commit *c,
+			  struct snic_admin_cpl *r)
 {
 	struct snic_fwimg_hdr h;
 	bool empty;
 
-	if (!sess.open)
+	if (!fw->flash.sess.open)
 		return SNIC_E_NOENT;
-	sess.open = false;
-	if (c->rsvd[0] || c->rsvd[1] || c->size != sess.size || c->crc32 != sess.crc)
+	fw->flash.sess.open = false;
+	if (c->rsvd[0] || c->rsvd[1] || c->size != fw->flash.sess.size ||
+	    c->crc32 != fw->flash.sess.crc)
 		return SNIC_E_INVAL;
-	if (sess.written != sess.size)
+	if (fw->flash.sess.written != fw->flash.sess.size)
 		return SNIC_E_RANGE;
-	if (verify_slot(sess.slot, sess.size, sess.crc, &h, &empty) != FWIMG_OK) {
+	if (verify_slot(fw, fw->flash.sess.slot, fw->flash.sess.size, fw->flash.sess.crc, &h,
+			&empty) != FWIMG_OK) {
 		/* Never leave a bad image where a boot loader could find it. */
-		flash->erase(flash->ctx, sess.slot);
+		fw->flash.ops->erase(fw->flash.ops->ctx, fw->flash.sess.slot);
 		return SNIC_E_IMAGE;
 	}
-	if (flash->set_trial(flash->ctx, sess.slot) < 0)
+	if (fw->flash.ops->set_trial(fw->flash.ops->ctx, fw->flash.sess.slot) < 0)
 		return SNIC_E_BUSY;
-	return reply_slot(r, sess.slot);
+	return reply_slot(r, fw->flash.sess.slot);
 }
 
-uint16_t fw_flash_exec(const struct snic_admin_cmd *c, struct snic_admin_cpl *r)
+uint16_t fw_flash_exec(struct fw *fw, const struct snic_admin_cmd *c, struct snic_admin_cpl *r)
 {
 	union {
 		struct snic_flash_begin  begin;
@@ -249,32 +244,32 @@ uint16_t fw_flash_exec(const struct snic_admin_cmd *c, struct snic_admin_cpl *r)
 		return SNIC_E_INVAL;
 	if (c->len != payload_len(c->opcode))
 		return SNIC_E_LEN;
-	if (!flash)
+	if (!fw->flash.ops)
 		return SNIC_E_UNSUPP;
 	fw_memcpy(&in, c->payload, c->len);
 	switch (c->opcode) {
 	case SNIC_CMD_FLASH_QUERY:
-		return do_query(r);
+		return do_query(fw, r);
 	case SNIC_CMD_FLASH_BEGIN:
-		return do_begin(&in.begin, r);
+		return do_begin(fw, &in.begin, r);
 	case SNIC_CMD_FLASH_WRITE:
-		return do_write(&in.write);
+		return do_write(fw, &in.write);
 	case SNIC_CMD_FLASH_COMMIT:
-		return do_commit(&in.commit, r);
+		return do_commit(fw, &in.commit, r);
 	default: /* SNIC_CMD_FW_REBOOT */
-		sess.open = false;
-		reboot_requested = true;
-		reboot_asked_ns = hal_now_ns();
+		fw->flash.sess.open = false;
+		fw->flash.reboot_requested = true;
+		fw->flash.reboot_asked_ns = hal_now_ns(fw->hal);
 		return SNIC_OK;
 	}
 }
 
-bool fw_flash_reboot_due(void)
+bool fw_flash_reboot_due(const struct fw *fw)
 {
-	if (!reboot_requested)
+	if (!fw->flash.reboot_requested)
 		return false;
-	const struct snic_blk_admin *a = FW_ADMIN();
+	const struct snic_blk_admin *a = FW_ADMIN(fw);
 	if (fw_load_acq(&a->cpl_cons) == a->cpl_prod)
 		return true;
-	return hal_now_ns() - reboot_asked_ns >= FW_REBOOT_GRACE_NS;
+	return hal_now_ns(fw->hal) - fw->flash.reboot_asked_ns >= FW_REBOOT_GRACE_NS;
 }

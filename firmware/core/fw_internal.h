@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Firmware-private state shared by the core modules. Everything is in
- * fixed-size tables sized by the compile-time limits below; fw_init()
- * refuses hardware that exceeds them.
+ * What the core modules share: the instance's window accessors and every
+ * module's entry points, each taking the instance (struct fw, fw_types.h)
+ * as its first argument.
  *
  * The firmware never trusts what it reads back from the window: the host
- * can write any byte of it. Layout and table state live here, in firmware
- * memory; the window only receives copies.
+ * can write any byte of it. Layout and table state live in the instance,
+ * in firmware memory; the window only receives copies.
  */
 #ifndef SNIC_FW_INTERNAL_H
 #define SNIC_FW_INTERNAL_H
@@ -17,71 +17,7 @@
 #include <snic/abi.h>
 #include "hal/hal.h"
 #include "meter.h"
-
-/* Compile-time limits of this firmware build. */
-#define FW_MAX_RINGS      16
-#define FW_MAX_VNICS      256
-#define FW_MAX_TCAM       1024
-#define FW_MAX_FRAME      16384   /* largest buf_max the firmware accepts */
-#define FW_MIN_FRAME      14      /* an Ethernet header */
-#define FW_MAC_MAX_FRAME  16384   /* the uplink MACs' largest frame; longer
-				   * ones are RX errors (SNIC_DROP_OVERSIZE) */
-#define FW_MAX_RING_SIZE  4096    /* entries per ring */
-#define FW_ADMIN_ENTRIES  16
-#define FW_MAX_METERS     256     /* policers; shapers are one per VNIC */
-/* Layer-2 lists (l2.h), device-wide pools: RAM, not a per-VNIC array. */
-#define FW_L2_MC_POOL     64      /* multicast list entries */
-#define FW_L2_VLAN_POOL   64      /* VLAN membership entries */
-/* RSS queue sets (rss.h): a small device-wide pool of tables. */
-#define FW_RSS_TABLES     4
-#define FW_RSS_INDIR      64      /* entries per table, a power of two */
-#define FW_RSS_QUEUES     4       /* per set, queue 0 included (<= SNIC_RSS_MAX_QUEUES) */
-#define FW_MIN_DMA        (64u * 1024u) /* smallest usable host memory region */
-#define FW_ALIGN_LINE     64u
-#define FW_ALIGN_PAGE     4096u
-
-/* Work bounds per fw_poll(), so one busy source cannot starve the others. */
-#define FW_RX_BUDGET      256
-#define FW_TX_BUDGET      64     /* per TX ring */
-#define FW_ADMIN_BUDGET   FW_ADMIN_ENTRIES
-
-#define FW_VERSION        0x000100u /* 0.1.0 */
-/* A ring move waits at most this long for the host to drain the old ring. */
-#define FW_GATE_TIMEOUT_NS 100000000ull
-
-/* The shared rings: HRR 0 and TRR 0 carry the software-ring VNICs. */
-#define FW_SHARED_RING    0
-
-/* Window offsets of everything the firmware laid out (see docs/firmware.md). */
-struct fw_layout {
-	uint32_t devid, fwblk, admin, caps, stats, dma, rxq_blk, txq_blk;
-	uint32_t admin_cmd, admin_cpl;
-	uint32_t caps_rec, caps_len;
-	uint32_t vstats, vstats_first; /* SNIC_BLK_VSTATS and its entry 0 */
-	uint32_t rxq[FW_MAX_RINGS], rx_desc[FW_MAX_RINGS], rx_cpl[FW_MAX_RINGS];
-	uint32_t txq[FW_MAX_RINGS], tx_desc[FW_MAX_RINGS];
-	uint32_t dma_base, dma_size;
-};
-
-struct fw_vnic {
-	bool     used;
-	uint8_t  rss;       /* its RSS table + 1 (rss.c), 0: no queue set */
-	uint8_t  mac[6];
-	uint16_t vlan;      /* SNIC_VLAN_NONE or 0..4094 */
-	uint16_t flags;     /* SNIC_VNICF_* */
-	uint8_t  uplink;
-	uint8_t  n_ip;
-	uint8_t  ip[4][4];
-	uint16_t rx_ring;   /* dedicated HRR, or FW_SHARED_RING */
-	uint16_t tx_ring;   /* dedicated TRR, or FW_SHARED_RING */
-	uint16_t rule_refs; /* host rules whose action names this VNIC */
-	/* Layer 2 (l2.c), in what was padding before the shaper: */
-	uint8_t  rxmode;    /* SNIC_RXMODE_* in effect */
-	uint8_t  policy;    /* SNIC_VPOL_*, FW_VPOL_* */
-	uint8_t  n_mc;      /* its entries in the multicast pool */
-	uint8_t  n_vlans;   /* its entries in the VLAN pool */
-	struct meter shaper; /* TX shaper, kind METER_OFF when unshaped */
-};
+#include "fw_types.h"
 
 /* fw_vnic.policy bits of an operator port VLAN (VNIC_PORT_VLAN, l2.c), in
  * the byte's spare bits: no RAM for another field. v->vlan is its VID. */
@@ -101,31 +37,6 @@ static inline uint16_t fw_vnic_host_vlan(const struct fw_vnic *v)
 	return fw_vnic_tags(v) ? SNIC_VLAN_NONE : v->vlan;
 }
 
-struct fw_state {
-	int                state;        /* enum snic_dev_state */
-	struct hal_hw_info hw;
-	uint8_t           *win;
-	uint32_t           win_size;
-	struct fw_layout   lay;
-	uint32_t           user_entries; /* host rule slots 0..user_entries-1 */
-	uint32_t           mac_base;     /* VNIC v's MAC entry is mac_base + v (past
-					  * the ternary table with an exact table) */
-	bool               port_up[SNIC_MAX_UPLINKS];
-	struct fw_vnic     vnic[FW_MAX_VNICS];
-	struct snic_rule   rules[FW_MAX_TCAM];
-	uint32_t           rule_valid[FW_MAX_TCAM / 32]; /* bit per entry (rules.c) */
-	bool               irq_pending[FW_MAX_RINGS];
-	uint64_t           now_ns;       /* device time at the start of this poll */
-	struct meter       meters[FW_MAX_METERS]; /* RX policers */
-	/* Bit m: policer m marks red frames (SNIC_METERF_MARK), the one flag
-	 * the data path reads; a bit each, firmware RAM is the constraint. */
-	uint32_t           meter_mark[FW_MAX_METERS / 32];
-	uint8_t            frame[FW_MAX_FRAME]; /* TX staging copy */
-};
-
-/* The one firmware instance; `fw` keeps the core's code short. */
-extern struct fw_state snic_fw;
-#define fw snic_fw
 
 /* ---- mem.c: the few libc-like helpers a freestanding build needs ---- */
 void fw_memcpy(void *dst, const void *src, size_t n);
@@ -133,28 +44,20 @@ void fw_memset(void *dst, int c, size_t n);
 int  fw_memcmp(const void *a, const void *b, size_t n);
 bool fw_is_zero(const void *p, size_t n);
 
-/*
- * One control-path scratch area (mem.c), for work that never nests: an
- * exact-table insertion's search (exact.c, admin commands) and a bandwidth
- * re-split (share.c) each use it only inside one call, and neither calls
- * the other. Firmware RAM is the constraint (docs/firmware-image.md).
- */
-#define FW_SCRATCH_BYTES 8192u
-extern uint64_t fw_scratch[FW_SCRATCH_BYTES / 8];
 
 /* ---- window access ---- */
-static inline void *fw_at(uint32_t off)
+static inline void *fw_at(const struct fw *fw, uint32_t off)
 {
-	return fw.win + off;
+	return fw->win + off;
 }
-#define FW_DEVID()  ((struct snic_blk_devid *)fw_at(fw.lay.devid))
-#define FW_ADMIN()  ((struct snic_blk_admin *)fw_at(fw.lay.admin))
-#define FW_STATS()  ((struct snic_blk_stats *)fw_at(fw.lay.stats))
-#define FW_RXQ(i)   ((struct snic_rxq *)fw_at(fw.lay.rxq[(i)]))
-#define FW_TXQ(i)   ((struct snic_txq *)fw_at(fw.lay.txq[(i)]))
-#define FW_VSTATS_BLK() ((struct snic_blk_vstats *)fw_at(fw.lay.vstats))
+#define FW_DEVID(fw)  ((struct snic_blk_devid *)fw_at((fw), (fw)->lay.devid))
+#define FW_ADMIN(fw)  ((struct snic_blk_admin *)fw_at((fw), (fw)->lay.admin))
+#define FW_STATS(fw)  ((struct snic_blk_stats *)fw_at((fw), (fw)->lay.stats))
+#define FW_RXQ(fw, i)   ((struct snic_rxq *)fw_at((fw), (fw)->lay.rxq[(i)]))
+#define FW_TXQ(fw, i)   ((struct snic_txq *)fw_at((fw), (fw)->lay.txq[(i)]))
+#define FW_VSTATS_BLK(fw) ((struct snic_blk_vstats *)fw_at((fw), (fw)->lay.vstats))
 /* VNIC v's counters (v < max_vnics: callers pass a checked id). */
-#define FW_VSTATS(v) ((struct snic_vnic_stats *)fw_at(fw.lay.vstats_first) + (v))
+#define FW_VSTATS(fw, v) ((struct snic_vnic_stats *)fw_at((fw), (fw)->lay.vstats_first) + (v))
 
 /* Host-written indices are read with acquire, device indices published
  * with release, so descriptors/frames are visible in the right order. */
@@ -167,9 +70,9 @@ static inline void fw_store_rel(uint32_t *p, uint32_t v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-static inline void fw_count_drop(int reason)
+static inline void fw_count_drop(struct fw *fw, int reason)
 {
-	FW_STATS()->drops[reason]++;
+	FW_STATS(fw)->drops[reason]++;
 }
 
 #define ETH_P_8021Q  0x8100
@@ -201,126 +104,134 @@ static inline int fw_frame_vlan(const uint8_t *f, uint32_t len, uint32_t *l3, ui
 }
 
 /* ---- layout.c ---- */
-int  fw_layout_init(void);
+int  fw_layout_init(struct fw *fw);
 
 /* ---- vnic.c ---- */
-void fw_vnic_reset_all(void);
-bool fw_vnic_exists(uint32_t id);
-int  fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out);
-int  fw_vnic_destroy(const struct snic_vnic_ref *r);
-int  fw_vnic_query(const struct snic_vnic_ref *r, struct snic_vnic_info *out);
-int  fw_ring_bind(const struct snic_ring_bind *b);
+void fw_vnic_reset_all(struct fw *fw);
+bool fw_vnic_exists(struct fw *fw, uint32_t id);
+int  fw_vnic_create(struct fw *fw, const struct snic_vnic_create *c, struct snic_vnic_info *out);
+int  fw_vnic_destroy(struct fw *fw, const struct snic_vnic_ref *r);
+int  fw_vnic_query(struct fw *fw, const struct snic_vnic_ref *r, struct snic_vnic_info *out);
+int  fw_ring_bind(struct fw *fw, const struct snic_ring_bind *b);
 /* VNIC id's MAC entry in ternary form (also when the exact table steers
  * it): false when there is no such VNIC. */
-bool fw_vnic_mac_rule(uint32_t id, struct snic_rule *out);
+bool fw_vnic_mac_rule(struct fw *fw, uint32_t id, struct snic_rule *out);
 /* VNIC a dedicated TRR sends for, SNIC_VNIC_NONE if unbound or shared. */
-uint16_t fw_tx_ring_owner(uint16_t ring);
+uint16_t fw_tx_ring_owner(struct fw *fw, uint16_t ring);
 /* VNIC a dedicated HRR receives for, SNIC_VNIC_NONE if unbound or shared. */
-uint16_t fw_rx_ring_owner(uint16_t ring);
+uint16_t fw_rx_ring_owner(struct fw *fw, uint16_t ring);
 /* Give dedicated ring `ring` (TRR if tx) to `vnic` or free it (NONE), as
  * an extra queue of an RSS queue set (rss.c); published to the window. */
-void fw_ring_set_owner(bool tx, uint16_t ring, uint16_t vnic);
+void fw_ring_set_owner(struct fw *fw, bool tx, uint16_t ring, uint16_t vnic);
 
 /* Re-program VNIC id's classifier entry for a new MAC (VNIC_MAC): the old
  * one is replaced; SNIC_E_NOSPC and nothing changed when the exact table
  * has no room for the new key. */
-int  fw_vnic_set_mac(uint16_t id, const uint8_t mac[6]);
+int  fw_vnic_set_mac(struct fw *fw, uint16_t id, const uint8_t mac[6]);
 /* The same for a new port VLAN (VNIC_PORT_VLAN): v->vlan = vlan after it. */
-int  fw_vnic_set_vlan(uint16_t id, uint16_t vlan);
+int  fw_vnic_set_vlan(struct fw *fw, uint16_t id, uint16_t vlan);
 
 /* ---- vnic_mac.c: MACs per uplink domain ---- */
 /* Does a VNIC have `mac` on port VLAN `vlan` in a domain that meets that
  * of `uplink` (an uplink or SNIC_UPLINK_BOND | b)? Then it is taken. */
-bool     fw_vnic_mac_taken(const uint8_t mac[6], uint16_t vlan, uint8_t uplink);
+bool     fw_vnic_mac_taken(struct fw *fw, const uint8_t mac[6], uint16_t vlan, uint8_t uplink);
 /* Does a VNIC other than `except` send from `mac` on port VLAN `vlan` on
  * the shared TRR (where frames are attributed by source MAC)? */
-bool     fw_vnic_mac_shared_tx(const uint8_t mac[6], uint16_t vlan, uint16_t except);
+bool     fw_vnic_mac_shared_tx(struct fw *fw, const uint8_t mac[6], uint16_t vlan, uint16_t except);
 /* The VNIC with VNIC id's MAC and port VLAN whose domain holds `port`:
  * id itself when it does; SNIC_VNIC_NONE when none does. */
-uint16_t fw_vnic_mac_owner(uint16_t id, uint8_t port);
+uint16_t fw_vnic_mac_owner(struct fw *fw, uint16_t id, uint8_t port);
 /* Exact profiles: VNIC id's frames to `mac` get an entry, its own or a
  * sharer's (SNIC_OK), or SNIC_E_NOSPC and nothing changed. */
-int      fw_vnic_exact_join(uint16_t id, const uint8_t mac[6]);
+int      fw_vnic_exact_join(struct fw *fw, uint16_t id, const uint8_t mac[6]);
 /* VNIC id no longer uses the entry of `mac`: it passes to a sharer or goes. */
-void     fw_vnic_exact_leave(uint16_t id, const uint8_t mac[6]);
+void     fw_vnic_exact_leave(struct fw *fw, uint16_t id, const uint8_t mac[6]);
 /* VNIC id's action changed (its ring): rewrite the entry if it names id. */
-void     fw_vnic_exact_refresh(uint16_t id);
+void     fw_vnic_exact_refresh(struct fw *fw, uint16_t id);
 
 /* ---- l2.c: VNIC_RXMODE/VLANS/MAC/POLICY/L2_QUERY and their pools ---- */
-void fw_l2_reset_all(void);
+void fw_l2_reset_all(struct fw *fw);
 /* A VNIC is going away: its list entries return to the pools. */
-void fw_l2_vnic_gone(uint16_t id);
-int  fw_l2_rxmode(const struct snic_vnic_rxmode *c);
-int  fw_l2_vlans(const struct snic_vnic_vlans *c);
-int  fw_l2_mac(const struct snic_vnic_mac *c);
-int  fw_l2_policy(const struct snic_vnic_policy *c);
-int  fw_l2_port_vlan(const struct snic_vnic_port_vlan *c);
-int  fw_l2_query(const struct snic_vnic_ref *r, struct snic_vnic_l2 *out);
+void fw_l2_vnic_gone(struct fw *fw, uint16_t id);
+int  fw_l2_rxmode(struct fw *fw, const struct snic_vnic_rxmode *c);
+int  fw_l2_vlans(struct fw *fw, const struct snic_vnic_vlans *c);
+int  fw_l2_mac(struct fw *fw, const struct snic_vnic_mac *c);
+int  fw_l2_policy(struct fw *fw, const struct snic_vnic_policy *c);
+int  fw_l2_port_vlan(struct fw *fw, const struct snic_vnic_port_vlan *c);
+int  fw_l2_query(struct fw *fw, const struct snic_vnic_ref *r, struct snic_vnic_l2 *out);
 /* Is `vid` in VNIC id's VLAN membership list? */
-bool fw_l2_vlan_member(uint16_t id, uint16_t vid);
+bool fw_l2_vlan_member(struct fw *fw, uint16_t id, uint16_t vid);
 /* Bit v of `set` (FW_MAX_VNICS bits): VNIC v lists `vid` / the group `mac`. */
-void fw_l2_vlan_members(uint16_t vid, uint32_t *set);
-void fw_l2_mc_joiners(const uint8_t mac[6], uint32_t *set);
+void fw_l2_vlan_members(struct fw *fw, uint16_t vid, uint32_t *set);
+void fw_l2_mc_joiners(struct fw *fw, const uint8_t mac[6], uint32_t *set);
 
 /* ---- rss.c: RSS_SET/QUERY/QUEUES (rss.h) and the table pool ---- */
-void fw_rss_reset_all(void);
+void fw_rss_reset_all(struct fw *fw);
 /* A VNIC is going away: its extra rings and table are freed. */
-void fw_rss_vnic_gone(uint16_t id);
-int  fw_rss_set(const struct snic_rss_set *s);
-int  fw_rss_query(const struct snic_vnic_ref *r, struct snic_rss_info *out);
-int  fw_rss_queues(const struct snic_rss_queues *c, struct snic_rss_queues_info *out);
+void fw_rss_vnic_gone(struct fw *fw, uint16_t id);
+int  fw_rss_set(struct fw *fw, const struct snic_rss_set *s);
+int  fw_rss_query(struct fw *fw, const struct snic_vnic_ref *r, struct snic_rss_info *out);
+int  fw_rss_queues(struct fw *fw, const struct snic_rss_queues *c,
+		   struct snic_rss_queues_info *out);
 /* The HRR of frame m for VNIC v with a queue set (v->rss); *hmask, *hval:
  * which later frames the memo may send the same way (steer.c). */
-uint16_t fw_rss_ring(const struct fw_vnic *v, const struct snic_match *m, uint32_t *hmask,
-		     uint32_t *hval);
+uint16_t fw_rss_ring(struct fw *fw, const struct fw_vnic *v, const struct snic_match *m,
+		     uint32_t *hmask, uint32_t *hval);
 
 /* ---- group.c: group delivery of unclaimed frames (l2.h) ---- */
 /* A frame no classifier entry claimed (len >= 14, port up): its copies,
  * each through fw_rx_put. HAL_DELIVERED when one copy or more was
  * delivered, else the drop reason (SNIC_DROP_NO_MATCH: nobody wanted it). */
-int  fw_group_rx(const struct hal_rx_pkt *p);
+int  fw_group_rx(struct fw *fw, const struct hal_rx_pkt *p);
 
 /* ---- rules.c ---- */
-void fw_rules_reset_all(void);
-int  fw_rule_add(const struct snic_rule_add *a, struct snic_rule_ref *out);
-int  fw_rule_del(const struct snic_rule_ref *r);
-int  fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out);
+void fw_rules_reset_all(struct fw *fw);
+int  fw_rule_add(struct fw *fw, const struct snic_rule_add *a, struct snic_rule_ref *out);
+int  fw_rule_del(struct fw *fw, const struct snic_rule_ref *r);
+int  fw_rule_query(struct fw *fw, const struct snic_rule_ref *r, struct snic_rule_info *out);
 /* Firmware-owned entries (VNIC MAC steering): no validation, no refs. */
-void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule);
-void fw_rule_clear_internal(uint32_t idx);
+void fw_rule_set_internal(struct fw *fw, uint32_t idx, const struct snic_rule *rule);
+void fw_rule_clear_internal(struct fw *fw, uint32_t idx);
 
 /* ---- meter_table.c ---- */
-void fw_meters_reset_all(void);
-int  fw_meter_set(const struct snic_meter_set *s);
-bool fw_policer_exists(uint32_t id);
+void fw_meters_reset_all(struct fw *fw);
+int  fw_meter_set(struct fw *fw, const struct snic_meter_set *s);
+bool fw_policer_exists(struct fw *fw, uint32_t id);
 
 /* ---- admin.c ---- */
-void     fw_admin_init(void);
-unsigned fw_admin_poll(void);
+void     fw_admin_init(struct fw *fw);
+unsigned fw_admin_poll(struct fw *fw);
 
 /* ---- steer.c ---- */
-void     fw_rx_init(void);
-unsigned fw_rx_poll(void);
-void     fw_rx_raise_irqs(void);
+void     fw_rx_init(struct fw *fw);
+unsigned fw_rx_poll(struct fw *fw);
+void     fw_rx_raise_irqs(struct fw *fw);
+/* The tables changed (every admin command, boot): recompute what the
+ * receive fast path knows of each VNIC (fw->rx.fast). */
+void     fw_rx_refresh(struct fw *fw);
 /* Hold back HRR `ring`'s completions until the host has consumed every
  * completion HRR `src` holds now (a VNIC moved from src to ring). */
-void     fw_rx_gate(uint16_t ring, uint16_t src);
+void     fw_rx_gate(struct fw *fw, uint16_t ring, uint16_t src);
 /* One completion for VNIC `vnic` on HRR `ring` (group delivery): through
  * the receive queue engine like every steered frame, its ring's batch
  * opened if need be. HAL_DELIVERED or the engine's drop reason. */
-int      fw_rx_put(uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags);
+int      fw_rx_put(struct fw *fw, uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic,
+		   uint16_t flags);
 /* Frame p as VNIC vnic receives it: without its tag when vnic has an
- * operator port VLAN and the frame carries that VID (built in fw.frame,
+ * operator port VLAN and the frame carries that VID (built in fw->frame,
  * returned in *tmp), else p itself. */
-const struct hal_rx_pkt *fw_rx_view(const struct hal_rx_pkt *p, uint16_t vnic,
+const struct hal_rx_pkt *fw_rx_view(struct fw *fw, const struct hal_rx_pkt *p, uint16_t vnic,
 				    struct hal_rx_pkt *tmp);
 
 /* ---- tx.c ---- */
-void     fw_tx_init(void);
-unsigned fw_tx_poll(void);
+void     fw_tx_init(struct fw *fw);
+/* The VNIC table changed (create, destroy, MAC change, reset): rebuild
+ * the index that finds a shared-TRR frame's sender from its source MAC. */
+void     fw_tx_index(struct fw *fw);
+unsigned fw_tx_poll(struct fw *fw);
 
 /* ---- fw.c ---- */
-int  fw_port_set(const struct snic_port_set *p);
-void fw_device_reset(void);
+int  fw_port_set(struct fw *fw, const struct snic_port_set *p);
+void fw_device_reset(struct fw *fw);
 
 #endif

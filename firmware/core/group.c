@@ -10,7 +10,7 @@
  * (fw_rx_put), so a full ring or a bad buffer is counted per copy.
  *
  * Domain (P, VID): a VNIC is in it when P is its uplink, or, for a VNIC on
- * a bond, the member it uses now (fw_team.home: the uplink its traffic is
+ * a bond, the member it uses now (team.home: the uplink its traffic is
  * announced on, so the switch's flood reaches it there once; for unicast
  * to its own MAC, any member); and the
  * frame's VID is its port VLAN or in its membership list, or the frame is
@@ -49,18 +49,20 @@ static inline bool bit(const uint32_t *set, unsigned i)
 /* P is the VNIC's uplink, or the member of its bond it uses now; for
  * unicast to its own MAC any member (a balance-rr or 802.3ad partner
  * sends on every link; vnic_mac.c). */
-static bool on_port(uint16_t id, const struct fw_vnic *v, uint8_t port, enum pass pass)
+static bool on_port(struct fw *fw, uint16_t id, const struct fw_vnic *v, uint8_t port,
+		    enum pass pass)
 {
 	if (pass == P_OWNER)
-		return (team_ports(v->uplink) >> port) & 1;
+		return (team_ports(fw, v->uplink) >> port) & 1;
 	if (team_bond_of(v->uplink) == TEAM_NONE)
 		return v->uplink == port;
-	return fw_team.home[id] == port;
+	return fw->team.home[id] == port;
 }
 
-static bool in_domain(const struct grp *g, enum pass pass, uint16_t id, const struct fw_vnic *v)
+static bool in_domain(struct fw *fw, const struct grp *g, enum pass pass, uint16_t id,
+		      const struct fw_vnic *v)
 {
-	if (!v->used || !on_port(id, v, g->p->port, pass))
+	if (!v->used || !on_port(fw, id, v, g->p->port, pass))
 		return false;
 	if (g->vid < 0)
 		return v->vlan == SNIC_VLAN_NONE;
@@ -88,15 +90,15 @@ static bool wants(const struct grp *g, enum pass pass, uint16_t id, const struct
 }
 
 /* One copy for VNIC id: its own completion on its RX ring. */
-static void copy_to(struct grp *g, uint16_t id)
+static void copy_to(struct fw *fw, struct grp *g, uint16_t id)
 {
 	const struct hal_rx_pkt *p = g->p;
-	const struct fw_vnic *v = &fw.vnic[id];
-	struct snic_vnic_stats *vs = FW_VSTATS(id);
+	const struct fw_vnic *v = &fw->vnic[id];
+	struct snic_vnic_stats *vs = FW_VSTATS(fw, id);
 	int r;
 
 	g->wanted++;
-	if (p->len > fw.hw.buf_max) {
+	if (p->len > fw->hw.buf_max) {
 		vs->rx_drop_too_long++;
 		r = SNIC_DROP_TOO_LONG;
 	} else {
@@ -105,7 +107,7 @@ static void copy_to(struct grp *g, uint16_t id)
 			flags |= SNIC_RXF_MARK_SW; /* the host software classifier delivers it */
 		if (p->match.key_flags & SNIC_KF_ERR)
 			flags |= SNIC_RXF_KEYERR;
-		r = fw_rx_put(v->rx_ring, p, id, flags);
+		r = fw_rx_put(fw, v->rx_ring, p, id, flags);
 		if (r != HAL_DELIVERED)
 			vs->rx_drop_ring++;
 	}
@@ -119,22 +121,22 @@ static void copy_to(struct grp *g, uint16_t id)
 	vs->rx_bytes += p->len;
 	vs->rx_broadcast += g->kind == K_BCAST;
 	vs->rx_multicast += g->kind == K_MCAST;
-	FW_VSTATS_BLK()->group_copies++;
+	FW_VSTATS_BLK(fw)->group_copies++;
 }
 
-static void run_pass(struct grp *g, enum pass pass)
+static void run_pass(struct fw *fw, struct grp *g, enum pass pass)
 {
-	for (uint16_t id = 0; id < fw.hw.max_vnics; id++) {
-		const struct fw_vnic *v = &fw.vnic[id];
-		if (in_domain(g, pass, id, v) && wants(g, pass, id, v))
-			copy_to(g, id);
+	for (uint16_t id = 0; id < fw->hw.max_vnics; id++) {
+		const struct fw_vnic *v = &fw->vnic[id];
+		if (in_domain(fw, g, pass, id, v) && wants(g, pass, id, v))
+			copy_to(fw, g, id);
 	}
 }
 
-int fw_group_rx(const struct hal_rx_pkt *p)
+int fw_group_rx(struct fw *fw, const struct hal_rx_pkt *p)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	struct snic_blk_vstats *blk = FW_VSTATS_BLK();
+	struct snic_blk_vstats *blk = FW_VSTATS_BLK(fw);
 	struct grp g;
 	uint32_t l3;
 	uint16_t type;
@@ -152,17 +154,17 @@ int fw_group_rx(const struct hal_rx_pkt *p)
 	fw_memset(g.vset, 0, sizeof(g.vset));
 	fw_memset(g.mset, 0, sizeof(g.mset));
 	if (g.vid > 0)
-		fw_l2_vlan_members((uint16_t)g.vid, g.vset);
+		fw_l2_vlan_members(fw, (uint16_t)g.vid, g.vset);
 	if (!(p->data[0] & 1)) {
 		g.kind = K_UNICAST;
-		run_pass(&g, P_OWNER);
+		run_pass(fw, &g, P_OWNER);
 		if (!g.wanted)
-			run_pass(&g, P_PROMISC);
+			run_pass(fw, &g, P_PROMISC);
 	} else {
 		g.kind = fw_memcmp(p->data, bcast, 6) ? K_MCAST : K_BCAST;
 		if (g.kind == K_MCAST)
-			fw_l2_mc_joiners(p->data, g.mset);
-		run_pass(&g, P_GROUP);
+			fw_l2_mc_joiners(fw, p->data, g.mset);
+		run_pass(fw, &g, P_GROUP);
 	}
 	if (!g.wanted)
 		blk->group_unwanted++;

@@ -15,22 +15,15 @@
  */
 #include "fw_internal.h"
 
-/* A list entry of either pool: its VNIC and its key (a group MAC, or a
- * VID as the command carried it, 2 bytes). */
-struct l2_ent {
-	uint16_t vnic;  /* SNIC_VNIC_NONE: free */
-	uint8_t  key[6];
-};
-
 struct l2_pool {
 	struct l2_ent *ent;
 	unsigned       size;
 	unsigned       key_len;
 };
 
-static struct l2_ent mc_ent[FW_L2_MC_POOL], vlan_ent[FW_L2_VLAN_POOL];
-static const struct l2_pool mc_pool = { mc_ent, FW_L2_MC_POOL, 6 };
-static const struct l2_pool vlan_pool = { vlan_ent, FW_L2_VLAN_POOL, 2 };
+/* The instance's two pools (keys: group MACs, VIDs). */
+#define MC_POOL(fw)   (&(const struct l2_pool){ (fw)->l2.mc, FW_L2_MC_POOL, 6 })
+#define VLAN_POOL(fw) (&(const struct l2_pool){ (fw)->l2.vlan, FW_L2_VLAN_POOL, 2 })
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -91,22 +84,22 @@ static void pool_mark(const struct l2_pool *p, const void *key, uint32_t *set)
 	}
 }
 
-void fw_l2_reset_all(void)
+void fw_l2_reset_all(struct fw *fw)
 {
-	fw_memset(mc_ent, 0, sizeof(mc_ent));
-	fw_memset(vlan_ent, 0, sizeof(vlan_ent));
+	fw_memset(fw->l2.mc, 0, sizeof(fw->l2.mc));
+	fw_memset(fw->l2.vlan, 0, sizeof(fw->l2.vlan));
 	for (unsigned i = 0; i < FW_L2_MC_POOL; i++)
-		mc_ent[i].vnic = SNIC_VNIC_NONE;
+		fw->l2.mc[i].vnic = SNIC_VNIC_NONE;
 	for (unsigned i = 0; i < FW_L2_VLAN_POOL; i++)
-		vlan_ent[i].vnic = SNIC_VNIC_NONE;
+		fw->l2.vlan[i].vnic = SNIC_VNIC_NONE;
 }
 
-void fw_l2_vnic_gone(uint16_t id)
+void fw_l2_vnic_gone(struct fw *fw, uint16_t id)
 {
-	pool_free(&mc_pool, id);
-	pool_free(&vlan_pool, id);
-	fw.vnic[id].n_mc = 0;
-	fw.vnic[id].n_vlans = 0;
+	pool_free(MC_POOL(fw), id);
+	pool_free(VLAN_POOL(fw), id);
+	fw->vnic[id].n_mc = 0;
+	fw->vnic[id].n_vlans = 0;
 }
 
 /* A group address: the group bit set, not broadcast. */
@@ -115,7 +108,7 @@ static bool mc_ok(const uint8_t *mac)
 	return (mac[0] & 1) && fw_memcmp(mac, bcast, 6) != 0;
 }
 
-static int check_rxmode(const struct snic_vnic_rxmode *c)
+static int check_rxmode(struct fw *fw, const struct snic_vnic_rxmode *c)
 {
 	if (c->rsvd || (c->flags & ~(SNIC_RXMODE_ALLMULTI | SNIC_RXMODE_PROMISC)))
 		return SNIC_E_INVAL;
@@ -133,27 +126,27 @@ static int check_rxmode(const struct snic_vnic_rxmode *c)
 			if (!fw_memcmp(c->mc[i], c->mc[j], 6))
 				return SNIC_E_INVAL;
 	}
-	if (!fw_vnic_exists(c->vnic))
+	if (!fw_vnic_exists(fw, c->vnic))
 		return SNIC_E_NOENT;
-	if ((c->flags & SNIC_RXMODE_PROMISC) && !(fw.vnic[c->vnic].policy & SNIC_VPOL_TRUSTED))
+	if ((c->flags & SNIC_RXMODE_PROMISC) && !(fw->vnic[c->vnic].policy & SNIC_VPOL_TRUSTED))
 		return SNIC_E_PERM;
-	if (c->n_mc > pool_room(&mc_pool, c->vnic))
+	if (c->n_mc > pool_room(MC_POOL(fw), c->vnic))
 		return SNIC_E_NOSPC;
 	return SNIC_OK;
 }
 
-int fw_l2_rxmode(const struct snic_vnic_rxmode *c)
+int fw_l2_rxmode(struct fw *fw, const struct snic_vnic_rxmode *c)
 {
-	int st = check_rxmode(c);
+	int st = check_rxmode(fw, c);
 	if (st != SNIC_OK)
 		return st;
-	pool_set(&mc_pool, c->vnic, &c->mc[0][0], c->n_mc);
-	fw.vnic[c->vnic].n_mc = c->n_mc;
-	fw.vnic[c->vnic].rxmode = c->flags;
+	pool_set(MC_POOL(fw), c->vnic, &c->mc[0][0], c->n_mc);
+	fw->vnic[c->vnic].n_mc = c->n_mc;
+	fw->vnic[c->vnic].rxmode = c->flags;
 	return SNIC_OK;
 }
 
-static int check_vlans(const struct snic_vnic_vlans *c)
+static int check_vlans(struct fw *fw, const struct snic_vnic_vlans *c)
 {
 	if (c->rsvd)
 		return SNIC_E_INVAL;
@@ -171,54 +164,55 @@ static int check_vlans(const struct snic_vnic_vlans *c)
 			if (c->vid[i] == c->vid[j])
 				return SNIC_E_INVAL;
 	}
-	if (!fw_vnic_exists(c->vnic))
+	if (!fw_vnic_exists(fw, c->vnic))
 		return SNIC_E_NOENT;
 	/* Behind an operator port VLAN the VM sees one VLAN only. */
-	if (c->n && fw_vnic_tags(&fw.vnic[c->vnic]))
+	if (c->n && fw_vnic_tags(&fw->vnic[c->vnic]))
 		return SNIC_E_BUSY;
-	if (c->n > pool_room(&vlan_pool, c->vnic))
+	if (c->n > pool_room(VLAN_POOL(fw), c->vnic))
 		return SNIC_E_NOSPC;
 	return SNIC_OK;
 }
 
-int fw_l2_vlans(const struct snic_vnic_vlans *c)
+int fw_l2_vlans(struct fw *fw, const struct snic_vnic_vlans *c)
 {
-	int st = check_vlans(c);
+	int st = check_vlans(fw, c);
 	if (st != SNIC_OK)
 		return st;
-	pool_set(&vlan_pool, c->vnic, (const uint8_t *)c->vid, c->n);
-	fw.vnic[c->vnic].n_vlans = (uint8_t)c->n;
+	pool_set(VLAN_POOL(fw), c->vnic, (const uint8_t *)c->vid, c->n);
+	fw->vnic[c->vnic].n_vlans = (uint8_t)c->n;
 	return SNIC_OK;
 }
 
-int fw_l2_mac(const struct snic_vnic_mac *c)
+int fw_l2_mac(struct fw *fw, const struct snic_vnic_mac *c)
 {
 	if (c->rsvd || (c->flags & ~SNIC_VMACF_OPERATOR))
 		return SNIC_E_INVAL;
 	if ((c->mac[0] & 1) || fw_is_zero(c->mac, 6))
 		return SNIC_E_INVAL;
-	if (!fw_vnic_exists(c->vnic))
+	if (!fw_vnic_exists(fw, c->vnic))
 		return SNIC_E_NOENT;
-	const struct fw_vnic *v = &fw.vnic[c->vnic];
+	const struct fw_vnic *v = &fw->vnic[c->vnic];
 	if ((v->policy & SNIC_VPOL_MAC_LOCKED) && !(c->flags & SNIC_VMACF_OPERATOR))
 		return SNIC_E_PERM;
 	if (!fw_memcmp(v->mac, c->mac, 6))
 		return SNIC_OK;
 	/* Unique per (uplink domain, port VLAN), as at VNIC_CREATE. */
-	if (fw_vnic_mac_taken(c->mac, v->vlan, v->uplink))
+	if (fw_vnic_mac_taken(fw, c->mac, v->vlan, v->uplink))
 		return SNIC_E_EXIST;
-	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(c->mac, fw_vnic_host_vlan(v), c->vnic))
+	if (v->tx_ring == FW_SHARED_RING &&
+	    fw_vnic_mac_shared_tx(fw, c->mac, fw_vnic_host_vlan(v), c->vnic))
 		return SNIC_E_EXIST; /* the shared TRR could not tell them apart */
-	return fw_vnic_set_mac(c->vnic, c->mac);
+	return fw_vnic_set_mac(fw, c->vnic, c->mac);
 }
 
-int fw_l2_policy(const struct snic_vnic_policy *c)
+int fw_l2_policy(struct fw *fw, const struct snic_vnic_policy *c)
 {
 	if (c->rsvd || (c->flags & ~SNIC_VPOL_ALL))
 		return SNIC_E_INVAL;
-	if (!fw_vnic_exists(c->vnic))
+	if (!fw_vnic_exists(fw, c->vnic))
 		return SNIC_E_NOENT;
-	struct fw_vnic *v = &fw.vnic[c->vnic];
+	struct fw_vnic *v = &fw->vnic[c->vnic];
 	v->policy = (uint8_t)(c->flags | (v->policy & (FW_VPOL_PORT_VLAN | FW_VPOL_PCP_MASK)));
 	/* Without trust, promiscuous mode ends now (the host asks again). */
 	if (!(v->policy & SNIC_VPOL_TRUSTED))
@@ -226,34 +220,34 @@ int fw_l2_policy(const struct snic_vnic_policy *c)
 	return SNIC_OK;
 }
 
-static int check_port_vlan(const struct snic_vnic_port_vlan *c)
+static int check_port_vlan(struct fw *fw, const struct snic_vnic_port_vlan *c)
 {
 	if (c->rsvd || c->flags || c->pcp > 7)
 		return SNIC_E_INVAL;
 	if (c->vid == SNIC_VLAN_NONE ? c->pcp != 0 : (c->vid < 1 || c->vid > 4094))
 		return SNIC_E_RANGE;
-	if (!fw_vnic_exists(c->vnic))
+	if (!fw_vnic_exists(fw, c->vnic))
 		return SNIC_E_NOENT;
-	const struct fw_vnic *v = &fw.vnic[c->vnic];
+	const struct fw_vnic *v = &fw->vnic[c->vnic];
 	/* A VLAN the VM tags itself, or member VLANs: not behind a port VLAN. */
 	if ((!fw_vnic_tags(v) && v->vlan != SNIC_VLAN_NONE) || v->n_vlans)
 		return SNIC_E_BUSY;
 	if (c->vid == v->vlan)
 		return SNIC_OK; /* only the PCP changes */
-	if (fw_vnic_mac_taken(v->mac, c->vid, v->uplink))
+	if (fw_vnic_mac_taken(fw, v->mac, c->vid, v->uplink))
 		return SNIC_E_EXIST;
 	/* Its frames stay untagged on the host side, so the shared TRR still
 	 * tells it apart from its MAC's other senders. */
 	return SNIC_OK;
 }
 
-int fw_l2_port_vlan(const struct snic_vnic_port_vlan *c)
+int fw_l2_port_vlan(struct fw *fw, const struct snic_vnic_port_vlan *c)
 {
-	int st = check_port_vlan(c);
+	int st = check_port_vlan(fw, c);
 	if (st != SNIC_OK)
 		return st;
-	struct fw_vnic *v = &fw.vnic[c->vnic];
-	if (c->vid != v->vlan && (st = fw_vnic_set_vlan(c->vnic, c->vid)) != SNIC_OK)
+	struct fw_vnic *v = &fw->vnic[c->vnic];
+	if (c->vid != v->vlan && (st = fw_vnic_set_vlan(fw, c->vnic, c->vid)) != SNIC_OK)
 		return st;
 	v->policy &= (uint8_t)~(FW_VPOL_PORT_VLAN | FW_VPOL_PCP_MASK);
 	if (c->vid != SNIC_VLAN_NONE)
@@ -261,13 +255,13 @@ int fw_l2_port_vlan(const struct snic_vnic_port_vlan *c)
 	return SNIC_OK;
 }
 
-int fw_l2_query(const struct snic_vnic_ref *r, struct snic_vnic_l2 *out)
+int fw_l2_query(struct fw *fw, const struct snic_vnic_ref *r, struct snic_vnic_l2 *out)
 {
 	if (r->rsvd)
 		return SNIC_E_INVAL;
-	if (!fw_vnic_exists(r->vnic))
+	if (!fw_vnic_exists(fw, r->vnic))
 		return SNIC_E_NOENT;
-	const struct fw_vnic *v = &fw.vnic[r->vnic];
+	const struct fw_vnic *v = &fw->vnic[r->vnic];
 	fw_memset(out, 0, sizeof(*out));
 	out->vnic = r->vnic;
 	out->rxmode = v->rxmode;
@@ -277,28 +271,28 @@ int fw_l2_query(const struct snic_vnic_ref *r, struct snic_vnic_l2 *out)
 			((v->policy & FW_VPOL_PCP_MASK) >> FW_VPOL_PCP_SHIFT) << SNIC_L2Q_PCP_SHIFT);
 	out->port_vlan = v->vlan;
 	fw_memcpy(out->mac, v->mac, 6);
-	out->n_mc = (uint8_t)pool_list(&mc_pool, r->vnic, &out->mc[0][0], SNIC_L2_MC_PER_VNIC);
-	out->n_vlans = (uint16_t)pool_list(&vlan_pool, r->vnic, (uint8_t *)out->vid,
+	out->n_mc = (uint8_t)pool_list(MC_POOL(fw), r->vnic, &out->mc[0][0], SNIC_L2_MC_PER_VNIC);
+	out->n_vlans = (uint16_t)pool_list(VLAN_POOL(fw), r->vnic, (uint8_t *)out->vid,
 					   SNIC_L2_VLANS_PER_VNIC);
 	return SNIC_OK;
 }
 
-bool fw_l2_vlan_member(uint16_t id, uint16_t vid)
+bool fw_l2_vlan_member(struct fw *fw, uint16_t id, uint16_t vid)
 {
-	if (!fw.vnic[id].n_vlans)
+	if (!fw->vnic[id].n_vlans)
 		return false;
 	for (unsigned i = 0; i < FW_L2_VLAN_POOL; i++)
-		if (vlan_ent[i].vnic == id && key_eq(&vlan_pool, &vlan_ent[i], &vid))
+		if (fw->l2.vlan[i].vnic == id && key_eq(VLAN_POOL(fw), &fw->l2.vlan[i], &vid))
 			return true;
 	return false;
 }
 
-void fw_l2_vlan_members(uint16_t vid, uint32_t *set)
+void fw_l2_vlan_members(struct fw *fw, uint16_t vid, uint32_t *set)
 {
-	pool_mark(&vlan_pool, &vid, set);
+	pool_mark(VLAN_POOL(fw), &vid, set);
 }
 
-void fw_l2_mc_joiners(const uint8_t mac[6], uint32_t *set)
+void fw_l2_mc_joiners(struct fw *fw, const uint8_t mac[6], uint32_t *set)
 {
-	pool_mark(&mc_pool, mac, set);
+	pool_mark(MC_POOL(fw), mac, set);
 }

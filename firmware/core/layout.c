@@ -20,12 +20,11 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 }
 
 /* Bump allocator over window offsets, 64-bit so nothing wraps. */
-static uint64_t cursor;
 
-static uint32_t place(uint64_t bytes, uint64_t align)
+static uint32_t place(struct fw *fw, uint64_t bytes, uint64_t align)
 {
-	uint64_t at = align_up(cursor, align);
-	cursor = at + bytes;
+	uint64_t at = align_up(fw->lay.cursor, align);
+	fw->lay.cursor = at + bytes;
 	return (uint32_t)at;
 }
 
@@ -57,50 +56,50 @@ static int check_hw(const struct hal_hw_info *hw)
 	return 0;
 }
 
-static void compute_layout(const struct hal_hw_info *hw)
+static void compute_layout(struct fw *fw, const struct hal_hw_info *hw)
 {
-	struct fw_layout *l = &fw.lay;
+	struct fw_layout *l = &fw->lay;
 	uint32_t n;
 
-	cursor = 0;
-	l->devid   = place(sizeof(struct snic_blk_devid), FW_ALIGN_LINE);
-	l->fwblk   = place(sizeof(struct snic_blk_fw), FW_ALIGN_LINE);
-	l->admin   = place(sizeof(struct snic_blk_admin), FW_ALIGN_LINE);
-	l->caps    = place(sizeof(struct snic_blk_caps), FW_ALIGN_LINE);
-	l->stats   = place(sizeof(struct snic_blk_stats), FW_ALIGN_LINE);
-	l->dma     = place(sizeof(struct snic_blk_dma), FW_ALIGN_LINE);
-	l->rxq_blk = place(sizeof(struct snic_blk_queues), FW_ALIGN_LINE);
-	l->txq_blk = place(sizeof(struct snic_blk_queues), FW_ALIGN_LINE);
-	l->vstats  = place(sizeof(struct snic_blk_vstats), FW_ALIGN_LINE);
+	fw->lay.cursor = 0;
+	l->devid   = place(fw, sizeof(struct snic_blk_devid), FW_ALIGN_LINE);
+	l->fwblk   = place(fw, sizeof(struct snic_blk_fw), FW_ALIGN_LINE);
+	l->admin   = place(fw, sizeof(struct snic_blk_admin), FW_ALIGN_LINE);
+	l->caps    = place(fw, sizeof(struct snic_blk_caps), FW_ALIGN_LINE);
+	l->stats   = place(fw, sizeof(struct snic_blk_stats), FW_ALIGN_LINE);
+	l->dma     = place(fw, sizeof(struct snic_blk_dma), FW_ALIGN_LINE);
+	l->rxq_blk = place(fw, sizeof(struct snic_blk_queues), FW_ALIGN_LINE);
+	l->txq_blk = place(fw, sizeof(struct snic_blk_queues), FW_ALIGN_LINE);
+	l->vstats  = place(fw, sizeof(struct snic_blk_vstats), FW_ALIGN_LINE);
 
-	l->admin_cmd = place(FW_ADMIN_ENTRIES * sizeof(struct snic_admin_cmd), FW_ALIGN_PAGE);
-	l->admin_cpl = place(FW_ADMIN_ENTRIES * sizeof(struct snic_admin_cpl), FW_ALIGN_PAGE);
-	l->caps_rec  = place(SNIC_CAPS_MAX_BYTES, FW_ALIGN_PAGE);
+	l->admin_cmd = place(fw, FW_ADMIN_ENTRIES * sizeof(struct snic_admin_cmd), FW_ALIGN_PAGE);
+	l->admin_cpl = place(fw, FW_ADMIN_ENTRIES * sizeof(struct snic_admin_cpl), FW_ALIGN_PAGE);
+	l->caps_rec  = place(fw, SNIC_CAPS_MAX_BYTES, FW_ALIGN_PAGE);
 
 	/* Control areas contiguous so the queue blocks can give a stride. */
 	for (n = 0; n < hw->n_rx_rings; n++)
-		l->rxq[n] = place(sizeof(struct snic_rxq), FW_ALIGN_LINE);
+		l->rxq[n] = place(fw, sizeof(struct snic_rxq), FW_ALIGN_LINE);
 	for (n = 0; n < hw->n_tx_rings; n++)
-		l->txq[n] = place(sizeof(struct snic_txq), FW_ALIGN_LINE);
+		l->txq[n] = place(fw, sizeof(struct snic_txq), FW_ALIGN_LINE);
 	for (n = 0; n < hw->n_rx_rings; n++) {
-		l->rx_desc[n] = place((uint64_t)hw->ring_size * sizeof(struct snic_rx_desc),
+		l->rx_desc[n] = place(fw, (uint64_t)hw->ring_size * sizeof(struct snic_rx_desc),
 				      FW_ALIGN_LINE);
-		l->rx_cpl[n]  = place((uint64_t)hw->ring_size * sizeof(struct snic_rx_cpl),
+		l->rx_cpl[n]  = place(fw, (uint64_t)hw->ring_size * sizeof(struct snic_rx_cpl),
 				      FW_ALIGN_LINE);
 	}
 	for (n = 0; n < hw->n_tx_rings; n++)
-		l->tx_desc[n] = place((uint64_t)hw->ring_size * sizeof(struct snic_tx_desc),
+		l->tx_desc[n] = place(fw, (uint64_t)hw->ring_size * sizeof(struct snic_tx_desc),
 				      FW_ALIGN_LINE);
 	/* Per-VNIC counters: one entry per possible VNIC id. */
-	l->vstats_first = place((uint64_t)hw->max_vnics * sizeof(struct snic_vnic_stats),
+	l->vstats_first = place(fw, (uint64_t)hw->max_vnics * sizeof(struct snic_vnic_stats),
 				FW_ALIGN_LINE);
 	/* The DMA region is everything after the device area. */
-	cursor = align_up(cursor, FW_ALIGN_PAGE);
+	fw->lay.cursor = align_up(fw->lay.cursor, FW_ALIGN_PAGE);
 }
 
-static void put_hdr(uint32_t off, uint32_t type, uint32_t next, uint32_t size)
+static void put_hdr(struct fw *fw, uint32_t off, uint32_t type, uint32_t next, uint32_t size)
 {
-	struct snic_block_hdr *h = fw_at(off);
+	struct snic_block_hdr *h = fw_at(fw, off);
 	h->type = type;
 	h->version = 1;
 	h->rsvd = 0;
@@ -117,80 +116,80 @@ static void copy_profile(char *dst, const char *src)
 		dst[i] = 0;
 }
 
-static void write_devid(uint32_t state, uint32_t reset_count)
+static void write_devid(struct fw *fw, uint32_t state, uint32_t reset_count)
 {
-	struct snic_blk_devid *d = fw_at(0);
-	put_hdr(0, SNIC_BLK_DEVID, 0, sizeof(*d));
+	struct snic_blk_devid *d = fw_at(fw, 0);
+	put_hdr(fw, 0, SNIC_BLK_DEVID, 0, sizeof(*d));
 	d->magic = SNIC_MAGIC;
 	d->abi_major = SNIC_ABI_MAJOR;
 	d->abi_minor = SNIC_ABI_MINOR;
-	d->window_size = fw.win_size;
+	d->window_size = fw->win_size;
 	d->heartbeat = 0;
 	d->reset_count = reset_count;
-	d->sim_time_ns = hal_now_ns();
-	copy_profile(d->profile, fw.hw.profile);
+	d->sim_time_ns = hal_now_ns(fw->hal);
+	copy_profile(d->profile, fw->hw.profile);
 	fw_store_rel(&d->state, state);
 }
 
-static void write_blocks(void)
+static void write_blocks(struct fw *fw)
 {
-	const struct fw_layout *l = &fw.lay;
-	const struct hal_hw_info *hw = &fw.hw;
+	const struct fw_layout *l = &fw->lay;
+	const struct hal_hw_info *hw = &fw->hw;
 
-	FW_DEVID()->hdr.next = l->fwblk;
+	FW_DEVID(fw)->hdr.next = l->fwblk;
 
-	struct snic_blk_fw *f = fw_at(l->fwblk);
-	put_hdr(l->fwblk, SNIC_BLK_FW, l->admin, sizeof(*f));
+	struct snic_blk_fw *f = fw_at(fw, l->fwblk);
+	put_hdr(fw, l->fwblk, SNIC_BLK_FW, l->admin, sizeof(*f));
 	f->version = FW_VERSION;
 	f->slot = 0;
 	copy_profile(f->build, "snic-fw 0.1.0");
 
-	struct snic_blk_admin *a = fw_at(l->admin);
-	put_hdr(l->admin, SNIC_BLK_ADMIN, l->caps, sizeof(*a));
+	struct snic_blk_admin *a = fw_at(fw, l->admin);
+	put_hdr(fw, l->admin, SNIC_BLK_ADMIN, l->caps, sizeof(*a));
 	a->entries = FW_ADMIN_ENTRIES;
 	a->cmd_off = l->admin_cmd;
 	a->cpl_off = l->admin_cpl;
 
-	struct snic_blk_caps *c = fw_at(l->caps);
-	put_hdr(l->caps, SNIC_BLK_CAPS, l->stats, sizeof(*c));
+	struct snic_blk_caps *c = fw_at(fw, l->caps);
+	put_hdr(fw, l->caps, SNIC_BLK_CAPS, l->stats, sizeof(*c));
 	c->records = l->caps_rec;
 	c->length = l->caps_len;
 	c->generation = 1;
 
-	put_hdr(l->stats, SNIC_BLK_STATS, l->dma, sizeof(struct snic_blk_stats));
+	put_hdr(fw, l->stats, SNIC_BLK_STATS, l->dma, sizeof(struct snic_blk_stats));
 
-	struct snic_blk_dma *d = fw_at(l->dma);
-	put_hdr(l->dma, SNIC_BLK_DMA, l->rxq_blk, sizeof(*d));
+	struct snic_blk_dma *d = fw_at(fw, l->dma);
+	put_hdr(fw, l->dma, SNIC_BLK_DMA, l->rxq_blk, sizeof(*d));
 	d->base = l->dma_base;
 	d->size = l->dma_size;
 
-	struct snic_blk_queues *q = fw_at(l->rxq_blk);
-	put_hdr(l->rxq_blk, SNIC_BLK_RXQ, l->txq_blk, sizeof(*q));
+	struct snic_blk_queues *q = fw_at(fw, l->rxq_blk);
+	put_hdr(fw, l->rxq_blk, SNIC_BLK_RXQ, l->txq_blk, sizeof(*q));
 	q->count = hw->n_rx_rings;
 	q->stride = sizeof(struct snic_rxq);
 	q->first = l->rxq[0];
 
-	q = fw_at(l->txq_blk);
-	put_hdr(l->txq_blk, SNIC_BLK_TXQ, l->vstats, sizeof(*q));
+	q = fw_at(fw, l->txq_blk);
+	put_hdr(fw, l->txq_blk, SNIC_BLK_TXQ, l->vstats, sizeof(*q));
 	q->count = hw->n_tx_rings;
 	q->stride = sizeof(struct snic_txq);
 	q->first = l->txq[0];
 
-	struct snic_blk_vstats *v = fw_at(l->vstats);
-	put_hdr(l->vstats, SNIC_BLK_VSTATS, 0, sizeof(*v));
+	struct snic_blk_vstats *v = fw_at(fw, l->vstats);
+	put_hdr(fw, l->vstats, SNIC_BLK_VSTATS, 0, sizeof(*v));
 	v->count = hw->max_vnics;
 	v->stride = sizeof(struct snic_vnic_stats);
 	v->first = l->vstats_first;
 }
 
-static void write_rings(void)
+static void write_rings(struct fw *fw)
 {
-	const struct hal_hw_info *hw = &fw.hw;
+	const struct hal_hw_info *hw = &fw->hw;
 
 	for (uint32_t i = 0; i < hw->n_rx_rings; i++) {
-		struct snic_rxq *q = FW_RXQ(i);
-		q->desc_off = fw.lay.rx_desc[i];
-		q->cpl_off = fw.lay.rx_cpl[i];
+		struct snic_rxq *q = FW_RXQ(fw, i);
+		q->desc_off = fw->lay.rx_desc[i];
+		q->cpl_off = fw->lay.rx_cpl[i];
 		q->size = hw->ring_size;
 		q->buf_max = hw->buf_max;
 		q->state = i == FW_SHARED_RING ? SNIC_RING_SHARED : SNIC_RING_UNBOUND;
@@ -198,8 +197,8 @@ static void write_rings(void)
 		q->msix = (uint16_t)i;
 	}
 	for (uint32_t i = 0; i < hw->n_tx_rings; i++) {
-		struct snic_txq *q = FW_TXQ(i);
-		q->desc_off = fw.lay.tx_desc[i];
+		struct snic_txq *q = FW_TXQ(fw, i);
+		q->desc_off = fw->lay.tx_desc[i];
 		q->size = hw->ring_size;
 		q->buf_max = hw->buf_max;
 		q->state = i == FW_SHARED_RING ? SNIC_RING_SHARED : SNIC_RING_UNBOUND;
@@ -215,14 +214,13 @@ static void write_rings(void)
  */
 #define CAP_LEN(type) ((uint32_t)((sizeof(type) + 7u) & ~7u))
 
-static uint32_t caps_at;
 
-static void put_cap(const void *rec, uint32_t size, uint32_t len)
+static void put_cap(struct fw *fw, const void *rec, uint32_t size, uint32_t len)
 {
-	uint8_t *at = fw_at(fw.lay.caps_rec + caps_at);
+	uint8_t *at = fw_at(fw, fw->lay.caps_rec + fw->lay.caps_at);
 	fw_memcpy(at, rec, size);
 	fw_memset(at + size, 0, len - size);
-	caps_at += len;
+	fw->lay.caps_at += len;
 }
 
 static void cap_hdr(struct snic_cap_hdr *h, uint16_t type, uint32_t len)
@@ -232,35 +230,35 @@ static void cap_hdr(struct snic_cap_hdr *h, uint16_t type, uint32_t len)
 	h->len = len;
 }
 
-static void write_ring_cap(uint16_t type, uint16_t id, bool rx)
+static void write_ring_cap(struct fw *fw, uint16_t type, uint16_t id, bool rx)
 {
 	struct snic_cap_ring r;
 	fw_memset(&r, 0, sizeof(r));
 	cap_hdr(&r.h, type, CAP_LEN(struct snic_cap_ring));
 	r.id = id;
-	r.size = fw.hw.ring_size;
-	r.buf_max = fw.hw.buf_max;
+	r.size = fw->hw.ring_size;
+	r.buf_max = fw->hw.buf_max;
 	if (rx) {
 		r.msix = id;
-		r.ctrl_off = fw.lay.rxq[id];
+		r.ctrl_off = fw->lay.rxq[id];
 		r.poll_off = r.ctrl_off + offsetof(struct snic_rxq, cpl_prod);
 		r.intr_off = r.ctrl_off + offsetof(struct snic_rxq, intr_enable);
 		r.flags = SNIC_RINGCAP_POLL | SNIC_RINGCAP_INTR;
 	} else {
 		/* TX rings are polled through desc_cons; they raise no interrupt. */
-		r.msix = (uint16_t)(fw.hw.n_rx_rings + id);
-		r.ctrl_off = fw.lay.txq[id];
+		r.msix = (uint16_t)(fw->hw.n_rx_rings + id);
+		r.ctrl_off = fw->lay.txq[id];
 		r.poll_off = r.ctrl_off + offsetof(struct snic_txq, desc_cons);
 		r.intr_off = 0;
 		r.flags = SNIC_RINGCAP_POLL;
 	}
-	put_cap(&r, sizeof(r), r.h.len);
+	put_cap(fw, &r, sizeof(r), r.h.len);
 }
 
-static void write_caps(void)
+static void write_caps(struct fw *fw)
 {
-	const struct hal_hw_info *hw = &fw.hw;
-	caps_at = 0;
+	const struct hal_hw_info *hw = &fw->hw;
+	fw->lay.caps_at = 0;
 
 	struct snic_cap_header h;
 	fw_memset(&h, 0, sizeof(h));
@@ -271,12 +269,12 @@ static void write_caps(void)
 	h.n_uplinks = hw->n_uplinks;
 	h.max_vnics = hw->max_vnics;
 	copy_profile(h.profile, hw->profile);
-	put_cap(&h, sizeof(h), h.h.len);
+	put_cap(fw, &h, sizeof(h), h.h.len);
 
 	for (uint16_t i = 0; i < hw->n_rx_rings; i++)
-		write_ring_cap(SNIC_CAP_RX_RING, i, true);
+		write_ring_cap(fw, SNIC_CAP_RX_RING, i, true);
 	for (uint16_t i = 0; i < hw->n_tx_rings; i++)
-		write_ring_cap(SNIC_CAP_TX_RING, i, false);
+		write_ring_cap(fw, SNIC_CAP_TX_RING, i, false);
 
 	struct snic_cap_classifier c;
 	fw_memset(&c, 0, sizeof(c));
@@ -288,8 +286,8 @@ static void write_caps(void)
 		    SNIC_CLSCAP_ACT_COUNT | SNIC_CLSCAP_ACT_MARK_SW | SNIC_CLSCAP_ACT_METER;
 	c.key_bytes = SNIC_KEY_BYTES;
 	c.latency = hw->cls_latency;
-	c.user_entries = fw.user_entries;
-	put_cap(&c, sizeof(c), c.h.len);
+	c.user_entries = fw->user_entries;
+	put_cap(fw, &c, sizeof(c), c.h.len);
 
 	/* `count` policers; every VNIC has its own shaper besides. */
 	struct snic_cap_meters m;
@@ -299,7 +297,7 @@ static void write_caps(void)
 	m.modes = (1u << SNIC_METER_SRTCM) | (1u << SNIC_METER_TRTCM) | (1u << SNIC_METER_SHAPER);
 	m.min_bps = METER_RATE_MIN;
 	m.max_bps = METER_RATE_MAX;
-	put_cap(&m, sizeof(m), m.h.len);
+	put_cap(fw, &m, sizeof(m), m.h.len);
 
 	for (uint16_t i = 0; i < hw->n_uplinks; i++) {
 		struct snic_cap_uplink u;
@@ -308,7 +306,7 @@ static void write_caps(void)
 		u.id = i;
 		fw_memcpy(u.mac, hw->uplink_mac[i], 6);
 		u.speed_mbps = hw->uplink_speed_mbps;
-		put_cap(&u, sizeof(u), u.h.len);
+		put_cap(fw, &u, sizeof(u), u.h.len);
 	}
 
 	/* Layer 2 (l2.h): the pools' sizes, shared by all VNICs. */
@@ -321,7 +319,7 @@ static void write_caps(void)
 	l2.vlan_filters = FW_L2_VLAN_POOL;
 	l2.mc_per_vnic = SNIC_L2_MC_PER_VNIC;
 	l2.vlans_per_vnic = SNIC_L2_VLANS_PER_VNIC;
-	put_cap(&l2, sizeof(l2), l2.h.len);
+	put_cap(fw, &l2, sizeof(l2), l2.h.len);
 
 	/* RSS (rss.h): the queue-set pool. */
 	struct snic_cap_rss rss;
@@ -332,60 +330,60 @@ static void write_caps(void)
 	rss.tables = FW_RSS_TABLES;
 	rss.max_queues = FW_RSS_QUEUES;
 	rss.indir_entries = FW_RSS_INDIR;
-	put_cap(&rss, sizeof(rss), rss.h.len);
+	put_cap(fw, &rss, sizeof(rss), rss.h.len);
 
 	struct snic_cap_hdr end;
 	cap_hdr(&end, SNIC_CAP_END, CAP_LEN(struct snic_cap_hdr));
-	put_cap(&end, sizeof(end), end.len);
-	fw.lay.caps_len = caps_at;
+	put_cap(fw, &end, sizeof(end), end.len);
+	fw->lay.caps_len = fw->lay.caps_at;
 }
 
-int fw_layout_init(void)
+int fw_layout_init(struct fw *fw)
 {
 	uint32_t resets = 0;
 
-	fw.state = SNIC_STATE_BOOTING;
-	hal_hw_info(&fw.hw);
-	fw.hw.profile[15] = 0;
-	fw.win = hal_window();
-	fw.win_size = hal_window_size();
-	if (!fw.win || fw.win_size < sizeof(struct snic_blk_devid)) {
-		fw.state = SNIC_STATE_FAILED;
+	fw->state = SNIC_STATE_BOOTING;
+	hal_hw_info(fw->hal, &fw->hw);
+	fw->hw.profile[15] = 0;
+	fw->win = hal_window(fw->hal);
+	fw->win_size = hal_window_size(fw->hal);
+	if (!fw->win || fw->win_size < sizeof(struct snic_blk_devid)) {
+		fw->state = SNIC_STATE_FAILED;
 		return -1;
 	}
 
 	/* A window that already held our device means this is a re-boot. */
-	struct snic_blk_devid *old = fw_at(0);
+	struct snic_blk_devid *old = fw_at(fw, 0);
 	if (old->magic == SNIC_MAGIC && old->hdr.type == SNIC_BLK_DEVID)
 		resets = old->reset_count + 1;
 
-	fw_memset(&fw.lay, 0, sizeof(fw.lay));
-	fw.lay.devid = 0;
-	if (check_hw(&fw.hw) < 0)
+	fw_memset(&fw->lay, 0, sizeof(fw->lay));
+	fw->lay.devid = 0;
+	if (check_hw(&fw->hw) < 0)
 		goto failed;
-	compute_layout(&fw.hw);
-	if (cursor + FW_MIN_DMA > fw.win_size)
+	compute_layout(fw, &fw->hw);
+	if (fw->lay.cursor + FW_MIN_DMA > fw->win_size)
 		goto failed;
-	fw.lay.dma_base = (uint32_t)cursor;
-	fw.lay.dma_size = fw.win_size - fw.lay.dma_base;
+	fw->lay.dma_base = (uint32_t)fw->lay.cursor;
+	fw->lay.dma_size = fw->win_size - fw->lay.dma_base;
 	/* With an exact-match table the VNIC MACs are steered there (vnic.c)
 	 * and the whole ternary table takes host rules; the MAC entries'
 	 * indices then lie past it, the priority the exact table has. */
-	fw.user_entries = fw.hw.exact_entries ? fw.hw.tcam_entries :
-			  fw.hw.tcam_entries - fw.hw.max_vnics;
-	fw.mac_base = fw.user_entries;
+	fw->user_entries = fw->hw.exact_entries ? fw->hw.tcam_entries :
+			  fw->hw.tcam_entries - fw->hw.max_vnics;
+	fw->mac_base = fw->user_entries;
 
 	/* Device area only: the DMA region is host memory, not ours. */
-	fw_memset(fw.win, 0, fw.lay.dma_base);
-	write_devid(SNIC_STATE_BOOTING, resets);
-	write_caps();
-	write_blocks();
-	write_rings();
+	fw_memset(fw->win, 0, fw->lay.dma_base);
+	write_devid(fw, SNIC_STATE_BOOTING, resets);
+	write_caps(fw);
+	write_blocks(fw);
+	write_rings(fw);
 	return 0;
 
 failed:
-	fw.state = SNIC_STATE_FAILED;
-	fw_memset(fw.win, 0, sizeof(struct snic_blk_devid));
-	write_devid(SNIC_STATE_FAILED, resets);
+	fw->state = SNIC_STATE_FAILED;
+	fw_memset(fw->win, 0, sizeof(struct snic_blk_devid));
+	write_devid(fw, SNIC_STATE_FAILED, resets);
 	return -1;
 }

@@ -6,7 +6,6 @@
  */
 #include "fw_internal.h"
 
-uint64_t fw_scratch[FW_SCRATCH_BYTES / 8];
 
 void fw_memcpy(void *dst, const void *src, size_t n)
 {

@@ -58,24 +58,19 @@ enum meter_color meter_police(struct meter *m, uint64_t now_ns, uint32_t len)
 	}
 }
 
-/* The shaper's E bucket is the peak limiter; rate 0 means none. */
-bool meter_shaper_ready(struct meter *m, uint64_t now_ns, uint32_t len)
+/* Out of line: most of the 64-bit code of a shaper on a 32-bit core, once
+ * per transmit batch (or frame of the shared TRR). The E bucket is the
+ * peak limiter; rate 0 means none. */
+uint64_t meter_shaper_budget(struct meter *m, uint64_t now_ns)
 {
-	uint64_t cost = meter_bytes(m->wire, len) * METER_UNITS_PER_BYTE;
-
-	meter_refill(m, now_ns);
-	return m->c.tok >= cost && (!m->e.rate || m->e.tok >= cost);
-}
-
-void meter_shaper_take(struct meter *m, uint32_t len)
-{
-	uint64_t bytes = meter_bytes(m->wire, len);
-	uint64_t cost = bytes * METER_UNITS_PER_BYTE;
-
-	m->c.tok = m->c.tok > cost ? m->c.tok - cost : 0;
-	if (m->e.rate)
-		m->e.tok = m->e.tok > cost ? m->e.tok - cost : 0;
-	meter_count(m, METER_GREEN, bytes);
+	/* meter_refill for a METER_SHAPER: no srTCM branch to carry. */
+	if (now_ns > m->last_ns) {
+		uint64_t dt = now_ns - m->last_ns;
+		m->last_ns = now_ns;
+		m->c.tok += meter_earned(&m->c, dt, m->c.depth - m->c.tok);
+		m->e.tok += meter_earned(&m->e, dt, m->e.depth - m->e.tok);
+	}
+	return m->e.rate && m->e.tok < m->c.tok ? m->e.tok : m->c.tok;
 }
 
 void meter_shaper_untake(struct meter *m, uint32_t len)

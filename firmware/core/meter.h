@@ -65,10 +65,16 @@ void meter_setup(struct meter *m, enum meter_kind kind, bool wire, uint64_t now_
 		 uint64_t cir, uint32_t cbs, uint64_t eir, uint32_t ebs);
 
 
-/* Shaper: 1 when a frame of `len` may leave at now_ns. */
-bool meter_shaper_ready(struct meter *m, uint64_t now_ns, uint32_t len);
-/* Shaper: the frame left; take its tokens (after meter_shaper_ready). */
-void meter_shaper_take(struct meter *m, uint32_t len);
+/*
+ * Shaper, as DPDK's rte_meter splits it: the configuration and the tiny
+ * state are the struct meter; a transmit batch asks once what it may
+ * spend (meter_shaper_budget: the refill at now_ns, then the smaller of
+ * C and, when it has a rate, the peak bucket E, in units), checks each
+ * frame's cost (meter_shaper_cost) against what is left, and spends what
+ * the frames that left cost (meter_shaper_spend). One frame:
+ * meter_shaper_try. Every transmit path uses these.
+ */
+uint64_t meter_shaper_budget(struct meter *m, uint64_t now_ns);
 /* Shaper: give back exactly what a successful meter_shaper_try took, for
  * a frame that did not leave after all (no refill may come between). */
 void meter_shaper_untake(struct meter *m, uint32_t len);
@@ -166,22 +172,34 @@ static inline enum meter_color meter_srtcm(struct meter *m, uint64_t now_ns, uin
 	return meter_count(m, meter_srtcm_take(m, now_ns, bytes * METER_UNITS_PER_BYTE), bytes);
 }
 
-/* Shaper, in one step (the transmit path): when a frame of `len` may
- * leave at now_ns, take its tokens and return true; else only refill and
- * return false. The same as meter_shaper_ready then meter_shaper_take. */
+/* Shaper: what a frame of `len` costs, in units (its bytes in *bytes). */
+static inline uint64_t meter_shaper_cost(const struct meter *m, uint32_t len, uint64_t *bytes)
+{
+	*bytes = meter_bytes(m->wire, len);
+	return *bytes * METER_UNITS_PER_BYTE;
+}
+
+/* Shaper: `pkts` frames of `bytes` left, costing `units` (at most what
+ * meter_shaper_budget allowed): taken from C and E, counted green. */
+static inline void meter_shaper_spend(struct meter *m, uint64_t units, uint32_t pkts,
+				      uint64_t bytes)
+{
+	m->c.tok -= units;
+	if (m->e.rate)
+		m->e.tok -= units;
+	m->pkts[METER_GREEN] += pkts;
+	m->bytes[METER_GREEN] += bytes;
+}
+
+/* Shaper, one frame: when a frame of `len` may leave at now_ns, take its
+ * tokens and return true; else only refill and return false. */
 static inline bool meter_shaper_try(struct meter *m, uint64_t now_ns, uint32_t len)
 {
-	uint64_t bytes = meter_bytes(m->wire, len);
-	uint64_t cost = bytes * METER_UNITS_PER_BYTE;
+	uint64_t bytes, cost = meter_shaper_cost(m, len, &bytes);
 
-	meter_refill(m, now_ns);
-	/* The peak bucket E only limits when it has a rate. */
-	if (m->c.tok < cost || (m->e.rate && m->e.tok < cost))
+	if (meter_shaper_budget(m, now_ns) < cost)
 		return false;
-	m->c.tok -= cost;
-	if (m->e.rate)
-		m->e.tok -= cost;
-	meter_count(m, METER_GREEN, bytes);
+	meter_shaper_spend(m, cost, 1, bytes);
 	return true;
 }
 

@@ -8,15 +8,15 @@
 
 #define KNOWN_FLAGS (SNIC_METERF_WIRE | SNIC_METERF_MARK | SNIC_METERF_RFC4115)
 
-void fw_meters_reset_all(void)
+void fw_meters_reset_all(struct fw *fw)
 {
-	fw_memset(fw.meters, 0, sizeof(fw.meters));
-	fw_memset(fw.meter_mark, 0, sizeof(fw.meter_mark));
+	fw_memset(fw->meters, 0, sizeof(fw->meters));
+	fw_memset(fw->meter_mark, 0, sizeof(fw->meter_mark));
 }
 
-bool fw_policer_exists(uint32_t id)
+bool fw_policer_exists(struct fw *fw, uint32_t id)
 {
-	return id < FW_MAX_METERS && fw.meters[id].kind != METER_OFF;
+	return id < FW_MAX_METERS && fw->meters[id].kind != METER_OFF;
 }
 
 static bool rate_ok(uint64_t bps)
@@ -24,15 +24,15 @@ static bool rate_ok(uint64_t bps)
 	return bps >= METER_RATE_MIN && bps <= METER_RATE_MAX;
 }
 
-static int set_shaper(const struct snic_meter_set *s)
+static int set_shaper(struct fw *fw, const struct snic_meter_set *s)
 {
 	bool wire = s->flags & SNIC_METERF_WIRE;
 
 	if (s->flags & ~SNIC_METERF_WIRE)
 		return SNIC_E_INVAL; /* MARK and RFC4115 are policer options */
-	if (!fw_vnic_exists(s->meter))
+	if (!fw_vnic_exists(fw, s->meter))
 		return SNIC_E_NOENT;
-	struct meter *sh = &fw.vnic[s->meter].shaper;
+	struct meter *sh = &fw->vnic[s->meter].shaper;
 	if (!s->cir_bps) {
 		if (s->eir_bps || s->cbs || s->ebs)
 			return SNIC_E_INVAL;
@@ -40,7 +40,7 @@ static int set_shaper(const struct snic_meter_set *s)
 		return SNIC_OK;
 	}
 	/* A burst smaller than the largest frame would hold that frame forever. */
-	uint64_t max_cost = meter_bytes(wire, fw.hw.buf_max);
+	uint64_t max_cost = meter_bytes(wire, fw->hw.buf_max);
 	if (!rate_ok(s->cir_bps) || s->cbs < max_cost || s->cbs > METER_BURST_MAX)
 		return SNIC_E_RANGE;
 	if (s->eir_bps) {
@@ -50,11 +50,11 @@ static int set_shaper(const struct snic_meter_set *s)
 	} else if (s->ebs) {
 		return SNIC_E_INVAL;
 	}
-	meter_setup(sh, METER_SHAPER, wire, fw.now_ns, s->cir_bps, s->cbs, s->eir_bps, s->ebs);
+	meter_setup(sh, METER_SHAPER, wire, fw->now_ns, s->cir_bps, s->cbs, s->eir_bps, s->ebs);
 	return SNIC_OK;
 }
 
-static int set_policer(const struct snic_meter_set *s)
+static int set_policer(struct fw *fw, const struct snic_meter_set *s)
 {
 	enum meter_kind kind;
 
@@ -80,25 +80,25 @@ static int set_policer(const struct snic_meter_set *s)
 			return SNIC_E_RANGE;
 		kind = METER_TRTCM_EXCESS;
 	}
-	meter_setup(&fw.meters[s->meter], kind, s->flags & SNIC_METERF_WIRE, fw.now_ns,
+	meter_setup(&fw->meters[s->meter], kind, s->flags & SNIC_METERF_WIRE, fw->now_ns,
 		    s->cir_bps, s->cbs, s->eir_bps, s->ebs);
 	if (s->flags & SNIC_METERF_MARK)
-		fw.meter_mark[s->meter / 32] |= 1u << (s->meter % 32);
+		fw->meter_mark[s->meter / 32] |= 1u << (s->meter % 32);
 	else
-		fw.meter_mark[s->meter / 32] &= ~(1u << (s->meter % 32));
+		fw->meter_mark[s->meter / 32] &= ~(1u << (s->meter % 32));
 	return SNIC_OK;
 }
 
-int fw_meter_set(const struct snic_meter_set *s)
+int fw_meter_set(struct fw *fw, const struct snic_meter_set *s)
 {
 	if (s->rsvd || (s->flags & ~KNOWN_FLAGS))
 		return SNIC_E_INVAL;
 	switch (s->mode) {
 	case SNIC_METER_SHAPER:
-		return set_shaper(s);
+		return set_shaper(fw, s);
 	case SNIC_METER_SRTCM:
 	case SNIC_METER_TRTCM:
-		return set_policer(s);
+		return set_policer(fw, s);
 	default:
 		return SNIC_E_INVAL;
 	}

@@ -14,63 +14,53 @@
 
 #define NOTIFY_LEN 60u
 
-struct notify_ent {
-	uint16_t vnic;
-	uint8_t  bond;
-	uint8_t  uplink;
-	uint8_t  left;      /* announcements still to send */
-	uint64_t at;        /* next one due */
-};
 
-static struct notify_ent queue[FW_MAX_VNICS];
-static unsigned n_queued;
-
-void notify_reset(void)
+void notify_reset(struct fw *fw)
 {
-	n_queued = 0;
+	fw->team.n_notify = 0;
 }
 
-static void remove_at(unsigned i)
+static void remove_at(struct fw *fw, unsigned i)
 {
-	queue[i] = queue[--n_queued];
+	fw->team.notify[i] = fw->team.notify[--fw->team.n_notify];
 }
 
-void notify_drop_bond(uint8_t b)
+void notify_drop_bond(struct fw *fw, uint8_t b)
 {
-	for (unsigned i = 0; i < n_queued;)
-		if (queue[i].bond == b)
-			remove_at(i);
+	for (unsigned i = 0; i < fw->team.n_notify;)
+		if (fw->team.notify[i].bond == b)
+			remove_at(fw, i);
 		else
 			i++;
 }
 
-void notify_queue(uint8_t b, uint16_t v, uint8_t u, uint64_t now)
+void notify_queue(struct fw *fw, uint8_t b, uint16_t v, uint8_t u, uint64_t now)
 {
-	const struct fw_bond *bd = &fw_team.bond[b];
+	const struct fw_bond *bd = &fw->team.bond[b];
 	if (!bd->cfg.notify || v >= FW_MAX_VNICS)
 		return;
 	unsigned i;
-	for (i = 0; i < n_queued && queue[i].vnic != v; i++)
+	for (i = 0; i < fw->team.n_notify && fw->team.notify[i].vnic != v; i++)
 		;
-	if (i == n_queued) {
-		if (n_queued == FW_MAX_VNICS)
+	if (i == fw->team.n_notify) {
+		if (fw->team.n_notify == FW_MAX_VNICS)
 			return; /* cannot happen: one entry per VNIC */
-		n_queued++;
+		fw->team.n_notify++;
 	}
-	queue[i].vnic = v;
-	queue[i].bond = b;
-	queue[i].uplink = u;
-	queue[i].left = bd->cfg.notify_count;
-	queue[i].at = now;
-	fw_team.dirty = true;
+	fw->team.notify[i].vnic = v;
+	fw->team.notify[i].bond = b;
+	fw->team.notify[i].uplink = u;
+	fw->team.notify[i].left = bd->cfg.notify_count;
+	fw->team.notify[i].at = now;
+	fw->team.dirty = true;
 }
 
-uint64_t notify_next(void)
+uint64_t notify_next(struct fw *fw)
 {
 	uint64_t t = TEAM_NO_TIME;
-	for (unsigned i = 0; i < n_queued; i++)
-		if (queue[i].at < t)
-			t = queue[i].at;
+	for (unsigned i = 0; i < fw->team.n_notify; i++)
+		if (fw->team.notify[i].at < t)
+			t = fw->team.notify[i].at;
 	return t;
 }
 
@@ -110,16 +100,16 @@ static void arp_body(uint8_t *a, uint16_t op, const uint8_t *sha, const uint8_t 
 }
 
 /* One announcement for one VNIC; false if the uplink had no room. */
-static bool announce(const struct notify_ent *e, unsigned *sent, uint64_t now)
+static bool announce(struct fw *fw, const struct notify_ent *e, unsigned *sent, uint64_t now)
 {
-	const struct fw_vnic *v = &fw.vnic[e->vnic];
-	uint8_t flags = fw_team.bond[e->bond].cfg.notify;
+	const struct fw_vnic *v = &fw->vnic[e->vnic];
+	uint8_t flags = fw->team.bond[e->bond].cfg.notify;
 	uint8_t f[NOTIFY_LEN];
 
 	if (flags & SNIC_TEAM_NOTIFY_RARP) {
 		uint32_t l3 = header(f, v, 0x8035);
 		arp_body(f + l3, 3, v->mac, NULL, v->mac, NULL);
-		if (!team_xmit(e->uplink, f, NOTIFY_LEN, now))
+		if (!team_xmit(fw, e->uplink, f, NOTIFY_LEN, now))
 			return false;
 		(*sent)++;
 	}
@@ -127,7 +117,7 @@ static bool announce(const struct notify_ent *e, unsigned *sent, uint64_t now)
 		for (unsigned i = 0; i < v->n_ip; i++) {
 			uint32_t l3 = header(f, v, 0x0806);
 			arp_body(f + l3, 1, v->mac, v->ip[i], NULL, v->ip[i]);
-			if (!team_xmit(e->uplink, f, NOTIFY_LEN, now))
+			if (!team_xmit(fw, e->uplink, f, NOTIFY_LEN, now))
 				return false;
 			(*sent)++;
 		}
@@ -135,18 +125,18 @@ static bool announce(const struct notify_ent *e, unsigned *sent, uint64_t now)
 	return true;
 }
 
-unsigned notify_poll(uint64_t now)
+unsigned notify_poll(struct fw *fw, uint64_t now)
 {
 	unsigned sent = 0;
 
-	for (unsigned i = 0; i < n_queued;) {
-		struct notify_ent *e = &queue[i];
-		struct fw_bond *bd = &fw_team.bond[e->bond];
-		const struct fw_vnic *v = &fw.vnic[e->vnic];
+	for (unsigned i = 0; i < fw->team.n_notify;) {
+		struct notify_ent *e = &fw->team.notify[i];
+		struct fw_bond *bd = &fw->team.bond[e->bond];
+		const struct fw_vnic *v = &fw->vnic[e->vnic];
 		/* The VNIC or its uplink may be gone since it was queued. */
 		if (!bd->used || !v->used || v->uplink != (SNIC_UPLINK_BOND | e->bond) ||
 		    !((bd->live_mask >> e->uplink) & 1)) {
-			remove_at(i);
+			remove_at(fw, i);
 			continue;
 		}
 		if (e->at > now) {
@@ -154,7 +144,7 @@ unsigned notify_poll(uint64_t now)
 			continue;
 		}
 		unsigned n = 0;
-		bool ok = announce(e, &n, now);
+		bool ok = announce(fw, e, &n, now);
 		sent += n;
 		bd->notify_sent += n;
 		if (!ok) {
@@ -162,7 +152,7 @@ unsigned notify_poll(uint64_t now)
 			continue;
 		}
 		if (--e->left == 0) {
-			remove_at(i);
+			remove_at(fw, i);
 			continue;
 		}
 		e->at = now + (uint64_t)bd->cfg.notify_gap_us * 1000u;

@@ -20,38 +20,28 @@
 
 #define TABLE_FREE SNIC_VNIC_NONE
 
-struct rss_table {
-	uint16_t vnic;     /* owner, TABLE_FREE when free */
-	uint8_t  n_queues;
-	uint8_t  rx[FW_RSS_QUEUES];       /* HRR of queue q (q >= 1) */
-	uint8_t  tx[FW_RSS_QUEUES];       /* TRR of queue q (q >= 1) */
-	uint8_t  indir[FW_RSS_INDIR / 2]; /* queue index, replicated; two
-					   * per byte, entry 2i in the low nibble */
-};
-
 static inline unsigned indir_get(const struct rss_table *t, uint32_t e)
 {
 	return (unsigned)(t->indir[e / 2] >> (e % 2 * 4)) & 0xf;
 }
 
-static struct rss_table tables[FW_RSS_TABLES];
-static struct snic_rss_cfg cfg; /* the engine's, as last written */
 
-void fw_rss_reset_all(void)
+void fw_rss_reset_all(struct fw *fw)
 {
 	for (unsigned t = 0; t < FW_RSS_TABLES; t++)
-		tables[t].vnic = TABLE_FREE;
+		fw->rss.tables[t].vnic = TABLE_FREE;
 	/* Hashing off after reset, like the engine: the host sets it again. */
-	fw_memset(&cfg, 0, sizeof(cfg));
-	hal_rss_write(NULL);
+	fw_memset(&fw->rss.cfg, 0, sizeof(fw->rss.cfg));
+	hal_rss_write(fw->hal, NULL);
 }
 
 /* ---- the receive path ---- */
 
-uint16_t fw_rss_ring(const struct fw_vnic *v, const struct snic_match *m, uint32_t *hmask,
+uint16_t fw_rss_ring(struct fw *fw, const struct fw_vnic *v, const struct snic_match *m,
+		     uint32_t *hmask,
 		     uint32_t *hval)
 {
-	const struct rss_table *t = &tables[v->rss - 1];
+	const struct rss_table *t = &fw->rss.tables[v->rss - 1];
 	const uint32_t e = m->hash & (FW_RSS_INDIR - 1);
 
 	/* The memo (steer.c) repeats this decision for the frames whose hash
@@ -74,56 +64,56 @@ uint16_t fw_rss_ring(const struct fw_vnic *v, const struct snic_match *m, uint32
 /* ---- RSS_SET / RSS_QUERY ---- */
 
 /* The card-wide handle, or a trusted VNIC. */
-static int may_change(uint16_t vnic)
+static int may_change(struct fw *fw, uint16_t vnic)
 {
 	if (vnic == SNIC_VNIC_NONE)
 		return SNIC_OK;
-	if (!fw_vnic_exists(vnic))
+	if (!fw_vnic_exists(fw, vnic))
 		return SNIC_E_NOENT;
-	return (fw.vnic[vnic].policy & SNIC_VPOL_TRUSTED) ? SNIC_OK : SNIC_E_PERM;
+	return (fw->vnic[vnic].policy & SNIC_VPOL_TRUSTED) ? SNIC_OK : SNIC_E_PERM;
 }
 
-int fw_rss_set(const struct snic_rss_set *s)
+int fw_rss_set(struct fw *fw, const struct snic_rss_set *s)
 {
 	if ((s->flags & ~(SNIC_RSS_SET_KEY | SNIC_RSS_SET_TYPES)) ||
 	    (s->types & ~SNIC_RSS_HT_ALL) || !fw_is_zero(s->rsvd, sizeof(s->rsvd)))
 		return SNIC_E_INVAL;
-	int st = may_change(s->vnic);
+	int st = may_change(fw, s->vnic);
 	if (st != SNIC_OK || !s->flags)
 		return st;
 	if (s->flags & SNIC_RSS_SET_KEY)
-		fw_memcpy(cfg.key, s->key, SNIC_RSS_KEY_BYTES);
+		fw_memcpy(fw->rss.cfg.key, s->key, SNIC_RSS_KEY_BYTES);
 	if (s->flags & SNIC_RSS_SET_TYPES)
-		cfg.types = s->types;
-	hal_rss_write(&cfg);
+		fw->rss.cfg.types = s->types;
+	hal_rss_write(fw->hal, &fw->rss.cfg);
 	return SNIC_OK;
 }
 
-int fw_rss_query(const struct snic_vnic_ref *r, struct snic_rss_info *out)
+int fw_rss_query(struct fw *fw, const struct snic_vnic_ref *r, struct snic_rss_info *out)
 {
 	if (r->rsvd)
 		return SNIC_E_INVAL;
-	if (r->vnic != SNIC_VNIC_NONE && !fw_vnic_exists(r->vnic))
+	if (r->vnic != SNIC_VNIC_NONE && !fw_vnic_exists(fw, r->vnic))
 		return SNIC_E_NOENT;
 	fw_memset(out, 0, sizeof(*out));
 	out->vnic = r->vnic;
-	out->types = cfg.types; /* one set for the card (rss.h) */
-	out->engine_types = cfg.types;
+	out->types = fw->rss.cfg.types; /* one set for the card (rss.h) */
+	out->engine_types = fw->rss.cfg.types;
 	out->supported = SNIC_RSS_HT_ALL;
 	out->key_bytes = SNIC_RSS_KEY_BYTES;
-	fw_memcpy(out->key, cfg.key, SNIC_RSS_KEY_BYTES);
+	fw_memcpy(out->key, fw->rss.cfg.key, SNIC_RSS_KEY_BYTES);
 	return SNIC_OK;
 }
 
 /* ---- RSS_QUEUES ---- */
 
-static int check_queues(const struct snic_rss_queues *c)
+static int check_queues(struct fw *fw, const struct snic_rss_queues *c)
 {
 	const unsigned n = c->n_queues, size = c->indir_size;
 
 	if (c->rsvd || c->rsvd1)
 		return SNIC_E_INVAL;
-	if (!fw_vnic_exists(c->vnic))
+	if (!fw_vnic_exists(fw, c->vnic))
 		return SNIC_E_NOENT;
 	if (n < 1 || n > FW_RSS_QUEUES || !size || size > FW_RSS_INDIR || (size & (size - 1)))
 		return SNIC_E_RANGE;
@@ -135,27 +125,28 @@ static int check_queues(const struct snic_rss_queues *c)
 	for (unsigned i = 0; i < SNIC_RSS_INDIR_MAX; i++)
 		if (i < size ? c->indir[i] >= n : c->indir[i] != 0)
 			return SNIC_E_INVAL;
-	const struct fw_vnic *v = &fw.vnic[c->vnic];
+	const struct fw_vnic *v = &fw->vnic[c->vnic];
 	if (v->rx_ring == FW_SHARED_RING || v->tx_ring == FW_SHARED_RING)
 		return SNIC_E_BUSY; /* a software-ring VNIC has no queue 0 to scale */
 	return SNIC_OK;
 }
 
 /* Ring r may become a queue of VNIC id: free, or one of its extra rings. */
-static bool ring_usable(bool tx, uint16_t r, uint16_t id)
+static bool ring_usable(struct fw *fw, bool tx, uint16_t r, uint16_t id)
 {
-	const struct fw_vnic *v = &fw.vnic[id];
+	const struct fw_vnic *v = &fw->vnic[id];
 	uint16_t own = tx ? v->tx_ring : v->rx_ring;
-	uint16_t owner = tx ? fw_tx_ring_owner(r) : fw_rx_ring_owner(r);
+	uint16_t owner = tx ? fw_tx_ring_owner(fw, r) : fw_rx_ring_owner(fw, r);
 	return r != FW_SHARED_RING && r != own && (owner == SNIC_VNIC_NONE || owner == id);
 }
 
 /* Rings for queues 1..n-1 into got[]: the named ones, then the lowest
  * usable for ANY. SNIC_E_NOENT (no such ring), SNIC_E_BUSY (taken),
  * SNIC_E_INVAL (named twice), SNIC_E_NOSPC (too few free); nothing taken. */
-static int pick_rings(bool tx, const uint16_t *want, unsigned n, uint16_t id, uint8_t *got)
+static int pick_rings(struct fw *fw, bool tx, const uint16_t *want, unsigned n, uint16_t id,
+		      uint8_t *got)
 {
-	const uint16_t rings = tx ? fw.hw.n_tx_rings : fw.hw.n_rx_rings;
+	const uint16_t rings = tx ? fw->hw.n_tx_rings : fw->hw.n_rx_rings;
 	uint32_t chosen = 0;
 
 	for (unsigned q = 1; q < n; q++) {
@@ -165,7 +156,7 @@ static int pick_rings(bool tx, const uint16_t *want, unsigned n, uint16_t id, ui
 			return SNIC_E_NOENT;
 		if (chosen & (1u << want[q]))
 			return SNIC_E_INVAL; /* one ring, two queues */
-		if (!ring_usable(tx, want[q], id))
+		if (!ring_usable(fw, tx, want[q], id))
 			return SNIC_E_BUSY;
 		chosen |= 1u << want[q];
 		got[q] = (uint8_t)want[q];
@@ -174,7 +165,7 @@ static int pick_rings(bool tx, const uint16_t *want, unsigned n, uint16_t id, ui
 		if (want[q] != SNIC_RSS_RING_ANY)
 			continue;
 		uint16_t r = 1;
-		while (r < rings && ((chosen & (1u << r)) || !ring_usable(tx, r, id)))
+		while (r < rings && ((chosen & (1u << r)) || !ring_usable(fw, tx, r, id)))
 			r++;
 		if (r == rings)
 			return SNIC_E_NOSPC;
@@ -186,23 +177,23 @@ static int pick_rings(bool tx, const uint16_t *want, unsigned n, uint16_t id, ui
 
 /* VNIC id's extra rings go back to the free rings; its table to the pool
  * (also when the VNIC is going away). */
-void fw_rss_vnic_gone(uint16_t id)
+void fw_rss_vnic_gone(struct fw *fw, uint16_t id)
 {
-	struct fw_vnic *v = &fw.vnic[id];
+	struct fw_vnic *v = &fw->vnic[id];
 	if (!v->rss)
 		return;
-	struct rss_table *t = &tables[v->rss - 1];
+	struct rss_table *t = &fw->rss.tables[v->rss - 1];
 	for (unsigned q = 1; q < t->n_queues; q++) {
-		fw_ring_set_owner(false, t->rx[q], SNIC_VNIC_NONE);
-		fw_ring_set_owner(true, t->tx[q], SNIC_VNIC_NONE);
+		fw_ring_set_owner(fw, false, t->rx[q], SNIC_VNIC_NONE);
+		fw_ring_set_owner(fw, true, t->tx[q], SNIC_VNIC_NONE);
 	}
 	t->vnic = TABLE_FREE;
 	v->rss = 0;
 }
 
-static void fill_reply(uint16_t id, struct snic_rss_queues_info *out)
+static void fill_reply(struct fw *fw, uint16_t id, struct snic_rss_queues_info *out)
 {
-	const struct fw_vnic *v = &fw.vnic[id];
+	const struct fw_vnic *v = &fw->vnic[id];
 
 	fw_memset(out, 0, sizeof(*out));
 	fw_memset(out->rx_ring, 0xff, sizeof(out->rx_ring) + sizeof(out->tx_ring));
@@ -213,7 +204,7 @@ static void fill_reply(uint16_t id, struct snic_rss_queues_info *out)
 	out->tx_ring[0] = v->tx_ring;
 	if (!v->rss)
 		return;
-	const struct rss_table *t = &tables[v->rss - 1];
+	const struct rss_table *t = &fw->rss.tables[v->rss - 1];
 	out->n_queues = t->n_queues;
 	out->table = (uint8_t)(v->rss - 1);
 	out->indir_size = FW_RSS_INDIR; /* the host's table, replicated */
@@ -223,42 +214,42 @@ static void fill_reply(uint16_t id, struct snic_rss_queues_info *out)
 	}
 }
 
-int fw_rss_queues(const struct snic_rss_queues *c, struct snic_rss_queues_info *out)
+int fw_rss_queues(struct fw *fw, const struct snic_rss_queues *c, struct snic_rss_queues_info *out)
 {
-	int st = check_queues(c);
+	int st = check_queues(fw, c);
 	if (st != SNIC_OK)
 		return st;
-	struct fw_vnic *v = &fw.vnic[c->vnic];
+	struct fw_vnic *v = &fw->vnic[c->vnic];
 	uint8_t rx[FW_RSS_QUEUES], tx[FW_RSS_QUEUES];
 	unsigned t = v->rss ? v->rss - 1u : 0;
 
 	if (c->n_queues > 1) {
-		while (!v->rss && t < FW_RSS_TABLES && tables[t].vnic != TABLE_FREE)
+		while (!v->rss && t < FW_RSS_TABLES && fw->rss.tables[t].vnic != TABLE_FREE)
 			t++;
 		if (t == FW_RSS_TABLES)
 			return SNIC_E_NOSPC;
-		st = pick_rings(false, c->rx_ring, c->n_queues, c->vnic, rx);
+		st = pick_rings(fw, false, c->rx_ring, c->n_queues, c->vnic, rx);
 		if (st == SNIC_OK)
-			st = pick_rings(true, c->tx_ring, c->n_queues, c->vnic, tx);
+			st = pick_rings(fw, true, c->tx_ring, c->n_queues, c->vnic, tx);
 		if (st != SNIC_OK)
 			return st;
 	}
-	fw_rss_vnic_gone(c->vnic);
+	fw_rss_vnic_gone(fw, c->vnic);
 	if (c->n_queues > 1) {
-		struct rss_table *tb = &tables[t];
+		struct rss_table *tb = &fw->rss.tables[t];
 		tb->vnic = c->vnic;
 		tb->n_queues = c->n_queues;
 		for (unsigned q = 1; q < c->n_queues; q++) {
 			tb->rx[q] = rx[q];
 			tb->tx[q] = tx[q];
-			fw_ring_set_owner(false, rx[q], c->vnic);
-			fw_ring_set_owner(true, tx[q], c->vnic);
+			fw_ring_set_owner(fw, false, rx[q], c->vnic);
+			fw_ring_set_owner(fw, true, tx[q], c->vnic);
 		}
 		for (unsigned i = 0; i < FW_RSS_INDIR; i += 2)
 			tb->indir[i / 2] = (uint8_t)(c->indir[i & (c->indir_size - 1u)] |
 						     c->indir[(i + 1) & (c->indir_size - 1u)] << 4);
 		v->rss = (uint8_t)(t + 1);
 	}
-	fill_reply(c->vnic, out);
+	fill_reply(fw, c->vnic, out);
 	return SNIC_OK;
 }

@@ -33,7 +33,7 @@ static uint32_t field_of_byte(unsigned i)
 }
 
 /* Malformed keys are INVAL; well-formed keys the profile cannot match are UNSUPP. */
-static int check_key(const struct snic_key *value, const struct snic_key *mask)
+static int check_key(struct fw *fw, const struct snic_key *value, const struct snic_key *mask)
 {
 	const uint8_t *v = (const uint8_t *)value, *m = (const uint8_t *)mask;
 	uint32_t used = 0;
@@ -48,10 +48,10 @@ static int check_key(const struct snic_key *value, const struct snic_key *mask)
 			return SNIC_E_INVAL;
 		used |= f;
 	}
-	return (used & ~fw.hw.key_fields) ? SNIC_E_UNSUPP : SNIC_OK;
+	return (used & ~fw->hw.key_fields) ? SNIC_E_UNSUPP : SNIC_OK;
 }
 
-static int check_action(const struct snic_action *a)
+static int check_action(struct fw *fw, const struct snic_action *a)
 {
 	const uint8_t known = SNIC_ACT_DROP | SNIC_ACT_COUNT | SNIC_ACT_MARK_SW | SNIC_ACT_METER;
 
@@ -67,120 +67,121 @@ static int check_action(const struct snic_action *a)
 		return SNIC_OK;
 	}
 	/* Policers cannot be deleted, only reconfigured (or RESET with the rules). */
-	if ((a->flags & SNIC_ACT_METER) && !fw_policer_exists(a->meter))
+	if ((a->flags & SNIC_ACT_METER) && !fw_policer_exists(fw, a->meter))
 		return SNIC_E_NOENT;
 	if (a->ring != SNIC_RING_DEFAULT) {
 		if (a->flags & SNIC_ACT_MARK_SW)
 			return SNIC_E_INVAL; /* two contradicting ring choices */
-		if (a->ring >= fw.hw.n_rx_rings)
+		if (a->ring >= fw->hw.n_rx_rings)
 			return SNIC_E_NOENT;
 	}
-	if (!fw_vnic_exists(a->vnic))
+	if (!fw_vnic_exists(fw, a->vnic))
 		return SNIC_E_NOENT;
 	return SNIC_OK;
 }
 
-static void adjust_refs(const struct snic_action *a, int delta)
+static void adjust_refs(struct fw *fw, const struct snic_action *a, int delta)
 {
-	if (!(a->flags & SNIC_ACT_DROP) && fw_vnic_exists(a->vnic))
-		fw.vnic[a->vnic].rule_refs = (uint16_t)(fw.vnic[a->vnic].rule_refs + delta);
+	if (!(a->flags & SNIC_ACT_DROP) && fw_vnic_exists(fw, a->vnic))
+		fw->vnic[a->vnic].rule_refs = (uint16_t)(fw->vnic[a->vnic].rule_refs + delta);
 }
 
 /* One bit per entry: firmware RAM is the constraint (docs/firmware-image.md). */
-static bool rule_used(uint32_t i)
+static bool rule_used(struct fw *fw, uint32_t i)
 {
-	return fw.rule_valid[i / 32] >> (i % 32) & 1;
+	return fw->rule_valid[i / 32] >> (i % 32) & 1;
 }
 
-static void rule_mark(uint32_t i, bool on)
+static void rule_mark(struct fw *fw, uint32_t i, bool on)
 {
 	if (on)
-		fw.rule_valid[i / 32] |= 1u << (i % 32);
+		fw->rule_valid[i / 32] |= 1u << (i % 32);
 	else
-		fw.rule_valid[i / 32] &= ~(1u << (i % 32));
+		fw->rule_valid[i / 32] &= ~(1u << (i % 32));
 }
 
-void fw_rules_reset_all(void)
+void fw_rules_reset_all(struct fw *fw)
 {
-	for (uint32_t i = 0; i < fw.hw.tcam_entries; i++) {
-		rule_mark(i, false);
-		hal_cls_clear(i);
+	for (uint32_t i = 0; i < fw->hw.tcam_entries; i++) {
+		rule_mark(fw, i, false);
+		hal_cls_clear(fw->hal, i);
 	}
 }
 
-int fw_rule_add(const struct snic_rule_add *a, struct snic_rule_ref *out)
+int fw_rule_add(struct fw *fw, const struct snic_rule_add *a, struct snic_rule_ref *out)
 {
 	int st;
 
 	if (a->rsvd)
 		return SNIC_E_INVAL;
-	if (a->loc != SNIC_LOC_ANY && a->loc >= fw.user_entries)
+	if (a->loc != SNIC_LOC_ANY && a->loc >= fw->user_entries)
 		return SNIC_E_RANGE;
-	st = check_key(&a->rule.value, &a->rule.mask);
+	st = check_key(fw, &a->rule.value, &a->rule.mask);
 	if (st != SNIC_OK)
 		return st;
-	st = check_action(&a->rule.action);
+	st = check_action(fw, &a->rule.action);
 	if (st != SNIC_OK)
 		return st;
 
 	uint32_t loc = a->loc;
 	if (loc == SNIC_LOC_ANY) {
-		for (loc = 0; loc < fw.user_entries && rule_used(loc); loc++)
+		for (loc = 0; loc < fw->user_entries && rule_used(fw, loc); loc++)
 			;
-		if (loc == fw.user_entries)
+		if (loc == fw->user_entries)
 			return SNIC_E_NOSPC;
-	} else if (rule_used(loc)) {
+	} else if (rule_used(fw, loc)) {
 		return SNIC_E_EXIST;
 	}
-	fw_memcpy(&fw.rules[loc], &a->rule, sizeof(a->rule));
-	rule_mark(loc, true);
-	adjust_refs(&a->rule.action, +1);
-	hal_cls_write(loc, &fw.rules[loc]);
+	fw_memcpy(&fw->rules[loc], &a->rule, sizeof(a->rule));
+	rule_mark(fw, loc, true);
+	adjust_refs(fw, &a->rule.action, +1);
+	hal_cls_write(fw->hal, loc, &fw->rules[loc]);
 	out->loc = loc;
 	return SNIC_OK;
 }
 
-int fw_rule_del(const struct snic_rule_ref *r)
+int fw_rule_del(struct fw *fw, const struct snic_rule_ref *r)
 {
-	if (r->loc >= fw.user_entries)
+	if (r->loc >= fw->user_entries)
 		return SNIC_E_RANGE; /* VNIC MAC entries go with their VNIC */
-	if (!rule_used(r->loc))
+	if (!rule_used(fw, r->loc))
 		return SNIC_E_NOENT;
-	adjust_refs(&fw.rules[r->loc].action, -1);
-	rule_mark(r->loc, false);
-	hal_cls_clear(r->loc);
+	adjust_refs(fw, &fw->rules[r->loc].action, -1);
+	rule_mark(fw, r->loc, false);
+	hal_cls_clear(fw->hal, r->loc);
 	return SNIC_OK;
 }
 
-int fw_rule_query(const struct snic_rule_ref *r, struct snic_rule_info *out)
+int fw_rule_query(struct fw *fw, const struct snic_rule_ref *r, struct snic_rule_info *out)
 {
 	struct snic_rule mac;
 
-	if (r->loc >= fw.mac_base + fw.hw.max_vnics)
+	if (r->loc >= fw->mac_base + fw->hw.max_vnics)
 		return SNIC_E_RANGE;
-	if (r->loc >= fw.mac_base) {
-		if (!fw_vnic_mac_rule(r->loc - fw.mac_base, &mac))
+	if (r->loc >= fw->mac_base) {
+		if (!fw_vnic_mac_rule(fw, r->loc - fw->mac_base, &mac))
 			return SNIC_E_NOENT;
-	} else if (!rule_used(r->loc)) {
+	} else if (!rule_used(fw, r->loc)) {
 		return SNIC_E_NOENT;
 	}
 	fw_memset(out, 0, sizeof(*out));
 	out->loc = r->loc;
 	/* Exact-steered MAC entries have no counter (and no engine index). */
-	out->hits = r->loc < fw.hw.tcam_entries ? hal_cls_hits(r->loc) : 0;
-	fw_memcpy(&out->rule, r->loc >= fw.mac_base ? &mac : &fw.rules[r->loc], sizeof(out->rule));
+	out->hits = r->loc < fw->hw.tcam_entries ? hal_cls_hits(fw->hal, r->loc) : 0;
+	fw_memcpy(&out->rule, r->loc >= fw->mac_base ? &mac : &fw->rules[r->loc],
+		  sizeof(out->rule));
 	return SNIC_OK;
 }
 
-void fw_rule_set_internal(uint32_t idx, const struct snic_rule *rule)
+void fw_rule_set_internal(struct fw *fw, uint32_t idx, const struct snic_rule *rule)
 {
-	fw_memcpy(&fw.rules[idx], rule, sizeof(*rule));
-	rule_mark(idx, true);
-	hal_cls_write(idx, &fw.rules[idx]);
+	fw_memcpy(&fw->rules[idx], rule, sizeof(*rule));
+	rule_mark(fw, idx, true);
+	hal_cls_write(fw->hal, idx, &fw->rules[idx]);
 }
 
-void fw_rule_clear_internal(uint32_t idx)
+void fw_rule_clear_internal(struct fw *fw, uint32_t idx)
 {
-	rule_mark(idx, false);
-	hal_cls_clear(idx);
+	rule_mark(fw, idx, false);
+	hal_cls_clear(fw->hal, idx);
 }

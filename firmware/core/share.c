@@ -3,9 +3,6 @@
 #include "share.h"
 #include "fw_internal.h"
 
-/* Weights or minimums being split: share_alloc's step 1 and waterfill()
- * never use it at the same time, so they share it (firmware RAM). */
-static uint64_t key_scratch[SHARE_MAX_MEMBERS];
 
 /* Breakpoint of member i: value/weight, compared by cross-multiplying. */
 struct bp {
@@ -16,14 +13,14 @@ struct bp {
 };
 
 /* waterfill()'s breakpoints are dead before it calls split(), and split()
- * is the only user of the remainders: both in fw_scratch (fw_internal.h),
+ * is the only user of the remainders: both in the caller's scratch (share_work.tmp),
  * off the stack. */
 union share_scratch {
 	struct bp pts[2 * SHARE_MAX_MEMBERS];
 	uint64_t  rem[SHARE_MAX_MEMBERS];
 };
 _Static_assert(sizeof(union share_scratch) <= FW_SCRATCH_BYTES, "share scratch too big");
-#define scratch (*(union share_scratch *)(void *)fw_scratch)
+#define scratch (*(union share_scratch *)w->tmp)
 
 static uint64_t min64(uint64_t a, uint64_t b)
 {
@@ -64,7 +61,8 @@ static uint64_t mul_div(uint64_t a, uint64_t b, uint64_t c, uint64_t *rem)
  * (their sum is `total` > 0; each quotient is at most `amount`): floors first, then one unit each to the
  * largest remainders (lowest index on ties), so the sum is exact.
  */
-static void split(const uint64_t *key, const uint8_t *sel, unsigned n, uint64_t total,
+static void split(struct share_work *w, const uint64_t *key, const uint8_t *sel, unsigned n,
+		  uint64_t total,
 		  uint64_t amount, uint64_t *out)
 {
 	uint64_t *rem = scratch.rem;
@@ -112,7 +110,8 @@ static int reaches(uint64_t below, uint64_t wsum, const struct bp *p, uint64_t t
  * hi) from their floors so that the total grows by exactly `extra`, which
  * must not exceed sum(hi - lo).
  */
-static void waterfill(const struct share_member *m, const uint8_t *sel, unsigned n,
+static void waterfill(struct share_work *w, const struct share_member *m, const uint8_t *sel,
+		      unsigned n,
 		      const uint64_t *hi, uint64_t extra, uint64_t *out)
 {
 	struct bp *pts = scratch.pts;
@@ -137,7 +136,7 @@ static void waterfill(const struct share_member *m, const uint8_t *sel, unsigned
 	}
 	/* Walk the levels; f(L) = below + W * L, below = pinned floors + caps. */
 	uint64_t below = target - extra, wsum = 0;
-	static uint8_t state[SHARE_MAX_MEMBERS]; /* 0 floor, 1 rising, 2 capped */
+	uint8_t *state = w->state; /* 0 floor, 1 rising, 2 capped */
 	for (unsigned i = 0; i < n; i++)
 		state[i] = 0;
 	unsigned k = 0;
@@ -157,8 +156,8 @@ static void waterfill(const struct share_member *m, const uint8_t *sel, unsigned
 		}
 	}
 	/* Level L = (target - below) / wsum for the rising members. */
-	static uint8_t rising[SHARE_MAX_MEMBERS];
-	uint64_t *key = key_scratch;
+	uint8_t *rising = w->rising;
+	uint64_t *key = w->key;
 	for (unsigned i = 0; i < n; i++) {
 		rising[i] = state[i] == 1;
 		key[i] = m[i].weight;
@@ -168,15 +167,16 @@ static void waterfill(const struct share_member *m, const uint8_t *sel, unsigned
 			out[i] = hi[i];
 	}
 	if (wsum) /* else every member ended at its cap: nothing left to split */
-		split(key, rising, n, wsum, target - below, out);
+		split(w, key, rising, n, wsum, target - below, out);
 }
 
-int share_alloc(uint64_t capacity_bps, const struct share_member *m, unsigned n,
+int share_alloc(struct share_work *w, uint64_t capacity_bps, const struct share_member *m,
+		unsigned n,
 		uint64_t *alloc_bps)
 {
-	static uint64_t hi[SHARE_MAX_MEMBERS];
-	uint64_t *key = key_scratch;
-	static uint8_t sel[SHARE_MAX_MEMBERS];
+	uint64_t *hi = w->hi;
+	uint64_t *key = w->key;
+	uint8_t *sel = w->sel;
 	uint64_t left = capacity_bps;
 	int top = 0, bottom = 255; /* the priorities present: skip the others */
 
@@ -209,7 +209,7 @@ int share_alloc(uint64_t capacity_bps, const struct share_member *m, unsigned n,
 				alloc_bps[i] += key[i];
 			left -= want;
 		} else {
-			split(key, sel, n, want, left, alloc_bps);
+			split(w, key, sel, n, want, left, alloc_bps);
 			return 0; /* capacity exhausted by minimums */
 		}
 	}
@@ -222,7 +222,7 @@ int share_alloc(uint64_t capacity_bps, const struct share_member *m, unsigned n,
 				room += hi[i] - alloc_bps[i];
 		}
 		uint64_t give = min64(room, left);
-		waterfill(m, sel, n, hi, give, alloc_bps);
+		waterfill(w, m, sel, n, hi, give, alloc_bps);
 		left -= give;
 	}
 	return 0;

@@ -16,6 +16,17 @@
 #define SHARE_MAX_MEMBERS 256
 #define SHARE_MAX_BPS     (1ull << 42) /* > 4 x 400 Gbit/s */
 
+/* share_alloc()'s working arrays, dead between calls, kept by the caller
+ * (in firmware RAM, not on the core's stack). */
+struct share_work {
+	uint64_t key[SHARE_MAX_MEMBERS];   /* weights or minimums being split */
+	uint64_t hi[SHARE_MAX_MEMBERS];    /* each member's cap */
+	uint8_t  state[SHARE_MAX_MEMBERS]; /* 0 floor, 1 rising, 2 capped */
+	uint8_t  rising[SHARE_MAX_MEMBERS];
+	uint8_t  sel[SHARE_MAX_MEMBERS];
+	void    *tmp; /* 8 KiB (FW_SCRATCH_BYTES) of 8-aligned scratch */
+};
+
 struct share_member {
 	uint16_t weight;     /* proportional share; 0 = minimum only */
 	uint8_t  priority;   /* higher is served first */
@@ -36,7 +47,8 @@ struct share_member {
  *    minimum and its demand, with one level L chosen so the total fits.
  *    Lower priorities get what the higher ones leave.
  */
-int share_alloc(uint64_t capacity_bps, const struct share_member *m, unsigned n,
+int share_alloc(struct share_work *w, uint64_t capacity_bps, const struct share_member *m,
+		unsigned n,
 		uint64_t *alloc_bps);
 
 #endif

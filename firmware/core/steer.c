@@ -34,70 +34,39 @@
 #include "fw_internal.h"
 #include "team.h"
 
-/* Per HRR: the receive queue engine's context (hal.h: the device indices,
- * the only copy that counts, and this batch's limits) and the state of the
- * current batch, set up on the ring's first frame of the batch. */
-struct hrr {
-	struct hal_rxq eq;
-	uint32_t cpl_start;  /* cpl_prod when the batch opened */
-	uint32_t bytes;      /* delivered this batch */
-};
-static struct hrr hrr[FW_MAX_RINGS];
-static uint32_t batch_open; /* bit r: HRR r has a batch open */
-
-/* Window counters of the frames of this batch, added when it ends. */
-static struct {
-	uint32_t lookups, hits;
-	uint32_t port_pkts[SNIC_MAX_UPLINKS];
-	uint64_t port_bytes[SNIC_MAX_UPLINKS];
-} rxc;
-
-/*
- * Ring moves keep order: after a VNIC moves from HRR `src` to HRR r, r's
- * completions are written but not published until the host has consumed
- * src up to where it stood at the move (or FW_GATE_TIMEOUT_NS passed), so
- * the host never sees a newer frame before an older one.
- */
-static struct {
-	bool     on;
-	uint16_t src;
-	uint32_t until;    /* src's cpl_prod at the move */
-	uint64_t since_ns;
-} gate[FW_MAX_RINGS];
-
-void fw_rx_init(void)
+void fw_rx_init(struct fw *fw)
 {
 	for (unsigned r = 0; r < FW_MAX_RINGS; r++) {
-		hrr[r].eq.desc_cons = 0;
-		hrr[r].eq.cpl_prod = 0;
-		fw.irq_pending[r] = false;
-		gate[r].on = false;
+		fw->rx.hrr[r].eq.desc_cons = 0;
+		fw->rx.hrr[r].eq.cpl_prod = 0;
+		fw->irq_pending[r] = false;
+		fw->rx.gate[r].on = false;
 	}
-	batch_open = 0;
+	fw->rx.batch_open = 0;
 }
 
-void fw_rx_gate(uint16_t ring, uint16_t src)
+void fw_rx_gate(struct fw *fw, uint16_t ring, uint16_t src)
 {
-	if (ring == src || ring >= fw.hw.n_rx_rings || src >= fw.hw.n_rx_rings)
+	if (ring == src || ring >= fw->hw.n_rx_rings || src >= fw->hw.n_rx_rings)
 		return;
-	gate[ring].on = true;
-	gate[ring].src = src;
-	gate[ring].until = hrr[src].eq.cpl_prod;
-	gate[ring].since_ns = fw.now_ns;
+	fw->rx.gate[ring].on = true;
+	fw->rx.gate[ring].src = src;
+	fw->rx.gate[ring].until = fw->rx.hrr[src].eq.cpl_prod;
+	fw->rx.gate[ring].since_ns = fw->now_ns;
 }
 
 /* Open the gates whose old ring the host has drained. */
-static void gates_check(void)
+static void gates_check(struct fw *fw)
 {
-	for (uint16_t r = 0; r < fw.hw.n_rx_rings; r++) {
-		if (!gate[r].on)
+	for (uint16_t r = 0; r < fw->hw.n_rx_rings; r++) {
+		if (!fw->rx.gate[r].on)
 			continue;
-		uint32_t consumed = fw_load_acq(&FW_RXQ(gate[r].src)->cpl_cons);
-		bool drained = (int32_t)(consumed - gate[r].until) >= 0;
-		if (!drained && fw.now_ns - gate[r].since_ns < FW_GATE_TIMEOUT_NS)
+		uint32_t consumed = fw_load_acq(&FW_RXQ(fw, fw->rx.gate[r].src)->cpl_cons);
+		bool drained = (int32_t)(consumed - fw->rx.gate[r].until) >= 0;
+		if (!drained && fw->now_ns - fw->rx.gate[r].since_ns < FW_GATE_TIMEOUT_NS)
 			continue;
-		gate[r].on = false;
-		fw_store_rel(&FW_RXQ(r)->cpl_prod, hrr[r].eq.cpl_prod);
+		fw->rx.gate[r].on = false;
+		fw_store_rel(&FW_RXQ(fw, r)->cpl_prod, fw->rx.hrr[r].eq.cpl_prod);
 	}
 }
 
@@ -105,18 +74,18 @@ static void gates_check(void)
  * checked once; nonsense indices mean "no buffers" until the host fixes
  * them. A frame takes a descriptor and, unless its buffer is bad, a
  * completion slot: the ring has room while both are left. */
-static void ring_open(uint16_t r)
+static void ring_open(struct fw *fw, uint16_t r)
 {
-	struct hrr *h = &hrr[r];
+	struct fw_hrr *h = &fw->rx.hrr[r];
 	struct hal_rxq *q = &h->eq;
-	const uint32_t size = fw.hw.ring_size;
+	const uint32_t size = fw->hw.ring_size;
 
-	q->regs = FW_RXQ(r);
-	q->desc = fw_at(fw.lay.rx_desc[r]);
-	q->cpl = fw_at(fw.lay.rx_cpl[r]);
+	q->regs = FW_RXQ(fw, r);
+	q->desc = fw_at(fw, fw->lay.rx_desc[r]);
+	q->cpl = fw_at(fw, fw->lay.rx_cpl[r]);
 	q->mask = size - 1;
-	q->dma_base = fw.lay.dma_base;
-	q->dma_size = fw.lay.dma_size;
+	q->dma_base = fw->lay.dma_base;
+	q->dma_size = fw->lay.dma_size;
 	h->bytes = 0;
 	h->cpl_start = q->cpl_prod;
 	uint32_t prod = fw_load_acq(&q->regs->desc_prod);
@@ -130,17 +99,17 @@ static void ring_open(uint16_t r)
 	}
 	uint32_t d = q->desc_end - q->desc_cons, c = q->cpl_end - q->cpl_prod;
 	q->desc_stop = q->desc_cons + (d < c ? d : c);
-	batch_open |= 1u << r;
+	fw->rx.batch_open |= 1u << r;
 }
 
-static void ring_close(uint16_t r)
+static void ring_close(struct fw *fw, uint16_t r)
 {
-	struct hrr *h = &hrr[r];
+	struct fw_hrr *h = &fw->rx.hrr[r];
 	struct snic_rxq *q = h->eq.regs;
 	const uint32_t cpl_prod = h->eq.cpl_prod;
 
 	if (cpl_prod != h->cpl_start) {
-		if (!gate[r].on)
+		if (!fw->rx.gate[r].on)
 			fw_store_rel(&q->cpl_prod, cpl_prod);
 		q->packets += cpl_prod - h->cpl_start;
 		q->bytes += h->bytes;
@@ -149,7 +118,7 @@ static void ring_close(uint16_t r)
 		 * must either see this cpl_prod or be seen enabled here. */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (fw_load_acq(&q->mode) == SNIC_MODE_INTR && fw_load_acq(&q->intr_enable))
-			fw.irq_pending[r] = true;
+			fw->irq_pending[r] = true;
 	}
 	fw_store_rel(&q->desc_cons, h->eq.desc_cons);
 }
@@ -160,6 +129,8 @@ static void ring_close(uint16_t r)
  * sees more; a collision only costs the full path). */
 #define MEMO_SLOTS 8
 #define MEMO_FREE  UINT32_MAX /* no port is 0xffffffff: never a key */
+/* Not a verdict: deliver by the frame's memo slot. */
+#define STEER_MEMO (-2)
 /* A decision that depends on the frame's RSS hash: a bit of the match's
  * rsvd byte (always 0), so the plain comparison never repeats it and
  * frames without a queue set pay nothing for the hash check. */
@@ -169,8 +140,6 @@ static void ring_close(uint16_t r)
  * words 1-3 (vnic, rule, flags, meter, colour, port, key flags) are the
  * same for every frame of a decision, word 0 is the frame's length. */
 typedef uint32_t __attribute__((may_alias)) word32;
-/* The match's action is 4-byte aligned in a frame's record. */
-typedef uint64_t __attribute__((may_alias, aligned(4))) word64;
 
 /* How a decision's frames are policed. An srTCM in L2 bytes is inline and
  * its green frames are counted from the memo's own counters when the memo
@@ -190,7 +159,7 @@ struct memo {
 	uint32_t      hmask;  /* MEMO_RSS: frames whose hash & hmask == hval */
 	uint32_t      hval;   /* take the same queue (rss.c) */
 	uint64_t      act;    /* the match's action, as one word */
-	struct hrr   *h;
+	struct fw_hrr   *h;
 	struct meter *meter;  /* NULL: not metered */
 	uint32_t      pkts;   /* frames it steered: port and classifier counters */
 	uint32_t      bytes;  /* their bytes, ... */
@@ -205,9 +174,9 @@ struct memo {
 
 /* The VNIC counters of decision e's VNIC: completion word 1 is the VNIC id
  * (low half, little-endian like the completion layout the engine writes). */
-static inline struct snic_vnic_stats *memo_vstats(const struct memo *e)
+static inline struct snic_vnic_stats *memo_vstats(struct fw *fw, const struct memo *e)
 {
-	return FW_VSTATS((uint16_t)e->cpl[0]);
+	return FW_VSTATS(fw, (uint16_t)e->cpl[0]);
 }
 
 static inline uint32_t match_word0(const struct hal_rx_pkt *p)
@@ -215,20 +184,23 @@ static inline uint32_t match_word0(const struct hal_rx_pkt *p)
 	return *(const word32 *)(const void *)&p->match;
 }
 
+/* The match's action as one value: it is 4-byte aligned in the match (at
+ * offset 4), so it is read as the two 32-bit words it is. */
 static inline uint64_t match_act(const struct hal_rx_pkt *p)
 {
-	return *(const word64 *)(const void *)&p->match.action;
+	const word32 *w = (const word32 *)(const void *)&p->match.action;
+	return (uint64_t)w[1] << 32 | w[0];
 }
 
 /* The memo's frames go into the classifier and port counters of the batch. */
-static void memo_flush(struct memo *e)
+static void memo_flush(struct fw *fw, struct memo *e)
 {
-	rxc.lookups += e->pkts;
-	rxc.hits += e->pkts;
-	rxc.port_pkts[e->port] += e->pkts;
-	rxc.port_bytes[e->port] += e->bytes;
+	fw->rx.c.lookups += e->pkts;
+	fw->rx.c.hits += e->pkts;
+	fw->rx.c.port_pkts[e->port] += e->pkts;
+	fw->rx.c.port_bytes[e->port] += e->bytes;
 	e->h->bytes += e->bytes - e->lost;
-	struct snic_vnic_stats *vs = memo_vstats(e);
+	struct snic_vnic_stats *vs = memo_vstats(fw, e);
 	vs->rx_packets += e->pkts - e->lost_pkts;
 	vs->rx_bytes += e->bytes - e->lost;
 	if (e->mkind == MEMO_SRTCM_L2) {
@@ -240,44 +212,49 @@ static void memo_flush(struct memo *e)
 }
 
 /* Completion words 1-3 of frame p for VNIC vnic. */
-static void cpl_words(uint32_t *out, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags,
-		      uint16_t meter)
+/* (as the engine writes them, little-endian: vnic | rule, flags | meter,
+ * colour (green, 0) | port | key flags; the engine adds the hash type) */
+_Static_assert(offsetof(struct snic_rx_cpl, vnic) == 4 &&
+	       offsetof(struct snic_rx_cpl, flags) == 8 &&
+	       offsetof(struct snic_rx_cpl, color) == 12 &&
+	       offsetof(struct snic_rx_cpl, port) == 13 &&
+	       offsetof(struct snic_rx_cpl, key_flags) == 14, "completion words 1-3");
+static inline void cpl_words(uint32_t *out, const struct hal_rx_pkt *p, uint16_t vnic,
+			     uint16_t flags, uint16_t meter)
 {
-	struct snic_rx_cpl t = {
-		.vnic = vnic, .rule = p->match.rule, .flags = flags, .meter = meter,
-		.color = METER_GREEN, .port = p->port, .key_flags = p->match.key_flags,
-	};
-	const word32 *w = (const word32 *)&t;
-	out[0] = w[1];
-	out[1] = w[2];
-	out[2] = w[3];
+	out[0] = vnic | (uint32_t)p->match.rule << 16;
+	out[1] = flags | (uint32_t)meter << 16;
+	out[2] = (uint32_t)p->port << 8 | (uint32_t)p->match.key_flags << 16;
 }
 
-static void memo_fill(struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
-			      uint16_t vnic, uint16_t flags, uint16_t meter)
+/* Decision e becomes this one (the one it held is counted first);
+ * returns STEER_MEMO: deliver by it. */
+static int memo_fill(struct fw *fw, struct memo *e, const struct hal_rx_pkt *p, uint16_t r,
+		     uint16_t vnic, uint16_t flags, uint16_t meter)
 {
 	if (e->port != MEMO_FREE)
-		memo_flush(e);
-	if (!(batch_open & (1u << r)))
-		ring_open(r);
+		memo_flush(fw, e);
+	if (!(fw->rx.batch_open & (1u << r)))
+		ring_open(fw, r);
 	e->word0 = match_word0(p);
 	e->port = p->port;
 	e->act = match_act(p);
-	e->h = &hrr[r];
-	e->meter = meter == SNIC_METER_NONE ? NULL : &fw.meters[meter];
-	e->mark = meter != SNIC_METER_NONE && (fw.meter_mark[meter / 32] >> (meter % 32) & 1);
-	e->mkind = fw_vnic_tags(&fw.vnic[vnic]) ? MEMO_STRIP
+	e->h = &fw->rx.hrr[r];
+	e->meter = meter == SNIC_METER_NONE ? NULL : &fw->meters[meter];
+	e->mark = meter != SNIC_METER_NONE && (fw->meter_mark[meter / 32] >> (meter % 32) & 1);
+	e->mkind = fw_vnic_tags(&fw->vnic[vnic]) ? MEMO_STRIP
 		 : !e->meter ? MEMO_NO_METER
 		 : e->meter->kind == METER_SRTCM && !e->meter->wire ? MEMO_SRTCM_L2 : MEMO_POLICE;
 	e->pkts = e->bytes = e->lost = e->lost_pkts = 0;
 	e->ng_pkts = e->ng_bytes = 0;
 	cpl_words(e->cpl, p, vnic, flags, meter);
+	return STEER_MEMO;
 }
 
-const struct hal_rx_pkt *fw_rx_view(const struct hal_rx_pkt *p, uint16_t vnic,
+const struct hal_rx_pkt *fw_rx_view(struct fw *fw, const struct hal_rx_pkt *p, uint16_t vnic,
 				    struct hal_rx_pkt *tmp)
 {
-	const struct fw_vnic *v = &fw.vnic[vnic];
+	const struct fw_vnic *v = &fw->vnic[vnic];
 	uint32_t l3;
 	uint16_t type;
 
@@ -285,19 +262,20 @@ const struct hal_rx_pkt *fw_rx_view(const struct hal_rx_pkt *p, uint16_t vnic,
 	    fw_frame_vlan(p->data, p->len, &l3, &type) != (int)v->vlan)
 		return p; /* a rule's frame from elsewhere: as it came */
 	/* The engine copies p->data, so the stripped copy can be built in
-	 * fw.frame: the firmware is single-threaded and TX stages a frame
+	 * fw->frame: the firmware is single-threaded and TX stages a frame
 	 * there only within its own poll. */
-	fw_memcpy(fw.frame, p->data, 12);
-	fw_memcpy(fw.frame + 12, p->data + 16, p->len - 16);
+	fw_memcpy(fw->frame, p->data, 12);
+	fw_memcpy(fw->frame + 12, p->data + 16, p->len - 16);
 	*tmp = *p;
-	tmp->data = fw.frame;
+	tmp->data = fw->frame;
 	tmp->len = p->len - 4;
 	return tmp;
 }
 
 /* memo_deliver for a MEMO_STRIP decision (counted there already). Byte
  * counters count the frame as it was on the wire, tag included. */
-static __attribute__((noinline)) int memo_strip(struct memo *e, const struct hal_rx_pkt *p,
+static __attribute__((noinline)) int memo_strip(struct fw *fw, struct memo *e,
+						const struct hal_rx_pkt *p,
 						uint32_t len)
 {
 	struct hal_rx_pkt tmp;
@@ -308,15 +286,16 @@ static __attribute__((noinline)) int memo_strip(struct memo *e, const struct hal
 		if (color == METER_RED && !e->mark) {
 			e->lost += len;
 			e->lost_pkts++;
-			memo_vstats(e)->rx_drop_meter++;
+			memo_vstats(fw, e)->rx_drop_meter++;
 			return SNIC_DROP_METER;
 		}
 	}
-	int v = hal_rxq_put(&e->h->eq, fw_rx_view(p, (uint16_t)e->cpl[0], &tmp), e->cpl, color);
+	int v = hal_rxq_put(fw->hal, &e->h->eq, fw_rx_view(fw, p, (uint16_t)e->cpl[0], &tmp),
+			    e->cpl, color);
 	if (v != HAL_DELIVERED) {
 		e->lost += len;
 		e->lost_pkts++;
-		memo_vstats(e)->rx_drop_ring++;
+		memo_vstats(fw, e)->rx_drop_ring++;
 	}
 	return v;
 }
@@ -329,7 +308,7 @@ static __attribute__((noinline)) int memo_strip(struct memo *e, const struct hal
  * the drop reason.
  */
 static inline __attribute__((always_inline)) int
-memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
+memo_deliver(struct fw *fw, struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 {
 	uint8_t color = METER_GREEN;
 	e->pkts++;
@@ -347,34 +326,23 @@ memo_deliver(struct memo *e, const struct hal_rx_pkt *p, uint32_t len)
 		}
 	} else if (e->mkind) {
 		if (e->mkind == MEMO_STRIP)
-			return memo_strip(e, p, len);
+			return memo_strip(fw, e, p, len);
 		color = (uint8_t)meter_police(e->meter, p->time_ns, len);
 		if (color == METER_RED && !e->mark)
 			goto lost_meter;
 	}
-	int v = hal_rxq_put(&e->h->eq, p, e->cpl, color);
+	int v = hal_rxq_put(fw->hal, &e->h->eq, p, e->cpl, color);
 	if (v != HAL_DELIVERED) {
 		e->lost += len;
 		e->lost_pkts++;
-		memo_vstats(e)->rx_drop_ring++;
+		memo_vstats(fw, e)->rx_drop_ring++;
 	}
 	return v;
 lost_meter:
 	e->lost += len;
 	e->lost_pkts++;
-	memo_vstats(e)->rx_drop_meter++;
+	memo_vstats(fw, e)->rx_drop_meter++;
 	return SNIC_DROP_METER;
-}
-
-/* A hit on the VNIC's own MAC entry follows the VNIC's ring now: a frame
- * classified just before a RING_BIND rewrote the entry would otherwise
- * land on the old ring after the move and overtake nothing the gate holds
- * back (reordering). Every exact-match entry is a VNIC's own MAC entry
- * (vnic.c). */
-static inline bool own_mac(const struct snic_match *m)
-{
-	return m->rule == fw.mac_base + m->action.vnic ||
-	       (m->rule >= SNIC_RULE_EXACT && m->rule != SNIC_RULE_MISS);
 }
 
 /* Only a frame of the beacon ethertype can be one of our team beacons. */
@@ -384,14 +352,108 @@ static inline bool beacon_type(const uint8_t *data)
 	       data[13] == (SNIC_BEACON_ETHERTYPE & 0xff);
 }
 
+void fw_rx_refresh(struct fw *fw)
+{
+	uint8_t up = 0;
+	for (uint8_t u = 0; u < fw->hw.n_uplinks && u < SNIC_MAX_UPLINKS; u++)
+		up |= (uint8_t)(fw->port_up[u] << u);
+	for (unsigned i = 0; i < FW_MAX_VNICS; i++) {
+		const struct fw_vnic *v = &fw->vnic[i];
+		bool plain = i < fw->hw.max_vnics && v->used && !v->rss && !fw_vnic_tags(v);
+		fw->rx.fast[i] = plain ? team_ports(fw, v->uplink) & up : 0;
+	}
+}
+
+/* A frame's decision without a memo slot. */
+struct decision {
+	uint16_t ring, vnic, flags, meter;
+};
+
+/*
+ * The common case settled in a few indexed loads, whatever the number of
+ * VNICs, rules and meters: a hit naming a plain VNIC (fw->rx.fast) on an
+ * up port of its domain, without drop, software mark or ring override, of
+ * a length that fits, not a beacon. Everything else (false) takes the
+ * full path, which decides the same for these frames.
+ */
+static inline bool rx_fast(struct fw *fw, const struct hal_rx_pkt *p, uint32_t span,
+			   struct decision *d)
+{
+	const struct snic_match *m = &p->match;
+	const uint16_t vnic = m->action.vnic;
+	const uint8_t act = m->action.flags;
+
+	if (vnic >= FW_MAX_VNICS || p->port >= SNIC_MAX_UPLINKS ||
+	    !((fw->rx.fast[vnic] >> p->port) & 1) || m->rule == SNIC_RULE_MISS ||
+	    (act & (SNIC_ACT_DROP | SNIC_ACT_MARK_SW)) || m->action.ring != SNIC_RING_DEFAULT ||
+	    p->len - FW_MIN_FRAME > span || beacon_type(p->data))
+		return false;
+	d->vnic = vnic;
+	d->ring = fw->vnic[vnic].rx_ring;
+	d->flags = (uint16_t)(SNIC_RXF_HIT | (d->ring == FW_SHARED_RING ? SNIC_RXF_MARK_SW : 0) |
+			      (m->key_flags & SNIC_KF_ERR ? SNIC_RXF_KEYERR : 0));
+	d->meter = m->action.meter;
+	if (!(act & SNIC_ACT_METER) || d->meter >= FW_MAX_METERS ||
+	    fw->meters[d->meter].kind == METER_OFF)
+		d->meter = SNIC_METER_NONE;
+	return true;
+}
+
+/* Frame p by decision d, counted on its own (no memo slot was free). The
+ * same policing, delivery and counters as a memo's frame. */
+static __attribute__((noinline)) int deliver(struct fw *fw, const struct decision *d,
+					     const struct hal_rx_pkt *p)
+{
+	const uint32_t len = p->len;
+	struct snic_vnic_stats *vs = FW_VSTATS(fw, d->vnic);
+	uint32_t cpl[3];
+	uint8_t color = METER_GREEN;
+
+	fw->rx.c.lookups++;
+	fw->rx.c.hits++;
+	fw->rx.c.port_pkts[p->port]++;
+	fw->rx.c.port_bytes[p->port] += len;
+	if (d->meter != SNIC_METER_NONE) {
+		color = (uint8_t)meter_police(&fw->meters[d->meter], p->time_ns, len);
+		if (color == METER_RED && !(fw->meter_mark[d->meter / 32] >> (d->meter % 32) & 1)) {
+			vs->rx_drop_meter++;
+			return SNIC_DROP_METER;
+		}
+	}
+	if (!(fw->rx.batch_open & (1u << d->ring)))
+		ring_open(fw, d->ring);
+	struct fw_hrr *h = &fw->rx.hrr[d->ring];
+	cpl_words(cpl, p, d->vnic, d->flags, d->meter);
+	int v = hal_rxq_put(fw->hal, &h->eq, p, cpl, color);
+	if (v != HAL_DELIVERED) {
+		vs->rx_drop_ring++;
+		return v;
+	}
+	h->bytes += len;
+	vs->rx_packets++;
+	vs->rx_bytes += len;
+	return v;
+}
+
+/* A hit on the VNIC's own MAC entry follows the VNIC's ring now: a frame
+ * classified just before a RING_BIND rewrote the entry would otherwise
+ * land on the old ring after the move and overtake nothing the gate holds
+ * back (reordering). Every exact-match entry is a VNIC's own MAC entry
+ * (vnic.c). */
+static inline bool own_mac(struct fw *fw, const struct snic_match *m)
+{
+	return m->rule == fw->mac_base + m->action.vnic ||
+	       (m->rule >= SNIC_RULE_EXACT && m->rule != SNIC_RULE_MISS);
+}
+
 /* A frame of an up port dropped before a decision: it still counts as a
  * lookup (a hit unless it missed) and in the port's counters. */
-static int early_drop(const struct hal_rx_pkt *p, int reason)
+static int early_drop(struct fw *fw, const struct hal_rx_pkt *p, int reason)
 {
-	rxc.lookups++;
-	rxc.hits += p->match.rule != SNIC_RULE_MISS;
-	rxc.port_pkts[p->port]++;
-	rxc.port_bytes[p->port] += p->len;
+	fw->rx.c.lookups++;
+	fw->rx.c.hits += p->match.rule != SNIC_RULE_MISS;
+	fw->rx.c.port_pkts[p->port]++;
+	fw->rx.c.port_bytes[p->port] += p->len;
 	return reason;
 }
 
@@ -402,72 +464,73 @@ static int early_drop(const struct hal_rx_pkt *p, int reason)
  * frames after it, and is counted with them. Returns STEER_MEMO (deliver
  * by the memo), HAL_DELIVERED (a beacon) or the enum snic_drop_reason.
  */
-#define STEER_MEMO (-2)
-static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct memo *memo)
+static __attribute__((noinline)) int steer(struct fw *fw, const struct hal_rx_pkt *p,
+					   struct memo *memo)
 {
 	const struct snic_match *m = &p->match;
 	const uint32_t len = p->len;
 	const uint8_t port = p->port;
 
 	/* Our own beacons (team probing) end here, never in a ring. */
-	if (len >= FW_MIN_FRAME && beacon_type(p->data) && fw_beacon_rx(p))
+	if (len >= FW_MIN_FRAME && beacon_type(p->data) && fw_beacon_rx(fw, p))
 		return HAL_DELIVERED;
-	if (port >= fw.hw.n_uplinks || !fw.port_up[port]) {
-		rxc.lookups++;
-		rxc.hits += m->rule != SNIC_RULE_MISS;
+	if (port >= fw->hw.n_uplinks || !fw->port_up[port]) {
+		fw->rx.c.lookups++;
+		fw->rx.c.hits += m->rule != SNIC_RULE_MISS;
 		return SNIC_DROP_PORT_DOWN;
 	}
 	if (len < FW_MIN_FRAME)
-		return early_drop(p, SNIC_DROP_RUNT);
+		return early_drop(fw, p, SNIC_DROP_RUNT);
 	/* The MAC hands up what it cannot take only to have it counted. */
 	if (len > FW_MAC_MAX_FRAME)
-		return early_drop(p, SNIC_DROP_OVERSIZE);
+		return early_drop(fw, p, SNIC_DROP_OVERSIZE);
 	/* Unclaimed: broadcast, multicast, member-VLAN unicast, promiscuous
 	 * (group.c); the miss path only, claimed frames never get here (a MAC
 	 * hit from a foreign uplink is handed over below). */
 	if (m->rule == SNIC_RULE_MISS)
-		return early_drop(p, fw_group_rx(p));
+		return early_drop(fw, p, fw_group_rx(fw, p));
 	const uint8_t act = m->action.flags;
 	uint16_t vnic = m->action.vnic;
 	if (act & SNIC_ACT_DROP)
-		return early_drop(p, SNIC_DROP_RULE);
-	if (vnic >= fw.hw.max_vnics || !fw.vnic[vnic].used)
-		return early_drop(p, SNIC_DROP_NO_VNIC);
+		return early_drop(fw, p, SNIC_DROP_RULE);
+	if (vnic >= fw->hw.max_vnics || !fw->vnic[vnic].used)
+		return early_drop(fw, p, SNIC_DROP_NO_VNIC);
 	/* A MAC entry delivers in its VNIC's domain only: on another port the
 	 * frame is for the VNIC sharing that MAC there (vnic_mac.c), or for
 	 * nobody (then unclaimed: group delivery's promiscuous rule). */
-	if (own_mac(m) && !(team_ports(fw.vnic[vnic].uplink) & (1u << port))) {
-		vnic = fw_vnic_mac_owner(vnic, port);
+	if (own_mac(fw, m) && !(team_ports(fw, fw->vnic[vnic].uplink) & (1u << port))) {
+		vnic = fw_vnic_mac_owner(fw, vnic, port);
 		if (vnic == SNIC_VNIC_NONE)
-			return early_drop(p, fw_group_rx(p));
+			return early_drop(fw, p, fw_group_rx(fw, p));
 	}
 
 	uint16_t ring;
 	uint32_t hmask = 0, hval = 0; /* set when the hash picks the ring */
-	if (m->action.ring != SNIC_RING_DEFAULT && m->action.ring < fw.hw.n_rx_rings)
+	if (m->action.ring != SNIC_RING_DEFAULT && m->action.ring < fw->hw.n_rx_rings)
 		ring = m->action.ring;
-	else if ((act & SNIC_ACT_MARK_SW) && !own_mac(m))
+	else if ((act & SNIC_ACT_MARK_SW) && !own_mac(fw, m))
 		ring = FW_SHARED_RING;
-	else if (fw.vnic[vnic].rss) /* a queue set: the frame's hash picks */
-		ring = fw_rss_ring(&fw.vnic[vnic], m, &hmask, &hval);
+	else if (fw->vnic[vnic].rss) /* a queue set: the frame's hash picks */
+		ring = fw_rss_ring(fw, &fw->vnic[vnic], m, &hmask, &hval);
 	else
-		ring = fw.vnic[vnic].rx_ring;
+		ring = fw->vnic[vnic].rx_ring;
 
 	uint16_t flags = SNIC_RXF_HIT;
 	if (ring == FW_SHARED_RING)
 		flags |= SNIC_RXF_MARK_SW; /* the host software classifier splits it */
 	if (m->key_flags & SNIC_KF_ERR)
 		flags |= SNIC_RXF_KEYERR;
-	if (len > fw.hw.buf_max) {
-		FW_VSTATS(vnic)->rx_drop_too_long++;
-		return early_drop(p, SNIC_DROP_TOO_LONG);
+	if (len > fw->hw.buf_max) {
+		FW_VSTATS(fw, vnic)->rx_drop_too_long++;
+		return early_drop(fw, p, SNIC_DROP_TOO_LONG);
 	}
 	/* Police on the arrival time; frames that never fit do not take tokens. */
 	uint16_t meter = m->action.meter;
-	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS || fw.meters[meter].kind == METER_OFF)
+	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS ||
+	    fw->meters[meter].kind == METER_OFF)
 		meter = SNIC_METER_NONE;
 	struct memo *e = &memo[m->rule & (MEMO_SLOTS - 1)];
-	memo_fill(e, p, ring, vnic, flags, meter);
+	memo_fill(fw, e, p, ring, vnic, flags, meter);
 	if (hmask | hval) {
 		e->word0 |= MEMO_RSS;
 		e->hmask = hmask;
@@ -476,18 +539,20 @@ static __attribute__((noinline)) int steer(const struct hal_rx_pkt *p, struct me
 	return STEER_MEMO;
 }
 
-int fw_rx_put(uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic, uint16_t flags)
+int fw_rx_put(struct fw *fw, uint16_t ring, const struct hal_rx_pkt *p, uint16_t vnic,
+	      uint16_t flags)
 {
 	uint32_t cpl[3];
 	struct hal_rx_pkt tmp;
 
 	cpl_words(cpl, p, vnic, flags, SNIC_METER_NONE);
-	if (!(batch_open & (1u << ring)))
-		ring_open(ring);
+	if (!(fw->rx.batch_open & (1u << ring)))
+		ring_open(fw, ring);
 	/* Counted with its tag, as on the wire (memo_strip). */
-	int v = hal_rxq_put(&hrr[ring].eq, fw_rx_view(p, vnic, &tmp), cpl, METER_GREEN);
+	int v = hal_rxq_put(fw->hal, &fw->rx.hrr[ring].eq, fw_rx_view(fw, p, vnic, &tmp), cpl,
+			    METER_GREEN);
 	if (v == HAL_DELIVERED)
-		hrr[ring].bytes += p->len;
+		fw->rx.hrr[ring].bytes += p->len;
 	return v;
 }
 
@@ -500,46 +565,47 @@ static inline bool memo_same(const struct memo *e, const struct hal_rx_pkt *p, u
 	       !beacon_type(p->data);
 }
 
-static void batch_end(struct memo *memo)
+static void batch_end(struct fw *fw, struct memo *memo)
 {
-	struct snic_blk_stats *s = FW_STATS();
+	struct snic_blk_stats *s = FW_STATS(fw);
 
 	for (unsigned i = 0; i < MEMO_SLOTS; i++)
 		if (memo[i].port != MEMO_FREE)
-			memo_flush(&memo[i]);
-	for (uint16_t r = 0; batch_open; r++) {
-		if (batch_open & (1u << r)) {
-			batch_open &= ~(1u << r);
-			ring_close(r);
+			memo_flush(fw, &memo[i]);
+	for (uint16_t r = 0; fw->rx.batch_open; r++) {
+		if (fw->rx.batch_open & (1u << r)) {
+			fw->rx.batch_open &= ~(1u << r);
+			ring_close(fw, r);
 		}
 	}
-	s->cls_lookups += rxc.lookups;
-	s->cls_hits += rxc.hits;
-	rxc.lookups = rxc.hits = 0;
+	s->cls_lookups += fw->rx.c.lookups;
+	s->cls_hits += fw->rx.c.hits;
+	fw->rx.c.lookups = fw->rx.c.hits = 0;
 	for (unsigned u = 0; u < SNIC_MAX_UPLINKS; u++) {
-		if (!rxc.port_pkts[u])
+		if (!fw->rx.c.port_pkts[u])
 			continue;
-		s->port[u].rx_packets += rxc.port_pkts[u];
-		s->port[u].rx_bytes += rxc.port_bytes[u];
-		rxc.port_pkts[u] = 0;
-		rxc.port_bytes[u] = 0;
+		s->port[u].rx_packets += fw->rx.c.port_pkts[u];
+		s->port[u].rx_bytes += fw->rx.c.port_bytes[u];
+		fw->rx.c.port_pkts[u] = 0;
+		fw->rx.c.port_bytes[u] = 0;
 	}
 }
 
-unsigned fw_rx_poll(void)
+unsigned fw_rx_poll(struct fw *fw)
 {
 	struct hal_rx_pkt burst[RX_BURST];
 	int8_t verdict[RX_BURST];
 	struct memo memo[MEMO_SLOTS];
 	/* One range check for FW_MIN_FRAME <= len <= buf_max. */
-	const uint32_t span = fw.hw.buf_max - FW_MIN_FRAME;
+	const uint32_t span = fw->hw.buf_max - FW_MIN_FRAME;
 	unsigned n = 0, got;
 
-	gates_check();
+	gates_check(fw);
 	for (unsigned i = 0; i < MEMO_SLOTS; i++)
 		memo[i].port = MEMO_FREE;
 	while (n < FW_RX_BUDGET &&
-	       (got = hal_rx_burst(burst, FW_RX_BUDGET - n < RX_BURST ? FW_RX_BUDGET - n : RX_BURST))) {
+	       (got = hal_rx_burst(fw->hal, burst,
+				   FW_RX_BUDGET - n < RX_BURST ? FW_RX_BUDGET - n : RX_BURST))) {
 		for (unsigned i = 0; i < got; i++) {
 			const struct hal_rx_pkt *p = &burst[i];
 			const uint32_t len = p->len;
@@ -548,31 +614,41 @@ unsigned fw_rx_poll(void)
 			/* A repeat of a remembered decision (one by hash: of
 			 * the same queue), or the full path that just left
 			 * one in e: deliver by it. */
+			struct decision d;
 			if ((e->word0 == match_word0(p) && memo_same(e, p, len, span)) ||
 			    (e->word0 == (match_word0(p) | MEMO_RSS) &&
-			     (p->match.hash & e->hmask) == e->hval && memo_same(e, p, len, span)) ||
-			    (v = steer(p, memo)) == STEER_MEMO)
-				v = memo_deliver(e, p, len);
+			     (p->match.hash & e->hmask) == e->hval && memo_same(e, p, len, span)))
+				v = STEER_MEMO;
+			else if (!rx_fast(fw, p, span, &d))
+				v = steer(fw, p, memo); /* the full path */
+			else if (e->port != MEMO_FREE)
+				v = deliver(fw, &d, p); /* on its own, at the same cost */
+			else
+				v = memo_fill(fw, e, p, d.ring, d.vnic, d.flags, d.meter);
+			/* A repeat, or a decision just left in e for the frames
+			 * after it: deliver by it. */
+			if (v == STEER_MEMO)
+				v = memo_deliver(fw, e, p, len);
 			verdict[i] = (int8_t)v;
 			if (v != HAL_DELIVERED)
-				fw_count_drop(v);
+				fw_count_drop(fw, v);
 		}
-		hal_rx_done_burst(burst, verdict, got);
+		hal_rx_done_burst(fw->hal, burst, verdict, got);
 		n += got;
 	}
 	if (n)
-		batch_end(memo);
+		batch_end(fw, memo);
 	return n;
 }
 
 /* One interrupt per ring per poll batch, however many frames it got. */
-void fw_rx_raise_irqs(void)
+void fw_rx_raise_irqs(struct fw *fw)
 {
-	for (uint16_t r = 0; r < fw.hw.n_rx_rings; r++) {
-		if (!fw.irq_pending[r] || gate[r].on)
+	for (uint16_t r = 0; r < fw->hw.n_rx_rings; r++) {
+		if (!fw->irq_pending[r] || fw->rx.gate[r].on)
 			continue; /* a gated ring interrupts once it opens */
-		fw.irq_pending[r] = false;
-		FW_RXQ(r)->irq_count++;
-		hal_irq(r);
+		fw->irq_pending[r] = false;
+		FW_RXQ(fw, r)->irq_count++;
+		hal_irq(fw->hal, r);
 	}
 }

@@ -7,66 +7,66 @@
 #include "team.h"
 #include "bwalloc.h"
 
-struct fw_team fw_team;
 
 
-void fw_team_init(void)
+void fw_team_init(struct fw *fw)
 {
-	fw_memset(&fw_team, 0, sizeof(fw_team));
+	fw_memset(&fw->team, 0, sizeof(fw->team));
 	for (uint8_t u = 0; u < SNIC_MAX_UPLINKS; u++)
-		fw_team.link[u].bond = TEAM_NONE;
-	fw_memset(fw_team.home, TEAM_NONE, sizeof(fw_team.home));
-	notify_reset();
-	fw_team.next_at = TEAM_NO_TIME;
+		fw->team.link[u].bond = TEAM_NONE;
+	fw_memset(fw->team.home, TEAM_NONE, sizeof(fw->team.home));
+	notify_reset(fw);
+	fw->team.next_at = TEAM_NO_TIME;
 }
 
 /* VNICs sending on `uplink` (an uplink number or SNIC_UPLINK_BOND | b). */
-static unsigned vnics_on(uint8_t uplink)
+static unsigned vnics_on(struct fw *fw, uint8_t uplink)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < fw.hw.max_vnics; i++)
-		if (fw.vnic[i].used && fw.vnic[i].uplink == uplink)
+	for (unsigned i = 0; i < fw->hw.max_vnics; i++)
+		if (fw->vnic[i].used && fw->vnic[i].uplink == uplink)
 			n++;
 	return n;
 }
 
-int fw_team_check_vnic_uplink(uint8_t uplink)
+int fw_team_check_vnic_uplink(struct fw *fw, uint8_t uplink)
 {
 	uint8_t b = team_bond_of(uplink);
 	if (b != TEAM_NONE) {
 		if (b >= SNIC_MAX_BONDS)
 			return SNIC_E_RANGE;
-		return fw_team.bond[b].used ? SNIC_OK : SNIC_E_NOENT;
+		return fw->team.bond[b].used ? SNIC_OK : SNIC_E_NOENT;
 	}
-	if (uplink >= fw.hw.n_uplinks)
+	if (uplink >= fw->hw.n_uplinks)
 		return SNIC_E_RANGE;
 	/* A bonded uplink is only reachable through its bond. */
-	return fw_team.link[uplink].bond == TEAM_NONE ? SNIC_OK : SNIC_E_BUSY;
+	return fw->team.link[uplink].bond == TEAM_NONE ? SNIC_OK : SNIC_E_BUSY;
 }
 
-void fw_team_vnic_created(uint16_t id)
+void fw_team_vnic_created(struct fw *fw, uint16_t id)
 {
 	if (id >= FW_MAX_VNICS)
 		return;
-	fw_team.prio[id] = 0;
-	fw_team.home[id] = TEAM_NONE;
-	fw_bw_vnic_created(id); /* no bandwidth share of its own yet */
-	uint8_t b = team_bond_of(fw.vnic[id].uplink);
-	if (b < SNIC_MAX_BONDS && fw_team.bond[b].used)
-		fw_team.home[id] = team_home(&fw_team.bond[b], id);
+	fw->team.prio[id] = 0;
+	fw->team.home[id] = TEAM_NONE;
+	fw_bw_vnic_created(fw, id); /* no bandwidth share of its own yet */
+	uint8_t b = team_bond_of(fw->vnic[id].uplink);
+	if (b < SNIC_MAX_BONDS && fw->team.bond[b].used)
+		fw->team.home[id] = team_home(fw, &fw->team.bond[b], id);
 }
 
-uint64_t fw_team_capacity_mbps(uint8_t uplink)
+uint64_t fw_team_capacity_mbps(struct fw *fw, uint8_t uplink)
 {
 	uint8_t b = team_bond_of(uplink);
 	if (b == TEAM_NONE) {
-		if (uplink >= fw.hw.n_uplinks || !fw.port_up[uplink] || !hal_port_carrier(uplink))
+		if (uplink >= fw->hw.n_uplinks || !fw->port_up[uplink] ||
+		    !hal_port_carrier(fw->hal, uplink))
 			return 0;
-		return fw.hw.uplink_speed_mbps;
+		return fw->hw.uplink_speed_mbps;
 	}
-	if (b >= SNIC_MAX_BONDS || !fw_team.bond[b].used)
+	if (b >= SNIC_MAX_BONDS || !fw->team.bond[b].used)
 		return 0;
-	return (uint64_t)fw_team.bond[b].n_live * fw.hw.uplink_speed_mbps;
+	return (uint64_t)fw->team.bond[b].n_live * fw->hw.uplink_speed_mbps;
 }
 
 /* ---- validation ---- */
@@ -93,13 +93,13 @@ static bool only_fields(const struct snic_team_set *c, bool set_fields, bool pri
 	return fw_is_zero(&t, sizeof(t));
 }
 
-static int check_set(const struct snic_team_set *c)
+static int check_set(struct fw *fw, const struct snic_team_set *c)
 {
 	if (!only_fields(c, true, false))
 		return SNIC_E_INVAL;
 	if (c->policy >= SNIC_TEAM_POLICIES || c->failback > SNIC_TEAM_FAILBACK_MANUAL)
 		return SNIC_E_RANGE;
-	if (c->n_members < 1 || c->n_members > fw.hw.n_uplinks)
+	if (c->n_members < 1 || c->n_members > fw->hw.n_uplinks)
 		return SNIC_E_RANGE;
 	if (c->detect & ~(SNIC_TEAM_DETECT_TXRES | SNIC_TEAM_DETECT_BEACON))
 		return SNIC_E_INVAL;
@@ -116,7 +116,7 @@ static int check_set(const struct snic_team_set *c)
 				return SNIC_E_INVAL;
 			continue;
 		}
-		if (c->member[i] >= fw.hw.n_uplinks || c->role[i] > SNIC_TEAM_STANDBY)
+		if (c->member[i] >= fw->hw.n_uplinks || c->role[i] > SNIC_TEAM_STANDBY)
 			return SNIC_E_RANGE;
 		if (seen & (1u << c->member[i]))
 			return SNIC_E_INVAL; /* listed twice */
@@ -158,20 +158,20 @@ static uint8_t members_mask(const struct snic_team_set *c)
 }
 
 /* Membership rules against the current bonds and VNICs. */
-static int check_membership(uint8_t b, uint8_t mask)
+static int check_membership(struct fw *fw, uint8_t b, uint8_t mask)
 {
-	const struct fw_bond *bd = &fw_team.bond[b];
+	const struct fw_bond *bd = &fw->team.bond[b];
 	if (bd->used && bd->mask == mask)
 		return SNIC_OK; /* same members: any other change is fine live */
-	if (bd->used && vnics_on(SNIC_UPLINK_BOND | b))
+	if (bd->used && vnics_on(fw, SNIC_UPLINK_BOND | b))
 		return SNIC_E_BUSY; /* members of a bond in use are fixed */
-	for (uint8_t u = 0; u < fw.hw.n_uplinks; u++) {
+	for (uint8_t u = 0; u < fw->hw.n_uplinks; u++) {
 		if (!(mask & (1u << u)))
 			continue;
-		uint8_t other = fw_team.link[u].bond;
+		uint8_t other = fw->team.link[u].bond;
 		if (other != TEAM_NONE && other != b)
 			return SNIC_E_BUSY; /* in another bond */
-		if (vnics_on(u))
+		if (vnics_on(fw, u))
 			return SNIC_E_BUSY; /* a VNIC uses it unbonded */
 	}
 	return SNIC_OK;
@@ -179,36 +179,36 @@ static int check_membership(uint8_t b, uint8_t mask)
 
 /* ---- operations ---- */
 
-static void release_members(uint8_t b)
+static void release_members(struct fw *fw, uint8_t b)
 {
 	for (uint8_t u = 0; u < SNIC_MAX_UPLINKS; u++)
-		if (fw_team.link[u].bond == b)
-			fw_team.link[u].bond = TEAM_NONE;
+		if (fw->team.link[u].bond == b)
+			fw->team.link[u].bond = TEAM_NONE;
 }
 
-static int op_set(const struct snic_team_set *c, uint64_t now)
+static int op_set(struct fw *fw, const struct snic_team_set *c, uint64_t now)
 {
-	int st = check_set(c);
+	int st = check_set(fw, c);
 	if (st != SNIC_OK)
 		return st;
 	uint8_t mask = members_mask(c);
-	st = check_membership(c->bond, mask);
+	st = check_membership(fw, c->bond, mask);
 	if (st != SNIC_OK)
 		return st;
 
-	struct fw_bond *bd = &fw_team.bond[c->bond];
+	struct fw_bond *bd = &fw->team.bond[c->bond];
 	bool fresh = !bd->used || bd->mask != mask;
 	bool beacon_changed = !bd->used ||
 		((bd->cfg.detect ^ c->detect) & SNIC_TEAM_DETECT_BEACON) ||
 		bd->cfg.beacon_us != c->beacon_us;
 	if (fresh) {
-		release_members(c->bond);
+		release_members(fw, c->bond);
 		fw_memset(bd, 0, sizeof(*bd));
 		bd->used = true;
 		bd->mask = mask;
-		for (uint8_t u = 0; u < fw.hw.n_uplinks; u++)
+		for (uint8_t u = 0; u < fw->hw.n_uplinks; u++)
 			if (mask & (1u << u))
-				fw_team.link[u].bond = c->bond;
+				fw->team.link[u].bond = c->bond;
 	}
 	bd->cfg = *c;
 	bd->n_slots = 0;
@@ -219,42 +219,42 @@ static int op_set(const struct snic_team_set *c, uint64_t now)
 	if (fresh) {
 		for (unsigned i = 0; i < TEAM_BUCKETS; i++)
 			bd->bucket[i].uplink = TEAM_NONE;
-		team_links_reset(c->bond, now);
+		team_links_reset(fw, c->bond, now);
 	}
 	if (beacon_changed)
-		beacon_reset(c->bond, now);
-	team_recompute(c->bond, now);
+		beacon_reset(fw, c->bond, now);
+	team_recompute(fw, c->bond, now);
 	if (fresh)
 		bd->failovers = bd->failbacks = 0; /* the first set is no failback */
-	fw_team.dirty = true;
+	fw->team.dirty = true;
 	return SNIC_OK;
 }
 
-static int op_del(const struct snic_team_set *c)
+static int op_del(struct fw *fw, const struct snic_team_set *c)
 {
 	if (!only_fields(c, false, false))
 		return SNIC_E_INVAL;
-	struct fw_bond *bd = &fw_team.bond[c->bond];
+	struct fw_bond *bd = &fw->team.bond[c->bond];
 	if (!bd->used)
 		return SNIC_E_NOENT;
-	if (vnics_on(SNIC_UPLINK_BOND | c->bond))
+	if (vnics_on(fw, SNIC_UPLINK_BOND | c->bond))
 		return SNIC_E_BUSY;
-	release_members(c->bond);
-	notify_drop_bond(c->bond);
+	release_members(fw, c->bond);
+	notify_drop_bond(fw, c->bond);
 	fw_memset(bd, 0, sizeof(*bd));
-	fw_team.dirty = true;
+	fw->team.dirty = true;
 	return SNIC_OK;
 }
 
-static void fill_status(uint8_t b, struct snic_team_status *o)
+static void fill_status(struct fw *fw, uint8_t b, struct snic_team_status *o)
 {
-	const struct fw_bond *bd = &fw_team.bond[b];
+	const struct fw_bond *bd = &fw->team.bond[b];
 	fw_memset(o, 0, sizeof(*o));
 	o->bond = b;
 	o->policy = bd->cfg.policy;
 	o->n_members = bd->cfg.n_members;
 	o->in_use = bd->live_mask;
-	o->vnics = (uint16_t)vnics_on(SNIC_UPLINK_BOND | b);
+	o->vnics = (uint16_t)vnics_on(fw, SNIC_UPLINK_BOND | b);
 	o->failovers = bd->failovers;
 	o->failbacks = bd->failbacks;
 	o->notify_sent = bd->notify_sent;
@@ -264,7 +264,7 @@ static void fill_status(uint8_t b, struct snic_team_status *o)
 	o->last_change_ns = bd->last_change;
 	for (unsigned i = 0; i < bd->cfg.n_members; i++) {
 		uint8_t u = bd->cfg.member[i];
-		const struct team_link *l = &fw_team.link[u];
+		const struct team_link *l = &fw->team.link[u];
 		struct snic_team_member *m = &o->member[i];
 		m->uplink = u;
 		m->role = bd->cfg.role[i];
@@ -278,10 +278,10 @@ static void fill_status(uint8_t b, struct snic_team_status *o)
 	}
 }
 
-int fw_team_admin(const struct snic_team_set *c, struct snic_team_status *out,
+int fw_team_admin(struct fw *fw, const struct snic_team_set *c, struct snic_team_status *out,
 		  uint32_t *out_len)
 {
-	uint64_t now = hal_now_ns();
+	uint64_t now = hal_now_ns(fw->hal);
 
 	*out_len = 0;
 	if (c->op < SNIC_TEAM_OP_SET || c->op > SNIC_TEAM_OP_PRIO)
@@ -289,32 +289,32 @@ int fw_team_admin(const struct snic_team_set *c, struct snic_team_status *out,
 	if (c->op == SNIC_TEAM_OP_PRIO) {
 		if (!only_fields(c, false, true) || c->bond)
 			return SNIC_E_INVAL;
-		if (!fw_vnic_exists(c->vnic))
+		if (!fw_vnic_exists(fw, c->vnic))
 			return SNIC_E_NOENT;
-		fw_team.prio[c->vnic] = c->prio;
+		fw->team.prio[c->vnic] = c->prio;
 		return SNIC_OK;
 	}
 	if (c->bond >= SNIC_MAX_BONDS)
 		return SNIC_E_RANGE;
 	switch (c->op) {
 	case SNIC_TEAM_OP_SET:
-		return op_set(c, now);
+		return op_set(fw, c, now);
 	case SNIC_TEAM_OP_DEL:
-		return op_del(c);
+		return op_del(fw, c);
 	case SNIC_TEAM_OP_QUERY:
 		if (!only_fields(c, false, false))
 			return SNIC_E_INVAL;
-		if (!fw_team.bond[c->bond].used)
+		if (!fw->team.bond[c->bond].used)
 			return SNIC_E_NOENT;
-		fill_status(c->bond, out);
+		fill_status(fw, c->bond, out);
 		*out_len = sizeof(*out);
 		return SNIC_OK;
 	default: /* SNIC_TEAM_OP_FAILBACK */
 		if (!only_fields(c, false, false))
 			return SNIC_E_INVAL;
-		if (!fw_team.bond[c->bond].used)
+		if (!fw->team.bond[c->bond].used)
 			return SNIC_E_NOENT;
-		team_manual_failback(c->bond, now);
+		team_manual_failback(fw, c->bond, now);
 		return SNIC_OK;
 	}
 }

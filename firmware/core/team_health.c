@@ -19,9 +19,9 @@
 
 #define NS_PER_US 1000ull
 
-static bool phys_up(uint8_t u)
+static bool phys_up(struct fw *fw, uint8_t u)
 {
-	return fw.port_up[u] && hal_port_carrier(u);
+	return fw->port_up[u] && hal_port_carrier(fw->hal, u);
 }
 
 static uint64_t us(uint32_t v)
@@ -29,21 +29,22 @@ static uint64_t us(uint32_t v)
 	return (uint64_t)v * NS_PER_US;
 }
 
-void team_links_reset(uint8_t b, uint64_t now)
+void team_links_reset(struct fw *fw, uint8_t b, uint64_t now)
 {
-	for (uint8_t u = 0; u < fw.hw.n_uplinks; u++) {
-		struct team_link *l = &fw_team.link[u];
+	for (uint8_t u = 0; u < fw->hw.n_uplinks; u++) {
+		struct team_link *l = &fw->team.link[u];
 		if (l->bond != b)
 			continue;
 		uint8_t bond = l->bond;
 		fw_memset(l, 0, sizeof(*l));
 		l->bond = bond;
-		l->phys = phys_up(u);
+		l->phys = phys_up(fw, u);
 		l->phys_at = now;
 		l->link_ok = l->phys;
 		l->healthy = l->phys;
 		l->healthy_at = now;
-		l->reason = l->phys ? 0 : (fw.port_up[u] ? SNIC_TEAM_WHY_LINK : SNIC_TEAM_WHY_ADMIN);
+		l->reason = l->phys ? 0 : fw->port_up[u] ? SNIC_TEAM_WHY_LINK
+							 : SNIC_TEAM_WHY_ADMIN;
 		l->state = l->phys ? SNIC_TEAM_ST_UP : SNIC_TEAM_ST_DOWN;
 		l->since = now;
 		l->vq_end = now;
@@ -72,12 +73,12 @@ static uint8_t state_of(const struct team_link *l)
 	return l->waiting ? SNIC_TEAM_ST_WAIT : SNIC_TEAM_ST_UP;
 }
 
-bool team_update_health(uint8_t u, uint64_t now)
+bool team_update_health(struct fw *fw, uint8_t u, uint64_t now)
 {
-	struct team_link *l = &fw_team.link[u];
+	struct team_link *l = &fw->team.link[u];
 	if (l->bond == TEAM_NONE)
 		return false;
-	const struct fw_bond *bd = &fw_team.bond[l->bond];
+	const struct fw_bond *bd = &fw->team.bond[l->bond];
 	bool changed = false;
 
 	if (l->phys != l->link_ok) {
@@ -85,7 +86,7 @@ bool team_update_health(uint8_t u, uint64_t now)
 		if (now - l->phys_at >= delay) {
 			l->link_ok = l->phys;
 			if (l->link_ok)
-				beacon_link_up(l->bond, u);
+				beacon_link_up(fw, l->bond, u);
 		}
 	}
 	if (l->tx_short && now >= l->short_until)
@@ -93,7 +94,7 @@ bool team_update_health(uint8_t u, uint64_t now)
 
 	bool h = l->link_ok && !l->tx_short && !l->beacon_bad;
 	if (!h) /* the latest cause decides how it may come back */
-		l->reason = (uint8_t)((l->link_ok ? 0 : fw.port_up[u] ? SNIC_TEAM_WHY_LINK :
+		l->reason = (uint8_t)((l->link_ok ? 0 : fw->port_up[u] ? SNIC_TEAM_WHY_LINK :
 				       SNIC_TEAM_WHY_ADMIN) |
 				      (l->tx_short ? SNIC_TEAM_WHY_TXRES : 0) |
 				      (l->beacon_bad ? SNIC_TEAM_WHY_BEACON : 0));
@@ -123,24 +124,24 @@ bool team_update_health(uint8_t u, uint64_t now)
 
 /* ---- the set in use ---- */
 
-static bool usable(uint8_t u)
+static bool usable(struct fw *fw, uint8_t u)
 {
-	const struct team_link *l = &fw_team.link[u];
+	const struct team_link *l = &fw->team.link[u];
 	return l->healthy && !l->waiting;
 }
 
-uint8_t team_home(const struct fw_bond *bd, uint16_t v)
+uint8_t team_home(struct fw *fw, const struct fw_bond *bd, uint16_t v)
 {
 	if (!bd->n_live)
 		return TEAM_NONE;
 	if (bd->cfg.policy == SNIC_TEAM_PRIORITY && v < FW_MAX_VNICS &&
-	    fw_team.prio[v] < bd->cfg.prio_high)
+	    fw->team.prio[v] < bd->cfg.prio_high)
 		return bd->live[bd->n_live - 1];
 	uint8_t s = bd->slot[v % bd->n_slots];
 	return s != TEAM_NONE ? s : bd->live[v % bd->n_live];
 }
 
-static void fill_slots(struct fw_bond *bd)
+static void fill_slots(struct fw *fw, struct fw_bond *bd)
 {
 	const struct snic_team_set *c = &bd->cfg;
 	unsigned k = 0;
@@ -149,12 +150,12 @@ static void fill_slots(struct fw_bond *bd)
 		bd->slot[i] = TEAM_NONE;
 	for (unsigned i = 0; i < c->n_members; i++)
 		if (c->role[i] == SNIC_TEAM_ACTIVE) {
-			if (usable(c->member[i]))
+			if (usable(fw, c->member[i]))
 				bd->slot[k] = c->member[i];
 			k++;
 		}
 	for (unsigned i = 0; i < c->n_members; i++) {
-		if (c->role[i] != SNIC_TEAM_STANDBY || !usable(c->member[i]))
+		if (c->role[i] != SNIC_TEAM_STANDBY || !usable(fw, c->member[i]))
 			continue;
 		for (unsigned s = 0; s < bd->n_slots; s++)
 			if (bd->slot[s] == TEAM_NONE) {
@@ -170,21 +171,21 @@ static void fill_slots(struct fw_bond *bd)
 	for (unsigned pass = SNIC_TEAM_ACTIVE; pass <= SNIC_TEAM_STANDBY; pass++)
 		for (unsigned i = 0; i < c->n_members; i++) {
 			uint8_t u = c->member[i];
-			if (c->role[i] == pass && fw_team.link[u].healthy) {
-				fw_team.link[u].waiting = false;
-				fw_team.link[u].state = SNIC_TEAM_ST_UP;
+			if (c->role[i] == pass && fw->team.link[u].healthy) {
+				fw->team.link[u].waiting = false;
+				fw->team.link[u].state = SNIC_TEAM_ST_UP;
 				bd->slot[0] = u;
 				return;
 			}
 		}
 }
 
-void team_recompute(uint8_t b, uint64_t now)
+void team_recompute(struct fw *fw, uint8_t b, uint64_t now)
 {
-	struct fw_bond *bd = &fw_team.bond[b];
+	struct fw_bond *bd = &fw->team.bond[b];
 	uint8_t old = bd->live_mask;
 
-	fill_slots(bd);
+	fill_slots(fw, bd);
 	bd->n_live = 0;
 	bd->live_mask = 0;
 	for (unsigned s = 0; s < bd->n_slots; s++)
@@ -196,7 +197,7 @@ void team_recompute(uint8_t b, uint64_t now)
 		return;
 	uint8_t lost = old & (uint8_t)~bd->live_mask, failed = 0;
 	for (uint8_t u = 0; u < SNIC_MAX_UPLINKS; u++)
-		if (((lost >> u) & 1) && !usable(u))
+		if (((lost >> u) & 1) && !usable(fw, u))
 			failed |= (uint8_t)(1u << u);
 	/* A member leaving because it failed is a failover; one making room
 	 * for a recovered member is part of a failback. */
@@ -209,44 +210,44 @@ void team_recompute(uint8_t b, uint64_t now)
 	 * VNIC may have been learned behind the lost member, so all re-announce
 	 * on their home uplink. Otherwise only the VNICs that moved do. */
 	bool all = failed && bd->cfg.policy != SNIC_TEAM_PORT_ID;
-	for (uint16_t v = 0; v < fw.hw.max_vnics; v++) {
-		if (!fw.vnic[v].used || fw.vnic[v].uplink != (SNIC_UPLINK_BOND | b))
+	for (uint16_t v = 0; v < fw->hw.max_vnics; v++) {
+		if (!fw->vnic[v].used || fw->vnic[v].uplink != (SNIC_UPLINK_BOND | b))
 			continue;
-		uint8_t h = team_home(bd, v);
-		if (h != TEAM_NONE && (h != fw_team.home[v] || all))
-			notify_queue(b, v, h, now);
-		fw_team.home[v] = h;
+		uint8_t h = team_home(fw, bd, v);
+		if (h != TEAM_NONE && (h != fw->team.home[v] || all))
+			notify_queue(fw, b, v, h, now);
+		fw->team.home[v] = h;
 	}
-	fw_team.dirty = true;
+	fw->team.dirty = true;
 }
 
-void team_manual_failback(uint8_t b, uint64_t now)
+void team_manual_failback(struct fw *fw, uint8_t b, uint64_t now)
 {
-	for (uint8_t u = 0; u < fw.hw.n_uplinks; u++) {
-		struct team_link *l = &fw_team.link[u];
+	for (uint8_t u = 0; u < fw->hw.n_uplinks; u++) {
+		struct team_link *l = &fw->team.link[u];
 		if (l->bond == b && l->waiting) {
 			l->waiting = false;
 			l->state = state_of(l);
 			l->since = now;
 		}
 	}
-	team_recompute(b, now);
+	team_recompute(fw, b, now);
 }
 
-bool team_tx_refused(uint8_t u, uint64_t now)
+bool team_tx_refused(struct fw *fw, uint8_t u, uint64_t now)
 {
-	struct team_link *l = &fw_team.link[u];
+	struct team_link *l = &fw->team.link[u];
 	l->tx_refused++;
 	if (l->bond == TEAM_NONE)
 		return false;
-	struct fw_bond *bd = &fw_team.bond[l->bond];
+	struct fw_bond *bd = &fw->team.bond[l->bond];
 	if (!(bd->cfg.detect & SNIC_TEAM_DETECT_TXRES))
 		return false;
 	/* Resting the only member that can carry would only hold traffic. */
 	bool other = false;
 	for (unsigned i = 0; i < bd->cfg.n_members; i++) {
 		uint8_t m = bd->cfg.member[i];
-		if (m != u && bd->cfg.role[i] != SNIC_TEAM_UNUSED && fw_team.link[m].healthy)
+		if (m != u && bd->cfg.role[i] != SNIC_TEAM_UNUSED && fw->team.link[m].healthy)
 			other = true;
 	}
 	if (!other)
@@ -258,9 +259,9 @@ bool team_tx_refused(uint8_t u, uint64_t now)
 	l->short_until = now + (us(rest) << l->short_streak);
 	if (l->short_streak < TEAM_REST_DOUBLINGS)
 		l->short_streak++;
-	team_update_health(u, now);
-	team_recompute(l->bond, now);
-	fw_team.dirty = true;
+	team_update_health(fw, u, now);
+	team_recompute(fw, l->bond, now);
+	fw->team.dirty = true;
 	return true;
 }
 
@@ -283,69 +284,69 @@ static uint64_t link_deadline(const struct team_link *l, const struct fw_bond *b
 	return t;
 }
 
-static void plan_next(void)
+static void plan_next(struct fw *fw)
 {
-	uint64_t t = notify_next();
+	uint64_t t = notify_next(fw);
 	for (uint8_t b = 0; b < SNIC_MAX_BONDS; b++)
-		if (fw_team.bond[b].used)
-			t = min64(t, beacon_next(&fw_team.bond[b]));
-	for (uint8_t u = 0; u < fw.hw.n_uplinks; u++) {
-		const struct team_link *l = &fw_team.link[u];
+		if (fw->team.bond[b].used)
+			t = min64(t, beacon_next(&fw->team.bond[b]));
+	for (uint8_t u = 0; u < fw->hw.n_uplinks; u++) {
+		const struct team_link *l = &fw->team.link[u];
 		if (l->bond != TEAM_NONE)
-			t = min64(t, link_deadline(l, &fw_team.bond[l->bond]));
+			t = min64(t, link_deadline(l, &fw->team.bond[l->bond]));
 	}
-	fw_team.next_at = t;
-	fw_team.dirty = false;
+	fw->team.next_at = t;
+	fw->team.dirty = false;
 }
 
-unsigned fw_team_poll(void)
+unsigned fw_team_poll(struct fw *fw)
 {
 	bool any = false;
 	for (uint8_t b = 0; b < SNIC_MAX_BONDS; b++)
-		any |= fw_team.bond[b].used;
+		any |= fw->team.bond[b].used;
 	if (!any)
 		return 0;
 
-	uint64_t now = hal_now_ns();
+	uint64_t now = hal_now_ns(fw->hal);
 	unsigned work = 0;
 	uint8_t redo = 0; /* bonds whose set must be recomputed */
 
 	/* Link events act in the poll that sees them. */
-	for (uint8_t u = 0; u < fw.hw.n_uplinks; u++) {
-		struct team_link *l = &fw_team.link[u];
+	for (uint8_t u = 0; u < fw->hw.n_uplinks; u++) {
+		struct team_link *l = &fw->team.link[u];
 		if (l->bond == TEAM_NONE)
 			continue;
-		bool p = phys_up(u);
+		bool p = phys_up(fw, u);
 		if (p == l->phys)
 			continue;
 		l->phys = p;
 		l->phys_at = now;
-		fw_team.dirty = true;
-		if (team_update_health(u, now))
+		fw->team.dirty = true;
+		if (team_update_health(fw, u, now))
 			redo |= (uint8_t)(1u << l->bond);
 	}
-	if (fw_team.dirty || now >= fw_team.next_at) {
-		for (uint8_t u = 0; u < fw.hw.n_uplinks; u++)
-			if (fw_team.link[u].bond != TEAM_NONE && team_update_health(u, now))
-				redo |= (uint8_t)(1u << fw_team.link[u].bond);
+	if (fw->team.dirty || now >= fw->team.next_at) {
+		for (uint8_t u = 0; u < fw->hw.n_uplinks; u++)
+			if (fw->team.link[u].bond != TEAM_NONE && team_update_health(fw, u, now))
+				redo |= (uint8_t)(1u << fw->team.link[u].bond);
 		for (uint8_t b = 0; b < SNIC_MAX_BONDS; b++)
 			if (redo & (1u << b))
-				team_recompute(b, now);
+				team_recompute(fw, b, now);
 		for (uint8_t b = 0; b < SNIC_MAX_BONDS; b++)
-			if (fw_team.bond[b].used)
-				work += beacon_tick(b, now);
-		plan_next();
+			if (fw->team.bond[b].used)
+				work += beacon_tick(fw, b, now);
+		plan_next(fw);
 	}
-	if (notify_next() <= now) {
-		work += notify_poll(now);
-		plan_next();
+	if (notify_next(fw) <= now) {
+		work += notify_poll(fw, now);
+		plan_next(fw);
 	}
 	return work;
 }
 
-uint64_t fw_team_next_ns(void)
+uint64_t fw_team_next_ns(struct fw *fw)
 {
-	if (fw_team.dirty)
-		return hal_now_ns();
-	return fw_team.next_at;
+	if (fw->team.dirty)
+		return hal_now_ns(fw->hal);
+	return fw->team.next_at;
 }

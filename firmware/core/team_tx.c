@@ -96,19 +96,19 @@ static uint32_t hash_l34(const struct flow *fl)
 	return fmix(mix(h, fl->l4, 4));
 }
 
-uint64_t team_wire_ns_calc(uint32_t len)
+uint64_t team_wire_ns_calc(struct fw *fw, uint32_t len)
 {
 	uint64_t bytes = (len < WIRE_MIN ? WIRE_MIN : len) + WIRE_EXTRA;
-	uint64_t mbps = fw.hw.uplink_speed_mbps ? fw.hw.uplink_speed_mbps : 1;
+	uint64_t mbps = fw->hw.uplink_speed_mbps ? fw->hw.uplink_speed_mbps : 1;
 	return (bytes * 8000u + mbps - 1) / mbps;
 }
 
-bool team_xmit(uint8_t u, const uint8_t *f, uint32_t len, uint64_t now)
+bool team_xmit(struct fw *fw, uint8_t u, const uint8_t *f, uint32_t len, uint64_t now)
 {
-	if (hal_tx(u, f, len) < 0)
+	if (hal_tx(fw->hal, u, f, len) < 0)
 		return false;
-	team_account(u, len, now);
-	struct snic_blk_stats *s = FW_STATS();
+	team_account(fw, u, len, now);
+	struct snic_blk_stats *s = FW_STATS(fw);
 	s->port[u].tx_packets++;
 	s->port[u].tx_bytes += len;
 	return true;
@@ -138,13 +138,13 @@ static uint8_t by_hash(struct fw_bond *bd, uint32_t h, uint64_t now, struct team
 	return bk->uplink;
 }
 
-static uint8_t least_loaded(const struct fw_bond *bd, uint64_t now)
+static uint8_t least_loaded(struct fw *fw, const struct fw_bond *bd, uint64_t now)
 {
 	uint8_t best = bd->live[0];
 	uint64_t best_end = TEAM_NO_TIME;
 	for (unsigned i = 0; i < bd->n_live; i++) {
 		uint8_t u = bd->live[i];
-		uint64_t end = fw_team.link[u].vq_end;
+		uint64_t end = fw->team.link[u].vq_end;
 		if (end < now)
 			end = now;
 		if (end < best_end) {
@@ -155,14 +155,15 @@ static uint8_t least_loaded(const struct fw_bond *bd, uint64_t now)
 	return best;
 }
 
-static uint8_t by_load(struct fw_bond *bd, uint32_t h, uint64_t now, struct team_bucket **out)
+static uint8_t by_load(struct fw *fw, struct fw_bond *bd, uint32_t h, uint64_t now,
+		       struct team_bucket **out)
 {
 	struct team_bucket *bk = &bd->bucket[h % TEAM_BUCKETS];
 	*out = bk;
-	return bucket_stays(bd, bk, now) ? bk->uplink : least_loaded(bd, now);
+	return bucket_stays(bd, bk, now) ? bk->uplink : least_loaded(fw, bd, now);
 }
 
-static uint8_t pick(struct fw_bond *bd, uint16_t id, const uint8_t *f, uint32_t len,
+static uint8_t pick(struct fw *fw, struct fw_bond *bd, uint16_t id, const uint8_t *f, uint32_t len,
 		    uint64_t now, struct team_bucket **bk)
 {
 	struct flow fl;
@@ -181,52 +182,52 @@ static uint8_t pick(struct fw_bond *bd, uint16_t id, const uint8_t *f, uint32_t 
 	case SNIC_TEAM_L34:
 		return by_hash(bd, hash_l34(&fl), now, bk);
 	case SNIC_TEAM_LOAD:
-		return by_load(bd, hash_l34(&fl), now, bk);
+		return by_load(fw, bd, hash_l34(&fl), now, bk);
 	case SNIC_TEAM_IP_RR:
 		if (!fl.ip)
 			return bd->live[bd->rr++ % bd->n_live];
 		return by_hash(bd, fmix(mix(FNV_SEED, fl.dip, 4)), now, bk);
 	case SNIC_TEAM_PRIORITY:
-		if (fw_team.prio[id] < bd->cfg.prio_high)
-			return team_home(bd, id);
-		return by_load(bd, hash_l34(&fl), now, bk);
+		if (fw->team.prio[id] < bd->cfg.prio_high)
+			return team_home(fw, bd, id);
+		return by_load(fw, bd, hash_l34(&fl), now, bk);
 	default: /* SNIC_TEAM_PORT_ID */
-		return team_home(bd, id);
+		return team_home(fw, bd, id);
 	}
 }
 
-int fw_team_send(uint16_t id, const uint8_t *f, uint32_t len, uint64_t now)
+int fw_team_send(struct fw *fw, uint16_t id, const uint8_t *f, uint32_t len, uint64_t now)
 {
-	uint8_t up = fw.vnic[id].uplink;
+	uint8_t up = fw->vnic[id].uplink;
 	uint8_t b = team_bond_of(up);
 
 	if (b == TEAM_NONE) {
-		if (up >= fw.hw.n_uplinks || !fw.port_up[up])
+		if (up >= fw->hw.n_uplinks || !fw->port_up[up])
 			return TEAM_TX_DOWN;
 		/* No carrier: the frame waits in its ring, as on any NIC. */
-		if (!hal_port_carrier(up))
+		if (!hal_port_carrier(fw->hal, up))
 			return TEAM_TX_HOLD;
-		return team_send_port(up, f, len, now);
+		return team_send_port(fw, up, f, len, now);
 	}
-	if (b >= SNIC_MAX_BONDS || !fw_team.bond[b].used)
+	if (b >= SNIC_MAX_BONDS || !fw->team.bond[b].used)
 		return TEAM_TX_DOWN; /* cannot happen: a bond in use is never deleted */
-	struct fw_bond *bd = &fw_team.bond[b];
+	struct fw_bond *bd = &fw->team.bond[b];
 	for (unsigned tries = 0; tries < SNIC_MAX_UPLINKS; tries++) {
 		struct team_bucket *bk;
-		uint8_t u = pick(bd, id, f, len, now, &bk);
+		uint8_t u = pick(fw, bd, id, f, len, now, &bk);
 		if (u == TEAM_NONE) {
 			bd->held++;
 			return TEAM_TX_HOLD;
 		}
-		if (hal_tx(u, f, len) == 0) {
-			team_account(u, len, now);
+		if (hal_tx(fw->hal, u, f, len) == 0) {
+			team_account(fw, u, len, now);
 			if (bk) {
 				bk->uplink = u;
-				bk->busy_until = fw_team.link[u].vq_end;
+				bk->busy_until = fw->team.link[u].vq_end;
 			}
 			return u;
 		}
-		if (!team_tx_refused(u, now))
+		if (!team_tx_refused(fw, u, now))
 			return TEAM_TX_HOLD; /* nowhere else to go: retry later */
 	}
 	return TEAM_TX_HOLD;

@@ -20,12 +20,11 @@
 #define ETH_P_IPV4  0x0800
 #define ETH_P_ARP   0x0806
 
-static uint32_t desc_cons[FW_MAX_RINGS];
 
-void fw_tx_init(void)
+void fw_tx_init(struct fw *fw)
 {
 	for (unsigned r = 0; r < FW_MAX_RINGS; r++)
-		desc_cons[r] = 0;
+		fw->tx.desc_cons[r] = 0;
 }
 
 /* Compares of header bytes, written so gcc loads them whole where the ISA
@@ -55,7 +54,7 @@ static bool has_ip(const struct fw_vnic *v, const uint8_t *ip)
 
 /* The frame's VLAN (fw_frame_vlan) is VNIC v's: its port VLAN ("untagged"
  * when it has none), or one of its member VLANs (l2.h). */
-static bool vlan_ok(const struct fw_vnic *v, int vid)
+static bool vlan_ok(struct fw *fw, const struct fw_vnic *v, int vid)
 {
 	if (vid == -2)
 		return false;
@@ -63,11 +62,11 @@ static bool vlan_ok(const struct fw_vnic *v, int vid)
 		return vid == -1; /* the device tags it: the VM cannot pick */
 	if (v->vlan == SNIC_VLAN_NONE ? vid == -1 : vid == (int)v->vlan)
 		return true;
-	return vid > 0 && fw_l2_vlan_member((uint16_t)(v - fw.vnic), (uint16_t)vid);
+	return vid > 0 && fw_l2_vlan_member(fw, (uint16_t)(v - fw->vnic), (uint16_t)vid);
 }
 
 /* 1 when frame f (len >= 14) may be sent by VNIC v. */
-static bool frame_is_own(const struct fw_vnic *v, const uint8_t *f, uint32_t len)
+static bool frame_is_own(struct fw *fw, const struct fw_vnic *v, const uint8_t *f, uint32_t len)
 {
 	uint32_t l3 = 0;
 	uint16_t type = 0;
@@ -75,7 +74,7 @@ static bool frame_is_own(const struct fw_vnic *v, const uint8_t *f, uint32_t len
 	if (!mac_eq(f + 6, v->mac))
 		return false;
 	int vid = fw_frame_vlan(f, len, &l3, &type);
-	if (!vlan_ok(v, vid))
+	if (!vlan_ok(fw, v, vid))
 		return false;
 	if (!v->n_ip)
 		return true;
@@ -96,19 +95,46 @@ static bool frame_is_own(const struct fw_vnic *v, const uint8_t *f, uint32_t len
 	return true;
 }
 
+/* The sender index's bucket of a MAC: its last four bytes (where the
+ * MACs of one host's VMs differ), multiplied by 2^32 / golden ratio. */
+static inline unsigned mac_bucket(const uint8_t *mac)
+{
+	return (ld32(mac + 2) * 0x9e3779b1u) >> (32 - FW_TX_MAC_BITS);
+}
+
+void fw_tx_index(struct fw *fw)
+{
+	for (unsigned b = 0; b < FW_TX_MAC_BUCKETS; b++)
+		fw->tx.mac_head[b] = SNIC_VNIC_NONE;
+	/* Highest id first, each at its chain's head: chains in id order. */
+	for (unsigned i = FW_MAX_VNICS; i-- > 0;) {
+		const struct fw_vnic *v = &fw->vnic[i];
+		fw->tx.mac_next[i] = SNIC_VNIC_NONE;
+		if (!v->used || v->tx_ring != FW_SHARED_RING)
+			continue;
+		unsigned b = mac_bucket(v->mac);
+		fw->tx.mac_next[i] = fw->tx.mac_head[b];
+		fw->tx.mac_head[b] = (uint16_t)i;
+	}
+}
+
 /* The VNIC on the shared TRR whose MAC and VLAN the frame carries, else
- * one whose MAC it carries (the frame then fails its check), else -1. */
-static int shared_sender(const uint8_t *f, uint32_t len)
+ * one whose MAC it carries (the frame then fails its check), else -1;
+ * the lowest id of each kind. Its MAC's bucket holds only the shared-TRR
+ * VNICs whose MACs share the bucket: as many as the VNIC table has slots
+ * per bucket on average, whatever the number of VNICs. */
+static int shared_sender(struct fw *fw, const uint8_t *f, uint32_t len)
 {
 	uint32_t l3;
 	uint16_t type;
 	int vid = fw_frame_vlan(f, len, &l3, &type), mac_only = -1;
 
-	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
-		const struct fw_vnic *v = &fw.vnic[i];
-		if (!v->used || v->tx_ring != FW_SHARED_RING || !mac_eq(f + 6, v->mac))
+	for (uint16_t i = fw->tx.mac_head[mac_bucket(f + 6)]; i != SNIC_VNIC_NONE;
+	     i = fw->tx.mac_next[i]) {
+		const struct fw_vnic *v = &fw->vnic[i];
+		if (!mac_eq(f + 6, v->mac))
 			continue;
-		if (vlan_ok(v, vid))
+		if (vlan_ok(fw, v, vid))
 			return (int)i;
 		if (mac_only < 0)
 			mac_only = (int)i;
@@ -147,12 +173,12 @@ struct sender {
 	bool                  carrier; /* unbonded uplink has carrier */
 };
 
-static void sender_load(struct sender *s, int id)
+static void sender_load(struct fw *fw, struct sender *s, int id)
 {
 	s->id = id;
 	if (id < 0)
 		return;
-	struct fw_vnic *v = &fw.vnic[id];
+	struct fw_vnic *v = &fw->vnic[id];
 	s->v = v;
 	s->shaper = v->shaper.kind == METER_SHAPER ? &v->shaper : NULL;
 	s->mac_lo = ld32(v->mac);
@@ -161,32 +187,23 @@ static void sender_load(struct sender *s, int id)
 	s->tag = fw_vnic_tags(v);
 	s->up = v->uplink;
 	s->bonded = team_bond_of(v->uplink) != TEAM_NONE;
-	s->down = !s->bonded && (s->up >= fw.hw.n_uplinks || !fw.port_up[s->up]);
-	s->carrier = !s->bonded && !s->down && hal_port_carrier(s->up);
+	s->down = !s->bonded && (s->up >= fw->hw.n_uplinks || !fw->port_up[s->up]);
+	s->carrier = !s->bonded && !s->down && hal_port_carrier(fw->hal, s->up);
 }
 
 /* frame_is_own() for sender s, its common case settled inline: the source
  * MAC, then an untagged frame from a VNIC without VLAN and IPs. */
-static inline bool sender_owns(const struct sender *s, const uint8_t *f, uint32_t len)
+static inline bool sender_owns(struct fw *fw, const struct sender *s, const uint8_t *f,
+			       uint32_t len)
 {
 	if (ld32(f + 6) != s->mac_lo || ld16(f + 10) != s->mac_hi)
 		return false;
 	uint16_t et = be16(f + 12);
 	if (s->plain && et != ETH_P_8021Q && et != ETH_P_8021AD)
 		return true;
-	return frame_is_own(s->v, f, len);
+	return frame_is_own(fw, s->v, f, len);
 }
 
-/* One TX poll: the clock, what the descriptors are checked against, and
- * the port counters until the poll ends. */
-static struct {
-	uint64_t now;
-	uint32_t mask;
-	uint32_t len_span;   /* buf_max - FW_MIN_FRAME */
-	uint64_t dma_base, dma_size;
-	uint32_t port_pkts[SNIC_MAX_UPLINKS];
-	uint64_t port_bytes[SNIC_MAX_UPLINKS];
-} tp;
 
 /* One ring's batch. */
 struct tx_ring {
@@ -202,52 +219,19 @@ struct tx_ring {
 
 enum verdict { TX_SENT, TX_RETRY, TX_DROPPED };
 
-static enum verdict drop(struct meter *taken, uint32_t len, int reason)
+static enum verdict drop(struct fw *fw, struct meter *taken, uint32_t len, int reason)
 {
 	if (taken)
 		meter_shaper_untake(taken, len);
-	fw_count_drop(reason);
+	fw_count_drop(fw, reason);
 	return TX_DROPPED;
-}
-
-/* What a shaper lets through in this poll, in units: the smaller of its
- * buckets after the refill (E only when it has a rate). Once per batch:
- * out of line, it is most of the 64-bit code on a 32-bit core. */
-static __attribute__((noinline)) uint64_t shaper_budget(struct meter *m)
-{
-	/* meter_refill for a METER_SHAPER: no srTCM branch to carry. */
-	if (fw.now_ns > m->last_ns) {
-		uint64_t dt = fw.now_ns - m->last_ns;
-		m->last_ns = fw.now_ns;
-		m->c.tok += meter_earned(&m->c, dt, m->c.depth - m->c.tok);
-		m->e.tok += meter_earned(&m->e, dt, m->e.depth - m->e.tok);
-	}
-	if (m->e.rate && m->e.tok < m->c.tok)
-		return m->e.tok;
-	return m->c.tok;
-}
-
-/* meter_shaper_try at this poll's time (the shared TRR), built on
- * shaper_budget so the 64-bit refill exists once in the image. */
-static bool shaper_try(struct meter *m, uint32_t len)
-{
-	uint64_t bytes = meter_bytes(m->wire, len);
-	uint64_t cost = bytes * METER_UNITS_PER_BYTE;
-
-	if (shaper_budget(m) < cost)
-		return false;
-	m->c.tok -= cost;
-	if (m->e.rate)
-		m->e.tok -= cost;
-	meter_count(m, METER_GREEN, bytes);
-	return true;
 }
 
 /* One frame of the shared TRR (or of an unbound ring, whose frames are all
  * bad): its sender is found per frame, from the frame. */
-static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
+static __attribute__((noinline)) enum verdict send_one(struct fw *fw, struct tx_ring *t)
 {
-	const volatile struct snic_tx_desc *dv = &t->desc[t->cons & tp.mask];
+	const volatile struct snic_tx_desc *dv = &t->desc[t->cons & fw->tx.p.mask];
 	const uint64_t addr = dv->addr;
 	uint32_t len = dv->len;
 	struct sender *s = &t->snd;
@@ -255,45 +239,48 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 	/* One range check for 14 <= len <= buf_max; the DMA region as one
 	 * offset and size, read once per poll (below the region, the offset
 	 * wraps past its size). */
-	const uint64_t off = addr - tp.dma_base;
-	if (!t->bound || dv->flags || dv->rsvd || len - FW_MIN_FRAME > tp.len_span ||
-	    off > tp.dma_size || len > tp.dma_size - off) {
+	const uint64_t off = addr - fw->tx.p.dma_base;
+	if (!t->bound || dv->flags || dv->rsvd || len - FW_MIN_FRAME > fw->tx.p.len_span ||
+	    off > fw->tx.p.dma_size || len > fw->tx.p.dma_size - off) {
 		t->q->drop_bad++;
 		if (t->r != FW_SHARED_RING && s->id >= 0) /* a port-VLAN VNIC's own ring */
-			FW_VSTATS(s->id)->tx_drop_bad++;
-		return drop(NULL, len, SNIC_DROP_TX_BAD);
+			FW_VSTATS(fw, s->id)->tx_drop_bad++;
+		return drop(fw, NULL, len, SNIC_DROP_TX_BAD);
 	}
-	uint8_t *f = fw.frame;
-	hal_dma_from_host(f, (uint32_t)addr, len);
-	if (t->r == FW_SHARED_RING)
-		sender_load(s, shared_sender(f, len));
-	if (s->id < 0 || !sender_owns(s, f, len)) {
+	uint8_t *f = fw->frame;
+	hal_dma_from_host(fw->hal, f, (uint32_t)addr, len);
+	if (t->r == FW_SHARED_RING) {
+		int id = shared_sender(fw, f, len);
+		if (id != s->id) /* runs of one sender: looked up once */
+			sender_load(fw, s, id);
+	}
+	if (s->id < 0 || !sender_owns(fw, s, f, len)) {
 		t->q->drop_spoof++;
 		if (s->id >= 0) /* its MAC, not its VLAN or IP */
-			FW_VSTATS(s->id)->tx_drop_spoof++;
-		return drop(NULL, len, SNIC_DROP_TX_SPOOF);
+			FW_VSTATS(fw, s->id)->tx_drop_spoof++;
+		return drop(fw, NULL, len, SNIC_DROP_TX_SPOOF);
 	}
-	struct snic_vnic_stats *vs = FW_VSTATS(s->id);
+	struct snic_vnic_stats *vs = FW_VSTATS(fw, s->id);
 	if (s->tag) {
 		/* The tagged frame must still fit a buffer (buf_max). */
-		if (len + 4 > fw.hw.buf_max) {
+		if (len + 4 > fw->hw.buf_max) {
 			t->q->drop_bad++;
 			vs->tx_drop_bad++;
-			return drop(NULL, len, SNIC_DROP_TX_BAD);
+			return drop(fw, NULL, len, SNIC_DROP_TX_BAD);
 		}
 		insert_tag(s->v, f, len);
 		len += 4;
 	}
 	if (s->down) {
 		vs->tx_drop_down++;
-		return drop(NULL, len, SNIC_DROP_PORT_DOWN);
+		return drop(fw, NULL, len, SNIC_DROP_PORT_DOWN);
 	}
 	/* The frame waits for its tokens; on the shared TRR it holds the ring. */
-	if (fw_bw_blocks((uint16_t)s->id, len))
+	if (fw_bw_blocks(fw, (uint16_t)s->id, len))
 		return TX_RETRY;
 	struct meter *taken = NULL;
 	if (s->shaper) {
-		if (!shaper_try(s->shaper, len))
+		if (!meter_shaper_try(s->shaper, fw->now_ns, len))
 			return TX_RETRY;
 		taken = s->shaper;
 	}
@@ -301,25 +288,25 @@ static __attribute__((noinline)) enum verdict send_one(struct tx_ring *t)
 	 * or the bond member chosen by the team policy (team_tx.c). */
 	int port;
 	if (s->bonded)
-		port = fw_team_send((uint16_t)s->id, f, len, tp.now);
+		port = fw_team_send(fw, (uint16_t)s->id, f, len, fw->tx.p.now);
 	else
-		port = s->carrier ? team_send_port(s->up, f, len, tp.now) : TEAM_TX_HOLD;
+		port = s->carrier ? team_send_port(fw, s->up, f, len, fw->tx.p.now) : TEAM_TX_HOLD;
 	if (port < 0) {
 		if (port == TEAM_TX_DOWN) {
 			vs->tx_drop_down++;
-			return drop(taken, len, SNIC_DROP_PORT_DOWN);
+			return drop(fw, taken, len, SNIC_DROP_PORT_DOWN);
 		}
 		if (taken)
 			meter_shaper_untake(taken, len);
 		return TX_RETRY;
 	}
-	fw_bw_sent((uint16_t)s->id, len);
+	fw_bw_sent(fw, (uint16_t)s->id, len);
 	vs->tx_packets++;
 	vs->tx_bytes += len;
 	t->pkts++;
 	t->bytes += len;
-	tp.port_pkts[port]++;
-	tp.port_bytes[port] += len;
+	fw->tx.p.port_pkts[port]++;
+	fw->tx.p.port_bytes[port] += len;
 	return TX_SENT;
 }
 
@@ -337,20 +324,21 @@ typedef uint32_t __attribute__((may_alias)) tx_desc_word;
  * counters. Tokens are charged only for frames that left, which is what
  * taking and giving back came to. Returns the descriptors consumed.
  */
-static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint32_t todo)
+static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct tx_ring *t,
+							 uint32_t todo)
 {
 	const struct sender *s = &t->snd;
 	const volatile struct snic_tx_desc *const desc = t->desc;
-	const volatile struct snic_tx_desc *const end = desc + tp.mask + 1;
-	const volatile struct snic_tx_desc *dv = &desc[t->cons & tp.mask];
+	const volatile struct snic_tx_desc *const end = desc + fw->tx.p.mask + 1;
+	const volatile struct snic_tx_desc *dv = &desc[t->cons & fw->tx.p.mask];
 	const uint16_t id = (uint16_t)s->id;
-	const uint32_t span = tp.len_span, mac_lo = s->mac_lo;
+	const uint32_t span = fw->tx.p.len_span, mac_lo = s->mac_lo;
 	const uint16_t mac_hi = s->mac_hi;
 	const bool plain = s->plain, down = s->down;
 	const uint8_t up = s->up;
-	const uint64_t base = tp.dma_base, dma_size = tp.dma_size;
-	const bool limited = fw_bw.active && (fw_bw.vnic[id].flags & BWV_LIMIT);
-	const bool tracked = fw_bw.active && (fw_bw.vnic[id].flags & BWV_TRACK);
+	const uint64_t base = fw->tx.p.dma_base, dma_size = fw->tx.p.dma_size;
+	const bool limited = fw->bw.active && (fw->bw.vnic[id].flags & BWV_LIMIT);
+	const bool tracked = fw->bw.active && (fw->bw.vnic[id].flags & BWV_TRACK);
 	struct meter *const sh = s->shaper;
 	/* No shaper: a budget nothing can exhaust, and frames cost 0. A
 	 * shaper's budget starts at 0 so its first frame refills it. */
@@ -362,14 +350,14 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 	const bool direct = !s->bonded && s->carrier;
 	uint64_t vq = 0;
 	if (direct) {
-		vq = fw_team.link[up].vq_end;
-		if (vq < tp.now)
-			vq = tp.now;
+		vq = fw->team.link[up].vq_end;
+		if (vq < fw->tx.p.now)
+			vq = fw->tx.p.now;
 	}
 	/* What a frame of the last length seen costs. */
 	uint32_t memo_len = 0, memo_sh_len = 0;
 	uint64_t memo_cost = 0, memo_wire_ns = 0;
-	uint8_t *const f = fw.frame;
+	uint8_t *const f = fw->frame;
 	/* A batch's byte sums fit 32 bits: FW_TX_BUDGET frames of at most
 	 * FW_MAX_FRAME (+ 24 wire bytes) each. */
 	_Static_assert((uint64_t)FW_TX_BUDGET * (FW_MAX_FRAME + METER_WIRE_EXTRA) < UINT32_MAX,
@@ -385,133 +373,131 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct tx_ring *t, uint
 		const uint64_t off = addr - base;
 		if (flags || len - FW_MIN_FRAME > span || off > dma_size - len) {
 			t->q->drop_bad++;
-			FW_VSTATS(id)->tx_drop_bad++; /* drops: computed here, not held */
-			fw_count_drop(SNIC_DROP_TX_BAD);
+			FW_VSTATS(fw, id)->tx_drop_bad++; /* drops: computed here, not held */
+			fw_count_drop(fw, SNIC_DROP_TX_BAD);
 			continue;
 		}
-		if (limited && bw_limit_blocks(id, len))
+		if (limited && bw_limit_blocks(fw, id, len))
 			break; /* its bandwidth share (bwalloc.h) */
 		if (len != memo_len) {
 			memo_len = len;
 			if (sh) {
-				memo_sh_len = (uint32_t)meter_bytes(sh->wire, len);
-				memo_cost = (uint64_t)memo_sh_len * METER_UNITS_PER_BYTE;
+				uint64_t b;
+				memo_cost = meter_shaper_cost(sh, len, &b);
+				memo_sh_len = (uint32_t)b;
 			}
 			if (direct)
-				memo_wire_ns = team_wire_ns(len);
+				memo_wire_ns = team_wire_ns(fw, len);
 		}
 		if (budget < memo_cost) {
 			if (refilled)
 				break; /* no tokens: the same frame next poll */
-			budget = budget0 = shaper_budget(sh);
+			budget = budget0 = meter_shaper_budget(sh, fw->now_ns);
 			refilled = true;
 			if (budget < memo_cost)
 				break;
 		}
-		hal_dma_from_host(f, (uint32_t)addr, len);
+		hal_dma_from_host(fw->hal, f, (uint32_t)addr, len);
 		if (ld32(f + 6) != mac_lo || ld16(f + 10) != mac_hi) {
 			t->q->drop_spoof++;
-			FW_VSTATS(id)->tx_drop_spoof++;
-			fw_count_drop(SNIC_DROP_TX_SPOOF);
+			FW_VSTATS(fw, id)->tx_drop_spoof++;
+			fw_count_drop(fw, SNIC_DROP_TX_SPOOF);
 			continue;
 		}
 		/* A plain VNIC's untagged frame is its own; anything else takes
 		 * the full check (ld16 reads the ethertype byte-swapped). */
 		const uint16_t et = ld16(f + 12);
-		if (!(plain && et != 0x0081 && et != 0xa888) && !frame_is_own(s->v, f, len)) {
+		if (!(plain && et != 0x0081 && et != 0xa888) && !frame_is_own(fw, s->v, f, len)) {
 			t->q->drop_spoof++;
-			FW_VSTATS(id)->tx_drop_spoof++;
-			fw_count_drop(SNIC_DROP_TX_SPOOF);
+			FW_VSTATS(fw, id)->tx_drop_spoof++;
+			fw_count_drop(fw, SNIC_DROP_TX_SPOOF);
 			continue;
 		}
 		if (down) {
-			FW_VSTATS(id)->tx_drop_down++;
-			fw_count_drop(SNIC_DROP_PORT_DOWN);
+			FW_VSTATS(fw, id)->tx_drop_down++;
+			fw_count_drop(fw, SNIC_DROP_PORT_DOWN);
 			continue;
 		}
 		if (direct) {
-			if (hal_tx(up, f, len) < 0)
+			if (hal_tx(fw->hal, up, f, len) < 0)
 				break; /* no room: the same frame next poll */
 			vq += memo_wire_ns;
 		} else {
-			int port = s->bonded ? fw_team_send(id, f, len, tp.now) : TEAM_TX_HOLD;
+			int port = s->bonded ? fw_team_send(fw, id, f, len,
+							    fw->tx.p.now) : TEAM_TX_HOLD;
 			if (port < 0) {
 				if (port != TEAM_TX_DOWN)
 					break; /* no carrier or no member: wait */
-				FW_VSTATS(id)->tx_drop_down++;
-				fw_count_drop(SNIC_DROP_PORT_DOWN);
+				FW_VSTATS(fw, id)->tx_drop_down++;
+				fw_count_drop(fw, SNIC_DROP_PORT_DOWN);
 				continue;
 			}
-			tp.port_pkts[port]++;
-			tp.port_bytes[port] += len;
+			fw->tx.p.port_pkts[port]++;
+			fw->tx.p.port_bytes[port] += len;
 		}
 		budget -= memo_cost;
 		sh_bytes += memo_sh_len;
 		if (tracked)
-			bw_account(id, len);
+			bw_account(fw, id, len);
 		pkts++;
 		bytes += len;
 	}
 	if (!pkts)
 		return n;
-	if (sh) {
-		sh->c.tok -= budget0 - budget;
-		if (sh->e.rate)
-			sh->e.tok -= budget0 - budget;
-		sh->pkts[METER_GREEN] += pkts;
-		sh->bytes[METER_GREEN] += sh_bytes;
-	}
+	if (sh)
+		meter_shaper_spend(sh, budget0 - budget, pkts, sh_bytes);
 	if (direct) {
-		struct team_link *l = &fw_team.link[up];
+		struct team_link *l = &fw->team.link[up];
 		l->short_streak = 0;
 		l->vq_end = vq;
-		tp.port_pkts[up] += pkts;
-		tp.port_bytes[up] += bytes;
+		fw->tx.p.port_pkts[up] += pkts;
+		fw->tx.p.port_bytes[up] += bytes;
 	}
 	t->pkts = pkts;
 	t->bytes = bytes;
 	return n;
 }
 
-unsigned fw_tx_poll(void)
+unsigned fw_tx_poll(struct fw *fw)
 {
-	const uint32_t size = fw.hw.ring_size;
+	const uint32_t size = fw->hw.ring_size;
 	unsigned work = 0;
 
-	tp.now = hal_now_ns();
-	tp.mask = size - 1;
+	fw->tx.p.now = hal_now_ns(fw->hal);
+	fw->tx.p.mask = size - 1;
 	/* A frame longer than the DMA region cannot lie inside it: capping
 	 * the length range there (same drop, same counter) lets a dedicated
 	 * ring check the region with one compare. fw_layout_init() leaves
 	 * the region at least FW_MIN_DMA bytes, so the cap is >= 14. */
-	tp.len_span = (fw.lay.dma_size < fw.hw.buf_max ? fw.lay.dma_size : fw.hw.buf_max) -
-		      FW_MIN_FRAME;
-	tp.dma_base = fw.lay.dma_base;
-	tp.dma_size = fw.lay.dma_size;
-	for (uint16_t r = 0; r < fw.hw.n_tx_rings; r++) {
-		struct snic_txq *q = FW_TXQ(r);
-		uint32_t queued = fw_load_acq(&q->desc_prod) - desc_cons[r];
+	const uint32_t cap = fw->lay.dma_size < fw->hw.buf_max ? fw->lay.dma_size : fw->hw.buf_max;
+	fw->tx.p.len_span = cap - FW_MIN_FRAME;
+	fw->tx.p.dma_base = fw->lay.dma_base;
+	fw->tx.p.dma_size = fw->lay.dma_size;
+	for (uint16_t r = 0; r < fw->hw.n_tx_rings; r++) {
+		struct snic_txq *q = FW_TXQ(fw, r);
+		uint32_t queued = fw_load_acq(&q->desc_prod) - fw->tx.desc_cons[r];
 
 		/* More than a ring's worth queued is nonsense: wait for sanity. */
 		if (!queued || queued > size)
 			continue;
-		struct tx_ring t = { .r = r, .bound = true, .cons = desc_cons[r], .q = q,
-				     .desc = fw_at(fw.lay.tx_desc[r]) };
+		struct tx_ring t = { .r = r, .bound = true, .cons = fw->tx.desc_cons[r], .q = q,
+				     .desc = fw_at(fw, fw->lay.tx_desc[r]) };
+		t.snd.id = -1; /* the shared TRR: per frame, from the frame */
 		if (r != FW_SHARED_RING) {
-			uint16_t owner = fw_tx_ring_owner(r);
-			sender_load(&t.snd, owner == SNIC_VNIC_NONE ? -1 : owner);
+			uint16_t owner = fw_tx_ring_owner(fw, r);
+			sender_load(fw, &t.snd, owner == SNIC_VNIC_NONE ? -1 : owner);
 			t.bound = owner != SNIC_VNIC_NONE;
 		}
 		uint32_t n, todo = queued < FW_TX_BUDGET ? queued : FW_TX_BUDGET;
 		/* A port-VLAN sender's frames grow by a tag: one at a time. */
 		if (t.bound && r != FW_SHARED_RING && !t.snd.tag) {
-			n = send_dedicated(&t, todo);
-			struct snic_vnic_stats *vs = FW_VSTATS(t.snd.id);
+			n = send_dedicated(fw, &t, todo);
+			struct snic_vnic_stats *vs = FW_VSTATS(fw, t.snd.id);
 			vs->tx_packets += t.pkts;
 			vs->tx_bytes += t.bytes;
 		} else {
 			for (n = 0; n < todo; n++) {
-				if (send_one(&t) == TX_RETRY)
+				if (send_one(fw, &t) == TX_RETRY)
 					break; /* uplink busy or no tokens: same frame next poll */
 				t.cons++;
 			}
@@ -519,20 +505,20 @@ unsigned fw_tx_poll(void)
 		if (!n)
 			continue;
 		work += n;
-		t.cons = desc_cons[r] + n;
-		desc_cons[r] = t.cons;
+		t.cons = fw->tx.desc_cons[r] + n;
+		fw->tx.desc_cons[r] = t.cons;
 		fw_store_rel(&q->desc_cons, t.cons);
 		q->packets += t.pkts;
 		q->bytes += t.bytes;
 	}
-	struct snic_blk_stats *s = FW_STATS();
+	struct snic_blk_stats *s = FW_STATS(fw);
 	for (unsigned u = 0; u < SNIC_MAX_UPLINKS; u++) {
-		if (!tp.port_pkts[u])
+		if (!fw->tx.p.port_pkts[u])
 			continue;
-		s->port[u].tx_packets += tp.port_pkts[u];
-		s->port[u].tx_bytes += tp.port_bytes[u];
-		tp.port_pkts[u] = 0;
-		tp.port_bytes[u] = 0;
+		s->port[u].tx_packets += fw->tx.p.port_pkts[u];
+		s->port[u].tx_bytes += fw->tx.p.port_bytes[u];
+		fw->tx.p.port_pkts[u] = 0;
+		fw->tx.p.port_bytes[u] = 0;
 	}
 	return work;
 }

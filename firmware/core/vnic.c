@@ -22,44 +22,43 @@
 #include "exact.h"
 #include "team.h"
 
-static uint16_t rx_owner[FW_MAX_RINGS]; /* VNIC bound to HRR, or NONE */
-static uint16_t tx_owner[FW_MAX_RINGS];
 
-static void publish_rx(uint16_t r)
+static void publish_rx(struct fw *fw, uint16_t r)
 {
-	struct snic_rxq *q = FW_RXQ(r);
-	q->vnic = rx_owner[r];
+	struct snic_rxq *q = FW_RXQ(fw, r);
+	q->vnic = fw->rx_owner[r];
 	q->state = r == FW_SHARED_RING ? SNIC_RING_SHARED :
-		   rx_owner[r] == SNIC_VNIC_NONE ? SNIC_RING_UNBOUND : SNIC_RING_BOUND;
+		   fw->rx_owner[r] == SNIC_VNIC_NONE ? SNIC_RING_UNBOUND : SNIC_RING_BOUND;
 }
 
-static void publish_tx(uint16_t r)
+static void publish_tx(struct fw *fw, uint16_t r)
 {
-	struct snic_txq *q = FW_TXQ(r);
-	q->vnic = tx_owner[r];
+	struct snic_txq *q = FW_TXQ(fw, r);
+	q->vnic = fw->tx_owner[r];
 	q->state = r == FW_SHARED_RING ? SNIC_RING_SHARED :
-		   tx_owner[r] == SNIC_VNIC_NONE ? SNIC_RING_UNBOUND : SNIC_RING_BOUND;
+		   fw->tx_owner[r] == SNIC_VNIC_NONE ? SNIC_RING_UNBOUND : SNIC_RING_BOUND;
 }
 
-void fw_vnic_reset_all(void)
+void fw_vnic_reset_all(struct fw *fw)
 {
-	fw_memset(fw.vnic, 0, sizeof(fw.vnic));
-	fw_l2_reset_all();
-	fw_rss_reset_all();
-	fw_exact_reset();
+	fw_memset(fw->vnic, 0, sizeof(fw->vnic));
+	fw_l2_reset_all(fw);
+	fw_rss_reset_all(fw);
+	fw_exact_reset(fw);
 	for (uint16_t r = 0; r < FW_MAX_RINGS; r++) {
-		rx_owner[r] = SNIC_VNIC_NONE;
-		tx_owner[r] = SNIC_VNIC_NONE;
+		fw->rx_owner[r] = SNIC_VNIC_NONE;
+		fw->tx_owner[r] = SNIC_VNIC_NONE;
 	}
-	for (uint16_t r = 0; r < fw.hw.n_rx_rings; r++)
-		publish_rx(r);
-	for (uint16_t r = 0; r < fw.hw.n_tx_rings; r++)
-		publish_tx(r);
+	for (uint16_t r = 0; r < fw->hw.n_rx_rings; r++)
+		publish_rx(fw, r);
+	for (uint16_t r = 0; r < fw->hw.n_tx_rings; r++)
+		publish_tx(fw, r);
+	fw_tx_index(fw);
 }
 
-bool fw_vnic_exists(uint32_t id)
+bool fw_vnic_exists(struct fw *fw, uint32_t id)
 {
-	return id < fw.hw.max_vnics && fw.vnic[id].used;
+	return id < fw->hw.max_vnics && fw->vnic[id].used;
 }
 
 /* The lowest free dedicated ring, or the shared ring. */
@@ -72,15 +71,15 @@ static uint16_t free_ring(const uint16_t *owner, uint16_t n)
 }
 
 /* Profiles with an exact-match table steer every VNIC MAC through it. */
-static bool mac_in_exact(void)
+static bool mac_in_exact(struct fw *fw)
 {
-	return fw.hw.exact_entries != 0;
+	return fw->hw.exact_entries != 0;
 }
 
 /* The ternary form of VNIC id's MAC entry; the action follows its RX ring. */
-static void build_mac_rule(uint16_t id, struct snic_rule *r)
+static void build_mac_rule(struct fw *fw, uint16_t id, struct snic_rule *r)
 {
-	const struct fw_vnic *v = &fw.vnic[id];
+	const struct fw_vnic *v = &fw->vnic[id];
 
 	fw_memset(r, 0, sizeof(*r));
 	fw_memcpy(r->value.dmac, v->mac, 6);
@@ -101,11 +100,11 @@ static void build_mac_rule(uint16_t id, struct snic_rule *r)
 		r->action.flags |= SNIC_ACT_MARK_SW;
 }
 
-bool fw_vnic_mac_rule(uint32_t id, struct snic_rule *out)
+bool fw_vnic_mac_rule(struct fw *fw, uint32_t id, struct snic_rule *out)
 {
-	if (!fw_vnic_exists(id))
+	if (!fw_vnic_exists(fw, id))
 		return false;
-	build_mac_rule((uint16_t)id, out);
+	build_mac_rule(fw, (uint16_t)id, out);
 	return true;
 }
 
@@ -115,64 +114,66 @@ bool fw_vnic_mac_rule(uint32_t id, struct snic_rule *out)
  * fail. On the exact table VNICs sharing a MAC share its entry
  * (vnic_mac.c).
  */
-static int program_mac_rule(uint16_t id, bool fresh)
+static int program_mac_rule(struct fw *fw, uint16_t id, bool fresh)
 {
 	struct snic_rule r;
 
-	if (!mac_in_exact()) {
-		build_mac_rule(id, &r);
-		fw_rule_set_internal(fw.mac_base + id, &r);
+	if (!mac_in_exact(fw)) {
+		build_mac_rule(fw, id, &r);
+		fw_rule_set_internal(fw, fw->mac_base + id, &r);
 		return SNIC_OK;
 	}
 	if (fresh)
-		return fw_vnic_exact_join(id, fw.vnic[id].mac);
-	fw_vnic_exact_refresh(id);
+		return fw_vnic_exact_join(fw, id, fw->vnic[id].mac);
+	fw_vnic_exact_refresh(fw, id);
 	return SNIC_OK;
 }
 
-int fw_vnic_set_mac(uint16_t id, const uint8_t mac[6])
+int fw_vnic_set_mac(struct fw *fw, uint16_t id, const uint8_t mac[6])
 {
-	struct fw_vnic *v = &fw.vnic[id];
+	struct fw_vnic *v = &fw->vnic[id];
 
-	if (!mac_in_exact()) {
+	if (!mac_in_exact(fw)) {
 		fw_memcpy(v->mac, mac, 6);
-		return program_mac_rule(id, false); /* rewrites its one entry */
+		fw_tx_index(fw);
+		return program_mac_rule(fw, id, false); /* rewrites its one entry */
 	}
 	/* The exact key holds the MAC: the new key is joined first, so a
 	 * sharer of the old one never misses a frame; with no room for it
 	 * the old key is given up first and taken back if that fails. */
-	int st = fw_vnic_exact_join(id, mac);
-	fw_vnic_exact_leave(id, v->mac);
-	if (st != SNIC_OK && (st = fw_vnic_exact_join(id, mac)) != SNIC_OK) {
-		fw_vnic_exact_join(id, v->mac);
+	int st = fw_vnic_exact_join(fw, id, mac);
+	fw_vnic_exact_leave(fw, id, v->mac);
+	if (st != SNIC_OK && (st = fw_vnic_exact_join(fw, id, mac)) != SNIC_OK) {
+		fw_vnic_exact_join(fw, id, v->mac);
 		return st;
 	}
 	fw_memcpy(v->mac, mac, 6);
+	fw_tx_index(fw);
 	return SNIC_OK;
 }
 
-int fw_vnic_set_vlan(uint16_t id, uint16_t vlan)
+int fw_vnic_set_vlan(struct fw *fw, uint16_t id, uint16_t vlan)
 {
-	struct fw_vnic *v = &fw.vnic[id];
+	struct fw_vnic *v = &fw->vnic[id];
 	const uint16_t old = v->vlan;
 
 	v->vlan = vlan;
-	if (!mac_in_exact())
-		return program_mac_rule(id, false); /* rewrites its one entry */
+	if (!mac_in_exact(fw))
+		return program_mac_rule(fw, id, false); /* rewrites its one entry */
 	/* The exact key holds the VID: join the new key first (the VNIC's
 	 * frames are never missed), then leave the old one. */
-	int st = fw_vnic_exact_join(id, v->mac);
+	int st = fw_vnic_exact_join(fw, id, v->mac);
 	v->vlan = old;
 	if (st != SNIC_OK)
 		return st;
-	fw_vnic_exact_leave(id, v->mac);
+	fw_vnic_exact_leave(fw, id, v->mac);
 	v->vlan = vlan;
 	return SNIC_OK;
 }
 
-static void fill_info(uint16_t id, struct snic_vnic_info *out)
+static void fill_info(struct fw *fw, uint16_t id, struct snic_vnic_info *out)
 {
-	const struct fw_vnic *v = &fw.vnic[id];
+	const struct fw_vnic *v = &fw->vnic[id];
 	fw_memset(out, 0, sizeof(*out));
 	out->vnic = id;
 	out->rx_ring = v->rx_ring;
@@ -180,7 +181,7 @@ static void fill_info(uint16_t id, struct snic_vnic_info *out)
 	out->ring_state = v->rx_ring == FW_SHARED_RING ? SNIC_RING_SHARED : SNIC_RING_BOUND;
 	out->vlan = v->vlan;
 	fw_memcpy(out->mac, v->mac, 6);
-	out->mac_rule = (uint16_t)(fw.mac_base + id);
+	out->mac_rule = (uint16_t)(fw->mac_base + id);
 }
 
 static bool mac_ok(const uint8_t *mac)
@@ -196,7 +197,7 @@ static bool ip_ok(const uint8_t *ip)
 	return !(ip[0] == 255 && ip[1] == 255 && ip[2] == 255 && ip[3] == 255);
 }
 
-static int check_create(const struct snic_vnic_create *c)
+static int check_create(struct fw *fw, const struct snic_vnic_create *c)
 {
 	if (c->rsvd || (c->flags & ~SNIC_VNICF_SW_ONLY))
 		return SNIC_E_INVAL;
@@ -205,7 +206,7 @@ static int check_create(const struct snic_vnic_create *c)
 	if (c->vlan != SNIC_VLAN_NONE && c->vlan > 4094)
 		return SNIC_E_RANGE;
 	/* An unbonded uplink or a bond (SNIC_UPLINK_BOND | b), see team.c. */
-	int ust = fw_team_check_vnic_uplink(c->uplink);
+	int ust = fw_team_check_vnic_uplink(fw, c->uplink);
 	if (ust != SNIC_OK)
 		return ust;
 	if (c->n_ip > 4)
@@ -214,31 +215,31 @@ static int check_create(const struct snic_vnic_create *c)
 		if (i < c->n_ip ? !ip_ok(c->ip[i]) : !fw_is_zero(c->ip[i], 4))
 			return SNIC_E_INVAL;
 	}
-	if (c->vnic != SNIC_ID_ANY && c->vnic >= fw.hw.max_vnics)
+	if (c->vnic != SNIC_ID_ANY && c->vnic >= fw->hw.max_vnics)
 		return SNIC_E_RANGE;
-	if (c->vnic != SNIC_ID_ANY && fw.vnic[c->vnic].used)
+	if (c->vnic != SNIC_ID_ANY && fw->vnic[c->vnic].used)
 		return SNIC_E_EXIST;
 	/* Unique per (uplink domain, port VLAN): bond slaves share a MAC. */
-	if (fw_vnic_mac_taken(c->mac, c->vlan, c->uplink))
+	if (fw_vnic_mac_taken(fw, c->mac, c->vlan, c->uplink))
 		return SNIC_E_EXIST;
 	return SNIC_OK;
 }
 
-int fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out)
+int fw_vnic_create(struct fw *fw, const struct snic_vnic_create *c, struct snic_vnic_info *out)
 {
-	int st = check_create(c);
+	int st = check_create(fw, c);
 	if (st != SNIC_OK)
 		return st;
 
 	uint16_t id = c->vnic;
 	if (id == SNIC_ID_ANY) {
-		for (id = 0; id < fw.hw.max_vnics && fw.vnic[id].used; id++)
+		for (id = 0; id < fw->hw.max_vnics && fw->vnic[id].used; id++)
 			;
-		if (id == fw.hw.max_vnics)
+		if (id == fw->hw.max_vnics)
 			return SNIC_E_NOSPC;
 	}
 
-	struct fw_vnic *v = &fw.vnic[id];
+	struct fw_vnic *v = &fw->vnic[id];
 	fw_memset(v, 0, sizeof(*v));
 	v->used = true;
 	fw_memcpy(v->mac, c->mac, 6);
@@ -249,70 +250,72 @@ int fw_vnic_create(const struct snic_vnic_create *c, struct snic_vnic_info *out)
 	fw_memcpy(v->ip, c->ip, sizeof(v->ip));
 
 	bool sw = c->flags & SNIC_VNICF_SW_ONLY;
-	v->rx_ring = sw ? FW_SHARED_RING : free_ring(rx_owner, fw.hw.n_rx_rings);
-	v->tx_ring = sw ? FW_SHARED_RING : free_ring(tx_owner, fw.hw.n_tx_rings);
+	v->rx_ring = sw ? FW_SHARED_RING : free_ring(fw->rx_owner, fw->hw.n_rx_rings);
+	v->tx_ring = sw ? FW_SHARED_RING : free_ring(fw->tx_owner, fw->hw.n_tx_rings);
 	/* A sharer of its MAC on the shared TRR too: their frames could not
 	 * be told apart there. */
-	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(c->mac, c->vlan, id)) {
+	if (v->tx_ring == FW_SHARED_RING && fw_vnic_mac_shared_tx(fw, c->mac, c->vlan, id)) {
 		fw_memset(v, 0, sizeof(*v));
 		return SNIC_E_EXIST;
 	}
 	/* The only step that can fail, so it goes before any ring is taken. */
-	st = program_mac_rule(id, true);
+	st = program_mac_rule(fw, id, true);
 	if (st != SNIC_OK) {
 		fw_memset(v, 0, sizeof(*v));
 		return st;
 	}
 	if (v->rx_ring != FW_SHARED_RING) {
-		rx_owner[v->rx_ring] = id;
-		publish_rx(v->rx_ring);
+		fw->rx_owner[v->rx_ring] = id;
+		publish_rx(fw, v->rx_ring);
 	}
 	if (v->tx_ring != FW_SHARED_RING) {
-		tx_owner[v->tx_ring] = id;
-		publish_tx(v->tx_ring);
+		fw->tx_owner[v->tx_ring] = id;
+		publish_tx(fw, v->tx_ring);
 	}
-	fw_team_vnic_created(id);
+	fw_team_vnic_created(fw, id);
+	fw_tx_index(fw);
 	/* Its counters start from zero (l2.h). */
-	fw_memset(FW_VSTATS(id), 0, sizeof(struct snic_vnic_stats));
-	fill_info(id, out);
+	fw_memset(FW_VSTATS(fw, id), 0, sizeof(struct snic_vnic_stats));
+	fill_info(fw, id, out);
 	return SNIC_OK;
 }
 
-int fw_vnic_destroy(const struct snic_vnic_ref *r)
+int fw_vnic_destroy(struct fw *fw, const struct snic_vnic_ref *r)
 {
 	if (r->rsvd)
 		return SNIC_E_INVAL;
-	if (!fw_vnic_exists(r->vnic))
+	if (!fw_vnic_exists(fw, r->vnic))
 		return SNIC_E_NOENT;
-	struct fw_vnic *v = &fw.vnic[r->vnic];
+	struct fw_vnic *v = &fw->vnic[r->vnic];
 	/* Host rules naming it must go first: no dangling steering. */
 	if (v->rule_refs)
 		return SNIC_E_BUSY;
-	fw_l2_vnic_gone(r->vnic);
-	fw_rss_vnic_gone(r->vnic);
-	if (mac_in_exact())
-		fw_vnic_exact_leave(r->vnic, v->mac); /* a sharer keeps it */
+	fw_l2_vnic_gone(fw, r->vnic);
+	fw_rss_vnic_gone(fw, r->vnic);
+	if (mac_in_exact(fw))
+		fw_vnic_exact_leave(fw, r->vnic, v->mac); /* a sharer keeps it */
 	else
-		fw_rule_clear_internal(fw.mac_base + r->vnic);
+		fw_rule_clear_internal(fw, fw->mac_base + r->vnic);
 	if (v->rx_ring != FW_SHARED_RING) {
-		rx_owner[v->rx_ring] = SNIC_VNIC_NONE;
-		publish_rx(v->rx_ring);
+		fw->rx_owner[v->rx_ring] = SNIC_VNIC_NONE;
+		publish_rx(fw, v->rx_ring);
 	}
 	if (v->tx_ring != FW_SHARED_RING) {
-		tx_owner[v->tx_ring] = SNIC_VNIC_NONE;
-		publish_tx(v->tx_ring);
+		fw->tx_owner[v->tx_ring] = SNIC_VNIC_NONE;
+		publish_tx(fw, v->tx_ring);
 	}
 	fw_memset(v, 0, sizeof(*v));
+	fw_tx_index(fw);
 	return SNIC_OK;
 }
 
-int fw_vnic_query(const struct snic_vnic_ref *r, struct snic_vnic_info *out)
+int fw_vnic_query(struct fw *fw, const struct snic_vnic_ref *r, struct snic_vnic_info *out)
 {
 	if (r->rsvd)
 		return SNIC_E_INVAL;
-	if (!fw_vnic_exists(r->vnic))
+	if (!fw_vnic_exists(fw, r->vnic))
 		return SNIC_E_NOENT;
-	fill_info(r->vnic, out);
+	fill_info(fw, r->vnic, out);
 	return SNIC_OK;
 }
 
@@ -324,64 +327,64 @@ int fw_vnic_query(const struct snic_vnic_ref *r, struct snic_vnic_info *out)
  * the old ring (see steer.c), so a VNIC moving from the shared HRR to a
  * free one loses and reorders nothing.
  */
-int fw_ring_bind(const struct snic_ring_bind *b)
+int fw_ring_bind(struct fw *fw, const struct snic_ring_bind *b)
 {
-	if (b->ring >= fw.hw.n_rx_rings)
+	if (b->ring >= fw->hw.n_rx_rings)
 		return SNIC_E_NOENT;
 	if (b->ring == FW_SHARED_RING)
 		return SNIC_E_BUSY;
 
-	uint16_t cur = rx_owner[b->ring];
+	uint16_t cur = fw->rx_owner[b->ring];
 	if (b->vnic == SNIC_VNIC_NONE) {
 		if (cur == SNIC_VNIC_NONE)
 			return SNIC_E_NOENT;
-		if (fw.vnic[cur].rss)
+		if (fw->vnic[cur].rss)
 			return SNIC_E_BUSY; /* its queue set goes first (RSS_QUEUES 1) */
-		rx_owner[b->ring] = SNIC_VNIC_NONE;
-		fw.vnic[cur].rx_ring = FW_SHARED_RING;
-		publish_rx(b->ring);
-		program_mac_rule(cur, false);
+		fw->rx_owner[b->ring] = SNIC_VNIC_NONE;
+		fw->vnic[cur].rx_ring = FW_SHARED_RING;
+		publish_rx(fw, b->ring);
+		program_mac_rule(fw, cur, false);
 		return SNIC_OK;
 	}
-	if (!fw_vnic_exists(b->vnic))
+	if (!fw_vnic_exists(fw, b->vnic))
 		return SNIC_E_NOENT;
 	if (cur == b->vnic)
 		return SNIC_OK;
 	if (cur != SNIC_VNIC_NONE)
 		return SNIC_E_BUSY;
 
-	struct fw_vnic *v = &fw.vnic[b->vnic];
+	struct fw_vnic *v = &fw->vnic[b->vnic];
 	if (v->rx_ring != FW_SHARED_RING) {
-		rx_owner[v->rx_ring] = SNIC_VNIC_NONE;
-		publish_rx(v->rx_ring);
+		fw->rx_owner[v->rx_ring] = SNIC_VNIC_NONE;
+		publish_rx(fw, v->rx_ring);
 	}
-	fw_rx_gate(b->ring, v->rx_ring); /* no frame overtakes the old ring's */
+	fw_rx_gate(fw, b->ring, v->rx_ring); /* no frame overtakes the old ring's */
 	v->rx_ring = b->ring;
-	rx_owner[b->ring] = b->vnic;
-	publish_rx(b->ring);
-	program_mac_rule(b->vnic, false);
+	fw->rx_owner[b->ring] = b->vnic;
+	publish_rx(fw, b->ring);
+	program_mac_rule(fw, b->vnic, false);
 	return SNIC_OK;
 }
 
-uint16_t fw_tx_ring_owner(uint16_t ring)
+uint16_t fw_tx_ring_owner(struct fw *fw, uint16_t ring)
 {
-	return ring < FW_MAX_RINGS ? tx_owner[ring] : SNIC_VNIC_NONE;
+	return ring < FW_MAX_RINGS ? fw->tx_owner[ring] : SNIC_VNIC_NONE;
 }
 
-uint16_t fw_rx_ring_owner(uint16_t ring)
+uint16_t fw_rx_ring_owner(struct fw *fw, uint16_t ring)
 {
-	return ring < FW_MAX_RINGS ? rx_owner[ring] : SNIC_VNIC_NONE;
+	return ring < FW_MAX_RINGS ? fw->rx_owner[ring] : SNIC_VNIC_NONE;
 }
 
-void fw_ring_set_owner(bool tx, uint16_t ring, uint16_t vnic)
+void fw_ring_set_owner(struct fw *fw, bool tx, uint16_t ring, uint16_t vnic)
 {
 	if (ring == FW_SHARED_RING || ring >= FW_MAX_RINGS)
 		return;
 	if (tx) {
-		tx_owner[ring] = vnic;
-		publish_tx(ring);
+		fw->tx_owner[ring] = vnic;
+		publish_tx(fw, ring);
 	} else {
-		rx_owner[ring] = vnic;
-		publish_rx(ring);
+		fw->rx_owner[ring] = vnic;
+		publish_rx(fw, ring);
 	}
 }

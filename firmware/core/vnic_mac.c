@@ -28,22 +28,22 @@ static bool same_key(const struct fw_vnic *v, const uint8_t mac[6], uint16_t vla
 	return v->used && v->vlan == vlan && !fw_memcmp(v->mac, mac, 6);
 }
 
-bool fw_vnic_mac_taken(const uint8_t mac[6], uint16_t vlan, uint8_t uplink)
+bool fw_vnic_mac_taken(struct fw *fw, const uint8_t mac[6], uint16_t vlan, uint8_t uplink)
 {
-	const uint8_t ports = team_ports(uplink);
+	const uint8_t ports = team_ports(fw, uplink);
 
-	for (unsigned i = 0; i < fw.hw.max_vnics; i++) {
-		const struct fw_vnic *v = &fw.vnic[i];
-		if (same_key(v, mac, vlan) && (team_ports(v->uplink) & ports))
+	for (unsigned i = 0; i < fw->hw.max_vnics; i++) {
+		const struct fw_vnic *v = &fw->vnic[i];
+		if (same_key(v, mac, vlan) && (team_ports(fw, v->uplink) & ports))
 			return true;
 	}
 	return false;
 }
 
-bool fw_vnic_mac_shared_tx(const uint8_t mac[6], uint16_t vlan, uint16_t except)
+bool fw_vnic_mac_shared_tx(struct fw *fw, const uint8_t mac[6], uint16_t vlan, uint16_t except)
 {
-	for (uint16_t i = 0; i < fw.hw.max_vnics; i++) {
-		const struct fw_vnic *v = &fw.vnic[i];
+	for (uint16_t i = 0; i < fw->hw.max_vnics; i++) {
+		const struct fw_vnic *v = &fw->vnic[i];
 		if (i != except && v->used && fw_vnic_host_vlan(v) == vlan && !fw_memcmp(v->mac, mac, 6) &&
 		    v->tx_ring == FW_SHARED_RING)
 			return true;
@@ -51,71 +51,71 @@ bool fw_vnic_mac_shared_tx(const uint8_t mac[6], uint16_t vlan, uint16_t except)
 	return false;
 }
 
-uint16_t fw_vnic_mac_owner(uint16_t id, uint8_t port)
+uint16_t fw_vnic_mac_owner(struct fw *fw, uint16_t id, uint8_t port)
 {
-	const struct fw_vnic *v = &fw.vnic[id];
+	const struct fw_vnic *v = &fw->vnic[id];
 	const uint8_t bit = (uint8_t)(1u << port);
 
-	if (team_ports(v->uplink) & bit)
+	if (team_ports(fw, v->uplink) & bit)
 		return id;
-	for (uint16_t i = 0; i < fw.hw.max_vnics; i++) {
-		const struct fw_vnic *o = &fw.vnic[i];
-		if (i != id && same_key(o, v->mac, v->vlan) && (team_ports(o->uplink) & bit))
+	for (uint16_t i = 0; i < fw->hw.max_vnics; i++) {
+		const struct fw_vnic *o = &fw->vnic[i];
+		if (i != id && same_key(o, v->mac, v->vlan) && (team_ports(fw, o->uplink) & bit))
 			return i;
 	}
 	return SNIC_VNIC_NONE;
 }
 
 /* Another VNIC than id with `mac` on id's port VLAN, or SNIC_VNIC_NONE. */
-static uint16_t other_sharer(uint16_t id, const uint8_t mac[6])
+static uint16_t other_sharer(struct fw *fw, uint16_t id, const uint8_t mac[6])
 {
-	for (uint16_t i = 0; i < fw.hw.max_vnics; i++)
-		if (i != id && same_key(&fw.vnic[i], mac, fw.vnic[id].vlan))
+	for (uint16_t i = 0; i < fw->hw.max_vnics; i++)
+		if (i != id && same_key(&fw->vnic[i], mac, fw->vnic[id].vlan))
 			return i;
 	return SNIC_VNIC_NONE;
 }
 
-int fw_vnic_exact_join(uint16_t id, const uint8_t mac[6])
+int fw_vnic_exact_join(struct fw *fw, uint16_t id, const uint8_t mac[6])
 {
 	struct snic_rule r;
 
-	fw_vnic_mac_rule(id, &r);
-	int st = fw_exact_insert(fw_exact_mac_key(mac, fw.vnic[id].vlan), &r.action, NULL);
+	fw_vnic_mac_rule(fw, id, &r);
+	int st = fw_exact_insert(fw, fw_exact_mac_key(mac, fw->vnic[id].vlan), &r.action, NULL);
 	/* Present: a sharer's entry, which steers id's frames too. */
 	return st == SNIC_E_EXIST ? SNIC_OK : st;
 }
 
 /* Does the exact entry of (mac, id's VLAN) name id? */
-static bool names(uint16_t id, const uint8_t mac[6], uint64_t *key)
+static bool names(struct fw *fw, uint16_t id, const uint8_t mac[6], uint64_t *key)
 {
 	struct snic_action a;
 
-	*key = fw_exact_mac_key(mac, fw.vnic[id].vlan);
-	return fw_exact_find(*key, NULL, &a) && a.vnic == id;
+	*key = fw_exact_mac_key(mac, fw->vnic[id].vlan);
+	return fw_exact_find(fw, *key, NULL, &a) && a.vnic == id;
 }
 
-void fw_vnic_exact_leave(uint16_t id, const uint8_t mac[6])
+void fw_vnic_exact_leave(struct fw *fw, uint16_t id, const uint8_t mac[6])
 {
 	struct snic_rule r;
 	uint64_t key;
 
-	if (!names(id, mac, &key))
+	if (!names(fw, id, mac, &key))
 		return; /* a sharer's entry: it stays theirs */
-	uint16_t s = other_sharer(id, mac);
+	uint16_t s = other_sharer(fw, id, mac);
 	/* One slot write: the sharer's frames are never missed. An update
 	 * cannot run out of action slots here (each VNIC's MAC action is its
 	 * own); should it, the entry goes rather than name a VNIC that left. */
-	if (s != SNIC_VNIC_NONE && fw_vnic_mac_rule(s, &r) &&
-	    fw_exact_update(key, &r.action) == SNIC_OK)
+	if (s != SNIC_VNIC_NONE && fw_vnic_mac_rule(fw, s, &r) &&
+	    fw_exact_update(fw, key, &r.action) == SNIC_OK)
 		return;
-	fw_exact_delete(key);
+	fw_exact_delete(fw, key);
 }
 
-void fw_vnic_exact_refresh(uint16_t id)
+void fw_vnic_exact_refresh(struct fw *fw, uint16_t id)
 {
 	struct snic_rule r;
 	uint64_t key;
 
-	if (names(id, fw.vnic[id].mac, &key) && fw_vnic_mac_rule(id, &r))
-		fw_exact_update(key, &r.action);
+	if (names(fw, id, fw->vnic[id].mac, &key) && fw_vnic_mac_rule(fw, id, &r))
+		fw_exact_update(fw, key, &r.action);
 }

@@ -4,12 +4,19 @@
  * (firmware/core) may touch of the NIC goes through these calls. Each
  * target implements them: hal/sim (the simulator, sim/hal_sim.c) and
  * hal/riscv (the embedded core).
+ *
+ * Every call carries the target's device context, struct hal, which the
+ * core only passes on (the instance keeps it: struct fw.hal), so one
+ * process can drive several devices, each with its own firmware instance.
  */
 #ifndef SNIC_HAL_H
 #define SNIC_HAL_H
 
 #include <stdint.h>
 #include <snic/abi.h>
+
+/* The target's device context: defined by each target, opaque to the core. */
+struct hal;
 
 /* What the hardware is; fixed for the life of the device. */
 struct hal_hw_info {
@@ -28,19 +35,19 @@ struct hal_hw_info {
 	uint32_t uplink_speed_mbps;
 	uint8_t  uplink_mac[SNIC_MAX_UPLINKS][6];
 };
-void hal_hw_info(struct hal_hw_info *out);
+void hal_hw_info(struct hal *h, struct hal_hw_info *out);
 
 /* Device window (BAR memory shared with the host). */
-uint8_t *hal_window(void);
-uint32_t hal_window_size(void);
+uint8_t *hal_window(struct hal *h);
+uint32_t hal_window_size(struct hal *h);
 
 /* Device clock: virtual nanoseconds in the simulator. */
-uint64_t hal_now_ns(void);
+uint64_t hal_now_ns(struct hal *h);
 
 /* Match engine table port: one entry written atomically. */
-void hal_cls_write(uint32_t idx, const struct snic_rule *rule);
-void hal_cls_clear(uint32_t idx);
-uint64_t hal_cls_hits(uint32_t idx);
+void hal_cls_write(struct hal *h, uint32_t idx, const struct snic_rule *rule);
+void hal_cls_clear(struct hal *h, uint32_t idx);
+uint64_t hal_cls_hits(struct hal *h, uint32_t idx);
 
 /*
  * Exact-match table port (classifier/exact.h): one slot written atomically
@@ -48,8 +55,8 @@ uint64_t hal_cls_hits(uint32_t idx);
  * slot = ((way * buckets) + bucket) * SNIC_EXACT_SLOTS + n, below
  * exact_entries. Writes of both tables take effect in the order issued.
  */
-void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a);
-void hal_exact_clear(uint32_t slot);
+void hal_exact_write(struct hal *h, uint32_t slot, uint64_t xkey, const struct snic_action *a);
+void hal_exact_clear(struct hal *h, uint32_t slot);
 
 /*
  * RSS configuration of the engine (snic/rss.h): the Toeplitz key and the
@@ -59,7 +66,7 @@ void hal_exact_clear(uint32_t slot);
  * ones under the old, never a mixture. Results carry the hash in
  * hal_rx_pkt.match.hash / hash_type.
  */
-void hal_rss_write(const struct snic_rss_cfg *cfg);
+void hal_rss_write(struct hal *h, const struct snic_rss_cfg *cfg);
 
 /* A received frame after the match engine classified it. */
 struct hal_rx_pkt {
@@ -73,11 +80,11 @@ struct hal_rx_pkt {
 	uint32_t         handle;    /* opaque, for hal_rx_done */
 };
 /* Next classified frame: 1 and *p filled, or 0 when none is waiting. */
-int hal_rx_next(struct hal_rx_pkt *p);
+int hal_rx_next(struct hal *h, struct hal_rx_pkt *p);
 /* Release the frame's buffer. drop_reason is enum snic_drop_reason, or
  * HAL_DELIVERED when it went to a ring. */
 #define HAL_DELIVERED (-1)
-void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason);
+void hal_rx_done(struct hal *h, const struct hal_rx_pkt *p, int drop_reason);
 /*
  * The same for a burst, so the receive loop makes two calls per burst
  * instead of two per frame: hal_rx_burst fills p[0..n-1] with the next
@@ -85,8 +92,9 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason);
  * would; hal_rx_done_burst releases them in that order, frame p[i] with
  * verdict[i] (HAL_DELIVERED or an enum snic_drop_reason).
  */
-unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max);
-void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n);
+unsigned hal_rx_burst(struct hal *h, struct hal_rx_pkt *p, unsigned max);
+void hal_rx_done_burst(struct hal *h, const struct hal_rx_pkt *p, const int8_t *verdict,
+		       unsigned n);
 
 /*
  * DMA engine: moves frame bytes between device memory and the host memory
@@ -99,8 +107,8 @@ void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsign
  * store of the firmware (a completion's cpl_prod), bytes read are a
  * private copy the host can no longer change.
  */
-void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len);
-void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len);
+void hal_dma_to_host(struct hal *h, uint32_t win_off, const void *src, uint32_t len);
+void hal_dma_from_host(struct hal *h, void *dst, uint32_t win_off, uint32_t len);
 
 /*
  * Receive queue engine: the hardware that puts a frame into an RX ring
@@ -135,17 +143,18 @@ struct hal_rxq {
 	uint32_t cpl_end;   /* free completion slots: cpl_prod may reach this */
 	uint32_t dma_base, dma_size; /* the DMA region (window offsets) */
 };
-int hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t cpl_words[3],
+int hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		const uint32_t cpl_words[3],
 		uint8_t color);
 
 /* Transmit a frame on an uplink: 0 sent, -1 no room (retry later). */
-int hal_tx(uint8_t port, const uint8_t *data, uint32_t len);
+int hal_tx(struct hal *h, uint8_t port, const uint8_t *data, uint32_t len);
 
 /* Uplink control: administrative enable and physical carrier. */
-void hal_port_enable(uint8_t port, int up);
-int  hal_port_carrier(uint8_t port);
+void hal_port_enable(struct hal *h, uint8_t port, int up);
+int  hal_port_carrier(struct hal *h, uint8_t port);
 
 /* Raise MSI-X vector `vector` towards the host. */
-void hal_irq(uint16_t vector);
+void hal_irq(struct hal *h, uint16_t vector);
 
 #endif

@@ -11,19 +11,20 @@
 
 #include "hal.h"
 
-static inline unsigned rx_burst_by_frames(struct hal_rx_pkt *p, unsigned max)
+static inline unsigned rx_burst_by_frames(struct hal *h, struct hal_rx_pkt *p, unsigned max)
 {
 	unsigned n = 0;
-	while (n < max && hal_rx_next(&p[n]))
+	while (n < max && hal_rx_next(h, &p[n]))
 		n++;
 	return n;
 }
 
-static inline void rx_done_burst_by_frames(const struct hal_rx_pkt *p, const int8_t *verdict,
+static inline void rx_done_burst_by_frames(struct hal *h, const struct hal_rx_pkt *p,
+					   const int8_t *verdict,
 					   unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		hal_rx_done(&p[i], verdict[i]);
+		hal_rx_done(h, &p[i], verdict[i]);
 }
 
 #endif

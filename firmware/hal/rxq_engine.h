@@ -27,7 +27,7 @@ static inline uint32_t rxq_engine_stop(const struct hal_rxq *q)
 	return q->desc_cons + (d < c ? d : c);
 }
 
-static inline int rxq_engine_put(struct hal_rxq *q, const struct hal_rx_pkt *p,
+static inline int rxq_engine_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
 				 const uint32_t cpl_words[3], uint8_t color)
 {
 	const uint32_t len = p->len;
@@ -59,7 +59,7 @@ static inline int rxq_engine_put(struct hal_rxq *q, const struct hal_rx_pkt *p,
 		c->color = color;
 	c->time_ns = p->time_ns;
 	*(rxq_word64 *)(void *)&c->desc = di | (uint64_t)p->match.hash << 32; /* little-endian */
-	hal_dma_to_host((uint32_t)addr, p->data, len);
+	hal_dma_to_host(h, (uint32_t)addr, p->data, len);
 	return HAL_DELIVERED;
 }
 

@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
-#include "core/flash_cmd.h"
+#include "fw.h"
 #include "hal/riscv/hal_riscv_flash.h"
 #include "hal/riscv/hal_riscv_regs.h"
 
@@ -69,6 +68,12 @@ static void hw_reset(void)
 	HAL_RV_FLASHC->size = FLASH_SIZE;
 }
 
+/* The HAL's context and the firmware instance on it (bss: struct fw is
+ * too big for the stack). */
+static struct hal hal;
+static struct fw_storage fw_mem;
+static struct fw *fw;
+
 static uint32_t find_block(uint32_t type)
 {
 	uint32_t off = 0;
@@ -104,7 +109,7 @@ static int admin(uint16_t op, const void *payload, uint32_t len, struct snic_adm
 		memcpy(cmd[slot].payload, payload, len);
 	a->cmd_prod++;
 	for (int i = 0; i < 8 && a->cpl_prod == a->cpl_cons; i++)
-		fw_poll();
+		fw_poll(fw);
 	assert_int_equal(a->cpl_prod, a->cpl_cons + 1);
 	struct snic_admin_cpl *c = &cpl[a->cpl_cons % a->entries];
 	assert_int_equal(c->seq, seq);
@@ -117,7 +122,9 @@ static int admin(uint16_t op, const void *payload, uint32_t len, struct snic_adm
 static void boot(void)
 {
 	hw_reset();
-	assert_int_equal(fw_init(), 0);
+	fw = fw_open(&fw_mem, sizeof(fw_mem), &hal);
+	assert_non_null(fw);
+	assert_int_equal(fw_init(fw), 0);
 }
 
 static void test_boot_writes_window(void **state)
@@ -141,7 +148,7 @@ static void test_clock_hi_lo(void **state)
 	hw_reset();
 	HAL_RV_CTRL->time_hi = 3;
 	HAL_RV_CTRL->time_lo = 0xfffffff0u;
-	assert_int_equal(hal_now_ns(), 3ull * 4294967296ull + 0xfffffff0u);
+	assert_int_equal(hal_now_ns(&hal), 3ull * 4294967296ull + 0xfffffff0u);
 }
 
 static void test_cls_port(void **state)
@@ -153,18 +160,18 @@ static void test_cls_port(void **state)
 	for (unsigned i = 0; i < sizeof(r.value); i++)
 		((uint8_t *)&r.value)[i] = (uint8_t)(i * 7 + 1);
 	r.action.vnic = 0x1234;
-	hal_cls_write(77, &r);
+	hal_cls_write(&hal, 77, &r);
 	assert_int_equal(HAL_RV_CLS->idx, 77);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_WRITE);
 	assert_memory_equal((const void *)HAL_RV_CLS->rule, &r, sizeof(r));
 
-	hal_cls_clear(78);
+	hal_cls_clear(&hal, 78);
 	assert_int_equal(HAL_RV_CLS->idx, 78);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_CLEAR);
 
 	struct snic_action act = { .vnic = 0x0102, .ring = 0x0304, .meter = 0x0506,
 				   .flags = 0x07, .rsvd = 0 };
-	hal_exact_write(4099, 0x1122334455667788ull, &act);
+	hal_exact_write(&hal, 4099, 0x1122334455667788ull, &act);
 	assert_int_equal(HAL_RV_CLS->idx, 4099);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_XWRITE);
 	assert_int_equal(HAL_RV_CLS->xkey_lo, 0x55667788u);
@@ -172,13 +179,13 @@ static void test_cls_port(void **state)
 	/* Little-endian words: vnic | ring << 16, then meter | flags << 16. */
 	assert_int_equal(HAL_RV_CLS->xaction[0], 0x03040102u);
 	assert_int_equal(HAL_RV_CLS->xaction[1], 0x00070506u);
-	hal_exact_clear(12);
+	hal_exact_clear(&hal, 12);
 	assert_int_equal(HAL_RV_CLS->idx, 12);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_XCLEAR);
 
 	HAL_RV_CLS->hits_lo = 5;
 	HAL_RV_CLS->hits_hi = 2;
-	assert_int_equal(hal_cls_hits(3), (2ull << 32) + 5);
+	assert_int_equal(hal_cls_hits(&hal, 3), (2ull << 32) + 5);
 	assert_int_equal(HAL_RV_CLS->idx, 3);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_HITS);
 }
@@ -194,12 +201,12 @@ static void test_rss_port(void **state)
 	for (unsigned i = 0; i < sizeof(c.key); i++)
 		c.key[i] = (uint8_t)(i * 13 + 5);
 	c.types = SNIC_RSS_HT_TCP_IPV4 | SNIC_RSS_HT_IPV6;
-	hal_rss_write(&c);
+	hal_rss_write(&hal, &c);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_RSS);
 	assert_memory_equal((const void *)HAL_RV_CLS->rule, &c, sizeof(c));
 
 	HAL_RV_CLS->cmd = 0;
-	hal_rss_write(NULL);
+	hal_rss_write(&hal, NULL);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_RSS);
 	memset(&c, 0, sizeof(c));
 	assert_memory_equal((const void *)HAL_RV_CLS->rule, &c, sizeof(c));
@@ -226,7 +233,7 @@ static void test_rx_queue_verdicts(void **state)
 	(void)state;
 	boot();
 	hw_rx(0, 0, SNIC_RULE_MISS, 64); /* port 0 is down after boot */
-	fw_poll();
+	fw_poll(fw);
 	assert_int_equal(ring()[0].verdict, SNIC_DROP_PORT_DOWN);
 	assert_int_equal(HAL_RV_RXQ->cons, 1);
 	assert_int_equal(stats()->drops[SNIC_DROP_PORT_DOWN], 1);
@@ -237,7 +244,7 @@ static void test_rx_queue_verdicts(void **state)
 
 	hw_rx(1, 0, SNIC_RULE_MISS, 64);
 	hw_rx(2, 0, SNIC_RULE_MISS, 8); /* a runt */
-	fw_poll();
+	fw_poll(fw);
 	assert_int_equal(ring()[1].verdict, SNIC_DROP_NO_MATCH);
 	assert_int_equal(ring()[2].verdict, SNIC_DROP_RUNT);
 	assert_int_equal(HAL_RV_RXQ->cons, 3);
@@ -249,14 +256,14 @@ static void test_rx_queue_insane_prod(void **state)
 	boot();
 	/* The port claims more entries than the ring holds: take none. */
 	HAL_RV_RXQ->prod = RING_N + 5;
-	fw_poll();
+	fw_poll(fw);
 	assert_int_equal(HAL_RV_RXQ->cons, 0);
 	struct hal_rx_pkt p;
-	assert_int_equal(hal_rx_next(&p), 0);
+	assert_int_equal(hal_rx_next(&hal, &p), 0);
 	/* A ring size that is not a power of two: also nothing. */
 	HAL_RV_RXQ->entries = 6;
 	HAL_RV_RXQ->prod = 1;
-	assert_int_equal(hal_rx_next(&p), 0);
+	assert_int_equal(hal_rx_next(&hal, &p), 0);
 }
 
 static void test_tx_port(void **state)
@@ -266,7 +273,7 @@ static void test_tx_port(void **state)
 	uint8_t f[60];
 	for (unsigned i = 0; i < sizeof(f); i++)
 		f[i] = (uint8_t)(255 - i);
-	assert_int_equal(hal_tx(2, f, sizeof(f)), 0);
+	assert_int_equal(hal_tx(&hal, 2, f, sizeof(f)), 0);
 	assert_int_equal(HAL_RV_TX->len, 60);
 	assert_int_equal(HAL_RV_TX->port, 2);
 	assert_int_equal(HAL_RV_TX->doorbell, 1);
@@ -274,7 +281,7 @@ static void test_tx_port(void **state)
 
 	HAL_RV_TX->busy = 1;
 	HAL_RV_TX->doorbell = 0;
-	assert_int_equal(hal_tx(1, f, sizeof(f)), -1);
+	assert_int_equal(hal_tx(&hal, 1, f, sizeof(f)), -1);
 	assert_int_equal(HAL_RV_TX->doorbell, 0); /* nothing rang */
 }
 
@@ -288,18 +295,18 @@ static void test_dma_without_engine(void **state)
 	for (unsigned i = 0; i < sizeof(src); i++)
 		src[i] = (uint8_t)(i * 13 + 5);
 	uint8_t *w = win();
-	hal_dma_to_host(0x10000, src, 64);               /* aligned words */
+	hal_dma_to_host(&hal, 0x10000, src, 64);               /* aligned words */
 	assert_memory_equal(w + 0x10000, src, 64);
-	hal_dma_to_host(0x10101, src + 3, 61);           /* odd offsets and length */
+	hal_dma_to_host(&hal, 0x10101, src + 3, 61);           /* odd offsets and length */
 	assert_memory_equal(w + 0x10101, src + 3, 61);
 	assert_int_equal(w[0x10100], 0);                 /* nothing around it */
 	assert_int_equal(w[0x10101 + 61], 0);
 	memset(back, 0, sizeof(back));
-	hal_dma_from_host(back + 1, 0x10101, 61);
+	hal_dma_from_host(&hal, back + 1, 0x10101, 61);
 	assert_memory_equal(back + 1, src + 3, 61);
 	assert_int_equal(back[0], 0);
 	assert_int_equal(back[62], 0);
-	hal_dma_to_host(0x10200, src, 0);                /* an empty transfer */
+	hal_dma_to_host(&hal, 0x10200, src, 0);                /* an empty transfer */
 	assert_int_equal(w[0x10200], 0);
 	assert_int_equal(HAL_RV_DMA->cmd, 0);            /* the port was left alone */
 }
@@ -313,7 +320,7 @@ static void test_dma_engine_port(void **state)
 	HAL_RV_DMA->id = HAL_RV_DMA_ID;
 	uint8_t src[64];
 	memset(src, 0x5a, sizeof(src));
-	hal_dma_to_host(0x12340, src, 64);
+	hal_dma_to_host(&hal, 0x12340, src, 64);
 	assert_int_equal(HAL_RV_DMA->src, (uint32_t)(uintptr_t)src);
 	assert_int_equal(HAL_RV_DMA->dst, WIN_ADDR + 0x12340);
 	assert_int_equal(HAL_RV_DMA->len, 64);
@@ -322,7 +329,7 @@ static void test_dma_engine_port(void **state)
 
 	uint8_t dst[32];
 	HAL_RV_DMA->cmd = 0;
-	hal_dma_from_host(dst, 0x22000, 32);
+	hal_dma_from_host(&hal, dst, 0x22000, 32);
 	assert_int_equal(HAL_RV_DMA->src, WIN_ADDR + 0x22000);
 	assert_int_equal(HAL_RV_DMA->dst, (uint32_t)(uintptr_t)dst);
 	assert_int_equal(HAL_RV_DMA->len, 32);
@@ -330,7 +337,7 @@ static void test_dma_engine_port(void **state)
 
 	/* A transmitted frame reaches the staging buffer the same way. */
 	HAL_RV_DMA->cmd = 0;
-	assert_int_equal(hal_tx(1, src, 60), 0);
+	assert_int_equal(hal_tx(&hal, 1, src, 60), 0);
 	assert_int_equal(HAL_RV_DMA->src, (uint32_t)(uintptr_t)src);
 	assert_int_equal(HAL_RV_DMA->dst, TXBUF_ADDR);
 	assert_int_equal(HAL_RV_DMA->len, 60);
@@ -371,7 +378,7 @@ static void test_rx_delivery(void **state)
 	uint8_t *frame = (uint8_t *)(uintptr_t)ring()[0].addr;
 	for (unsigned i = 0; i < 77; i++)
 		frame[i] = (uint8_t)(i ^ 0x3c);
-	fw_poll();
+	fw_poll(fw);
 	assert_int_equal(ring()[0].verdict, HAL_DELIVERED);
 	assert_int_equal(q->cpl_prod, 1);
 	assert_int_equal(q->desc_cons, 1);
@@ -389,16 +396,16 @@ static void test_irq_and_ports(void **state)
 {
 	(void)state;
 	hw_reset();
-	hal_irq(9);
+	hal_irq(&hal, 9);
 	assert_int_equal(HAL_RV_CTRL->irq, 9);
-	hal_port_enable(3, 1);
-	hal_port_enable(1, 1);
-	hal_port_enable(3, 0);
+	hal_port_enable(&hal, 3, 1);
+	hal_port_enable(&hal, 1, 1);
+	hal_port_enable(&hal, 3, 0);
 	assert_int_equal(HAL_RV_CTRL->port_enable, 0x2);
 	HAL_RV_CTRL->port_carrier = 0x4;
-	assert_int_equal(hal_port_carrier(2), 1);
-	assert_int_equal(hal_port_carrier(1), 0);
-	assert_int_equal(hal_port_carrier(200), 0);
+	assert_int_equal(hal_port_carrier(&hal, 2), 1);
+	assert_int_equal(hal_port_carrier(&hal, 1), 0);
+	assert_int_equal(hal_port_carrier(&hal, 200), 0);
 }
 
 /* Flash: reads through the mapped flash, programs word by word. */

@@ -115,10 +115,10 @@ static inline void order_hook(uint32_t slot, const struct snic_exact_slot *old)
 	(void)slot;
 	if (!old->valid || old->key == deleting)
 		return;
-	struct snic_exact x = { BUCKETS, fake.xslot };
+	struct snic_exact x = { BUCKETS, fake->xslot };
 	uint32_t s;
 	checked++;
-	if (!snic_exact_lookup(&x, old->key, &s) || fake.xslot[s].action.vnic != old->action.vnic)
+	if (!snic_exact_lookup(&x, old->key, &s) || fake->xslot[s].action.vnic != old->action.vnic)
 		hidden++;
 }
 
@@ -127,7 +127,7 @@ static inline void arm_order_check(void)
 	deleting = 0;
 	hidden = 0;
 	checked = 0;
-	fake.x_hook = order_hook;
+	fake->x_hook = order_hook;
 }
 
 static inline int cmp_u64(const void *a, const void *b)
@@ -142,8 +142,8 @@ static inline unsigned count_unique(void)
 	static uint64_t keys[SLOTS];
 	unsigned n = 0;
 	for (unsigned s = 0; s < SLOTS; s++)
-		if (fake.xslot[s].valid)
-			keys[n++] = fake.xslot[s].key;
+		if (fake->xslot[s].valid)
+			keys[n++] = fake->xslot[s].key;
 	qsort(keys, n, sizeof(keys[0]), cmp_u64);
 	for (unsigned i = 1; i < n; i++)
 		if (keys[i] == keys[i - 1])

@@ -34,7 +34,10 @@ struct fake_tx {
 	uint8_t  data[FAKE_FRAME];
 };
 
-struct fake_hal {
+#define FAKE_DEVS     2 /* devices, each with its firmware instance */
+
+/* The fake device: the HAL context (hal/hal.h) of one firmware instance. */
+struct hal {
 	struct hal_hw_info hw;
 	uint8_t           *win;
 	uint32_t           win_size;
@@ -84,9 +87,11 @@ struct fake_hal {
 	int                tx_refuse[SNIC_MAX_UPLINKS];
 };
 
-extern struct fake_hal fake;
+/* The device the helpers below act on (fake_use picks it). */
+extern struct hal *fake;
+void fake_use(unsigned i);
 
-/* Fill fake.hw with the simulator's "large" or "small" card, allocate a
+/* Fill fake->hw with the simulator's "large" or "small" card, allocate a
  * zeroed window of win_size bytes. Returns 0, -1 for an unknown profile. */
 int  fake_setup(const char *profile, uint32_t win_size);
 void fake_teardown(void);

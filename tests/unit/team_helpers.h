@@ -94,8 +94,8 @@ static inline uint16_t ethertype_of(const struct fake_tx *t)
 static inline unsigned sent_on(unsigned from, uint8_t port, uint16_t type)
 {
 	unsigned n = 0;
-	for (unsigned i = from; i < fake.n_tx; i++)
-		if (fake.tx[i].port == port && (!type || ethertype_of(&fake.tx[i]) == type))
+	for (unsigned i = from; i < fake->n_tx; i++)
+		if (fake->tx[i].port == port && (!type || ethertype_of(&fake->tx[i]) == type))
 			n++;
 	return n;
 }
@@ -103,8 +103,8 @@ static inline unsigned sent_on(unsigned from, uint8_t port, uint16_t type)
 static inline unsigned sent_type(unsigned from, uint16_t type)
 {
 	unsigned n = 0;
-	for (unsigned i = from; i < fake.n_tx; i++)
-		n += ethertype_of(&fake.tx[i]) == type;
+	for (unsigned i = from; i < fake->n_tx; i++)
+		n += ethertype_of(&fake->tx[i]) == type;
 	return n;
 }
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_util.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -65,7 +65,7 @@ static void test_bad_header(void **state)
 		else
 			c->rsvd0 = 0x8000;
 		a->cmd_prod++;
-		fw_poll();
+		fw_poll(tfw);
 		assert_int_equal(a->cpl_prod, a->cpl_cons + 1);
 		assert_int_equal(cpl_slot(a->cpl_cons)->status, SNIC_E_INVAL);
 		assert_int_equal(cpl_slot(a->cpl_cons)->seq, 77);
@@ -122,15 +122,15 @@ static void test_port_set(void **state)
 	(void)state;
 	boot("small");
 	assert_int_equal(port_set(1, 1), SNIC_OK);
-	assert_int_equal(fake.port_enabled[1], 1);
+	assert_int_equal(fake->port_enabled[1], 1);
 	assert_int_equal(port_set(1, 0), SNIC_OK);
-	assert_int_equal(fake.port_enabled[1], 0);
-	unsigned calls = fake.port_calls;
+	assert_int_equal(fake->port_enabled[1], 0);
+	unsigned calls = fake->port_calls;
 	assert_int_equal(port_set(2, 1), SNIC_E_RANGE); /* small has 2 uplinks */
 	assert_int_equal(port_set(0, 2), SNIC_E_INVAL);
 	struct snic_port_set p = { .port = 0, .admin_up = 1, .rsvd = 1 };
 	assert_int_equal(admin(SNIC_CMD_PORT_SET, &p, sizeof(p), NULL), SNIC_E_INVAL);
-	assert_int_equal(fake.port_calls, calls);
+	assert_int_equal(fake->port_calls, calls);
 }
 
 static void test_reset(void **state)
@@ -149,8 +149,8 @@ static void test_reset(void **state)
 	assert_int_equal(admin(SNIC_CMD_RESET, NULL, 0, NULL), SNIC_OK);
 	assert_int_equal(devid()->reset_count, 1);
 	for (unsigned i = 0; i < FAKE_TCAM; i++)
-		assert_int_equal(fake.valid[i], 0);
-	assert_int_equal(fake.port_enabled[2], 0);
+		assert_int_equal(fake->valid[i], 0);
+	assert_int_equal(fake->port_enabled[2], 0);
 	for (unsigned i = 0; i < 16; i++) {
 		assert_int_equal(rxq(i)->state, i ? SNIC_RING_UNBOUND : SNIC_RING_SHARED);
 		assert_int_equal(txq(i)->state, i ? SNIC_RING_UNBOUND : SNIC_RING_SHARED);
@@ -172,7 +172,7 @@ static void test_batch_in_order(void **state)
 	struct snic_blk_admin *a = admin_blk();
 	for (uint32_t i = 0; i < 16; i++)
 		admin_submit(i % 2 ? SNIC_CMD_NOP : 0x7f, 1000 + i, NULL, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(a->cmd_cons, 16);
 	assert_int_equal(a->cpl_prod, 16);
 	for (uint32_t i = 0; i < 16; i++) {
@@ -189,16 +189,16 @@ static void test_cpl_flow_control(void **state)
 	struct snic_blk_admin *a = admin_blk();
 	for (uint32_t i = 0; i < 16; i++)
 		admin_submit(SNIC_CMD_NOP, i, NULL, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(a->cpl_prod, 16);
 	admin_submit(SNIC_CMD_NOP, 500, NULL, 0);
-	fw_poll();
-	fw_poll();
+	fw_poll(tfw);
+	fw_poll(tfw);
 	assert_int_equal(a->cpl_prod, 16);
 	assert_int_equal(a->cmd_cons, 16);
 	assert_int_equal(cpl_slot(0)->seq, 0);
 	a->cpl_cons = 1;
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(a->cpl_prod, 17);
 	assert_int_equal(cpl_slot(16)->seq, 500);
 	assert_int_equal(cpl_slot(1)->seq, 1);
@@ -206,10 +206,10 @@ static void test_cpl_flow_control(void **state)
 	/* A cpl_cons ahead of cpl_prod is nonsense: no completion is written. */
 	a->cpl_cons = 1000;
 	admin_submit(SNIC_CMD_NOP, 501, NULL, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(a->cpl_prod, 17);
 	a->cpl_cons = 17;
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(a->cpl_prod, 18);
 	assert_int_equal(cpl_slot(17)->seq, 501);
 }
@@ -228,7 +228,7 @@ static void test_hostile_cmd_prod(void **state)
 		struct snapshot s;
 		snap_take(&s);
 		a->cmd_prod = bogus[i];
-		fw_poll();
+		fw_poll(tfw);
 		assert_int_equal(a->cpl_prod, prod0);
 		assert_int_equal(a->cmd_cons, bogus[i]);
 		assert_int_equal(stats()->admin_errors, errs + i + 1);

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "test_fw_util.h"
-#include "core/fw.h"
+#include "fw.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0x0a, 0x01 };
 static const uint8_t MAC_B[6] = { 0x02, 0, 0, 0, 0x0a, 0x02 };
@@ -147,10 +147,10 @@ static void fill(unsigned ring, uint64_t base, const uint8_t *f)
 
 static void run(uint64_t until, const uint8_t *fa, const uint8_t *fb)
 {
-	for (; fake.now_ns < until; fake.now_ns += 1000) {
+	for (; fake->now_ns < until; fake->now_ns += 1000) {
 		fill(va.tx_ring, buf_base[0], fa);
 		fill(vb.tx_ring, buf_base[1], fb);
-		fw_poll();
+		fw_poll(tfw);
 	}
 }
 
@@ -165,10 +165,10 @@ static void test_limits_hold_backlogged_vnics_to_their_shares(void **state)
 	assert_int_equal(share(0, 3000, 0, 0), SNIC_OK);
 	assert_int_equal(share(1, 1000, 0, 0), SNIC_OK);
 
-	run(fake.now_ns + 5000000, fa, fb); /* settle: 5 ms */
-	uint64_t a0 = txq(va.tx_ring)->bytes, b0 = txq(vb.tx_ring)->bytes, t0 = fake.now_ns;
-	run(fake.now_ns + 20000000, fa, fb);
-	double dt = (double)(fake.now_ns - t0) / 1e9;
+	run(fake->now_ns + 5000000, fa, fb); /* settle: 5 ms */
+	uint64_t a0 = txq(va.tx_ring)->bytes, b0 = txq(vb.tx_ring)->bytes, t0 = fake->now_ns;
+	run(fake->now_ns + 20000000, fa, fb);
+	double dt = (double)(fake->now_ns - t0) / 1e9;
 	/* Wire bit/s: every 1500-byte frame is 1524 bytes on the wire. */
 	double ra = (double)(txq(va.tx_ring)->bytes - a0) * 8 * 1524 / 1500 / dt;
 	double rb = (double)(txq(vb.tx_ring)->bytes - b0) * 8 * 1524 / 1500 / dt;
@@ -189,15 +189,15 @@ static void test_limits_hold_backlogged_vnics_to_their_shares(void **state)
 
 	/* Carrier lost: the split is redone in the next poll, not the next tick. */
 	uint32_t splits = query(0).splits; /* any tick due has run by now */
-	fake.no_carrier[0] = 1;
-	fake.now_ns += 1000;
-	fw_poll();
+	fake->no_carrier[0] = 1;
+	fake->now_ns += 1000;
+	fw_poll(tfw);
 	a = query(0);
 	assert_int_equal(a.capacity_bps, 0);
 	assert_int_equal(a.splits, splits + 1);
-	fake.no_carrier[0] = 0;
-	fake.now_ns += 1000;
-	fw_poll();
+	fake->no_carrier[0] = 0;
+	fake->now_ns += 1000;
+	fw_poll(tfw);
 	a = query(0);
 	assert_int_equal(a.capacity_bps, 10000000000ull);
 	assert_int_equal(a.splits, splits + 2);

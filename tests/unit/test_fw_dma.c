@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "core/fw_internal.h"
 #include "core/team.h"
 #include "test_fw_util.h"
@@ -50,11 +50,11 @@ static void test_rx_dma(void **state)
 	rx_frame(frame, len, 0);   /* delivered */
 	rx_frame(frame, len, 0);   /* bad buffer */
 	rx_frame(frame, len, 0);   /* ring full: nothing posted any more */
-	unsigned before = fake.dma_ops;
-	fw_poll();
-	assert_int_equal(fake.dma_ops - before, 1);
-	assert_int_equal(fake.drops[SNIC_DROP_BAD_BUF], 1);
-	assert_int_equal(fake.drops[SNIC_DROP_RING_FULL], 1);
+	unsigned before = fake->dma_ops;
+	fw_poll(tfw);
+	assert_int_equal(fake->dma_ops - before, 1);
+	assert_int_equal(fake->drops[SNIC_DROP_BAD_BUF], 1);
+	assert_int_equal(fake->drops[SNIC_DROP_RING_FULL], 1);
 	assert_int_equal(q->drop_badbuf, 1);
 	assert_int_equal(q->drop_full, 1);
 	struct snic_rx_cpl c;
@@ -86,7 +86,7 @@ static void test_rx_batch_counters(void **state)
 	}
 	uint32_t len = make_eth(frame, MAC_B, MAC_B, SNIC_VLAN_NONE, 0x0800, 50);
 	rx_frame(frame, len, 0); /* nobody's: a miss */
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(q->cpl_prod, 5);
 	assert_int_equal(q->desc_cons, 5);
 	assert_int_equal(q->packets, 5);
@@ -102,7 +102,7 @@ static void test_rx_batch_counters(void **state)
 	len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 46);
 	for (unsigned i = 0; i < 7; i++)
 		rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(q->cpl_prod, 11);
 	assert_int_equal(q->drop_full, 1);
 }
@@ -120,9 +120,9 @@ static void test_rx_hostile_index(void **state)
 	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 46);
 	rx_frame(frame, len, 0);
 	rx_frame(frame, len, 0);
-	unsigned before = fake.dma_ops;
-	fw_poll();
-	assert_int_equal(fake.dma_ops, before);
+	unsigned before = fake->dma_ops;
+	fw_poll(tfw);
+	assert_int_equal(fake->dma_ops, before);
 	assert_int_equal(q->drop_full, 2);
 	assert_int_equal(q->desc_cons, 0);
 	assert_int_equal(q->cpl_prod, 0);
@@ -138,13 +138,13 @@ static void test_tx_dma(void **state)
 	uint32_t len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0800, 100);
 	tx_queue(a.tx_ring, frame, len);
 	tx_queue(a.tx_ring, frame, 8); /* runt */
-	unsigned before = fake.dma_ops;
-	uint64_t bytes = fake.dma_bytes;
-	fw_poll();
-	assert_int_equal(fake.dma_ops - before, 1);
-	assert_int_equal(fake.dma_bytes - bytes, len);
-	assert_int_equal(fake.n_tx, 1);
-	assert_memory_equal(fake.tx[0].data, frame, len);
+	unsigned before = fake->dma_ops;
+	uint64_t bytes = fake->dma_bytes;
+	fw_poll(tfw);
+	assert_int_equal(fake->dma_ops - before, 1);
+	assert_int_equal(fake->dma_bytes - bytes, len);
+	assert_int_equal(fake->n_tx, 1);
+	assert_memory_equal(fake->tx[0].data, frame, len);
 	assert_int_equal(txq(a.tx_ring)->desc_cons, 2);
 	assert_int_equal(txq(a.tx_ring)->drop_bad, 1);
 }
@@ -159,26 +159,26 @@ static void test_tx_shaper_untake(void **state)
 	struct snic_meter_set sh = { .meter = a.vnic, .mode = SNIC_METER_SHAPER,
 				     .cir_bps = 1000000, .cbs = 65536 };
 	assert_int_equal(admin(SNIC_CMD_METER_SET, &sh, sizeof(sh), NULL), SNIC_OK);
-	const struct meter *m = &fw.vnic[a.vnic].shaper;
+	const struct meter *m = &tfw->vnic[a.vnic].shaper;
 	uint64_t tok = m->c.tok;
 
 	uint32_t len = make_eth(frame, MAC_B, MAC_B, SNIC_VLAN_NONE, 0x0800, 100);
 	tx_queue(a.tx_ring, frame, len); /* spoofed source MAC */
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(txq(a.tx_ring)->drop_spoof, 1);
 	assert_int_equal(m->c.tok, tok);
 	assert_int_equal(m->pkts[METER_GREEN], 0);
 
 	len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0800, 100);
-	fake.tx_busy = 1;
+	fake->tx_busy = 1;
 	tx_queue(a.tx_ring, frame, len);
-	fw_poll();
-	assert_int_equal(fake.n_tx, 0);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 0);
 	assert_int_equal(m->c.tok, tok);
 	assert_int_equal(m->pkts[METER_GREEN], 0);
-	fake.tx_busy = 0;
-	fw_poll();
-	assert_int_equal(fake.n_tx, 1);
+	fake->tx_busy = 0;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 1);
 	assert_int_equal(m->c.tok, tok - (uint64_t)len * METER_UNITS_PER_BYTE);
 	assert_int_equal(m->pkts[METER_GREEN], 1);
 	assert_int_equal(m->bytes[METER_GREEN], len);
@@ -195,7 +195,7 @@ static void test_tx_batch_budget(void **state)
 	(void)state;
 	struct snic_vnic_info a;
 	vnic_a(&a);
-	const uint32_t bm = fw.hw.buf_max;
+	const uint32_t bm = tfw->hw.buf_max;
 	/* wire bytes of the largest frame: the smallest burst allowed */
 	const uint64_t max_cost = (bm < 60 ? 60 : bm) + 24;
 	struct snic_meter_set sh = { .meter = a.vnic, .mode = SNIC_METER_SHAPER,
@@ -203,7 +203,7 @@ static void test_tx_batch_budget(void **state)
 				     .cir_bps = 1000000, .cbs = (uint32_t)(3 * max_cost),
 				     .eir_bps = 2000000, .ebs = (uint32_t)max_cost };
 	assert_int_equal(admin(SNIC_CMD_METER_SET, &sh, sizeof(sh), NULL), SNIC_OK);
-	const struct meter *m = &fw.vnic[a.vnic].shaper;
+	const struct meter *m = &tfw->vnic[a.vnic].shaper;
 	const uint64_t c0 = m->c.tok, e0 = m->e.tok;
 	assert_int_equal(e0, max_cost * METER_UNITS_PER_BYTE);
 
@@ -225,10 +225,10 @@ static void test_tx_batch_budget(void **state)
 	for (unsigned i = 1; i < fit + 3; i++)                 /* fit - 1 more leave */
 		tx_queue(a.tx_ring, frame, len);
 
-	uint64_t vq0 = fw_team.link[0].vq_end;
-	const uint64_t now = fake.now_ns;
-	fw_poll();
-	assert_int_equal(fake.n_tx, fit);
+	uint64_t vq0 = tfw->team.link[0].vq_end;
+	const uint64_t now = fake->now_ns;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, fit);
 	assert_int_equal(q->desc_cons, 4 + (fit - 1));         /* stops at the first held */
 	assert_int_equal(q->drop_bad, 1);
 	assert_int_equal(q->drop_spoof, 2);
@@ -241,17 +241,17 @@ static void test_tx_batch_budget(void **state)
 	assert_int_equal(m->pkts[METER_GREEN], fit);
 	assert_int_equal(m->bytes[METER_GREEN], fit * cost);
 	/* wire time at the uplink's speed, rounded up, per frame */
-	const uint64_t mbps = fw.hw.uplink_speed_mbps ? fw.hw.uplink_speed_mbps : 1;
+	const uint64_t mbps = tfw->hw.uplink_speed_mbps ? tfw->hw.uplink_speed_mbps : 1;
 	const uint64_t wire_ns = (cost * 8000 + mbps - 1) / mbps;
-	assert_int_equal(fw_team.link[0].vq_end, (vq0 > now ? vq0 : now) + fit * wire_ns);
+	assert_int_equal(tfw->team.link[0].vq_end, (vq0 > now ? vq0 : now) + fit * wire_ns);
 
 	/* Nothing more leaves in a poll at the same time... */
-	fw_poll();
-	assert_int_equal(fake.n_tx, fit);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, fit);
 	/* ...and the rest once the peak bucket has earned three frames. */
-	fake.now_ns += (3 * cost * METER_UNITS_PER_BYTE + 1999999) / 2000000;
-	fw_poll();
-	assert_int_equal(fake.n_tx, fit + 3);
+	fake->now_ns += (3 * cost * METER_UNITS_PER_BYTE + 1999999) / 2000000;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, fit + 3);
 	assert_int_equal(q->desc_cons, q->desc_prod);
 }
 

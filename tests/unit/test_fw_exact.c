@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "core/exact.h"
 #include "exact_helpers.h"
 
@@ -35,52 +35,52 @@ static void test_insert_find_delete(void **state)
 
 	struct snic_action a = act_n(7), got;
 	uint32_t slot, again;
-	assert_int_equal(fw_exact_insert(k, &a, &slot), SNIC_OK);
+	assert_int_equal(fw_exact_insert(tfw, k, &a, &slot), SNIC_OK);
 	/* In one of its two candidate buckets (way 0 below BUCKETS * 4). */
 	uint32_t b0 = snic_exact_bucket(k, 0, BUCKETS), b1 = snic_exact_bucket(k, 1, BUCKETS);
 	assert_true(slot / 4 == b0 || slot / 4 == BUCKETS + b1);
-	assert_true(fake.xslot[slot].valid);
-	assert_true(fake.xslot[slot].key == k);
+	assert_true(fake->xslot[slot].valid);
+	assert_true(fake->xslot[slot].key == k);
 	assert_int_equal(engine_slot(k, &got), slot);
 	assert_memory_equal(&got, &a, sizeof(a));
-	assert_true(fw_exact_find(k, &again, &got));
+	assert_true(fw_exact_find(tfw, k, &again, &got));
 	assert_int_equal(again, slot);
-	assert_int_equal(fw_exact_get_stats()->used, 1);
+	assert_int_equal(fw_exact_get_stats(tfw)->used, 1);
 
 	/* Duplicate: refused, nothing written. */
-	unsigned w = fake.x_writes;
+	unsigned w = fake->x_writes;
 	struct snic_action other = act_n(8);
-	assert_int_equal(fw_exact_insert(k, &other, NULL), SNIC_E_EXIST);
-	assert_int_equal(fake.x_writes, w);
-	assert_int_equal(fake.xslot[slot].action.vnic, 7);
+	assert_int_equal(fw_exact_insert(tfw, k, &other, NULL), SNIC_E_EXIST);
+	assert_int_equal(fake->x_writes, w);
+	assert_int_equal(fake->xslot[slot].action.vnic, 7);
 
 	/* Another VID of the same MAC is another key. */
-	assert_int_equal(fw_exact_insert(k + 1, &other, NULL), SNIC_OK);
+	assert_int_equal(fw_exact_insert(tfw, k + 1, &other, NULL), SNIC_OK);
 	assert_int_equal(engine_slot(k, NULL), slot);
 
 	/* Untagged and priority-tagged frames of one MAC are two keys too. */
 	const uint64_t ku = fw_exact_mac_key(mac, SNIC_VLAN_NONE), kz = fw_exact_mac_key(mac, 0);
 	struct snic_action au = act_n(11), az = act_n(12);
 	assert_int_equal(engine_slot(ku, NULL), -1);
-	assert_int_equal(fw_exact_insert(ku, &au, NULL), SNIC_OK);
+	assert_int_equal(fw_exact_insert(tfw, ku, &au, NULL), SNIC_OK);
 	assert_int_equal(engine_slot(kz, NULL), -1);
 	assert_true(engine_slot(ku, &got) >= 0);
 	assert_int_equal(got.vnic, 11);
-	assert_int_equal(fw_exact_insert(kz, &az, NULL), SNIC_OK);
+	assert_int_equal(fw_exact_insert(tfw, kz, &az, NULL), SNIC_OK);
 	assert_true(engine_slot(kz, &got) >= 0);
 	assert_int_equal(got.vnic, 12);
 	assert_true(engine_slot(ku, &got) >= 0);
 	assert_int_equal(got.vnic, 11);
-	assert_int_equal(fw_exact_delete(ku), SNIC_OK);
-	assert_int_equal(fw_exact_delete(kz), SNIC_OK);
+	assert_int_equal(fw_exact_delete(tfw, ku), SNIC_OK);
+	assert_int_equal(fw_exact_delete(tfw, kz), SNIC_OK);
 
-	assert_int_equal(fw_exact_delete(k), SNIC_OK);
+	assert_int_equal(fw_exact_delete(tfw, k), SNIC_OK);
 	assert_int_equal(engine_slot(k, NULL), -1);
-	assert_false(fw_exact_find(k, NULL, NULL));
-	assert_false(fake.xslot[slot].valid);
-	assert_int_equal(fw_exact_delete(k), SNIC_E_NOENT);
+	assert_false(fw_exact_find(tfw, k, NULL, NULL));
+	assert_false(fake->xslot[slot].valid);
+	assert_int_equal(fw_exact_delete(tfw, k), SNIC_E_NOENT);
 	assert_true(engine_slot(k + 1, NULL) >= 0);
-	assert_int_equal(fw_exact_get_stats()->used, 1);
+	assert_int_equal(fw_exact_get_stats(tfw)->used, 1);
 }
 
 static void test_update(void **state)
@@ -90,21 +90,21 @@ static void test_update(void **state)
 	struct snic_action a = act_n(1), b = act_n(2), got;
 	uint64_t k1 = rand_key(), k2 = rand_key();
 	uint32_t s1;
-	assert_int_equal(fw_exact_insert(k1, &a, &s1), SNIC_OK);
-	assert_int_equal(fw_exact_insert(k2, &a, NULL), SNIC_OK); /* shares a's pool entry */
-	unsigned w = fake.x_writes;
-	assert_int_equal(fw_exact_update(k1, &b), SNIC_OK);
-	assert_int_equal(fake.x_writes, w + 1); /* one slot rewritten in place */
+	assert_int_equal(fw_exact_insert(tfw, k1, &a, &s1), SNIC_OK);
+	assert_int_equal(fw_exact_insert(tfw, k2, &a, NULL), SNIC_OK); /* shares a's pool entry */
+	unsigned w = fake->x_writes;
+	assert_int_equal(fw_exact_update(tfw, k1, &b), SNIC_OK);
+	assert_int_equal(fake->x_writes, w + 1); /* one slot rewritten in place */
 	assert_int_equal(engine_slot(k1, &got), s1);
 	assert_int_equal(got.vnic, 2);
 	assert_true(engine_slot(k2, &got) >= 0);
 	assert_int_equal(got.vnic, 1);
 	/* Sole user of its action: changed in place. */
 	struct snic_action c = act_n(3);
-	assert_int_equal(fw_exact_update(k1, &c), SNIC_OK);
+	assert_int_equal(fw_exact_update(tfw, k1, &c), SNIC_OK);
 	assert_int_equal(engine_slot(k1, &got), s1);
 	assert_int_equal(got.vnic, 3);
-	assert_int_equal(fw_exact_update(rand_key(), &c), SNIC_E_NOENT);
+	assert_int_equal(fw_exact_update(tfw, rand_key(), &c), SNIC_E_NOENT);
 }
 
 static void test_action_pool_full(void **state)
@@ -113,18 +113,18 @@ static void test_action_pool_full(void **state)
 	boot("large");
 	for (unsigned i = 0; i < FW_EXACT_ACTIONS; i++) {
 		struct snic_action a = act_n((uint16_t)i);
-		assert_int_equal(fw_exact_insert(rand_key(), &a, NULL), SNIC_OK);
+		assert_int_equal(fw_exact_insert(tfw, rand_key(), &a, NULL), SNIC_OK);
 	}
 	struct snapshot s;
 	snap_take(&s);
 	struct snic_action fresh = act_n(9999);
 	uint64_t k = rand_key();
-	assert_int_equal(fw_exact_insert(k, &fresh, NULL), SNIC_E_NOSPC);
+	assert_int_equal(fw_exact_insert(tfw, k, &fresh, NULL), SNIC_E_NOSPC);
 	assert_true(snap_same(&s));
 	snap_free(&s);
 	assert_int_equal(engine_slot(k, NULL), -1);
 	struct snic_action known = act_n(5);
-	assert_int_equal(fw_exact_insert(k, &known, NULL), SNIC_OK);
+	assert_int_equal(fw_exact_insert(tfw, k, &known, NULL), SNIC_OK);
 }
 
 /*
@@ -143,9 +143,9 @@ static void test_fill_90(void **state)
 	for (unsigned i = 0; i < n; i++) {
 		keys[i] = rand_key();
 		struct snic_action a = act_n((uint16_t)(i % 100));
-		assert_int_equal(fw_exact_insert(keys[i], &a, NULL), SNIC_OK);
+		assert_int_equal(fw_exact_insert(tfw, keys[i], &a, NULL), SNIC_OK);
 	}
-	const struct fw_exact_stats *st = fw_exact_get_stats();
+	const struct fw_exact_stats *st = fw_exact_get_stats(tfw);
 	assert_true(st->moves > 0);
 	assert_true(st->longest >= 1 && st->longest <= FW_EXACT_MAX_MOVES);
 	assert_int_equal(st->used, n);
@@ -163,14 +163,14 @@ static void test_fill_90(void **state)
 	/* Delete every other key, then put them back. */
 	for (unsigned i = 0; i < n; i += 2) {
 		deleting = keys[i];
-		assert_int_equal(fw_exact_delete(keys[i]), SNIC_OK);
+		assert_int_equal(fw_exact_delete(tfw, keys[i]), SNIC_OK);
 	}
 	deleting = 0;
 	for (unsigned i = 0; i < n; i++)
 		assert_int_equal(engine_slot(keys[i], NULL) >= 0, i % 2);
 	for (unsigned i = 0; i < n; i += 2) {
 		struct snic_action a = act_n((uint16_t)(i % 100));
-		assert_int_equal(fw_exact_insert(keys[i], &a, NULL), SNIC_OK);
+		assert_int_equal(fw_exact_insert(tfw, keys[i], &a, NULL), SNIC_OK);
 	}
 	for (unsigned i = 0; i < n; i++)
 		assert_true(engine_slot(keys[i], NULL) >= 0);
@@ -189,20 +189,20 @@ static void test_full(void **state)
 	arm_order_check();
 	uint64_t *keys = calloc(SLOTS, sizeof(*keys));
 	assert_non_null(keys);
-	const struct fw_exact_stats *st = fw_exact_get_stats();
+	const struct fw_exact_stats *st = fw_exact_get_stats(tfw);
 	unsigned n = 0;
 	for (;;) {
 		uint64_t k = rand_key();
 		struct snic_action a = act_n((uint16_t)(n % 50));
-		unsigned w = fake.x_writes, c = fake.x_clears;
-		int rc = fw_exact_insert(k, &a, NULL);
+		unsigned w = fake->x_writes, c = fake->x_clears;
+		int rc = fw_exact_insert(tfw, k, &a, NULL);
 		if (rc == SNIC_OK) {
 			keys[n++] = k;
 			continue;
 		}
 		assert_int_equal(rc, SNIC_E_NOSPC);
-		assert_int_equal(fake.x_writes, w);
-		assert_int_equal(fake.x_clears, c);
+		assert_int_equal(fake->x_writes, w);
+		assert_int_equal(fake->x_clears, c);
 		assert_int_equal(st->used, n);
 		assert_int_equal(engine_slot(k, NULL), -1);
 		break;
@@ -216,9 +216,9 @@ static void test_full(void **state)
 		      SLOTS, 100.0 * n / SLOTS, st->longest);
 	assert_true(n >= SLOTS * 95 / 100);
 	/* Room again after a delete. */
-	assert_int_equal(fw_exact_delete(keys[0]), SNIC_OK);
+	assert_int_equal(fw_exact_delete(tfw, keys[0]), SNIC_OK);
 	struct snic_action a = act_n(1);
-	assert_int_equal(fw_exact_insert(keys[0], &a, NULL), SNIC_OK);
+	assert_int_equal(fw_exact_insert(tfw, keys[0], &a, NULL), SNIC_OK);
 	free(keys);
 }
 
@@ -227,8 +227,8 @@ static void test_no_table(void **state)
 	(void)state;
 	boot("small");
 	struct snic_action a = act_n(1);
-	assert_int_equal(fw_exact_insert(rand_key(), &a, NULL), SNIC_E_NOSPC);
-	assert_int_equal(fake.x_writes + fake.x_clears, 0);
+	assert_int_equal(fw_exact_insert(tfw, rand_key(), &a, NULL), SNIC_E_NOSPC);
+	assert_int_equal(fake->x_writes + fake->x_clears, 0);
 }
 
 static void test_boot_checks_exact_size(void **state)
@@ -239,10 +239,10 @@ static void test_boot_checks_exact_size(void **state)
 	};
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(fake_setup("large", TEST_WIN), 0);
-		fake.hw.exact_entries = cases[i].slots;
-		assert_int_equal(fw_init(), cases[i].ok ? 0 : -1);
+		fake->hw.exact_entries = cases[i].slots;
+		assert_int_equal(fw_init(tfw), cases[i].ok ? 0 : -1);
 		if (cases[i].ok)
-			assert_int_equal(fake.x_clears, cases[i].slots); /* boot clears them all */
+			assert_int_equal(fake->x_clears, cases[i].slots); /* boot clears them all */
 	}
 }
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "core/exact.h"
 #include "exact_helpers.h"
 
@@ -27,7 +27,7 @@ static int teardown(void **state)
 static int32_t find_key(uint64_t k)
 {
 	for (uint32_t s = 0; s < SLOTS; s++)
-		if (fake.xslot[s].valid && fake.xslot[s].key == k)
+		if (fake->xslot[s].valid && fake->xslot[s].key == k)
 			return (int32_t)s;
 	return -1;
 }
@@ -36,9 +36,9 @@ static int32_t find_key(uint64_t k)
 static int ternary_unused(void)
 {
 	for (unsigned i = 0; i < FAKE_TCAM; i++)
-		if (fake.valid[i])
+		if (fake->valid[i])
 			return 0;
-	return fake.cls_writes == 0;
+	return fake->cls_writes == 0;
 }
 
 /* A QinQ frame (outer 0x88a8 VID 5, inner 0x8100 `inner`) to mac, through
@@ -57,8 +57,8 @@ static int rx_qinq(const uint8_t *mac, uint16_t inner)
 	snic_parse(f, sizeof(f), sizeof(f), 0, &k);
 	assert_int_equal(k.flags & (SNIC_KF_VLAN | SNIC_KF_QINQ), SNIC_KF_VLAN | SNIC_KF_QINQ);
 	fake_rx_push_key(f, sizeof(f), 0, &k);
-	fw_poll();
-	return fake.last_reason;
+	fw_poll(tfw);
+	return fake->last_reason;
 }
 
 static int rx_one(const uint8_t *mac, uint16_t vlan)
@@ -66,8 +66,8 @@ static int rx_one(const uint8_t *mac, uint16_t vlan)
 	static const uint8_t src[6] = { 0x02, 0, 0, 0, 0, 0xee };
 	uint32_t len = make_eth(frame, mac, src, vlan, 0x88b5, 60);
 	rx_frame(frame, len, 0);
-	fw_poll();
-	return fake.last_reason;
+	fw_poll(tfw);
+	return fake->last_reason;
 }
 
 /* A tagged VNIC on "large" is steered by an exact entry, end to end. */
@@ -83,8 +83,8 @@ static void test_vnic_tagged(void **state)
 	assert_int_equal(vi.mac_rule, 1024 + vi.vnic);
 	int32_t slot = find_key(0x02aa00000001ull << 16 | 0x1000 | 100);
 	assert_true(slot >= 0);
-	assert_int_equal(fake.xslot[slot].action.vnic, vi.vnic);
-	assert_int_equal(fake.xslot[slot].action.flags, SNIC_ACT_COUNT);
+	assert_int_equal(fake->xslot[slot].action.vnic, vi.vnic);
+	assert_int_equal(fake->xslot[slot].action.flags, SNIC_ACT_COUNT);
 	assert_true(ternary_unused());
 
 	rx_post(vi.rx_ring, 4, 2048);
@@ -146,14 +146,14 @@ static void test_vnic_untagged_and_vid0(void **state)
 			 SNIC_OK);
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, 0, SNIC_VNICF_SW_ONLY, 0, &z), SNIC_OK);
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, 7, SNIC_VNICF_SW_ONLY, 0, &t), SNIC_OK);
-	assert_int_equal(fake.x_writes, 3);
+	assert_int_equal(fake->x_writes, 3);
 	assert_true(ternary_unused());
 	const uint64_t base = 0x02bb00000002ull << 16;
 	int32_t su = find_key(base), sz = find_key(base | 0x1000), st = find_key(base | 0x1007);
 	assert_true(su >= 0 && sz >= 0 && st >= 0);
-	assert_int_equal(fake.xslot[su].action.vnic, u.vnic);
-	assert_int_equal(fake.xslot[sz].action.vnic, z.vnic);
-	assert_int_equal(fake.xslot[st].action.vnic, t.vnic);
+	assert_int_equal(fake->xslot[su].action.vnic, u.vnic);
+	assert_int_equal(fake->xslot[sz].action.vnic, z.vnic);
+	assert_int_equal(fake->xslot[st].action.vnic, t.vnic);
 
 	rx_post(0, 16, 2048);
 	struct snic_rx_cpl c;
@@ -196,7 +196,7 @@ static void test_vnic_untagged_and_vid0(void **state)
 	assert_int_equal(rx_one(mac, 7), HAL_DELIVERED);
 	assert_int_equal(rx_take(0, &c), 1);
 	assert_int_equal(c.vnic, t.vnic);
-	assert_int_equal(fw_exact_get_stats()->used, 1);
+	assert_int_equal(fw_exact_get_stats(tfw)->used, 1);
 }
 
 /* RING_BIND rewrites the action in the same slot; RESET empties the table. */
@@ -210,20 +210,20 @@ static void test_vnic_bind_and_reset(void **state)
 	const uint64_t k = 0x02cc00000003ull << 16 | 0x1000 | 7;
 	int32_t slot = find_key(k);
 	assert_true(slot >= 0);
-	assert_int_equal(fake.xslot[slot].action.flags, SNIC_ACT_COUNT | SNIC_ACT_MARK_SW);
-	unsigned w = fake.x_writes;
+	assert_int_equal(fake->xslot[slot].action.flags, SNIC_ACT_COUNT | SNIC_ACT_MARK_SW);
+	unsigned w = fake->x_writes;
 	struct snic_ring_bind b = { 3, vi.vnic };
 	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
 	assert_int_equal(find_key(k), slot);
-	assert_int_equal(fake.xslot[slot].action.flags, SNIC_ACT_COUNT);
-	assert_int_equal(fake.x_writes, w + 1);
+	assert_int_equal(fake->xslot[slot].action.flags, SNIC_ACT_COUNT);
+	assert_int_equal(fake->x_writes, w + 1);
 	b.vnic = SNIC_VNIC_NONE;
 	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
-	assert_int_equal(fake.xslot[slot].action.flags, SNIC_ACT_COUNT | SNIC_ACT_MARK_SW);
+	assert_int_equal(fake->xslot[slot].action.flags, SNIC_ACT_COUNT | SNIC_ACT_MARK_SW);
 
 	assert_int_equal(admin(SNIC_CMD_RESET, NULL, 0, NULL), SNIC_OK);
 	assert_int_equal(find_key(k), -1);
-	assert_int_equal(fw_exact_get_stats()->used, 0);
+	assert_int_equal(fw_exact_get_stats(tfw)->used, 0);
 	/* The same (MAC, VLAN) can come back. */
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, 7, 0, 0, &vi), SNIC_OK);
 	assert_true(find_key(k) >= 0);
@@ -236,8 +236,8 @@ static void test_vnic_small_profile(void **state)
 	const uint8_t mac[6] = { 0x02, 0xdd, 0, 0, 0, 0x04 };
 	struct snic_vnic_info vi;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mac, 100, 0, 0, &vi), SNIC_OK);
-	assert_int_equal(fake.x_writes + fake.x_clears, 0);
-	assert_int_equal(fake.valid[vi.mac_rule], 1);
+	assert_int_equal(fake->x_writes + fake->x_clears, 0);
+	assert_int_equal(fake->valid[vi.mac_rule], 1);
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	rx_post(vi.rx_ring, 2, 2048);
 	assert_int_equal(rx_one(mac, 100), HAL_DELIVERED);
@@ -265,7 +265,7 @@ static void test_admin_at_high_fill(void **state)
 					  SNIC_ACT_DROP, 0 };
 	for (unsigned i = 0; i < fill; i++) {
 		keys[i] = rand_key();
-		assert_int_equal(fw_exact_insert(keys[i], &drop, NULL), SNIC_OK);
+		assert_int_equal(fw_exact_insert(tfw, keys[i], &drop, NULL), SNIC_OK);
 	}
 
 	struct { int live; uint64_t key; } v[128];
@@ -323,7 +323,7 @@ static void test_admin_at_high_fill(void **state)
 	unsigned n = fill;
 	for (unsigned refused = 0; refused < 100;) {
 		uint64_t k = rand_key();
-		if (fw_exact_insert(k, &drop, NULL) == SNIC_OK) {
+		if (fw_exact_insert(tfw, k, &drop, NULL) == SNIC_OK) {
 			keys[n++] = k;
 			refused = 0;
 		} else {
@@ -355,7 +355,7 @@ static void test_admin_at_high_fill(void **state)
 	/* Room again where an entry went: a VNIC with that entry's (MAC,
 	 * VLAN) has the freed slot in its bucket. */
 	deleting = keys[0];
-	assert_int_equal(fw_exact_delete(keys[0]), SNIC_OK);
+	assert_int_equal(fw_exact_delete(tfw, keys[0]), SNIC_OK);
 	deleting = 0;
 	uint8_t mac0[6];
 	mac_of_key(keys[0], mac0);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "core/flash_cmd.h"
 #include "test_fw_util.h"
 
@@ -77,7 +77,7 @@ static const struct fw_flash_ops ff_ops = {
 static int teardown(void **state)
 {
 	(void)state;
-	fw_flash_attach(NULL);
+	fw_flash_attach(tfw, NULL);
 	fake_teardown();
 	return 0;
 }
@@ -92,7 +92,7 @@ static void boot_flash(uint32_t running, uint32_t active)
 	ff.st.active = active;
 	ff.st.trial = SNIC_FLASH_SLOT_NONE;
 	ff.st.event_slot = SNIC_FLASH_SLOT_NONE;
-	fw_flash_attach(&ff_ops);
+	fw_flash_attach(tfw, &ff_ops);
 }
 
 /* ---- images, built by hand (the format is in docs/firmware-image.md) ---- */
@@ -193,10 +193,10 @@ static void test_no_flash_unsupported(void **state)
 {
 	(void)state;
 	boot("large");
-	fw_flash_attach(NULL);
+	fw_flash_attach(tfw, NULL);
 	assert_int_equal(admin(SNIC_CMD_FLASH_QUERY, NULL, 0, NULL), SNIC_E_UNSUPP);
 	assert_int_equal(admin(SNIC_CMD_FW_REBOOT, NULL, 0, NULL), SNIC_E_UNSUPP);
-	assert_false(fw_flash_reboot_due());
+	assert_false(fw_flash_reboot_due(tfw));
 	/* Length is checked before support: a malformed command says so. */
 	assert_int_equal(admin(SNIC_CMD_FLASH_QUERY, NULL, 4, NULL), SNIC_E_LEN);
 }
@@ -371,25 +371,25 @@ static void test_reboot_waits_for_host(void **state)
 {
 	(void)state;
 	boot_flash(0, 0);
-	assert_false(fw_flash_reboot_due());
+	assert_false(fw_flash_reboot_due(tfw));
 	/* Submitted and answered, but the host has not taken the answer. */
 	admin_submit(SNIC_CMD_FW_REBOOT, 5, NULL, 0);
-	fw_poll();
+	fw_poll(tfw);
 	const struct snic_blk_admin *a = admin_blk();
 	assert_int_equal(a->cpl_prod, a->cpl_cons + 1);
-	assert_false(fw_flash_reboot_due());
+	assert_false(fw_flash_reboot_due(tfw));
 	/* The host takes it: due at once. */
 	admin_blk()->cpl_cons++;
-	assert_true(fw_flash_reboot_due());
+	assert_true(fw_flash_reboot_due(tfw));
 	/* A re-attach (what a target does after rebooting) forgets it. */
-	fw_flash_attach(&ff_ops);
-	assert_false(fw_flash_reboot_due());
+	fw_flash_attach(tfw, &ff_ops);
+	assert_false(fw_flash_reboot_due(tfw));
 	/* A host that never reads the answer: due after the grace time. */
 	admin_submit(SNIC_CMD_FW_REBOOT, 6, NULL, 0);
-	fw_poll();
-	assert_false(fw_flash_reboot_due());
-	fake.now_ns += FW_REBOOT_GRACE_NS;
-	assert_true(fw_flash_reboot_due());
+	fw_poll(tfw);
+	assert_false(fw_flash_reboot_due(tfw));
+	fake->now_ns += FW_REBOOT_GRACE_NS;
+	assert_true(fw_flash_reboot_due(tfw));
 }
 
 static void test_booted_image_in_fw_block(void **state)
@@ -400,13 +400,13 @@ static void test_booted_image_in_fw_block(void **state)
 	memset(&h, 0, sizeof(h));
 	h.fw_version = 0x00030201;
 	strcpy(h.build, "a-very-long-build-identifier-string");
-	fw_flash_booted(1, &h);
+	fw_flash_booted(tfw, 1, &h);
 	const struct snic_blk_fw *f = win_at(find_block(SNIC_BLK_FW));
 	assert_int_equal(f->slot, 1);
 	assert_int_equal(f->version, 0x00030201);
 	assert_int_equal(f->build[23], 0); /* cut short, still terminated */
 	assert_memory_equal(f->build, "a-very-long-build-ident", 23);
-	fw_flash_booted(SNIC_FLASH_SLOT_NONE, NULL);
+	fw_flash_booted(tfw, SNIC_FLASH_SLOT_NONE, NULL);
 	assert_int_equal(f->slot, SNIC_FLASH_SLOT_NONE);
 }
 

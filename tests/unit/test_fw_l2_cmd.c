@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "core/exact.h"
 #include "test_fw_l2.h"
 #include "exact_helpers.h"
@@ -176,18 +176,18 @@ static int rx_to(const uint8_t *dmac)
 {
 	uint32_t len = make_eth(frame, dmac, PEER, SNIC_VLAN_NONE, 0x88b5, 50);
 	rx_frame(frame, len, 0);
-	fw_poll();
-	return fake.last_reason;
+	fw_poll(tfw);
+	return fake->last_reason;
 }
 
 /* A's frame from `smac` on its TX ring: 1 when it left. */
 static int tx_from(const struct snic_vnic_info *a, const uint8_t *smac)
 {
-	unsigned n = fake.n_tx;
+	unsigned n = fake->n_tx;
 	uint32_t len = make_eth(frame, PEER, smac, SNIC_VLAN_NONE, 0x88b5, 50);
 	tx_queue(a->tx_ring, frame, len);
-	fw_poll();
-	return fake.n_tx == n + 1;
+	fw_poll(tfw);
+	return fake->n_tx == n + 1;
 }
 
 static void mac_change(const char *profile)
@@ -242,7 +242,7 @@ static void test_mac_exact_nospc(void **state)
 	unsigned fails = 0;
 	for (unsigned i = 0; i < 4 * SLOTS && fails < 64; i++) {
 		struct snic_action act = act_n(a.vnic);
-		fails = fw_exact_insert(rand_key(), &act, NULL) == SNIC_OK ? 0 : fails + 1;
+		fails = fw_exact_insert(tfw, rand_key(), &act, NULL) == SNIC_OK ? 0 : fails + 1;
 	}
 	assert_int_equal(fails, 64);
 	int32_t slot_a = engine_slot(ka, NULL); /* the fill may have moved it */

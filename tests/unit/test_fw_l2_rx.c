@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_l2.h"
 #include "team_helpers.h"
 
@@ -61,8 +61,8 @@ static int send(const uint8_t *dmac, uint16_t vlan, uint8_t port)
 {
 	uint32_t len = make_eth(frame, dmac, PEER, vlan, 0x0806, 46);
 	rx_frame(frame, len, port);
-	fw_poll();
-	return fake.last_reason;
+	fw_poll(tfw);
+	return fake->last_reason;
 }
 
 /* Completions on vi's ring for vi since the last look; checks each is a
@@ -134,7 +134,7 @@ static void test_bond_one_copy(void **state)
 	boot_up();
 	struct snic_team_set cfg = bond_cfg(0, SNIC_TEAM_PORT_ID, 2, m, roles);
 	assert_int_equal(team_cmd(&cfg, NULL), SNIC_OK);
-	fw_poll();
+	fw_poll(tfw);
 	struct snic_vnic_info a = mk(1, SNIC_VLAN_NONE, 0, BOND(0));
 	struct snic_vnic_info u = mk(2, SNIC_VLAN_NONE, 0, 2); /* unbonded, uplink 2 */
 	assert_int_equal(send(BCAST, SNIC_VLAN_NONE, 0), HAL_DELIVERED);
@@ -142,9 +142,9 @@ static void test_bond_one_copy(void **state)
 	assert_int_equal(got(&a), 1);
 	assert_int_equal(got(&u), 0);
 	/* The active member fails: the standby carries it, and its copy. */
-	fake.no_carrier[0] = 1;
-	fw_poll();
-	fw_poll();
+	fake->no_carrier[0] = 1;
+	fw_poll(tfw);
+	fw_poll(tfw);
 	assert_int_equal(send(BCAST, SNIC_VLAN_NONE, 0), SNIC_DROP_NO_MATCH);
 	assert_int_equal(send(BCAST, SNIC_VLAN_NONE, 1), HAL_DELIVERED);
 	assert_int_equal(got(&a), 1);
@@ -292,16 +292,16 @@ static void test_wire_nonsense(void **state)
 	f[12] = 0x88, f[13] = 0xa8, f[14] = 0, f[15] = 5;
 	f[16] = 0x81, f[17] = 0x00, f[18] = 0, f[19] = 5;
 	rx_frame(f, sizeof(f), 0);
-	fw_poll();
-	assert_int_equal(fake.last_reason, SNIC_DROP_NO_MATCH);
+	fw_poll(tfw);
+	assert_int_equal(fake->last_reason, SNIC_DROP_NO_MATCH);
 	/* 16 bytes: a tag with no ethertype after it. */
 	f[12] = 0x81, f[13] = 0x00;
 	struct snic_match m;
 	memset(&m, 0, sizeof(m));
 	m.rule = SNIC_RULE_MISS;
 	fake_rx_push(f, 16, 0, &m);
-	fw_poll();
-	assert_int_equal(fake.last_reason, SNIC_DROP_NO_MATCH);
+	fw_poll(tfw);
+	assert_int_equal(fake->last_reason, SNIC_DROP_NO_MATCH);
 	assert_int_equal(rx_drain(a.rx_ring, NULL), 0);
 	assert_int_equal(vblk()->group_unwanted, 2);
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_l2.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -29,11 +29,11 @@ static int teardown(void **state)
 /* A frame from smac tagged `vlan` on TX ring `ring`: 1 when it left. */
 static int tx_vlan(unsigned ring, const uint8_t *smac, uint16_t vlan)
 {
-	unsigned n = fake.n_tx;
+	unsigned n = fake->n_tx;
 	uint32_t len = make_eth(frame, PEER, smac, vlan, 0x88b5, 60);
 	tx_queue(ring, frame, len);
-	fw_poll();
-	return fake.n_tx == n + 1;
+	fw_poll(tfw);
+	return fake->n_tx == n + 1;
 }
 
 /* The three places a spoof drop is counted. */
@@ -68,7 +68,7 @@ static void test_member_vlan_tx(void **state)
 
 	assert_true(tx_vlan(a.tx_ring, MAC_A, SNIC_VLAN_NONE));
 	assert_true(tx_vlan(a.tx_ring, MAC_A, 10));
-	assert_int_equal(fake.tx[fake.n_tx - 1].data[15], 10); /* tag kept */
+	assert_int_equal(fake->tx[fake->n_tx - 1].data[15], 10); /* tag kept */
 	struct spoofs b = spoofs(a.tx_ring, a.vnic);
 	assert_false(tx_vlan(a.tx_ring, MAC_A, 11));
 	assert_spoofed_once(&b, a.tx_ring, a.vnic);
@@ -129,7 +129,7 @@ static void test_vnic_counters(void **state)
 	uint32_t len = make_eth(frame, MAC_A, PEER, SNIC_VLAN_NONE, 0x88b5, 100);
 	for (unsigned i = 0; i < 6; i++)
 		rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(v->rx_packets, 4);
 	assert_int_equal(v->rx_bytes, 4ull * len);
 	assert_int_equal(v->rx_drop_ring, 2);
@@ -143,7 +143,7 @@ static void test_vnic_counters(void **state)
 	rx_post(a.rx_ring, 20, 2048);
 	uint32_t blen = make_eth(frame, BCAST, PEER, SNIC_VLAN_NONE, 0x0806, 46);
 	rx_frame(frame, blen, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(v->rx_drop_too_long, 1);
 	assert_int_equal(v->rx_packets, 5);
 	assert_int_equal(v->rx_broadcast, 1);
@@ -154,7 +154,7 @@ static void test_vnic_counters(void **state)
 	uint32_t plen = make_eth(frame, MAC_A, PEER, SNIC_VLAN_NONE, 0x88b5, 986);
 	for (unsigned i = 0; i < 15; i++)
 		rx_frame(frame, plen, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(v->rx_drop_meter, stats()->drops[SNIC_DROP_METER]);
 	assert_true(v->rx_drop_meter >= 5);
 	assert_int_equal(v->rx_packets, 5 + 15 - v->rx_drop_meter);
@@ -168,7 +168,7 @@ static void test_vnic_counters(void **state)
 	tx_queue(a.tx_ring, frame, tlen);
 	struct snic_tx_desc *d = win_at(txq(a.tx_ring)->desc_off);
 	d[(txq(a.tx_ring)->desc_prod - 1) % txq(a.tx_ring)->size].flags = 0x8000;
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(v->tx_drop_bad, 1);
 	assert_int_equal(port_set(0, 0), SNIC_OK);
 	assert_false(tx_vlan(a.tx_ring, MAC_A, SNIC_VLAN_NONE));

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_util.h"
 
 static int teardown(void **state)
@@ -65,9 +65,9 @@ static void test_devid(void **state)
 	assert_non_null(memchr(f->build, 0, sizeof(f->build)));
 
 	uint32_t hb = d->heartbeat;
-	fake.now_ns = 123456789;
-	fw_poll();
-	fw_poll();
+	fake->now_ns = 123456789;
+	fw_poll(tfw);
+	fw_poll(tfw);
 	assert_int_equal(d->heartbeat, hb + 2);
 	assert_int_equal(d->sim_time_ns, 123456789);
 }
@@ -95,23 +95,23 @@ static void check_disjoint(const char *profile)
 	assert_int_equal(a->entries, 16);
 	const struct snic_blk_vstats *vs = win_at(find_block(SNIC_BLK_VSTATS));
 	s[n++] = (struct span){ 0, find_block(SNIC_BLK_VSTATS) + sizeof(struct snic_blk_vstats) };
-	assert_int_equal(vs->count, fake.hw.max_vnics);
+	assert_int_equal(vs->count, fake->hw.max_vnics);
 	assert_int_equal(vs->stride, sizeof(struct snic_vnic_stats));
 	assert_int_equal(vs->first % 64, 0);
 	s[n++] = (struct span){ vs->first, vs->first + vs->count * 128ull };
 	s[n++] = (struct span){ a->cmd_off, a->cmd_off + 16 * 256 };
 	s[n++] = (struct span){ a->cpl_off, a->cpl_off + 16 * 256 };
 	s[n++] = (struct span){ c->records, c->records + c->length };
-	assert_int_equal(rq->count, fake.hw.n_rx_rings);
-	assert_int_equal(tq->count, fake.hw.n_tx_rings);
+	assert_int_equal(rq->count, fake->hw.n_rx_rings);
+	assert_int_equal(tq->count, fake->hw.n_tx_rings);
 	assert_int_equal(rq->stride, 192);
 	assert_int_equal(tq->stride, 192);
 	s[n++] = (struct span){ rq->first, rq->first + rq->count * 192ull };
 	s[n++] = (struct span){ tq->first, tq->first + tq->count * 192ull };
 	for (unsigned i = 0; i < rq->count; i++) {
 		const struct snic_rxq *q = rxq(i);
-		assert_int_equal(q->size, fake.hw.ring_size);
-		assert_int_equal(q->buf_max, fake.hw.buf_max);
+		assert_int_equal(q->size, fake->hw.ring_size);
+		assert_int_equal(q->buf_max, fake->hw.buf_max);
 		assert_int_equal(q->msix, i);
 		assert_int_equal(q->state, i == 0 ? SNIC_RING_SHARED : SNIC_RING_UNBOUND);
 		assert_int_equal(q->vnic, SNIC_VNIC_NONE);
@@ -142,7 +142,7 @@ static void test_disjoint_small(void **state) { (void)state; check_disjoint("sma
 static void check_caps(const char *profile)
 {
 	boot(profile);
-	const struct hal_hw_info *hw = &fake.hw;
+	const struct hal_hw_info *hw = &fake->hw;
 	const struct snic_blk_caps *c = win_at(find_block(SNIC_BLK_CAPS));
 	const uint8_t *p = win_at(c->records), *end = p + c->length;
 	const struct snic_cap_hdr *h = (const void *)p;
@@ -248,25 +248,25 @@ static void expect_refused(void (*breakit)(void))
 {
 	assert_int_equal(fake_setup("large", TEST_WIN), 0);
 	breakit();
-	assert_int_equal(fw_init(), -1);
+	assert_int_equal(fw_init(tfw), -1);
 	assert_int_equal(devid()->state, SNIC_STATE_FAILED);
 	assert_int_equal(devid()->magic, SNIC_MAGIC);
 	assert_int_equal(devid()->hdr.next, 0);
-	assert_int_equal(fw_poll(), 0);
+	assert_int_equal(fw_poll(tfw), 0);
 	assert_int_equal(devid()->heartbeat, 0);
 }
 
-static void b_rx(void)     { fake.hw.n_rx_rings = 17; }
-static void b_rx0(void)    { fake.hw.n_rx_rings = 0; }
-static void b_tx(void)     { fake.hw.n_tx_rings = 17; }
-static void b_vnics(void)  { fake.hw.max_vnics = 257; }
-static void b_tcam(void)   { fake.hw.tcam_entries = 1025; }
-static void b_tcam2(void)  { fake.hw.tcam_entries = fake.hw.max_vnics; }
-static void b_uplink(void) { fake.hw.n_uplinks = SNIC_MAX_UPLINKS + 1; }
-static void b_pow2(void)   { fake.hw.ring_size = 500; }
-static void b_buf(void)    { fake.hw.buf_max = 16385; }
-static void b_fields(void) { fake.hw.key_fields = SNIC_FIELD_SIP; }
-static void b_win(void)    { fake.win_size = 512u << 10; /* 16 x 512-entry rings need 512 KiB */ }
+static void b_rx(void)     { fake->hw.n_rx_rings = 17; }
+static void b_rx0(void)    { fake->hw.n_rx_rings = 0; }
+static void b_tx(void)     { fake->hw.n_tx_rings = 17; }
+static void b_vnics(void)  { fake->hw.max_vnics = 257; }
+static void b_tcam(void)   { fake->hw.tcam_entries = 1025; }
+static void b_tcam2(void)  { fake->hw.tcam_entries = fake->hw.max_vnics; }
+static void b_uplink(void) { fake->hw.n_uplinks = SNIC_MAX_UPLINKS + 1; }
+static void b_pow2(void)   { fake->hw.ring_size = 500; }
+static void b_buf(void)    { fake->hw.buf_max = 16385; }
+static void b_fields(void) { fake->hw.key_fields = SNIC_FIELD_SIP; }
+static void b_win(void)    { fake->win_size = 512u << 10; /* 16 x 512-entry rings need 512 KiB */ }
 
 static void test_refuse(void **state)
 {
@@ -289,10 +289,10 @@ static void test_limits_ok(void **state)
 {
 	(void)state;
 	assert_int_equal(fake_setup("large", 64u << 20), 0);
-	fake.hw.max_vnics = 256;
-	fake.hw.ring_size = 4096;
-	fake.hw.buf_max = 16384;
-	assert_int_equal(fw_init(), 0);
+	fake->hw.max_vnics = 256;
+	fake->hw.ring_size = 4096;
+	fake->hw.buf_max = 16384;
+	assert_int_equal(fw_init(tfw), 0);
 	assert_int_equal(devid()->state, SNIC_STATE_RUNNING);
 }
 
@@ -300,9 +300,9 @@ static void test_reboot_counts(void **state)
 {
 	(void)state;
 	boot("small");
-	assert_int_equal(fw_init(), 0);
+	assert_int_equal(fw_init(tfw), 0);
 	assert_int_equal(devid()->reset_count, 1);
-	assert_int_equal(fw_init(), 0);
+	assert_int_equal(fw_init(tfw), 0);
 	assert_int_equal(devid()->reset_count, 2);
 }
 
@@ -312,14 +312,14 @@ static void test_boot_state(void **state)
 	(void)state;
 	assert_int_equal(fake_setup("small", TEST_WIN), 0);
 	for (unsigned i = 0; i < 2; i++)
-		fake.port_enabled[i] = 1;
-	fake.valid[5] = 1;
-	assert_int_equal(fw_init(), 0);
-	assert_int_equal(fake.port_enabled[0], 0);
-	assert_int_equal(fake.port_enabled[1], 0);
-	assert_int_equal(fake.port_calls, 2);
-	assert_int_equal(fake.valid[5], 0);
-	assert_int_equal(fake.cls_clears, 64);
+		fake->port_enabled[i] = 1;
+	fake->valid[5] = 1;
+	assert_int_equal(fw_init(tfw), 0);
+	assert_int_equal(fake->port_enabled[0], 0);
+	assert_int_equal(fake->port_enabled[1], 0);
+	assert_int_equal(fake->port_calls, 2);
+	assert_int_equal(fake->valid[5], 0);
+	assert_int_equal(fake->cls_clears, 64);
 }
 
 int main(void)

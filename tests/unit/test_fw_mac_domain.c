@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "core/exact.h"
 #include "test_fw_l2.h"
 #include "team_helpers.h"
@@ -33,7 +33,7 @@ static int teardown(void **state)
 static void boot_up(const char *profile)
 {
 	boot(profile);
-	for (uint8_t p = 0; p < fake.hw.n_uplinks; p++)
+	for (uint8_t p = 0; p < fake->hw.n_uplinks; p++)
 		assert_int_equal(port_set(p, 1), SNIC_OK);
 	rx_post(0, 32, 2048); /* the shared ring */
 }
@@ -58,8 +58,8 @@ static void queue(const uint8_t *dmac, uint8_t port)
 static int send(const uint8_t *dmac, uint8_t port)
 {
 	queue(dmac, port);
-	fw_poll();
-	return fake.last_reason;
+	fw_poll(tfw);
+	return fake->last_reason;
 }
 
 /* Claimed (MAC-hit) completions for vi on its ring since the last look. */
@@ -191,8 +191,8 @@ static void rx_by_port(const char *profile)
 	queue(M, 0);
 	queue(M, 1);
 	queue(M, 1);
-	fw_poll();
-	assert_int_equal(fake.delivered, 4);
+	fw_poll(tfw);
+	assert_int_equal(fake->delivered, 4);
 	assert_int_equal(got(&a), 1);
 	assert_int_equal(got(&b), 3);
 	assert_int_equal(vst(a.vnic)->rx_packets, 1);
@@ -242,7 +242,7 @@ static void test_bond_members(void **state)
 	boot_up("large");
 	struct snic_team_set cfg = bond_cfg(0, SNIC_TEAM_PORT_ID, 2, m, roles);
 	assert_int_equal(team_cmd(&cfg, NULL), SNIC_OK);
-	fw_poll();
+	fw_poll(tfw);
 	struct snic_vnic_info a = mk(M, BOND(0));
 	struct snic_vnic_info u = mk(M, 2);
 	assert_int_equal(send(M, 0), HAL_DELIVERED);
@@ -259,8 +259,8 @@ static void test_bond_members(void **state)
 	for (uint8_t port = 0; port < 2; port++) {
 		uint32_t len = make_eth(frame, M, PEER, 30, 0x0800, 46);
 		rx_frame(frame, len, port);
-		fw_poll();
-		assert_int_equal(fake.last_reason, HAL_DELIVERED);
+		fw_poll(tfw);
+		assert_int_equal(fake->last_reason, HAL_DELIVERED);
 		struct snic_rx_cpl c;
 		assert_int_equal(rx_take(a.rx_ring, &c), 1);
 		assert_int_equal(c.vnic, a.vnic);
@@ -273,7 +273,7 @@ static void entry_names(uint16_t who)
 {
 	struct snic_action fa, ea;
 	uint64_t key = fw_exact_mac_key(M, SNIC_VLAN_NONE);
-	assert_true(fw_exact_find(key, NULL, &fa));
+	assert_true(fw_exact_find(tfw, key, NULL, &fa));
 	assert_int_equal(fa.vnic, who);
 	assert_true(engine_slot(key, &ea) >= 0);
 	assert_int_equal(ea.vnic, who);
@@ -298,12 +298,12 @@ static void test_exact_handover_destroy(void **state)
 	struct snic_vnic_info a = mk(M, 0);
 	struct snic_vnic_info b = mk(M, 1);
 	entry_names(a.vnic);
-	assert_int_equal(fw_exact_get_stats()->used, 1);
+	assert_int_equal(fw_exact_get_stats(tfw)->used, 1);
 	gaps = 0;
-	fake.x_hook = keep_hook;
+	fake->x_hook = keep_hook;
 	struct snic_vnic_ref r = { .vnic = a.vnic };
 	assert_int_equal(admin(SNIC_CMD_VNIC_DESTROY, &r, sizeof(r), NULL), SNIC_OK);
-	fake.x_hook = NULL;
+	fake->x_hook = NULL;
 	assert_int_equal(gaps, 0);
 	entry_names(b.vnic);
 	assert_int_equal(send(M, 1), HAL_DELIVERED);
@@ -311,9 +311,9 @@ static void test_exact_handover_destroy(void **state)
 	assert_int_equal(send(M, 0), SNIC_DROP_NO_MATCH);
 	r.vnic = b.vnic;
 	assert_int_equal(admin(SNIC_CMD_VNIC_DESTROY, &r, sizeof(r), NULL), SNIC_OK);
-	assert_false(fw_exact_find(fw_exact_mac_key(M, SNIC_VLAN_NONE), NULL, NULL));
+	assert_false(fw_exact_find(tfw, fw_exact_mac_key(M, SNIC_VLAN_NONE), NULL, NULL));
 	assert_int_equal(engine_slot(fw_exact_mac_key(M, SNIC_VLAN_NONE), NULL), -1);
-	assert_int_equal(fw_exact_get_stats()->used, 0);
+	assert_int_equal(fw_exact_get_stats(tfw)->used, 0);
 }
 
 /* The named VNIC changes its MAC: the entry passes to the other sharer;
@@ -325,12 +325,12 @@ static void test_exact_handover_mac(void **state)
 	struct snic_vnic_info a = mk(M, 0);
 	struct snic_vnic_info b = mk(M, 1);
 	gaps = 0;
-	fake.x_hook = keep_hook;
+	fake->x_hook = keep_hook;
 	assert_int_equal(l2_mac(a.vnic, 0, M2), SNIC_OK);
-	fake.x_hook = NULL;
+	fake->x_hook = NULL;
 	assert_int_equal(gaps, 0);
 	entry_names(b.vnic);
-	assert_int_equal(fw_exact_get_stats()->used, 2);
+	assert_int_equal(fw_exact_get_stats(tfw)->used, 2);
 	assert_int_equal(send(M, 1), HAL_DELIVERED);
 	assert_int_equal(got(&b), 1);
 	assert_int_equal(send(M2, 0), HAL_DELIVERED);
@@ -339,8 +339,8 @@ static void test_exact_handover_mac(void **state)
 	/* Back to M: b's entry serves a too; M2's entry goes. */
 	assert_int_equal(l2_mac(a.vnic, 0, M), SNIC_OK);
 	entry_names(b.vnic);
-	assert_false(fw_exact_find(fw_exact_mac_key(M2, SNIC_VLAN_NONE), NULL, NULL));
-	assert_int_equal(fw_exact_get_stats()->used, 1);
+	assert_false(fw_exact_find(tfw, fw_exact_mac_key(M2, SNIC_VLAN_NONE), NULL, NULL));
+	assert_int_equal(fw_exact_get_stats(tfw)->used, 1);
 	struct snic_ring_bind rb = { .ring = a.rx_ring, .vnic = SNIC_VNIC_NONE };
 	assert_int_equal(admin(SNIC_CMD_RING_BIND, &rb, sizeof(rb), NULL), SNIC_OK);
 	entry_names(b.vnic);

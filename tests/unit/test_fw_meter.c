@@ -125,20 +125,60 @@ static void test_shaper(void **state)
 	(void)state;
 	struct meter m;
 	meter_setup(&m, METER_SHAPER, false, 0, 8000000, 3000, 16000000, 1500);
-	assert_true(meter_shaper_ready(&m, 0, 1500));
-	meter_shaper_take(&m, 1500);                 /* C 1500, P 0 */
-	assert_false(meter_shaper_ready(&m, 0, 1000));
+	assert_true(meter_shaper_try(&m, 0, 1500));  /* C 1500, P 0 */
+	assert_false(meter_shaper_try(&m, 0, 1000)); /* takes nothing */
 	assert_int_equal(meter_shaper_wait_ns(&m, 1000), 500 * US);
-	assert_false(meter_shaper_ready(&m, 500 * US - 1, 1000));
-	assert_true(meter_shaper_ready(&m, 500 * US, 1000)); /* C 2000, P 1000 */
-	meter_shaper_take(&m, 1000);                 /* C 1000, P 0 */
+	assert_false(meter_shaper_try(&m, 500 * US - 1, 1000));
+	assert_true(meter_shaper_try(&m, 500 * US, 1000)); /* C 2000, P 1000 -> 1000, 0 */
+	assert_int_equal(m.c.tok, 1000 * METER_UNITS_PER_BYTE);
+	assert_int_equal(m.e.tok, 0);
+	assert_int_equal(m.pkts[METER_GREEN], 2);
+	assert_int_equal(m.bytes[METER_GREEN], 2500);
+	/* Given back exactly: a frame that did not leave after all. */
+	meter_shaper_untake(&m, 1000);
+	assert_int_equal(m.c.tok, 2000 * METER_UNITS_PER_BYTE);
+	assert_int_equal(m.e.tok, 1000 * METER_UNITS_PER_BYTE);
+	assert_int_equal(m.pkts[METER_GREEN], 1);
 	/* Without a peak bucket only the average applies. */
 	meter_setup(&m, METER_SHAPER, false, 0, 8000000, 3000, 0, 0);
-	assert_true(meter_shaper_ready(&m, 0, 3000));
-	meter_shaper_take(&m, 3000);
+	assert_true(meter_shaper_try(&m, 0, 3000));
 	assert_int_equal(meter_shaper_wait_ns(&m, 1), 1000);
 	assert_int_equal(meter_shaper_wait_ns(&m, 3000), 3000 * US);
 	assert_int_equal(m.pkts[METER_GREEN], 1);
+}
+
+/* A transmit batch: one budget for the poll, frames checked against what
+ * is left, the spent units taken at the end; the same state as the frames
+ * one by one would leave. */
+static void test_shaper_batch(void **state)
+{
+	(void)state;
+	struct meter a, b;
+	meter_setup(&a, METER_SHAPER, true, 0, 8000000, 3000, 16000000, 2000);
+	b = a;
+	uint64_t budget = meter_shaper_budget(&a, 100 * US), left = budget, units = 0, bytes = 0;
+	uint32_t pkts = 0;
+	for (;;) {
+		uint64_t fb, cost = meter_shaper_cost(&a, 500, &fb);
+		if (left < cost)
+			break;
+		left -= cost;
+		units += cost;
+		bytes += fb;
+		pkts++;
+	}
+	meter_shaper_spend(&a, units, pkts, bytes);
+	unsigned one_by_one = 0;
+	while (meter_shaper_try(&b, 100 * US, 500))
+		one_by_one++;
+	assert_int_equal(pkts, one_by_one);
+	assert_true(pkts > 0);
+	assert_int_equal(a.c.tok, b.c.tok);
+	assert_int_equal(a.e.tok, b.e.tok);
+	assert_int_equal(a.pkts[METER_GREEN], b.pkts[METER_GREEN]);
+	assert_int_equal(a.bytes[METER_GREEN], b.bytes[METER_GREEN]);
+	/* E (2000 B, 524 B per wire frame) is what limits: 3 frames. */
+	assert_int_equal(pkts, 3);
 }
 
 /* Extremes of the range do not overflow: 400 Gbit/s, 1 GiB bursts, long idle. */
@@ -157,9 +197,9 @@ static void test_extremes(void **state)
 	assert_int_equal(m.c.tok, m.c.depth - 88ull * METER_UNITS_PER_BYTE);
 	/* 1 Mbit/s earns one byte in exactly 8000 ns. */
 	meter_setup(&m, METER_SHAPER, false, 0, METER_RATE_MIN, 64, 0, 0);
-	meter_shaper_take(&m, 64);
-	assert_false(meter_shaper_ready(&m, 7999, 1));
-	assert_true(meter_shaper_ready(&m, 8000, 1));
+	assert_true(meter_shaper_try(&m, 0, 64));
+	assert_false(meter_shaper_try(&m, 7999, 1));
+	assert_true(meter_shaper_try(&m, 8000, 1));
 }
 
 int main(void)
@@ -171,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_trtcm_2698),
 		cmocka_unit_test(test_trtcm_4115),
 		cmocka_unit_test(test_shaper),
+		cmocka_unit_test(test_shaper_batch),
 		cmocka_unit_test(test_extremes),
 	};
 	return cmocka_run_group_tests_name("fw_meter", tests, NULL, NULL);

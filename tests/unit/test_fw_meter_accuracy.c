@@ -105,17 +105,16 @@ static void shaper_case(uint64_t rate, uint32_t len, bool wire)
 	uint64_t d = window_ns(rate, bytes), t = 0, t1 = 0, in_window = 0;
 	int waited = 0;
 	for (;;) {
-		if (!meter_shaper_ready(&m, t, len)) {
+		if (!meter_shaper_try(&m, t, len)) {
 			/* The wait is exact: ready one nanosecond earlier is a bug. */
 			uint64_t w = meter_shaper_wait_ns(&m, len);
-			if (meter_shaper_ready(&m, t + w - 1, len))
+			if (meter_shaper_try(&m, t + w - 1, len))
 				fail_msg("shaper wait too long at rate %llu", (unsigned long long)rate);
 			t += w;
 			waited = 1;
-			if (!meter_shaper_ready(&m, t, len))
+			if (!meter_shaper_try(&m, t, len))
 				fail_msg("shaper not ready after its wait");
 		}
-		meter_shaper_take(&m, len);
 		conform_add(&c, t, bytes);
 		if (waited && !t1) {
 			t1 = t; /* the initial burst is spent: measure from here */

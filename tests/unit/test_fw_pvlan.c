@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_l2.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -165,14 +165,14 @@ static void rx_checks(const char *profile)
 	assert_int_equal(plen + 4, len);
 	rx_frame(frame, len, 0);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	got_untagged(&a, 2, plain, plen);
 	assert_int_equal(vst(a.vnic)->rx_packets, 2);
 	assert_int_equal(vst(a.vnic)->rx_bytes, 2ull * len); /* as on the wire */
 	len = make_eth(frame, MAC_S, PEER, 20, 0x88b5, 100);
 	plen = make_eth(plain, MAC_S, PEER, SNIC_VLAN_NONE, 0x88b5, 100);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	got_untagged(&s, 1, plain, plen);
 
 	/* Untagged or another VLAN: never A's. */
@@ -181,7 +181,7 @@ static void rx_checks(const char *profile)
 	rx_frame(frame, len, 0);
 	len = make_eth(frame, MAC_A, PEER, 30, 0x88b5, 100);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(vst(a.vnic)->rx_packets, before);
 	got_untagged(&a, 0, plain, plen);
 
@@ -189,14 +189,14 @@ static void rx_checks(const char *profile)
 	len = make_eth(frame, BCAST, PEER, 20, 0x0806, 46);
 	plen = make_eth(plain, BCAST, PEER, SNIC_VLAN_NONE, 0x0806, 46);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	got_untagged(&a, 1, plain, plen);
 	got_untagged(&s, 1, plain, plen);
 	assert_int_equal(rx_drain(u.rx_ring, NULL), 0);
 	/* Untagged broadcast: U only. */
 	len = make_eth(frame, BCAST, PEER, SNIC_VLAN_NONE, 0x0806, 46);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	got_untagged(&a, 0, plain, plen);
 	got_untagged(&s, 0, plain, plen);
 	assert_int_equal(rx_drain(u.rx_ring, NULL), 1);
@@ -205,7 +205,7 @@ static void rx_checks(const char *profile)
 	assert_int_equal(pvlan(a.vnic, SNIC_VLAN_NONE, 0, 0, 0), SNIC_OK);
 	plen = make_eth(plain, MAC_A, PEER, SNIC_VLAN_NONE, 0x88b5, 100);
 	rx_frame(plain, plen, 0);
-	fw_poll();
+	fw_poll(tfw);
 	got_untagged(&a, 1, plain, plen);
 }
 
@@ -224,11 +224,11 @@ static void test_rx_ternary(void **state)
 /* A frame from smac (tagged vlan, or not) on TX ring `ring`: 1 when it left. */
 static int tx(unsigned ring, const uint8_t *smac, uint16_t vlan)
 {
-	unsigned n = fake.n_tx;
+	unsigned n = fake->n_tx;
 	uint32_t len = make_eth(frame, PEER, smac, vlan, 0x88b5, 60);
 	tx_queue(ring, frame, len);
-	fw_poll();
-	return fake.n_tx == n + 1;
+	fw_poll(tfw);
+	return fake->n_tx == n + 1;
 }
 
 /* The last frame sent is `smac`'s untagged frame with tag (vid, pcp). */
@@ -236,7 +236,7 @@ static void sent_tagged(const uint8_t *smac, uint16_t vid, uint8_t pcp)
 {
 	uint32_t tlen = make_eth(frame, PEER, smac, vid, 0x88b5, 60);
 	frame[14] = (uint8_t)((frame[14] & 0x1f) | pcp << 5); /* make_eth says PCP 1 */
-	const struct fake_tx *t = &fake.tx[fake.n_tx - 1];
+	const struct fake_tx *t = &fake->tx[fake->n_tx - 1];
 	assert_int_equal(t->len, tlen);
 	assert_memory_equal(t->data, frame, tlen);
 }
@@ -263,7 +263,7 @@ static void tx_checks(const char *profile)
 	sent_tagged(MAC_A, 20, 5);
 	assert_true(tx(a.tx_ring, MAC_A, SNIC_VLAN_NONE));
 	assert_int_equal(vst(a.vnic)->tx_packets, 2);
-	assert_int_equal(vst(a.vnic)->tx_bytes, 2ull * fake.tx[fake.n_tx - 1].len);
+	assert_int_equal(vst(a.vnic)->tx_bytes, 2ull * fake->tx[fake->n_tx - 1].len);
 	assert_true(tx(0, MAC_S, SNIC_VLAN_NONE));
 	sent_tagged(MAC_S, 20, 0);
 	/* The VM cannot pick its VLAN, not even the port VLAN's own tag. */
@@ -272,25 +272,25 @@ static void tx_checks(const char *profile)
 
 	/* A frame that would not fit a buffer once tagged is a bad one. */
 	uint32_t big = make_eth(frame, PEER, MAC_A, SNIC_VLAN_NONE, 0x88b5,
-				fake.hw.buf_max - 14 - 2);
+				fake->hw.buf_max - 14 - 2);
 	uint64_t bad = vst(a.vnic)->tx_drop_bad;
-	unsigned n = fake.n_tx;
+	unsigned n = fake->n_tx;
 	tx_queue(a.tx_ring, frame, big);
-	fw_poll();
-	assert_int_equal(fake.n_tx, n);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, n);
 	assert_int_equal(vst(a.vnic)->tx_drop_bad, bad + 1);
 
 	/* A bad descriptor on its ring is its bad frame too. */
 	tx_queue(a.tx_ring, frame, 60);
 	struct snic_tx_desc *d = win_at(txq(a.tx_ring)->desc_off);
 	d[(txq(a.tx_ring)->desc_prod - 1) % txq(a.tx_ring)->size].flags = 0x8000;
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(vst(a.vnic)->tx_drop_bad, bad + 2);
 
 	/* Removed: untagged frames leave untagged. */
 	assert_int_equal(pvlan(a.vnic, SNIC_VLAN_NONE, 0, 0, 0), SNIC_OK);
 	assert_true(tx(a.tx_ring, MAC_A, SNIC_VLAN_NONE));
-	assert_int_equal(fake.tx[fake.n_tx - 1].data[12], 0x88);
+	assert_int_equal(fake->tx[fake->n_tx - 1].data[12], 0x88);
 }
 
 static void test_tx_exact(void **state)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "core/fw_internal.h"
 #include "test_fw_util.h"
 
@@ -109,8 +109,8 @@ static void police_run(uint8_t flags, int *colors, int *reasons)
 	assert_int_equal(len, 500);
 	for (int i = 0; i < 5; i++) {
 		rx_frame(frame, len, 0);
-		fw_poll();
-		reasons[i] = fake.last_reason;
+		fw_poll(tfw);
+		reasons[i] = fake->last_reason;
 	}
 	struct snic_rx_cpl c;
 	for (int i = 0; i < 5; i++) {
@@ -143,11 +143,11 @@ static void test_rx_policing(void **state)
 	assert_int_equal(stats()->drops[SNIC_DROP_METER], 0);
 
 	/* 500 us later: 500 bytes of tokens, one green frame again. */
-	fake.now_ns += 500000;
+	fake->now_ns += 500000;
 	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 500 - 14);
 	rx_frame(frame, len, 0);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	struct snic_rx_cpl c;
 	assert_int_equal(rx_take(1, &c), 1);
 	assert_int_equal(c.color, 0);
@@ -167,20 +167,20 @@ static void test_tx_shaping(void **state)
 	uint32_t len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0800, 1000 - 14);
 	for (int i = 0; i < 5; i++)
 		tx_queue(a.tx_ring, frame, len);
-	uint64_t t0 = fake.now_ns;
-	fw_poll();
-	assert_int_equal(fake.n_tx, 2);                  /* 2048 - 2000 = 48 left */
-	fake.now_ns = t0 + 951000;                       /* 999 bytes */
-	fw_poll();
-	assert_int_equal(fake.n_tx, 2);
-	fake.now_ns = t0 + 952000;
-	fw_poll();
-	assert_int_equal(fake.n_tx, 3);
+	uint64_t t0 = fake->now_ns;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 2);                  /* 2048 - 2000 = 48 left */
+	fake->now_ns = t0 + 951000;                       /* 999 bytes */
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 2);
+	fake->now_ns = t0 + 952000;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 3);
 	assert_int_equal(txq(a.tx_ring)->desc_cons, 3);
 	assert_int_equal(txq(a.tx_ring)->drop_bad + txq(a.tx_ring)->drop_spoof, 0);
 	/* Removing the shaper lets the rest go at once. */
 	assert_int_equal(meter_set(a.vnic, SNIC_METER_SHAPER, 0, 0, 0, 0, 0), SNIC_OK);
-	assert_int_equal(fake.n_tx, 5);
+	assert_int_equal(fake->n_tx, 5);
 }
 
 /* Through the firmware on a stepping clock: 100 Mbit/s of wire bytes within
@@ -202,24 +202,24 @@ static void test_tx_shaper_rate(void **state)
 	struct snic_tx_desc *d = win_at(q->desc_off);
 
 	/* Keep the ring full; measure the second after the initial burst. */
-	const uint64_t step = 10000, t0 = fake.now_ns + 100000000ull, t1 = t0 + 1000000000ull;
+	const uint64_t step = 10000, t0 = fake->now_ns + 100000000ull, t1 = t0 + 1000000000ull;
 	uint64_t at_t0 = 0;
-	while (fake.now_ns <= t1) {
+	while (fake->now_ns <= t1) {
 		while (q->desc_prod - q->desc_cons < q->size) {
 			d[q->desc_prod % q->size] = (struct snic_tx_desc){ buf, len, 0, 0 };
 			q->desc_prod++;
 		}
-		fw_poll();
-		if (fake.now_ns <= t0)
+		fw_poll(tfw);
+		if (fake->now_ns <= t0)
 			at_t0 = q->packets;
-		fake.now_ns += step;
+		fake->now_ns += step;
 	}
 	uint64_t bits = (q->packets - at_t0) * (len + 24ull) * 8;
 	uint64_t diff = bits > rate ? bits - rate : rate - bits;
 	if (diff * 200 > rate)
 		fail_msg("shaped %llu bit/s, configured %llu", (unsigned long long)bits,
 			 (unsigned long long)rate);
-	assert_int_equal(fake.n_tx, q->packets);
+	assert_int_equal(fake->n_tx, q->packets);
 	assert_int_equal(stats()->drops[SNIC_DROP_TX_BAD] + stats()->drops[SNIC_DROP_TX_SPOOF], 0);
 }
 
@@ -242,8 +242,8 @@ static void batch_police(uint8_t flags, const uint32_t *want_pkts, uint64_t fram
 	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 500 - 14);
 	for (int i = 0; i < 5; i++)
 		rx_frame(frame, len, 0);
-	assert_int_equal(fw_poll(), 5);
-	const struct meter *m = &fw.meters[7];
+	assert_int_equal(fw_poll(tfw), 5);
+	const struct meter *m = &tfw->meters[7];
 	for (int c = 0; c < 3; c++) {
 		assert_int_equal(m->pkts[c], want_pkts[c]);
 		assert_int_equal(m->bytes[c], want_pkts[c] * frame_bytes);

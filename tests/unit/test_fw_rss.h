@@ -65,7 +65,7 @@ static inline int rss_queues_cmd(const struct snic_rss_queues *c, struct snic_rs
 static inline unsigned rss_free_rx_rings(void)
 {
 	unsigned n = 0;
-	for (unsigned r = 1; r < fake.hw.n_rx_rings; r++)
+	for (unsigned r = 1; r < fake->hw.n_rx_rings; r++)
 		n += rxq(r)->state == SNIC_RING_UNBOUND;
 	return n;
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_rss.h"
 
 static int teardown(void **state)
@@ -56,12 +56,12 @@ static void test_set_query(void **state)
 	/* The card-wide handle may change key and types. */
 	struct snic_rss_set s = rss_set(SNIC_VNIC_NONE, SNIC_RSS_SET_KEY | SNIC_RSS_SET_TYPES,
 					SNIC_RSS_HT_TCP_IPV4 | SNIC_RSS_HT_IPV4, 0x6d);
-	unsigned writes = fake.rss_writes;
+	unsigned writes = fake->rss_writes;
 	assert_int_equal(admin(SNIC_CMD_RSS_SET, &s, sizeof(s), &c), SNIC_OK);
-	assert_int_equal(fake.rss_writes, writes + 1);
-	assert_true(fake.rss_on);
-	assert_int_equal(fake.rss.types, SNIC_RSS_HT_TCP_IPV4 | SNIC_RSS_HT_IPV4);
-	assert_memory_equal(fake.rss.key, s.key, SNIC_RSS_KEY_BYTES);
+	assert_int_equal(fake->rss_writes, writes + 1);
+	assert_true(fake->rss_on);
+	assert_int_equal(fake->rss.types, SNIC_RSS_HT_TCP_IPV4 | SNIC_RSS_HT_IPV4);
+	assert_memory_equal(fake->rss.key, s.key, SNIC_RSS_KEY_BYTES);
 	query(vi.vnic, &info);
 	assert_int_equal(info.vnic, vi.vnic);
 	assert_int_equal(info.types, SNIC_RSS_HT_TCP_IPV4 | SNIC_RSS_HT_IPV4);
@@ -71,11 +71,11 @@ static void test_set_query(void **state)
 	/* Types only: the key stays. */
 	s = rss_set(SNIC_VNIC_NONE, SNIC_RSS_SET_TYPES, SNIC_RSS_HT_UDP_IPV6, 0);
 	assert_int_equal(admin(SNIC_CMD_RSS_SET, &s, sizeof(s), &c), SNIC_OK);
-	assert_int_equal(fake.rss.types, SNIC_RSS_HT_UDP_IPV6);
-	assert_int_equal(fake.rss.key[0], 0x6d);
+	assert_int_equal(fake->rss.types, SNIC_RSS_HT_UDP_IPV6);
+	assert_int_equal(fake->rss.key[0], 0x6d);
 
 	/* Bad requests change nothing, the engine is not written. */
-	writes = fake.rss_writes;
+	writes = fake->rss_writes;
 	s = rss_set(SNIC_VNIC_NONE, 0x4, 0, 0);
 	assert_int_equal(admin(SNIC_CMD_RSS_SET, &s, sizeof(s), &c), SNIC_E_INVAL);
 	s = rss_set(SNIC_VNIC_NONE, SNIC_RSS_SET_TYPES, 0x40, 0);
@@ -89,8 +89,8 @@ static void test_set_query(void **state)
 	/* An untrusted VNIC may not change the card's hash. */
 	s = rss_set(vi.vnic, SNIC_RSS_SET_KEY, 0, 0x11);
 	assert_int_equal(admin(SNIC_CMD_RSS_SET, &s, sizeof(s), &c), SNIC_E_PERM);
-	assert_int_equal(fake.rss_writes, writes);
-	assert_int_equal(fake.rss.key[0], 0x6d);
+	assert_int_equal(fake->rss_writes, writes);
+	assert_int_equal(fake->rss.key[0], 0x6d);
 	struct snic_vnic_ref bad = { .vnic = vi.vnic, .rsvd = 1 };
 	assert_int_equal(admin(SNIC_CMD_RSS_QUERY, &bad, sizeof(bad), &c), SNIC_E_INVAL);
 
@@ -98,11 +98,11 @@ static void test_set_query(void **state)
 	struct snic_vnic_policy pol = { .vnic = vi.vnic, .flags = SNIC_VPOL_TRUSTED };
 	assert_int_equal(admin(SNIC_CMD_VNIC_POLICY, &pol, sizeof(pol), &c), SNIC_OK);
 	assert_int_equal(admin(SNIC_CMD_RSS_SET, &s, sizeof(s), &c), SNIC_OK);
-	assert_int_equal(fake.rss.key[0], 0x11);
+	assert_int_equal(fake->rss.key[0], 0x11);
 
 	/* RESET turns hashing off again. */
 	assert_int_equal(admin(SNIC_CMD_RESET, NULL, 0, &c), SNIC_OK);
-	assert_false(fake.rss_on);
+	assert_false(fake->rss_on);
 	query(SNIC_VNIC_NONE, &info);
 	assert_int_equal(info.engine_types, 0);
 	assert_true(info.key[0] == 0 && info.key[39] == 0);

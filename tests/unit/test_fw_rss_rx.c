@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "rss.h" /* classifier/rss.h: the expected hash */
 #include "test_fw_rss.h"
 
@@ -144,7 +144,7 @@ static void test_spread(void **state)
 			push_flow(f, 6);
 			want[indir[flow_hash(f) % 64]]++;
 		}
-	fw_poll();
+	fw_poll(tfw);
 	drain(got, &plain);
 	unsigned used = 0;
 	for (unsigned q = 0; q < QUEUES; q++) {
@@ -176,7 +176,7 @@ static void test_no_hash_queue0(void **state)
 		push_flow(fz, 6);
 		push_flow(fa, 17); /* UDP: no UDP type enabled, no hash */
 	}
-	fw_poll();
+	fw_poll(tfw);
 	drain(got, &plain);
 	assert_int_equal(plain, 16);
 	assert_int_equal(got[indir[flow_hash(fa) % 64]], 8);
@@ -201,7 +201,7 @@ static void test_table_change(void **state)
 	memset(indir, 3, sizeof(indir));
 	for (unsigned f = 0; f < FLOWS; f++)
 		push_flow(f, 6);
-	fw_poll();
+	fw_poll(tfw);
 	drain(got, &plain);
 	assert_int_equal(got[3], FLOWS);
 
@@ -209,7 +209,7 @@ static void test_table_change(void **state)
 	assert_int_equal(rss_queues_cmd(&c, &again), SNIC_OK);
 	for (unsigned f = 0; f < FLOWS; f++)
 		push_flow(f, 6);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(vi.rx_ring)->cpl_prod - rxq(vi.rx_ring)->cpl_cons, FLOWS);
 	for (unsigned q = 1; q < QUEUES; q++) {
 		assert_int_equal(rxq(qi.rx_ring[q])->cpl_prod, rxq(qi.rx_ring[q])->cpl_cons);
@@ -234,7 +234,7 @@ static void test_no_set(void **state)
 		k.sport[1] = (uint8_t)f;
 		fake_rx_push_key(frame, len, 0, &k);
 	}
-	fw_poll();
+	fw_poll(tfw);
 	unsigned n = 0;
 	while (rx_take(other.rx_ring, &c)) {
 		assert_int_equal(c.hash_type, SNIC_RSS_HT_TCP_IPV4);
@@ -252,11 +252,11 @@ static void test_tx_queues(void **state)
 	uint32_t len = make_ipv4(frame, PEER, vi.mac, SNIC_VLAN_NONE, sip, dip);
 	for (unsigned q = 0; q < QUEUES; q++)
 		tx_queue(qi.tx_ring[q], frame, len);
-	fw_poll();
-	assert_int_equal(fake.n_tx, QUEUES);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, QUEUES);
 	for (unsigned q = 0; q < QUEUES; q++) {
 		assert_int_equal(txq(qi.tx_ring[q])->packets, 1);
-		assert_int_equal(fake.tx[q].port, 0);
+		assert_int_equal(fake->tx[q].port, 0);
 	}
 }
 

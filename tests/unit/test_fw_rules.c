@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_util.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -38,8 +38,8 @@ static void test_slots(void **state)
 
 	assert_int_equal(rule_add(3, &r, &loc), SNIC_OK);
 	assert_int_equal(loc, 3);
-	assert_true(fake.valid[3]);
-	assert_memory_equal(&fake.tcam[3], &r, sizeof(r));
+	assert_true(fake->valid[3]);
+	assert_memory_equal(&fake->tcam[3], &r, sizeof(r));
 	assert_int_equal(rule_add(3, &r, NULL), SNIC_E_EXIST);
 	assert_int_equal(rule_add(48, &r, NULL), SNIC_E_RANGE);
 	assert_int_equal(rule_add(64, &r, NULL), SNIC_E_RANGE);
@@ -55,8 +55,8 @@ static void test_slots(void **state)
 		assert_int_equal(rule_add(SNIC_LOC_ANY, &r, &loc), SNIC_OK);
 	assert_int_equal(rule_add(SNIC_LOC_ANY, &r, NULL), SNIC_E_NOSPC);
 	/* The VNIC MAC entries were untouched. */
-	assert_true(fake.valid[48 + v]);
-	assert_int_equal(fake.tcam[48 + v].action.vnic, v);
+	assert_true(fake->valid[48 + v]);
+	assert_int_equal(fake->tcam[48 + v].action.vnic, v);
 }
 
 /* Lower index wins in the engine; a host rule beats the MAC entry. */
@@ -97,7 +97,7 @@ static void test_priority(void **state)
 	/* Delete 10: the drop at 20 takes over. */
 	struct snic_rule_ref ref = { .loc = 10 };
 	assert_int_equal(admin(SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL), SNIC_OK);
-	assert_false(fake.valid[10]);
+	assert_false(fake->valid[10]);
 	k.ip_proto = 17;
 	fake_lookup(&k, &m);
 	assert_int_equal(m.rule, 20);
@@ -247,7 +247,7 @@ static void test_query(void **state)
 	rule_init(&r, v, SNIC_ACT_COUNT);
 	rule_match_dmac(&r, MAC_B);
 	assert_int_equal(rule_add(7, &r, NULL), SNIC_OK);
-	fake.hits[7] = 42;
+	fake->hits[7] = 42;
 
 	struct snic_rule_ref ref = { .loc = 7 };
 	struct snic_admin_cpl cpl;

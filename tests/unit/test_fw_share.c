@@ -12,6 +12,11 @@
 #define G 1000000000ull
 #define BACKLOG UINT64_MAX
 
+/* share_alloc's working arrays and its 8 KiB scratch, as the firmware
+ * keeps them in its instance. */
+static uint64_t scratch[8192 / 8];
+static struct share_work work = { .tmp = scratch };
+
 static struct share_member mem(uint16_t w, uint8_t prio, uint64_t min, uint64_t demand)
 {
 	struct share_member m = { w, prio, 0, min, demand };
@@ -32,13 +37,13 @@ static void test_worked_example(void **state)
 	struct share_member m[3] = {
 		mem(2000, 0, 0, BACKLOG), mem(2000, 0, 0, BACKLOG), mem(1000, 0, 0, BACKLOG),
 	};
-	assert_int_equal(share_alloc(2 * G, m, 3, a), 0);
+	assert_int_equal(share_alloc(&work, 2 * G, m, 3, a), 0);
 	assert_int_equal(a[0], 800000000);   /* 40 % */
 	assert_int_equal(a[1], 800000000);   /* 40 % */
 	assert_int_equal(a[2], 400000000);   /* 20 % */
 
 	m[0].demand_bps = 0;                 /* VM1 idle: 67 / 33 % */
-	assert_int_equal(share_alloc(2 * G, m, 3, a), 0);
+	assert_int_equal(share_alloc(&work, 2 * G, m, 3, a), 0);
 	assert_int_equal(a[0], 0);
 	assert_int_equal(a[1], 1333333333);  /* 4e9/3 = 1333333333.3 */
 	assert_int_equal(a[2], 666666667);   /* 2e9/3 =  666666666.7 */
@@ -46,7 +51,7 @@ static void test_worked_example(void **state)
 	assert_int_equal(permille(a[2], 2 * G), 333);
 
 	m[0].demand_bps = 400000000;         /* VM1 uses 20 %: 53.3 / 26.7 % */
-	assert_int_equal(share_alloc(2 * G, m, 3, a), 0);
+	assert_int_equal(share_alloc(&work, 2 * G, m, 3, a), 0);
 	assert_int_equal(a[0], 400000000);
 	assert_int_equal(a[1], 1066666667);  /* 3.2e9/3 = 1066666666.7 */
 	assert_int_equal(a[2], 533333333);   /* 1.6e9/3 =  533333333.3 */
@@ -61,24 +66,24 @@ static void test_minimums(void **state)
 	uint64_t a[3];
 	/* A tiny share with a large guarantee keeps its guarantee. */
 	struct share_member m[3] = { mem(1, 0, 600000000, BACKLOG), mem(1000, 0, 0, BACKLOG) };
-	assert_int_equal(share_alloc(G, m, 2, a), 0);
+	assert_int_equal(share_alloc(&work, G, m, 2, a), 0);
 	assert_int_equal(a[0], 600000000);
 	assert_int_equal(a[1], 400000000);
 	/* A guarantee is not handed to a member that does not want it. */
 	m[0].demand_bps = 100000000;
-	assert_int_equal(share_alloc(G, m, 2, a), 0);
+	assert_int_equal(share_alloc(&work, G, m, 2, a), 0);
 	assert_int_equal(a[0], 100000000);
 	assert_int_equal(a[1], 900000000);
 	/* Weight 0: the minimum only. */
 	m[0] = mem(0, 0, 200000000, BACKLOG);
-	assert_int_equal(share_alloc(G, m, 2, a), 0);
+	assert_int_equal(share_alloc(&work, G, m, 2, a), 0);
 	assert_int_equal(a[0], 200000000);
 	assert_int_equal(a[1], 800000000);
 	/* Minimums beyond capacity: by priority, then in proportion. */
 	struct share_member o[3] = {
 		mem(1, 1, 600000000, BACKLOG), mem(1, 0, 600000000, BACKLOG), mem(1, 0, 300000000, BACKLOG),
 	};
-	assert_int_equal(share_alloc(G, o, 3, a), 0);
+	assert_int_equal(share_alloc(&work, G, o, 3, a), 0);
 	assert_int_equal(a[0], 600000000);
 	assert_int_equal(a[1], 266666667);
 	assert_int_equal(a[2], 133333333);
@@ -91,14 +96,14 @@ static void test_caps_and_priorities(void **state)
 	struct share_member m[3] = {
 		mem(1, 0, 0, 100000000), mem(1, 0, 0, BACKLOG), mem(1, 0, 0, BACKLOG),
 	};
-	assert_int_equal(share_alloc(G, m, 3, a), 0);
+	assert_int_equal(share_alloc(&work, G, m, 3, a), 0);
 	assert_int_equal(a[0], 100000000);
 	assert_int_equal(a[1], 450000000);
 	assert_int_equal(a[2], 450000000);
 	/* Everybody capped below capacity: each gets its demand, the rest stays unused. */
 	for (int i = 0; i < 3; i++)
 		m[i].demand_bps = 100000000;
-	assert_int_equal(share_alloc(G, m, 3, a), 0);
+	assert_int_equal(share_alloc(&work, G, m, 3, a), 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(a[i], 100000000);
 	/* The high priority is served first, up to its demand. */
@@ -106,7 +111,7 @@ static void test_caps_and_priorities(void **state)
 		mem(1, 0, 0, BACKLOG), mem(100, 3, 0, 700000000), mem(1, 0, 50000000, BACKLOG),
 		mem(3, 0, 0, BACKLOG),
 	};
-	assert_int_equal(share_alloc(G, p, 4, a), 0);
+	assert_int_equal(share_alloc(&work, G, p, 4, a), 0);
 	assert_int_equal(a[1], 700000000);
 	/* 250M left after the min of 50M: level L with L + max(L,50M) + 3L = 300M -> L = 60M */
 	assert_int_equal(a[0], 60000000);
@@ -120,12 +125,12 @@ static void test_bad_input(void **state)
 	uint64_t a[2] = { 7, 7 };
 	struct share_member m[2] = { mem(1, 0, 0, 1), mem(1, 0, 0, 1) };
 	m[1].rsvd = 1;
-	assert_int_equal(share_alloc(G, m, 2, a), -1);
+	assert_int_equal(share_alloc(&work, G, m, 2, a), -1);
 	assert_int_equal(a[0], 7);
 	m[1].rsvd = 0;
-	assert_int_equal(share_alloc(SHARE_MAX_BPS + 1, m, 2, a), -1);
-	assert_int_equal(share_alloc(G, m, SHARE_MAX_MEMBERS + 1, a), -1);
-	assert_int_equal(share_alloc(G, m, 0, a), 0);
+	assert_int_equal(share_alloc(&work, SHARE_MAX_BPS + 1, m, 2, a), -1);
+	assert_int_equal(share_alloc(&work, G, m, SHARE_MAX_MEMBERS + 1, a), -1);
+	assert_int_equal(share_alloc(&work, G, m, 0, a), 0);
 }
 
 /* Reference: bisection on the level in long double, same clamp semantics. */
@@ -175,7 +180,7 @@ static void test_random_against_reference(void **state)
 		}
 		if (mins > cap)
 			continue; /* the reference models the normal case */
-		assert_int_equal(share_alloc(cap, m, n, a), 0);
+		assert_int_equal(share_alloc(&work, cap, m, n, a), 0);
 		reference(cap, m, n, ref);
 		uint64_t sum = 0;
 		for (unsigned i = 0; i < n; i++) {

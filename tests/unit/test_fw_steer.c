@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_util.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -29,18 +29,6 @@ static uint16_t mk_vnic(const uint8_t *mac, uint16_t flags, struct snic_vnic_inf
 	return vi->vnic;
 }
 
-static struct snic_match hit(uint16_t rule, uint16_t vnic, uint8_t flags)
-{
-	struct snic_match m;
-	memset(&m, 0, sizeof(m));
-	m.rule = rule;
-	m.action.vnic = vnic;
-	m.action.ring = SNIC_RING_DEFAULT;
-	m.action.meter = SNIC_METER_NONE;
-	m.action.flags = flags;
-	return m;
-}
-
 /* Most tests start here: the large card, VNIC A (MAC_A, its own rings)
  * and uplink 0 up. */
 static struct snic_vnic_info boot_with_vnic_a(void)
@@ -55,8 +43,8 @@ static struct snic_vnic_info boot_with_vnic_a(void)
 /* One frame through the firmware; returns the reason hal_rx_done saw. */
 static int run_one(void)
 {
-	fw_poll();
-	return fake.last_reason;
+	fw_poll(tfw);
+	return fake->last_reason;
 }
 
 static void test_deliver_dedicated(void **state)
@@ -69,7 +57,7 @@ static void test_deliver_dedicated(void **state)
 	assert_int_equal(port_set(1, 1), SNIC_OK);
 	rx_post(vi.rx_ring, 4, 2048);
 	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x88b5, 100);
-	fake.now_ns = 5555;
+	fake->now_ns = 5555;
 	rx_frame(frame, len, 1);
 	assert_int_equal(run_one(), HAL_DELIVERED);
 
@@ -95,7 +83,7 @@ static void test_deliver_dedicated(void **state)
 	assert_int_equal(stats()->port[1].rx_bytes, len);
 	assert_int_equal(stats()->cls_lookups, 1);
 	assert_int_equal(stats()->cls_hits, 1);
-	assert_int_equal(fake.delivered, 1);
+	assert_int_equal(fake->delivered, 1);
 	assert_int_equal(rx_take(vi.rx_ring, &c), 0);
 }
 
@@ -175,7 +163,7 @@ static void test_drop_reasons(void **state)
 
 	rx_frame(frame, len, 2);                 /* port 2 admin-down */
 	assert_int_equal(run_one(), SNIC_DROP_PORT_DOWN);
-	struct snic_match m = hit(a.mac_rule, a.vnic, 0);
+	struct snic_match m = match_hit(a.mac_rule, a.vnic, 0, SNIC_METER_NONE);
 	fake_rx_push(frame, len, 9, &m);         /* no such port */
 	assert_int_equal(run_one(), SNIC_DROP_PORT_DOWN);
 	fake_rx_push(frame, 13, 0, &m);
@@ -186,10 +174,10 @@ static void test_drop_reasons(void **state)
 	len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0800, 60);
 	rx_frame(frame, len, 0);
 	assert_int_equal(run_one(), SNIC_DROP_RULE);
-	m = hit(3, 77, 0);
+	m = match_hit(3, 77, 0, SNIC_METER_NONE);
 	fake_rx_push(frame, len, 0, &m);
 	assert_int_equal(run_one(), SNIC_DROP_NO_VNIC);
-	m = hit(3, SNIC_VNIC_NONE, 0);
+	m = match_hit(3, SNIC_VNIC_NONE, 0, SNIC_METER_NONE);
 	fake_rx_push(frame, len, 0, &m);
 	assert_int_equal(run_one(), SNIC_DROP_NO_VNIC);
 	len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 2049 - 14);
@@ -206,9 +194,9 @@ static void test_drop_reasons(void **state)
 	};
 	for (int i = 0; i < SNIC_DROP_REASONS; i++) {
 		assert_int_equal(s->drops[i], want[i]);
-		assert_int_equal(fake.drops[i], want[i]);
+		assert_int_equal(fake->drops[i], want[i]);
 	}
-	assert_int_equal(fake.delivered, 1);
+	assert_int_equal(fake->delivered, 1);
 	assert_int_equal(rxq(a.rx_ring)->packets, 1);
 	assert_int_equal(rxq(a.rx_ring)->desc_cons, 1);
 	/* Port counters see what arrived on an up port, dropped or not. */
@@ -235,8 +223,8 @@ static void test_ring_full(void **state)
 	rx_post(a.rx_ring, 256, 128);
 	for (int i = 0; i < 257; i++)
 		rx_frame(frame, len, 0);
-	fw_poll();
-	fw_poll();
+	fw_poll(tfw);
+	fw_poll(tfw);
 	assert_int_equal(q->cpl_prod, 256);
 	assert_int_equal(q->drop_full, 2);
 
@@ -336,13 +324,13 @@ static void test_batch_repeats(void **state)
 	rx_frame(frame, len + 8, 0);    /* desc 3 */
 	rx_frame(frame, len, 0);        /* no buffer left */
 	rx_frame(frame, len, 0);
-	assert_int_equal(fw_poll(), 8);
+	assert_int_equal(fw_poll(tfw), 8);
 
-	assert_int_equal(fake.delivered, 3);
-	assert_int_equal(fake.drops[SNIC_DROP_BAD_BUF], 1);
-	assert_int_equal(fake.drops[SNIC_DROP_TOO_LONG], 1);
-	assert_int_equal(fake.drops[SNIC_DROP_RUNT], 1);
-	assert_int_equal(fake.drops[SNIC_DROP_RING_FULL], 2);
+	assert_int_equal(fake->delivered, 3);
+	assert_int_equal(fake->drops[SNIC_DROP_BAD_BUF], 1);
+	assert_int_equal(fake->drops[SNIC_DROP_TOO_LONG], 1);
+	assert_int_equal(fake->drops[SNIC_DROP_RUNT], 1);
+	assert_int_equal(fake->drops[SNIC_DROP_RING_FULL], 2);
 	assert_int_equal(q->cpl_prod, 3);
 	assert_int_equal(q->desc_cons, 4);
 	assert_int_equal(q->packets, 3);
@@ -384,23 +372,23 @@ static void test_interrupts(void **state)
 	q->mode = SNIC_MODE_INTR;
 	q->intr_enable = 0;
 	rx_frame(frame, len, 0);
-	fw_poll();
-	assert_int_equal(fake.n_irq, 0);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_irq, 0);
 
 	q->intr_enable = 1;
 	for (int i = 0; i < 3; i++)
 		rx_frame(frame, len, 0);
-	fw_poll();
-	assert_int_equal(fake.n_irq, 1);
-	assert_int_equal(fake.irq[0], q->msix);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_irq, 1);
+	assert_int_equal(fake->irq[0], q->msix);
 	assert_int_equal(q->irq_count, 1);
-	fw_poll();                               /* nothing new, no interrupt */
-	assert_int_equal(fake.n_irq, 1);
+	fw_poll(tfw);                               /* nothing new, no interrupt */
+	assert_int_equal(fake->n_irq, 1);
 
 	q->mode = SNIC_MODE_POLL;
 	rx_frame(frame, len, 0);
-	fw_poll();
-	assert_int_equal(fake.n_irq, 1);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_irq, 1);
 	assert_int_equal(q->cpl_prod, 5);
 }
 
@@ -412,17 +400,17 @@ static void test_budget_and_keyerr(void **state)
 	uint32_t len = make_eth(frame, MAC_A, MAC_B, SNIC_VLAN_NONE, 0x0800, 100);
 	for (int i = 0; i < 300; i++)
 		rx_frame(frame, len, 0);
-	unsigned w = fw_poll();
+	unsigned w = fw_poll(tfw);
 	assert_int_equal(w, 256);
 	assert_int_equal(rxq(a.rx_ring)->cpl_prod, 256);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(a.rx_ring)->cpl_prod, 300);
 
-	struct snic_match m = hit(a.mac_rule, a.vnic, SNIC_ACT_COUNT);
+	struct snic_match m = match_hit(a.mac_rule, a.vnic, SNIC_ACT_COUNT, SNIC_METER_NONE);
 	m.key_flags = SNIC_KF_ERR | SNIC_KF_IPV4;
 	rx_post(a.rx_ring, 1, 256);
 	fake_rx_push(frame, len, 0, &m);
-	fw_poll();
+	fw_poll(tfw);
 	struct snic_rx_cpl c;
 	while (rx_take(a.rx_ring, &c))
 		;
@@ -448,7 +436,7 @@ static void test_move_keeps_order(void **state)
 	uint32_t len = make_eth(frame, macs[3], MAC_B, SNIC_VLAN_NONE, 0x0800, 60);
 	for (int i = 0; i < 3; i++)
 		rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(0)->cpl_prod, 3);
 
 	/* Free HRR 2, move VNIC 3 onto it; two more frames arrive. */
@@ -459,18 +447,18 @@ static void test_move_keeps_order(void **state)
 	uint32_t before = rxq(2)->cpl_prod;
 	rx_frame(frame, len, 0);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(0)->cpl_prod, 3);   /* steered to HRR 2 ... */
 	assert_int_equal(rxq(2)->desc_cons, 2);
 	assert_int_equal(rxq(2)->cpl_prod, before); /* ... but not visible yet */
 	struct snic_rx_cpl c;
 	assert_int_equal(rx_take(0, &c), 1);
 	assert_int_equal(rx_take(0, &c), 1);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(2)->cpl_prod, before); /* one old frame still unread */
 	assert_int_equal(rx_take(0, &c), 1);
 	assert_int_equal(c.vnic, v[3].vnic);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(2)->cpl_prod, before + 2);
 	assert_int_equal(rx_take(2, &c), 1);
 	assert_int_equal(c.vnic, v[3].vnic);
@@ -481,14 +469,14 @@ static void test_move_keeps_order(void **state)
 	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
 	rx_post(3, 4, 2048);
 	rx_frame(frame, len, 0);                 /* lands on HRR 2 */
-	fw_poll();
+	fw_poll(tfw);
 	b.vnic = v[3].vnic;
 	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(3)->cpl_prod, 0);
-	fake.now_ns += 100000000ull;
-	fw_poll();
+	fake->now_ns += 100000000ull;
+	fw_poll(tfw);
 	assert_int_equal(rxq(3)->cpl_prod, 1);
 }
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "test_fw_util.h"
-#include "core/fw.h"
+#include "fw.h"
 
 static const uint8_t SRC[6] = { 2, 0x55, 0, 0, 0, 9 };
 static const uint8_t MACS[4][6] = { { 2, 0, 0, 0, 0, 1 }, { 2, 0, 0, 0, 0, 2 },
@@ -66,14 +66,14 @@ static void stale_mac_entry_follows_the_move(const char *profile)
 	assert_true(is_mac_hit(stale.rule, &v[3]));
 	assert_true(stale.action.flags & SNIC_ACT_MARK_SW);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(0)->cpl_prod, 1);      /* one old frame on HRR 0 */
 
 	bind(2, SNIC_VNIC_NONE);
 	bind(2, v[3].vnic);
 	fake_rx_push(frame, len, 0, &stale);        /* classified before the rewrite */
 	rx_frame(frame, len, 0);                    /* classified after it */
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(0)->cpl_prod, 1);      /* nothing new on HRR 0 ... */
 	assert_int_equal(rxq(0)->packets, 1);
 	assert_int_equal(rxq(2)->desc_cons, 2);     /* ... both went to HRR 2, held */
@@ -82,7 +82,7 @@ static void stale_mac_entry_follows_the_move(const char *profile)
 	struct snic_rx_cpl c;
 	assert_int_equal(rx_take(0, &c), 1);        /* the host drains HRR 0 */
 	assert_int_equal(c.flags, SNIC_RXF_HIT | SNIC_RXF_MARK_SW);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(2)->cpl_prod, 2);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(rx_take(2, &c), 1);
@@ -119,7 +119,7 @@ static void test_stale_entry_after_unbind(void **state)
 	assert_false(stale.action.flags & SNIC_ACT_MARK_SW);
 	bind(v[1].rx_ring, SNIC_VNIC_NONE);
 	fake_rx_push(frame, len, 0, &stale);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(0)->cpl_prod, 1);
 	struct snic_rx_cpl c;
 	assert_int_equal(rx_take(0, &c), 1);
@@ -142,7 +142,7 @@ static void test_host_rule_mark_sw_kept(void **state)
 	assert_int_equal(rule_add(SNIC_LOC_ANY, &r, &loc), SNIC_OK);
 	uint32_t len = make_eth(frame, MACS[3], SRC, SNIC_VLAN_NONE, 0x0800, 60);
 	rx_frame(frame, len, 0);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(rxq(0)->cpl_prod, 1);
 	assert_int_equal(rxq(2)->desc_cons, 0);
 	struct snic_rx_cpl c;

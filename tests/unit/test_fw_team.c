@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "core/team.h"
 #include "team_helpers.h"
 
@@ -36,7 +36,7 @@ static void send_n(const struct snic_vnic_info *info, const uint8_t *mac, unsign
 	uint32_t len = make_eth(frame, MAC_X, mac, SNIC_VLAN_NONE, 0x88b6, 100);
 	for (unsigned i = 0; i < n; i++)
 		tx_queue(info->tx_ring, frame, len);
-	fw_poll();
+	fw_poll(tfw);
 }
 
 static void test_vnic_attachment_rules(void **state)
@@ -176,19 +176,19 @@ static void test_failover_to_standby_and_back(void **state)
 	struct snic_vnic_info a;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, MAC_A, SNIC_VLAN_NONE, 0, BOND(0), &a), SNIC_OK);
 	send_n(&a, MAC_A, 2);
-	assert_int_equal(fake.n_tx, 2);
+	assert_int_equal(fake->n_tx, 2);
 	assert_int_equal(sent_on(0, 0, 0), 2);
 
 	/* Carrier lost with three frames queued: all three leave on the
 	 * standby, announced first by a RARP from the VNIC's MAC. */
-	unsigned mark = fake.n_tx;
-	fake.no_carrier[0] = 1;
-	fake.now_ns += 1000;
+	unsigned mark = fake->n_tx;
+	fake->no_carrier[0] = 1;
+	fake->now_ns += 1000;
 	send_n(&a, MAC_A, 3);
-	assert_int_equal(fake.n_tx - mark, 4);
-	assert_int_equal(fake.tx[mark].port, 1);
-	assert_int_equal(ethertype_of(&fake.tx[mark]), 0x8035);
-	assert_memory_equal(fake.tx[mark].data + 6, MAC_A, 6);
+	assert_int_equal(fake->n_tx - mark, 4);
+	assert_int_equal(fake->tx[mark].port, 1);
+	assert_int_equal(ethertype_of(&fake->tx[mark]), 0x8035);
+	assert_memory_equal(fake->tx[mark].data + 6, MAC_A, 6);
 	assert_int_equal(sent_on(mark, 1, 0x88b6), 3);
 	assert_int_equal(txq(a.tx_ring)->desc_cons, 5);
 	struct snic_team_status st = team_query(0);
@@ -197,16 +197,16 @@ static void test_failover_to_standby_and_back(void **state)
 	assert_int_equal(st.member[0].state, SNIC_TEAM_ST_DOWN);
 	assert_int_equal(st.member[0].reason, SNIC_TEAM_WHY_LINK);
 	assert_int_equal(st.member[0].failures, 1);
-	assert_int_equal(st.member[0].since_ns, fake.now_ns);
-	assert_int_equal(st.last_change_ns, fake.now_ns);
+	assert_int_equal(st.member[0].since_ns, fake->now_ns);
+	assert_int_equal(st.last_change_ns, fake->now_ns);
 	assert_int_equal(st.notify_sent, 1);
 
 	/* Immediate failback when the carrier returns. */
-	mark = fake.n_tx;
-	fake.no_carrier[0] = 0;
+	mark = fake->n_tx;
+	fake->no_carrier[0] = 0;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[mark].port, 0);
-	assert_int_equal(ethertype_of(&fake.tx[mark]), 0x8035);
+	assert_int_equal(fake->tx[mark].port, 0);
+	assert_int_equal(ethertype_of(&fake->tx[mark]), 0x8035);
 	assert_int_equal(sent_on(mark, 0, 0x88b6), 1);
 	st = team_query(0);
 	assert_int_equal(st.failbacks, 1);
@@ -221,23 +221,23 @@ static void test_all_members_down_holds(void **state)
 	assert_int_equal(team_cmd(&c, NULL), SNIC_OK);
 	struct snic_vnic_info a;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, MAC_A, SNIC_VLAN_NONE, 0, BOND(0), &a), SNIC_OK);
-	fake.no_carrier[0] = fake.no_carrier[1] = 1;
+	fake->no_carrier[0] = fake->no_carrier[1] = 1;
 	send_n(&a, MAC_A, 4);
-	fw_poll();
+	fw_poll(tfw);
 	/* Nothing sent, nothing dropped: the frames wait in the ring. */
-	assert_int_equal(fake.n_tx, 0);
+	assert_int_equal(fake->n_tx, 0);
 	assert_int_equal(txq(a.tx_ring)->desc_cons, 0);
 	assert_int_equal(stats()->drops[SNIC_DROP_PORT_DOWN], 0);
 	assert_true(team_query(0).held >= 1);
-	fake.no_carrier[1] = 0;
-	fw_poll();
+	fake->no_carrier[1] = 0;
+	fw_poll(tfw);
 	assert_int_equal(sent_on(0, 1, 0x88b6), 4);
 	assert_int_equal(txq(a.tx_ring)->desc_cons, 4);
 	/* An administratively downed member fails over like a dead link. */
-	fake.no_carrier[0] = 0;
-	fw_poll();
+	fake->no_carrier[0] = 0;
+	fw_poll(tfw);
 	assert_int_equal(port_set(1, 0), SNIC_OK);
-	unsigned mark = fake.n_tx;
+	unsigned mark = fake->n_tx;
 	send_n(&a, MAC_A, 1);
 	assert_int_equal(sent_on(mark, 0, 0x88b6), 1);
 	struct snic_team_status st = team_query(0);
@@ -254,40 +254,40 @@ static void test_down_and_up_delays(void **state)
 	assert_int_equal(team_cmd(&c, NULL), SNIC_OK);
 	struct snic_vnic_info a;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, MAC_A, SNIC_VLAN_NONE, 0, BOND(0), &a), SNIC_OK);
-	uint64_t t0 = fake.now_ns;
-	fake.no_carrier[0] = 1;
+	uint64_t t0 = fake->now_ns;
+	fake->no_carrier[0] = 1;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[0].port, 0);          /* inside the down delay */
+	assert_int_equal(fake->tx[0].port, 0);          /* inside the down delay */
 	assert_int_equal(team_query(0).member[0].state, SNIC_TEAM_ST_GOING_DOWN);
-	fake.now_ns = t0 + 49999;
+	fake->now_ns = t0 + 49999;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[1].port, 0);
-	fake.now_ns = t0 + 50000;
+	assert_int_equal(fake->tx[1].port, 0);
+	fake->now_ns = t0 + 50000;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[2].port, 1);          /* the delay ran out */
+	assert_int_equal(fake->tx[2].port, 1);          /* the delay ran out */
 
 	/* A flap shorter than the up delay does not bring it back. */
-	uint64_t t1 = fake.now_ns;
-	fake.no_carrier[0] = 0;
+	uint64_t t1 = fake->now_ns;
+	fake->no_carrier[0] = 0;
 	send_n(&a, MAC_A, 1);
 	assert_int_equal(team_query(0).member[0].state, SNIC_TEAM_ST_GOING_UP);
-	fake.now_ns = t1 + 100000;
-	fake.no_carrier[0] = 1;
+	fake->now_ns = t1 + 100000;
+	fake->no_carrier[0] = 1;
 	send_n(&a, MAC_A, 1);
-	fake.now_ns = t1 + 150000;
-	fake.no_carrier[0] = 0;
+	fake->now_ns = t1 + 150000;
+	fake->no_carrier[0] = 0;
 	send_n(&a, MAC_A, 1);
-	fake.now_ns = t1 + 300000;                     /* 150 us after the last up */
+	fake->now_ns = t1 + 300000;                     /* 150 us after the last up */
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[fake.n_tx - 1].port, 1);
-	fake.now_ns = t1 + 350000;
+	assert_int_equal(fake->tx[fake->n_tx - 1].port, 1);
+	fake->now_ns = t1 + 350000;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[fake.n_tx - 1].port, 0);
+	assert_int_equal(fake->tx[fake->n_tx - 1].port, 0);
 	assert_int_equal(team_query(0).failbacks, 1);
 	/* The next deadline is reported for the simulator's clock. */
-	fake.no_carrier[0] = 1;
-	fw_poll();
-	assert_int_equal(fw_team_next_ns(), fake.now_ns + 50000);
+	fake->no_carrier[0] = 1;
+	fw_poll(tfw);
+	assert_int_equal(fw_team_next_ns(tfw), fake->now_ns + 50000);
 }
 
 static void test_failback_holddown_and_manual(void **state)
@@ -300,42 +300,42 @@ static void test_failback_holddown_and_manual(void **state)
 	assert_int_equal(team_cmd(&c, NULL), SNIC_OK);
 	struct snic_vnic_info a;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, MAC_A, SNIC_VLAN_NONE, 0, BOND(0), &a), SNIC_OK);
-	fake.no_carrier[0] = 1;
+	fake->no_carrier[0] = 1;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[0].port, 1);
-	uint64_t up = fake.now_ns + 5000;
-	fake.now_ns = up;
-	fake.no_carrier[0] = 0;
+	assert_int_equal(fake->tx[0].port, 1);
+	uint64_t up = fake->now_ns + 5000;
+	fake->now_ns = up;
+	fake->no_carrier[0] = 0;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[1].port, 1);                /* held down */
+	assert_int_equal(fake->tx[1].port, 1);                /* held down */
 	assert_int_equal(team_query(0).member[0].state, SNIC_TEAM_ST_WAIT);
-	fake.now_ns = up + 999999;
+	fake->now_ns = up + 999999;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[2].port, 1);
-	fake.now_ns = up + 1000000;
+	assert_int_equal(fake->tx[2].port, 1);
+	fake->now_ns = up + 1000000;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[3].port, 0);
+	assert_int_equal(fake->tx[3].port, 0);
 
 	/* Manual: the recovered member waits for the command... */
 	c.failback = SNIC_TEAM_FAILBACK_MANUAL;
 	c.holddown_us = 0;
 	assert_int_equal(team_cmd(&c, NULL), SNIC_OK);
-	fake.no_carrier[0] = 1;
+	fake->no_carrier[0] = 1;
 	send_n(&a, MAC_A, 1);
-	fake.no_carrier[0] = 0;
-	fake.now_ns += 10000000;
+	fake->no_carrier[0] = 0;
+	fake->now_ns += 10000000;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[fake.n_tx - 1].port, 1);
+	assert_int_equal(fake->tx[fake->n_tx - 1].port, 1);
 	assert_int_equal(team_simple_op(SNIC_TEAM_OP_FAILBACK, 0), SNIC_OK);
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[fake.n_tx - 1].port, 0);
+	assert_int_equal(fake->tx[fake->n_tx - 1].port, 0);
 	/* ...unless nothing else can carry: then it is used at once. */
-	fake.no_carrier[0] = 1;
+	fake->no_carrier[0] = 1;
 	send_n(&a, MAC_A, 1);
-	fake.no_carrier[1] = 1;
-	fake.no_carrier[0] = 0;
+	fake->no_carrier[1] = 1;
+	fake->no_carrier[0] = 0;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[fake.n_tx - 1].port, 0);
+	assert_int_equal(fake->tx[fake->n_tx - 1].port, 0);
 }
 
 static void test_tx_refusal(void **state)
@@ -348,53 +348,53 @@ static void test_tx_refusal(void **state)
 	assert_int_equal(team_cmd(&c, NULL), SNIC_OK);
 	struct snic_vnic_info a;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, MAC_A, SNIC_VLAN_NONE, 0, BOND(0), &a), SNIC_OK);
-	fake.tx_refuse[0] = 1;
+	fake->tx_refuse[0] = 1;
 	send_n(&a, MAC_A, 3);
 	/* The refused frame was retried on the standby in the same poll. */
 	assert_int_equal(sent_on(0, 1, 0x88b6), 3);
 	struct snic_team_status st = team_query(0);
 	assert_int_equal(st.member[0].reason, SNIC_TEAM_WHY_TXRES);
 	assert_int_equal(st.member[0].tx_refused, 1);
-	fake.tx_refuse[0] = 0;
-	fake.now_ns += 19999;
+	fake->tx_refuse[0] = 0;
+	fake->now_ns += 19999;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[fake.n_tx - 1].port, 1);  /* still resting */
-	fake.now_ns += 1;
+	assert_int_equal(fake->tx[fake->n_tx - 1].port, 1);  /* still resting */
+	fake->now_ns += 1;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[fake.n_tx - 1].port, 0);  /* back, no failback wait */
+	assert_int_equal(fake->tx[fake->n_tx - 1].port, 0);  /* back, no failback wait */
 
 	/* An uplink that keeps refusing is probed ever less often: rests of
 	 * 20, 40, 80 us (one refused attempt each), never losing a frame. */
-	fake.tx_refuse[0] = 1;
-	uint64_t t = fake.now_ns;
+	fake->tx_refuse[0] = 1;
+	uint64_t t = fake->now_ns;
 	unsigned refused0 = team_query(0).member[0].tx_refused;
 	send_n(&a, MAC_A, 1);                              /* refused: rest 20 */
 	static const uint64_t probe[] = { 20000, 60000, 140000 };
 	for (unsigned i = 0; i < 3; i++) {
-		fake.now_ns = t + probe[i] - 1;
+		fake->now_ns = t + probe[i] - 1;
 		send_n(&a, MAC_A, 1);
 		assert_int_equal(team_query(0).member[0].tx_refused, refused0 + 1 + i);
-		fake.now_ns = t + probe[i];
+		fake->now_ns = t + probe[i];
 		send_n(&a, MAC_A, 1);                      /* probed and refused */
 		assert_int_equal(team_query(0).member[0].tx_refused, refused0 + 2 + i);
-		assert_int_equal(fake.tx[fake.n_tx - 1].port, 1);
+		assert_int_equal(fake->tx[fake->n_tx - 1].port, 1);
 	}
-	fake.tx_refuse[0] = 0;
-	fake.now_ns = t + 300000;
+	fake->tx_refuse[0] = 0;
+	fake->now_ns = t + 300000;
 	send_n(&a, MAC_A, 1);
-	assert_int_equal(fake.tx[fake.n_tx - 1].port, 0);
+	assert_int_equal(fake->tx[fake->n_tx - 1].port, 0);
 	assert_int_equal(txq(a.tx_ring)->desc_cons, txq(a.tx_ring)->desc_prod);
 
 	/* Without TXRES detection the frame waits for its own uplink. */
 	c.detect = 0;
 	c.txres_rest_us = 0;
 	assert_int_equal(team_cmd(&c, NULL), SNIC_OK);
-	fake.tx_refuse[0] = 1;
-	unsigned mark = fake.n_tx;
+	fake->tx_refuse[0] = 1;
+	unsigned mark = fake->n_tx;
 	send_n(&a, MAC_A, 2);
-	assert_int_equal(fake.n_tx, mark);
-	fake.tx_refuse[0] = 0;
-	fw_poll();
+	assert_int_equal(fake->n_tx, mark);
+	fake->tx_refuse[0] = 0;
+	fw_poll(tfw);
 	assert_int_equal(sent_on(mark, 0, 0x88b6), 2);
 }
 
@@ -418,31 +418,31 @@ static void test_standby_fills_the_failed_slot(void **state)
 	for (unsigned i = 0; i < 4; i++)
 		send_n(&v[i], mac[i], 1);
 	for (unsigned i = 0; i < 4; i++)
-		assert_int_equal(fake.tx[i].port, i % 2);    /* VNIC i on slot i % 2 */
+		assert_int_equal(fake->tx[i].port, i % 2);    /* VNIC i on slot i % 2 */
 	/* Two actives carry: twice the line rate; a standby adds nothing. */
-	assert_int_equal(fw_team_capacity_mbps(BOND(0)), 2 * 100000);
-	fake.no_carrier[1] = 1;
-	unsigned mark = fake.n_tx;
+	assert_int_equal(fw_team_capacity_mbps(tfw, BOND(0)), 2 * 100000);
+	fake->no_carrier[1] = 1;
+	unsigned mark = fake->n_tx;
 	for (unsigned i = 0; i < 4; i++)
 		send_n(&v[i], mac[i], 1);
-	assert_int_equal(fw_team_capacity_mbps(BOND(0)), 2 * 100000); /* standby took over */
-	assert_int_equal(fake.tx[mark + 0].port, 0);
-	assert_int_equal(fake.tx[mark + 1].port, 2);     /* the standby took slot 1 */
-	assert_int_equal(fake.tx[mark + 2].port, 0);
-	assert_int_equal(fake.tx[mark + 3].port, 2);
+	assert_int_equal(fw_team_capacity_mbps(tfw, BOND(0)), 2 * 100000); /* standby took over */
+	assert_int_equal(fake->tx[mark + 0].port, 0);
+	assert_int_equal(fake->tx[mark + 1].port, 2);     /* the standby took slot 1 */
+	assert_int_equal(fake->tx[mark + 2].port, 0);
+	assert_int_equal(fake->tx[mark + 3].port, 2);
 	/* Without a standby the failed slot's VNICs spread over the rest. */
-	fake.no_carrier[2] = 1;
-	mark = fake.n_tx;
+	fake->no_carrier[2] = 1;
+	mark = fake->n_tx;
 	for (unsigned i = 0; i < 4; i++)
 		send_n(&v[i], mac[i], 1);
 	for (unsigned i = 0; i < 4; i++)
-		assert_int_equal(fake.tx[mark + i].port, 0);
+		assert_int_equal(fake->tx[mark + i].port, 0);
 	/* The surviving capacity is what allocations must now share. */
-	assert_int_equal(fw_team_capacity_mbps(BOND(0)), 100000);
-	assert_int_equal(fw_team_capacity_mbps(3), 100000);
-	fake.no_carrier[3] = 1;
-	fw_poll();
-	assert_int_equal(fw_team_capacity_mbps(3), 0);
+	assert_int_equal(fw_team_capacity_mbps(tfw, BOND(0)), 100000);
+	assert_int_equal(fw_team_capacity_mbps(tfw, 3), 100000);
+	fake->no_carrier[3] = 1;
+	fw_poll(tfw);
+	assert_int_equal(fw_team_capacity_mbps(tfw, 3), 0);
 	(void)M012;
 }
 
@@ -558,5 +558,5 @@ int main(void)
 		cmocka_unit_test_teardown(test_fuzz, teardown),
 		cmocka_unit_test_teardown(test_reset_drops_bonds, teardown),
 	};
-	return cmocka_run_group_tests_name("fw_team", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("tfw->team", tests, NULL, NULL);
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "core/team.h"
 #include "team_helpers.h"
 
@@ -39,13 +39,13 @@ static struct snic_vnic_info bond_with_vnic(struct snic_team_set *c)
 static int send_flow(const struct snic_vnic_info *a, uint16_t sport, uint32_t len)
 {
 	make_l4(frame, MAC_X, MAC_A, IP_A, IP_X, 17, sport, 80, len);
-	unsigned mark = fake.n_tx;
+	unsigned mark = fake->n_tx;
 	tx_queue(a->tx_ring, frame, len);
-	fw_poll();
-	if (fake.n_tx != mark + 1)
+	fw_poll(tfw);
+	if (fake->n_tx != mark + 1)
 		return -1;
-	int port = fake.tx[mark].port;
-	fake.n_tx = mark; /* keep the fake's record from filling up */
+	int port = fake->tx[mark].port;
+	fake->n_tx = mark; /* keep the fake's record from filling up */
 	return port;
 }
 
@@ -60,7 +60,7 @@ static void test_l34_split_and_affinity(void **state)
 		port[i] = send_flow(&a, (uint16_t)(1000 + i), 100);
 		assert_true(port[i] == 0 || port[i] == 1);
 		on1 += port[i] == 1;
-		fake.now_ns += 1000;
+		fake->now_ns += 1000;
 	}
 	/* An even split of the hash range: binomial(400, 1/2) is within
 	 * 200 +- 50 with overwhelming probability for a decent hash. */
@@ -68,21 +68,21 @@ static void test_l34_split_and_affinity(void **state)
 	for (unsigned i = 0; i < 400; i++)
 		assert_int_equal(send_flow(&a, (uint16_t)(1000 + i), 100), port[i]);
 	/* Uplink 1 fails: every flow continues on 0. */
-	fake.no_carrier[1] = 1;
+	fake->no_carrier[1] = 1;
 	for (unsigned i = 0; i < 400; i += 7)
 		assert_int_equal(send_flow(&a, (uint16_t)(1000 + i), 100), 0);
 	/* It returns; idle flows go back to where the split puts them. */
-	fake.no_carrier[1] = 0;
-	fake.now_ns += 1000000;
+	fake->no_carrier[1] = 0;
+	fake->now_ns += 1000000;
 	for (unsigned i = 0; i < 400; i += 7)
 		assert_int_equal(send_flow(&a, (uint16_t)(1000 + i), 100), port[i]);
 	/* Non-IP frames fall back to the L2 hash: all of one pair stay put. */
 	uint32_t len = make_eth(frame, MAC_X, MAC_A, SNIC_VLAN_NONE, 0x88b6, 100);
 	for (unsigned i = 0; i < 8; i++)
 		tx_queue(a.tx_ring, frame, len);
-	unsigned mark = fake.n_tx;
-	fw_poll();
-	assert_int_equal(fake.n_tx - mark, 8);
+	unsigned mark = fake->n_tx;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx - mark, 8);
 	assert_true(sent_on(mark, 0, 0x88b6) == 8 || sent_on(mark, 1, 0x88b6) == 8);
 }
 
@@ -98,24 +98,24 @@ static void test_busy_flow_waits_for_its_queue(void **state)
 		if (send_flow(&a, sp, 100) == 1)
 			f1 = sp;
 	assert_true(f1 != 0);
-	fake.now_ns += 1000000;
-	fake.no_carrier[1] = 1;
+	fake->now_ns += 1000000;
+	fake->no_carrier[1] = 1;
 	make_l4(frame, MAC_X, MAC_A, IP_A, IP_X, 17, f1, 80, 1500);
 	for (unsigned i = 0; i < 20; i++)
 		tx_queue(a.tx_ring, frame, 1500);
-	unsigned mark = fake.n_tx;
-	uint64_t t0 = fake.now_ns;
-	fw_poll();
+	unsigned mark = fake->n_tx;
+	uint64_t t0 = fake->now_ns;
+	fw_poll(tfw);
 	assert_int_equal(sent_on(mark, 0, 0x0800), 20);
-	fake.n_tx = mark;
-	fake.no_carrier[1] = 0;
-	fw_poll();                                   /* member 1 is back */
+	fake->n_tx = mark;
+	fake->no_carrier[1] = 0;
+	fw_poll(tfw);                                   /* member 1 is back */
 	assert_int_equal(send_flow(&a, f1, 1500), 0); /* queued behind the burst */
 	uint64_t wire = ((1500 + 24) * 8 * 1000 + 99999) / 100000; /* 122 ns */
 	assert_int_equal(wire, 122);
-	fake.now_ns = t0 + 21 * wire - 1;            /* 20 + the one just sent */
+	fake->now_ns = t0 + 21 * wire - 1;            /* 20 + the one just sent */
 	assert_int_equal(send_flow(&a, f1, 1500), 0);
-	fake.now_ns = t0 + 22 * wire;
+	fake->now_ns = t0 + 22 * wire;
 	assert_int_equal(send_flow(&a, f1, 1500), 1);
 }
 
@@ -128,16 +128,16 @@ static void test_least_loaded(void **state)
 	make_l4(frame, MAC_X, MAC_A, IP_A, IP_X, 17, 5000, 80, 1500);
 	for (unsigned i = 0; i < 10; i++)
 		tx_queue(a.tx_ring, frame, 1500);
-	fw_poll();
-	assert_int_equal(fake.n_tx, 10);
-	int busy = fake.tx[0].port;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 10);
+	int busy = fake->tx[0].port;
 	for (unsigned i = 1; i < 10; i++)
-		assert_int_equal(fake.tx[i].port, busy); /* one flow, one uplink */
-	fake.n_tx = 0;
+		assert_int_equal(fake->tx[i].port, busy); /* one flow, one uplink */
+	fake->n_tx = 0;
 	for (uint16_t sp = 6000; sp < 6005; sp++)
 		assert_int_equal(send_flow(&a, sp, 64), !busy);
 	/* Once everything has drained both are equally idle: the first wins. */
-	fake.now_ns += 1000000;
+	fake->now_ns += 1000000;
 	assert_int_equal(send_flow(&a, 7000, 64), 0);
 }
 
@@ -149,10 +149,10 @@ static void test_ip_rr(void **state)
 	uint32_t len = make_eth(frame, MAC_X, MAC_A, SNIC_VLAN_NONE, 0x88b6, 100);
 	for (unsigned i = 0; i < 6; i++)
 		tx_queue(a.tx_ring, frame, len);
-	fw_poll();
+	fw_poll(tfw);
 	for (unsigned i = 0; i < 6; i++)
-		assert_int_equal(fake.tx[i].port, i % 2);    /* round robin */
-	fake.n_tx = 0;
+		assert_int_equal(fake->tx[i].port, i % 2);    /* round robin */
+	fake->n_tx = 0;
 	/* IP: one destination, one uplink, whatever the ports. */
 	int first = send_flow(&a, 1, 100);
 	for (uint16_t sp = 2; sp < 40; sp++)
@@ -181,15 +181,15 @@ static void test_priority(void **state)
 	make_l4(frame, MAC_X, MAC_B, IP_A, IP_X, 17, 9, 80, 1500);
 	for (unsigned i = 0; i < 10; i++)
 		tx_queue(b.tx_ring, frame, 1500);
-	fw_poll();
-	int busy = fake.tx[0].port;
-	fake.n_tx = 0;
+	fw_poll(tfw);
+	int busy = fake->tx[0].port;
+	fake->n_tx = 0;
 	make_l4(frame, MAC_X, MAC_B, IP_A, IP_X, 17, 10, 80, 64);
 	tx_queue(b.tx_ring, frame, 64);
-	fw_poll();
-	assert_true(fake.tx[0].port != busy);
-	fake.n_tx = 0;
-	fake.no_carrier[2] = 1;
+	fw_poll(tfw);
+	assert_true(fake->tx[0].port != busy);
+	fake->n_tx = 0;
+	fake->no_carrier[2] = 1;
 	assert_int_equal(send_flow(&a, 1, 100), 1);      /* the last one left */
 }
 
@@ -203,17 +203,17 @@ static void test_src_mac_per_vnic(void **state)
 		uint8_t mac[6] = { 0x02, 0x11, 0, 0, 1, (uint8_t)i };
 		struct snic_vnic_info v;
 		assert_int_equal(vnic_create(SNIC_ID_ANY, mac, SNIC_VLAN_NONE, 0, BOND(0), &v), SNIC_OK);
-		unsigned mark = fake.n_tx;
+		unsigned mark = fake->n_tx;
 		for (uint16_t sp = 0; sp < 5; sp++) {
 			make_l4(frame, MAC_X, mac, IP_A, IP_X, 17, sp, 80, 100);
 			tx_queue(v.tx_ring, frame, 100);
 		}
-		fw_poll();
-		assert_int_equal(fake.n_tx - mark, 5);
-		int p = fake.tx[mark].port;
+		fw_poll(tfw);
+		assert_int_equal(fake->n_tx - mark, 5);
+		int p = fake->tx[mark].port;
 		assert_int_equal(sent_on(mark, (uint8_t)p, 0), 5); /* one VNIC, one uplink */
 		used |= 1u << p;
-		fake.n_tx = mark;
+		fake->n_tx = mark;
 	}
 	assert_int_equal(used, 0x3); /* 16 MACs do not all hash to one side */
 }
@@ -240,18 +240,18 @@ static void test_notify_frames(void **state)
 	memcpy(vc.ip[0], IP_A, 4);
 	memcpy(vc.ip[1], IP_X, 4);
 	assert_int_equal(admin(SNIC_CMD_VNIC_CREATE, &vc, sizeof(vc), NULL), SNIC_OK);
-	fw_poll();
-	assert_int_equal(fake.n_tx, 0); /* nothing moved yet */
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 0); /* nothing moved yet */
 
-	uint64_t t0 = fake.now_ns;
-	fake.no_carrier[0] = 1;
-	fw_poll();
-	assert_int_equal(fake.n_tx, 3);
+	uint64_t t0 = fake->now_ns;
+	fake->no_carrier[0] = 1;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 3);
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	for (unsigned i = 0; i < 3; i++) {
-		const uint8_t *f = fake.tx[i].data;
-		assert_int_equal(fake.tx[i].port, 1);
-		assert_int_equal(fake.tx[i].len, 60);
+		const uint8_t *f = fake->tx[i].data;
+		assert_int_equal(fake->tx[i].port, 1);
+		assert_int_equal(fake->tx[i].len, 60);
 		assert_memory_equal(f, bcast, 6);
 		assert_memory_equal(f + 6, MAC_A, 6);
 		assert_int_equal(f[12], 0x81);
@@ -265,33 +265,33 @@ static void test_notify_frames(void **state)
 		assert_memory_equal(arp + 8, MAC_A, 6);       /* sender MAC */
 	}
 	/* RARP: "request reverse", target = sender, no addresses. */
-	assert_int_equal(fake.tx[0].data[16] << 8 | fake.tx[0].data[17], 0x8035);
-	assert_int_equal(fake.tx[0].data[18 + 7], 3);
-	assert_memory_equal(fake.tx[0].data + 18 + 18, MAC_A, 6);
+	assert_int_equal(fake->tx[0].data[16] << 8 | fake->tx[0].data[17], 0x8035);
+	assert_int_equal(fake->tx[0].data[18 + 7], 3);
+	assert_memory_equal(fake->tx[0].data + 18 + 18, MAC_A, 6);
 	/* Gratuitous ARP: request, sender = target = each address. */
 	for (unsigned i = 1; i < 3; i++) {
-		const uint8_t *arp = fake.tx[i].data + 18;
+		const uint8_t *arp = fake->tx[i].data + 18;
 		const uint8_t *ip = i == 1 ? IP_A : IP_X;
-		assert_int_equal(fake.tx[i].data[16] << 8 | fake.tx[i].data[17], 0x0806);
+		assert_int_equal(fake->tx[i].data[16] << 8 | fake->tx[i].data[17], 0x0806);
 		assert_int_equal(arp[7], 1);
 		assert_memory_equal(arp + 14, ip, 4);
 		assert_memory_equal(arp + 24, ip, 4);
 	}
 	/* Repeated 10 us apart, three times in all. */
-	fake.now_ns = t0 + 9999;
-	fw_poll();
-	assert_int_equal(fake.n_tx, 3);
-	assert_int_equal(fw_team_next_ns(), t0 + 10000);
-	fake.now_ns = t0 + 10000;
-	fw_poll();
-	assert_int_equal(fake.n_tx, 6);
-	fake.now_ns = t0 + 20000;
-	fw_poll();
-	fake.now_ns = t0 + 90000;
-	fw_poll();
-	assert_int_equal(fake.n_tx, 9);
+	fake->now_ns = t0 + 9999;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 3);
+	assert_int_equal(fw_team_next_ns(tfw), t0 + 10000);
+	fake->now_ns = t0 + 10000;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 6);
+	fake->now_ns = t0 + 20000;
+	fw_poll(tfw);
+	fake->now_ns = t0 + 90000;
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 9);
 	assert_int_equal(team_query(0).notify_sent, 9);
-	assert_int_equal(fw_team_next_ns(), TEAM_NO_TIME);
+	assert_int_equal(fw_team_next_ns(tfw), TEAM_NO_TIME);
 }
 
 /* ---- beacons: the test plays the switch, flooding each beacon to the
@@ -305,11 +305,11 @@ static void flood_beacons(unsigned from)
 	memset(&m, 0, sizeof(m));
 	m.rule = SNIC_RULE_MISS;
 	m.action.vnic = SNIC_VNIC_NONE;
-	for (unsigned i = from; i < fake.n_tx; i++) {
-		const struct fake_tx *t = &fake.tx[i];
+	for (unsigned i = from; i < fake->n_tx; i++) {
+		const struct fake_tx *t = &fake->tx[i];
 		if (ethertype_of(t) != SNIC_BEACON_ETHERTYPE || (bcn_cut >> t->port) & 1)
 			continue;
-		for (uint8_t r = 0; r < fake.hw.n_uplinks; r++)
+		for (uint8_t r = 0; r < fake->hw.n_uplinks; r++)
 			if (r != t->port && !((bcn_cut >> r) & 1))
 				fake_rx_push(t->data, t->len, r, &m);
 	}
@@ -320,16 +320,16 @@ static void flood_beacons(unsigned from)
 static uint64_t run_beacons(uint64_t until, uint8_t u)
 {
 	uint64_t out_at = 0;
-	while (fake.now_ns < until) {
-		unsigned mark = fake.n_tx;
-		fw_poll();
+	while (fake->now_ns < until) {
+		unsigned mark = fake->n_tx;
+		fw_poll(tfw);
 		/* The query polls too: flood what those polls send as well. */
 		if (!out_at && !((team_query(0).in_use >> u) & 1))
-			out_at = fake.now_ns;
-		fake.now_ns += 1000;
+			out_at = fake->now_ns;
+		fake->now_ns += 1000;
 		flood_beacons(mark);
-		if (fake.n_tx > 200)
-			fake.n_tx = 0;
+		if (fake->n_tx > 200)
+			fake->n_tx = 0;
 	}
 	return out_at;
 }
@@ -343,7 +343,7 @@ static void test_beacon_finds_the_cut_member(void **state)
 	c.beacon_misses = 3;
 	bond_with_vnic(&c);
 	bcn_cut = 0;
-	uint64_t t0 = fake.now_ns;
+	uint64_t t0 = fake->now_ns;
 	/* 9.5 ms healthy; stopping between two ticks, so the polls of the
 	 * queries below send no beacon the test would fail to deliver. */
 	assert_int_equal(run_beacons(t0 + 9500000, 2), 0);
@@ -354,7 +354,7 @@ static void test_beacon_finds_the_cut_member(void **state)
 	assert_int_equal(stats()->drops[SNIC_DROP_NO_MATCH], 0); /* all consumed */
 
 	/* Uplink 2 goes silent half way between two ticks. */
-	uint64_t cut = fake.now_ns + 1000000;
+	uint64_t cut = fake->now_ns + 1000000;
 	run_beacons(cut, 2);
 	bcn_cut = 1u << 2;
 	uint64_t out = run_beacons(cut + 5000000, 2);
@@ -372,7 +372,7 @@ static void test_beacon_finds_the_cut_member(void **state)
 
 	/* Healed: it is heard again at the next tick and rejoins. */
 	bcn_cut = 0;
-	run_beacons(fake.now_ns + 3000000, 2);
+	run_beacons(fake->now_ns + 3000000, 2);
 	assert_int_equal(team_query(0).in_use, 0x7);
 }
 
@@ -385,11 +385,11 @@ static void test_beacon_two_members_cannot_tell(void **state)
 	c.beacon_misses = 2;
 	bond_with_vnic(&c);
 	bcn_cut = 0;
-	run_beacons(fake.now_ns + 5500000, 1);
+	run_beacons(fake->now_ns + 5500000, 1);
 	assert_int_equal(team_query(0).beacon_unsure, 0); /* both hear each other */
 	assert_true(team_query(0).member[0].beacons_rx >= 4);
 	bcn_cut = 1u << 1;
-	assert_int_equal(run_beacons(fake.now_ns + 10000000, 1), 0);
+	assert_int_equal(run_beacons(fake->now_ns + 10000000, 1), 0);
 	struct snic_team_status st = team_query(0);
 	assert_int_equal(st.in_use, 0x3);      /* nobody failed over */
 	assert_int_equal(st.beacon_unsure, 1); /* one episode */
@@ -404,24 +404,24 @@ static void test_foreign_beacon_is_traffic(void **state)
 	c.beacon_us = 1000;
 	c.beacon_misses = 2;
 	bond_with_vnic(&c);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(sent_type(0, SNIC_BEACON_ETHERTYPE), 2);
 	/* A copy with another source MAC is not ours: ordinary, unmatched. */
 	uint8_t f[60];
-	memcpy(f, fake.tx[0].data, 60);
+	memcpy(f, fake->tx[0].data, 60);
 	f[11] ^= 0x40;
 	struct snic_match m;
 	memset(&m, 0, sizeof(m));
 	m.rule = SNIC_RULE_MISS;
 	m.action.vnic = SNIC_VNIC_NONE;
 	fake_rx_push(f, 60, 1, &m);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(stats()->drops[SNIC_DROP_NO_MATCH], 1);
 	/* Ours, but claiming a tick not sent yet: consumed, ignored. */
-	memcpy(f, fake.tx[0].data, 60);
+	memcpy(f, fake->tx[0].data, 60);
 	f[14 + 11] = 9;
 	fake_rx_push(f, 60, 1, &m);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(stats()->drops[SNIC_DROP_NO_MATCH], 1);
 	assert_int_equal(team_query(0).member[1].beacons_rx, 0);
 }

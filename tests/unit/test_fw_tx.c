@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_util.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -32,12 +32,12 @@ static void test_send(void **state)
 	uint32_t len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x88b5, 200);
 	tx_queue(a.tx_ring, frame, len);
 	tx_queue(a.tx_ring, frame, 60);
-	assert_int_equal(fw_poll(), 2);
-	assert_int_equal(fake.n_tx, 2);
-	assert_int_equal(fake.tx[0].port, 3);
-	assert_int_equal(fake.tx[0].len, len);
-	assert_memory_equal(fake.tx[0].data, frame, len);
-	assert_int_equal(fake.tx[1].len, 60);
+	assert_int_equal(fw_poll(tfw), 2);
+	assert_int_equal(fake->n_tx, 2);
+	assert_int_equal(fake->tx[0].port, 3);
+	assert_int_equal(fake->tx[0].len, len);
+	assert_memory_equal(fake->tx[0].data, frame, len);
+	assert_int_equal(fake->tx[1].len, 60);
 	struct snic_txq *q = txq(a.tx_ring);
 	assert_int_equal(q->desc_cons, 2);
 	assert_int_equal(q->packets, 2);
@@ -71,11 +71,11 @@ static void test_bad_desc(void **state)
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		d[q->desc_prod++ % q->size] = bad[i];
 	d[q->desc_prod++ % q->size] = (struct snic_tx_desc){ buf, len, 0, 0 };
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(q->desc_cons, 8);
 	assert_int_equal(q->drop_bad, 7);
 	assert_int_equal(stats()->drops[SNIC_DROP_TX_BAD], 7);
-	assert_int_equal(fake.n_tx, 1);
+	assert_int_equal(fake->n_tx, 1);
 	assert_int_equal(q->packets, 1);
 }
 
@@ -88,8 +88,8 @@ static void test_unbound_and_hostile(void **state)
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	uint32_t len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0800, 100);
 	tx_queue(7, frame, len);                     /* TRR 7 has no VNIC */
-	fw_poll();
-	assert_int_equal(fake.n_tx, 0);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 0);
 	assert_int_equal(txq(7)->drop_bad, 1);
 	assert_int_equal(txq(7)->desc_cons, 1);
 
@@ -97,12 +97,12 @@ static void test_unbound_and_hostile(void **state)
 	struct snic_txq *q = txq(a.tx_ring);
 	tx_queue(a.tx_ring, frame, len);
 	q->desc_prod = q->desc_cons + q->size + 1;
-	fw_poll();
-	assert_int_equal(fake.n_tx, 0);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 0);
 	assert_int_equal(q->desc_cons, 0);
 	q->desc_prod = 1;
-	fw_poll();
-	assert_int_equal(fake.n_tx, 1);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 1);
 }
 
 static void test_spoof_mac_vlan(void **state)
@@ -129,8 +129,8 @@ static void test_spoof_mac_vlan(void **state)
 	len = make_eth(frame, MAC_X, MAC_B, 42, 0x8100, 100);              /* stacked tags */
 	frame[18] = 0; frame[19] = 42; frame[20] = 0x08; frame[21] = 0x00;
 	tx_queue(v.tx_ring, frame, len);
-	fw_poll();
-	assert_int_equal(fake.n_tx, 0);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 0);
 	assert_int_equal(txq(a.tx_ring)->drop_spoof, 3);
 	assert_int_equal(txq(v.tx_ring)->drop_spoof, 3);
 	assert_int_equal(stats()->drops[SNIC_DROP_TX_SPOOF], 6);
@@ -139,10 +139,10 @@ static void test_spoof_mac_vlan(void **state)
 	tx_queue(v.tx_ring, frame, len);
 	len = make_eth(frame, MAC_X, MAC_A, SNIC_VLAN_NONE, 0x0800, 100);
 	tx_queue(a.tx_ring, frame, len);
-	fw_poll();
-	assert_int_equal(fake.n_tx, 2);
-	assert_int_equal(fake.tx[0].port, 0);  /* rings drain in ring order */
-	assert_int_equal(fake.tx[1].port, 1);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 2);
+	assert_int_equal(fake->tx[0].port, 0);  /* rings drain in ring order */
+	assert_int_equal(fake->tx[1].port, 1);
 }
 
 static void test_spoof_ip(void **state)
@@ -168,11 +168,11 @@ static void test_spoof_ip(void **state)
 	cases[n].len = make_eth(cases[n].f, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x86dd, 60); cases[n++].ok = 1;
 	for (unsigned i = 0; i < n; i++) {
 		tx_queue(a.tx_ring, cases[i].f, cases[i].len);
-		fw_poll();
+		fw_poll(tfw);
 		sent += (unsigned)cases[i].ok;
-		assert_int_equal(fake.n_tx, sent);
+		assert_int_equal(fake->n_tx, sent);
 		if (cases[i].ok)
-			assert_memory_equal(fake.tx[sent - 1].data, cases[i].f, cases[i].len);
+			assert_memory_equal(fake->tx[sent - 1].data, cases[i].f, cases[i].len);
 	}
 	assert_int_equal(txq(a.tx_ring)->drop_spoof, n - sent);
 }
@@ -198,10 +198,10 @@ static void test_shared_trr(void **state)
 	tx_queue(0, frame, len);
 	len = make_eth(frame, MAC_A, MAC_X, SNIC_VLAN_NONE, 0x0800, 80); /* nobody's MAC */
 	tx_queue(0, frame, len);
-	fw_poll();
-	assert_int_equal(fake.n_tx, 2);
-	assert_int_equal(fake.tx[0].port, 1);
-	assert_int_equal(fake.tx[1].port, 0);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 2);
+	assert_int_equal(fake->tx[0].port, 1);
+	assert_int_equal(fake->tx[1].port, 0);
 	assert_int_equal(txq(0)->drop_spoof, 2);
 
 	/* A dedicated VNIC's MAC is not accepted on the shared TRR. */
@@ -210,7 +210,7 @@ static void test_shared_trr(void **state)
 	assert_int_equal(c.tx_ring, 1);
 	len = make_eth(frame, MAC_A, MAC_X, SNIC_VLAN_NONE, 0x0800, 80);
 	tx_queue(0, frame, len);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(txq(0)->drop_spoof, 3);
 }
 
@@ -222,29 +222,29 @@ static void test_busy_and_port_down(void **state)
 	assert_int_equal(vnic_create(SNIC_ID_ANY, MAC_A, SNIC_VLAN_NONE, 0, 2, &a), SNIC_OK);
 	uint32_t len = make_eth(frame, MAC_B, MAC_A, SNIC_VLAN_NONE, 0x0800, 80);
 	tx_queue(a.tx_ring, frame, len);
-	fw_poll();                                 /* port 2 is admin-down */
-	assert_int_equal(fake.n_tx, 0);
+	fw_poll(tfw);                                 /* port 2 is admin-down */
+	assert_int_equal(fake->n_tx, 0);
 	assert_int_equal(stats()->drops[SNIC_DROP_PORT_DOWN], 1);
 	assert_int_equal(txq(a.tx_ring)->desc_cons, 1);
 
 	assert_int_equal(port_set(2, 1), SNIC_OK);
-	fake.tx_busy = 1;
+	fake->tx_busy = 1;
 	tx_queue(a.tx_ring, frame, len);
 	tx_queue(a.tx_ring, frame, len);
-	fw_poll();
+	fw_poll(tfw);
 	assert_int_equal(txq(a.tx_ring)->desc_cons, 1); /* waits, nothing lost */
-	fake.tx_busy = 0;
-	fw_poll();
+	fake->tx_busy = 0;
+	fw_poll(tfw);
 	assert_int_equal(txq(a.tx_ring)->desc_cons, 3);
-	assert_int_equal(fake.n_tx, 2);
+	assert_int_equal(fake->n_tx, 2);
 
 	/* Per-ring budget: 64 per poll. */
 	for (int i = 0; i < 100; i++)
 		tx_queue(a.tx_ring, frame, len);
-	fw_poll();
-	assert_int_equal(fake.n_tx, 66);
-	fw_poll();
-	assert_int_equal(fake.n_tx, 102);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 66);
+	fw_poll(tfw);
+	assert_int_equal(fake->n_tx, 102);
 }
 
 int main(void)

@@ -4,24 +4,42 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_util.h"
 
-static uint64_t dma_next;
-static uint32_t seq;
+/* Per fake device: its firmware instance and what the host side keeps. */
+static struct {
+	void    *mem;      /* the instance's storage (FW_STORAGE_BYTES) */
+	struct fw *fw;
+	uint64_t dma_next; /* dma_alloc's bump pointer */
+	uint32_t seq;      /* next admin sequence number */
+} dev[FAKE_DEVS];
+static unsigned cur;
+struct fw *tfw;
+
+void test_use(unsigned i)
+{
+	fake_use(i);
+	cur = i;
+	tfw = dev[i].fw;
+}
 
 void boot(const char *profile)
 {
 	assert_int_equal(fake_setup(profile, TEST_WIN), 0);
-	assert_int_equal(fw_init(), 0);
-	dma_next = 0;
-	seq = 100;
+	if (!dev[cur].mem)
+		dev[cur].mem = malloc(FW_STORAGE_BYTES);
+	tfw = dev[cur].fw = fw_open(dev[cur].mem, FW_STORAGE_BYTES, fake);
+	assert_non_null(tfw);
+	assert_int_equal(fw_init(tfw), 0);
+	dev[cur].dma_next = 0;
+	dev[cur].seq = 100;
 }
 
 void *win_at(uint64_t off)
 {
-	assert_true(off < fake.win_size);
-	return fake.win + off;
+	assert_true(off < fake->win_size);
+	return fake->win + off;
 }
 
 uint32_t find_block(uint32_t type)
@@ -75,11 +93,11 @@ int admin(uint16_t opcode, const void *payload, uint32_t len, struct snic_admin_
 {
 	struct snic_blk_admin *a = admin_blk();
 	uint32_t want = a->cpl_cons + 1;
-	uint32_t s = ++seq;
+	uint32_t s = ++dev[cur].seq;
 
 	admin_submit(opcode, s, payload, len);
 	for (int i = 0; i < 4 && a->cpl_prod != want; i++)
-		fw_poll();
+		fw_poll(tfw);
 	assert_int_equal(a->cpl_prod, want);
 	assert_int_equal(a->cmd_cons, a->cmd_prod);
 	const struct snic_admin_cpl *c =
@@ -172,9 +190,9 @@ void rule_match_dmac(struct snic_rule *r, const uint8_t mac[6])
 uint64_t dma_alloc(uint32_t len)
 {
 	const struct snic_blk_dma *d = dma_blk();
-	uint64_t at = d->base + dma_next;
-	dma_next += (len + 63u) & ~63u;
-	assert_true(dma_next <= d->size);
+	uint64_t at = d->base + dev[cur].dma_next;
+	dev[cur].dma_next += (len + 63u) & ~63u;
+	assert_true(dev[cur].dma_next <= d->size);
 	return at;
 }
 
@@ -303,19 +321,19 @@ void snap_take(struct snapshot *s)
 	s->len = d->base;
 	s->dev = malloc(s->len);
 	assert_non_null(s->dev);
-	memcpy(s->dev, fake.win, s->len);
-	memcpy(s->tcam, fake.tcam, sizeof(s->tcam));
-	memcpy(s->valid, fake.valid, sizeof(s->valid));
-	s->xslot = malloc(sizeof(fake.xslot));
+	memcpy(s->dev, fake->win, s->len);
+	memcpy(s->tcam, fake->tcam, sizeof(s->tcam));
+	memcpy(s->valid, fake->valid, sizeof(s->valid));
+	s->xslot = malloc(sizeof(fake->xslot));
 	assert_non_null(s->xslot);
-	memcpy(s->xslot, fake.xslot, sizeof(fake.xslot));
+	memcpy(s->xslot, fake->xslot, sizeof(fake->xslot));
 }
 
 /* Zero the bytes every command legitimately moves. */
 static void mask_volatile(uint8_t *w)
 {
 	uint32_t a = find_block(SNIC_BLK_ADMIN), st = find_block(SNIC_BLK_STATS);
-	const struct snic_blk_admin *ab = (const void *)(fake.win + a);
+	const struct snic_blk_admin *ab = (const void *)(fake->win + a);
 	memset(w + offsetof(struct snic_blk_devid, heartbeat), 0, 4);
 	memset(w + offsetof(struct snic_blk_devid, sim_time_ns), 0, 8);
 	memset(w + a + offsetof(struct snic_blk_admin, cmd_prod), 0,
@@ -330,14 +348,14 @@ int snap_same(const struct snapshot *s)
 	uint8_t *now = malloc(s->len), *then = malloc(s->len);
 	assert_non_null(now);
 	assert_non_null(then);
-	memcpy(now, fake.win, s->len);
+	memcpy(now, fake->win, s->len);
 	memcpy(then, s->dev, s->len);
 	mask_volatile(now);
 	mask_volatile(then);
 	int same = !memcmp(now, then, s->len) &&
-		   !memcmp(s->tcam, fake.tcam, sizeof(s->tcam)) &&
-		   !memcmp(s->valid, fake.valid, sizeof(s->valid)) &&
-		   !memcmp(s->xslot, fake.xslot, sizeof(fake.xslot));
+		   !memcmp(s->tcam, fake->tcam, sizeof(s->tcam)) &&
+		   !memcmp(s->valid, fake->valid, sizeof(s->valid)) &&
+		   !memcmp(s->xslot, fake->xslot, sizeof(fake->xslot));
 	free(now);
 	free(then);
 	return same;
@@ -353,11 +371,11 @@ void snap_free(struct snapshot *s)
 
 int is_mac_hit(uint32_t rule, const struct snic_vnic_info *vi)
 {
-	if (!fake.hw.exact_entries)
+	if (!fake->hw.exact_entries)
 		return rule == vi->mac_rule;
-	if (rule < SNIC_RULE_EXACT || rule >= SNIC_RULE_EXACT + fake.hw.exact_entries)
+	if (rule < SNIC_RULE_EXACT || rule >= SNIC_RULE_EXACT + fake->hw.exact_entries)
 		return 0;
-	const struct snic_exact_slot *x = &fake.xslot[rule - SNIC_RULE_EXACT];
+	const struct snic_exact_slot *x = &fake->xslot[rule - SNIC_RULE_EXACT];
 	uint64_t key = 0;
 	for (int i = 0; i < 6; i++)
 		key = key << 8 | vi->mac[i];
@@ -365,4 +383,22 @@ int is_mac_hit(uint32_t rule, const struct snic_vnic_info *vi)
 	if (vi->vlan != SNIC_VLAN_NONE)
 		key |= 0x1000u | (vi->vlan & 0x0fffu);
 	return x->valid && x->key == key && x->action.vnic == vi->vnic;
+}
+
+struct snic_match match_hit(uint16_t rule, uint16_t vnic, uint8_t flags, uint16_t meter)
+{
+	struct snic_match m;
+	memset(&m, 0, sizeof(m));
+	m.rule = rule;
+	m.action.vnic = vnic;
+	m.action.ring = SNIC_RING_DEFAULT;
+	m.action.meter = meter;
+	m.action.flags = flags;
+	return m;
+}
+
+void test_mac(unsigned i, uint8_t mac[6])
+{
+	const uint8_t m[6] = { 0x02, 0x00, 0x5e, 0x10, (uint8_t)(i >> 8), (uint8_t)i };
+	memcpy(mac, m, 6);
 }

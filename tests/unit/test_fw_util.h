@@ -14,8 +14,16 @@
 
 #define TEST_WIN (16u << 20)
 
-/* Boot the firmware on a fresh fake card; fails the test on error. */
+/* The firmware instance the helpers drive (booted by boot()). */
+struct fw;
+extern struct fw *tfw;
+
+/* Boot a firmware instance on a fresh fake card (the current device);
+ * fails the test on error. */
 void boot(const char *profile);
+/* Make fake device i (< FAKE_DEVS) and its instance the current ones:
+ * every helper below acts on them. Device 0 is current at start. */
+void test_use(unsigned i);
 
 void *win_at(uint64_t off);
 /* Offset of the first block of `type` on the chain, 0 if none. */
@@ -61,6 +69,13 @@ uint32_t make_ipv4(uint8_t *buf, const uint8_t dmac[6], const uint8_t smac[6],
 uint32_t make_arp(uint8_t *buf, const uint8_t smac[6], const uint8_t sha[6], const uint8_t spa[4]);
 /* The classifier key for the fields the tests steer on. */
 void key_of(const uint8_t *frame, uint8_t port, struct snic_key *key);
+
+/* A hit as the engine reports it: rule, VNIC, action flags, meter (NONE
+ * for none), the VNIC's default ring. */
+struct snic_match match_hit(uint16_t rule, uint16_t vnic, uint8_t flags, uint16_t meter);
+/* The MAC of VNIC i in tests with many VNICs: one prefix, i in the last
+ * two bytes (as a host's VMs often are). */
+void test_mac(unsigned i, uint8_t mac[6]);
 
 /* Push a frame through the fake engine (lookup in the programmed table). */
 void rx_frame(const uint8_t *frame, uint32_t len, uint8_t port);

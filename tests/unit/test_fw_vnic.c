@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_util.h"
 
 static int teardown(void **state)
@@ -123,8 +123,8 @@ static void test_ring_policy(void **state)
 	assert_int_equal(rxq(0)->state, SNIC_RING_SHARED);
 	/* The MAC entries: dedicated ones plain, shared ones MARK_SW. */
 	for (unsigned i = 0; i < 16; i++) {
-		const struct snic_rule *e = &fake.tcam[48 + i];
-		assert_true(fake.valid[48 + i]);
+		const struct snic_rule *e = &fake->tcam[48 + i];
+		assert_true(fake->valid[48 + i]);
 		assert_int_equal(e->action.vnic, i);
 		assert_int_equal(e->action.ring, SNIC_RING_DEFAULT);
 		assert_int_equal(!!(e->action.flags & SNIC_ACT_MARK_SW), i >= 3);
@@ -136,7 +136,7 @@ static void test_ring_policy(void **state)
 	assert_int_equal(rxq(2)->state, SNIC_RING_UNBOUND);
 	assert_int_equal(rxq(2)->vnic, SNIC_VNIC_NONE);
 	assert_int_equal(txq(2)->state, SNIC_RING_UNBOUND);
-	assert_false(fake.valid[48 + 1]);
+	assert_false(fake->valid[48 + 1]);
 	assert_int_equal(admin(SNIC_CMD_VNIC_DESTROY, &ref, sizeof(ref), NULL), SNIC_E_NOENT);
 	struct snic_vnic_info n;
 	assert_int_equal(vnic_create(SNIC_ID_ANY, m, SNIC_VLAN_NONE, 0, 0, &n), SNIC_OK);
@@ -156,7 +156,7 @@ static void test_sw_only(void **state)
 	assert_int_equal(vi.rx_ring, 0);
 	assert_int_equal(vi.tx_ring, 0);
 	assert_int_equal(vi.ring_state, SNIC_RING_SHARED);
-	assert_true(fake.tcam[vi.mac_rule].action.flags & SNIC_ACT_MARK_SW);
+	assert_true(fake->tcam[vi.mac_rule].action.flags & SNIC_ACT_MARK_SW);
 	mac_n(m, 2);
 	assert_int_equal(vnic_create(SNIC_ID_ANY, m, SNIC_VLAN_NONE, 0, 0, &vi), SNIC_OK);
 	assert_int_equal(vi.rx_ring, 1);
@@ -187,14 +187,14 @@ static void check_mac_entry(const char *profile)
 	k.vlan[0] = 0xe1; /* PCP 7, VID 0x123 */
 	k.vlan[1] = 0x23;
 	fake_lookup(&k, &res);
-	if (fake.hw.exact_entries) {
+	if (fake->hw.exact_entries) {
 		/* Exact hit: the slot holding (MAC, tagged, VID 0x123) by hand. */
 		assert_true(res.rule >= SNIC_RULE_EXACT);
-		const struct snic_exact_slot *x = &fake.xslot[res.rule - SNIC_RULE_EXACT];
+		const struct snic_exact_slot *x = &fake->xslot[res.rule - SNIC_RULE_EXACT];
 		assert_true(x->valid);
 		assert_true(x->key == (0x021122330005ull << 16 | 0x1000 | 0x123));
 		for (unsigned i = 0; i < FAKE_TCAM; i++)
-			assert_int_equal(fake.valid[i], 0); /* no ternary twins */
+			assert_int_equal(fake->valid[i], 0); /* no ternary twins */
 	} else {
 		assert_int_equal(res.rule, b.mac_rule);
 	}
@@ -269,7 +269,7 @@ static void test_ring_bind(void **state)
 	b = (struct snic_ring_bind){ .ring = 1, .vnic = SNIC_VNIC_NONE };
 	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK);
 	assert_int_equal(rxq(1)->state, SNIC_RING_UNBOUND);
-	assert_true(fake.tcam[vi[0].mac_rule].action.flags & SNIC_ACT_MARK_SW);
+	assert_true(fake->tcam[vi[0].mac_rule].action.flags & SNIC_ACT_MARK_SW);
 	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_E_NOENT);
 
 	/* Bind it to VNIC 4 (was shared). */
@@ -280,7 +280,7 @@ static void test_ring_bind(void **state)
 	assert_int_equal(got.rx_ring, 1);
 	assert_int_equal(got.ring_state, SNIC_RING_BOUND);
 	assert_int_equal(rxq(1)->vnic, 4);
-	assert_false(fake.tcam[vi[4].mac_rule].action.flags & SNIC_ACT_MARK_SW);
+	assert_false(fake->tcam[vi[4].mac_rule].action.flags & SNIC_ACT_MARK_SW);
 	assert_int_equal(admin(SNIC_CMD_RING_BIND, &b, sizeof(b), NULL), SNIC_OK); /* idempotent */
 
 	/* Move VNIC 1 from HRR 2 to HRR 1? Busy (VNIC 4 has it). Unbind 3, move 1 there. */

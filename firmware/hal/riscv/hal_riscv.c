@@ -11,8 +11,6 @@
 #include "hal/riscv/hal_riscv_regs.h"
 #include "hal/rxq_engine.h"
 
-static uint32_t rx_taken; /* classified-frame entries handed to the firmware */
-
 /* Word copies: MMIO regions want whole, aligned 32-bit accesses. */
 static void copy_words_out(volatile uint32_t *dst, const void *src, uint32_t bytes)
 {
@@ -34,25 +32,28 @@ static void copy_words_in(void *dst, const volatile uint32_t *src, uint32_t byte
 	}
 }
 
-void hal_hw_info(struct hal_hw_info *out)
+void hal_hw_info(struct hal *h, struct hal_hw_info *out)
 {
 	_Static_assert(sizeof(struct hal_hw_info) % 4 == 0, "hw info is word-sized");
 	copy_words_in(out, (const volatile uint32_t *)&HAL_RV_CTRL->hw, sizeof(*out));
-	rx_taken = HAL_RV_RXQ->cons; /* a reboot resumes where the last run left */
+	h->rx_taken = HAL_RV_RXQ->cons; /* a reboot resumes where the last run left */
 }
 
-uint8_t *hal_window(void)
+uint8_t *hal_window(struct hal *h)
 {
+	(void)h;
 	return (uint8_t *)(uintptr_t)HAL_RV_CTRL->win_addr;
 }
 
-uint32_t hal_window_size(void)
+uint32_t hal_window_size(struct hal *h)
 {
+	(void)h;
 	return HAL_RV_CTRL->win_size;
 }
 
-uint64_t hal_now_ns(void)
+uint64_t hal_now_ns(struct hal *h)
 {
+	(void)h;
 	volatile struct hal_rv_ctrl *c = HAL_RV_CTRL;
 	uint32_t hi, lo;
 
@@ -64,8 +65,9 @@ uint64_t hal_now_ns(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-void hal_cls_write(uint32_t idx, const struct snic_rule *rule)
+void hal_cls_write(struct hal *h, uint32_t idx, const struct snic_rule *rule)
 {
+	(void)h;
 	volatile struct hal_rv_cls *p = HAL_RV_CLS;
 	_Static_assert(sizeof(*rule) == sizeof(p->rule), "staged rule size");
 	copy_words_out(p->rule, rule, sizeof(*rule));
@@ -73,8 +75,9 @@ void hal_cls_write(uint32_t idx, const struct snic_rule *rule)
 	p->cmd = HAL_RV_CLS_WRITE;
 }
 
-void hal_rss_write(const struct snic_rss_cfg *cfg)
+void hal_rss_write(struct hal *h, const struct snic_rss_cfg *cfg)
 {
+	(void)h;
 	volatile struct hal_rv_cls *p = HAL_RV_CLS;
 	struct snic_rss_cfg off = {{0}, 0, {0}};
 	_Static_assert(sizeof(*cfg) <= sizeof(p->rule), "staged RSS config size");
@@ -82,15 +85,17 @@ void hal_rss_write(const struct snic_rss_cfg *cfg)
 	p->cmd = HAL_RV_CLS_RSS;
 }
 
-void hal_cls_clear(uint32_t idx)
+void hal_cls_clear(struct hal *h, uint32_t idx)
 {
+	(void)h;
 	volatile struct hal_rv_cls *p = HAL_RV_CLS;
 	p->idx = idx;
 	p->cmd = HAL_RV_CLS_CLEAR;
 }
 
-void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a)
+void hal_exact_write(struct hal *h, uint32_t slot, uint64_t xkey, const struct snic_action *a)
 {
+	(void)h;
 	volatile struct hal_rv_cls *p = HAL_RV_CLS;
 	_Static_assert(sizeof(*a) == sizeof(p->xaction), "staged action size");
 	p->xkey_lo = (uint32_t)xkey;
@@ -100,15 +105,17 @@ void hal_exact_write(uint32_t slot, uint64_t xkey, const struct snic_action *a)
 	p->cmd = HAL_RV_CLS_XWRITE;
 }
 
-void hal_exact_clear(uint32_t slot)
+void hal_exact_clear(struct hal *h, uint32_t slot)
 {
+	(void)h;
 	volatile struct hal_rv_cls *p = HAL_RV_CLS;
 	p->idx = slot;
 	p->cmd = HAL_RV_CLS_XCLEAR;
 }
 
-uint64_t hal_cls_hits(uint32_t idx)
+uint64_t hal_cls_hits(struct hal *h, uint32_t idx)
 {
+	(void)h;
 	volatile struct hal_rv_cls *p = HAL_RV_CLS;
 	p->idx = idx;
 	p->cmd = HAL_RV_CLS_HITS;
@@ -116,18 +123,18 @@ uint64_t hal_cls_hits(uint32_t idx)
 	return (uint64_t)p->hits_hi << 32 | lo;
 }
 
-int hal_rx_next(struct hal_rx_pkt *p)
+int hal_rx_next(struct hal *h, struct hal_rx_pkt *p)
 {
 	volatile struct hal_rv_rxq *q = HAL_RV_RXQ;
 	uint32_t entries = q->entries;
-	uint32_t avail = q->prod - rx_taken;
+	uint32_t avail = q->prod - h->rx_taken;
 
 	/* Zero, a non-power-of-two ring or more entries than the ring holds
 	 * means the port is not (or no longer) sane: take nothing. */
 	if (avail == 0 || entries == 0 || (entries & (entries - 1)) || avail > entries)
 		return 0;
 	__atomic_thread_fence(__ATOMIC_ACQUIRE); /* entry contents after prod */
-	uint32_t slot = rx_taken & (entries - 1);
+	uint32_t slot = h->rx_taken & (entries - 1);
 	const volatile struct hal_rv_rx_entry *e =
 		(const volatile struct hal_rv_rx_entry *)(uintptr_t)q->ring_addr + slot;
 	p->data = (const uint8_t *)(uintptr_t)e->addr;
@@ -135,13 +142,14 @@ int hal_rx_next(struct hal_rx_pkt *p)
 	p->port = e->port;
 	p->time_ns = (uint64_t)e->time_hi << 32 | e->time_lo;
 	copy_words_in(&p->match, (const volatile uint32_t *)&e->match, sizeof(p->match));
-	p->handle = rx_taken;
-	rx_taken++;
+	p->handle = h->rx_taken;
+	h->rx_taken++;
 	return 1;
 }
 
-void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
+void hal_rx_done(struct hal *h, const struct hal_rx_pkt *p, int drop_reason)
 {
+	(void)h;
 	volatile struct hal_rv_rxq *q = HAL_RV_RXQ;
 	uint32_t entries = q->entries;
 
@@ -156,17 +164,18 @@ void hal_rx_done(const struct hal_rx_pkt *p, int drop_reason)
 	q->cons = p->handle + 1;
 }
 
-unsigned hal_rx_burst(struct hal_rx_pkt *p, unsigned max)
+unsigned hal_rx_burst(struct hal *h, struct hal_rx_pkt *p, unsigned max)
 {
 	unsigned n = 0;
-	while (n < max && hal_rx_next(&p[n]))
+	while (n < max && hal_rx_next(h, &p[n]))
 		n++;
 	return n;
 }
 
 /* Every verdict of the burst, then one release of all its entries. */
-void hal_rx_done_burst(const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
+void hal_rx_done_burst(struct hal *h, const struct hal_rx_pkt *p, const int8_t *verdict, unsigned n)
 {
+	(void)h;
 	volatile struct hal_rv_rxq *q = HAL_RV_RXQ;
 	uint32_t entries = q->entries;
 
@@ -207,27 +216,30 @@ static void dma_copy(void *dst, const void *src, uint32_t len)
 	e->cmd = HAL_RV_DMA_COPY;
 }
 
-void hal_dma_to_host(uint32_t win_off, const void *src, uint32_t len)
+void hal_dma_to_host(struct hal *h, uint32_t win_off, const void *src, uint32_t len)
 {
-	dma_copy(hal_window() + win_off, src, len);
+	dma_copy(hal_window(h) + win_off, src, len);
 }
 
-void hal_dma_from_host(void *dst, uint32_t win_off, uint32_t len)
+void hal_dma_from_host(struct hal *h, void *dst, uint32_t win_off, uint32_t len)
 {
-	dma_copy(dst, hal_window() + win_off, len);
+	dma_copy(dst, hal_window(h) + win_off, len);
 }
 
 /* The receive queue engine has no port in this core's register map yet
  * (hal_riscv_regs.h): the core runs the engine's behaviour itself
  * (rxq_engine.h), as it copies frames itself when no DMA engine is fitted. */
-int hal_rxq_put(struct hal_rxq *q, const struct hal_rx_pkt *p, const uint32_t cpl_words[3],
+int hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
+		const uint32_t cpl_words[3],
 		uint8_t color)
 {
-	return rxq_engine_put(q, p, cpl_words, color);
+	(void)h;
+	return rxq_engine_put(h, q, p, cpl_words, color);
 }
 
-int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
+int hal_tx(struct hal *h, uint8_t port, const uint8_t *data, uint32_t len)
 {
+	(void)h;
 	volatile struct hal_rv_tx *t = HAL_RV_TX;
 
 	if (t->busy)
@@ -242,8 +254,9 @@ int hal_tx(uint8_t port, const uint8_t *data, uint32_t len)
 	return 0;
 }
 
-void hal_port_enable(uint8_t port, int up)
+void hal_port_enable(struct hal *h, uint8_t port, int up)
 {
+	(void)h;
 	volatile struct hal_rv_ctrl *c = HAL_RV_CTRL;
 	if (port >= SNIC_MAX_UPLINKS)
 		return;
@@ -251,14 +264,16 @@ void hal_port_enable(uint8_t port, int up)
 	c->port_enable = up ? (c->port_enable | bit) : (c->port_enable & ~bit);
 }
 
-int hal_port_carrier(uint8_t port)
+int hal_port_carrier(struct hal *h, uint8_t port)
 {
+	(void)h;
 	if (port >= SNIC_MAX_UPLINKS)
 		return 0;
 	return (HAL_RV_CTRL->port_carrier >> port) & 1;
 }
 
-void hal_irq(uint16_t vector)
+void hal_irq(struct hal *h, uint16_t vector)
 {
+	(void)h;
 	HAL_RV_CTRL->irq = vector;
 }

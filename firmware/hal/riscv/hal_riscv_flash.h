@@ -3,7 +3,7 @@
 #ifndef SNIC_HAL_RISCV_FLASH_H
 #define SNIC_HAL_RISCV_FLASH_H
 
-#include "core/flash_cmd.h"
+#include "fw.h"
 #include "image/bootctl.h"
 
 const struct fw_flash_ops *hal_rv_flash_ops(void);

@@ -177,4 +177,10 @@ struct hal_rv_dma {
 #define HAL_RV_FLASHC ((volatile struct hal_rv_flash *)(uintptr_t)HAL_RV_FLASHC_ADDR)
 #define HAL_RV_DMA   ((volatile struct hal_rv_dma *)(uintptr_t)HAL_RV_DMA_ADDR)
 
+/* The HAL context (hal/hal.h) on the embedded core: its device is at the
+ * fixed addresses above, so the receive position is the only state. */
+struct hal {
+	uint32_t rx_taken; /* classified-frame entries handed to the firmware */
+};
+
 #endif
