@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "classifier.h"
+#include "core/fw.h"
+#include "test_fw_util.h"
+#include "isolation_rig.h"
+
+/* The firmware's main loop, as the core runs it (the only firmware call
+ * besides boot(); everything else goes through the window). */
+static void run_fw(void)
+{
+	fw_poll();
+}
+
+void iso_rig_count_drops(struct iso_rig *g)
+{
+	const struct snic_blk_stats *s = stats();
+	for (unsigned r = 0; r < SNIC_DROP_REASONS; r++) {
+		g->n.drops[r] += s->drops[r] - g->drops_base[r];
+		g->drops_base[r] = s->drops[r];
+	}
+}
+
+/* Every RX descriptor posted, each with its own buffer (descriptor d uses
+ * buffer d % size: a buffer is posted again only after its completion was
+ * read). */
+static void restock(struct iso_rig *g)
+{
+	for (unsigned r = 0; r < g->n_rx; r++) {
+		struct snic_rxq *q = g->rq[r];
+		struct snic_rx_desc *d = win_at(q->desc_off);
+		while (q->desc_prod - q->desc_cons < g->rx_size) {
+			unsigned slot = q->desc_prod % g->rx_size;
+			d[slot].addr = g->rxbuf + ((uint64_t)r * g->rx_size + slot) * ISO_BUF;
+			d[slot].len = ISO_BUF;
+			d[slot].rsvd = 0;
+			q->desc_prod++;
+		}
+	}
+}
+
+void iso_rig_boot(struct iso_rig *g, const char *profile)
+{
+	if (g->profile)
+		iso_rig_count_drops(g);
+	boot(profile);
+	g->profile = profile;
+	g->n.boots++;
+	g->n_rx = fake.hw.n_rx_rings < ISO_RINGS ? fake.hw.n_rx_rings : ISO_RINGS;
+	g->n_tx = fake.hw.n_tx_rings < ISO_RINGS ? fake.hw.n_tx_rings : ISO_RINGS;
+	g->rx_size = rxq(0)->size;
+	g->tx_size = txq(0)->size;
+	for (unsigned r = 0; r < g->n_rx; r++)
+		g->rq[r] = rxq(r);
+	for (unsigned r = 0; r < g->n_tx; r++)
+		g->tq[r] = txq(r);
+	g->rxbuf = dma_alloc(g->n_rx * g->rx_size * ISO_BUF);
+	g->txbuf = dma_alloc(g->n_tx * g->tx_size * ISO_BUF);
+	memset(g->drops_base, 0, sizeof(g->drops_base));
+	memset(g->hist, 0, sizeof(g->hist));
+	memset(g->txp, 0, sizeof(g->txp));
+	g->batch_from = 0;
+	iso_model_reset(&g->m, fake.hw.n_uplinks, fake.hw.max_vnics);
+	restock(g);
+}
+
+static void violation(struct iso_rig *g, const char *why, const uint8_t *f, uint32_t len,
+		      const char *what)
+{
+	if (!g->fail_fast)
+		return;
+	printf("# ISOLATION VIOLATION: %s\n# %s\n", why, what);
+	printf("# replay: SNIC_ISO_SEED=%llu SNIC_ISO_FRAMES=%llu (profile %s, after %llu frames)\n",
+	       (unsigned long long)g->seed, (unsigned long long)g->n.frames + 1, g->profile,
+	       (unsigned long long)g->n.frames);
+	iso_dump_model(stdout, &g->m);
+	iso_dump_frame(stdout, f, len);
+	fflush(stdout);
+	fail_msg("isolation violated: %s", why);
+}
+
+static void check_cpl(struct iso_rig *g, unsigned ring, const struct snic_rx_cpl *c)
+{
+	struct iso_hist *h = &g->hist[c->time_ns / 1000 % ISO_HIST];
+	char what[160];
+	if (h->t != c->time_ns || !h->t)
+		fail_msg("ring %u: a completion for no frame the test sent (time %llu)", ring,
+			 (unsigned long long)c->time_ns);
+	h->copies++;
+	g->n.copies++;
+	snprintf(what, sizeof(what), "completion on RX ring %u: vnic %u flags 0x%x rule 0x%x port %u",
+		 ring, c->vnic, c->flags, c->rule, c->port);
+	const char *why = iso_check_rx(&g->m, &h->e, ring, c->vnic);
+	/* The bytes too: a completion must carry its own frame. */
+	const uint8_t *buf = win_at(g->rxbuf + ((uint64_t)ring * g->rx_size +
+						c->desc % g->rx_size) * ISO_BUF);
+	if (!why && (c->len != h->len || c->port != h->port || memcmp(buf, h->f, h->len)))
+		why = "a completion carries bytes or a port other than its frame's";
+	if (why) {
+		g->n.rx_violations++;
+		violation(g, why, h->f, h->len, what);
+	}
+}
+
+static void drain_rx(struct iso_rig *g)
+{
+	for (unsigned r = 0; r < g->n_rx; r++) {
+		struct snic_rxq *q = g->rq[r];
+		const struct snic_rx_cpl *cpl = win_at(q->cpl_off);
+		while (q->cpl_cons != q->cpl_prod) {
+			struct snic_rx_cpl c = cpl[q->cpl_cons % g->rx_size];
+			check_cpl(g, r, &c);
+			q->cpl_cons++;
+		}
+	}
+}
+
+/* The VNIC that owns dedicated TX ring `ring` now, ISO_VNICS if none. */
+static int tx_owner(const struct iso_model *m, unsigned ring)
+{
+	for (unsigned i = 0; i < m->max_vnics; i++)
+		if (m->v[i].live && m->v[i].tx_ring == ring)
+			return (int)i;
+	return ISO_VNICS;
+}
+
+/* Who sent a frame: found by the sequence number the test put in its
+ * last four bytes; anything else the device made itself. */
+static int tx_sender(struct iso_rig *g, const struct fake_tx *t)
+{
+	if (t->len < 18)
+		return ISO_TX_DEVICE;
+	const uint8_t *e = t->data + t->len - 4;
+	uint32_t seq = (uint32_t)e[0] << 24 | e[1] << 16 | e[2] << 8 | e[3];
+	if ((seq & 0xff000000u) != ISO_TX_MAGIC)
+		return ISO_TX_DEVICE;
+	struct iso_txp *p = &g->txp[seq % ISO_TXP];
+	if (!p->live || p->seq != seq)
+		return ISO_TX_DEVICE;
+	p->live = 0;
+	return p->ring ? tx_owner(&g->m, p->ring) : ISO_TX_SHARED;
+}
+
+static void check_tx(struct iso_rig *g)
+{
+	if (fake.n_tx > FAKE_TX)
+		fail_msg("%u frames sent in one poll: the fake kept only %u", fake.n_tx, FAKE_TX);
+	for (unsigned i = 0; i < fake.n_tx; i++) {
+		const struct fake_tx *t = &fake.tx[i];
+		int sender = tx_sender(g, t);
+		char what[96];
+		g->n.tx_sent++;
+		g->n.tx_device += sender == ISO_TX_DEVICE;
+		const char *why = iso_check_tx(&g->m, sender, t->port, t->data, t->len);
+		if (why) {
+			snprintf(what, sizeof(what), "sent on uplink %u by %s %d", t->port,
+				 sender >= 0 ? "vnic" : "ring kind", sender);
+			g->n.tx_violations++;
+			violation(g, why, t->data, t->len, what);
+		}
+	}
+	fake.n_tx = 0;
+}
+
+/* Frames of the last batch that the oracle gave to someone and nobody
+ * got (ring full, too long, a shaper): reported, not a violation. */
+static void count_missing(struct iso_rig *g, uint64_t from, uint64_t to)
+{
+	for (uint64_t t = from; t < to; t += 1000) {
+		const struct iso_hist *h = &g->hist[t / 1000 % ISO_HIST];
+		if (h->t != t)
+			continue;
+		int any = 0;
+		for (unsigned b = 0; b < sizeof(h->e.allowed); b++)
+			any |= h->e.allowed[b];
+		if (h->copies)
+			g->n.delivered++;
+		else if (any)
+			g->n.missing[h->e.kind]++;
+	}
+}
+
+void iso_rig_poll(struct iso_rig *g)
+{
+	do {
+		run_fw();
+		check_tx(g);
+	} while (fake.rx_count);
+	drain_rx(g);
+	restock(g);
+	if (g->batch_from)
+		count_missing(g, g->batch_from, fake.now_ns + 1);
+	g->batch_from = 0;
+}
+
+void iso_rig_flush_tx(struct iso_rig *g)
+{
+	for (int i = 0; i < 8; i++) {
+		int pending = 0;
+		for (unsigned r = 0; r < g->n_tx; r++)
+			pending |= g->tq[r]->desc_prod != g->tq[r]->desc_cons;
+		if (!pending)
+			return;
+		iso_rig_poll(g);
+	}
+}
+
+void iso_rig_rx(struct iso_rig *g, const uint8_t *f, uint32_t len, uint8_t port)
+{
+	struct snic_key key;
+	fake.now_ns += 1000; /* the frame's arrival time: its name */
+	struct iso_hist *h = &g->hist[fake.now_ns / 1000 % ISO_HIST];
+	h->t = fake.now_ns;
+	h->len = len;
+	h->port = port;
+	h->copies = 0;
+	memcpy(h->f, f, len);
+	if (!g->batch_from)
+		g->batch_from = h->t;
+	/* The engine's parser makes the key (stacked and 802.1ad tags, cut
+	 * headers), its tables the match. */
+	snic_parse(f, len, len, port, &key);
+	iso_expect_rx(&g->m, f, len, port, &key, &h->e);
+	fake_rx_push_key(f, len, port, &key);
+	g->n.frames++;
+}
+
+void iso_rig_tx(struct iso_rig *g, const struct iso_vnic *v, const uint8_t *f, uint32_t len)
+{
+	struct snic_txq *q = g->tq[v->tx_ring];
+	if (q->desc_prod - q->desc_cons >= g->tx_size)
+		return;
+	unsigned slot = q->desc_prod % g->tx_size;
+	uint64_t at = g->txbuf + ((uint64_t)v->tx_ring * g->tx_size + slot) * ISO_BUF;
+	uint8_t *buf = win_at(at);
+	memcpy(buf, f, len);
+	if (len >= 18) {
+		uint32_t seq = ISO_TX_MAGIC | (++g->tx_seq & 0x00ffffffu);
+		buf[len - 4] = (uint8_t)(seq >> 24), buf[len - 3] = (uint8_t)(seq >> 16);
+		buf[len - 2] = (uint8_t)(seq >> 8), buf[len - 1] = (uint8_t)seq;
+		g->txp[seq % ISO_TXP] = (struct iso_txp){ seq, v->tx_ring, 1 };
+	}
+	struct snic_tx_desc *d = win_at(q->desc_off);
+	d[slot].addr = at;
+	d[slot].len = len;
+	d[slot].flags = 0;
+	d[slot].rsvd = 0;
+	q->desc_prod++;
+	g->n.tx_queued++;
+}

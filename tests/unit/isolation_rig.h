@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The isolation property test's rig: a host that drives the firmware only
+ * through the ABI (admin commands, ring control areas, descriptors in the
+ * DMA region) and the fake engine, keeps the oracle's model of what it
+ * configured, and checks every completion and every transmitted frame.
+ */
+#ifndef SNIC_ISOLATION_RIG_H
+#define SNIC_ISOLATION_RIG_H
+
+#include <stdint.h>
+#include <snic/abi.h>
+#include "isolation_gen.h"
+#include "isolation_oracle.h"
+
+#define ISO_HIST    1024 /* frames remembered by arrival time */
+#define ISO_TXP     1024 /* queued TX frames remembered by sequence */
+#define ISO_BUF     512  /* bytes per RX/TX buffer */
+#define ISO_TX_MAGIC 0x5a000000u
+
+struct iso_hist {
+	uint64_t t;                  /* fake time of arrival: its key */
+	uint32_t len, copies;
+	uint8_t  port;
+	uint8_t  f[ISO_FRAME_MAX];
+	struct iso_expect e;
+};
+
+struct iso_counts {
+	uint64_t frames, delivered, copies, missing[ISO_K_KINDS];
+	uint64_t tx_queued, tx_sent, tx_device;
+	uint64_t configs, resets, boots, failovers, binds, l2_changes, vnic_changes, rule_changes;
+	uint64_t drops[SNIC_DROP_REASONS];
+	uint64_t rx_violations, tx_violations;
+};
+
+struct iso_rig {
+	struct iso_model m;
+	struct iso_rng rng;
+	uint64_t seed;
+	int fail_fast;                /* 0: count violations (negative control) */
+	const char *profile;
+	unsigned n_rx, n_tx, rx_size, tx_size;
+	struct snic_rxq *rq[ISO_RINGS];
+	struct snic_txq *tq[ISO_RINGS];
+	uint64_t rxbuf, txbuf;        /* DMA offsets of the buffer areas */
+	uint64_t drops_base[SNIC_DROP_REASONS];
+	struct iso_hist hist[ISO_HIST];
+	struct iso_txp { uint32_t seq; uint16_t ring; uint8_t live; } txp[ISO_TXP];
+	uint32_t tx_seq;
+	uint64_t batch_from;          /* arrival time of the batch's first frame */
+	struct iso_counts n;
+};
+
+/* Boot `profile` with every ring stocked; the model emptied. */
+void iso_rig_boot(struct iso_rig *g, const char *profile);
+/* Run the firmware until the engine's queue is empty, take every
+ * completion and transmitted frame, check each, restock the rings. */
+void iso_rig_poll(struct iso_rig *g);
+/* Poll until the TX rings are empty (a few tries): before the model
+ * changes, so every frame is judged by the configuration it left under. */
+void iso_rig_flush_tx(struct iso_rig *g);
+/* One received frame (queued for the next poll) and one queued for VNIC
+ * v's TX ring. */
+void iso_rig_rx(struct iso_rig *g, const uint8_t *f, uint32_t len, uint8_t port);
+void iso_rig_tx(struct iso_rig *g, const struct iso_vnic *v, const uint8_t *f, uint32_t len);
+/* Add the firmware's drop counters since the last call to g->n.drops. */
+void iso_rig_count_drops(struct iso_rig *g);
+
+/* Configuration (isolation_cfg.c): a random one after RESET, and the
+ * changes made in the middle of traffic. */
+void iso_cfg_new(struct iso_rig *g);
+void iso_cfg_event(struct iso_rig *g);
+/* A fixed configuration for the negative control: two VNICs on uplink
+ * 0, different MACs, dedicated rings; their ids in *a, *b. */
+void iso_cfg_pair(struct iso_rig *g, unsigned *a, unsigned *b);
+
+#endif
