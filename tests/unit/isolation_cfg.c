@@ -152,6 +152,21 @@ static void set_rxmode(struct iso_rig *g, unsigned id)
 	memcpy(v->mc, c.mc, sizeof(v->mc));
 }
 
+/* The operator's port VLAN (`ip link set .. vf N vlan V`), or its
+ * removal; refused on a VNIC with a VLAN of its own or member VLANs. */
+static void set_port_vlan(struct iso_rig *g, unsigned id)
+{
+	struct snic_vnic_port_vlan c;
+	memset(&c, 0, sizeof(c));
+	c.vnic = (uint16_t)id;
+	c.vid = iso_pct(&g->rng, 25) ? SNIC_VLAN_NONE : iso_pool_vid(1 + iso_below(&g->rng, 4));
+	c.pcp = c.vid == SNIC_VLAN_NONE ? 0 : (uint8_t)iso_below(&g->rng, 8);
+	if (admin(SNIC_CMD_VNIC_PORT_VLAN, &c, sizeof(c), NULL) != SNIC_OK)
+		return;
+	g->m.v[id].vlan = c.vid;
+	g->m.v[id].pvlan = c.vid != SNIC_VLAN_NONE;
+}
+
 static void set_mac(struct iso_rig *g, unsigned id)
 {
 	struct snic_vnic_mac c;
@@ -226,6 +241,8 @@ void iso_cfg_new(struct iso_rig *g)
 	for (unsigned id = 0; id < g->m.max_vnics; id++) {
 		if (!g->m.v[id].live)
 			continue;
+		if (iso_pct(r, 15))
+			set_port_vlan(g, id);
 		if (iso_pct(r, 30))
 			set_vlans(g, id);
 		if (iso_pct(r, 25))
@@ -296,8 +313,9 @@ static void l2_change(struct iso_rig *g)
 	int id = live_vnic(g);
 	if (id < 0)
 		return;
-	switch (iso_below(&g->rng, 4)) {
+	switch (iso_below(&g->rng, 5)) {
 	case 0: set_mac(g, (unsigned)id); break;
+	case 4: set_port_vlan(g, (unsigned)id); break;
 	case 1: set_vlans(g, (unsigned)id); break;
 	case 2: set_policy(g, (unsigned)id, !g->m.v[id].trusted); break;
 	default: set_rxmode(g, (unsigned)id); break;

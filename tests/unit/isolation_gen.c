@@ -201,7 +201,7 @@ uint32_t iso_gen_tx(struct iso_rng *r, const struct iso_model *m, const struct i
 		pick_mac(r, m, f + 6, 0);
 	c = iso_below(r, 100);
 	if (c < 55) {
-		how = v->vlan == SNIC_VLAN_NONE ? 0 : 1;
+		how = v->vlan == SNIC_VLAN_NONE || v->pvlan ? 0 : 1;
 	} else if (c < 70 && v->n_vid) {
 		how = 1, vid = v->vid[iso_below(r, v->n_vid)];
 	} else if (c < 80) {

@@ -23,7 +23,10 @@
 struct iso_vnic {
 	uint8_t  live;
 	uint8_t  mac[6];
-	uint16_t vlan;              /* port VLAN of VNIC_CREATE, or SNIC_VLAN_NONE */
+	uint16_t vlan;              /* port VLAN (VNIC_CREATE's, or the operator's
+				     * VNIC_PORT_VLAN), or SNIC_VLAN_NONE */
+	uint8_t  pvlan;             /* vlan is the operator's: the device tags
+				     * what it sends, strips what it gets */
 	uint8_t  uplink;            /* uplink, or SNIC_UPLINK_BOND | bond */
 	uint8_t  n_ip;
 	uint8_t  ip[4][4];

@@ -24,6 +24,11 @@ void iso_rig_count_drops(struct iso_rig *g)
 		g->n.drops[r] += s->drops[r] - g->drops_base[r];
 		g->drops_base[r] = s->drops[r];
 	}
+	for (unsigned r = 0; r < g->n_rx; r++) {
+		uint64_t d = g->rq[r]->drop_full + g->rq[r]->drop_badbuf;
+		g->n.ring_drops += d - g->ring_drops_base[r];
+		g->ring_drops_base[r] = d;
+	}
 }
 
 /* Every RX descriptor posted, each with its own buffer (descriptor d uses
@@ -62,6 +67,7 @@ void iso_rig_boot(struct iso_rig *g, const char *profile)
 	g->rxbuf = dma_alloc(g->n_rx * g->rx_size * ISO_BUF);
 	g->txbuf = dma_alloc(g->n_tx * g->tx_size * ISO_BUF);
 	memset(g->drops_base, 0, sizeof(g->drops_base));
+	memset(g->ring_drops_base, 0, sizeof(g->ring_drops_base));
 	memset(g->hist, 0, sizeof(g->hist));
 	memset(g->txp, 0, sizeof(g->txp));
 	g->batch_from = 0;
@@ -84,6 +90,22 @@ static void violation(struct iso_rig *g, const char *why, const uint8_t *f, uint
 	fail_msg("isolation violated: %s", why);
 }
 
+/* The frame as delivered: as it arrived, or, to a VNIC behind an
+ * operator port VLAN, without that tag (the outer or, stacked, the inner). */
+static int same_bytes(const struct iso_vnic *v, const struct iso_hist *h, const uint8_t *buf,
+		      uint32_t len)
+{
+	if (len == h->len && !memcmp(buf, h->f, len))
+		return 1;
+	if (!v->pvlan || len + 4 != h->len || memcmp(buf, h->f, 12))
+		return 0;
+	for (uint32_t at = 12; at <= 16; at += 4)
+		if (!memcmp(buf + 12, h->f + 12, at - 12) &&
+		    !memcmp(buf + at, h->f + at + 4, len - at))
+			return 1;
+	return 0;
+}
+
 static void check_cpl(struct iso_rig *g, unsigned ring, const struct snic_rx_cpl *c)
 {
 	struct iso_hist *h = &g->hist[c->time_ns / 1000 % ISO_HIST];
@@ -93,14 +115,27 @@ static void check_cpl(struct iso_rig *g, unsigned ring, const struct snic_rx_cpl
 			 (unsigned long long)c->time_ns);
 	h->copies++;
 	g->n.copies++;
+	if (c->vnic < ISO_VNICS) {
+		g->n.duplicates += h->got[c->vnic / 8] >> (c->vnic % 8) & 1;
+		h->got[c->vnic / 8] |= (uint8_t)(1u << (c->vnic % 8));
+	}
 	snprintf(what, sizeof(what), "completion on RX ring %u: vnic %u flags 0x%x rule 0x%x port %u",
 		 ring, c->vnic, c->flags, c->rule, c->port);
 	const char *why = iso_check_rx(&g->m, &h->e, ring, c->vnic);
 	/* The bytes too: a completion must carry its own frame. */
 	const uint8_t *buf = win_at(g->rxbuf + ((uint64_t)ring * g->rx_size +
 						c->desc % g->rx_size) * ISO_BUF);
-	if (!why && (c->len != h->len || c->port != h->port || memcmp(buf, h->f, h->len)))
+	if (!why && (c->port != h->port || !same_bytes(&g->m.v[c->vnic], h, buf, c->len)))
 		why = "a completion carries bytes or a port other than its frame's";
+	if (!why) {
+		const struct iso_vnic *v = &g->m.v[c->vnic];
+		g->n.by_kind[h->e.kind]++;
+		g->n.to_shared += ring == 0;
+		g->n.to_pvlan += v->pvlan;
+		g->n.to_bond += !!(v->uplink & SNIC_UPLINK_BOND);
+		g->n.qinq_hits += h->e.kind == ISO_K_MAC && h->len >= 18 &&
+				  (h->f[16] == 0x81 || h->f[16] == 0x88);
+	}
 	if (why) {
 		g->n.rx_violations++;
 		violation(g, why, h->f, h->len, what);
@@ -156,6 +191,10 @@ static void check_tx(struct iso_rig *g)
 		char what[96];
 		g->n.tx_sent++;
 		g->n.tx_device += sender == ISO_TX_DEVICE;
+		if (sender >= 0 && sender < ISO_VNICS) {
+			g->n.tx_pvlan += g->m.v[sender].pvlan;
+			g->n.tx_bond += !!(g->m.v[sender].uplink & SNIC_UPLINK_BOND);
+		}
 		const char *why = iso_check_tx(&g->m, sender, t->port, t->data, t->len);
 		if (why) {
 			snprintf(what, sizeof(what), "sent on uplink %u by %s %d", t->port,
@@ -175,13 +214,10 @@ static void count_missing(struct iso_rig *g, uint64_t from, uint64_t to)
 		const struct iso_hist *h = &g->hist[t / 1000 % ISO_HIST];
 		if (h->t != t)
 			continue;
-		int any = 0;
 		for (unsigned b = 0; b < sizeof(h->e.allowed); b++)
-			any |= h->e.allowed[b];
-		if (h->copies)
-			g->n.delivered++;
-		else if (any)
-			g->n.missing[h->e.kind]++;
+			g->n.missing[h->e.kind] += (unsigned)__builtin_popcount(h->e.allowed[b] &
+										 ~h->got[b]);
+		g->n.delivered += h->copies != 0;
 	}
 }
 
@@ -219,6 +255,7 @@ void iso_rig_rx(struct iso_rig *g, const uint8_t *f, uint32_t len, uint8_t port)
 	h->len = len;
 	h->port = port;
 	h->copies = 0;
+	memset(h->got, 0, sizeof(h->got));
 	memcpy(h->f, f, len);
 	if (!g->batch_from)
 		g->batch_from = h->t;

@@ -21,13 +21,18 @@
 struct iso_hist {
 	uint64_t t;                  /* fake time of arrival: its key */
 	uint32_t len, copies;
+	uint8_t  got[ISO_VNICS / 8];  /* VNICs that received a copy */
 	uint8_t  port;
 	uint8_t  f[ISO_FRAME_MAX];
 	struct iso_expect e;
 };
 
 struct iso_counts {
-	uint64_t frames, delivered, copies, missing[ISO_K_KINDS];
+	uint64_t frames, delivered, copies, duplicates, missing[ISO_K_KINDS];
+	uint64_t ring_drops;          /* RX ring drop_full + drop_badbuf */
+	uint64_t by_kind[ISO_K_KINDS];/* copies by what decided them */
+	uint64_t to_shared, to_pvlan, to_bond, qinq_hits; /* coverage */
+	uint64_t tx_pvlan, tx_bond;
 	uint64_t tx_queued, tx_sent, tx_device;
 	uint64_t configs, resets, boots, failovers, binds, l2_changes, vnic_changes, rule_changes;
 	uint64_t drops[SNIC_DROP_REASONS];
@@ -44,7 +49,7 @@ struct iso_rig {
 	struct snic_rxq *rq[ISO_RINGS];
 	struct snic_txq *tq[ISO_RINGS];
 	uint64_t rxbuf, txbuf;        /* DMA offsets of the buffer areas */
-	uint64_t drops_base[SNIC_DROP_REASONS];
+	uint64_t drops_base[SNIC_DROP_REASONS], ring_drops_base[ISO_RINGS];
 	struct iso_hist hist[ISO_HIST];
 	struct iso_txp { uint32_t seq; uint16_t ring; uint8_t live; } txp[ISO_TXP];
 	uint32_t tx_seq;

@@ -75,17 +75,26 @@ static void batch(struct iso_rig *g)
 static void summary(const struct iso_rig *g, const char *what)
 {
 	const struct iso_counts *n = &g->n;
-	printf("# isolation %s: seed %llu, rx frames %llu (delivered %llu, copies %llu; "
-	       "oracle-allowed but not delivered: rule %llu mac %llu group %llu), "
-	       "tx queued %llu sent %llu (device-made %llu), drops:",
+	printf("# isolation %s: seed %llu, rx frames %llu (delivered %llu, copies %llu, "
+	       "duplicates %llu; copies the oracle allowed that did not arrive: rule %llu mac %llu "
+	       "group %llu), tx queued %llu sent %llu (device-made %llu), drops:",
 	       what, (unsigned long long)g->seed, (unsigned long long)n->frames,
 	       (unsigned long long)n->delivered, (unsigned long long)n->copies,
+	       (unsigned long long)n->duplicates,
 	       (unsigned long long)n->missing[ISO_K_RULE], (unsigned long long)n->missing[ISO_K_MAC],
 	       (unsigned long long)n->missing[ISO_K_GROUP], (unsigned long long)n->tx_queued,
 	       (unsigned long long)n->tx_sent, (unsigned long long)n->tx_device);
 	for (unsigned r = 0; r < SNIC_DROP_REASONS; r++)
 		if (n->drops[r])
 			printf(" %s %llu", snic_drop_name(r), (unsigned long long)n->drops[r]);
+	printf(" (ring drops %llu); copies by rule %llu, MAC entry %llu (stacked tags %llu), "
+	       "group %llu; to the shared ring %llu, port-VLAN VNICs %llu, bond VNICs %llu; "
+	       "sent by port-VLAN VNICs %llu, bond VNICs %llu",
+	       (unsigned long long)n->ring_drops, (unsigned long long)n->by_kind[ISO_K_RULE],
+	       (unsigned long long)n->by_kind[ISO_K_MAC], (unsigned long long)n->qinq_hits,
+	       (unsigned long long)n->by_kind[ISO_K_GROUP], (unsigned long long)n->to_shared,
+	       (unsigned long long)n->to_pvlan, (unsigned long long)n->to_bond,
+	       (unsigned long long)n->tx_pvlan, (unsigned long long)n->tx_bond);
 	printf(", configurations %llu, resets %llu, reboots %llu, failovers %llu, ring binds %llu, "
 	       "L2 changes %llu, VNIC changes %llu, rule changes %llu, violations rx %llu tx %llu\n",
 	       (unsigned long long)n->configs, (unsigned long long)n->resets,
