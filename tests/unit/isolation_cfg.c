@@ -67,41 +67,52 @@ static uint8_t pick_uplink(struct iso_rig *g)
 	return c < n ? (uint8_t)c : (uint8_t)(SNIC_UPLINK_BOND | BOND0);
 }
 
+void iso_cfg_vnic_payload(struct iso_rig *g, struct snic_vnic_create *c)
+{
+	struct iso_rng *r = &g->rng;
+	memset(c, 0, sizeof(*c));
+	c->vnic = SNIC_ID_ANY;
+	iso_pool_mac(iso_below(r, ISO_MAC_POOL), c->mac);
+	unsigned v = iso_below(r, 100);
+	c->vlan = v < 55 ? SNIC_VLAN_NONE : v < 60 ? 0 : iso_pool_vid(1 + iso_below(r, 4));
+	c->flags = iso_pct(r, 25) ? SNIC_VNICF_SW_ONLY : 0;
+	c->uplink = pick_uplink(g);
+	if (iso_pct(r, 30)) {
+		c->n_ip = (uint8_t)(1 + iso_below(r, 2));
+		iso_pool_ip(iso_below(r, 3), c->ip[0]);
+		if (c->n_ip == 2)
+			iso_pool_ip(3 + iso_below(r, 3), c->ip[1]);
+	}
+}
+
+void iso_cfg_vnic_created(struct iso_rig *g, const struct snic_vnic_create *c,
+			  const struct snic_vnic_info *info)
+{
+	assert_true(info->vnic < g->m.max_vnics);
+	struct iso_vnic *m = &g->m.v[info->vnic];
+	memset(m, 0, sizeof(*m));
+	m->gen = ++g->m.gens;
+	m->live = 1;
+	memcpy(m->mac, c->mac, 6);
+	m->vlan = c->vlan;
+	m->uplink = c->uplink;
+	m->n_ip = c->n_ip;
+	memcpy(m->ip, c->ip, sizeof(m->ip));
+	m->rx_ring = info->rx_ring;
+	m->tx_ring = info->tx_ring;
+	assert_true(m->rx_ring < g->n_rx && m->tx_ring < g->n_tx);
+}
+
 static void create_vnic(struct iso_rig *g)
 {
 	struct snic_vnic_create c;
 	struct snic_admin_cpl cpl;
-	struct iso_rng *r = &g->rng;
-	memset(&c, 0, sizeof(c));
-	c.vnic = SNIC_ID_ANY;
-	iso_pool_mac(iso_below(r, ISO_MAC_POOL), c.mac);
-	unsigned v = iso_below(r, 100);
-	c.vlan = v < 55 ? SNIC_VLAN_NONE : v < 60 ? 0 : iso_pool_vid(1 + iso_below(r, 4));
-	c.flags = iso_pct(r, 25) ? SNIC_VNICF_SW_ONLY : 0;
-	c.uplink = pick_uplink(g);
-	if (iso_pct(r, 30)) {
-		c.n_ip = (uint8_t)(1 + iso_below(r, 2));
-		iso_pool_ip(iso_below(r, 3), c.ip[0]);
-		iso_pool_ip(3 + iso_below(r, 3), c.ip[1]);
-		if (c.n_ip == 1)
-			memset(c.ip[1], 0, 4);
-	}
+	struct snic_vnic_info info;
+	iso_cfg_vnic_payload(g, &c);
 	if (admin(SNIC_CMD_VNIC_CREATE, &c, sizeof(c), &cpl) != SNIC_OK)
 		return; /* a MAC taken in its domain, no room: nothing changed */
-	struct snic_vnic_info info;
 	memcpy(&info, cpl.payload, sizeof(info));
-	assert_true(info.vnic < g->m.max_vnics);
-	struct iso_vnic *m = &g->m.v[info.vnic];
-	memset(m, 0, sizeof(*m));
-	m->live = 1;
-	memcpy(m->mac, c.mac, 6);
-	m->vlan = c.vlan;
-	m->uplink = c.uplink;
-	m->n_ip = c.n_ip;
-	memcpy(m->ip, c.ip, sizeof(m->ip));
-	m->rx_ring = info.rx_ring;
-	m->tx_ring = info.tx_ring;
-	assert_true(m->rx_ring < g->n_rx && m->tx_ring < g->n_tx);
+	iso_cfg_vnic_created(g, &c, &info);
 }
 
 static void set_vlans(struct iso_rig *g, unsigned id)
@@ -339,7 +350,7 @@ static void vnic_change(struct iso_rig *g)
 void iso_cfg_event(struct iso_rig *g)
 {
 	unsigned c = iso_below(&g->rng, 1000);
-	if (c >= 60)
+	if (c >= 66)
 		return;
 	iso_rig_flush_tx(g);
 	if (c < 2) {
@@ -356,6 +367,8 @@ void iso_cfg_event(struct iso_rig *g)
 		l2_change(g);
 	} else if (c < 50) {
 		vnic_change(g);
+	} else if (c < 56) {
+		iso_race(g);
 	} else {
 		if (iso_pct(&g->rng, 50))
 			add_rule(g);
@@ -380,12 +393,9 @@ void iso_cfg_pair(struct iso_rig *g, unsigned *a, unsigned *b)
 	assert_int_equal(vnic_create(SNIC_ID_ANY, mb, SNIC_VLAN_NONE, 0, 0, &ib), SNIC_OK);
 	const struct snic_vnic_info *in[2] = { &ia, &ib };
 	for (unsigned i = 0; i < 2; i++) {
-		struct iso_vnic *v = &g->m.v[in[i]->vnic];
-		v->live = 1;
-		memcpy(v->mac, in[i]->mac, 6);
-		v->vlan = SNIC_VLAN_NONE;
-		v->rx_ring = in[i]->rx_ring;
-		v->tx_ring = in[i]->tx_ring;
+		struct snic_vnic_create c = { .vlan = SNIC_VLAN_NONE };
+		memcpy(c.mac, in[i]->mac, 6);
+		iso_cfg_vnic_created(g, &c, in[i]);
 	}
 	*a = ia.vnic;
 	*b = ib.vnic;

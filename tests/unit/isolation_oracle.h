@@ -21,6 +21,7 @@
 #define ISO_RINGS      16
 
 struct iso_vnic {
+	uint32_t gen;               /* which creation this is: ids are reused */
 	uint8_t  live;
 	uint8_t  mac[6];
 	uint16_t vlan;              /* port VLAN (VNIC_CREATE's, or the operator's
@@ -46,6 +47,7 @@ struct iso_bond {
 
 struct iso_model {
 	unsigned n_uplinks, max_vnics;
+	uint32_t gens;              /* VNICs created so far */
 	uint8_t  port_up[SNIC_MAX_UPLINKS];
 	struct iso_vnic v[ISO_VNICS];
 	struct iso_bond bond[SNIC_MAX_BONDS];
@@ -67,6 +69,9 @@ struct iso_expect {
 	uint8_t  kind;                   /* enum iso_kind */
 	uint8_t  mark_sw;                /* the rule sends it to the shared HRR */
 	uint16_t rule;                   /* the rule's location (ISO_K_RULE) */
+	uint8_t  racing;                 /* classified before a change the
+					  * firmware applied before receiving it:
+					  * either configuration's verdict holds */
 };
 
 void iso_model_reset(struct iso_model *m, unsigned n_uplinks, unsigned max_vnics);

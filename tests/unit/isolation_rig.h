@@ -34,7 +34,7 @@ struct iso_counts {
 	uint64_t to_shared, to_pvlan, to_bond, qinq_hits; /* coverage */
 	uint64_t tx_pvlan, tx_bond;
 	uint64_t tx_queued, tx_sent, tx_device;
-	uint64_t configs, resets, boots, failovers, binds, l2_changes, vnic_changes, rule_changes;
+	uint64_t races, configs, resets, boots, failovers, binds, l2_changes, vnic_changes, rule_changes;
 	uint64_t drops[SNIC_DROP_REASONS];
 	uint64_t rx_violations, tx_violations;
 };
@@ -53,6 +53,8 @@ struct iso_rig {
 	struct iso_hist hist[ISO_HIST];
 	struct iso_txp { uint32_t seq; uint16_t ring; uint8_t live; } txp[ISO_TXP];
 	uint32_t tx_seq;
+	char     race[160];           /* the racing commands, for the report */
+	int      reuse_races;         /* races may destroy a VNIC and reuse its id */
 	uint64_t batch_from;          /* arrival time of the batch's first frame */
 	struct iso_counts n;
 };
@@ -76,6 +78,19 @@ void iso_rig_count_drops(struct iso_rig *g);
  * changes made in the middle of traffic. */
 void iso_cfg_new(struct iso_rig *g);
 void iso_cfg_event(struct iso_rig *g);
+void iso_cfg_vnic_payload(struct iso_rig *g, struct snic_vnic_create *c);
+void iso_cfg_vnic_created(struct iso_rig *g, const struct snic_vnic_create *c,
+			  const struct snic_vnic_info *info);
+/* Frames classified, then admin commands the firmware applies in the same
+ * poll before it receives them (isolation_race.c). */
+void iso_race(struct iso_rig *g);
+/* The firmware's main loop once, nothing taken or checked. */
+void iso_rig_step(struct iso_rig *g);
+/* After a racing change: the batch's frames may go where the old or the
+ * new configuration sends them, to VNICs that are still the same
+ * creation (gen_before[id], 0: none). */
+void iso_rig_reexpect(struct iso_rig *g, const uint32_t *gen_before);
+
 /* A fixed configuration for the negative control: two VNICs on uplink
  * 0, different MACs, dedicated rings; their ids in *a, *b. */
 void iso_cfg_pair(struct iso_rig *g, unsigned *a, unsigned *b);

@@ -44,6 +44,7 @@ static struct iso_rig *rig_new(uint64_t seed)
 	g->seed = seed;
 	g->rng.s = seed;
 	g->fail_fast = 1;
+	g->reuse_races = 1;
 	return g;
 }
 
@@ -95,9 +96,10 @@ static void summary(const struct iso_rig *g, const char *what)
 	       (unsigned long long)n->by_kind[ISO_K_GROUP], (unsigned long long)n->to_shared,
 	       (unsigned long long)n->to_pvlan, (unsigned long long)n->to_bond,
 	       (unsigned long long)n->tx_pvlan, (unsigned long long)n->tx_bond);
-	printf(", configurations %llu, resets %llu, reboots %llu, failovers %llu, ring binds %llu, "
+	printf(", racing changes %llu, configurations %llu, resets %llu, reboots %llu, failovers %llu, ring binds %llu, "
 	       "L2 changes %llu, VNIC changes %llu, rule changes %llu, violations rx %llu tx %llu\n",
-	       (unsigned long long)n->configs, (unsigned long long)n->resets,
+	       (unsigned long long)n->races, (unsigned long long)n->configs,
+	       (unsigned long long)n->resets,
 	       (unsigned long long)n->boots - 1, (unsigned long long)n->failovers,
 	       (unsigned long long)n->binds, (unsigned long long)n->l2_changes,
 	       (unsigned long long)n->vnic_changes, (unsigned long long)n->rule_changes,
@@ -110,6 +112,10 @@ static void test_isolation_property(void **state)
 	uint64_t frames = env_u64("SNIC_ISO_FRAMES", ISO_DEFAULT_FRAMES);
 	struct iso_rig *g = rig_new(env_u64("SNIC_ISO_SEED", 1));
 	*state = g;
+	/* SNIC_ISO_REUSE_RACES=0 leaves out the races that reuse a destroyed
+	 * VNIC's id (docs/firmware.md "Isolation property": a known bug), to
+	 * look for anything else. */
+	g->reuse_races = (int)env_u64("SNIC_ISO_REUSE_RACES", 1);
 	iso_rig_boot(g, "large");
 	iso_cfg_new(g);
 	while (g->n.frames < frames) {

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Changes that race the traffic: frames the engine has classified wait in
+ * its queue while the host's commands reach the firmware, which applies
+ * them (admin first in every poll) before it receives those frames. A
+ * frame may then follow the old or the new configuration, but never reach
+ * a VNIC neither gives it to: above all not a new VNIC that took a
+ * destroyed one's id, nor another VNIC's ring.
+ */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "test_fw_util.h"
+#include "isolation_rig.h"
+
+#define RACE_CMDS 3
+#define RACE_SEQ  0x7ace0000u
+
+struct race_cmd {
+	uint16_t op;
+	uint32_t len;
+	union {
+		struct snic_vnic_ref ref;
+		struct snic_vnic_create create;
+		struct snic_vnic_mac mac;
+		struct snic_rule_ref rule;
+		struct snic_ring_bind bind;
+		struct snic_vnic_policy policy;
+	} p;
+};
+
+static int live_id(struct iso_rig *g)
+{
+	for (int i = 0; i < 16; i++) {
+		unsigned id = iso_below(&g->rng, g->m.max_vnics);
+		if (g->m.v[id].live)
+			return (int)id;
+	}
+	return -1;
+}
+
+static void cmd(struct race_cmd *c, uint16_t op, uint32_t len)
+{
+	memset(c, 0, sizeof(*c));
+	c->op = op;
+	c->len = len;
+}
+
+/* Destroy VNIC id (its rules first) and create another under its id. */
+static unsigned plan_reuse(struct iso_rig *g, unsigned id, struct race_cmd *c)
+{
+	unsigned n = 0;
+	for (unsigned l = 0; l < ISO_RULE_SLOTS && n == 0; l++)
+		if (g->m.rule_valid[l] && g->m.rule[l].action.vnic == id) {
+			cmd(&c[n], SNIC_CMD_RULE_DEL, sizeof(c->p.rule));
+			c[n++].p.rule.loc = l;
+		}
+	cmd(&c[n], SNIC_CMD_VNIC_DESTROY, sizeof(c->p.ref));
+	c[n++].p.ref.vnic = (uint16_t)id;
+	cmd(&c[n], SNIC_CMD_VNIC_CREATE, sizeof(c->p.create));
+	iso_cfg_vnic_payload(g, &c[n].p.create);
+	c[n++].p.create.vnic = (uint16_t)id;
+	return n;
+}
+
+static unsigned plan(struct iso_rig *g, struct race_cmd *c)
+{
+	int id = live_id(g);
+	if (id < 0)
+		return 0;
+	struct iso_vnic *v = &g->m.v[id];
+	switch (iso_below(&g->rng, 4)) {
+	case 0:
+	case 1:
+		if (g->reuse_races)
+			return plan_reuse(g, (unsigned)id, c);
+		/* fall through */
+	case 2:
+		cmd(c, SNIC_CMD_VNIC_MAC, sizeof(c->p.mac));
+		c->p.mac.vnic = (uint16_t)id;
+		iso_pool_mac(iso_below(&g->rng, ISO_MAC_POOL), c->p.mac.mac);
+		return 1;
+	default:
+		if (v->trusted) {
+			cmd(c, SNIC_CMD_VNIC_POLICY, sizeof(c->p.policy));
+			c->p.policy.vnic = (uint16_t)id;
+			return 1;
+		}
+		cmd(c, SNIC_CMD_RING_BIND, sizeof(c->p.bind));
+		c->p.bind.ring = v->rx_ring;
+		c->p.bind.vnic = SNIC_VNIC_NONE;
+		return v->rx_ring != 0;
+	}
+}
+
+/* What the device accepted, into the model. */
+static void accepted(struct iso_rig *g, const struct race_cmd *c, const struct snic_admin_cpl *cpl)
+{
+	struct snic_vnic_info info;
+	switch (c->op) {
+	case SNIC_CMD_RULE_DEL: g->m.rule_valid[c->p.rule.loc] = 0; break;
+	case SNIC_CMD_VNIC_DESTROY: g->m.v[c->p.ref.vnic].live = 0; break;
+	case SNIC_CMD_VNIC_CREATE:
+		memcpy(&info, cpl->payload, sizeof(info));
+		iso_cfg_vnic_created(g, &c->p.create, &info);
+		break;
+	case SNIC_CMD_VNIC_MAC: memcpy(g->m.v[c->p.mac.vnic].mac, c->p.mac.mac, 6); break;
+	case SNIC_CMD_RING_BIND: /* demotion: back on the shared HRR */
+		for (unsigned i = 0; i < g->m.max_vnics; i++)
+			if (g->m.v[i].live && g->m.v[i].rx_ring == c->p.bind.ring)
+				g->m.v[i].rx_ring = 0;
+		break;
+	case SNIC_CMD_VNIC_POLICY:
+		g->m.v[c->p.policy.vnic].trusted = 0;
+		g->m.v[c->p.policy.vnic].promisc = 0;
+		break;
+	default: fail_msg("race: no model for opcode 0x%x", c->op);
+	}
+}
+
+static void describe(struct iso_rig *g, const struct race_cmd *c, unsigned n)
+{
+	size_t at = 0;
+	g->race[0] = 0;
+	for (unsigned i = 0; i < n && at < sizeof(g->race); i++) {
+		const uint8_t *mac = c[i].op == SNIC_CMD_VNIC_CREATE ? c[i].p.create.mac : c[i].p.mac.mac;
+		int k = snprintf(g->race + at, sizeof(g->race) - at, "%s%s %u", i ? ", " : "",
+				 snic_opcode_name(c[i].op),
+				 c[i].op == SNIC_CMD_RULE_DEL ? c[i].p.rule.loc : c[i].p.ref.vnic);
+		at += k > 0 ? (size_t)k : 0;
+		if ((c[i].op == SNIC_CMD_VNIC_CREATE || c[i].op == SNIC_CMD_VNIC_MAC) &&
+		    at < sizeof(g->race)) {
+			k = snprintf(g->race + at, sizeof(g->race) - at,
+				     " mac %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+				     mac[3], mac[4], mac[5]);
+			at += k > 0 ? (size_t)k : 0;
+		}
+	}
+}
+
+void iso_race(struct iso_rig *g)
+{
+	struct race_cmd c[RACE_CMDS];
+	uint32_t gen[ISO_VNICS];
+	uint8_t f[ISO_FRAME_MAX], port;
+	unsigned n = plan(g, c);
+	if (!n)
+		return;
+	for (unsigned i = 0; i < ISO_VNICS; i++)
+		gen[i] = g->m.v[i].live ? g->m.v[i].gen : 0;
+	for (unsigned k = 1 + iso_below(&g->rng, 32); k; k--) {
+		uint32_t len = iso_gen_rx(&g->rng, &g->m, f, &port);
+		iso_rig_rx(g, f, len, port);
+	}
+	describe(g, c, n);
+	struct snic_blk_admin *a = admin_blk();
+	uint32_t first = a->cpl_cons;
+	for (unsigned i = 0; i < n; i++)
+		admin_submit(c[i].op, RACE_SEQ + i, &c[i].p, c[i].len);
+	iso_rig_step(g);
+	assert_int_equal(a->cpl_prod - first, n);
+	for (unsigned i = 0; i < n; i++) {
+		const struct snic_admin_cpl *cpl =
+			win_at(a->cpl_off + (uint64_t)((first + i) % a->entries) * sizeof(*cpl));
+		assert_int_equal(cpl->seq, RACE_SEQ + i);
+		if (cpl->status == SNIC_OK)
+			accepted(g, &c[i], cpl);
+		a->cpl_cons++;
+	}
+	iso_rig_reexpect(g, gen);
+	iso_rig_poll(g);
+	g->n.races++;
+}
