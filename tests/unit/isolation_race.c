@@ -71,18 +71,16 @@ static unsigned plan(struct iso_rig *g, struct race_cmd *c)
 	if (id < 0)
 		return 0;
 	struct iso_vnic *v = &g->m.v[id];
-	switch (iso_below(&g->rng, 4)) {
-	case 0:
-	case 1:
-		if (g->reuse_races)
-			return plan_reuse(g, (unsigned)id, c);
-		/* fall through */
-	case 2:
+	unsigned kind = iso_below(&g->rng, 4);
+	if (kind < 2 && (g->races & ISO_RACE_REUSE))
+		return plan_reuse(g, (unsigned)id, c);
+	if (kind == 2 && (g->races & ISO_RACE_MAC)) {
 		cmd(c, SNIC_CMD_VNIC_MAC, sizeof(c->p.mac));
 		c->p.mac.vnic = (uint16_t)id;
 		iso_pool_mac(iso_below(&g->rng, ISO_MAC_POOL), c->p.mac.mac);
 		return 1;
-	default:
+	}
+	if (kind == 3 && (g->races & ISO_RACE_OTHER)) {
 		if (v->trusted) {
 			cmd(c, SNIC_CMD_VNIC_POLICY, sizeof(c->p.policy));
 			c->p.policy.vnic = (uint16_t)id;
@@ -93,6 +91,7 @@ static unsigned plan(struct iso_rig *g, struct race_cmd *c)
 		c->p.bind.vnic = SNIC_VNIC_NONE;
 		return v->rx_ring != 0;
 	}
+	return 0;
 }
 
 /* What the device accepted, into the model. */

@@ -18,6 +18,12 @@
 #define ISO_BUF     512  /* bytes per RX/TX buffer */
 #define ISO_TX_MAGIC 0x5a000000u
 
+/* Racing changes (isolation_race.c), SNIC_ISO_RACES: a mask of */
+#define ISO_RACE_REUSE 0x1 /* destroy a VNIC (its rule first), create one under its id */
+#define ISO_RACE_MAC   0x2 /* VNIC_MAC */
+#define ISO_RACE_OTHER 0x4 /* demotion to the shared ring, trust taken away */
+#define ISO_RACE_ALL   0x7
+
 struct iso_hist {
 	uint64_t t;                  /* fake time of arrival: its key */
 	uint32_t len, copies;
@@ -54,7 +60,7 @@ struct iso_rig {
 	struct iso_txp { uint32_t seq; uint16_t ring; uint8_t live; } txp[ISO_TXP];
 	uint32_t tx_seq;
 	char     race[160];           /* the racing commands, for the report */
-	int      reuse_races;         /* races may destroy a VNIC and reuse its id */
+	unsigned races;               /* ISO_RACE_* the racing changes may be */
 	uint64_t batch_from;          /* arrival time of the batch's first frame */
 	struct iso_counts n;
 };
