@@ -378,7 +378,7 @@ void iso_cfg_event(struct iso_rig *g)
 	}
 }
 
-void iso_cfg_pair(struct iso_rig *g, unsigned *a, unsigned *b)
+void iso_cfg_pair(struct iso_rig *g, uint8_t ub, unsigned *a, unsigned *b)
 {
 	struct snic_vnic_info ia, ib;
 	uint8_t ma[6], mb[6];
@@ -390,10 +390,10 @@ void iso_cfg_pair(struct iso_rig *g, unsigned *a, unsigned *b)
 	iso_pool_mac(0, ma);
 	iso_pool_mac(1, mb);
 	assert_int_equal(vnic_create(SNIC_ID_ANY, ma, SNIC_VLAN_NONE, 0, 0, &ia), SNIC_OK);
-	assert_int_equal(vnic_create(SNIC_ID_ANY, mb, SNIC_VLAN_NONE, 0, 0, &ib), SNIC_OK);
+	assert_int_equal(vnic_create(SNIC_ID_ANY, mb, SNIC_VLAN_NONE, 0, ub, &ib), SNIC_OK);
 	const struct snic_vnic_info *in[2] = { &ia, &ib };
 	for (unsigned i = 0; i < 2; i++) {
-		struct snic_vnic_create c = { .vlan = SNIC_VLAN_NONE };
+		struct snic_vnic_create c = { .vlan = SNIC_VLAN_NONE, .uplink = i ? ub : 0 };
 		memcpy(c.mac, in[i]->mac, 6);
 		iso_cfg_vnic_created(g, &c, in[i]);
 	}

@@ -72,6 +72,7 @@ static unsigned plan(struct iso_rig *g, struct race_cmd *c)
 		return 0;
 	struct iso_vnic *v = &g->m.v[id];
 	unsigned kind = iso_below(&g->rng, 4);
+	g->race_kind = kind < 2 ? ISO_RACE_REUSE : kind == 2 ? ISO_RACE_MAC : ISO_RACE_OTHER;
 	if (kind < 2 && (g->races & ISO_RACE_REUSE))
 		return plan_reuse(g, (unsigned)id, c);
 	if (kind == 2 && (g->races & ISO_RACE_MAC)) {
@@ -139,20 +140,13 @@ static void describe(struct iso_rig *g, const struct race_cmd *c, unsigned n)
 	}
 }
 
-void iso_race(struct iso_rig *g)
+/* Submit the commands behind the frames already classified, run the
+ * firmware once (admin first), then take what it did. */
+static void run(struct iso_rig *g, const struct race_cmd *c, unsigned n)
 {
-	struct race_cmd c[RACE_CMDS];
 	uint32_t gen[ISO_VNICS];
-	uint8_t f[ISO_FRAME_MAX], port;
-	unsigned n = plan(g, c);
-	if (!n)
-		return;
 	for (unsigned i = 0; i < ISO_VNICS; i++)
 		gen[i] = g->m.v[i].live ? g->m.v[i].gen : 0;
-	for (unsigned k = 1 + iso_below(&g->rng, 32); k; k--) {
-		uint32_t len = iso_gen_rx(&g->rng, &g->m, f, &port);
-		iso_rig_rx(g, f, len, port);
-	}
 	describe(g, c, n);
 	struct snic_blk_admin *a = admin_blk();
 	uint32_t first = a->cpl_cons;
@@ -171,4 +165,42 @@ void iso_race(struct iso_rig *g)
 	iso_rig_reexpect(g, gen);
 	iso_rig_poll(g);
 	g->n.races++;
+}
+
+void iso_race(struct iso_rig *g)
+{
+	struct race_cmd c[RACE_CMDS];
+	uint8_t f[ISO_FRAME_MAX], port;
+	unsigned n = plan(g, c);
+	if (!n)
+		return;
+	for (unsigned k = 1 + iso_below(&g->rng, 32); k; k--) {
+		uint32_t len = iso_gen_rx(&g->rng, &g->m, f, &port);
+		iso_rig_rx(g, f, len, port);
+	}
+	run(g, c, n);
+}
+
+void iso_race_reuse(struct iso_rig *g, unsigned id, const uint8_t mac[6], uint8_t uplink)
+{
+	struct race_cmd c[2];
+	cmd(&c[0], SNIC_CMD_VNIC_DESTROY, sizeof(c->p.ref));
+	c[0].p.ref.vnic = (uint16_t)id;
+	cmd(&c[1], SNIC_CMD_VNIC_CREATE, sizeof(c->p.create));
+	c[1].p.create.vnic = (uint16_t)id;
+	c[1].p.create.vlan = SNIC_VLAN_NONE;
+	c[1].p.create.uplink = uplink;
+	memcpy(c[1].p.create.mac, mac, 6);
+	g->race_kind = ISO_RACE_REUSE;
+	run(g, c, 2);
+}
+
+void iso_race_mac(struct iso_rig *g, unsigned id, const uint8_t mac[6])
+{
+	struct race_cmd c[1];
+	cmd(c, SNIC_CMD_VNIC_MAC, sizeof(c->p.mac));
+	c->p.mac.vnic = (uint16_t)id;
+	memcpy(c->p.mac.mac, mac, 6);
+	g->race_kind = ISO_RACE_MAC;
+	run(g, c, 1);
 }

@@ -43,13 +43,14 @@ struct iso_counts {
 	uint64_t races, configs, resets, boots, failovers, binds, l2_changes, vnic_changes, rule_changes;
 	uint64_t drops[SNIC_DROP_REASONS];
 	uint64_t rx_violations, tx_violations;
+	uint64_t race_violations[ISO_RACE_ALL + 1]; /* of which racing, by kind */
 };
 
 struct iso_rig {
 	struct iso_model m;
 	struct iso_rng rng;
 	uint64_t seed;
-	int fail_fast;                /* 0: count violations (negative control) */
+	int report;                   /* print the first violation in full */
 	const char *profile;
 	unsigned n_rx, n_tx, rx_size, tx_size;
 	struct snic_rxq *rq[ISO_RINGS];
@@ -60,6 +61,7 @@ struct iso_rig {
 	struct iso_txp { uint32_t seq; uint16_t ring; uint8_t live; } txp[ISO_TXP];
 	uint32_t tx_seq;
 	char     race[160];           /* the racing commands, for the report */
+	unsigned race_kind;           /* ISO_RACE_* of the last racing change */
 	unsigned races;               /* ISO_RACE_* the racing changes may be */
 	uint64_t batch_from;          /* arrival time of the batch's first frame */
 	struct iso_counts n;
@@ -90,6 +92,10 @@ void iso_cfg_vnic_created(struct iso_rig *g, const struct snic_vnic_create *c,
 /* Frames classified, then admin commands the firmware applies in the same
  * poll before it receives them (isolation_race.c). */
 void iso_race(struct iso_rig *g);
+/* The same behind the frames the caller queued: VNIC id destroyed and
+ * created again with `mac` on `uplink`; VNIC id's MAC changed to `mac`. */
+void iso_race_reuse(struct iso_rig *g, unsigned id, const uint8_t mac[6], uint8_t uplink);
+void iso_race_mac(struct iso_rig *g, unsigned id, const uint8_t mac[6]);
 /* The firmware's main loop once, nothing taken or checked. */
 void iso_rig_step(struct iso_rig *g);
 /* After a racing change: the batch's frames may go where the old or the
@@ -97,8 +103,8 @@ void iso_rig_step(struct iso_rig *g);
  * creation (gen_before[id], 0: none). */
 void iso_rig_reexpect(struct iso_rig *g, const uint32_t *gen_before);
 
-/* A fixed configuration for the negative control: two VNICs on uplink
- * 0, different MACs, dedicated rings; their ids in *a, *b. */
-void iso_cfg_pair(struct iso_rig *g, unsigned *a, unsigned *b);
+/* A fixed configuration: every port up, VNIC a (pool MAC 0) on uplink 0
+ * and b (pool MAC 1) on uplink ub, untagged, dedicated rings. */
+void iso_cfg_pair(struct iso_rig *g, uint8_t ub, unsigned *a, unsigned *b);
 
 #endif
