@@ -133,8 +133,12 @@ static void set_vlans(struct iso_rig *g, unsigned id)
 
 static void set_policy(struct iso_rig *g, unsigned id, int trusted)
 {
-	struct snic_vnic_policy c = { .vnic = (uint16_t)id,
-				      .flags = trusted ? SNIC_VPOL_TRUSTED : 0 };
+	/* A locked MAC now and then: VNIC_MAC must then change nothing. */
+	struct snic_vnic_policy c = {
+		.vnic = (uint16_t)id,
+		.flags = (uint16_t)((trusted ? SNIC_VPOL_TRUSTED : 0) |
+				    (iso_pct(&g->rng, 30) ? SNIC_VPOL_MAC_LOCKED : 0)),
+	};
 	if (admin(SNIC_CMD_VNIC_POLICY, &c, sizeof(c), NULL) != SNIC_OK)
 		return;
 	g->m.v[id].trusted = (uint8_t)trusted;

@@ -89,10 +89,10 @@ static void violation(struct iso_rig *g, const char *why, const uint8_t *f, uint
 	if (!g->report || g->n.rx_violations + g->n.tx_violations != 1)
 		return;
 	printf("# ISOLATION VIOLATION: %s\n# %s\n", why, what);
-	printf("# replay: SNIC_ISO_SEED=%llu SNIC_ISO_FRAMES=%llu SNIC_ISO_RACES=%u "
-	       "(profile %s, after %llu frames)\n",
-	       (unsigned long long)g->seed, (unsigned long long)g->n.frames, g->races,
-	       g->profile, (unsigned long long)g->n.frames);
+	if (g->replay)
+		printf("# replay: SNIC_ISO_SEED=%llu SNIC_ISO_FRAMES=%llu SNIC_ISO_RACES=%u "
+		       "(profile %s)\n", (unsigned long long)g->seed,
+		       (unsigned long long)g->n.frames, g->races, g->profile);
 	iso_dump_model(stdout, &g->m);
 	iso_dump_frame(stdout, f, len);
 	fflush(stdout);

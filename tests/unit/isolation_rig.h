@@ -51,6 +51,7 @@ struct iso_rig {
 	struct iso_rng rng;
 	uint64_t seed;
 	int report;                   /* print the first violation in full */
+	int replay;                   /* ... with how to replay it (random runs) */
 	const char *profile;
 	unsigned n_rx, n_tx, rx_size, tx_size;
 	struct snic_rxq *rq[ISO_RINGS];

@@ -120,6 +120,7 @@ static void test_isolation_property(void **state)
 	 * leaving out a kind with a known bug (docs/firmware.md "Isolation
 	 * property") lets the run look for anything else. */
 	g->races = (unsigned)env_u64("SNIC_ISO_RACES", ISO_RACE_ALL);
+	g->replay = 1;
 	iso_rig_boot(g, "large");
 	iso_cfg_new(g);
 	while (g->n.frames < frames) {
