@@ -20,7 +20,7 @@
 
 #define BOND0 0
 
-static int live_vnic(struct iso_rig *g)
+int iso_live_vnic(struct iso_rig *g)
 {
 	for (int i = 0; i < 16; i++) {
 		unsigned id = iso_below(&g->rng, g->m.max_vnics);
@@ -197,7 +197,7 @@ static void add_rule(struct iso_rig *g)
 {
 	struct iso_rng *r = &g->rng;
 	struct snic_rule rule;
-	int to = live_vnic(g);
+	int to = iso_live_vnic(g);
 	unsigned drop = to < 0 || iso_pct(r, 30);
 	rule_init(&rule, drop ? SNIC_VNIC_NONE : (uint16_t)to,
 		  (uint8_t)(drop ? SNIC_ACT_DROP
@@ -275,7 +275,7 @@ void iso_cfg_new(struct iso_rig *g)
 /* Promote a software-ring VNIC to a free dedicated HRR, or demote one. */
 static void bind(struct iso_rig *g)
 {
-	int id = live_vnic(g);
+	int id = iso_live_vnic(g);
 	if (id < 0)
 		return;
 	struct iso_vnic *v = &g->m.v[id];
@@ -325,7 +325,7 @@ static void failover(struct iso_rig *g)
 
 static void l2_change(struct iso_rig *g)
 {
-	int id = live_vnic(g);
+	int id = iso_live_vnic(g);
 	if (id < 0)
 		return;
 	switch (iso_below(&g->rng, 5)) {
@@ -340,7 +340,7 @@ static void l2_change(struct iso_rig *g)
 
 static void vnic_change(struct iso_rig *g)
 {
-	int id = live_vnic(g);
+	int id = iso_live_vnic(g);
 	if (id >= 0 && iso_pct(&g->rng, 50)) {
 		struct snic_vnic_ref ref = { .vnic = (uint16_t)id };
 		if (admin(SNIC_CMD_VNIC_DESTROY, &ref, sizeof(ref), NULL) == SNIC_OK)

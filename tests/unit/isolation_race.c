@@ -31,16 +31,6 @@ struct race_cmd {
 	} p;
 };
 
-static int live_id(struct iso_rig *g)
-{
-	for (int i = 0; i < 16; i++) {
-		unsigned id = iso_below(&g->rng, g->m.max_vnics);
-		if (g->m.v[id].live)
-			return (int)id;
-	}
-	return -1;
-}
-
 static void cmd(struct race_cmd *c, uint16_t op, uint32_t len)
 {
 	memset(c, 0, sizeof(*c));
@@ -67,7 +57,7 @@ static unsigned plan_reuse(struct iso_rig *g, unsigned id, struct race_cmd *c)
 
 static unsigned plan(struct iso_rig *g, struct race_cmd *c)
 {
-	int id = live_id(g);
+	int id = iso_live_vnic(g);
 	if (id < 0)
 		return 0;
 	struct iso_vnic *v = &g->m.v[id];

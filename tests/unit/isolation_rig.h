@@ -87,6 +87,8 @@ void iso_rig_count_drops(struct iso_rig *g);
  * changes made in the middle of traffic. */
 void iso_cfg_new(struct iso_rig *g);
 void iso_cfg_event(struct iso_rig *g);
+/* A random live VNIC's id, -1 when a few draws find none. */
+int iso_live_vnic(struct iso_rig *g);
 void iso_cfg_vnic_payload(struct iso_rig *g, struct snic_vnic_create *c);
 void iso_cfg_vnic_created(struct iso_rig *g, const struct snic_vnic_create *c,
 			  const struct snic_vnic_info *info);
