@@ -28,6 +28,8 @@ struct race_cmd {
 		struct snic_rule_ref rule;
 		struct snic_ring_bind bind;
 		struct snic_vnic_policy policy;
+		struct snic_vnic_port_vlan pvlan;
+		struct snic_vnic_vlans vlans;
 	} p;
 };
 
@@ -55,14 +57,36 @@ static unsigned plan_reuse(struct iso_rig *g, unsigned id, struct race_cmd *c)
 	return n;
 }
 
+/* The operator's port VLAN set, moved or removed; or the member VLANs. */
+static unsigned plan_vlan(struct iso_rig *g, unsigned id, struct race_cmd *c)
+{
+	struct iso_rng *r = &g->rng;
+	if (iso_pct(r, 60)) {
+		cmd(c, SNIC_CMD_VNIC_PORT_VLAN, sizeof(c->p.pvlan));
+		c->p.pvlan.vnic = (uint16_t)id;
+		c->p.pvlan.vid = iso_pct(r, 30) ? SNIC_VLAN_NONE : iso_pool_vid(1 + iso_below(r, 4));
+		return 1;
+	}
+	cmd(c, SNIC_CMD_VNIC_VLANS, sizeof(c->p.vlans));
+	c->p.vlans.vnic = (uint16_t)id;
+	c->p.vlans.n = (uint16_t)iso_below(r, 3);
+	for (unsigned i = 0; i < c->p.vlans.n; i++)
+		c->p.vlans.vid[i] = iso_pool_vid(1 + (i + iso_below(r, 2) * 2) % 4);
+	return 1;
+}
+
 static unsigned plan(struct iso_rig *g, struct race_cmd *c)
 {
 	int id = iso_live_vnic(g);
 	if (id < 0)
 		return 0;
 	struct iso_vnic *v = &g->m.v[id];
-	unsigned kind = iso_below(&g->rng, 4);
-	g->race_kind = kind < 2 ? ISO_RACE_REUSE : kind == 2 ? ISO_RACE_MAC : ISO_RACE_OTHER;
+	unsigned kind = iso_below(&g->rng, 5);
+	static const unsigned kinds[5] = { ISO_RACE_REUSE, ISO_RACE_REUSE, ISO_RACE_MAC,
+					   ISO_RACE_OTHER, ISO_RACE_VLAN };
+	g->race_kind = kinds[kind];
+	if (kind == 4 && (g->races & ISO_RACE_VLAN))
+		return plan_vlan(g, (unsigned)id, c);
 	if (kind < 2 && (g->races & ISO_RACE_REUSE))
 		return plan_reuse(g, (unsigned)id, c);
 	if (kind == 2 && (g->races & ISO_RACE_MAC)) {
@@ -105,6 +129,14 @@ static void accepted(struct iso_rig *g, const struct race_cmd *c, const struct s
 	case SNIC_CMD_VNIC_POLICY:
 		g->m.v[c->p.policy.vnic].trusted = 0;
 		g->m.v[c->p.policy.vnic].promisc = 0;
+		break;
+	case SNIC_CMD_VNIC_PORT_VLAN:
+		g->m.v[c->p.pvlan.vnic].vlan = c->p.pvlan.vid;
+		g->m.v[c->p.pvlan.vnic].pvlan = c->p.pvlan.vid != SNIC_VLAN_NONE;
+		break;
+	case SNIC_CMD_VNIC_VLANS:
+		g->m.v[c->p.vlans.vnic].n_vid = (uint8_t)c->p.vlans.n;
+		memcpy(g->m.v[c->p.vlans.vnic].vid, c->p.vlans.vid, sizeof(c->p.vlans.vid));
 		break;
 	default: fail_msg("race: no model for opcode 0x%x", c->op);
 	}

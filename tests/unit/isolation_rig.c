@@ -105,7 +105,7 @@ static int same_bytes(const struct iso_vnic *v, const struct iso_hist *h, const 
 {
 	if (len == h->len && !memcmp(buf, h->f, len))
 		return 1;
-	if (!v->pvlan || len + 4 != h->len || memcmp(buf, h->f, 12))
+	if (!(v->pvlan || h->e.racing) || len + 4 != h->len || memcmp(buf, h->f, 12))
 		return 0;
 	for (uint32_t at = 12; at <= 16; at += 4)
 		if (!memcmp(buf + 12, h->f + 12, at - 12) &&

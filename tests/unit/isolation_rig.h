@@ -22,7 +22,8 @@
 #define ISO_RACE_REUSE 0x1 /* destroy a VNIC (its rule first), create one under its id */
 #define ISO_RACE_MAC   0x2 /* VNIC_MAC */
 #define ISO_RACE_OTHER 0x4 /* demotion to the shared ring, trust taken away */
-#define ISO_RACE_ALL   0x7
+#define ISO_RACE_VLAN  0x8 /* operator port VLAN, member VLANs */
+#define ISO_RACE_ALL   0xf
 
 struct iso_hist {
 	uint64_t t;                  /* fake time of arrival: its key */

@@ -98,7 +98,7 @@ static void summary(const struct iso_rig *g, const char *what)
 	       (unsigned long long)n->tx_pvlan, (unsigned long long)n->tx_bond);
 	printf(", racing changes %llu, configurations %llu, resets %llu, reboots %llu, failovers %llu, ring binds %llu, "
 	       "L2 changes %llu, VNIC changes %llu, rule changes %llu, violations rx %llu tx %llu "
-	       "(racing a VNIC id reuse %llu, a MAC change %llu, other %llu)\n",
+	       "(racing a VNIC id reuse %llu, a MAC change %llu, a VLAN change %llu, other %llu)\n",
 	       (unsigned long long)n->races, (unsigned long long)n->configs,
 	       (unsigned long long)n->resets,
 	       (unsigned long long)n->boots - 1, (unsigned long long)n->failovers,
@@ -107,6 +107,7 @@ static void summary(const struct iso_rig *g, const char *what)
 	       (unsigned long long)n->rx_violations, (unsigned long long)n->tx_violations,
 	       (unsigned long long)n->race_violations[ISO_RACE_REUSE],
 	       (unsigned long long)n->race_violations[ISO_RACE_MAC],
+	       (unsigned long long)n->race_violations[ISO_RACE_VLAN],
 	       (unsigned long long)n->race_violations[ISO_RACE_OTHER]);
 	fflush(stdout);
 }
