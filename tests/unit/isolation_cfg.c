@@ -182,6 +182,44 @@ static void set_port_vlan(struct iso_rig *g, unsigned id)
 	g->m.v[id].pvlan = c.vid != SNIC_VLAN_NONE;
 }
 
+/* Hashing on for the card, with a random key. */
+static void rss_on(struct iso_rig *g)
+{
+	struct snic_rss_set c;
+	memset(&c, 0, sizeof(c));
+	c.vnic = SNIC_VNIC_NONE;
+	c.flags = SNIC_RSS_SET_KEY | SNIC_RSS_SET_TYPES;
+	c.types = SNIC_RSS_HT_ALL;
+	for (unsigned i = 0; i < SNIC_RSS_KEY_BYTES; i++)
+		c.key[i] = (uint8_t)iso_rand(&g->rng);
+	assert_int_equal(admin(SNIC_CMD_RSS_SET, &c, sizeof(c), NULL), SNIC_OK);
+}
+
+/* A queue set of 1..4 queues on free rings (1 releases it). */
+static void set_queues(struct iso_rig *g, unsigned id)
+{
+	struct snic_rss_queues c;
+	struct snic_admin_cpl cpl;
+	struct snic_rss_queues_info info;
+	memset(&c, 0, sizeof(c));
+	c.vnic = (uint16_t)id;
+	c.n_queues = (uint8_t)(1 + iso_below(&g->rng, 4));
+	c.indir_size = 4;
+	for (unsigned q = 0; q < SNIC_RSS_MAX_QUEUES; q++)
+		c.rx_ring[q] = c.tx_ring[q] = SNIC_RSS_RING_ANY;
+	for (unsigned i = 0; i < c.indir_size; i++)
+		c.indir[i] = (uint8_t)iso_below(&g->rng, c.n_queues);
+	if (admin(SNIC_CMD_RSS_QUEUES, &c, sizeof(c), &cpl) != SNIC_OK)
+		return; /* a software-ring VNIC, no table or ring left */
+	memcpy(&info, cpl.payload, sizeof(info));
+	struct iso_vnic *v = &g->m.v[id];
+	v->n_q = info.n_queues;
+	memcpy(v->rxq, info.rx_ring, sizeof(v->rxq));
+	memcpy(v->txq, info.tx_ring, sizeof(v->txq));
+	for (unsigned q = 1; q < v->n_q; q++)
+		assert_true(v->rxq[q] < g->n_rx && v->txq[q] < g->n_tx);
+}
+
 static void set_mac(struct iso_rig *g, unsigned id)
 {
 	struct snic_vnic_mac c;
@@ -250,6 +288,8 @@ void iso_cfg_new(struct iso_rig *g)
 	memset(fake.no_carrier, 0, sizeof(fake.no_carrier));
 	if (iso_pct(r, g->m.n_uplinks > 2 ? 50 : 25))
 		make_bond(g);
+	if (iso_pct(r, 70))
+		rss_on(g);
 	unsigned most = g->m.max_vnics < 24 ? g->m.max_vnics : 24;
 	for (unsigned n = 2 + iso_below(r, most - 1); n; n--)
 		create_vnic(g);
@@ -264,6 +304,8 @@ void iso_cfg_new(struct iso_rig *g)
 			set_policy(g, id, 1);
 		if (iso_pct(r, 50))
 			set_rxmode(g, id);
+		if (iso_pct(r, 40))
+			set_queues(g, id);
 	}
 	for (unsigned n = iso_below(r, 7); n; n--)
 		add_rule(g);
@@ -276,15 +318,15 @@ void iso_cfg_new(struct iso_rig *g)
 static void bind(struct iso_rig *g)
 {
 	int id = iso_live_vnic(g);
-	if (id < 0)
-		return;
+	if (id < 0 || g->m.v[id].n_q > 1)
+		return; /* a VNIC with a queue set keeps its rings (SNIC_E_BUSY) */
 	struct iso_vnic *v = &g->m.v[id];
 	struct snic_ring_bind b = { .ring = v->rx_ring, .vnic = SNIC_VNIC_NONE };
 	if (!v->rx_ring || iso_pct(&g->rng, 30)) {
 		uint32_t used = 1;
 		for (unsigned i = 0; i < g->m.max_vnics; i++)
-			if (g->m.v[i].live)
-				used |= 1u << g->m.v[i].rx_ring;
+			for (unsigned r = 0; g->m.v[i].live && r < g->n_rx; r++)
+				used |= (uint32_t)iso_rx_ring_of(&g->m.v[i], r) << r;
 		for (b.ring = 1; b.ring < g->n_rx && (used >> b.ring & 1); b.ring++)
 			;
 		if (b.ring == g->n_rx)
@@ -328,8 +370,9 @@ static void l2_change(struct iso_rig *g)
 	int id = iso_live_vnic(g);
 	if (id < 0)
 		return;
-	switch (iso_below(&g->rng, 5)) {
+	switch (iso_below(&g->rng, 6)) {
 	case 0: set_mac(g, (unsigned)id); break;
+	case 5: set_queues(g, (unsigned)id); break;
 	case 4: set_port_vlan(g, (unsigned)id); break;
 	case 1: set_vlans(g, (unsigned)id); break;
 	case 2: set_policy(g, (unsigned)id, !g->m.v[id].trusted); break;

@@ -33,6 +33,22 @@ int iso_on_uplink(const struct iso_model *m, const struct iso_vnic *v, unsigned 
 	return 0;
 }
 
+int iso_rx_ring_of(const struct iso_vnic *v, unsigned ring)
+{
+	for (unsigned q = 1; q < v->n_q; q++)
+		if (v->rxq[q] == ring)
+			return 1;
+	return v->rx_ring == ring;
+}
+
+int iso_tx_ring_of(const struct iso_vnic *v, unsigned ring)
+{
+	for (unsigned q = 1; q < v->n_q; q++)
+		if (v->txq[q] == ring)
+			return 1;
+	return v->tx_ring == ring;
+}
+
 /* The uplink group frames of v's domains arrive on: its uplink, or the
  * member of its bond in use (docs/l2.md "L2 domains"). */
 static int home_port(const struct iso_model *m, const struct iso_vnic *v, unsigned port)
@@ -172,7 +188,7 @@ const char *iso_check_rx(const struct iso_model *m, const struct iso_expect *e, 
 	if (!allowed(e, vnic))
 		return "delivered to a VNIC the configuration does not assign it to";
 	const struct iso_vnic *v = &m->v[vnic];
-	if (ring == v->rx_ring)
+	if (iso_rx_ring_of(v, ring))
 		return NULL;
 	if (ring == 0 && e->kind == ISO_K_RULE && e->mark_sw)
 		return NULL;
@@ -261,6 +277,9 @@ static void dump_vnic(FILE *o, unsigned id, const struct iso_vnic *v)
 		fputc(' ', o);
 		dump_mac(o, v->mc[i]);
 	}
+	fprintf(o, " rss");
+	for (unsigned q = 1; q < v->n_q; q++)
+		fprintf(o, " rx%u/tx%u", v->rxq[q], v->txq[q]);
 	fprintf(o, " ip");
 	for (unsigned i = 0; i < v->n_ip; i++)
 		fprintf(o, " %u.%u.%u.%u", v->ip[i][0], v->ip[i][1], v->ip[i][2], v->ip[i][3]);

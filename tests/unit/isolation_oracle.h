@@ -32,6 +32,8 @@ struct iso_vnic {
 	uint8_t  n_ip;
 	uint8_t  ip[4][4];
 	uint16_t rx_ring, tx_ring;
+	uint8_t  n_q;               /* RSS queue set: queues 1..n_q-1 on these */
+	uint16_t rxq[SNIC_RSS_MAX_QUEUES], txq[SNIC_RSS_MAX_QUEUES];
 	uint8_t  n_vid;
 	uint16_t vid[SNIC_L2_VLANS_PER_VNIC];
 	uint8_t  n_mc;
@@ -75,6 +77,10 @@ struct iso_expect {
 };
 
 void iso_model_reset(struct iso_model *m, unsigned n_uplinks, unsigned max_vnics);
+
+/* 1 when RX (TX) ring `ring` is one of v's: its own or of its queue set. */
+int iso_rx_ring_of(const struct iso_vnic *v, unsigned ring);
+int iso_tx_ring_of(const struct iso_vnic *v, unsigned ring);
 
 /* 1 when uplink `port` is one of v's (its uplink or a member of its bond). */
 int iso_on_uplink(const struct iso_model *m, const struct iso_vnic *v, unsigned port);

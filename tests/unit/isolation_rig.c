@@ -142,6 +142,7 @@ static void check_cpl(struct iso_rig *g, unsigned ring, const struct snic_rx_cpl
 		const struct iso_vnic *v = &g->m.v[c->vnic];
 		g->n.by_kind[h->e.kind]++;
 		g->n.to_shared += ring == 0;
+		g->n.to_rss += ring && ring != v->rx_ring;
 		g->n.to_pvlan += v->pvlan;
 		g->n.to_bond += !!(v->uplink & SNIC_UPLINK_BOND);
 		g->n.qinq_hits += h->e.kind == ISO_K_MAC && h->len >= 18 &&
@@ -172,7 +173,7 @@ static void drain_rx(struct iso_rig *g)
 static int tx_owner(const struct iso_model *m, unsigned ring)
 {
 	for (unsigned i = 0; i < m->max_vnics; i++)
-		if (m->v[i].live && m->v[i].tx_ring == ring)
+		if (m->v[i].live && iso_tx_ring_of(&m->v[i], ring))
 			return (int)i;
 	return ISO_VNICS;
 }
@@ -284,18 +285,21 @@ void iso_rig_rx(struct iso_rig *g, const uint8_t *f, uint32_t len, uint8_t port)
 
 void iso_rig_tx(struct iso_rig *g, const struct iso_vnic *v, const uint8_t *f, uint32_t len)
 {
-	struct snic_txq *q = g->tq[v->tx_ring];
+	/* A VNIC with a queue set sends on any of its TRRs. */
+	unsigned q_of = v->n_q > 1 ? iso_below(&g->rng, v->n_q) : 0;
+	unsigned ring = q_of ? v->txq[q_of] : v->tx_ring;
+	struct snic_txq *q = g->tq[ring];
 	if (q->desc_prod - q->desc_cons >= g->tx_size)
 		return;
 	unsigned slot = q->desc_prod % g->tx_size;
-	uint64_t at = g->txbuf + ((uint64_t)v->tx_ring * g->tx_size + slot) * ISO_BUF;
+	uint64_t at = g->txbuf + ((uint64_t)ring * g->tx_size + slot) * ISO_BUF;
 	uint8_t *buf = win_at(at);
 	memcpy(buf, f, len);
 	if (len >= 18) {
 		uint32_t seq = ISO_TX_MAGIC | (++g->tx_seq & 0x00ffffffu);
 		buf[len - 4] = (uint8_t)(seq >> 24), buf[len - 3] = (uint8_t)(seq >> 16);
 		buf[len - 2] = (uint8_t)(seq >> 8), buf[len - 1] = (uint8_t)seq;
-		g->txp[seq % ISO_TXP] = (struct iso_txp){ seq, v->tx_ring, 1 };
+		g->txp[seq % ISO_TXP] = (struct iso_txp){ seq, (uint16_t)ring, 1 };
 	}
 	struct snic_tx_desc *d = win_at(q->desc_off);
 	d[slot].addr = at;

@@ -38,7 +38,7 @@ struct iso_counts {
 	uint64_t frames, delivered, copies, duplicates, missing[ISO_K_KINDS];
 	uint64_t ring_drops;          /* RX ring drop_full + drop_badbuf */
 	uint64_t by_kind[ISO_K_KINDS];/* copies by what decided them */
-	uint64_t to_shared, to_pvlan, to_bond, qinq_hits; /* coverage */
+	uint64_t to_shared, to_rss, to_pvlan, to_bond, qinq_hits; /* coverage */
 	uint64_t tx_pvlan, tx_bond;
 	uint64_t tx_queued, tx_sent, tx_device;
 	uint64_t races, configs, resets, boots, failovers, binds, l2_changes, vnic_changes, rule_changes;

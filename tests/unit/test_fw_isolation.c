@@ -89,11 +89,13 @@ static void summary(const struct iso_rig *g, const char *what)
 		if (n->drops[r])
 			printf(" %s %llu", snic_drop_name(r), (unsigned long long)n->drops[r]);
 	printf(" (ring drops %llu); copies by rule %llu, MAC entry %llu (stacked tags %llu), "
-	       "group %llu; to the shared ring %llu, port-VLAN VNICs %llu, bond VNICs %llu; "
+	       "group %llu; to the shared ring %llu, RSS queues %llu, port-VLAN VNICs %llu, "
+	       "bond VNICs %llu; "
 	       "sent by port-VLAN VNICs %llu, bond VNICs %llu",
 	       (unsigned long long)n->ring_drops, (unsigned long long)n->by_kind[ISO_K_RULE],
 	       (unsigned long long)n->by_kind[ISO_K_MAC], (unsigned long long)n->qinq_hits,
 	       (unsigned long long)n->by_kind[ISO_K_GROUP], (unsigned long long)n->to_shared,
+	       (unsigned long long)n->to_rss,
 	       (unsigned long long)n->to_pvlan, (unsigned long long)n->to_bond,
 	       (unsigned long long)n->tx_pvlan, (unsigned long long)n->tx_bond);
 	printf(", racing changes %llu, configurations %llu, resets %llu, reboots %llu, failovers %llu, ring binds %llu, "
