@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include "test_fw_util.h"
 #include "team_helpers.h"
+#include "test_fw_rss.h"
 #include "isolation_rig.h"
 
 #define BOND0 0
@@ -198,20 +199,12 @@ static void rss_on(struct iso_rig *g)
 /* A queue set of 1..4 queues on free rings (1 releases it). */
 static void set_queues(struct iso_rig *g, unsigned id)
 {
-	struct snic_rss_queues c;
-	struct snic_admin_cpl cpl;
 	struct snic_rss_queues_info info;
-	memset(&c, 0, sizeof(c));
-	c.vnic = (uint16_t)id;
-	c.n_queues = (uint8_t)(1 + iso_below(&g->rng, 4));
-	c.indir_size = 4;
-	for (unsigned q = 0; q < SNIC_RSS_MAX_QUEUES; q++)
-		c.rx_ring[q] = c.tx_ring[q] = SNIC_RSS_RING_ANY;
+	struct snic_rss_queues c = rss_queues((uint16_t)id, 1 + iso_below(&g->rng, 4), 4);
 	for (unsigned i = 0; i < c.indir_size; i++)
 		c.indir[i] = (uint8_t)iso_below(&g->rng, c.n_queues);
-	if (admin(SNIC_CMD_RSS_QUEUES, &c, sizeof(c), &cpl) != SNIC_OK)
+	if (rss_queues_cmd(&c, &info) != SNIC_OK)
 		return; /* a software-ring VNIC, no table or ring left */
-	memcpy(&info, cpl.payload, sizeof(info));
 	struct iso_vnic *v = &g->m.v[id];
 	v->n_q = info.n_queues;
 	memcpy(v->rxq, info.rx_ring, sizeof(v->rxq));
