@@ -9,8 +9,10 @@
  * with a source (MAC, VLAN, IPv4, uplink) its sender does not own. One
  * violation fails with the seed, the configuration and the frame.
  *
- * SNIC_ISO_FRAMES (default 1,000,000) frames, SNIC_ISO_SEED (default 1);
- * the same pair replays the same run. `make fuzz-isolation`: 10,000,000.
+ * SNIC_ISO_FRAMES (default 1,000,000) frames, SNIC_ISO_SEED (default 1),
+ * SNIC_ISO_RACES (the kinds of racing change, ISO_RACE_*; all by default):
+ * the same values replay the same run. `make fuzz-isolation`: the property
+ * alone, 10,000,000 frames.
  * The negative controls prove the check can fail.
  */
 #include <stdarg.h>
@@ -272,5 +274,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_stale_hit_not_for_new_mac_sharer, teardown),
 		cmocka_unit_test_teardown(test_isolation_property, teardown),
 	};
+	/* SNIC_ISO_ONLY: a cmocka name pattern (make fuzz-isolation: the
+	 * property alone). */
+	if (getenv("SNIC_ISO_ONLY"))
+		cmocka_set_test_filter(getenv("SNIC_ISO_ONLY"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
