@@ -266,7 +266,8 @@ static void dump_vnic(FILE *o, unsigned id, const struct iso_vnic *v)
 {
 	fprintf(o, "#  vnic %u mac ", id);
 	dump_mac(o, v->mac);
-	fprintf(o, " vlan %d uplink %s%u rx %u tx %u%s%s%s vids", v->vlan == SNIC_VLAN_NONE ? -1 : v->vlan,
+	fprintf(o, " vlan %d%s uplink %s%u rx %u tx %u%s%s%s vids",
+		v->vlan == SNIC_VLAN_NONE ? -1 : v->vlan, v->pvlan ? " (operator's)" : "",
 		v->uplink & SNIC_UPLINK_BOND ? "bond" : "", v->uplink & 0x7f, v->rx_ring, v->tx_ring,
 		v->trusted ? " trusted" : "", v->promisc ? " promisc" : "",
 		v->allmulti ? " allmulti" : "");
