@@ -57,6 +57,28 @@ static unsigned plan_reuse(struct iso_rig *g, unsigned id, struct race_cmd *c)
 	return n;
 }
 
+/* A frame VNIC v's driver may send: its MAC, its VLAN, no IP. */
+static uint32_t own_frame(struct iso_rig *g, const struct iso_vnic *v, uint8_t *f)
+{
+	uint8_t peer[6];
+	iso_pool_mac(ISO_MAC_POOL - 1 - iso_below(&g->rng, 2), peer);
+	return make_eth(f, peer, v->mac, v->pvlan ? SNIC_VLAN_NONE : v->vlan, 0x88b5, 46);
+}
+
+/* VNIC id, frames still queued on its TX rings, is destroyed and created
+ * again (its MAC and VLAN, maybe another uplink: a VM restarted). */
+static unsigned plan_tx(struct iso_rig *g, unsigned id, struct race_cmd *c)
+{
+	struct iso_vnic *v = &g->m.v[id];
+	uint8_t f[ISO_FRAME_MAX];
+	unsigned n = plan_reuse(g, id, c);
+	memcpy(c[n - 1].p.create.mac, v->mac, 6);
+	c[n - 1].p.create.vlan = v->pvlan ? SNIC_VLAN_NONE : v->vlan;
+	for (unsigned k = 1 + iso_below(&g->rng, 4); k; k--)
+		iso_rig_tx(g, v, f, own_frame(g, v, f));
+	return n;
+}
+
 /* The operator's port VLAN set, moved or removed; or the member VLANs. */
 static unsigned plan_vlan(struct iso_rig *g, unsigned id, struct race_cmd *c)
 {
@@ -81,10 +103,12 @@ static unsigned plan(struct iso_rig *g, struct race_cmd *c)
 	if (id < 0)
 		return 0;
 	struct iso_vnic *v = &g->m.v[id];
-	unsigned kind = iso_below(&g->rng, 5);
-	static const unsigned kinds[5] = { ISO_RACE_REUSE, ISO_RACE_REUSE, ISO_RACE_MAC,
-					   ISO_RACE_OTHER, ISO_RACE_VLAN };
+	unsigned kind = iso_below(&g->rng, 6);
+	static const unsigned kinds[6] = { ISO_RACE_REUSE, ISO_RACE_REUSE, ISO_RACE_MAC,
+					   ISO_RACE_OTHER, ISO_RACE_VLAN, ISO_RACE_TX };
 	g->race_kind = kinds[kind];
+	if (kind == 5 && (g->races & ISO_RACE_TX))
+		return plan_tx(g, (unsigned)id, c);
 	if (kind == 4 && (g->races & ISO_RACE_VLAN))
 		return plan_vlan(g, (unsigned)id, c);
 	if (kind < 2 && (g->races & ISO_RACE_REUSE))

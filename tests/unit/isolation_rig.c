@@ -151,7 +151,9 @@ static void check_cpl(struct iso_rig *g, unsigned ring, const struct snic_rx_cpl
 	if (why) {
 		g->n.rx_violations++;
 		if (h->e.racing)
-			g->n.race_violations[g->race_kind]++;
+			/* a TX race reuses an id too: its RX side is REUSE's */
+			g->n.race_violations[g->race_kind == ISO_RACE_TX ? ISO_RACE_REUSE
+									 : g->race_kind]++;
 		violation(g, why, h->f, h->len, what);
 	}
 }
@@ -179,9 +181,11 @@ static int tx_owner(const struct iso_model *m, unsigned ring)
 }
 
 /* Who sent a frame: found by the sequence number the test put in its
- * last four bytes; anything else the device made itself. */
-static int tx_sender(struct iso_rig *g, const struct fake_tx *t)
+ * last four bytes; anything else the device made itself. *stale: the
+ * VNIC on its ring now is not the creation that queued it. */
+static int tx_sender(struct iso_rig *g, const struct fake_tx *t, int *stale)
 {
+	*stale = 0;
 	if (t->len < 18)
 		return ISO_TX_DEVICE;
 	const uint8_t *e = t->data + t->len - 4;
@@ -192,7 +196,11 @@ static int tx_sender(struct iso_rig *g, const struct fake_tx *t)
 	if (!p->live || p->seq != seq)
 		return ISO_TX_DEVICE;
 	p->live = 0;
-	return p->ring ? tx_owner(&g->m, p->ring) : ISO_TX_SHARED;
+	if (!p->ring)
+		return ISO_TX_SHARED;
+	int owner = tx_owner(&g->m, p->ring);
+	*stale = owner < ISO_VNICS && g->m.v[owner].gen != p->gen;
+	return owner;
 }
 
 static void check_tx(struct iso_rig *g)
@@ -201,7 +209,7 @@ static void check_tx(struct iso_rig *g)
 		fail_msg("%u frames sent in one poll: the fake kept only %u", fake.n_tx, FAKE_TX);
 	for (unsigned i = 0; i < fake.n_tx; i++) {
 		const struct fake_tx *t = &fake.tx[i];
-		int sender = tx_sender(g, t);
+		int stale, sender = tx_sender(g, t, &stale);
 		char what[96];
 		g->n.tx_sent++;
 		g->n.tx_device += sender == ISO_TX_DEVICE;
@@ -209,7 +217,10 @@ static void check_tx(struct iso_rig *g)
 			g->n.tx_pvlan += g->m.v[sender].pvlan;
 			g->n.tx_bond += !!(g->m.v[sender].uplink & SNIC_UPLINK_BOND);
 		}
-		const char *why = iso_check_tx(&g->m, sender, t->port, t->data, t->len);
+		const char *why = stale ? "a frame queued by a destroyed VNIC left in the name of "
+					  "the VNIC that took its TX ring"
+					: iso_check_tx(&g->m, sender, t->port, t->data, t->len);
+		g->n.race_violations[ISO_RACE_TX] += stale;
 		if (why) {
 			snprintf(what, sizeof(what), "sent on uplink %u by %s %d", t->port,
 				 sender >= 0 ? "vnic" : "ring kind", sender);
@@ -299,7 +310,7 @@ void iso_rig_tx(struct iso_rig *g, const struct iso_vnic *v, const uint8_t *f, u
 		uint32_t seq = ISO_TX_MAGIC | (++g->tx_seq & 0x00ffffffu);
 		buf[len - 4] = (uint8_t)(seq >> 24), buf[len - 3] = (uint8_t)(seq >> 16);
 		buf[len - 2] = (uint8_t)(seq >> 8), buf[len - 1] = (uint8_t)seq;
-		g->txp[seq % ISO_TXP] = (struct iso_txp){ seq, (uint16_t)ring, 1 };
+		g->txp[seq % ISO_TXP] = (struct iso_txp){ seq, v->gen, (uint16_t)ring, 1 };
 	}
 	struct snic_tx_desc *d = win_at(q->desc_off);
 	d[slot].addr = at;

@@ -23,7 +23,8 @@
 #define ISO_RACE_MAC   0x2 /* VNIC_MAC */
 #define ISO_RACE_OTHER 0x4 /* demotion to the shared ring, trust taken away */
 #define ISO_RACE_VLAN  0x8 /* operator port VLAN, member VLANs */
-#define ISO_RACE_ALL   0xf
+#define ISO_RACE_TX    0x10 /* REUSE with the old VNIC's frames still queued */
+#define ISO_RACE_ALL   0x1f
 
 struct iso_hist {
 	uint64_t t;                  /* fake time of arrival: its key */
@@ -60,7 +61,11 @@ struct iso_rig {
 	uint64_t rxbuf, txbuf;        /* DMA offsets of the buffer areas */
 	uint64_t drops_base[SNIC_DROP_REASONS], ring_drops_base[ISO_RINGS];
 	struct iso_hist hist[ISO_HIST];
-	struct iso_txp { uint32_t seq; uint16_t ring; uint8_t live; } txp[ISO_TXP];
+	struct iso_txp {
+		uint32_t seq, gen;    /* gen: the VNIC creation that queued it */
+		uint16_t ring;
+		uint8_t  live;
+	} txp[ISO_TXP];
 	uint32_t tx_seq;
 	char     race[160];           /* the racing commands, for the report */
 	unsigned race_kind;           /* ISO_RACE_* of the last racing change */

@@ -102,7 +102,8 @@ static void summary(const struct iso_rig *g, const char *what)
 	       (unsigned long long)n->tx_pvlan, (unsigned long long)n->tx_bond);
 	printf(", racing changes %llu, configurations %llu, resets %llu, reboots %llu, failovers %llu, ring binds %llu, "
 	       "L2 changes %llu, VNIC changes %llu, rule changes %llu, violations rx %llu tx %llu "
-	       "(racing a VNIC id reuse %llu, a MAC change %llu, a VLAN change %llu, other %llu)\n",
+	       "(racing a VNIC id reuse %llu, a MAC change %llu, a VLAN change %llu, other %llu; "
+	       "sent for a destroyed VNIC %llu)\n",
 	       (unsigned long long)n->races, (unsigned long long)n->configs,
 	       (unsigned long long)n->resets,
 	       (unsigned long long)n->boots - 1, (unsigned long long)n->failovers,
@@ -112,7 +113,8 @@ static void summary(const struct iso_rig *g, const char *what)
 	       (unsigned long long)n->race_violations[ISO_RACE_REUSE],
 	       (unsigned long long)n->race_violations[ISO_RACE_MAC],
 	       (unsigned long long)n->race_violations[ISO_RACE_VLAN],
-	       (unsigned long long)n->race_violations[ISO_RACE_OTHER]);
+	       (unsigned long long)n->race_violations[ISO_RACE_OTHER],
+	       (unsigned long long)n->race_violations[ISO_RACE_TX]);
 	fflush(stdout);
 }
 
@@ -273,6 +275,29 @@ static void test_stale_hit_not_for_new_mac_sharer(void **state)
 	assert_int_equal(g->n.rx_violations, 0);
 }
 
+/* VNIC A's driver queued frames; before the firmware sends them the host
+ * destroys A and creates a VNIC with A's MAC on another uplink (a VM
+ * restarted), which takes A's id and TX ring. A's frames must not leave
+ * in the new VNIC's name, on its uplink. */
+static void test_stale_tx_not_sent_by_new_vnic(void **state)
+{
+	struct iso_rig *g = rig_new(1);
+	unsigned a, b;
+	uint8_t f[ISO_FRAME_MAX], peer[6];
+	*state = g;
+	iso_pool_mac(5, peer);
+	for (unsigned i = 0; i < 2; i++) {
+		stale_setup(g, cards[i], 1, 0, &a, &b);
+		struct iso_vnic *v = &g->m.v[a];
+		uint16_t ring = v->tx_ring;
+		for (unsigned k = 0; k < 2; k++)
+			iso_rig_tx(g, v, f, make_eth(f, peer, v->mac, SNIC_VLAN_NONE, 0x88b5, 46));
+		iso_race_reuse(g, a, v->mac, 1);
+		assert_int_equal(v->tx_ring, ring); /* the same ring, another VNIC */
+	}
+	assert_int_equal(g->n.tx_violations, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +305,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_wrong_model_is_caught, teardown),
 		cmocka_unit_test_teardown(test_stale_hit_not_for_reused_id, teardown),
 		cmocka_unit_test_teardown(test_stale_hit_not_for_new_mac_sharer, teardown),
+		cmocka_unit_test_teardown(test_stale_tx_not_sent_by_new_vnic, teardown),
 		cmocka_unit_test_teardown(test_isolation_property, teardown),
 	};
 	/* SNIC_ISO_ONLY: a cmocka name pattern (make fuzz-isolation: the
