@@ -387,6 +387,16 @@ static void vnic_change(struct iso_rig *g)
 	g->n.vnic_changes++;
 }
 
+/* The cards the simulator models, in turn (sim/profile.c). */
+static const char *next_card(const char *now)
+{
+	static const char *const cards[] = { "large", "small", "jumbo", "gig" };
+	unsigned i = 0;
+	while (i < 4 && strcmp(cards[i], now))
+		i++;
+	return cards[(i + 1) % 4];
+}
+
 void iso_cfg_event(struct iso_rig *g)
 {
 	unsigned c = iso_below(&g->rng, 1000);
@@ -394,7 +404,7 @@ void iso_cfg_event(struct iso_rig *g)
 		return;
 	iso_rig_flush_tx(g);
 	if (c < 2) {
-		iso_rig_boot(g, strcmp(g->profile, "large") ? "large" : "small");
+		iso_rig_boot(g, next_card(g->profile));
 		iso_cfg_new(g);
 	} else if (c < 6) {
 		g->n.resets++;
