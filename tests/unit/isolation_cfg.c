@@ -186,11 +186,8 @@ static void set_port_vlan(struct iso_rig *g, unsigned id)
 /* Hashing on for the card, with a random key. */
 static void rss_on(struct iso_rig *g)
 {
-	struct snic_rss_set c;
-	memset(&c, 0, sizeof(c));
-	c.vnic = SNIC_VNIC_NONE;
-	c.flags = SNIC_RSS_SET_KEY | SNIC_RSS_SET_TYPES;
-	c.types = SNIC_RSS_HT_ALL;
+	struct snic_rss_set c = { .vnic = SNIC_VNIC_NONE, .types = SNIC_RSS_HT_ALL,
+				  .flags = SNIC_RSS_SET_KEY | SNIC_RSS_SET_TYPES };
 	for (unsigned i = 0; i < SNIC_RSS_KEY_BYTES; i++)
 		c.key[i] = (uint8_t)iso_rand(&g->rng);
 	assert_int_equal(admin(SNIC_CMD_RSS_SET, &c, sizeof(c), NULL), SNIC_OK);
