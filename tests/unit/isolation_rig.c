@@ -231,8 +231,9 @@ static void check_tx(struct iso_rig *g)
 	fake.n_tx = 0;
 }
 
-/* Frames of the last batch that the oracle gave to someone and nobody
- * got (ring full, too long, a shaper): reported, not a violation. */
+/* Copies of the last batch's frames the oracle allowed and nobody got: not
+ * an isolation violation, but the property test demands none while no
+ * ring overflowed (the oracle is exact, not only an upper bound). */
 static void count_missing(struct iso_rig *g, uint64_t from, uint64_t to)
 {
 	for (uint64_t t = from; t < to; t += 1000) {
