@@ -210,7 +210,7 @@ static void check_tx(struct iso_rig *g)
 	for (unsigned i = 0; i < fake.n_tx; i++) {
 		const struct fake_tx *t = &fake.tx[i];
 		int stale, sender = tx_sender(g, t, &stale);
-		char what[96];
+		char what[320];
 		g->n.tx_sent++;
 		g->n.tx_device += sender == ISO_TX_DEVICE;
 		if (sender >= 0 && sender < ISO_VNICS) {
@@ -222,8 +222,10 @@ static void check_tx(struct iso_rig *g)
 					: iso_check_tx(&g->m, sender, t->port, t->data, t->len);
 		g->n.race_violations[ISO_RACE_TX] += stale;
 		if (why) {
-			snprintf(what, sizeof(what), "sent on uplink %u by %s %d", t->port,
-				 sender >= 0 ? "vnic" : "ring kind", sender);
+			snprintf(what, sizeof(what), "sent on uplink %u by %s %d%s%s", t->port,
+				 sender >= 0 ? "vnic" : "ring kind", sender,
+				 stale ? "; queued before the firmware applied: " : "",
+				 stale ? g->race : "");
 			g->n.tx_violations++;
 			violation(g, why, t->data, t->len, what);
 		}
