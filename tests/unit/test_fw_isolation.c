@@ -7,7 +7,9 @@
  * failover, RESET and reboots, no frame reaches a VNIC the rules and the
  * L2 semantics (l2.h) do not assign it to, and no frame leaves an uplink
  * with a source (MAC, VLAN, IPv4, uplink) its sender does not own. One
- * violation fails with the seed, the configuration and the frame.
+ * violation fails (all are counted; the first is printed with the seed,
+ * the configuration and the frame). test_stale_*: the three bugs the
+ * property found, each alone (docs/firmware.md "Isolation property").
  *
  * SNIC_ISO_FRAMES (default 1,000,000) frames, SNIC_ISO_SEED (default 1),
  * SNIC_ISO_RACES (the kinds of racing change, ISO_RACE_*; all by default):
