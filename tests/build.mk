@@ -24,3 +24,5 @@ TESTS += tests/e2e/test_rule_semantics.sh
 TESTS += tests/e2e/test_rule_fallback.sh
 # Every snicctl --json output follows its schema in docs/json/ (docs/json.md).
 TESTS += tests/e2e/test_json_schema.sh
+# The isolation property over millions of frames (make fuzz-isolation).
+include tests/unit/isolation.mk
