@@ -275,7 +275,7 @@ void iso_cfg_new(struct iso_rig *g)
 		assert_int_equal(port_set((uint8_t)p, 1), SNIC_OK);
 		g->m.port_up[p] = 1;
 	}
-	memset(fake.no_carrier, 0, sizeof(fake.no_carrier));
+	memset(fake->no_carrier, 0, sizeof(fake->no_carrier));
 	if (iso_pct(r, g->m.n_uplinks > 2 ? 50 : 25))
 		make_bond(g);
 	if (iso_pct(r, 70))
@@ -334,18 +334,18 @@ static void failover(struct iso_rig *g)
 {
 	unsigned p;
 	for (p = 0; p < g->m.n_uplinks; p++)
-		if (!g->m.port_up[p] || fake.no_carrier[p])
+		if (!g->m.port_up[p] || fake->no_carrier[p])
 			break;
 	if (p == g->m.n_uplinks) {
 		p = iso_below(&g->rng, g->m.n_uplinks);
 		if (iso_pct(&g->rng, 50)) {
-			fake.no_carrier[p] = 1;
+			fake->no_carrier[p] = 1;
 		} else {
 			assert_int_equal(port_set((uint8_t)p, 0), SNIC_OK);
 			g->m.port_up[p] = 0;
 		}
 	} else {
-		fake.no_carrier[p] = 0;
+		fake->no_carrier[p] = 0;
 		assert_int_equal(port_set((uint8_t)p, 1), SNIC_OK);
 		g->m.port_up[p] = 1;
 	}

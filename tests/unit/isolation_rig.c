@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "classifier.h"
-#include "core/fw.h"
+#include "fw.h"
 #include "test_fw_util.h"
 #include "isolation_rig.h"
 
@@ -14,7 +14,7 @@
  * besides boot(); everything else goes through the window). */
 static void run_fw(void)
 {
-	fw_poll();
+	fw_poll(tfw);
 }
 
 void iso_rig_step(struct iso_rig *g)
@@ -62,8 +62,8 @@ void iso_rig_boot(struct iso_rig *g, const char *profile)
 	boot(profile);
 	g->profile = profile;
 	g->n.boots++;
-	g->n_rx = fake.hw.n_rx_rings < ISO_RINGS ? fake.hw.n_rx_rings : ISO_RINGS;
-	g->n_tx = fake.hw.n_tx_rings < ISO_RINGS ? fake.hw.n_tx_rings : ISO_RINGS;
+	g->n_rx = fake->hw.n_rx_rings < ISO_RINGS ? fake->hw.n_rx_rings : ISO_RINGS;
+	g->n_tx = fake->hw.n_tx_rings < ISO_RINGS ? fake->hw.n_tx_rings : ISO_RINGS;
 	g->rx_size = rxq(0)->size;
 	g->tx_size = txq(0)->size;
 	for (unsigned r = 0; r < g->n_rx; r++)
@@ -77,7 +77,7 @@ void iso_rig_boot(struct iso_rig *g, const char *profile)
 	memset(g->hist, 0, sizeof(g->hist));
 	memset(g->txp, 0, sizeof(g->txp));
 	g->batch_from = 0;
-	iso_model_reset(&g->m, fake.hw.n_uplinks, fake.hw.max_vnics);
+	iso_model_reset(&g->m, fake->hw.n_uplinks, fake->hw.max_vnics);
 	restock(g);
 }
 
@@ -205,10 +205,10 @@ static int tx_sender(struct iso_rig *g, const struct fake_tx *t, int *stale)
 
 static void check_tx(struct iso_rig *g)
 {
-	if (fake.n_tx > FAKE_TX)
-		fail_msg("%u frames sent in one poll: the fake kept only %u", fake.n_tx, FAKE_TX);
-	for (unsigned i = 0; i < fake.n_tx; i++) {
-		const struct fake_tx *t = &fake.tx[i];
+	if (fake->n_tx > FAKE_TX)
+		fail_msg("%u frames sent in one poll: the fake kept only %u", fake->n_tx, FAKE_TX);
+	for (unsigned i = 0; i < fake->n_tx; i++) {
+		const struct fake_tx *t = &fake->tx[i];
 		int stale, sender = tx_sender(g, t, &stale);
 		char what[320];
 		g->n.tx_sent++;
@@ -230,7 +230,7 @@ static void check_tx(struct iso_rig *g)
 			violation(g, why, t->data, t->len, what);
 		}
 	}
-	fake.n_tx = 0;
+	fake->n_tx = 0;
 }
 
 /* Copies of the last batch's frames the oracle allowed and nobody got: not
@@ -256,11 +256,11 @@ void iso_rig_poll(struct iso_rig *g)
 	do {
 		run_fw();
 		check_tx(g);
-	} while (fake.rx_count);
+	} while (fake->rx_count);
 	drain_rx(g);
 	restock(g);
 	if (g->batch_from)
-		count_missing(g, g->batch_from, fake.now_ns + 1);
+		count_missing(g, g->batch_from, fake->now_ns + 1);
 	g->batch_from = 0;
 }
 
@@ -279,9 +279,9 @@ void iso_rig_flush_tx(struct iso_rig *g)
 void iso_rig_rx(struct iso_rig *g, const uint8_t *f, uint32_t len, uint8_t port)
 {
 	struct snic_key key;
-	fake.now_ns += 1000; /* the frame's arrival time: its name */
-	struct iso_hist *h = &g->hist[fake.now_ns / 1000 % ISO_HIST];
-	h->t = fake.now_ns;
+	fake->now_ns += 1000; /* the frame's arrival time: its name */
+	struct iso_hist *h = &g->hist[fake->now_ns / 1000 % ISO_HIST];
+	h->t = fake->now_ns;
 	h->len = len;
 	h->port = port;
 	h->copies = 0;
@@ -326,7 +326,7 @@ void iso_rig_tx(struct iso_rig *g, const struct iso_vnic *v, const uint8_t *f, u
 
 void iso_rig_reexpect(struct iso_rig *g, const uint32_t *gen_before)
 {
-	for (uint64_t t = g->batch_from; t && t <= fake.now_ns; t += 1000) {
+	for (uint64_t t = g->batch_from; t && t <= fake->now_ns; t += 1000) {
 		struct iso_hist *h = &g->hist[t / 1000 % ISO_HIST];
 		struct snic_key key;
 		struct iso_expect now;
