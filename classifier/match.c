@@ -24,7 +24,7 @@ static void miss_action(struct snic_action *a)
 	a->ring = SNIC_RING_DEFAULT;
 	a->meter = SNIC_METER_NONE;
 	a->flags = 0;
-	a->rsvd = 0;
+	a->gen = 0;
 }
 
 void snic_tcam_lookup(const struct snic_tcam *t, const struct snic_key *key,

@@ -29,7 +29,7 @@ int main(void)
 {
 	struct snic_action miss = {
 		.vnic = SNIC_VNIC_NONE, .ring = SNIC_RING_DEFAULT,
-		.meter = SNIC_METER_NONE, .flags = 0, .rsvd = 0,
+		.meter = SNIC_METER_NONE, .flags = 0, .gen = 0,
 	};
 	const unsigned char *mb = (const unsigned char *)&miss;
 

@@ -132,7 +132,9 @@ static void write_slot(struct fw *fw, uint32_t s, uint64_t xkey, uint16_t act)
 {
 	fw->exact.slot_key[s] = xkey;
 	fw->exact.slot_act[s] = act;
-	hal_exact_write(fw->hal, s, xkey, &fw->exact.pool[act]);
+	struct snic_action a = fw->exact.pool[act];
+	fw_action_stamp(fw, &a);
+	hal_exact_write(fw->hal, s, xkey, &a);
 }
 
 static bool visited(const struct fw *fw, uint32_t n, uint32_t base)

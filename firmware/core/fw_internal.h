@@ -120,6 +120,11 @@ bool fw_vnic_mac_rule(struct fw *fw, uint32_t id, struct snic_rule *out);
 uint16_t fw_tx_ring_owner(struct fw *fw, uint16_t ring);
 /* VNIC a dedicated HRR receives for, SNIC_VNIC_NONE if unbound or shared. */
 uint16_t fw_rx_ring_owner(struct fw *fw, uint16_t ring);
+/* The engine's copy of an action names its VNIC's incarnation (gen). */
+static inline void fw_action_stamp(const struct fw *fw, struct snic_action *a)
+{
+	a->gen = a->vnic < FW_MAX_VNICS ? fw->vnic_gen[a->vnic] : 0;
+}
 /* Give dedicated ring `ring` (TRR if tx) to `vnic` or free it (NONE), as
  * an extra queue of an RSS queue set (rss.c); published to the window. */
 void fw_ring_set_owner(struct fw *fw, bool tx, uint16_t ring, uint16_t vnic);
@@ -228,6 +233,9 @@ void     fw_tx_init(struct fw *fw);
 /* The VNIC table changed (create, destroy, MAC change, reset): rebuild
  * the index that finds a shared-TRR frame's sender from its source MAC. */
 void     fw_tx_index(struct fw *fw);
+/* A dedicated TRR loses its VNIC: what it still holds is discarded
+ * (counted in the ring's drop_bad), never sent as the next owner's. */
+void     fw_tx_discard(struct fw *fw, uint16_t ring);
 unsigned fw_tx_poll(struct fw *fw);
 
 /* ---- fw.c ---- */

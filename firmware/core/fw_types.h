@@ -380,6 +380,11 @@ struct fw {
 	struct fw_rss      rss;
 	struct fw_l2       l2;
 	struct fw_vnic     vnic[FW_MAX_VNICS];
+	/* Incarnation of each VNIC id, bumped when the id is given out and
+	 * kept across destroy and reset: the engine's entries naming a VNIC
+	 * carry it (snic_action.gen) and a frame whose match carries another
+	 * was classified for an earlier holder of the id (steer.c). */
+	uint8_t            vnic_gen[FW_MAX_VNICS];
 	struct meter       meters[FW_MAX_METERS]; /* RX policers */
 	/* Bit m: policer m marks red frames (SNIC_METERF_MARK), the one flag
 	 * the data path reads; a bit each, firmware RAM is the constraint. */

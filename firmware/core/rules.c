@@ -55,7 +55,7 @@ static int check_action(struct fw *fw, const struct snic_action *a)
 {
 	const uint8_t known = SNIC_ACT_DROP | SNIC_ACT_COUNT | SNIC_ACT_MARK_SW | SNIC_ACT_METER;
 
-	if (a->rsvd || (a->flags & ~known))
+	if (a->gen || (a->flags & ~known))
 		return SNIC_E_INVAL;
 	if (!(a->flags & SNIC_ACT_METER) && a->meter != SNIC_METER_NONE)
 		return SNIC_E_INVAL;
@@ -100,6 +100,17 @@ static void rule_mark(struct fw *fw, uint32_t i, bool on)
 		fw->rule_valid[i / 32] &= ~(1u << (i % 32));
 }
 
+/* Entry idx to the engine, its action stamped (fw_action_stamp); the
+ * host's view (RULE_QUERY) stays as the host wrote it. */
+static void cls_write(struct fw *fw, uint32_t idx)
+{
+	struct snic_rule r;
+
+	fw_memcpy(&r, &fw->rules[idx], sizeof(r));
+	fw_action_stamp(fw, &r.action);
+	hal_cls_write(fw->hal, idx, &r);
+}
+
 void fw_rules_reset_all(struct fw *fw)
 {
 	for (uint32_t i = 0; i < fw->hw.tcam_entries; i++) {
@@ -135,7 +146,7 @@ int fw_rule_add(struct fw *fw, const struct snic_rule_add *a, struct snic_rule_r
 	fw_memcpy(&fw->rules[loc], &a->rule, sizeof(a->rule));
 	rule_mark(fw, loc, true);
 	adjust_refs(fw, &a->rule.action, +1);
-	hal_cls_write(fw->hal, loc, &fw->rules[loc]);
+	cls_write(fw, loc);
 	out->loc = loc;
 	return SNIC_OK;
 }
@@ -177,7 +188,7 @@ void fw_rule_set_internal(struct fw *fw, uint32_t idx, const struct snic_rule *r
 {
 	fw_memcpy(&fw->rules[idx], rule, sizeof(*rule));
 	rule_mark(fw, idx, true);
-	hal_cls_write(fw->hal, idx, &fw->rules[idx]);
+	cls_write(fw, idx);
 }
 
 void fw_rule_clear_internal(struct fw *fw, uint32_t idx)

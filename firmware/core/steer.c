@@ -385,6 +385,7 @@ static inline bool rx_fast(struct fw *fw, const struct hal_rx_pkt *p, uint32_t s
 
 	if (vnic >= FW_MAX_VNICS || p->port >= SNIC_MAX_UPLINKS ||
 	    !((fw->rx.fast[vnic] >> p->port) & 1) || m->rule == SNIC_RULE_MISS ||
+	    m->action.gen != fw->vnic_gen[vnic] ||
 	    (act & (SNIC_ACT_DROP | SNIC_ACT_MARK_SW)) || m->action.ring != SNIC_RING_DEFAULT ||
 	    p->len - FW_MIN_FRAME > span || beacon_type(p->data))
 		return false;
@@ -446,6 +447,20 @@ static inline bool own_mac(struct fw *fw, const struct snic_match *m)
 	       (m->rule >= SNIC_RULE_EXACT && m->rule != SNIC_RULE_MISS);
 }
 
+/* Does frame p carry VNIC v's MAC entry key now: its MAC as destination,
+ * tagged with its VLAN (the parser's last tag) or untagged without one? */
+static bool frame_has_key(const struct fw_vnic *v, const struct hal_rx_pkt *p)
+{
+	const uint8_t kf = p->match.key_flags;
+	const uint32_t tag = kf & SNIC_KF_QINQ ? 18 : 14; /* the key's VLAN field */
+
+	if (fw_memcmp(p->data, v->mac, 6))
+		return false;
+	if (!(kf & SNIC_KF_VLAN) || p->len < tag + 2)
+		return v->vlan == SNIC_VLAN_NONE;
+	return v->vlan == (uint16_t)((p->data[tag] & 0x0f) << 8 | p->data[tag + 1]);
+}
+
 /* A frame of an up port dropped before a decision: it still counts as a
  * lookup (a hit unless it missed) and in the port's counters. */
 static int early_drop(struct fw *fw, const struct hal_rx_pkt *p, int reason)
@@ -493,12 +508,17 @@ static __attribute__((noinline)) int steer(struct fw *fw, const struct hal_rx_pk
 	uint16_t vnic = m->action.vnic;
 	if (act & SNIC_ACT_DROP)
 		return early_drop(fw, p, SNIC_DROP_RULE);
-	if (vnic >= fw->hw.max_vnics || !fw->vnic[vnic].used)
+	/* Classified for an earlier holder of the id: that VNIC is gone. */
+	if (vnic >= fw->hw.max_vnics || !fw->vnic[vnic].used || m->action.gen != fw->vnic_gen[vnic])
 		return early_drop(fw, p, SNIC_DROP_NO_VNIC);
 	/* A MAC entry delivers in its VNIC's domain only: on another port the
 	 * frame is for the VNIC sharing that MAC there (vnic_mac.c), or for
-	 * nobody (then unclaimed: group delivery's promiscuous rule). */
+	 * nobody (then unclaimed: group delivery's promiscuous rule). A frame
+	 * classified before its VNIC changed MAC or VLAN is unclaimed now: the
+	 * sharer of the new key never had the frame's. */
 	if (own_mac(fw, m) && !(team_ports(fw, fw->vnic[vnic].uplink) & (1u << port))) {
+		if (!frame_has_key(&fw->vnic[vnic], p))
+			return early_drop(fw, p, fw_group_rx(fw, p));
 		vnic = fw_vnic_mac_owner(fw, vnic, port);
 		if (vnic == SNIC_VNIC_NONE)
 			return early_drop(fw, p, fw_group_rx(fw, p));

@@ -27,6 +27,19 @@ void fw_tx_init(struct fw *fw)
 		fw->tx.desc_cons[r] = 0;
 }
 
+void fw_tx_discard(struct fw *fw, uint16_t r)
+{
+	struct snic_txq *q = FW_TXQ(fw, r);
+	const uint32_t prod = fw_load_acq(&q->desc_prod);
+	const uint32_t queued = prod - fw->tx.desc_cons[r];
+
+	/* All of it, even a nonsense count: the ring starts empty for the
+	 * next owner, which the host's producer index then agrees with. */
+	q->drop_bad += queued <= fw->hw.ring_size ? queued : fw->hw.ring_size;
+	fw->tx.desc_cons[r] = prod;
+	fw_store_rel(&q->desc_cons, prod);
+}
+
 /* Compares of header bytes, written so gcc loads them whole where the ISA
  * allows unaligned loads. */
 static inline uint32_t ld32(const uint8_t *p)

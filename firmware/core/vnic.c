@@ -242,6 +242,7 @@ int fw_vnic_create(struct fw *fw, const struct snic_vnic_create *c, struct snic_
 	struct fw_vnic *v = &fw->vnic[id];
 	fw_memset(v, 0, sizeof(*v));
 	v->used = true;
+	fw->vnic_gen[id]++; /* before any entry naming it is written */
 	fw_memcpy(v->mac, c->mac, 6);
 	v->vlan = c->vlan;
 	v->flags = c->flags;
@@ -302,6 +303,7 @@ int fw_vnic_destroy(struct fw *fw, const struct snic_vnic_ref *r)
 	}
 	if (v->tx_ring != FW_SHARED_RING) {
 		fw->tx_owner[v->tx_ring] = SNIC_VNIC_NONE;
+		fw_tx_discard(fw, v->tx_ring);
 		publish_tx(fw, v->tx_ring);
 	}
 	fw_memset(v, 0, sizeof(*v));
@@ -382,6 +384,8 @@ void fw_ring_set_owner(struct fw *fw, bool tx, uint16_t ring, uint16_t vnic)
 		return;
 	if (tx) {
 		fw->tx_owner[ring] = vnic;
+		if (vnic == SNIC_VNIC_NONE)
+			fw_tx_discard(fw, ring);
 		publish_tx(fw, ring);
 	} else {
 		fw->rx_owner[ring] = vnic;

@@ -100,7 +100,10 @@ struct snic_action {
 	uint16_t ring;   /* RX ring override, SNIC_RING_DEFAULT for the VNIC's */
 	uint16_t meter;  /* meter id when SNIC_ACT_METER */
 	uint8_t  flags;  /* SNIC_ACT_* */
-	uint8_t  rsvd;   /* 0 */
+	uint8_t  gen;    /* 0 from the host. In the engine's copy the firmware
+			  * stamps the named VNIC's incarnation here, so a frame
+			  * classified for a VNIC since destroyed is never
+			  * handed to the next VNIC given its id. */
 };
 SNIC_ASSERT_SIZE(struct snic_action, 8);
 

@@ -300,7 +300,7 @@ void rule_random(struct rng *r, const struct snic_key *sample, struct snic_rule 
 	rule->action.ring = rng_pct(r, 50) ? SNIC_RING_DEFAULT : (uint16_t)rng_below(r, 64);
 	rule->action.meter = rng_pct(r, 70) ? SNIC_METER_NONE : (uint16_t)rng_below(r, 256);
 	rule->action.flags = (uint8_t)rng_below(r, 16);
-	rule->action.rsvd = rng_pct(r, 5) ? (uint8_t)rng_next(r) : 0;
+	rule->action.gen = rng_pct(r, 5) ? (uint8_t)rng_next(r) : 0;
 }
 
 static void hex(const uint8_t *b, uint32_t n)

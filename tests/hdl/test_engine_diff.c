@@ -174,7 +174,7 @@ static void print_match(const char *what, const struct snic_match *m)
 {
 	printf("# %s: rule %u key_flags 0x%02x action vnic %u ring %u meter %u flags 0x%02x rsvd %u"
 	       " hash %08x type 0x%02x\n", what, m->rule, m->key_flags, m->action.vnic,
-	       m->action.ring, m->action.meter, m->action.flags, m->action.rsvd, m->hash,
+	       m->action.ring, m->action.meter, m->action.flags, m->action.gen, m->hash,
 	       m->hash_type);
 }
 

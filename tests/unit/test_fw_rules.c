@@ -197,7 +197,7 @@ static void test_invalid(void **state)
 	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
 	rule_init(&r, v, 0); r.mask.rsvd1[3] = 1;
 	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
-	rule_init(&r, v, 0); r.action.rsvd = 1;
+	rule_init(&r, v, 0); r.action.gen = 1;
 	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
 	rule_init(&r, v, 0x80);                                         /* unknown action flag */
 	assert_int_equal(rule_add(0, &r, NULL), SNIC_E_INVAL);
