@@ -46,12 +46,13 @@ FW_IMG := $(RV_BUILD)/snic-fw.img
 # The control path (admin commands, layout, tables, teaming control, the
 # per-poll link sampling and share split) is built for size: code shares
 # the core's 512 KiB with the tables, and these run per command, per poll
-# or per timer. Also for size: group delivery (broadcast, multicast,
+# or per timer, and the receive rings' per-batch set-up and publication
+# (rx_ring). Also for size: group delivery (broadcast, multicast,
 # unknown unicast) and the share limit's slow half (only while bandwidth
 # shares are on). The per-frame files (steer, tx, team_tx, meter, mem)
 # keep $(OPT).
 RV_SIZE_OPT := admin beacon bwalloc exact flash_cmd fw group l2 layout meter_table notify rules \
-               share team team_health vnic vnic_mac
+               rx_ring share team team_health vnic vnic_mac
 $(patsubst %,$(RV_BUILD)/core/%.o,$(RV_SIZE_OPT)): RV_CORE_OPT := -Os
 
 $(RV_BUILD)/core/%.o: firmware/core/%.c

@@ -214,6 +214,15 @@ void     fw_rx_raise_irqs(struct fw *fw);
 /* The tables changed (every admin command, boot): recompute what the
  * receive fast path knows of each VNIC (fw->rx.fast). */
 void     fw_rx_refresh(struct fw *fw);
+
+/* ---- rx_ring.c: the receive rings' batches ---- */
+/* Open the gates whose old ring the host has drained (each poll). */
+void     fw_rx_gates_check(struct fw *fw);
+/* HRR r's first frame of this batch: its engine context, the host's
+ * indices read and checked once. */
+void     fw_rx_ring_open(struct fw *fw, uint16_t r);
+/* The batch ends: HRR r's indices and counters published. */
+void     fw_rx_ring_close(struct fw *fw, uint16_t r);
 /* Hold back HRR `ring`'s completions until the host has consumed every
  * completion HRR `src` holds now (a VNIC moved from src to ring). */
 void     fw_rx_gate(struct fw *fw, uint16_t ring, uint16_t src);

@@ -136,19 +136,24 @@ void fw_tx_index(struct fw *fw)
  * the lowest id of each kind. Its MAC's bucket holds only the shared-TRR
  * VNICs whose MACs share the bucket: as many as the VNIC table has slots
  * per bucket on average, whatever the number of VNICs. */
-static int shared_sender(struct fw *fw, const uint8_t *f, uint32_t len)
+static int shared_sender(struct fw *fw, const uint8_t *f, uint32_t len, bool *vlan_match)
 {
 	uint32_t l3;
 	uint16_t type;
 	int vid = fw_frame_vlan(f, len, &l3, &type), mac_only = -1;
 
+	*vlan_match = false;
 	for (uint16_t i = fw->tx.mac_head[mac_bucket(f + 6)]; i != SNIC_VNIC_NONE;
 	     i = fw->tx.mac_next[i]) {
 		const struct fw_vnic *v = &fw->vnic[i];
 		if (!mac_eq(f + 6, v->mac))
 			continue;
-		if (vlan_ok(fw, v, vid))
+		/* vlan_ok(), its common case (untagged, no VLAN) inline */
+		if ((vid == -1 && v->vlan == SNIC_VLAN_NONE && !fw_vnic_tags(v)) ||
+		    vlan_ok(fw, v, vid)) {
+			*vlan_match = true;
 			return (int)i;
+		}
 		if (mac_only < 0)
 			mac_only = (int)i;
 	}
@@ -262,12 +267,17 @@ static __attribute__((noinline)) enum verdict send_one(struct fw *fw, struct tx_
 	}
 	uint8_t *f = fw->frame;
 	hal_dma_from_host(fw->hal, f, (uint32_t)addr, len);
+	bool own;
 	if (t->r == FW_SHARED_RING) {
-		int id = shared_sender(fw, f, len);
+		/* Its MAC and VLAN were matched finding it: only IPs are left. */
+		int id = shared_sender(fw, f, len, &own);
 		if (id != s->id) /* runs of one sender: looked up once */
 			sender_load(fw, s, id);
+		own = own && (!s->v->n_ip || frame_is_own(fw, s->v, f, len));
+	} else {
+		own = s->id >= 0 && sender_owns(fw, s, f, len);
 	}
-	if (s->id < 0 || !sender_owns(fw, s, f, len)) {
+	if (!own) {
 		t->q->drop_spoof++;
 		if (s->id >= 0) /* its MAC, not its VLAN or IP */
 			FW_VSTATS(fw, s->id)->tx_drop_spoof++;
