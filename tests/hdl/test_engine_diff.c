@@ -172,7 +172,7 @@ static void do_push(struct engine *e, const struct pkt *p, uint32_t tag)
 
 static void print_match(const char *what, const struct snic_match *m)
 {
-	printf("# %s: rule %u key_flags 0x%02x action vnic %u ring %u meter %u flags 0x%02x rsvd %u"
+	printf("# %s: rule %u key_flags 0x%02x action vnic %u ring %u meter %u flags 0x%02x gen %u"
 	       " hash %08x type 0x%02x\n", what, m->rule, m->key_flags, m->action.vnic,
 	       m->action.ring, m->action.meter, m->action.flags, m->action.gen, m->hash,
 	       m->hash_type);

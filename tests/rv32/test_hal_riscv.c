@@ -170,15 +170,15 @@ static void test_cls_port(void **state)
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_CLEAR);
 
 	struct snic_action act = { .vnic = 0x0102, .ring = 0x0304, .meter = 0x0506,
-				   .flags = 0x07, .rsvd = 0 };
+				   .flags = 0x07, .gen = 0x08 };
 	hal_exact_write(&hal, 4099, 0x1122334455667788ull, &act);
 	assert_int_equal(HAL_RV_CLS->idx, 4099);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_XWRITE);
 	assert_int_equal(HAL_RV_CLS->xkey_lo, 0x55667788u);
 	assert_int_equal(HAL_RV_CLS->xkey_hi, 0x11223344u);
-	/* Little-endian words: vnic | ring << 16, then meter | flags << 16. */
+	/* Little-endian words: vnic | ring << 16, then meter | flags << 16 | gen << 24. */
 	assert_int_equal(HAL_RV_CLS->xaction[0], 0x03040102u);
-	assert_int_equal(HAL_RV_CLS->xaction[1], 0x00070506u);
+	assert_int_equal(HAL_RV_CLS->xaction[1], 0x08070506u);
 	hal_exact_clear(&hal, 12);
 	assert_int_equal(HAL_RV_CLS->idx, 12);
 	assert_int_equal(HAL_RV_CLS->cmd, HAL_RV_CLS_XCLEAR);
