@@ -4,7 +4,7 @@ CLASSIFIER_LIB ?= $(BUILD)/classifier/libclassifier.a
 ENGINE_LIB ?= $(BUILD)/vl/libengine.a
 SIM_SRCS := sim/main.c sim/nic.c sim/hal_sim.c sim/window.c sim/pcap_io.c sim/profile.c \
             sim/switch.c sim/exthost.c sim/fault.c sim/netopt.c sim/flash.c \
-            sim/tap.c sim/ivshmem.c
+            sim/tap.c sim/ivshmem.c sim/lockstep.c
 SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o)
 SIM_BIN  := $(BUILD)/bin/snic-sim
 

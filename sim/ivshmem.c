@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <snic/abi.h>
+#include "window.h"
 #include "ivshmem.h"
 
 /* The one server hal_irq() signals through (NULL: interrupts only counted). */
@@ -160,33 +161,14 @@ void sim_ivshmem_irq(uint16_t vector)
 	iv->irqs++;
 }
 
-/* The TX rings' control areas, from the window's block chain. */
-static int txq_block(const struct sim_ivshmem *iv, struct snic_blk_queues *q)
-{
-	uint32_t off = 0;
-	for (unsigned n = 0; n < 64; n++) {
-		if (off > iv->win_size - sizeof(*q))
-			return -1;
-		const struct snic_block_hdr *h = (const void *)(iv->win + off);
-		if (h->type == SNIC_BLK_TXQ) {
-			memcpy(q, h, sizeof(*q));
-			uint64_t end = q->first + (uint64_t)q->stride * q->count;
-			return q->stride >= sizeof(struct snic_txq) && end <= iv->win_size ? 0 : -1;
-		}
-		if (!h->next)
-			return -1;
-		off = h->next;
-	}
-	return -1;
-}
-
 static void set_kick(struct sim_ivshmem *iv, uint32_t flags)
 {
-	struct snic_blk_queues q;
-	if (!iv->win || txq_block(iv, &q) < 0)
+	const struct snic_blk_queues *q =
+		iv->win ? sim_window_queues(iv->win, iv->win_size, SNIC_BLK_TXQ) : NULL;
+	if (!q || q->stride < sizeof(struct snic_txq))
 		return;
-	for (uint32_t r = 0; r < q.count; r++) {
-		struct snic_txq *t = (void *)(iv->win + q.first + r * q.stride);
+	for (uint32_t r = 0; r < q->count; r++) {
+		struct snic_txq *t = (void *)(iv->win + q->first + r * q->stride);
 		__atomic_store_n(&t->kick, (uint32_t)SIM_IVSHMEM_SELF_ID << 16 |
 				 SIM_IVSHMEM_KICK_VECTOR, __ATOMIC_RELAXED);
 		__atomic_store_n(&t->flags, flags, __ATOMIC_RELEASE);

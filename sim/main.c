@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
@@ -20,6 +21,7 @@
 #include "nic.h"
 #include "tap.h"
 #include "ivshmem.h"
+#include "lockstep.h"
 
 #define IDLE_QUANTUM_NS 50000u
 /* With a guest that can ring the TX doorbell, the simulator stays awake
@@ -33,6 +35,8 @@
  * logged: a driver's admin command waits that long too. */
 #define PACE_SAMPLE_TURNS 16u
 #define STALL_REPORT_S    0.5
+/* --lockstep: a producer still this long has finished its stream. */
+#define LOCKSTEP_GRACE_S  1.0
 
 static volatile sig_atomic_t stop_requested;
 
@@ -63,6 +67,9 @@ static void usage(FILE *f)
 "  --pace FACTOR         the same, at most FACTOR virtual seconds per wall\n"
 "                        second (--realtime is 1; 0.25 gives a busy host 4x\n"
 "                        the time a real card would)\n"
+"  --lockstep            the virtual clock waits while a TX ring the host\n"
+"                        streams on runs short, so a slow or loaded host\n"
+"                        changes nothing the device does (sim/lockstep.h)\n"
 "  --exit-when-idle      halt once all uplink input is consumed and the\n"
 "                        device is idle (state HALTED, window kept)\n"
 "  --timeout SECONDS     give up (exit 2) after this much wall time\n"
@@ -147,6 +154,18 @@ static void idle_nap(struct nic *n, int wake_fd, int may_sleep, double spun_ns)
 }
 
 /*
+ * Idle in lockstep: the clock moves by whole quanta (or to the next event
+ * within one), never by what a wait took, so virtual time follows the
+ * device's events alone and every run takes the same clock edges.
+ */
+static void lockstep_nap(struct nic *n)
+{
+	if (nic_next_event_ns(n) >= nic_now_ns(n) + IDLE_QUANTUM_NS)
+		usleep(IDLE_QUANTUM_NS / 1000);
+	nic_idle_advance(n, IDLE_QUANTUM_NS);
+}
+
+/*
  * --realtime / --pace: a busy device whose virtual clock got ahead of
  * wall time (times the factor) waits for it, checked every 256 turns (so
  * at most that many clocks ahead plus the slack), as a real NIC cannot
@@ -164,6 +183,16 @@ static void hold_to_wall(const struct nic *n, double t0, double factor)
 		struct timespec ts = { 0, wait_ns > 1e6 ? 1000000L : (long)wait_ns };
 		nanosleep(&ts, NULL);
 	}
+}
+
+/* --timeout: wall time since t0 is up (said once, on stderr). */
+static int timed_out(double t0, double timeout)
+{
+	if (timeout <= 0 || wall_seconds() - t0 <= timeout)
+		return 0;
+	fprintf(stderr, "snic-sim: timeout after %.0f s; still waiting for input or host\n",
+		timeout);
+	return 1;
 }
 
 /* Wall-clock gaps between device polls (see PACE_SAMPLE_TURNS). */
@@ -223,6 +252,8 @@ int main(int argc, char **argv)
 	const char *ivs_path = NULL;
 	int exit_idle = 0, quiet = 0;
 	double pace_factor = 0; /* 0: not paced */
+	int lockstep_on = 0;
+	static struct lockstep ls;
 	static struct netopt net;
 	double timeout = 0;
 	static const struct option opts[] = {
@@ -236,6 +267,7 @@ int main(int argc, char **argv)
 		{ "exit-when-idle", no_argument, 0, 'x' },
 		{ "realtime", no_argument, 0, 'R' },
 		{ "pace", required_argument, 0, 'P' },
+		{ "lockstep", no_argument, 0, 'K' },
 		{ "timeout", required_argument, 0, 't' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "flash", required_argument, 0, 'L' },
@@ -266,6 +298,7 @@ int main(int argc, char **argv)
 		case 'd': drops = optarg; break;
 		case 'x': exit_idle = 1; break;
 		case 'R': pace_factor = 1; break;
+		case 'K': lockstep_on = 1; break;
 		case 'P': {
 			char *end;
 			pace_factor = strtod(optarg, &end);
@@ -371,7 +404,18 @@ int main(int argc, char **argv)
 	struct pace pace = { 0, 0, 0 };
 	int was_busy = 1;
 	double idle_since = 0, last_idle = 0;
+	lockstep_init(&ls, LOCKSTEP_GRACE_S);
+	nic.exact_deadlines = lockstep_on;
 	while (!stop_requested) {
+		if (lockstep_on && lockstep_hold(&ls, nic.win.base, nic.win.size, wall_seconds())) {
+			ls.holds++;
+			if (timed_out(t0, timeout)) {
+				rc = 2;
+				break;
+			}
+			sched_yield(); /* the host needs the core more */
+			continue;
+		}
 		int busy = nic_step(&nic);
 		if (flash_path)
 			busy |= sim_flash_poll(&flash); /* reboot asked by FW_REBOOT */
@@ -419,6 +463,8 @@ int main(int argc, char **argv)
 		 * let virtual time pass at about the wall-clock pace meanwhile. */
 		if (taps.n)
 			sim_taps_idle(&taps, &nic, IDLE_QUANTUM_NS, wake_fd, may_sleep);
+		else if (lockstep_on)
+			lockstep_nap(&nic);
 		else
 			idle_nap(&nic, wake_fd, may_sleep, spun_ns);
 		/* Awake: the request goes, so the guest rings only while we sleep. */
@@ -426,9 +472,7 @@ int main(int argc, char **argv)
 			sim_ivshmem_woken(&ivs);
 		if (ivs_path)
 			sim_ivshmem_disarm(&ivs);
-		if ((cycles & 0xfff) == 0 && timeout > 0 && wall_seconds() - t0 > timeout) {
-			fprintf(stderr, "snic-sim: timeout after %.0f s; still waiting for "
-				"input or host\n", timeout);
+		if ((cycles & 0xfff) == 0 && timed_out(t0, timeout)) {
 			rc = 2;
 			break;
 		}
@@ -439,6 +483,9 @@ int main(int argc, char **argv)
 		print_summary(&nic, cycles, wall);
 		printf("snic-sim:   longest wall-clock gap between device polls: %.1f ms "
 		       "(%u over %.0f ms)\n", pace.worst * 1e3, pace.stalls, STALL_REPORT_S * 1e3);
+		if (lockstep_on)
+			printf("snic-sim:   lockstep: the clock waited for the host in %llu "
+			       "loop turns\n", (unsigned long long)ls.holds);
 		netopt_summary(&net, &nic, stdout);
 		sim_taps_summary(&taps, stdout);
 		if (ivs_path)

@@ -255,6 +255,8 @@ int nic_step(struct nic *n)
 	 * same on the virtual clock, but runs faster against the wall clock,
 	 * so only harnesses whose host runs on the virtual clock opt in. */
 	quiet = quiet && !n->in_engine;
+	const uint64_t before_ps = n->now_ps;
+	const uint64_t due_ns = n->exact_deadlines ? nic_next_event_ns(n) : UINT64_MAX;
 	if (n->skip_idle_engine && quiet && n->idle_clocks >= NIC_SETTLE_CLOCKS &&
 	    n->since_write >= 2 * n->prof.hw.cls_latency + NIC_SETTLE_CLOCKS) {
 		n->now_ps += NIC_CLOCK_PS;
@@ -263,6 +265,11 @@ int nic_step(struct nic *n)
 		n->idle_clocks = quiet ? n->idle_clocks + 1 : 0;
 		n->since_write++;
 	}
+	/* A timer due inside this clock fires at its own time, not at the
+	 * edge after it: where a deadline lands then does not depend on the
+	 * phase of the busy clock, which depends on when each host started. */
+	if (due_ns != UINT64_MAX && due_ns * 1000u > before_ps && due_ns * 1000u < n->now_ps)
+		n->now_ps = due_ns * 1000u;
 	unsigned work = fw_poll(n->fw);
 	return work || n->in_engine || n->cq_len || n->wq_len;
 }
@@ -311,7 +318,13 @@ int nic_idle_advance(struct nic *n, uint64_t max_ns)
 	uint64_t now = nic_now_ns(n);
 	uint64_t at = nic_next_event_ns(n);
 	if (at < now + max_ns) {
-		nic_advance_to(n, at);
+		/* exact_deadlines: one clock short, so the edge that follows
+		 * lands on the deadline, as a busy clock's does (nic_step). */
+		uint64_t to_ps = at * 1000u;
+		if (n->exact_deadlines)
+			to_ps = to_ps > n->now_ps + NIC_CLOCK_PS ? to_ps - NIC_CLOCK_PS : n->now_ps;
+		if (to_ps > n->now_ps)
+			n->now_ps = to_ps;
 		return 1;
 	}
 	n->now_ps += max_ns * 1000u;

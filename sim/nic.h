@@ -127,6 +127,7 @@ struct nic {
 	uint64_t             irqs;
 
 	int                  skip_idle_engine; /* see nic_step(); off in snic-sim */
+	int                  exact_deadlines;  /* see nic_step(); --lockstep */
 	uint32_t             idle_clocks; /* clocks the engine has been empty */
 	uint32_t             since_write; /* clocks since the last table write */
 

@@ -41,3 +41,24 @@ void sim_window_close(struct sim_window *w)
 	w->base = NULL;
 	w->fd = -1;
 }
+
+const struct snic_blk_queues *sim_window_queues(const uint8_t *win, uint32_t size, uint32_t type)
+{
+	uint32_t off = 0;
+
+	/* The firmware writes the chain, but the host can write any byte of
+	 * the window: bounded walk, every block checked to lie inside. */
+	for (unsigned n = 0; n < 64; n++) {
+		if (size < sizeof(struct snic_blk_queues) || off > size - sizeof(struct snic_blk_queues))
+			return NULL;
+		const struct snic_blk_queues *q = (const void *)(win + off);
+		if (q->hdr.type == type) {
+			uint64_t end = q->first + (uint64_t)q->stride * q->count;
+			return end <= size ? q : NULL;
+		}
+		if (!q->hdr.next)
+			return NULL;
+		off = q->hdr.next;
+	}
+	return NULL;
+}

@@ -55,7 +55,8 @@ int fw_init(struct fw *fw)
 uint64_t fw_next_deadline_ns(struct fw *fw)
 {
 	uint64_t team = fw_team_next_ns(fw), bw = fw_bw_next_ns(fw);
-	return team < bw ? team : bw;
+	uint64_t t = team < bw ? team : bw;
+	return fw->tx.due < t ? fw->tx.due : t;
 }
 
 unsigned fw_poll(struct fw *fw)

@@ -295,6 +295,9 @@ struct fw_tx {
 		uint64_t port_bytes[SNIC_MAX_UPLINKS];
 	} p;
 	uint32_t desc_cons[FW_MAX_RINGS];
+	/* When the earliest frame held for its shaper's tokens may go (the
+	 * last poll's view), UINT64_MAX when none waits: a timer. */
+	uint64_t due;
 	/* The shared TRR's senders by source MAC (tx.c, fw_tx_index): bucket
 	 * of a MAC, the first VNIC in it, and each VNIC's next in its bucket,
 	 * lowest id first; SNIC_VNIC_NONE ends a chain. */

@@ -21,8 +21,18 @@
 #define ETH_P_ARP   0x0806
 
 
+/* A frame of `len` waits for shaper m's tokens (refilled at this poll's
+ * time): its time to go is a timer of the poll loop. */
+static void tx_wait(struct fw *fw, const struct meter *m, uint32_t len)
+{
+	uint64_t at = fw->now_ns + meter_shaper_wait_ns(m, len);
+	if (at < fw->tx.due)
+		fw->tx.due = at;
+}
+
 void fw_tx_init(struct fw *fw)
 {
+	fw->tx.due = UINT64_MAX;
 	for (unsigned r = 0; r < FW_MAX_RINGS; r++)
 		fw->tx.desc_cons[r] = 0;
 }
@@ -303,8 +313,10 @@ static __attribute__((noinline)) enum verdict send_one(struct fw *fw, struct tx_
 		return TX_RETRY;
 	struct meter *taken = NULL;
 	if (s->shaper) {
-		if (!meter_shaper_try(s->shaper, fw->now_ns, len))
+		if (!meter_shaper_try(s->shaper, fw->now_ns, len)) {
+			tx_wait(fw, s->shaper, len);
 			return TX_RETRY;
+		}
 		taken = s->shaper;
 	}
 	/* The uplink (no carrier: the frame waits in its ring, as on any NIC),
@@ -366,7 +378,7 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct t
 	/* No shaper: a budget nothing can exhaust, and frames cost 0. A
 	 * shaper's budget starts at 0 so its first frame refills it. */
 	uint64_t budget = sh ? 0 : UINT64_MAX, budget0 = 0;
-	bool refilled = false;
+	bool refilled = false, starved = false;
 	/* Unbonded uplink with carrier: its queue estimate, as team_account
 	 * keeps it (the clock does not move, so only the first frame can
 	 * raise it to now). */
@@ -413,12 +425,14 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct t
 				memo_wire_ns = team_wire_ns(fw, len);
 		}
 		if (budget < memo_cost) {
+			starved = refilled;
 			if (refilled)
 				break; /* no tokens: the same frame next poll */
 			budget = budget0 = meter_shaper_budget(sh, fw->now_ns);
-			refilled = true;
+			refilled = starved = true;
 			if (budget < memo_cost)
 				break;
+			starved = false;
 		}
 		hal_dma_from_host(fw->hal, f, (uint32_t)addr, len);
 		if (ld32(f + 6) != mac_lo || ld16(f + 10) != mac_hi) {
@@ -465,10 +479,12 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct t
 		pkts++;
 		bytes += len;
 	}
+	if (pkts && sh)
+		meter_shaper_spend(sh, budget0 - budget, pkts, sh_bytes);
+	if (starved)
+		tx_wait(fw, sh, memo_len);
 	if (!pkts)
 		return n;
-	if (sh)
-		meter_shaper_spend(sh, budget0 - budget, pkts, sh_bytes);
 	if (direct) {
 		struct team_link *l = &fw->team.link[up];
 		l->short_streak = 0;
@@ -488,6 +504,7 @@ unsigned fw_tx_poll(struct fw *fw)
 
 	fw->tx.p.now = hal_now_ns(fw->hal);
 	fw->tx.p.mask = size - 1;
+	fw->tx.due = UINT64_MAX; /* the holds of this poll say anew */
 	/* A frame longer than the DMA region cannot lie inside it: capping
 	 * the length range there (same drop, same counter) lets a dedicated
 	 * ring check the region with one compare. fw_layout_init() leaves

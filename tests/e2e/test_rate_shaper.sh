@@ -41,7 +41,8 @@ echo "1..$(( ${#cases[@]} * 2 + 2 ))"
 start() { # start PROFILE: window /dev/shm/snic-rate-PID-PROFILE, outputs $tmp/PROFILE-upN.pcap
 	local w=/dev/shm/snic-rate-$$-$1 outs=()
 	for u in 0 1 2 3; do outs+=(--uplink-out "$u:$tmp/$1-up$u.pcap"); done
-	"$bin/snic-sim" --profile "$1" --window "$w" "${outs[@]}" --timeout $((60 * scale)) \
+	# --lockstep: a host starved by a loaded machine changes nothing here.
+	"$bin/snic-sim" --profile "$1" --window "$w" --lockstep "${outs[@]}" --timeout $((60 * scale)) \
 		>"$tmp/sim-$1.log" 2>&1 &
 	pids+=($!)
 	wait_up "$w"

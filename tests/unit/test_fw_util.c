@@ -385,12 +385,26 @@ int is_mac_hit(uint32_t rule, const struct snic_vnic_info *vi)
 	return x->valid && x->key == key && x->action.vnic == vi->vnic;
 }
 
+/* The incarnation the engine's entries for `vnic` carry (snic_action.gen),
+ * as a real hit would: 0 when the table has none. */
+static uint8_t engine_gen(uint16_t vnic)
+{
+	for (unsigned i = 0; i < FAKE_TCAM; i++)
+		if (fake->valid[i] && fake->tcam[i].action.vnic == vnic)
+			return fake->tcam[i].action.gen;
+	for (unsigned i = 0; i < FAKE_EXACT; i++)
+		if (fake->xslot[i].valid && fake->xslot[i].action.vnic == vnic)
+			return fake->xslot[i].action.gen;
+	return 0;
+}
+
 struct snic_match match_hit(uint16_t rule, uint16_t vnic, uint8_t flags, uint16_t meter)
 {
 	struct snic_match m;
 	memset(&m, 0, sizeof(m));
 	m.rule = rule;
 	m.action.vnic = vnic;
+	m.action.gen = engine_gen(vnic);
 	m.action.ring = SNIC_RING_DEFAULT;
 	m.action.meter = meter;
 	m.action.flags = flags;
