@@ -1,0 +1,1 @@
+# fuzz/build.mk placeholder
