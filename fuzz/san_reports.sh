@@ -10,7 +10,12 @@ if [ -z "$dir" ]; then
 	exit 0
 fi
 shopt -s nullglob
+# ASan and LSan write to $dir (log_path); Debian's libubsan ignores
+# log_path, so its reports are found in the test logs as well.
 reports=("$dir"/*)
+for l in "${TEST_LOGDIR:-build/test-logs}"/*.log; do
+	grep -qE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$l" && reports+=("$l")
+done
 if [ ${#reports[@]} -eq 0 ]; then
 	echo "ok 1 - no sanitizer report in $dir"
 	exit 0

@@ -3,7 +3,7 @@
 #
 # Every process writes its ASan/UBSan/LSan reports to $(SAN_LOGS), so a
 # report from a program a script started in the background (snic-sim,
-# snic-bookd) fails the run as well: the last test, fuzz/san_reports.sh,
+# snic-bookd) fails the run as well (UBSan: found in the test logs): the last test, fuzz/san_reports.sh,
 # fails when that directory is not empty and prints the reports.
 #
 # Not run in this mode, each listed as a TAP SKIP with its reason:
