@@ -19,12 +19,12 @@ FUZZ_TEST_TIME ?= 3
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -fno-omit-frame-pointer \
                -D_GNU_SOURCE -Wall -Iinclude -Iclassifier -Ifirmware -Isim -Ihostdrv/lib \
-               -Ihostdrv/bookd -Itests/unit -Ifuzz
+               -Ihostdrv/bookd -Itests/unit -Ifuzz -Wno-unknown-pragmas
 # The code under test keeps the warnings its own build makes errors; the
 # targets themselves are held to -Werror.
 FUZZ_OWN_FLAGS := -Werror -Wextra -Wshadow
 
-FUZZ_TARGETS := parse args win
+FUZZ_TARGETS := parse args win fwimg
 
 $(FUZZ_DIR)/obj/fuzz/%.o: fuzz/%.c
 	@mkdir -p $(dir $@)
@@ -33,6 +33,9 @@ $(FUZZ_DIR)/obj/fuzz/%.o: fuzz/%.c
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+# Firmware and classifier as they are built: freestanding.
+$(FUZZ_DIR)/obj/firmware/%.o $(FUZZ_DIR)/obj/classifier/%.o: FUZZ_CFLAGS += -ffreestanding
 
 fz_objs = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 FZ_CLS   := $(call fz_objs,$(CLASSIFIER_SRCS))

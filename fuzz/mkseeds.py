@@ -101,10 +101,33 @@ def verbs_seeds():
     put("args", "verbs-eth", b"\x0a" + attr(1, 60) + eth_s)
 
 
+def fwimg_seeds():
+    # A small valid image (header of firmware/image/fwimage.h + payload).
+    def image(payload, text, load=0x80000000, bss=0x100):
+        h = struct.pack("<IHHHHIIIIIIIII44s", 0x57464E53, 1, 96, 1, 0, 0x000100,
+                        len(payload), zlib.crc32(payload), load, load, text,
+                        len(payload) - text, bss, 0, b"fuzz seed")
+        return h + struct.pack("<I", zlib.crc32(h)) + payload
+    def bootctl(active, trial):
+        w = struct.pack("<8I", 0x43424E53, 1, active, trial, 0xffffffff, 3, 0, 0xffffffff)
+        return w + struct.pack("<I", zlib.crc32(w))
+    img = image(bytes(range(64)) * 4, 192)
+    none = 0xffffffff
+    for name, ctl, rec, a, b in [
+        ("a-active", 0, bootctl(0, none), img, b""),
+        ("b-trial", 0, bootctl(0, 1), img, img),
+        ("trial-fails", 8, bootctl(0, 1), img, img),
+        ("erased", 0, b"\xff" * 36, b"", img),
+        ("fixcrc", 7, bootctl(1, none), img[:100], img),
+    ]:
+        put("fwimg", name, bytes([ctl]) + struct.pack("<H", len(a)) + rec + a + b)
+
+
 def main():
     frame_seeds()
     args_seeds()
     verbs_seeds()
+    fwimg_seeds()
     for name in sys.argv[1:]:
         globals()[name + "_seeds"]()
 
