@@ -123,11 +123,25 @@ def fwimg_seeds():
         put("fwimg", name, bytes([ctl]) + struct.pack("<H", len(a)) + rec + a + b)
 
 
+def pcap_seeds():
+    def pcap(frames, magic=0xA1B23C4D, link=1, snap=65535):
+        out = struct.pack("<IHHiIII", magic, 2, 4, 0, 0, snap, link)
+        for i, f in enumerate(frames):
+            out += struct.pack("<IIII", i, 1000 * i, len(f), len(f)) + f
+        return out
+    put("pcap", "two-frames-ns", pcap([FRAMES["tcp4"], FRAMES["udp6"]]))
+    put("pcap", "usec", pcap([FRAMES["arp-qinq"]], magic=0xA1B2C3D4))
+    put("pcap", "truncated-record", pcap([FRAMES["tcp4"]])[:-10])
+    put("pcap", "not-ethernet", pcap([FRAMES["tcp4"]], link=101))
+    put("pcap", "empty-frame", pcap([b""]))
+
+
 def main():
     frame_seeds()
     args_seeds()
     verbs_seeds()
     fwimg_seeds()
+    pcap_seeds()
     for name in sys.argv[1:]:
         globals()[name + "_seeds"]()
 
