@@ -136,12 +136,39 @@ def pcap_seeds():
     put("pcap", "empty-frame", pcap([b""]))
 
 
+def booking_seeds():
+    for name, vnic, rec in [
+        ("full", 3, '{"v": 1, "out_bandwidth": "250M", "in_bandwidth": "100M", "cap": "1G", '
+                    '"priority": 2, "cpu": 1.5, "comm": "10M", "pipe": "p-1"}'),
+        ("vnic-in-record", 0xffff, '{"v":1,"vnic":7,"out_bandwidth":1000000}'),
+        ("bad-rate", 1, '{"v":1,"out_bandwidth":"-100"}'),
+        ("future", 1, '{"v":2}'),
+        ("key", 0xffff, "/snic/bookings/12"),
+    ]:
+        put("booking", name, struct.pack("<H", vnic) + rec.encode())
+
+
+def etcd_seeds():
+    # Mode 0: a unary reply; mode 1: a watch stream (first byte: chunk size).
+    kv = '{"key":"L3NuaWMvYm9va2luZ3MvMQ==","value":"e30=","create_revision":"5",' \
+         '"mod_revision":"7","lease":"0"}'
+    put("etcd", "range", b"\0" + ('{"header":{"revision":"9"},"kvs":[%s],"count":"1"}' % kv).encode())
+    put("etcd", "error", b"\0" + b'{"error":"etcdserver: mvcc: required revision has been compacted","code":11}')
+    stream = ('{"result":{"header":{"revision":"9"},"created":true}}'
+              '{"result":{"header":{"revision":"10"},"events":[{"kv":%s},{"type":"DELETE","kv":%s}]}}'
+              '{"result":{"canceled":true,"cancel_reason":"bye"}}' % (kv, kv))
+    put("etcd", "watch", b"\1\x07" + stream.encode())
+    put("etcd", "watch-compacted", b"\1\x40" + b'{"result":{"created":true}}{"result":{"compact_revision":"3"}}')
+
+
 def main():
     frame_seeds()
     args_seeds()
     verbs_seeds()
     fwimg_seeds()
     pcap_seeds()
+    booking_seeds()
+    etcd_seeds()
     for name in sys.argv[1:]:
         globals()[name + "_seeds"]()
 
