@@ -24,7 +24,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -fno-omit-f
 # targets themselves are held to -Werror.
 FUZZ_OWN_FLAGS := -Werror -Wextra -Wshadow
 
-FUZZ_TARGETS := parse args win fwimg pcap booking etcd
+FUZZ_TARGETS := parse args win fwimg pcap booking etcd fw_admin
 
 $(FUZZ_DIR)/obj/fuzz/%.o: fuzz/%.c
 	@mkdir -p $(dir $@)
