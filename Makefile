@@ -76,7 +76,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(TESTS)
 	@$(SAN_PRE_RUN)
-	@$(SAN_ENV) tests/run.sh $(TESTS)
+	@$(TEST_RUN)
 
 # One benchmark per part; each writes its measured figures into docs/.
 BENCHES := bench-hdl bench-fw bench-rate bench-failover kmod-bench bench-bookd

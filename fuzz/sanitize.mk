@@ -39,7 +39,10 @@ SAN_ENV := SNIC_BUILD=$(abspath $(BUILD)) SNIC_BIN=$(abspath $(BUILD))/bin \
 	ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1 \
 	UBSAN_OPTIONS=log_path=$(SAN_LOGS)/ubsan:print_stacktrace=1 \
 	LSAN_OPTIONS=log_path=$(SAN_LOGS)/lsan
+# The summary is kept for docs/reliability.md (make reliability).
+TEST_RUN = { $(SAN_ENV) tests/run.sh $(TESTS); echo $$? > $(BUILD)/san-run.rc; } | \
+	tee $(BUILD)/san-run.txt; exit $$(cat $(BUILD)/san-run.rc)
 else
 SAN_PRE_RUN := true
-SAN_ENV :=
+TEST_RUN = tests/run.sh $(TESTS)
 endif
