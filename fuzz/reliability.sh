@@ -86,7 +86,8 @@ echo "\`make test SANITIZE=1\` builds the unit, simulator and end-to-end suites 
 echo "UBSan (\`-fno-sanitize-recover=all\`, leaks on) into build-san/; any report fails the"
 echo "test that made it, and fuzz/san_reports.sh fails the run if a background process"
 echo "(snic-sim, snic-bookd) reported. Not run in that mode: the QEMU guest test, the"
-echo "rv32 runners and make install's file list (fuzz/sanitize.mk says why)."
+echo "rv32 runners, make install's file list and the fuzz targets (sanitized in every"
+echo "make test already); fuzz/sanitize.mk says why."
 echo
 if [ -n "$san" ] && [ -f "$san" ]; then
 	echo "Last run ($(date -u -r "$san" +%Y-%m-%d)):"

@@ -13,11 +13,13 @@
 #                        cross build, no sanitizer runtime there (the same
 #                        unit tests run here on the host, sanitized)
 #   test_install.sh      make install's file list (its own make, unsanitized)
+#   test_fuzz_*          the fuzz targets: ASan + UBSan in every make test already
 
 ifeq ($(SANITIZE),1)
 SAN_LOGS := $(abspath $(BUILD))/san-logs
-SAN_SKIP := tests/vm/test_vm.sh tests/e2e/test_install.sh $(RV_QEMU_RUNNER) $(RV_BOOT_TEST)
-SAN_SKIP_REASON := not run under SANITIZE=1 (QEMU guest, rv32 target or make install; fuzz/sanitize.mk)
+SAN_SKIP := tests/vm/test_vm.sh tests/e2e/test_install.sh $(RV_QEMU_RUNNER) $(RV_BOOT_TEST) \
+            $(FUZZ_TESTS)
+SAN_SKIP_REASON := not run under SANITIZE=1 (QEMU guest, rv32 target, make install, or sanitized anyway; fuzz/sanitize.mk)
 SAN_SKIP_RUNNERS := $(patsubst %,$(BUILD)/san/skip_%,$(notdir $(SAN_SKIP)))
 SAN_CHECK := fuzz/san_reports.sh
 
