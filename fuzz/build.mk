@@ -59,7 +59,7 @@ FZ_LIBS_pcap     := $(call fz_objs,sim/pcap_io.c) -lpcap
 FZ_LIBS_booking  := $(FUZZ_DIR)/libbookd.a $(FUZZ_DIR)/libsnic.a $(FUZZ_DIR)/libcls.a \
                     -lcurl -ljson-c -lm -lpthread
 FZ_LIBS_etcd     := $(FZ_LIBS_booking)
-FZ_LIBS_fw_admin := $(call fz_objs,fuzz/fw_adapter.c) $(FUZZ_DIR)/libfw.a $(FUZZ_DIR)/libcls.a \
+FZ_LIBS_fw_admin := $(call fz_objs,fuzz/fw_adapter.c sim/flash.c) $(FUZZ_DIR)/libfw.a $(FUZZ_DIR)/libcls.a \
                     -lcmocka -lm
 
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)

@@ -2,7 +2,7 @@
 /*
  * Fuzz target: the firmware's admin decoder, many commands per input on
  * the real admin path (ring, decoder, tables) of the small card, with
- * wire frames in between, the state checked against a model of what was
+ * wire frames and firmware update commands (an in-memory flash) between, the state checked against a model of what was
  * accepted (tests/unit/fw_admin_model.h: every VNIC and rule queried
  * back at the end). The fuzzer's bytes are the model's choices: which
  * command, which ids, locations, MACs, VLANs, reserved bits, garbage.

@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <snic/abi.h>
 
-/* Boot a fresh fake card of `profile` ("small", "large"). */
+/* Boot a fresh fake card of `profile` ("small", "large") with an
+ * erased in-memory flash attached. */
 void fwa_boot(const char *profile);
 /* One admin command through the ring; the completion status. */
 int fwa_admin(uint16_t opcode, const void *payload, uint32_t len, struct snic_admin_cpl *cpl);

@@ -164,13 +164,15 @@ def etcd_seeds():
 def fw_admin_seeds():
     # Choice bytes for tests/unit/fw_admin_model.h's generator (its first
     # pick per command: <30 create, <42 destroy, <75 rule add, <90 rule
-    # delete, <98 garbage, else reset), and 0xf7 LEN FRAME for a frame.
+    # delete, <94 garbage, <98 firmware update, else reset), and 0xf7 LEN
+    # FRAME for a frame.
     create = bytes([5, 1, 3, 1, 7, 1, 0, 1])        # VNIC 3, vlan 0..., MAC ..:07
     rule = bytes([50, 1, 4, 1, 5, 1, 0, 0, 1, 1, 3])
     put("fw_admin", "create-rule-delete", create + rule + bytes([80, 4]) + bytes([35, 3]))
     put("fw_admin", "frames", create + bytes([0xf7, 60]) + FRAMES["tcp4"] + rule +
         bytes([0xf7, 64]) + FRAMES["udp4-vlan"][:64])
     put("fw_admin", "garbage-reset", bytes([92, 1, 0x20, 7] + list(range(64)) + [99]))
+    put("fw_admin", "flash-begin-write", bytes([95, 1, 1, 4, 0, 95, 2, 200] + [1] * 64 + [95, 0]))
 
 
 def main():

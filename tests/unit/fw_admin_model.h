@@ -6,8 +6,8 @@
  * fuzz/fuzz_fw_admin.c with fuzzer bytes).
  *
  * Each step sends one command chosen by the byte source: well-formed or
- * malformed VNIC create/destroy, rule add/delete, reset, queries, wrong
- * lengths, unknown opcodes. Where the ABI says a command must be refused
+ * malformed VNIC create/destroy, rule add/delete, reset, firmware update
+ * commands, wrong lengths, unknown opcodes. Where the ABI says a command must be refused
  * (reserved bits, a VLAN out of range, a taken id or location, a rule
  * naming a VNIC that does not exist, deleting what is not there, a VNIC
  * that rules still steer to) an acceptance is a divergence. Accepted
@@ -50,6 +50,7 @@ struct fwm {
 	uint8_t  rule_used[FWM_RULES];
 	struct snic_rule rule[FWM_RULES];
 	unsigned commands;
+	uint32_t flash_off;           /* bytes of the image being written so far */
 	char     why[256];            /* the first divergence */
 };
 
@@ -273,6 +274,35 @@ static int fwm_garbage(struct fwm *m)
 	return 0;
 }
 
+/*
+ * A firmware update command (query, begin, write, commit) with choices
+ * for sizes, offsets and CRCs. Whatever it does to the flash, it must
+ * leave VNICs and rules alone: fwm_check() sees to that.
+ */
+static int fwm_flash(struct fwm *m)
+{
+	struct snic_flash_write w;
+	uint32_t k = fwm_pick(m, 4);
+
+	memset(&w, 0, sizeof(w));
+	w.offset = m->flash_off;
+	w.len = 1 + fwm_pick(m, SNIC_FLASH_CHUNK);
+	for (uint32_t i = 0; i < w.len; i += 1 + fwm_pick(m, 16))
+		w.data[i] = (uint8_t)fwm_pick(m, 256);
+	if (k == 0)
+		return m->admin(SNIC_CMD_FLASH_QUERY, NULL, 0, NULL), 0;
+	if (k == 1) {   /* BEGIN and COMMIT share one layout */
+		struct snic_flash_begin b = { 96 + fwm_pick(m, 4096), fwm_pick(m, 256), { 0, 0 } };
+		uint16_t op = fwm_pick(m, 2) ? SNIC_CMD_FLASH_BEGIN : SNIC_CMD_FLASH_COMMIT;
+		if (m->admin(op, &b, sizeof(b), NULL) == SNIC_OK && op == SNIC_CMD_FLASH_BEGIN)
+			m->flash_off = 0;
+		return 0;
+	}
+	if (m->admin(SNIC_CMD_FLASH_WRITE, &w, sizeof(w), NULL) == SNIC_OK)
+		m->flash_off += w.len;
+	return 0;
+}
+
 static void fwm_forget_all(struct fwm *m)
 {
 	memset(m->vnic, 0, sizeof(m->vnic));
@@ -294,8 +324,10 @@ static int fwm_step(struct fwm *m)
 		rc = fwm_rule_add(m);
 	else if (k < 90)
 		rc = fwm_rule_del(m);
-	else if (k < 98)
+	else if (k < 94)
 		rc = fwm_garbage(m);
+	else if (k < 98)
+		rc = fwm_flash(m);
 	else {
 		rc = m->admin(SNIC_CMD_RESET, NULL, 0, NULL) == SNIC_OK ? 0
 		     : fwm_fail(m, "RESET refused", 0, 0);
