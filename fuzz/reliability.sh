@@ -19,7 +19,7 @@ what() {
 	pcap)     echo "the simulator's pcap reader (sim/pcap_io.c)" ;;
 	booking)  echo "booking records from the shared store, and store keys (hostdrv/bookd/booking.c)" ;;
 	etcd)     echo "etcd gateway replies and the chunked watch stream (hostdrv/bookd/etcd_json.c, etcd_watch.c)" ;;
-	fw_admin) echo "the firmware's admin decoder: many commands per input with wire frames, state checked against a model of the accepted commands (firmware/core via tests/unit/test_fw_util.c)" ;;
+	fw_admin) echo "the firmware's admin decoder: many commands per input with wire frames and firmware update commands, state checked against a model of the accepted commands (firmware/core via tests/unit/test_fw_util.c)" ;;
 	*)        echo "?" ;;
 	esac
 }
