@@ -8,14 +8,18 @@
  * attaches, reads state, polls and sends on every ring and runs admin
  * commands that a responder thread completes with fuzzer bytes.
  *
- * Input: n patches (1 byte), each [offset LE16][length 1 byte][bytes];
- * what follows feeds the responder's completions. Checked besides memory
+ * Input: a byte (bit 7: make the calls that wait, bits 0-6: n patches),
+ * n patches [offset LE16][length 1 byte][bytes]; what follows feeds the
+ * responder's completions. Admin commands and TX flushes wait for the
+ * device (until the timeout when it does not answer), so only inputs
+ * that ask make them. Checked besides memory
  * safety: a frame handed to the receive callback lies inside the window
  * and within its ring's buffer size; no call blocks past its timeout.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 #include "snic_impl.h"
 #include "test_lib_fakewin.h"
 #include "fuzz_util.h"
@@ -54,12 +58,15 @@ static void *responder_main(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		int served = 0;
+		int served = 0, active;
 		pthread_mutex_lock(&rsp.lock);
-		if (atomic_load(&rsp.active))
+		active = atomic_load(&rsp.active);
+		if (active)
 			served = fw_admin_serve(rsp.win, answer);
 		pthread_mutex_unlock(&rsp.lock);
-		if (!served)
+		if (!active)    /* between inputs: do not take a core */
+			nanosleep(&(struct timespec){ 0, 50000 }, NULL);
+		else if (!served)
 			sched_yield();
 	}
 	return NULL;
@@ -80,7 +87,7 @@ static void on_frame(void *arg, const struct snic_rx_frame *f)
 	s->frames++;
 }
 
-static void exercise(struct snic_dev *d, uint8_t *w)
+static void exercise(struct snic_dev *d, uint8_t *w, int waits)
 {
 	struct snic_devinfo di;
 	struct snic_stats st;
@@ -101,12 +108,15 @@ static void exercise(struct snic_dev *d, uint8_t *w)
 	for (unsigned r = 0; r < snic_tx_count(d); r++) {
 		if (snic_tx_start(d, r) == 0) {
 			snic_tx_send(d, r, frame, sizeof(frame));
-			snic_tx_flush(d, r);
+			if (waits)
+				snic_tx_flush(d, r);
 			snic_tx_stop(d, r);
 		}
 	}
-	snic_vnic_query(d, 1, &vi);
-	snic_rule_query(d, 0, &ri);
+	if (waits) {
+		snic_vnic_query(d, 1, &vi);
+		snic_rule_query(d, 0, &ri);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -122,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	memcpy(w, tmpl, FW_SIZE);
-	unsigned n = data[0];
+	unsigned n = data[0] & 0x7f;
 	size_t at = 1;
 	for (unsigned i = 0; i < n && at + 3 <= size; i++) {
 		uint32_t off = (uint32_t)(data[at] | data[at + 1] << 8) % OFF_DMAREG;
@@ -143,11 +153,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct snic_dev *d = snic_alloc();
 	snic_set_state_path(d, NULL);   /* no host mirror file */
-	snic_set_timeout(d, 5);
+	snic_set_timeout(d, 1);   /* the responder answers in microseconds */
 	if (snic_attach(d, w, FW_SIZE) == 0) {
 		const struct snic_caps *c = snic_caps(d);
 		FZ_CHECK(c && c->n_rx <= SNIC_LIB_MAX_RINGS && c->n_tx <= SNIC_LIB_MAX_RINGS);
-		exercise(d, w);
+		exercise(d, w, data[0] & 0x80);
 	}
 	pthread_mutex_lock(&rsp.lock);
 	atomic_store(&rsp.active, 0);
