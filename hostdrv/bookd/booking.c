@@ -250,8 +250,17 @@ int booking_format(const struct booking *b, char *buf, size_t len)
 				      (unsigned long long)r[i].v);
 	if (n >= 0 && (size_t)n < len && b->prio)
 		n += snprintf(buf + n, len - n, ",\"priority\":%u", b->prio);
-	if (n >= 0 && (size_t)n < len && b->cpu > 0)
-		n += snprintf(buf + n, len - n, ",\"cpu\":%g", b->cpu);
+	if (n >= 0 && (size_t)n < len && b->cpu > 0) {
+		/* Shortest form that reads back as the same number: a record
+		 * rewritten by an agent keeps the value it was given. */
+		char num[32];
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(num, sizeof(num), "%.*g", prec, b->cpu);
+			if (strtod(num, NULL) == b->cpu)
+				break;
+		}
+		n += snprintf(buf + n, len - n, ",\"cpu\":%s", num);
+	}
 	if (n >= 0 && (size_t)n < len && b->pipe[0])
 		n += snprintf(buf + n, len - n, ",\"pipe\":\"%s\"", b->pipe);
 	if (n >= 0 && (size_t)n < len)

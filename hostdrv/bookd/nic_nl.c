@@ -192,7 +192,8 @@ int nl_put(struct nlmsghdr *h, size_t room, uint16_t type, const void *data, siz
 	if (len > UINT16_MAX - NLA_HDRLEN || at + need > room)
 		return -1;
 	memcpy((unsigned char *)h + at, &a, sizeof(a));
-	memcpy((unsigned char *)h + at + NLA_HDRLEN, data, len);
+	if (len)        /* a flag or pad attribute: data may be NULL */
+		memcpy((unsigned char *)h + at + NLA_HDRLEN, data, len);
 	memset((unsigned char *)h + at + NLA_HDRLEN + len, 0, need - NLA_HDRLEN - len);
 	h->nlmsg_len = (uint32_t)(at + need);
 	return 0;

@@ -52,7 +52,7 @@ check "the agent removes its share from the NIC" until_true 10 sh -c "! SNIC_DEV
 check "the freed part goes to the one still short" until_true 10 min_is 1 950000000
 # A firmware flash (the card reboots into it, its tables empty): once the
 # VNICs are back, the agent has put every booking back.
-"$bin/snic-fwimg" build --elf "$top/build/rv32/snic-fw.elf" --out "$out/v2.img" \
+"$bin/snic-fwimg" build --elf "$build/rv32/snic-fw.elf" --out "$out/v2.img" \
 	--objcopy riscv64-unknown-elf-objcopy --version 0.2.0 --build "bookd e2e" >/dev/null
 quiet ctl flash "$out/v2.img"
 for v in 0 1; do quiet ctl vnic add --id $v --mac 02:00:00:00:02:0$v --uplink 0; done

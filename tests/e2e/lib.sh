@@ -2,7 +2,9 @@
 # build is, the TAP `check` helper, and waiting for a simulated card.
 # shellcheck shell=bash
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-bin=$top/build/bin
+# SNIC_BUILD: another build tree (make test SANITIZE=1 uses build-san).
+build=${SNIC_BUILD:-$top/build}
+bin=${SNIC_BIN:-$build/bin}
 
 n=0
 check() { # check NAME COMMAND...: one TAP line, "ok" when COMMAND succeeds

@@ -133,25 +133,33 @@ static int split(int argc, char **argv)
 static int compare(const char *a, const char *b)
 {
 	pcap_t *pa = open_in(a), *pb = open_in(b);
+	int rc = 2;
 	if (!pa || !pb)
-		return 2;
+		goto out;
 	struct pcap_pkthdr *ha, *hb;
 	const u_char *da, *db;
 	for (unsigned long i = 1;; i++) {
 		int ra = pcap_next_ex(pa, &ha, &da);
 		int rb = pcap_next_ex(pb, &hb, &db);
 		if (ra != 1 || rb != 1) {
-			if (ra == rb)
-				return 0;
-			printf("frame %lu: %s has it, %s ended\n", i, ra == 1 ? a : b,
-			       ra == 1 ? b : a);
-			return 1;
+			rc = ra != rb;
+			if (rc)
+				printf("frame %lu: %s has it, %s ended\n", i, ra == 1 ? a : b,
+				       ra == 1 ? b : a);
+			break;
 		}
 		if (ha->caplen != hb->caplen || memcmp(da, db, ha->caplen) != 0) {
 			printf("frame %lu differs (len %u vs %u)\n", i, ha->caplen, hb->caplen);
-			return 1;
+			rc = 1;
+			break;
 		}
 	}
+out:
+	if (pa)
+		pcap_close(pa);
+	if (pb)
+		pcap_close(pb);
+	return rc;
 }
 
 static int count(const char *path)
@@ -164,6 +172,7 @@ static int count(const char *path)
 	unsigned long n = 0;
 	while (pcap_next_ex(p, &h, &data) == 1)
 		n++;
+	pcap_close(p);
 	printf("%lu\n", n);
 	return 0;
 }

@@ -5,8 +5,8 @@
 # cannot boot rolls back to the previous slot; the flash file persists.
 set -u
 . "$(dirname "$0")/lib.sh"
-img0=$top/build/rv32/snic-fw.img
-elf=$top/build/rv32/snic-fw.elf
+img0=$build/rv32/snic-fw.img
+elf=$build/rv32/snic-fw.elf
 tmp=$(mktemp -d /tmp/snic-flash.XXXXXX)
 win=/dev/shm/snic-flash-$$
 flash=$tmp/flash.bin

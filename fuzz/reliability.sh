@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Write docs/reliability.md (stdout) from the runs: the fuzz figures of
+# `make fuzz-sw` (DIR/results/*.txt), the admin model test's output
+# (DIR/results/admin_model.log), the last `make test SANITIZE=1` summary
+# (SAN_SUMMARY, if that run was made) and the regression inputs kept in
+# fuzz/corpus/. Nothing here is typed in by hand except what each target
+# decodes.
+#   fuzz/reliability.sh DIR [SAN_SUMMARY]
+set -u
+dir=$1 san=${2:-}
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+what() {
+	case $1 in
+	parse)    echo "frame parser + ternary lookup (classifier/parse*.c, match.c): any frame, any rule table" ;;
+	args)     echo "snicctl's words: MAC/IP/number/rate/byte arguments, ethtool and --option rules, verbs flow specs (hostdrv/lib/args.c, units.c, ntuple*.c, verbs_flow.c)" ;;
+	win)      echo "libsnic against a hostile device window: block chain, capability records, ring indices, RX completions, admin completions (hostdrv/lib, hostdrv/proto)" ;;
+	fwimg)    echo "firmware image validation and the boot loader over a fuzzed flash (firmware/image/fwimage.h, bootctl.h, sim/flash.c)" ;;
+	pcap)     echo "the simulator's pcap reader (sim/pcap_io.c)" ;;
+	booking)  echo "booking records from the shared store, and store keys (hostdrv/bookd/booking.c)" ;;
+	etcd)     echo "etcd gateway replies and the chunked watch stream (hostdrv/bookd/etcd_json.c, etcd_watch.c)" ;;
+	fw_admin) echo "the firmware's admin decoder: many commands per input with wire frames and firmware update commands, state checked against a model of the accepted commands (firmware/core via tests/unit/test_fw_util.c)" ;;
+	*)        echo "?" ;;
+	esac
+}
+val() { sed -n "s/^$1=//p" "$2"; }
+
+echo "# Reliability"
+echo
+echo "Written by \`make reliability\` from the runs it makes (\`make fuzz-sw\` with"
+echo "FUZZ_TIME seconds per target, the admin model test) on $(date -u +%Y-%m-%d), $(nproc) CPUs"
+echo "shared with other work; figures are what those runs measured. Do not edit by hand."
+echo
+echo "## Fuzzing"
+echo
+echo "libFuzzer targets in fuzz/ (Debian's clang, \`-fsanitize=fuzzer,address,undefined"
+echo "-fno-sanitize-recover=all\`; a broken invariant aborts like a crash). Each has a seed"
+echo "corpus in fuzz/corpus/<target>/; \`make test\` replays every committed input and"
+echo "fuzzes each target a few seconds (test_fuzz_<target>)."
+echo
+echo "| target | input | seconds | execs | execs/s | coverage (edges) | features | corpus (seeds) | result |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
+total=0
+for f in "$dir"/results/*.txt; do
+	[ -f "$f" ] || continue
+	case $f in *admin_model*) continue ;; esac
+	t=$(val target "$f") s=$(val seconds "$f") e=$(val execs "$f")
+	rate=$(( s > 0 ? ${e:-0} / s : 0 ))
+	total=$(( total + ${e:-0} ))
+	res=$([ "$(val rc "$f")" = 0 ] && echo "no finding" || echo "**finding** (DIR/crashes)")
+	echo "| $t | $(what "$t") | $s | $e | $rate | $(val cov "$f") | $(val ft "$f") | $(val corpus "$f") ($(val seeds "$f")) | $res |"
+done
+echo
+echo "In all: $total executions. Coverage is libFuzzer's count of instrumented edges"
+echo "reached in the code built into the target (libpcap, json-c and libc are not"
+echo "instrumented, so pcap's figure counts only sim/pcap_io.c)."
+echo
+echo "### Regression inputs"
+echo
+echo "Inputs that once found a bug, kept next to the seeds and replayed by \`make test\`:"
+echo
+n=0
+for r in "$top"/fuzz/corpus/*/regress-*; do
+	[ -f "$r" ] || continue
+	n=$((n + 1))
+	echo "- fuzz/corpus/$(basename "$(dirname "$r")")/$(basename "$r")"
+done
+[ $n -eq 0 ] && echo "- none"
+echo
+echo "## Admin command sequences against a model"
+echo
+echo "tests/unit/test_fw_admin_model.c (part of \`make test\`): seeded adversarial"
+echo "sequences on the firmware's real admin path; after every sequence each VNIC and"
+echo "rule location is queried back and compared with a model of the accepted commands"
+echo "(tests/unit/fw_admin_model.h). Any divergence fails. Last run:"
+echo
+if [ -f "$dir/results/admin_model.log" ]; then
+	grep -E '^# (small|large):|^ok|^not ok' "$dir/results/admin_model.log" | sed 's/^# //; s/^/    /'
+else
+	echo "    (not run)"
+fi
+echo
+echo "## Sanitizers"
+echo
+echo "\`make test SANITIZE=1\` builds the unit, simulator and end-to-end suites with ASan +"
+echo "UBSan (\`-fno-sanitize-recover=all\`, leaks on) into build-san/; any report fails the"
+echo "test that made it, and fuzz/san_reports.sh fails the run if a background process"
+echo "(snic-sim, snic-bookd) reported. Not run in that mode: the QEMU guest test, the"
+echo "rv32 runners, make install's file list and the fuzz targets (sanitized in every"
+echo "make test already); fuzz/sanitize.mk says why."
+echo
+if [ -n "$san" ] && [ -f "$san" ]; then
+	echo "Last run ($(date -u -r "$san" +%Y-%m-%d)):"
+	echo
+	grep -E ' FAIL |passed, .* failed' "$san" | sed 's/^/    /'
+else
+	echo "(No SANITIZE=1 run recorded in this tree.)"
+fi
+echo
+echo "## Not covered here yet"
+echo
+echo "Issue 15's isolation property over millions of frames, the fault campaigns on the"
+echo "simulator and the kernel module's checks in the VM test have no runs behind this"
+echo "page yet."
