@@ -4,7 +4,7 @@
  * and any rule table (classifier/parse.c, parse_ipv6.c, match.c).
  *
  * Input: port (1 byte), n rules (1 byte, up to FZ_RULES), n * 136 bytes
- * of rules (valid flag from the action's rsvd low bit), then the frame.
+ * of rules (valid flag from the action's gen low bit), then the frame.
  * Checked for every input, besides memory safety:
  *  - the key depends only on the first SNIC_PARSE_BYTES header bytes and
  *    the frame length; reserved key bytes are 0; key.port is the port;
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = (uint32_t)(size / sizeof(struct snic_rule));
 	for (uint32_t i = 0; i < n; i++) {
 		memcpy(&rules[i], data + i * sizeof(rules[0]), sizeof(rules[0]));
-		valid[i] = rules[i].action.rsvd & 1;
+		valid[i] = rules[i].action.gen & 1;
 	}
 	data += n * sizeof(struct snic_rule), size -= n * sizeof(struct snic_rule);
 

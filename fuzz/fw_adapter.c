@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/flash_cmd.h"
+#include "fw.h"
 #include "flash.h"
 #include "test_fw_util.h"
 #include "fw_adapter.h"
@@ -19,7 +19,7 @@ void fwa_boot(const char *profile)
 	boot(profile);
 	memset(flash_mem, 0xff, sizeof(flash_mem));
 	sim_flash_init_mem(&flash, flash_mem);
-	fw_flash_attach(&flash.ops);
+	fw_flash_attach(tfw, &flash.ops);
 }
 
 int fwa_admin(uint16_t opcode, const void *payload, uint32_t len, struct snic_admin_cpl *cpl)

@@ -214,7 +214,7 @@ static int fwm_rule_add(struct fwm *m)
 		a.loc = m->user_entries + fwm_pick(m, 3);  /* a MAC entry or past the table */
 	fwm_make_rule(m, &a.rule);
 	if (fwm_pick(m, 16) == 0) {
-		a.rule.action.rsvd = 1;
+		a.rule.action.gen = 1; /* host-set incarnation: refused */
 		must_fail = 1;
 	}
 	if (a.loc != SNIC_LOC_ANY && (a.loc >= m->user_entries || m->rule_used[a.loc]))
