@@ -22,7 +22,7 @@ $(BUILD)/sim/unit/test_sim_ivshmem.o: tests/unit/test_sim_ivshmem.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(SIM_IVSHMEM_TEST): $(BUILD)/sim/unit/test_sim_ivshmem.o $(BUILD)/sim/ivshmem.o
+$(SIM_IVSHMEM_TEST): $(BUILD)/sim/unit/test_sim_ivshmem.o $(BUILD)/sim/ivshmem.o $(BUILD)/sim/window.o
 	$(CC) -o $@ $^ -lcmocka
 
 TESTS += $(SIM_IVSHMEM_TEST)
