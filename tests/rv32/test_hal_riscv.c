@@ -375,6 +375,13 @@ static void test_rx_delivery(void **state)
 	hw_rx(0, 0, info.mac_rule, 77);
 	ring()[0].match.action.vnic = 3;
 	ring()[0].match.action.ring = SNIC_RING_DEFAULT;
+	/* As the engine would: the incarnation the MAC entry was written with
+	 * (the last classifier write: a staged rule or an exact action). */
+	const unsigned g = offsetof(struct snic_rule, action.gen);
+	ring()[0].match.action.gen = HAL_RV_CLS->cmd == HAL_RV_CLS_XWRITE ?
+		(uint8_t)(HAL_RV_CLS->xaction[1] >> 24) :
+		(uint8_t)(HAL_RV_CLS->rule[g / 4] >> (8 * (g % 4)));
+	assert_int_not_equal(ring()[0].match.action.gen, 0);
 	uint8_t *frame = (uint8_t *)(uintptr_t)ring()[0].addr;
 	for (unsigned i = 0; i < 77; i++)
 		frame[i] = (uint8_t)(i ^ 0x3c);
