@@ -18,7 +18,7 @@ FUZZ_DIR  := $(BUILD)/fuzz
 FUZZ_TIME ?= 60
 FUZZ_TEST_TIME ?= 3
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS := -std=c11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -fno-omit-frame-pointer \
+FUZZ_CFLAGS := -std=c11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -fno-omit-frame-pointer -MMD -MP \
                -D_GNU_SOURCE -Wall -Iinclude -Iclassifier -Ifirmware -Isim -Ihostdrv/lib \
                -Ihostdrv/bookd -Itests/unit -Ifuzz -Wno-unknown-pragmas
 # The code under test keeps the warnings its own build makes errors; the
