@@ -24,7 +24,8 @@ struct engine {
 static void put_bytes(uint32_t *words, unsigned nwords, const void *src, size_t n)
 {
 	std::memset(words, 0, nwords * sizeof(uint32_t));
-	std::memcpy(words, src, n); // little-endian host: byte i -> bits [8i+7:8i]
+	if (n) /* src may be NULL: a cleared entry */
+		std::memcpy(words, src, n); // little-endian host: byte i -> bits [8i+7:8i]
 }
 
 static void edge(struct engine *e)

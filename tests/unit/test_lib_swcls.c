@@ -419,7 +419,8 @@ static void l2_state(struct snic_mirror *m, uint16_t id, uint8_t mode, uint16_t 
 	l->rxmode.vnic = l->vlans.vnic = l->policy.vnic = id;
 	l->rxmode.flags = mode;
 	l->rxmode.n_mc = (uint8_t)n_mc;
-	memcpy(l->rxmode.mc, mc, n_mc * 6u);
+	if (n_mc) /* mc may be NULL */
+		memcpy(l->rxmode.mc, mc, n_mc * 6u);
 	l->policy.flags = pol;
 	l->vlans.n = vid ? 1 : 0;
 	l->vlans.vid[0] = vid;
