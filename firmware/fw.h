@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "image/fwimage.h"
+#include <snic/fwimage.h>
 
 struct hal;  /* the target's device context (hal/hal.h) */
 struct fw;   /* one firmware instance: private to firmware/core */

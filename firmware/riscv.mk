@@ -51,7 +51,7 @@ FW_IMG := $(RV_BUILD)/snic-fw.img
 # unknown unicast) and the share limit's slow half (only while bandwidth
 # shares are on). The per-frame files (steer, tx, team_tx, meter, mem)
 # keep $(OPT).
-RV_SIZE_OPT := admin beacon bwalloc exact flash_cmd fw group l2 layout meter_table notify rules \
+RV_SIZE_OPT := admin beacon bwalloc exact_table flash_cmd fw group l2 layout meter_table notify rules \
                rx_ring share team team_health vnic vnic_mac
 $(patsubst %,$(RV_BUILD)/core/%.o,$(RV_SIZE_OPT)): RV_CORE_OPT := -Os
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: firmware image validation (firmware/image/fwimage.h) and
+ * Fuzz target: firmware image validation (include/snic/fwimage.h) and
  * the boot loader over a flash of fuzzer-chosen contents (sim/flash.c:
  * boot-control record, two slots).
  *
@@ -15,7 +15,7 @@
  */
 #include <string.h>
 #include "flash.h"
-#include "image/fwimage.h"
+#include <snic/fwimage.h>
 #include "fuzz_util.h"
 
 static uint8_t flash[SNIC_FLASH_TOTAL];

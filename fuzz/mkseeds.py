@@ -102,7 +102,7 @@ def verbs_seeds():
 
 
 def fwimg_seeds():
-    # A small valid image (header of firmware/image/fwimage.h + payload).
+    # A small valid image (header of include/snic/fwimage.h + payload).
     def image(payload, text, load=0x80000000, bss=0x100):
         h = struct.pack("<IHHHHIIIIIIIII44s", 0x57464E53, 1, 96, 1, 0, 0x000100,
                         len(payload), zlib.crc32(payload), load, load, text,

@@ -15,7 +15,7 @@ what() {
 	parse)    echo "frame parser + ternary lookup (classifier/parse*.c, match.c): any frame, any rule table" ;;
 	args)     echo "snicctl's words: MAC/IP/number/rate/byte arguments, ethtool and --option rules, verbs flow specs (hostdrv/lib/args.c, units.c, ntuple*.c, verbs_flow.c)" ;;
 	win)      echo "libsnic against a hostile device window: block chain, capability records, ring indices, RX completions, admin completions (hostdrv/lib, hostdrv/proto)" ;;
-	fwimg)    echo "firmware image validation and the boot loader over a fuzzed flash (firmware/image/fwimage.h, bootctl.h, sim/flash.c)" ;;
+	fwimg)    echo "firmware image validation and the boot loader over a fuzzed flash (include/snic/fwimage.h, bootctl.h, sim/flash.c)" ;;
 	pcap)     echo "the simulator's pcap reader (sim/pcap_io.c)" ;;
 	booking)  echo "booking records from the shared store, and store keys (hostdrv/bookd/booking.c)" ;;
 	etcd)     echo "etcd gateway replies and the chunked watch stream (hostdrv/bookd/etcd_json.c, etcd_watch.c)" ;;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The simulated NIC's flash (snic-sim --flash FILE): the boot control
- * sector and two image slots of firmware/image/bootctl.h, kept in a file
+ * sector and two image slots of include/snic/bootctl.h, kept in a file
  * so they survive the simulator, plus a model of the boot loader that
  * picks the slot at each boot and rolls a failed trial image back.
  *
@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <snic/abi.h>
 #include "fw.h"
-#include "image/bootctl.h"
+#include <snic/bootctl.h>
 
 struct sim_flash {
 	uint8_t            *mem;     /* SNIC_FLASH_TOTAL bytes */

@@ -68,7 +68,7 @@ unsigned fw_poll(struct fw *fw)
 	struct snic_blk_devid *d = FW_DEVID(fw);
 	fw->now_ns = hal_now_ns(fw->hal);
 	d->heartbeat++;
-	d->sim_time_ns = fw->now_ns;
+	d->dev_time_ns = fw->now_ns;
 	work += fw_admin_poll(fw);
 	work += fw_rx_poll(fw);
 	fw_rx_raise_irqs(fw);

@@ -14,7 +14,7 @@
 #include "fw.h"
 #include "hal/hal.h"
 #include "meter.h"
-#include "exact.h"
+#include "exact_table.h"
 #include "share.h"
 
 /* Compile-time limits of this firmware build. */

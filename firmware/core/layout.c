@@ -7,7 +7,7 @@
  * everything by walking the chain, never by hard-coded offsets.
  */
 #include "fw_internal.h"
-#include "exact.h"
+#include "exact_table.h"
 
 static bool is_pow2(uint32_t v)
 {
@@ -126,7 +126,7 @@ static void write_devid(struct fw *fw, uint32_t state, uint32_t reset_count)
 	d->window_size = fw->win_size;
 	d->heartbeat = 0;
 	d->reset_count = reset_count;
-	d->sim_time_ns = hal_now_ns(fw->hal);
+	d->dev_time_ns = hal_now_ns(fw->hal);
 	copy_profile(d->profile, fw->hw.profile);
 	fw_store_rel(&d->state, state);
 }

@@ -19,7 +19,7 @@
  * host software classifier rebuilds the table from it).
  */
 #include "fw_internal.h"
-#include "exact.h"
+#include "exact_table.h"
 #include "team.h"
 
 

@@ -20,7 +20,7 @@
  * is left: no entry ever names a VNIC that does not have its key.
  */
 #include "fw_internal.h"
-#include "exact.h"
+#include "exact_table.h"
 #include "team.h"
 
 static bool same_key(const struct fw_vnic *v, const uint8_t mac[6], uint16_t vlan)

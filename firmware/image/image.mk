@@ -4,7 +4,7 @@
 # Included by firmware/riscv.mk.
 
 FWIMG_TOOL := $(BUILD)/bin/snic-fwimg
-$(FWIMG_TOOL): firmware/image/snic-fwimg.c firmware/image/fwimage.h firmware/image/bootctl.h
+$(FWIMG_TOOL): firmware/image/snic-fwimg.c include/snic/fwimage.h include/snic/bootctl.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 

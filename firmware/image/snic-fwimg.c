@@ -24,8 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <snic/regs.h>
-#include "fwimage.h"
-#include "bootctl.h"
+#include <snic/fwimage.h>
+#include <snic/bootctl.h>
 
 extern char **environ;
 

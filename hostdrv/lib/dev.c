@@ -210,7 +210,7 @@ int snic_devinfo(struct snic_dev *d, struct snic_devinfo *out)
 	out->state = snic_state(d);
 	out->heartbeat = id.heartbeat;
 	out->reset_count = id.reset_count;
-	out->sim_time_ns = id.sim_time_ns;
+	out->dev_time_ns = id.dev_time_ns;
 	memcpy(out->profile, id.profile, sizeof(id.profile));  /* out has room for NUL */
 	if (d->off_fw != SNIC_NO_BLOCK) {
 		struct snic_blk_fw fw;

@@ -66,7 +66,7 @@ struct snic_devinfo {
 	uint32_t state;          /* enum snic_dev_state */
 	uint32_t heartbeat;
 	uint32_t reset_count;
-	uint64_t sim_time_ns;
+	uint64_t dev_time_ns;
 	char     profile[17];
 	int      has_fw;
 	uint32_t fw_version;

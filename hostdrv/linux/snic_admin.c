@@ -10,7 +10,7 @@
  * firmware polls the ring, so waiting is a sleep-and-look loop.
  */
 #include <linux/delay.h>
-#include "snic.h"
+#include "snic_drv.h"
 #include "snic_proto.h"
 
 static unsigned int admin_timeout_ms = 3000;

@@ -7,7 +7,7 @@
  * i % depth. So buffers never need tracking, and a reloaded driver finds
  * descriptors left posted by its predecessor pointing at the same places.
  */
-#include "snic.h"
+#include "snic_drv.h"
 
 static u32 buf_size_of(u32 buf_max)
 {

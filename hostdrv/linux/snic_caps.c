@@ -7,7 +7,7 @@
  * RXQ/TXQ blocks is the shared protocol code's (hostdrv/proto), the same
  * libsnic runs, so a confused device cannot point us elsewhere.
  */
-#include "snic.h"
+#include "snic_drv.h"
 #include "snic_proto.h"
 
 /* The fields the walk checked, as the shared code wants them. */

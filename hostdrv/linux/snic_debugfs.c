@@ -6,7 +6,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 static struct dentry *snic_debugfs_root;
 

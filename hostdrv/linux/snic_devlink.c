@@ -20,7 +20,7 @@
  * back). Flash, reload and health live in snic_flash.c, snic_health.c.
  */
 #include <linux/rtnetlink.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 /* Uplink ports after the VNIC ports: VNIC i is port i. */
 #define SNIC_DL_UPLINK_PORT_BASE 1000

@@ -8,7 +8,7 @@
  * -n/-N through snic_ntuple.c.
  */
 #include <linux/ethtool.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 static void snic_get_drvinfo(struct net_device *ndev, struct ethtool_drvinfo *info)
 {

@@ -19,17 +19,17 @@
 #include <linux/delay.h>
 #include <linux/firmware.h>
 #include <asm/unaligned.h>
-#include "snic.h"
+#include <snic/fwimage.h>
+#include "snic_drv.h"
 
-/* The image header (firmware/image/fwimage.h; that header needs libc
- * headers, so the few fields checked here are read by offset). */
-#define SNIC_IMG_MAGIC       0x57464e53u /* "SNFW" */
-#define SNIC_IMG_HDR_SIZE    96u
-#define SNIC_IMG_OFF_ABI     8
-#define SNIC_IMG_OFF_VERSION 12
-#define SNIC_IMG_OFF_SIZE    16
-#define SNIC_IMG_OFF_CRC     20
-#define SNIC_IMG_OFF_HDR_CRC 92
+/* The image header's fields, read in place (little-endian, unaligned). */
+#define SNIC_IMG_MAGIC       SNIC_FWIMG_MAGIC
+#define SNIC_IMG_HDR_SIZE    SNIC_FWIMG_HDR_SIZE
+#define SNIC_IMG_OFF_ABI     offsetof(struct snic_fwimg_hdr, abi_major)
+#define SNIC_IMG_OFF_VERSION offsetof(struct snic_fwimg_hdr, fw_version)
+#define SNIC_IMG_OFF_SIZE    offsetof(struct snic_fwimg_hdr, size)
+#define SNIC_IMG_OFF_CRC     offsetof(struct snic_fwimg_hdr, crc32)
+#define SNIC_IMG_OFF_HDR_CRC offsetof(struct snic_fwimg_hdr, hdr_crc)
 
 #define SNIC_REBOOT_WAIT_MS  30000  /* a TCG guest next to a busy simulator */
 #define SNIC_FLASH_NOTIFY    16     /* chunks between progress messages */

@@ -16,7 +16,7 @@
  * note what happened and report from a work item.
  */
 #include <linux/rtnetlink.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 #define SNIC_HEALTH_GRACE_MS 1000  /* between automatic recoveries */
 

@@ -16,7 +16,7 @@
  * while a TX queue waits for room (TX has no interrupt).
  */
 #include <linux/interrupt.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 static bool use_msix = true;
 module_param(use_msix, bool, 0444);

@@ -15,7 +15,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 static void rx_mode_work(struct work_struct *w);
 

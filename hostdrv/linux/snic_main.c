@@ -14,7 +14,7 @@
 #include <linux/module.h>
 #include <linux/io.h>
 #include <linux/delay.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 static unsigned int vnics = 1;
 module_param(vnics, uint, 0444);

@@ -10,7 +10,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 /*
  * Stable across unbind/bind and reboots: the card's base MAC (uplink 0's,

@@ -15,7 +15,7 @@
  */
 #include <linux/etherdevice.h>
 #include <snic/ntuple.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 int snic_ntuple_init(struct snic_dev *sdev)
 {

@@ -11,7 +11,7 @@
  * work.
  */
 #include <linux/rtnetlink.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 /* The device must come back as the same card, or we cannot restore. */
 static int same_card(struct snic_dev *sdev)

@@ -13,7 +13,7 @@
  */
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 bool snic_rss_has(struct snic_dev *sdev)
 {

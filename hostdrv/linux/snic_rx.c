@@ -13,7 +13,7 @@
  * with completions pending.
  */
 #include <linux/etherdevice.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 static int ring_layout(struct snic_dev *sdev, struct snic_rx_ring *r, u16 id)
 {

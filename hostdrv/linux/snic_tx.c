@@ -14,7 +14,7 @@
  * device attributes by source MAC; its lock serialises those netdevs.
  */
 #include <linux/etherdevice.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 static int ring_layout(struct snic_dev *sdev, struct snic_tx_ring *t, u16 id)
 {

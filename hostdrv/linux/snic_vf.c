@@ -22,7 +22,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include "snic.h"
+#include "snic_drv.h"
 
 /* VF vf of the card ndev belongs to; cfg_lock held. */
 static struct snic_vnic *vf_vnic(struct net_device *ndev, int vf)

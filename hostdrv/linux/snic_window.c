@@ -7,7 +7,7 @@
  * The layouts the driver relies on are taken from its checked copies, so
  * the device cannot move them under our feet afterwards.
  */
-#include "snic.h"
+#include "snic_drv.h"
 #include "snic_proto.h"
 
 /* Errno for a failure of the shared walk. */

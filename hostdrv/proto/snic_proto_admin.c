@@ -40,7 +40,7 @@ static uint32_t heartbeat(const struct snic_proto_admin *a)
 static uint64_t device_ms(const struct snic_proto_admin *a)
 {
 	return snic_proto_ns_to_ms(snic_proto_ld64((const uint64_t *)(const void *)
-						   DEVID(a, sim_time_ns)));
+						   DEVID(a, dev_time_ns)));
 }
 
 static const char *agent_name(uint32_t word)

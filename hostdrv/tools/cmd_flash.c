@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include "snicctl.h"
-#include "image/fwimage.h"
+#include <snic/fwimage.h>
 
 #define FLASH_FILE_MAX   (1u << 20)  /* larger than any slot: refused unread */
 #define REBOOT_WAIT_MS   10000u

@@ -175,7 +175,7 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 	unsigned n_up = k ? k->n_uplinks : SNIC_MAX_UPLINKS;
 	/* The device clock (virtual time in the simulator) says when these held. */
 	struct snic_devinfo di;
-	uint64_t now_ns = snic_devinfo(d, &di) == 0 ? di.sim_time_ns : 0;
+	uint64_t now_ns = snic_devinfo(d, &di) == 0 ? di.dev_time_ns : 0;
 	if (c->json)
 		print_json(c, &s, n_up, now_ns);
 	else

@@ -154,7 +154,7 @@ SNIC_ASSERT_SIZE(struct snic_admin_cpl, 256);
  * takes `lock` with an atomic compare-and-swap from SNIC_ADMIN_LOCK_FREE
  * to its tag, SNIC_ADMIN_LOCK_TAG(agent class, device time), and puts it
  * back to FREE, again by compare-and-swap, once its command is answered
- * or abandoned. The device time is DEVID sim_time_ns in ms (the one clock
+ * or abandoned. The device time is DEVID dev_time_ns in ms (the one clock
  * every agent reads alike); the tag keeps its low 24 bits. A holder gives
  * the lock back within half of SNIC_ADMIN_LOCK_LEASE_MS on its own clock.
  * A waiter that has seen the same tag for a twentieth of the lease on its

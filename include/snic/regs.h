@@ -67,7 +67,7 @@ struct snic_blk_devid {
 	uint32_t state;        /* enum snic_dev_state */
 	uint32_t heartbeat;    /* incremented by the firmware main loop */
 	uint32_t reset_count;  /* incremented on each firmware reset */
-	uint64_t sim_time_ns;  /* device clock (virtual time in the simulator) */
+	uint64_t dev_time_ns;  /* device clock (virtual time in the simulator) */
 	char     profile[16];  /* NUL-terminated hardware profile name */
 };
 SNIC_ASSERT_SIZE(struct snic_blk_devid, 64);

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "fw.h"
-#include "core/exact.h"
+#include "core/exact_table.h"
 #include "exact_helpers.h"
 
 static int teardown(void **state)

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <snic/regs.h>
-#include "image/bootctl.h"
-#include "image/fwimage.h"
+#include <snic/bootctl.h>
+#include <snic/fwimage.h>
 
 /* CRC-32/IEEE, one bit at a time: the textbook definition. */
 static uint32_t ref_crc(const uint8_t *p, size_t n)

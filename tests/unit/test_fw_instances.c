@@ -164,7 +164,7 @@ static void test_traffic_is_per_instance(void **state)
 	assert_int_equal(c.len, len);
 	assert_int_equal(stats()->port[0].rx_packets, 1);
 	assert_int_equal(fake->delivered, 1);
-	assert_int_equal(devid()->sim_time_ns, 1000000u);
+	assert_int_equal(devid()->dev_time_ns, 1000000u);
 	uint32_t a_beats = devid()->heartbeat;
 
 	test_use(NIC_B);
@@ -173,7 +173,7 @@ static void test_traffic_is_per_instance(void **state)
 	assert_int_equal(stats()->cls_lookups, 0);
 	assert_int_equal(fake->delivered, 0);
 	assert_int_equal(fake->rx_done, 0);
-	assert_int_equal(devid()->sim_time_ns, 2000000u);
+	assert_int_equal(devid()->dev_time_ns, 2000000u);
 	assert_true(devid()->heartbeat >= 2); /* B ran, and saw nothing */
 
 	/* B's VNIC sends: the frame leaves B's uplink, A's sees nothing. */

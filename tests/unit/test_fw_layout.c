@@ -69,7 +69,7 @@ static void test_devid(void **state)
 	fw_poll(tfw);
 	fw_poll(tfw);
 	assert_int_equal(d->heartbeat, hb + 2);
-	assert_int_equal(d->sim_time_ns, 123456789);
+	assert_int_equal(d->dev_time_ns, 123456789);
 }
 
 struct span { uint64_t start, end; };

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "fw.h"
-#include "core/exact.h"
+#include "core/exact_table.h"
 #include "test_fw_l2.h"
 #include "team_helpers.h"
 #include "exact_helpers.h"

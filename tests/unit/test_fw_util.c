@@ -335,7 +335,7 @@ static void mask_volatile(uint8_t *w)
 	uint32_t a = find_block(SNIC_BLK_ADMIN), st = find_block(SNIC_BLK_STATS);
 	const struct snic_blk_admin *ab = (const void *)(fake->win + a);
 	memset(w + offsetof(struct snic_blk_devid, heartbeat), 0, 4);
-	memset(w + offsetof(struct snic_blk_devid, sim_time_ns), 0, 8);
+	memset(w + offsetof(struct snic_blk_devid, dev_time_ns), 0, 8);
 	memset(w + a + offsetof(struct snic_blk_admin, cmd_prod), 0,
 	       sizeof(struct snic_blk_admin) - offsetof(struct snic_blk_admin, cmd_prod));
 	memset(w + ab->cmd_off, 0, ab->entries * sizeof(struct snic_admin_cmd));

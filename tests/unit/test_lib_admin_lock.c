@@ -161,7 +161,7 @@ static void *agent_main(void *arg)
 	struct agent *a = arg;
 	struct snic_blk_devid *id = (void *)(win + OFF_DEVID);
 	for (int i = 0; i < a->commands; i++) {
-		uint64_t ms = __atomic_load_n(&id->sim_time_ns, __ATOMIC_ACQUIRE) / 1000000u;
+		uint64_t ms = __atomic_load_n(&id->dev_time_ns, __ATOMIC_ACQUIRE) / 1000000u;
 		uint32_t tag = SNIC_ADMIN_LOCK_TAG(SNIC_ADMIN_LOCK_KERNEL, ms);
 		if (agent_take(a, tag)) {
 			snprintf(a->err, sizeof(a->err), "lock never free");
@@ -243,7 +243,7 @@ static void waits_for_release(void **state)
 static void set_device_ms(uint64_t ms)
 {
 	struct snic_blk_devid *id = (void *)(win + OFF_DEVID);
-	__atomic_store_n(&id->sim_time_ns, ms * 1000000u, __ATOMIC_RELEASE);
+	__atomic_store_n(&id->dev_time_ns, ms * 1000000u, __ATOMIC_RELEASE);
 }
 
 /* A holder that died leaves its tag for good: once the tag is a whole

@@ -394,7 +394,7 @@ static void admin_setup(uint32_t lease_ms, enum dev_mode mode)
 
 static void set_device_ms(uint64_t ms)
 {
-	((struct snic_blk_devid *)w)->sim_time_ns = ms * 1000000u;
+	((struct snic_blk_devid *)w)->dev_time_ns = ms * 1000000u;
 }
 
 static void admin_skips_foreign_completions(void **state)

@@ -3,7 +3,7 @@
  * Flash operations for the firmware update commands on the embedded core:
  * reads through the memory-mapped flash, erase and program through the
  * flash controller (hal_riscv_regs.h), the boot control record in the
- * first sector (image/bootctl.h) shared with the boot ROM.
+ * first sector (snic/bootctl.h) shared with the boot ROM.
  */
 #include "hal/riscv/hal_riscv_flash.h"
 #include "hal/riscv/hal_riscv_regs.h"

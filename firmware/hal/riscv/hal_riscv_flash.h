@@ -4,7 +4,7 @@
 #define SNIC_HAL_RISCV_FLASH_H
 
 #include "fw.h"
-#include "image/bootctl.h"
+#include <snic/bootctl.h>
 
 const struct fw_flash_ops *hal_rv_flash_ops(void);
 /* The slot the boot ROM started (its header in *h), or SNIC_BOOT_NONE. */

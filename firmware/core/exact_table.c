@@ -2,12 +2,12 @@
 /*
  * Exact-match table placement: cuckoo insertion with a bounded
  * breadth-first search for a displacement chain, delete, update. The
- * rules (and why the write order keeps lookups correct) are in exact.h
+ * rules (and why the write order keeps lookups correct) are in exact_table.h
  * and docs/firmware.md.
  */
 #include "fw_internal.h"
-#include "exact.h"      /* this directory: the firmware's table */
-#include <exact.h>      /* classifier/exact.h: key layout and bucket hashes */
+#include "exact_table.h"
+#include <exact.h>        /* classifier/exact.h: key layout and bucket hashes */
 
 #define FREE_SLOT 0xffffu   /* slot_act[] of an empty slot */
 #define NO_PARENT 0xffffu

@@ -16,8 +16,10 @@
 #ifndef SNIC_FWIMAGE_H
 #define SNIC_FWIMAGE_H
 
+#include "types.h"
+#ifndef __KERNEL__
 #include <stddef.h>
-#include <stdint.h>
+#endif
 
 #define SNIC_FWIMG_MAGIC       0x57464e53u /* "SNFW" little-endian */
 #define SNIC_FWIMG_HDR_VERSION 1
