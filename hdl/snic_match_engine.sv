@@ -26,7 +26,11 @@ module snic_match_engine #(
     input  wire [15:0]          in_len,     // usable bytes: min(captured, frame length)
     input  wire [7:0]           in_port,
     input  wire [TAG_BITS-1:0]  in_tag,
-    // table write port (one whole entry, atomically)
+    // table write port (one whole entry, atomically). An entry write
+    // (wr_valid 1) may be presented only while wr_ready is high; clears
+    // are always taken. A refused write is counted in wr_drops.
+    output logic                wr_ready,
+    output logic [31:0]         wr_drops,
     input  wire                 wr_en,
     input  wire [15:0]          wr_idx,
     input  wire                 wr_valid,   // 0 clears the entry
@@ -104,6 +108,7 @@ module snic_match_engine #(
     localparam int WR_BITS = 16 + 1 + 512 + 512 + 64;  // idx, valid, value, mask, action
     localparam int XW_BITS = 16 + 1 + 64 + 64;         // slot, valid, key, action
     localparam int RW_BITS = 320 + 8;                  // RSS key, types
+    logic [WR_STAGES-1:0] wd_entry;  // stage i holds an entry write (not a clear)
     for (genvar i = 0; i < WR_STAGES; i++) begin : wd
         logic               en, xen, ren; // this stage holds a write
         logic [WR_BITS-1:0] d;
@@ -139,6 +144,7 @@ module snic_match_engine #(
             if (pren)
                 rd <= prd;
         end
+        assign wd_entry[i] = en && d[WR_BITS-17];  // the valid bit after the index
     end
     logic [15:0]  wd_idx, wd_xslot;
     logic         wd_valid, wd_xval;
@@ -146,6 +152,16 @@ module snic_match_engine #(
     logic [63:0]  wd_act, wd_xkey, wd_xact;
     assign {wd_idx, wd_valid, wd_value, wd_mask, wd_act} = wd[WR_STAGES-1].d;
     assign {wd_xslot, wd_xval, wd_xkey, wd_xact}         = wd[WR_STAGES-1].xd;
+
+    // Entry writes need a pending slot of the tcam when they reach it: one
+    // may enter while the free slots outnumber those already on the way.
+    logic [7:0] t_free, wd_entries;
+    always_comb begin
+        wd_entries = '0;
+        for (int i = 0; i < WR_STAGES; i++)
+            wd_entries += 8'(wd_entry[i]);
+    end
+    assign wr_ready = t_free > wd_entries;
 
     logic [SIDE_BITS-1:0] t_side;
     logic                 t_valid, t_hit;
@@ -161,6 +177,7 @@ module snic_match_engine #(
         .wr_en(wd[WR_STAGES-1].en), .wr_idx(wd_idx),
         .wr_valid(wd_valid), .wr_value(wd_value),
         .wr_mask(wd_mask), .wr_action(wd_act),
+        .wr_free(t_free), .wr_drops(wr_drops),
         .cnt_idx(cnt_idx), .cnt_data(cnt_data),
         .res_valid(t_valid), .res_side(t_side), .res_hit(t_hit),
         .res_idx(t_idx), .res_action(t_act)

@@ -108,15 +108,24 @@ static void random_exact(struct engine *e, struct rng *r, const struct snic_key 
 		do_exact_write(e, slot, xkey, &tmp.action);
 }
 
-static void do_write(struct engine *e, uint32_t idx, const struct snic_rule *rule)
+/*
+ * A table write for the next edge, as the firmware's write port sees it:
+ * an entry write goes only while the table has a free pending slot
+ * (engine_write_ready), so it is taken at that very edge. Returns 0 when
+ * it had to wait (nothing written).
+ */
+static int do_write(struct engine *e, uint32_t idx, const struct snic_rule *rule)
 {
+	if (rule && !engine_write_ready(e))
+		return 0;
 	engine_write(e, idx, rule);
 	if (idx >= depth)
-		return;
+		return 1;
 	ref.valid[idx] = rule != NULL;
 	if (rule)
 		ref.entries[idx] = *rule;
 	ref.hits[idx] = 0;
+	return 1;
 }
 
 static void do_rss_write(struct engine *e, const struct snic_rss_cfg *cfg)
@@ -269,17 +278,18 @@ static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_
 		snic_parse(samples[i].data, samples[i].caplen, samples[i].frame_len,
 			   samples[i].port, &skeys[i]);
 	}
-	/* Load: every entry written (in use, or cleared), packets alongside. */
-	for (unsigned i = 0; i < depth; i++) {
+	/* Load: every entry written (in use, or cleared), packets alongside;
+	 * an entry write waits for a free pending slot. */
+	for (unsigned i = 0; i < depth;) {
 		if ((int)i == catch_all) {
 			rule_random(r, &skeys[0], &rule);
 			memset(&rule.mask, 0, sizeof(rule.mask));
-			do_write(e, i, &rule);
+			i += do_write(e, i, &rule);
 		} else if (i < used && rng_pct(r, 90)) {
 			rule_random(r, &skeys[rng_below(r, SAMPLES)], &rule);
-			do_write(e, i, &rule);
+			i += do_write(e, i, &rule);
 		} else {
-			do_write(e, i, NULL);
+			i += do_write(e, i, NULL);
 		}
 		/* writes first: a write presented with a packet is seen by it */
 		if (rng_pct(r, 20))
@@ -315,6 +325,10 @@ static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_
 		}
 		if (!step(e, checked))
 			return 0;
+	}
+	if (engine_write_drops(e)) {
+		printf("# %u entry writes refused by the table\n", engine_write_drops(e));
+		return 0;
 	}
 	return drain(e, checked) && check_hits(e);
 }
