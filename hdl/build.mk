@@ -63,7 +63,7 @@ lint: $(GEN_SVH)
 # Differential test of the engine against the reference classifier.
 HDL_TEST_DIFF := $(BUILD)/tests/hdl/test_engine_diff
 HDL_TEST_OBJS := $(BUILD)/tests/hdl/test_engine_diff.o $(BUILD)/tests/hdl/pktgen.o \
-                 $(BUILD)/tests/hdl/engine_rss.o
+                 $(BUILD)/tests/hdl/engine_rss.o $(BUILD)/tests/hdl/engine_wseq.o
 TESTS += $(HDL_TEST_DIFF)
 
 $(BUILD)/tests/hdl/%.o: tests/hdl/%.c

@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "pktgen.h"
 #include "engine_rss.h"
+#include "engine_wseq.h"
 
 #define MAX_DEPTH   4096
 #define MAX_EXACT   32768
@@ -333,34 +334,6 @@ static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_
 	return drain(e, checked) && check_hits(e);
 }
 
-static struct snic_rule exact_rule(const struct snic_key *k, uint16_t vnic, uint8_t flags)
-{
-	struct snic_rule rule;
-	memset(&rule, 0, sizeof(rule));
-	rule.value = *k;
-	memset(&rule.mask, 0xff, sizeof(rule.mask));
-	rule.action.vnic = vnic;
-	rule.action.ring = SNIC_RING_DEFAULT;
-	rule.action.meter = SNIC_METER_NONE;
-	rule.action.flags = flags;
-	return rule;
-}
-
-static void udp_frame(struct pkt *p, uint16_t dport)
-{
-	static const uint8_t base[42] = {
-		0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 9, 0x08, 0x00,
-		0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 9, 10, 0, 0, 1,
-		0x30, 0x39, 0, 0, 0, 8, 0, 0,
-	};
-	memset(p, 0, sizeof(*p));
-	memcpy(p->data, base, sizeof(base));
-	p->data[36] = (uint8_t)(dport >> 8);
-	p->data[37] = (uint8_t)dport;
-	p->caplen = p->frame_len = 60;
-	p->port = 1;
-}
-
 /* Latency measured by clocking, against the constant the model reports. */
 static void test_latency(struct engine *e)
 {
@@ -615,13 +588,17 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP model too large: %u ternary, %u exact\n", depth, exact_slots);
 		return 1;
 	}
-	printf("1..%u\n", sets + 7);
+	printf("1..%u\n", sets + 9);
 	printf("# model: %u ternary entries, %u exact slots, latency %u; seed 0x%" PRIx64 "\n",
 	       depth, exact_slots, latency, seed);
 	e = engine_new();
 	ref_init();
 	test_latency(e);
 	test_atomic_update(e);
+	tap(test_write_burst(e, latency),
+	    "table: a burst of entry writes is taken in order and every entry lands whole", "");
+	tap(test_write_mid_drain(e, latency),
+	    "table: entry rewritten and cleared while its RAM copy is half done: old or new", "");
 	test_hit_counters(e);
 	test_exact_combine(e);
 	test_exact_tags(e);
