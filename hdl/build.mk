@@ -15,7 +15,7 @@ GEN_SVH_BIN := $(BUILD)/gen/gen_svh
 VL_DIR      := $(BUILD)/vl
 VL_OBJ      := $(VL_DIR)/obj
 VL_ROOT     := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
-VL_FLAGS    := --cc -O3 --x-assign fast --x-initial fast --noassert \
+VL_FLAGS    := --cc -O3 --x-assign fast --x-initial fast --noassert --unroll-count 256 \
                --top-module $(HDL_TOP) -I$(BUILD)/gen
 VL_CXXFLAGS := -I$(VL_OBJ) -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd \
                -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=0 -DVM_TRACE_FST=0 -DVM_TRACE_VCD=0

@@ -149,7 +149,7 @@ module snic_tcam #(
     function automatic logic [DEPTH-1:0] ram_lookup(input logic [PADK-1:0] k);
         logic [DEPTH-1:0] a;
         a = ram_valid;
-        for (int s = 0; s < NSL && a != '0; s++)
+        for (int s = 0; s < NSL; s++)
             a &= ram[s][k[s*SLICE +: SLICE]];
         ram_lookup = a;
     endfunction
@@ -267,14 +267,33 @@ module snic_tcam #(
     end
 `undef SNIC_TCAM_RAM_AND
 
-    // Index of the lowest set bit of a group (0 when none).
+    // Priority encoders: isolate the lowest set bit (v & -v, a carry
+    // chain), then bit b of its index is the OR of the positions whose
+    // number has bit b set (constant masks). 0 when no bit is set.
+    function automatic logic [GW-1:0][GROUP-1:0] group_masks();
+        for (int b = 0; b < GW; b++)
+            for (int i = 0; i < GROUP; i++)
+                group_masks[b][i] = ((i >> b) & 1) != 0;
+    endfunction
+    function automatic logic [NW-1:0][NGROUPS-1:0] sel_masks();
+        for (int b = 0; b < NW; b++)
+            for (int i = 0; i < NGROUPS; i++)
+                sel_masks[b][i] = ((i >> b) & 1) != 0;
+    endfunction
+    localparam logic [GW-1:0][GROUP-1:0]   GMASK = group_masks();
+    localparam logic [NW-1:0][NGROUPS-1:0] SMASK = sel_masks();
+
     function automatic logic [GW-1:0] lowest(input logic [GROUP-1:0] v);
-        logic [GW-1:0] r;
-        r = '0;
-        for (int i = GROUP - 1; i >= 0; i--)
-            if (v[i])
-                r = GW'(i);
-        lowest = r;
+        logic [GROUP-1:0] one;
+        one = v & (~v + 1'b1);
+        for (int b = 0; b < GW; b++)
+            lowest[b] = |(one & GMASK[b]);
+    endfunction
+    function automatic logic [NW-1:0] lowest_group(input logic [NGROUPS-1:0] v);
+        logic [NGROUPS-1:0] one;
+        one = v & (~v + 1'b1);
+        for (int b = 0; b < NW; b++)
+            lowest_group[b] = |(one & SMASK[b]);
     endfunction
 
     // ---------------------------------------------------------- edge 2
@@ -306,10 +325,7 @@ module snic_tcam #(
         logic [NW-1:0] gsel;
         p_valid <= rst ? 1'b0 : g_valid;
         if (g_valid) begin
-            gsel = '0;
-            for (int j = NGROUPS - 1; j >= 0; j--)
-                if (g_hit[j])
-                    gsel = NW'(j);
+            gsel = lowest_group(g_hit);
             p_side <= g_side;
             p_hit  <= |g_hit;
             p_idx  <= IW'({gsel, g_idx[gsel*GW +: GW]});
