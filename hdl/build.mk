@@ -16,7 +16,7 @@ VL_DIR      := $(BUILD)/vl
 VL_OBJ      := $(VL_DIR)/obj
 VL_ROOT     := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 VL_FLAGS    := --cc -O3 --x-assign fast --x-initial fast --noassert --unroll-count 256 \
-               --top-module $(HDL_TOP) -I$(BUILD)/gen
+               --top-module $(HDL_TOP) -I$(BUILD)/gen -Ihdl
 VL_CXXFLAGS := -I$(VL_OBJ) -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd \
                -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=0 -DVM_TRACE_FST=0 -DVM_TRACE_VCD=0
 ENGINE_LIB  := $(VL_DIR)/libengine.a
@@ -55,10 +55,13 @@ $(ENGINE_LIB): $(VL_DIR)/engine.o $(VL_OBJ)/V$(HDL_TOP)__ALL.a $(VL_RT_OBJS)
 	rm -f $@ && ar rcs $@ $(VL_DIR)/engine.o $(VL_DIR)/ar/*.o $(VL_RT_OBJS)
 
 lint: $(GEN_SVH)
-	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen --top-module $(HDL_TOP) $(HDL_SRCS)
+	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl --top-module $(HDL_TOP) $(HDL_SRCS)
 	for m in snic_ipv6_ext snic_parser snic_tcam snic_exact snic_rss_hash; do \
 		$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl --top-module $$m hdl/$$m.sv || exit 1; \
 	done
+	# the synthesis form of the tcam RAMs (one memory per key slice)
+	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl +define+SNIC_TCAM_STRUCTURAL \
+		--top-module snic_tcam hdl/snic_tcam.sv
 
 # Differential test of the engine against the reference classifier.
 HDL_TEST_DIFF := $(BUILD)/tests/hdl/test_engine_diff

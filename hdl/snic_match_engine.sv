@@ -74,18 +74,13 @@ module snic_match_engine #(
     localparam int COUNT_BIT     = 8 * SNIC_ACT_OFF_FLAGS + $clog2(int'(SNIC_ACT_COUNT));
     localparam int RSS_STAGES    = 4;  // register stages of snic_rss_hash
 
-`ifdef __ICARUS__
- `define SNIC_ENGINE_CHECK(msg) initial $fatal(1, msg)
-`else
- `define SNIC_ENGINE_CHECK(msg) $error(msg)
-`endif
+`include "snic_check.svh"
     if (SNIC_RSS_KEY_BYTES != 40) begin : bad_rss_key
-        `SNIC_ENGINE_CHECK("rw_key is 40 bytes, the RSS ABI key is not");
+        `SNIC_CHECK("rw_key is 40 bytes, the RSS ABI key is not");
     end
     if (RSS_STAGES != TCAM_STAGES) begin : bad_rss_stages
-        `SNIC_ENGINE_CHECK("the RSS hash must take as many stages as the table");
+        `SNIC_CHECK("the RSS hash must take as many stages as the table");
     end
-`undef SNIC_ENGINE_CHECK
 
     assign latency = 8'(LATENCY);
     assign depth   = 16'(DEPTH);

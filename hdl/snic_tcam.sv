@@ -64,6 +64,8 @@ module snic_tcam #(
     output logic [15:0]          res_idx,     // 16'hffff on a miss
     output logic [ACT_BITS-1:0]  res_action
 );
+`include "snic_check.svh"
+
     localparam int IW        = (DEPTH > 1) ? $clog2(DEPTH) : 1;  // entry index width
     localparam int NGROUPS   = (DEPTH + GROUP - 1) / GROUP;        // first-level groups
     localparam int GW        = (GROUP > 1) ? $clog2(GROUP) : 1;    // index width in a group
@@ -75,22 +77,22 @@ module snic_tcam #(
     localparam int PW        = (PEND > 1) ? $clog2(PEND) : 1;      // slot number width
 
     if (DEPTH < 1 || DEPTH > 32768) begin : bad_depth
-        $error("snic_tcam: DEPTH must be 1..32768 (16-bit index, 16'hffff = miss)");
+        `SNIC_CHECK("snic_tcam: DEPTH must be 1..32768 (16-bit index, 16'hffff = miss)");
     end
-    if (GROUP < 2 || (GROUP & (GROUP - 1)) != 0) begin : bad_group
-        $error("snic_tcam: GROUP must be a power of two >= 2");
+    if (GROUP < 2 || GROUP > 256 || (GROUP & (GROUP - 1)) != 0) begin : bad_group
+        `SNIC_CHECK("snic_tcam: GROUP must be a power of two, 2..256");
     end
     if (SLICE < 1 || SLICE > 8) begin : bad_slice
-        $error("snic_tcam: SLICE must be 1..8 (RAM depth 2..256)");
+        `SNIC_CHECK("snic_tcam: SLICE must be 1..8 (RAM depth 2..256)");
     end
     if (PEND < 1 || PEND > 64) begin : bad_pend
-        $error("snic_tcam: PEND must be 1..64");
+        `SNIC_CHECK("snic_tcam: PEND must be 1..64");
     end
     if (KEY_BITS < 1 || ACT_BITS < 1 || SIDE_BITS < 1 || CNT_BITS < 1) begin : bad_width
-        $error("snic_tcam: KEY_BITS, ACT_BITS, SIDE_BITS and CNT_BITS must be >= 1");
+        `SNIC_CHECK("snic_tcam: KEY_BITS, ACT_BITS, SIDE_BITS and CNT_BITS must be >= 1");
     end
     if (COUNT_BIT < 0 || COUNT_BIT >= ACT_BITS) begin : bad_count_bit
-        $error("snic_tcam: COUNT_BIT must select a bit of the action");
+        `SNIC_CHECK("snic_tcam: COUNT_BIT must select a bit of the action");
     end
 
     logic [DEPTH-1:0]    ram_valid;   // RAM column e holds entry e, in full
@@ -270,30 +272,28 @@ module snic_tcam #(
     // Priority encoders: isolate the lowest set bit (v & -v, a carry
     // chain), then bit b of its index is the OR of the positions whose
     // number has bit b set (constant masks). 0 when no bit is set.
-    function automatic logic [GW-1:0][GROUP-1:0] group_masks();
-        for (int b = 0; b < GW; b++)
-            for (int i = 0; i < GROUP; i++)
-                group_masks[b][i] = ((i >> b) & 1) != 0;
+    // mask b of n positions in [b*n +: n]
+    localparam int MASK_BITS = (GW*GROUP > NW*NGROUPS) ? GW*GROUP : NW*NGROUPS;
+    function automatic logic [MASK_BITS-1:0] index_masks(input int n, input int w);
+        index_masks = '0;
+        for (int b = 0; b < w; b++)
+            for (int i = 0; i < n; i++)
+                index_masks[b*n + i] = ((i >> b) & 1) != 0;
     endfunction
-    function automatic logic [NW-1:0][NGROUPS-1:0] sel_masks();
-        for (int b = 0; b < NW; b++)
-            for (int i = 0; i < NGROUPS; i++)
-                sel_masks[b][i] = ((i >> b) & 1) != 0;
-    endfunction
-    localparam logic [GW-1:0][GROUP-1:0]   GMASK = group_masks();
-    localparam logic [NW-1:0][NGROUPS-1:0] SMASK = sel_masks();
+    localparam logic [GW*GROUP-1:0]   GMASK = (GW*GROUP)'(index_masks(GROUP, GW));
+    localparam logic [NW*NGROUPS-1:0] SMASK = (NW*NGROUPS)'(index_masks(NGROUPS, NW));
 
     function automatic logic [GW-1:0] lowest(input logic [GROUP-1:0] v);
         logic [GROUP-1:0] one;
         one = v & (~v + 1'b1);
         for (int b = 0; b < GW; b++)
-            lowest[b] = |(one & GMASK[b]);
+            lowest[b] = |(one & GMASK[b*GROUP +: GROUP]);
     endfunction
     function automatic logic [NW-1:0] lowest_group(input logic [NGROUPS-1:0] v);
         logic [NGROUPS-1:0] one;
         one = v & (~v + 1'b1);
         for (int b = 0; b < NW; b++)
-            lowest_group[b] = |(one & SMASK[b]);
+            lowest_group[b] = |(one & SMASK[b*NGROUPS +: NGROUPS]);
     endfunction
 
     // ---------------------------------------------------------- edge 2
