@@ -37,7 +37,11 @@ module snic_match_engine #(
     input  wire [511:0]         wr_value,
     input  wire [511:0]         wr_mask,
     input  wire [63:0]          wr_action,  // struct snic_action image, byte i = [8*i+7:8*i]
-    // exact-match slot write port (one whole slot, atomically)
+    // exact-match slot write port (one whole slot, atomically); taken
+    // while xw_ready (low for EXACT_BUCKETS clocks after rst: the block
+    // RAM is being emptied), else refused and counted in xw_drops
+    output logic                xw_ready,
+    output logic [31:0]         xw_drops,
     input  wire                 xw_en,
     input  wire [15:0]          xw_slot,    // ((way * EXACT_BUCKETS) + bucket) * 4 + slot
     input  wire                 xw_valid,   // 0 clears the slot
@@ -187,6 +191,10 @@ module snic_match_engine #(
                              pk_key[8*(SNIC_KEY_OFF_DMAC+2) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+3) +: 8],
                              pk_key[8*(SNIC_KEY_OFF_DMAC+4) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+5) +: 8],
                              16'(pk_vid) | (16'(pk_tagged) << SNIC_EXACT_TAGGED_BIT)};
+    // Emptying ends once per reset, so a write presented while the table
+    // takes writes still finds it so at the end of the delay line.
+    logic        x_ready;
+    assign xw_ready = x_ready;
     logic        x_hit;
     logic [15:0] x_slot;
     logic [63:0] x_act;
@@ -197,6 +205,7 @@ module snic_match_engine #(
     snic_exact #(.BUCKETS(EXACT_BUCKETS), .ACT_BITS(SNIC_ACT_BITS)) exact (
         .clk(clk), .rst(rst),
         .lk_valid(pk_valid), .lk_xkey(pk_xkey),
+        .wr_ready(x_ready), .wr_drops(xw_drops),
         .wr_en(wd[WR_STAGES-1].xen), .wr_slot(wd_xslot),
         .wr_valid(wd_xval), .wr_xkey(wd_xkey),
         .wr_action(wd_xact),

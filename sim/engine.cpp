@@ -97,6 +97,9 @@ extern "C" struct engine *engine_new(void)
 	}
 	for (unsigned i = 0; i < 2u * t->latency; i++)
 		engine_clock(e);
+	// The exact table's block RAM empties itself after reset.
+	while (!t->xw_ready)
+		engine_clock(e);
 	e->have_out = false;
 	return e;
 }
@@ -182,12 +185,12 @@ extern "C" void engine_rss_write(struct engine *e, const struct snic_rss_cfg *cf
 
 extern "C" int engine_write_ready(struct engine *e)
 {
-	return e->wq.empty() && e->top->wr_ready;
+	return e->wq.empty() && e->top->wr_ready && e->top->xw_ready;
 }
 
 extern "C" uint32_t engine_write_drops(struct engine *e)
 {
-	return e->top->wr_drops;
+	return e->top->wr_drops + e->top->xw_drops;
 }
 
 static void drive(Vsnic_match_engine *t, const pending_write *w)
@@ -227,7 +230,8 @@ static void present_writes(struct engine *e)
 	bool used[3] = {false, false, false};
 	while (!e->wq.empty()) {
 		const pending_write &w = e->wq.front();
-		if (used[w.kind] || (w.kind == W_TCAM && w.valid && !t->wr_ready))
+		if (used[w.kind] || (w.kind == W_TCAM && w.valid && !t->wr_ready) ||
+		    (w.kind == W_EXACT && !t->xw_ready))
 			break;
 		drive(t, &w);
 		used[w.kind] = true;

@@ -33,12 +33,13 @@ unsigned engine_latency(void);  /* cycles from packet in to result out */
  * order issued, one per kind and edge; an entry write waits while the
  * table's pending-write slots are full (hdl wr_ready), and writes issued
  * after it wait behind it. engine_write_ready() says whether a write
- * issued now is taken at the next edge; only then does a packet pushed for
+ * issued now (of any kind) is taken at the next edge; only then does a packet pushed for
  * the same edge see it, as documented below.
  */
 void engine_write(struct engine *e, uint32_t idx, const struct snic_rule *rule);
 int engine_write_ready(struct engine *e);
-/* Entry writes the HDL refused (no pending slot): 0 unless the port is misused. */
+/* Writes the HDL refused (no pending slot; exact table still emptying
+ * after reset): 0 unless the ports are misused. */
 uint32_t engine_write_drops(struct engine *e);
 /* Present a packet for the next edge: first min(caplen, 128) bytes. */
 void engine_push(struct engine *e, const uint8_t *frame, uint32_t caplen,

@@ -33,6 +33,10 @@ module tb_bench #(
     logic          wr_ready;
     logic [31:0]   wr_drops;       // stays 0: writes wait for wr_ready
     /* verilator lint_off UNUSEDSIGNAL */
+    logic          xw_ready;       // no exact writes in this bench
+    logic [31:0]   xw_drops;
+    /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */
     logic [31:0]   out_hash;       // RSS off in this bench
     logic [7:0]    out_hash_type;
     /* verilator lint_on UNUSEDSIGNAL */
@@ -43,7 +47,7 @@ module tb_bench #(
         .wr_ready(wr_ready), .wr_drops(wr_drops),
         .wr_en(wr_en), .wr_idx(wr_idx), .wr_valid(wr_valid), .wr_value(wr_value),
         .wr_mask(wr_mask), .wr_action(wr_action),
-        .xw_en(1'b0), .xw_slot(16'd0), .xw_valid(1'b0), .xw_xkey(64'd0), .xw_action(64'd0),
+        .xw_ready(xw_ready), .xw_drops(xw_drops), .xw_en(1'b0), .xw_slot(16'd0), .xw_valid(1'b0), .xw_xkey(64'd0), .xw_action(64'd0),
         .rw_en(1'b0), .rw_key(320'd0), .rw_types(8'd0),
         .cnt_idx(16'd0), .cnt_data(cnt_data),
         .out_valid(out_valid), .out_tag(out_tag), .out_key(out_key), .out_rule(out_rule),
