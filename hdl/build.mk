@@ -59,6 +59,8 @@ lint: $(GEN_SVH)
 	for m in snic_ipv6_ext snic_parser snic_tcam snic_exact snic_rss_hash; do \
 		$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl --top-module $$m hdl/$$m.sv || exit 1; \
 	done
+	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl --top-module snic_axis_engine \
+		$(HDL_SRCS) hdl/snic_axis_engine.sv
 	# the synthesis form of the tcam RAMs (one memory per key slice)
 	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl +define+SNIC_TCAM_STRUCTURAL \
 		--top-module snic_tcam hdl/snic_tcam.sv
@@ -75,6 +77,17 @@ $(BUILD)/tests/hdl/%.o: tests/hdl/%.c
 
 $(HDL_TEST_DIFF): $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(ENGINE_LIB)
 	$(CC) $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(ENGINE_LIBS) -o $@
+
+# AXI-Stream top level under random backpressure (tests/hdl/tb_axis.sv):
+# a small engine (64 entries, 64 buckets per way) keeps the build short.
+HDL_TB_AXIS := $(BUILD)/tests/hdl/tb_axis/Vtb_axis
+TESTS += $(HDL_TB_AXIS)
+$(HDL_TB_AXIS): tests/hdl/tb_axis.sv hdl/snic_axis_engine.sv $(HDL_SRCS) $(GEN_SVH) hdl/build.mk
+	@mkdir -p $(dir $@)
+	$(VERILATOR) --binary --timing -O1 --x-assign fast --x-initial fast -Wno-fatal \
+		--unroll-count 256 -I$(BUILD)/gen -Ihdl --top-module tb_axis -j 2 -Mdir $(dir $@) \
+		tests/hdl/tb_axis.sv $(HDL_SRCS) hdl/snic_axis_engine.sv \
+		>$(dir $@)/build.log 2>&1 || (cat $(dir $@)/build.log; false)
 
 # 1,000,000 frames through engine and reference: 100 rule sets x 10,000.
 .PHONY: fuzz coverage

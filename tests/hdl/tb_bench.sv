@@ -105,7 +105,7 @@ module tb_bench #(
             wr_value[8*SNIC_KEY_OFF_DPORT +: 16] <= {8'(16'(1000 + i)), 8'((1000 + i) >> 8)};
             wr_mask[8*SNIC_KEY_OFF_DPORT +: 16] <= 16'hffff;
             wr_action <= {16'h0, 16'hffff, 16'hffff, 16'(i)};
-            @(posedge clk);
+            @(negedge clk);   // held across exactly one rising edge
             wr_en <= 1'b0;
         end
         wr_en <= 1'b0;
