@@ -153,6 +153,7 @@ module tb_axis;
     // ---------------------------------------------------------- checker
     int rx_f = 0, rx_b = 0, rx_beats = 0, bad_data = 0, bad_res = 0, bad_order = 0;
     int stalled = 0, fast_clocks = 0, fast_beats = 0;
+    int idle = 0;   // clocks since the last output beat
     bit fast = 1'b0;
     always @(posedge clk) begin
         if (fast) begin
@@ -161,6 +162,9 @@ module tb_axis;
         end
         if (m_tvalid && !m_tready)
             stalled <= stalled + 1;
+        // a lost beat or frame would stop the stream: give up after 5000
+        // quiet clocks (the longest stall is 64)
+        idle <= (m_tvalid && m_tready) ? 0 : idle + 1;
         if (m_tvalid && m_tready) begin
             rx_beats <= rx_beats + 1;
             if (rx_f >= NALL) begin
@@ -275,12 +279,12 @@ module tb_axis;
         end
         repeat (400) @(posedge clk);
         tx_end <= NFRAMES;
-        while (rx_f < NFRAMES)
+        while (rx_f < NFRAMES && idle < 5000)
             @(posedge clk);
         fast <= 1'b1;
         gaps <= 1'b0;
         tx_end <= NALL;
-        while (tx_f < NALL)
+        while (tx_f < NALL && idle < 5000)
             @(posedge clk);
         fast <= 1'b0;
         for (int i = 0; i < 200 && rx_f < NALL; i++)
@@ -296,7 +300,8 @@ module tb_axis;
                  (bad_res == 0 && n_want == NALL && n_hits > NALL / 4) ? "ok" : "not ok",
                  bad_res, n_hits);
         $display("%0s 4 - full rate without stalls: %0d beats in %0d clocks",
-                 fast_beats * 100 >= fast_clocks * 95 ? "ok" : "not ok", fast_beats, fast_clocks);
+                 (rx_f == NALL && fast_beats > 0 && fast_beats * 100 >= fast_clocks * 95) ?
+                 "ok" : "not ok", fast_beats, fast_clocks);
         $finish;
     end
     /* verilator lint_on INITIALDLY */
