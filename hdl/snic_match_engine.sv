@@ -82,6 +82,15 @@ module snic_match_engine #(
     if (SNIC_RSS_KEY_BYTES != 40) begin : bad_rss_key
         `SNIC_CHECK("rw_key is 40 bytes, the RSS ABI key is not");
     end
+    if (DEPTH < 1 || DEPTH > 32768) begin : bad_depth
+        `SNIC_CHECK("snic_match_engine: DEPTH must be 1..32768 (16-bit rule index below SNIC_RULE_EXACT)");
+    end
+    if (EXACT_BUCKETS < 2 || EXACT_BUCKETS > 2048 || (EXACT_BUCKETS & (EXACT_BUCKETS - 1)) != 0) begin : bad_buckets
+        `SNIC_CHECK("snic_match_engine: EXACT_BUCKETS must be a power of two, 2..2048");
+    end
+    if (TAG_BITS < 1) begin : bad_tag_bits
+        `SNIC_CHECK("snic_match_engine: TAG_BITS must be >= 1");
+    end
     if (RSS_STAGES != TCAM_STAGES) begin : bad_rss_stages
         `SNIC_CHECK("the RSS hash must take as many stages as the table");
     end

@@ -30,6 +30,11 @@ module snic_parser #(
     output logic [TAG_BITS-1:0]  out_tag
 );
 `include "snic_abi.svh"
+`include "snic_check.svh"
+
+    if (TAG_BITS < 1) begin : bad_tag_bits
+        `SNIC_CHECK("snic_parser: TAG_BITS must be >= 1");
+    end
 
     localparam int HDR_BYTES = 128;   // header vector the parser sees
 
