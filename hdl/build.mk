@@ -63,7 +63,7 @@ lint: $(GEN_SVH)
 		$(HDL_SRCS) hdl/snic_axis_engine.sv
 	# the synthesis form of the tcam RAMs (one memory per key slice)
 	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl +define+SNIC_TCAM_STRUCTURAL \
-		--top-module snic_tcam hdl/snic_tcam.sv
+		--top-module snic_tcam hdl/snic_tcam.sv tests/hdl/RAM64M8.sv
 
 # Differential test of the engine against the reference classifier.
 HDL_TEST_DIFF := $(BUILD)/tests/hdl/test_engine_diff

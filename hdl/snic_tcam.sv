@@ -121,23 +121,45 @@ module snic_tcam #(
     wire [PADK-1:0] lk_kpad = PADK'(lk_key);
 
 `ifdef SNIC_TCAM_STRUCTURAL
-    // Synthesis: one memory per slice, written one bit (entry column) at a
-    // time, read asynchronously at the key slice: LUTRAM with a write port
-    // and a read port.
-    logic [DEPTH-1:0] sl_rd [NSL];
-    for (genvar s = 0; s < NSL; s++) begin : sl
-        logic [DEPTH-1:0] ram [WORDS];
-        always_ff @(posedge clk)
-            if (dr_we)
-                ram[dr_addr][dr_col] <= dr_bit[s];
-        assign sl_rd[s] = ram[lk_kpad[s*SLICE +: SLICE]];
+    // Synthesis for UltraScale(+): per entry, RAM64M8 LUTRAMs (8 LUTs: 7
+    // 64x1 RAMs with their own read address and a shared write address
+    // and enable, the 8th LUT holds the write address). One RAM64M8 holds
+    // 7 key slices of one entry: the entry's column is written at once
+    // (WE = its column), every slice read at its key slice. 13 per entry
+    // for 86 slices: 104 LUTs per 512-bit entry, 0.2 LUT per ternary bit.
+    if (SLICE != 6) begin : bad_struct_slice
+        `SNIC_CHECK("snic_tcam: the RAM64M8 form needs SLICE 6");
+    end
+    localparam int NG = (NSL + 6) / 7;   // RAM64M8 per entry
+    logic [NSL-1:0] sl_rd [DEPTH];       // entry e, slice s
+    for (genvar e = 0; e < DEPTH; e++) begin : ent
+        wire we = dr_we && dr_col == IW'(e);
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic [7*NG-1:0] dout;           // past NSL: padding RAMs, unread
+        /* verilator lint_on UNUSEDSIGNAL */
+        for (genvar g = 0; g < NG; g++) begin : grp
+            wire [7*SLICE-1:0] ra = (7*SLICE)'(lk_kpad >> (7*SLICE*g));
+            wire [6:0]         di = 7'(dr_bit >> (7*g));
+            /* verilator lint_off UNUSEDSIGNAL */
+            logic              unused_h;   // the write-address LUT's output
+            /* verilator lint_on UNUSEDSIGNAL */
+            RAM64M8 ram (
+                .WCLK(clk), .WE(we), .ADDRH(dr_addr), .DIH(1'b0), .DOH(unused_h),
+                .ADDRA(ra[0*SLICE +: SLICE]), .DIA(di[0]), .DOA(dout[7*g+0]),
+                .ADDRB(ra[1*SLICE +: SLICE]), .DIB(di[1]), .DOB(dout[7*g+1]),
+                .ADDRC(ra[2*SLICE +: SLICE]), .DIC(di[2]), .DOC(dout[7*g+2]),
+                .ADDRD(ra[3*SLICE +: SLICE]), .DID(di[3]), .DOD(dout[7*g+3]),
+                .ADDRE(ra[4*SLICE +: SLICE]), .DIE(di[4]), .DOE(dout[7*g+4]),
+                .ADDRF(ra[5*SLICE +: SLICE]), .DIF(di[5]), .DOF(dout[7*g+5]),
+                .ADDRG(ra[6*SLICE +: SLICE]), .DIG(di[6]), .DOG(dout[7*g+6])
+            );
+        end
+        assign sl_rd[e] = dout[NSL-1:0];
     end
     logic [DEPTH-1:0] ram_and;
-    always_comb begin
-        ram_and = ram_valid;
-        for (int s = 0; s < NSL; s++)
-            ram_and &= sl_rd[s];
-    end
+    always_comb
+        for (int e = 0; e < DEPTH; e++)
+            ram_and[e] = ram_valid[e] && &sl_rd[e];
     `define SNIC_TCAM_RAM_AND ram_and
 `else
     // Simulation: the same RAMs as one array of wide words, read only when
@@ -348,16 +370,25 @@ module snic_tcam #(
     // same edge as its action and wins over a hit of the entry it replaces.
     // Counters are memory, not reset by rst: writing an entry (also a clear)
     // zeroes its counter, and the firmware clears every entry at start.
+    // The counter RAM has one write port (the increment; LUTRAM with two
+    // asynchronous read ports): a reset only sets the entry's zero flag,
+    // which reads as 0 until the next increment writes 1.
+    logic [DEPTH-1:0] hz;   // counter reads as zero
+    wire  [CNT_BITS-1:0] p_cnt = hz[p_idx] ? '0 : hits[p_idx];
+    wire  count = !rst && p_valid && p_hit && p_act[COUNT_BIT] &&
+                  !(aw_last_en && aw_last_idx == p_idx);
     always_ff @(posedge clk) begin
-        if (!rst && p_valid && p_hit && p_act[COUNT_BIT])
-            hits[p_idx] <= hits[p_idx] + 1'b1;
+        if (count)
+            hits[p_idx] <= p_cnt + 1'b1;
+        if (count)
+            hz[p_idx] <= 1'b0;
         if (aw_last_en)
-            hits[aw_last_idx] <= '0;
+            hz[aw_last_idx] <= 1'b1;
         if (aw_last_en)
             ta[aw_last_idx] <= aw_last_act;
     end
 
-    assign cnt_data = (cnt_idx < 16'(DEPTH)) ? hits[cnt_idx[IW-1:0]] : '0;
+    assign cnt_data = (cnt_idx < 16'(DEPTH) && !hz[cnt_idx[IW-1:0]]) ? hits[cnt_idx[IW-1:0]] : '0;
 endmodule
 
 `default_nettype wire
