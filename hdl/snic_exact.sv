@@ -116,8 +116,8 @@ module snic_exact #(
     logic [63:0]         r_xkey;
     logic [BW-1:0]       r_b0, r_b1;
     logic [NSLOT-1:0]    o_v;
-    logic [NSLOT-1:0][63:0]         o_k;
-    logic [NSLOT-1:0][ACT_BITS-1:0] o_a;
+    logic [NSLOT*64-1:0]            o_k;        // slot m in [64*m +: 64]
+    logic [NSLOT*ACT_BITS-1:0]      o_a;        // slot m in [ACT_BITS*m +: ACT_BITS]
 
     // One memory per (way, slot).
     for (genvar m = 0; m < NSLOT; m++) begin : mem
@@ -135,7 +135,7 @@ module snic_exact #(
         end
         always_ff @(posedge clk)
             if (r_valid)
-                {o_v[m], o_k[m], o_a[m]} <= q;
+                {o_v[m], o_k[64*m +: 64], o_a[ACT_BITS*m +: ACT_BITS]} <= q;
     end
 
     always_ff @(posedge clk) begin
@@ -172,16 +172,16 @@ module snic_exact #(
         s_valid <= rst ? 1'b0 : c_valid;
         if (c_valid) begin
             for (int m = 0; m < NSLOT; m++)
-                hit[m] = !c_clr && o_v[m] && (o_k[m] == c_xkey);
+                hit[m] = !c_clr && o_v[m] && (o_k[64*m +: 64] == c_xkey);
             first = '0;
             for (int m = NSLOT - 1; m >= 0; m--)
                 if (hit[m])
                     first = 3'(m);
             s_hit  <= |hit;
-            s_act  <= o_a[first];
+            s_act  <= o_a[ACT_BITS*first +: ACT_BITS];
             // way 0: bucket b0, way 1: BUCKETS + b1; times 4 plus the slot
-            s_slot <= first[2] ? 16'((BUCKETS + int'(c_b1)) * 4 + int'(first[1:0]))
-                               : 16'(int'(c_b0) * 4 + int'(first[1:0]));
+            s_slot <= first[2] ? 16'(4 * BUCKETS) + 16'({c_b1, first[1:0]})
+                               : 16'({c_b0, first[1:0]});
         end
     end
 

@@ -75,7 +75,7 @@ module snic_match_engine #(
     localparam int LATENCY       = PARSER_STAGES + TCAM_STAGES + 1; // + combine
     localparam int WR_STAGES     = PARSER_STAGES - 1; // aligns writes with lookups
     localparam int SIDE_BITS     = TAG_BITS + SNIC_KEY_BITS;
-    localparam int COUNT_BIT     = 8 * SNIC_ACT_OFF_FLAGS + $clog2(int'(SNIC_ACT_COUNT));
+    localparam int COUNT_BIT     = 8 * SNIC_ACT_OFF_FLAGS + $clog2(32'(SNIC_ACT_COUNT));
     localparam int RSS_STAGES    = 4;  // register stages of snic_rss_hash
 
 `include "snic_check.svh"

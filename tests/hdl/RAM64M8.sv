@@ -12,20 +12,20 @@ module RAM64M8 (
     input  wire       DIA, DIB, DIC, DID, DIE, DIF, DIG, DIH,
     output wire       DOA, DOB, DOC, DOD, DOE, DOF, DOG, DOH
 );
-    logic [63:0] m [8];
+    logic [63:0] ma, mb, mc, md, me, mf, mg, mh;
     always_ff @(posedge WCLK)
         if (WE) begin
-            m[0][ADDRH] <= DIA;
-            m[1][ADDRH] <= DIB;
-            m[2][ADDRH] <= DIC;
-            m[3][ADDRH] <= DID;
-            m[4][ADDRH] <= DIE;
-            m[5][ADDRH] <= DIF;
-            m[6][ADDRH] <= DIG;
-            m[7][ADDRH] <= DIH;
+            ma[ADDRH] <= DIA;
+            mb[ADDRH] <= DIB;
+            mc[ADDRH] <= DIC;
+            md[ADDRH] <= DID;
+            me[ADDRH] <= DIE;
+            mf[ADDRH] <= DIF;
+            mg[ADDRH] <= DIG;
+            mh[ADDRH] <= DIH;
         end
-    assign {DOA, DOB, DOC, DOD} = {m[0][ADDRA], m[1][ADDRB], m[2][ADDRC], m[3][ADDRD]};
-    assign {DOE, DOF, DOG, DOH} = {m[4][ADDRE], m[5][ADDRF], m[6][ADDRG], m[7][ADDRH]};
+    assign {DOA, DOB, DOC, DOD} = {ma[ADDRA], mb[ADDRB], mc[ADDRC], md[ADDRD]};
+    assign {DOE, DOF, DOG, DOH} = {me[ADDRE], mf[ADDRF], mg[ADDRG], mh[ADDRH]};
 endmodule
 
 `default_nettype wire
