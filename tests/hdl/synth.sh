@@ -10,13 +10,14 @@
 # synth markers) and $BUILD/synth/report.md.
 #   synth.sh BUILD
 set -eu
+shopt -s inherit_errexit   # a failing yosys inside $(...) stops the script
 build=$1
 dir=$build/synth
 page=docs/benchmarks-hdl.md
 mkdir -p "$dir"
 command -v yosys >/dev/null || { echo "yosys missing: make deps"; exit 1; }
-srcs="hdl/snic_ipv6_ext.sv hdl/snic_parser.sv hdl/snic_tcam.sv hdl/snic_exact.sv
-      hdl/snic_rss_hash.sv hdl/snic_match_engine.sv"
+srcs="hdl/snic_ipv6_ext.sv hdl/snic_parser.sv hdl/snic_tcam.sv hdl/snic_exact.sv"
+srcs="$srcs hdl/snic_rss_hash.sv hdl/snic_match_engine.sv"
 read="read_verilog -sv -DSNIC_TCAM_STRUCTURAL -I$build/gen -Ihdl $srcs"
 
 # count LOG REGEX: sum of the cells whose type matches, in the last stat
@@ -43,6 +44,7 @@ engine() {
 	b18=$(count "$log" '^RAMB18E2$')
 	uram=$(count "$log" '^URAM288$')
 	carry=$(count "$log" '^CARRY[48]$')
+	[ "$lut" -gt 0 ] || { echo "synth.sh: no LUTs in $log" >&2; exit 1; }
 	echo "$1 $2 $3 $lut $lram $ff $b36 $b18 $uram $carry $m8 $secs"
 }
 
