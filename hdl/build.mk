@@ -82,10 +82,10 @@ $(HDL_TEST_DIFF): $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(ENGINE_LIB)
 # a small engine (64 entries, 64 buckets per way) keeps the build short.
 HDL_TB_AXIS := $(BUILD)/tests/hdl/tb_axis/Vtb_axis
 TESTS += $(HDL_TB_AXIS)
-$(HDL_TB_AXIS): tests/hdl/tb_axis.sv hdl/snic_axis_engine.sv $(HDL_SRCS) $(GEN_SVH) hdl/build.mk
+$(HDL_TB_AXIS): tests/hdl/tb_axis.sv tests/hdl/tb_rule.svh hdl/snic_axis_engine.sv $(HDL_SRCS) $(GEN_SVH) hdl/build.mk
 	@mkdir -p $(dir $@)
 	$(VERILATOR) --binary --timing -O1 --x-assign fast --x-initial fast -Wno-fatal \
-		--unroll-count 256 -I$(BUILD)/gen -Ihdl --top-module tb_axis -j 2 -Mdir $(dir $@) \
+		--unroll-count 256 -I$(BUILD)/gen -Ihdl -Itests/hdl --top-module tb_axis -j 2 -Mdir $(dir $@) \
 		tests/hdl/tb_axis.sv $(HDL_SRCS) hdl/snic_axis_engine.sv \
 		>$(dir $@)/build.log 2>&1 || (cat $(dir $@)/build.log; false)
 

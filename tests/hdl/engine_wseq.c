@@ -41,6 +41,14 @@ void udp_frame(struct pkt *p, uint16_t dport)
 	p->port = 1;
 }
 
+void two_frames(struct pkt *a, struct pkt *b, struct snic_key *ka, struct snic_key *kb)
+{
+	udp_frame(a, 80);
+	udp_frame(b, 443);
+	snic_parse(a->data, a->caplen, a->frame_len, a->port, ka);
+	snic_parse(b->data, b->caplen, b->frame_len, b->port, kb);
+}
+
 #define BURST 12   /* entry writes issued at once: more than the pending slots */
 
 /*
@@ -125,10 +133,7 @@ int test_write_mid_drain(struct engine *e, unsigned latency)
 	unsigned seen = 0;
 	int ok = 1;
 
-	udp_frame(&a, 80);
-	udp_frame(&b, 443);
-	snic_parse(a.data, a.caplen, a.frame_len, a.port, &ka);
-	snic_parse(b.data, b.caplen, b.frame_len, b.port, &kb);
+	two_frames(&a, &b, &ka, &kb);
 	ra = exact_rule(&ka, 1, 0);
 	rb = exact_rule(&kb, 2, 0);
 	for (uint32_t t = 0; t < W_END + latency && ok; t++) {

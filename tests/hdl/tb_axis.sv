@@ -13,6 +13,7 @@
 
 module tb_axis;
 `include "snic_abi.svh"
+`include "tb_rule.svh"
     localparam int NFRAMES = 3000;      // frames with stalls
     localparam int NFAST   = 1000;      // then frames at full rate
     localparam int NALL    = NFRAMES + NFAST;
@@ -269,11 +270,9 @@ module tb_axis;
                 @(negedge clk);
             wr_en <= 1'b1;
             wr_idx <= 16'(i);
-            wr_value <= '0;
-            wr_mask <= '0;
-            wr_value[8*SNIC_KEY_OFF_DPORT +: 16] <= {8'(16'(1000 + i)), 8'((1000 + i) >> 8)};
-            wr_mask[8*SNIC_KEY_OFF_DPORT +: 16] <= 16'hffff;
-            wr_action <= {16'h0, 16'hffff, 16'hffff, 16'(i)};
+            wr_value <= rule_value(i);
+            wr_mask <= rule_mask();
+            wr_action <= rule_action(i);
             @(negedge clk);   // held across exactly one rising edge
             wr_en <= 1'b0;
         end

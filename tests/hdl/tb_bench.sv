@@ -11,6 +11,7 @@ module tb_bench #(
 );
 // Clocks of packet streaming: +cycles=N (default 20000).
 `include "snic_abi.svh"
+`include "tb_rule.svh"
 
     logic clk = 1'b0;
     logic rst = 1'b1;
@@ -100,11 +101,9 @@ module tb_bench #(
             wr_en <= 1'b1;
             wr_idx <= 16'(i);
             wr_valid <= 1'b1;
-            wr_value <= '0;
-            wr_mask <= '0;
-            wr_value[8*SNIC_KEY_OFF_DPORT +: 16] <= {8'(16'(1000 + i)), 8'((1000 + i) >> 8)};
-            wr_mask[8*SNIC_KEY_OFF_DPORT +: 16] <= 16'hffff;
-            wr_action <= {16'h0, 16'hffff, 16'hffff, 16'(i)};
+            wr_value <= rule_value(i);
+            wr_mask <= rule_mask();
+            wr_action <= rule_action(i);
             @(negedge clk);   // held across exactly one rising edge
             wr_en <= 1'b0;
         end

@@ -368,10 +368,7 @@ static void test_atomic_update(struct engine *e)
 	int ok = 1, seen_old = 0, seen_new = 0;
 	const uint32_t write_at = 20;
 
-	udp_frame(&a, 80);
-	udp_frame(&b, 443);
-	snic_parse(a.data, a.caplen, a.frame_len, a.port, &ka);
-	snic_parse(b.data, b.caplen, b.frame_len, b.port, &kb);
+	two_frames(&a, &b, &ka, &kb);
 	r5a = exact_rule(&ka, 1, 0);
 	r5b = exact_rule(&kb, 2, 0);
 	r7 = exact_rule(&ka, 3, 0);
