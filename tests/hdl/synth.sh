@@ -9,6 +9,9 @@
 # level). Writes the figures into docs/benchmarks-hdl.md (between the
 # synth markers) and $BUILD/synth/report.md.
 #   synth.sh BUILD
+# SYNTH_REUSE=1 keeps the logs of earlier complete runs (only the report
+# is made again); each depth run stops after SYNTH_DEPTH_SECS (default
+# 900) and then reports "-".
 set -eu
 shopt -s inherit_errexit   # a failing yosys inside $(...) stops the script
 build=$1
@@ -22,16 +25,22 @@ read="read_verilog -sv -DSNIC_TCAM_STRUCTURAL -I$build/gen -Ihdl $srcs"
 
 # count LOG REGEX: sum of the cells whose type matches, in the last stat
 count() {
-	awk '/Printing statistics/ { s = "" } { s = s "\n" $0 } END { print s }' "$1" |
-		awk -v re="$2" '$1 ~ re { n += $2 } END { print n + 0 }'
+	local from
+	from=$(grep -n 'Printing statistics' "$1" | tail -1 | cut -d: -f1)
+	tail -n +"${from:-1}" "$1" | awk -v re="$2" '$1 ~ re { n += $2 } END { print n + 0 }'
 }
 
 # engine NAME DEPTH BUCKETS: synth_xilinx, one line of figures
 engine() {
-	local log=$dir/engine_$1.log t0=$SECONDS
-	yosys -q -l "$log" -p "$read; chparam -set DEPTH $2 -set EXACT_BUCKETS $3 snic_match_engine;
-		synth_xilinx -family xcup -flatten -noiopad -top snic_match_engine; stat" >/dev/null
-	local secs=$((SECONDS - t0))
+	local log=$dir/engine_$1.log t0=$SECONDS secs
+	if [ "${SYNTH_REUSE:-0}" = 1 ] && grep -q 'End of script' "$log" 2>/dev/null; then
+		secs=$(cat "$log.secs" 2>/dev/null || echo "?")
+	else
+		yosys -q -l "$log" -p "$read; chparam -set DEPTH $2 -set EXACT_BUCKETS $3 snic_match_engine;
+			synth_xilinx -family xcup -flatten -noiopad -top snic_match_engine; stat" >/dev/null
+		secs=$((SECONDS - t0))
+		echo "$secs" > "$log.secs"
+	fi
 	local lut ff m8 m4 d srl lram b36 b18 uram carry
 	lut=$(count "$log" '^LUT[1-6]$')
 	ff=$(count "$log" '^FD[RSCP]E$')
@@ -51,10 +60,14 @@ engine() {
 # depth TOP PARAMS: LUT levels of one block between registers
 depth() {
 	local log=$dir/depth_$1.log
-	yosys -q -l "$log" -p "read_verilog -lib -sv tests/hdl/RAM64M8.sv; $read; $2
-		synth -flatten -top $1 -run begin:fine; techmap; opt -fast;
-		abc -lut 6; opt_clean; ltp -noff" >/dev/null
-	grep -o 'length=[0-9]*' "$log" | tail -1 | cut -d= -f2
+	if ! { [ "${SYNTH_REUSE:-0}" = 1 ] && grep -q 'length=' "$log" 2>/dev/null; }; then
+		timeout "${SYNTH_DEPTH_SECS:-900}" yosys -q -l "$log" -p "read_verilog -lib -sv tests/hdl/RAM64M8.sv;
+			$read; $2 synth -flatten -top $1 -run begin:fine; techmap; opt -fast;
+			abc -lut 6; opt_clean; ltp -noff" >/dev/null || true
+	fi
+	local n
+	n=$(grep -o 'length=[0-9]*' "$log" | tail -1 | cut -d= -f2)
+	echo "${n:--}"
 }
 
 small=$(engine small 64 2)
