@@ -32,15 +32,13 @@ count() {
 
 # engine NAME DEPTH BUCKETS: synth_xilinx, one line of figures
 engine() {
-	local log=$dir/engine_$1.log t0=$SECONDS secs
-	if [ "${SYNTH_REUSE:-0}" = 1 ] && grep -q 'End of script' "$log" 2>/dev/null; then
-		secs=$(cat "$log.secs" 2>/dev/null || echo "?")
-	else
+	local log=$dir/engine_$1.log secs
+	if ! { [ "${SYNTH_REUSE:-0}" = 1 ] && grep -q 'End of script' "$log" 2>/dev/null; }; then
 		yosys -q -l "$log" -p "$read; chparam -set DEPTH $2 -set EXACT_BUCKETS $3 snic_match_engine;
 			synth_xilinx -family xcup -flatten -noiopad -top snic_match_engine; stat" >/dev/null
-		secs=$((SECONDS - t0))
-		echo "$secs" > "$log.secs"
 	fi
+	# Yosys CPU seconds (user), from its own summary line
+	secs=$(grep -o 'CPU: user [0-9.]*s' "$log" | tail -1 | grep -o '[0-9.]*' | cut -d. -f1)
 	local lut ff m8 m4 d srl lram b36 b18 uram carry
 	lut=$(count "$log" '^LUT[1-6]$')
 	ff=$(count "$log" '^FD[RSCP]E$')
@@ -110,8 +108,8 @@ echo "(not \`-abc9\`: slower here, same counts for this purpose). LUT = logic"
 echo "LUTs; LUTRAM = LUTs used as memory (8 per RAM64M8, 4 per RAM64M/32M, 2"
 echo "per RAM64X1D, 1 per SRL); BRAM in 36-Kbit blocks (RAMB18 = 1/2)."
 echo
-echo "| profile | ternary entries | exact slots | LUT | LUTRAM | FF | BRAM36 | URAM | Yosys time |"
-echo "|---------|----------------:|------------:|----:|-------:|---:|-------:|-----:|-----------:|"
+echo "| profile | ternary entries | exact slots | LUT | LUTRAM | FF | BRAM36 | URAM | Yosys CPU |"
+echo "|---------|----------------:|------------:|----:|-------:|---:|-------:|-----:|----------:|"
 row "$small"
 row "$large"
 echo
