@@ -104,7 +104,7 @@ echo
 echo "\`make synth\`: Yosys $(yosys -V | awk '{ print $2 }') \`synth_xilinx -family xcup -flatten"
 echo "-noiopad\` of \`snic_match_engine\` (parser, ternary table in its RAM64M8"
 echo "form, exact table, RSS hash, combine; no AXI wrapper), default \`abc\`"
-echo "(not \`-abc9\`: slower here, same counts for this purpose). LUT = logic"
+echo "(\`-abc9\` was not run). LUT = logic"
 echo "LUTs; LUTRAM = LUTs used as memory (8 per RAM64M8, 4 per RAM64M/32M, 2"
 echo "per RAM64X1D, 1 per SRL); BRAM in 36-Kbit blocks (RAMB18 = 1/2)."
 echo
@@ -118,7 +118,9 @@ printf -- '  per added entry (large - small, / (960 x 512)): **%.3f**; the stora
 printf -- '  (13 RAM64M8 = 104 LUTs per 512-bit entry) **%.3f** (%s RAM64M8 in the netlist).\n' "$store" "$l_m8"
 echo "- LUT6 levels between registers (generic \`synth; abc -lut 6; ltp -noff\`,"
 echo "  a LUTRAM read counts as one level): parser **$d_parser**, ternary table"
-echo "  (1024 entries) **$d_tcam**, exact table **$d_exact**, RSS hash **$d_rss**."
+echo "  (1024 entries) **$d_tcam**, exact table (2048 buckets) **$d_exact**, RSS hash"
+echo "  **$d_rss** (\"-\": the generic synthesis for the depth did not finish"
+echo "  within SYNTH_DEPTH_SECS = ${SYNTH_DEPTH_SECS:-900} s on this machine)."
 echo "  The longest path of a block is its deepest stage. Assumption: on"
 echo "  UltraScale+ -2 one LUT level plus local routing costs about 0.5-0.6 ns"
 echo "  and a register 0.3-0.4 ns, so 6-7 levels close 250 MHz (4 ns);"
@@ -131,8 +133,8 @@ echo "| design | entries x key bits | LUT per TCAM bit | latency | lookups/clock
 echo "|--------|-------------------:|-----------------:|--------:|--------------:|------:|"
 printf '| snic engine (this tree, whole engine incl. parser, exact, RSS) | 1024 x 512 | %.3f (storage %.3f) | 13 clocks incl. parser | 1 | depth above |\n' \
 	"$(per_bit "$large")" "$store"
-echo "| AMD TCAM IP (PG318), 1K x 104 | 1024 x 104 | LUTRAM/BRAM based | 21 clocks | 1 | up to 600 MHz (-2 UltraScale+) |"
-echo "| LUTRAM TCAM emulation (D-TCAM, IEEE Access 2019) | various | ~1/6 (64x1 LUTRAM, 6 bits), ~0.1 in 32x2 mode | few clocks | 1 | - |"
+echo "| AMD TCAM IP (PG318), 1K x 104 | 1024 x 104 | see PG318 (per configuration) | 21 clocks | 1 | up to 600 MHz (-2 UltraScale+) |"
+echo "| LUTRAM TCAM emulation (D-TCAM, IEEE Access 2019) | - | ~1/6 (64x1 LUTRAM, 6 bits), ~0.1 in 32x2 mode | - | 1 | - |"
 echo
 echo "Ours is above 1/6 for two reasons: a lookup must run every clock"
 echo "while entries are written, so each LUTRAM needs a separate write"
@@ -150,8 +152,8 @@ fit "VCU118 (XCVU9P)" 1182240 2364480 2160
 echo
 echo "LUTRAM needs SLICEM LUTs, about half of all LUTs on these parts (the"
 echo "XCVU9P: 591 840 of 1 182 240); the large engine's $l_lram LUTRAM LUTs"
-echo "use a fraction of that. The engine alone fits each card with room for"
-echo "a NIC shell (Corundum or OpenNIC use well under a quarter of these parts)."
+echo "use a fraction of that. The shell (Corundum, OpenNIC) comes on top of"
+echo "these figures; it was not synthesized here."
 echo "<!-- synth:end -->"
 } > "$dir/report.md"
 
