@@ -15,8 +15,8 @@ GEN_SVH_BIN := $(BUILD)/gen/gen_svh
 VL_DIR      := $(BUILD)/vl
 VL_OBJ      := $(VL_DIR)/obj
 VL_ROOT     := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
-VL_FLAGS    := --cc -O3 --x-assign fast --x-initial fast --noassert \
-               --top-module $(HDL_TOP) -I$(BUILD)/gen
+VL_FLAGS    := --cc -O3 --x-assign fast --x-initial fast --noassert --unroll-count 256 \
+               --top-module $(HDL_TOP) -I$(BUILD)/gen -Ihdl
 VL_CXXFLAGS := -I$(VL_OBJ) -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd \
                -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=0 -DVM_TRACE_FST=0 -DVM_TRACE_VCD=0
 ENGINE_LIB  := $(VL_DIR)/libengine.a
@@ -55,15 +55,20 @@ $(ENGINE_LIB): $(VL_DIR)/engine.o $(VL_OBJ)/V$(HDL_TOP)__ALL.a $(VL_RT_OBJS)
 	rm -f $@ && ar rcs $@ $(VL_DIR)/engine.o $(VL_DIR)/ar/*.o $(VL_RT_OBJS)
 
 lint: $(GEN_SVH)
-	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen --top-module $(HDL_TOP) $(HDL_SRCS)
+	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl --top-module $(HDL_TOP) $(HDL_SRCS)
 	for m in snic_ipv6_ext snic_parser snic_tcam snic_exact snic_rss_hash; do \
 		$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl --top-module $$m hdl/$$m.sv || exit 1; \
 	done
+	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl --top-module snic_axis_engine \
+		$(HDL_SRCS) hdl/snic_axis_engine.sv
+	# the synthesis form of the tcam RAMs (one memory per key slice)
+	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl +define+SNIC_TCAM_STRUCTURAL \
+		--top-module snic_tcam hdl/snic_tcam.sv tests/hdl/RAM64M8.sv
 
 # Differential test of the engine against the reference classifier.
 HDL_TEST_DIFF := $(BUILD)/tests/hdl/test_engine_diff
 HDL_TEST_OBJS := $(BUILD)/tests/hdl/test_engine_diff.o $(BUILD)/tests/hdl/pktgen.o \
-                 $(BUILD)/tests/hdl/engine_rss.o
+                 $(BUILD)/tests/hdl/engine_rss.o $(BUILD)/tests/hdl/engine_wseq.o
 TESTS += $(HDL_TEST_DIFF)
 
 $(BUILD)/tests/hdl/%.o: tests/hdl/%.c
@@ -72,6 +77,17 @@ $(BUILD)/tests/hdl/%.o: tests/hdl/%.c
 
 $(HDL_TEST_DIFF): $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(ENGINE_LIB)
 	$(CC) $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(ENGINE_LIBS) -o $@
+
+# AXI-Stream top level under random backpressure (tests/hdl/tb_axis.sv):
+# a small engine (64 entries, 64 buckets per way) keeps the build short.
+HDL_TB_AXIS := $(BUILD)/tests/hdl/tb_axis/Vtb_axis
+TESTS += $(HDL_TB_AXIS)
+$(HDL_TB_AXIS): tests/hdl/tb_axis.sv tests/hdl/tb_rule.svh hdl/snic_axis_engine.sv $(HDL_SRCS) $(GEN_SVH) hdl/build.mk
+	@mkdir -p $(dir $@)
+	$(VERILATOR) --binary --timing -O1 --x-assign fast --x-initial fast -Wno-fatal \
+		--unroll-count 256 -I$(BUILD)/gen -Ihdl -Itests/hdl --top-module tb_axis -j 2 -Mdir $(dir $@) \
+		tests/hdl/tb_axis.sv $(HDL_SRCS) hdl/snic_axis_engine.sv \
+		>$(dir $@)/build.log 2>&1 || (cat $(dir $@)/build.log; false)
 
 # 1,000,000 frames through engine and reference: 100 rule sets x 10,000.
 .PHONY: fuzz coverage
@@ -134,7 +150,7 @@ bench-hdl: $(HDL_BENCH) $(HDL_BENCH_CLOCK) $(GEN_SVH)
 	$(HDL_BENCH)
 	tests/hdl/bench_sim.sh $(BUILD) $(HDL_SRCS)
 
-# Yosys synth_xilinx per table size: LUT/FF/BRAM per entry, logic depth.
-SYNTH_SIZES ?= 16 32
+# Yosys synth_xilinx of the whole engine at the small and large profile
+# sizes, logic depth per block; writes docs/benchmarks-hdl.md (synth part).
 synth: $(GEN_SVH)
-	tests/hdl/synth.sh $(BUILD) "$(SYNTH_SIZES)"
+	tests/hdl/synth.sh $(BUILD)

@@ -35,6 +35,11 @@ module snic_ipv6_ext #(
     output logic                out_v6
 );
 `include "snic_abi.svh"
+`include "snic_check.svh"
+
+    if (TAG_BITS < 1) begin : bad_tag_bits
+        `SNIC_CHECK("snic_ipv6_ext: TAG_BITS must be >= 1");
+    end
 
     localparam logic [7:0] IPV6_HOPOPTS  = 8'd0;
     localparam logic [7:0] IPV6_ROUTING  = 8'd43;

@@ -26,14 +26,22 @@ module snic_match_engine #(
     input  wire [15:0]          in_len,     // usable bytes: min(captured, frame length)
     input  wire [7:0]           in_port,
     input  wire [TAG_BITS-1:0]  in_tag,
-    // table write port (one whole entry, atomically)
+    // table write port (one whole entry, atomically). An entry write
+    // (wr_valid 1) may be presented only while wr_ready is high; clears
+    // are always taken. A refused write is counted in wr_drops.
+    output logic                wr_ready,
+    output logic [31:0]         wr_drops,
     input  wire                 wr_en,
     input  wire [15:0]          wr_idx,
     input  wire                 wr_valid,   // 0 clears the entry
     input  wire [511:0]         wr_value,
     input  wire [511:0]         wr_mask,
     input  wire [63:0]          wr_action,  // struct snic_action image, byte i = [8*i+7:8*i]
-    // exact-match slot write port (one whole slot, atomically)
+    // exact-match slot write port (one whole slot, atomically); taken
+    // while xw_ready (low for EXACT_BUCKETS clocks after rst: the block
+    // RAM is being emptied), else refused and counted in xw_drops
+    output logic                xw_ready,
+    output logic [31:0]         xw_drops,
     input  wire                 xw_en,
     input  wire [15:0]          xw_slot,    // ((way * EXACT_BUCKETS) + bucket) * 4 + slot
     input  wire                 xw_valid,   // 0 clears the slot
@@ -67,21 +75,25 @@ module snic_match_engine #(
     localparam int LATENCY       = PARSER_STAGES + TCAM_STAGES + 1; // + combine
     localparam int WR_STAGES     = PARSER_STAGES - 1; // aligns writes with lookups
     localparam int SIDE_BITS     = TAG_BITS + SNIC_KEY_BITS;
-    localparam int COUNT_BIT     = 8 * SNIC_ACT_OFF_FLAGS + $clog2(int'(SNIC_ACT_COUNT));
+    localparam int COUNT_BIT     = 8 * SNIC_ACT_OFF_FLAGS + $clog2(32'(SNIC_ACT_COUNT));
     localparam int RSS_STAGES    = 4;  // register stages of snic_rss_hash
 
-`ifdef __ICARUS__
- `define SNIC_ENGINE_CHECK(msg) initial $fatal(1, msg)
-`else
- `define SNIC_ENGINE_CHECK(msg) $error(msg)
-`endif
+`include "snic_check.svh"
     if (SNIC_RSS_KEY_BYTES != 40) begin : bad_rss_key
-        `SNIC_ENGINE_CHECK("rw_key is 40 bytes, the RSS ABI key is not");
+        `SNIC_CHECK("rw_key is 40 bytes, the RSS ABI key is not");
+    end
+    if (DEPTH < 1 || DEPTH > 32768) begin : bad_depth
+        `SNIC_CHECK("snic_match_engine: DEPTH must be 1..32768 (16-bit rule index below SNIC_RULE_EXACT)");
+    end
+    if (EXACT_BUCKETS < 2 || EXACT_BUCKETS > 2048 || (EXACT_BUCKETS & (EXACT_BUCKETS - 1)) != 0) begin : bad_buckets
+        `SNIC_CHECK("snic_match_engine: EXACT_BUCKETS must be a power of two, 2..2048");
+    end
+    if (TAG_BITS < 1) begin : bad_tag_bits
+        `SNIC_CHECK("snic_match_engine: TAG_BITS must be >= 1");
     end
     if (RSS_STAGES != TCAM_STAGES) begin : bad_rss_stages
-        `SNIC_ENGINE_CHECK("the RSS hash must take as many stages as the table");
+        `SNIC_CHECK("the RSS hash must take as many stages as the table");
     end
-`undef SNIC_ENGINE_CHECK
 
     assign latency = 8'(LATENCY);
     assign depth   = 16'(DEPTH);
@@ -104,6 +116,7 @@ module snic_match_engine #(
     localparam int WR_BITS = 16 + 1 + 512 + 512 + 64;  // idx, valid, value, mask, action
     localparam int XW_BITS = 16 + 1 + 64 + 64;         // slot, valid, key, action
     localparam int RW_BITS = 320 + 8;                  // RSS key, types
+    logic [WR_STAGES-1:0] wd_entry;  // stage i holds an entry write (not a clear)
     for (genvar i = 0; i < WR_STAGES; i++) begin : wd
         logic               en, xen, ren; // this stage holds a write
         logic [WR_BITS-1:0] d;
@@ -139,6 +152,7 @@ module snic_match_engine #(
             if (pren)
                 rd <= prd;
         end
+        assign wd_entry[i] = en && d[WR_BITS-17];  // the valid bit after the index
     end
     logic [15:0]  wd_idx, wd_xslot;
     logic         wd_valid, wd_xval;
@@ -146,6 +160,16 @@ module snic_match_engine #(
     logic [63:0]  wd_act, wd_xkey, wd_xact;
     assign {wd_idx, wd_valid, wd_value, wd_mask, wd_act} = wd[WR_STAGES-1].d;
     assign {wd_xslot, wd_xval, wd_xkey, wd_xact}         = wd[WR_STAGES-1].xd;
+
+    // Entry writes need a pending slot of the tcam when they reach it: one
+    // may enter while the free slots outnumber those already on the way.
+    logic [7:0] t_free, wd_entries;
+    always_comb begin
+        wd_entries = '0;
+        for (int i = 0; i < WR_STAGES; i++)
+            wd_entries += 8'(wd_entry[i]);
+    end
+    assign wr_ready = t_free > wd_entries;
 
     logic [SIDE_BITS-1:0] t_side;
     logic                 t_valid, t_hit;
@@ -161,6 +185,7 @@ module snic_match_engine #(
         .wr_en(wd[WR_STAGES-1].en), .wr_idx(wd_idx),
         .wr_valid(wd_valid), .wr_value(wd_value),
         .wr_mask(wd_mask), .wr_action(wd_act),
+        .wr_free(t_free), .wr_drops(wr_drops),
         .cnt_idx(cnt_idx), .cnt_data(cnt_data),
         .res_valid(t_valid), .res_side(t_side), .res_hit(t_hit),
         .res_idx(t_idx), .res_action(t_act)
@@ -175,6 +200,10 @@ module snic_match_engine #(
                              pk_key[8*(SNIC_KEY_OFF_DMAC+2) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+3) +: 8],
                              pk_key[8*(SNIC_KEY_OFF_DMAC+4) +: 8], pk_key[8*(SNIC_KEY_OFF_DMAC+5) +: 8],
                              16'(pk_vid) | (16'(pk_tagged) << SNIC_EXACT_TAGGED_BIT)};
+    // Emptying ends once per reset, so a write presented while the table
+    // takes writes still finds it so at the end of the delay line.
+    logic        x_ready;
+    assign xw_ready = x_ready;
     logic        x_hit;
     logic [15:0] x_slot;
     logic [63:0] x_act;
@@ -185,6 +214,7 @@ module snic_match_engine #(
     snic_exact #(.BUCKETS(EXACT_BUCKETS), .ACT_BITS(SNIC_ACT_BITS)) exact (
         .clk(clk), .rst(rst),
         .lk_valid(pk_valid), .lk_xkey(pk_xkey),
+        .wr_ready(x_ready), .wr_drops(xw_drops),
         .wr_en(wd[WR_STAGES-1].xen), .wr_slot(wd_xslot),
         .wr_valid(wd_xval), .wr_xkey(wd_xkey),
         .wr_action(wd_xact),

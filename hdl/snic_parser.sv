@@ -30,6 +30,11 @@ module snic_parser #(
     output logic [TAG_BITS-1:0]  out_tag
 );
 `include "snic_abi.svh"
+`include "snic_check.svh"
+
+    if (TAG_BITS < 1) begin : bad_tag_bits
+        `SNIC_CHECK("snic_parser: TAG_BITS must be >= 1");
+    end
 
     localparam int HDR_BYTES = 128;   // header vector the parser sees
 
@@ -275,42 +280,42 @@ module snic_parser #(
     // ---------------------------------------------------------------- E1..En
     localparam int NEXT = SNIC_IPV6_MAX_EXT;  // extension header stages
     logic [NEXT:0]                e_valid;
-    logic [NEXT:0][1023:0]        e_hdr;
-    logic [NEXT:0][7:0]           e_lim;
-    logic [NEXT:0][TAG_BITS-1:0]  e_tag;
-    logic [NEXT:0][511:0]         e_key;
+    logic [(NEXT+1)*1024-1:0]        e_hdr;
+    logic [(NEXT+1)*8-1:0]           e_lim;
+    logic [(NEXT+1)*TAG_BITS-1:0]  e_tag;
+    logic [(NEXT+1)*512-1:0]         e_key;
     logic [NEXT:0]                e_go;
-    logic [NEXT:0][7:0]           e_off;
-    logic [NEXT:0][7:0]           e_proto;
+    logic [(NEXT+1)*8-1:0]           e_off;
+    logic [(NEXT+1)*8-1:0]           e_proto;
     logic [NEXT:0]                e_v6;
     assign e_valid[0] = s2_valid;
-    assign e_hdr[0]   = s2_hdr;
-    assign e_lim[0]   = s2_lim;
-    assign e_tag[0]   = s2_tag;
-    assign e_key[0]   = s2_key;
+    assign e_hdr[(0)*1024 +: 1024]   = s2_hdr;
+    assign e_lim[(0)*8 +: 8]   = s2_lim;
+    assign e_tag[(0)*TAG_BITS +: TAG_BITS]   = s2_tag;
+    assign e_key[(0)*512 +: 512]   = s2_key;
     assign e_go[0]    = s2_go;
-    assign e_off[0]   = s2_l4off;
-    assign e_proto[0] = s2_proto;
+    assign e_off[(0)*8 +: 8]   = s2_l4off;
+    assign e_proto[(0)*8 +: 8] = s2_proto;
     assign e_v6[0]    = s2_v6;
     for (genvar g = 0; g < NEXT; g++) begin : ext
         snic_ipv6_ext #(.TAG_BITS(TAG_BITS)) step (
             .clk(clk), .rst(rst),
-            .in_valid(e_valid[g]), .in_hdr(e_hdr[g]), .in_lim(e_lim[g]), .in_tag(e_tag[g]),
-            .in_key(e_key[g]), .in_go(e_go[g]), .in_off(e_off[g]), .in_proto(e_proto[g]),
+            .in_valid(e_valid[g]), .in_hdr(e_hdr[(g)*1024 +: 1024]), .in_lim(e_lim[(g)*8 +: 8]), .in_tag(e_tag[(g)*TAG_BITS +: TAG_BITS]),
+            .in_key(e_key[(g)*512 +: 512]), .in_go(e_go[g]), .in_off(e_off[(g)*8 +: 8]), .in_proto(e_proto[(g)*8 +: 8]),
             .in_v6(e_v6[g]),
-            .out_valid(e_valid[g+1]), .out_hdr(e_hdr[g+1]), .out_lim(e_lim[g+1]),
-            .out_tag(e_tag[g+1]), .out_key(e_key[g+1]), .out_go(e_go[g+1]),
-            .out_off(e_off[g+1]), .out_proto(e_proto[g+1]), .out_v6(e_v6[g+1])
+            .out_valid(e_valid[g+1]), .out_hdr(e_hdr[(g+1)*1024 +: 1024]), .out_lim(e_lim[(g+1)*8 +: 8]),
+            .out_tag(e_tag[(g+1)*TAG_BITS +: TAG_BITS]), .out_key(e_key[(g+1)*512 +: 512]), .out_go(e_go[g+1]),
+            .out_off(e_off[(g+1)*8 +: 8]), .out_proto(e_proto[(g+1)*8 +: 8]), .out_v6(e_v6[g+1])
         );
     end
     wire                t_valid = e_valid[NEXT];
-    wire [1023:0]       t_hdr   = e_hdr[NEXT];
-    wire [7:0]          t_lim   = e_lim[NEXT];
-    wire [TAG_BITS-1:0] t_tag   = e_tag[NEXT];
-    wire [511:0]        t_key   = e_key[NEXT];
+    wire [1023:0]       t_hdr   = e_hdr[(NEXT)*1024 +: 1024];
+    wire [7:0]          t_lim   = e_lim[(NEXT)*8 +: 8];
+    wire [TAG_BITS-1:0] t_tag   = e_tag[(NEXT)*TAG_BITS +: TAG_BITS];
+    wire [511:0]        t_key   = e_key[(NEXT)*512 +: 512];
     wire                t_go    = e_go[NEXT];
-    wire [7:0]          t_off   = e_off[NEXT];
-    wire [7:0]          t_proto = e_proto[NEXT];
+    wire [7:0]          t_off   = e_off[(NEXT)*8 +: 8];
+    wire [7:0]          t_proto = e_proto[(NEXT)*8 +: 8];
     wire                t_v6    = e_v6[NEXT];
 
     // ---------------------------------------------------------------- S3: L4

@@ -46,23 +46,17 @@ module snic_rss_hash #(
     localparam logic [7:0] PROTO_TCP = 8'd6;
     localparam logic [7:0] PROTO_UDP = 8'd17;
 
-    // Elaboration-time checks of the parameters (Icarus 11 has no
-    // elaboration tasks: there they fire at time 0).
-`ifdef __ICARUS__
- `define SNIC_RSS_CHECK(msg) initial $fatal(1, msg)
-`else
- `define SNIC_RSS_CHECK(msg) $error(msg)
-`endif
+    // Elaboration-time checks of the parameters.
+`include "snic_check.svh"
     if (KEY_BITS != SNIC_KEY_BITS) begin : bad_key_bits
-        `SNIC_RSS_CHECK("KEY_BITS is not the snic_key width");
+        `SNIC_CHECK("KEY_BITS is not the snic_key width");
     end
     if (RSS_BYTES != SNIC_RSS_KEY_BYTES) begin : bad_rss_bytes
-        `SNIC_RSS_CHECK("RSS_BYTES is not the RSS ABI key length");
+        `SNIC_CHECK("RSS_BYTES is not the RSS ABI key length");
     end
     if (GROUP < 2 || GROUP > IN_BYTES) begin : bad_group
-        `SNIC_RSS_CHECK("GROUP outside 2..36");
+        `SNIC_CHECK("GROUP outside 2..36");
     end
-`undef SNIC_RSS_CHECK
 
     // ---- configuration ----
     logic [7:0]        types_q;

@@ -5,12 +5,30 @@
 // presented for exactly one edge.
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 
 #include "Vsnic_match_engine.h"
 #include "verilated.h"
 
 #include "engine.h"
+
+/*
+ * A table, exact-slot or RSS write waiting for its port. The ternary
+ * table takes an entry write only while its pending slots have room
+ * (wr_ready); writes queue here in the order issued and go out in that
+ * order, one per port and edge, so no write is lost and none overtakes
+ * another (also across tables).
+ */
+enum wkind { W_TCAM, W_EXACT, W_RSS };
+struct pending_write {
+	enum wkind kind;
+	uint32_t idx;
+	bool valid;
+	struct snic_rule rule;      /* W_TCAM; action also for W_EXACT */
+	uint64_t xkey;              /* W_EXACT */
+	struct snic_rss_cfg rss;    /* W_RSS */
+};
 
 struct engine {
 	std::unique_ptr<VerilatedContext> ctx;
@@ -19,6 +37,7 @@ struct engine {
 	uint32_t out_tag;
 	struct snic_key out_key;
 	struct snic_match out_match;
+	std::deque<pending_write> wq;
 };
 
 static void put_bytes(uint32_t *words, unsigned nwords, const void *src, size_t n)
@@ -79,6 +98,9 @@ extern "C" struct engine *engine_new(void)
 	}
 	for (unsigned i = 0; i < 2u * t->latency; i++)
 		engine_clock(e);
+	// The exact table's block RAM empties itself after reset.
+	while (!t->xw_ready)
+		engine_clock(e);
 	e->have_out = false;
 	return e;
 }
@@ -131,42 +153,91 @@ extern "C" unsigned engine_exact_slots(void)
 extern "C" void engine_exact_write(struct engine *e, uint32_t slot, uint64_t xkey,
 				   const struct snic_action *action)
 {
-	Vsnic_match_engine *t = e->top.get();
-	uint64_t act = 0;
-	t->xw_en = 1;
-	t->xw_slot = slot > 0xffffu ? 0xffffu : slot; // out of range: ignored
-	t->xw_valid = action != nullptr;
-	t->xw_xkey = action ? xkey : 0;
+	pending_write w = {};
+	w.kind = W_EXACT;
+	w.idx = slot;
+	w.valid = action != nullptr;
+	w.xkey = action ? xkey : 0;
 	if (action)
-		std::memcpy(&act, action, sizeof(*action));
-	t->xw_action = act;
+		w.rule.action = *action;
+	e->wq.push_back(w);
 }
 
 extern "C" void engine_write(struct engine *e, uint32_t idx, const struct snic_rule *rule)
 {
-	Vsnic_match_engine *t = e->top.get();
-	t->wr_en = 1;
-	t->wr_idx = idx > 0xffffu ? 0xffffu : idx; // out of range: ignored by the HDL
-	t->wr_valid = rule != nullptr;
-	if (rule) {
-		put_bytes(t->wr_value.data(), 16, &rule->value, sizeof(rule->value));
-		put_bytes(t->wr_mask.data(), 16, &rule->mask, sizeof(rule->mask));
-		uint64_t act = 0;
-		std::memcpy(&act, &rule->action, sizeof(rule->action));
-		t->wr_action = act;
-	} else {
-		put_bytes(t->wr_value.data(), 16, nullptr, 0);
-		put_bytes(t->wr_mask.data(), 16, nullptr, 0);
-		t->wr_action = 0;
-	}
+	pending_write w = {};
+	w.kind = W_TCAM;
+	w.idx = idx;
+	w.valid = rule != nullptr;
+	if (rule)
+		w.rule = *rule;
+	e->wq.push_back(w);
 }
 
 extern "C" void engine_rss_write(struct engine *e, const struct snic_rss_cfg *cfg)
 {
+	pending_write w = {};
+	w.kind = W_RSS;
+	w.valid = cfg != nullptr;
+	if (cfg)
+		w.rss = *cfg;
+	e->wq.push_back(w);
+}
+
+extern "C" int engine_write_ready(struct engine *e)
+{
+	return e->wq.empty() && e->top->wr_ready && e->top->xw_ready;
+}
+
+extern "C" uint32_t engine_write_drops(struct engine *e)
+{
+	return e->top->wr_drops + e->top->xw_drops;
+}
+
+static void drive(Vsnic_match_engine *t, const pending_write *w)
+{
+	uint64_t act = 0;
+	std::memcpy(&act, &w->rule.action, sizeof(w->rule.action));
+	uint32_t idx = w->idx > 0xffffu ? 0xffffu : w->idx; // out of range: ignored by the HDL
+	switch (w->kind) {
+	case W_TCAM:
+		t->wr_en = 1;
+		t->wr_idx = idx;
+		t->wr_valid = w->valid;
+		put_bytes(t->wr_value.data(), 16, &w->rule.value, w->valid ? sizeof(w->rule.value) : 0);
+		put_bytes(t->wr_mask.data(), 16, &w->rule.mask, w->valid ? sizeof(w->rule.mask) : 0);
+		t->wr_action = w->valid ? act : 0;
+		break;
+	case W_EXACT:
+		t->xw_en = 1;
+		t->xw_slot = idx;
+		t->xw_valid = w->valid;
+		t->xw_xkey = w->xkey;
+		t->xw_action = w->valid ? act : 0;
+		break;
+	case W_RSS:
+		t->rw_en = 1;
+		put_bytes(t->rw_key.data(), 10, w->rss.key, w->valid ? sizeof(w->rss.key) : 0);
+		t->rw_types = w->valid ? w->rss.types : 0;
+		break;
+	}
+}
+
+/* Queued writes onto the ports for the next edge, in order, while the
+ * head's port is free this edge and (entry writes) the table has room. */
+static void present_writes(struct engine *e)
+{
 	Vsnic_match_engine *t = e->top.get();
-	t->rw_en = 1;
-	put_bytes(t->rw_key.data(), 10, cfg ? cfg->key : nullptr, cfg ? sizeof(cfg->key) : 0);
-	t->rw_types = cfg ? cfg->types : 0;
+	bool used[3] = {false, false, false};
+	while (!e->wq.empty()) {
+		const pending_write &w = e->wq.front();
+		if (used[w.kind] || (w.kind == W_TCAM && w.valid && !t->wr_ready) ||
+		    (w.kind == W_EXACT && !t->xw_ready))
+			break;
+		drive(t, &w);
+		used[w.kind] = true;
+		e->wq.pop_front();
+	}
 }
 
 extern "C" void engine_push(struct engine *e, const uint8_t *frame, uint32_t caplen,
@@ -185,6 +256,7 @@ extern "C" void engine_push(struct engine *e, const uint8_t *frame, uint32_t cap
 
 extern "C" void engine_clock(struct engine *e)
 {
+	present_writes(e);
 	edge(e);
 	collect(e);
 	e->top->in_valid = 0;

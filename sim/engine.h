@@ -27,8 +27,20 @@ void engine_free(struct engine *e);
 unsigned engine_depth(void);    /* ternary entries in the Verilated model */
 unsigned engine_latency(void);  /* cycles from packet in to result out */
 
-/* Present a table write for the next edge (rule == NULL clears the entry). */
+/*
+ * Present a table write for the next edge (rule == NULL clears the entry).
+ * Writes of all three kinds (table, exact slot, RSS) are taken in the
+ * order issued, one per kind and edge; an entry write waits while the
+ * table's pending-write slots are full (hdl wr_ready), and writes issued
+ * after it wait behind it. engine_write_ready() says whether a write
+ * issued now (of any kind) is taken at the next edge; only then does a packet pushed for
+ * the same edge see it, as documented below.
+ */
 void engine_write(struct engine *e, uint32_t idx, const struct snic_rule *rule);
+int engine_write_ready(struct engine *e);
+/* Writes the HDL refused (no pending slot; exact table still emptying
+ * after reset): 0 unless the ports are misused. */
+uint32_t engine_write_drops(struct engine *e);
 /* Present a packet for the next edge: first min(caplen, 128) bytes. */
 void engine_push(struct engine *e, const uint8_t *frame, uint32_t caplen,
 		 uint32_t frame_len, uint8_t port, uint32_t tag);

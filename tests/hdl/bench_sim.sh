@@ -9,7 +9,7 @@ dir=$build/bench
 mkdir -p "$dir"
 tb=tests/hdl/tb_bench.sv
 vflags=(--binary --timing -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal
-	-I"$build/gen" --top-module tb_bench -j 2)
+	-I"$build/gen" -Ihdl -Itests/hdl --top-module tb_bench -j 2)
 
 run() { # name cycles command... ; prints "name cycles seconds line"
 	local name=$1 cycles=$2; shift 2
@@ -32,7 +32,7 @@ for depth in 64 1024; do
 			>"$dir/vl$depth.log" 2>&1
 	fi
 done
-iverilog -g2012 -I"$build/gen" -Ptb_bench.DEPTH=64 -o "$dir/tb64.vvp" "$tb" "$@"
+iverilog -g2012 -I"$build/gen" -Ihdl -Itests/hdl -Ptb_bench.DEPTH=64 -o "$dir/tb64.vvp" "$tb" "$@"
 
 results=$(
 	run icarus-64 3000 vvp -n "$dir/tb64.vvp"

@@ -1,59 +1,169 @@
 #!/usr/bin/env bash
-# Yosys synth_xilinx of the ternary table at several depths: LUT, FF,
-# LUTRAM/BRAM counts, per entry (from the difference between sizes, so the
-# fixed pipeline is not charged to entries), and the logic depth in LUT6
-# levels between registers (generic synth + abc -lut 6 + ltp -noff, at the
-# first size only: ltp does not know the Xilinx flip-flop cells). Then the
-# same for the RSS hash (snic_rss_hash), which has no size parameter.
-#   synth.sh BUILD "16 32 64"
+# Yosys synthesis of the whole match engine (parser + ternary + exact +
+# RSS, snic_match_engine) for UltraScale+ (synth_xilinx -family xcup
+# -flatten -noiopad; the tcam in its RAM64M8 form, SNIC_TCAM_STRUCTURAL)
+# at the small profile's size (64 ternary, exact table at its minimum) and
+# the large one's (1024 ternary, 2048 buckets x 2 ways x 4 = 16K exact),
+# then the logic depth of each block (generic synth, abc -lut 6, ltp -noff:
+# LUT levels between registers; LUTRAM and block RAM cells count as one
+# level). Writes the figures into docs/benchmarks-hdl.md (between the
+# synth markers) and $BUILD/synth/report.md.
+#   synth.sh BUILD
+# SYNTH_REUSE=1 keeps the logs of earlier complete runs (only the report
+# is made again); each depth run stops after SYNTH_DEPTH_SECS (default
+# 900) and then reports "-".
 set -eu
+shopt -s inherit_errexit   # a failing yosys inside $(...) stops the script
 build=$1
-sizes=$2
 dir=$build/synth
+page=docs/benchmarks-hdl.md
 mkdir -p "$dir"
 command -v yosys >/dev/null || { echo "yosys missing: make deps"; exit 1; }
+srcs="hdl/snic_ipv6_ext.sv hdl/snic_parser.sv hdl/snic_tcam.sv hdl/snic_exact.sv"
+srcs="$srcs hdl/snic_rss_hash.sv hdl/snic_match_engine.sv"
+read="read_verilog -sv -DSNIC_TCAM_STRUCTURAL -I$build/gen -Ihdl $srcs"
 
-printf '%-6s %8s %8s %8s %8s %6s\n' depth LUT FF LUTRAM BRAM LUT_lvls
-prev=""
-for d in $sizes; do
-	log=$dir/tcam_$d.log
-	yosys -q -l "$log" -p "read_verilog -sv -I$build/gen hdl/snic_tcam.sv;
-		chparam -set DEPTH $d snic_tcam; synth_xilinx -top snic_tcam -flatten;
-		stat" >/dev/null 2>&1
-	lvl=-
-	if [ -z "$prev" ]; then
-		yosys -q -l "$dir/tcam_${d}_depth.log" -p "read_verilog -sv -I$build/gen hdl/snic_tcam.sv;
-			chparam -set DEPTH $d snic_tcam; synth -flatten -top snic_tcam;
-			abc -lut 6; opt_clean; ltp -noff" >/dev/null 2>&1
-		lvl=$(grep -o 'length=[0-9]*' "$dir/tcam_${d}_depth.log" | tail -1 | cut -d= -f2)
-	fi
-	# the last statistics block is the final netlist
-	stats=$(awk '/Printing statistics/ { s = "" } { s = s "\n" $0 } END { print s }' "$log")
-	lut=$(echo "$stats" | awk '$1 ~ /^LUT[1-6]$/ { n += $2 } END { print n + 0 }')
-	ff=$(echo "$stats" | awk '$1 ~ /^FD[RSCP]E$/ { n += $2 } END { print n + 0 }')
-	lram=$(echo "$stats" | awk '$1 ~ /^RAM(32|64|128|256)[MXS]/ || $1 ~ /^SRL/ { n += $2 } END { print n + 0 }')
-	bram=$(echo "$stats" | awk '$1 ~ /^RAMB(18|36)/ { n += $2 } END { print n + 0 }')
-	printf '%-6s %8s %8s %8s %8s %6s\n' "$d" "$lut" "$ff" "$lram" "$bram" "$lvl"
-	if [ -n "$prev" ]; then
-		set -- $prev
-		printf '  per entry (%s -> %s): %.0f LUT, %.0f FF, %.2f BRAM\n' "$1" "$d" \
-			"$(echo "($lut - $2) / ($d - $1)" | bc -l)" \
-			"$(echo "($ff - $3) / ($d - $1)" | bc -l)" \
-			"$(echo "($bram - $4) / ($d - $1)" | bc -l)"
-	fi
-	prev="$d $lut $ff $bram"
-done | tee "$dir/report.txt"
+# count LOG REGEX: sum of the cells whose type matches, in the last stat
+count() {
+	local from
+	from=$(grep -n 'Printing statistics' "$1" | tail -1 | cut -d: -f1)
+	tail -n +"${from:-1}" "$1" | awk -v re="$2" '$1 ~ re { n += $2 } END { print n + 0 }'
+}
 
-# The RSS hash: one size, the same counts and depth.
-log=$dir/rss_hash.log
-yosys -q -l "$log" -p "read_verilog -sv -I$build/gen hdl/snic_rss_hash.sv;
-	synth_xilinx -top snic_rss_hash -flatten; stat" >/dev/null 2>&1
-yosys -q -l "$dir/rss_hash_depth.log" -p "read_verilog -sv -I$build/gen hdl/snic_rss_hash.sv;
-	synth -flatten -top snic_rss_hash; abc -lut 6; opt_clean; ltp -noff" >/dev/null 2>&1
-lvl=$(grep -o 'length=[0-9]*' "$dir/rss_hash_depth.log" | tail -1 | cut -d= -f2)
-stats=$(awk '/Printing statistics/ { s = "" } { s = s "\n" $0 } END { print s }' "$log")
-lut=$(echo "$stats" | awk '$1 ~ /^LUT[1-6]$/ { n += $2 } END { print n + 0 }')
-ff=$(echo "$stats" | awk '$1 ~ /^FD[RSCP]E$/ { n += $2 } END { print n + 0 }')
-muxf=$(echo "$stats" | awk '$1 ~ /^MUXF[78]$/ { n += $2 } END { print n + 0 }')
-printf 'snic_rss_hash: %s LUT, %s FF, %s MUXF7/8, %s LUT6 levels\n' "$lut" "$ff" "$muxf" "$lvl" |
-	tee -a "$dir/report.txt"
+# engine NAME DEPTH BUCKETS: synth_xilinx, one line of figures
+engine() {
+	local log=$dir/engine_$1.log secs
+	if ! { [ "${SYNTH_REUSE:-0}" = 1 ] && grep -q 'End of script' "$log" 2>/dev/null; }; then
+		yosys -q -l "$log" -p "$read; chparam -set DEPTH $2 -set EXACT_BUCKETS $3 snic_match_engine;
+			synth_xilinx -family xcup -flatten -noiopad -top snic_match_engine; stat" >/dev/null
+	fi
+	# Yosys CPU seconds (user), from its own summary line
+	secs=$(grep -o 'CPU: user [0-9.]*s' "$log" | tail -1 | grep -o '[0-9.]*' | cut -d. -f1)
+	local lut ff m8 m4 d srl lram b36 b18 uram carry
+	lut=$(count "$log" '^LUT[1-6]$')
+	ff=$(count "$log" '^FD[RSCP]E$')
+	m8=$(count "$log" '^RAM64M8$|^RAM32M16$')
+	m4=$(count "$log" '^RAM(64|32)M$')
+	d=$(count "$log" '^RAM(32|64|128|256)X1[SD]$')
+	srl=$(count "$log" '^SRL(16E|C32E)$')
+	lram=$((8 * m8 + 4 * m4 + 2 * d + srl))   # LUTs used as memory
+	b36=$(count "$log" '^RAMB36E2$')
+	b18=$(count "$log" '^RAMB18E2$')
+	uram=$(count "$log" '^URAM288$')
+	carry=$(count "$log" '^CARRY[48]$')
+	[ "$lut" -gt 0 ] || { echo "synth.sh: no LUTs in $log" >&2; exit 1; }
+	echo "$1 $2 $3 $lut $lram $ff $b36 $b18 $uram $carry $m8 $secs"
+}
+
+# depth TOP PARAMS: LUT levels of one block between registers
+depth() {
+	local log=$dir/depth_$1.log
+	if ! { [ "${SYNTH_REUSE:-0}" = 1 ] && grep -q 'length=' "$log" 2>/dev/null; }; then
+		timeout "${SYNTH_DEPTH_SECS:-900}" yosys -q -l "$log" -p "read_verilog -lib -sv tests/hdl/RAM64M8.sv;
+			$read; $2 synth -flatten -top $1 -run begin:fine; techmap; opt -fast;
+			abc -lut 6; opt_clean; ltp -noff" >/dev/null || true
+	fi
+	local n
+	n=$(grep -o 'length=[0-9]*' "$log" | tail -1 | cut -d= -f2)
+	echo "${n:--}"
+}
+
+small=$(engine small 64 2)
+large=$(engine large 1024 2048)
+d_parser=$(depth snic_parser "")
+d_tcam=$(depth snic_tcam "chparam -set DEPTH 1024 snic_tcam;")
+d_exact=$(depth snic_exact "chparam -set BUCKETS 2048 snic_exact;")
+d_rss=$(depth snic_rss_hash "")
+
+row() { # row FIGURES: a table row
+	set -- $1
+	local bram=$(echo "$7 + $8 / 2" | bc -l)
+	printf '| %s | %s | %s | %s | %s | %s | %.1f | %s | %s s |\n' "$1" "$2" "$(( $3 * 8 ))" \
+		"$4" "$5" "$6" "$bram" "$9" "${12}"
+}
+per_bit() { # per_bit FIGURES: (LUT + LUTRAM) per stored ternary bit
+	set -- $1
+	echo "($4 + $5) / ($2 * 512)" | bc -l
+}
+set -- $small; s_lut=$4; s_lram=$5; s_ff=$6; s_depth=$2
+set -- $large; l_lut=$4; l_lram=$5; l_ff=$6; l_depth=$2; l_m8=${11}; l_b36=$7; l_b18=$8
+marg=$(echo "(($l_lut + $l_lram) - ($s_lut + $s_lram)) / (($l_depth - $s_depth) * 512)" | bc -l)
+store=$(echo "8 * 13 / 512" | bc -l)
+tot=$((l_lut + l_lram))
+bram36=$(echo "$l_b36 + $l_b18 / 2" | bc -l)
+fit() { # fit NAME LUT FF BRAM36: utilisation of a card's FPGA
+	printf '| %s | %s K | %s K | %s | %.1f %% | %.1f %% | %.1f %% |\n' "$1" "$(( $2 / 1000 ))" \
+		"$(( $3 / 1000 ))" "$4" "$(echo "100 * $tot / $2" | bc -l)" \
+		"$(echo "100 * $l_ff / $3" | bc -l)" "$(echo "100 * $bram36 / $4" | bc -l)"
+}
+
+{
+echo "<!-- synth:begin (written by make synth: tests/hdl/synth.sh) -->"
+echo "## Resources (Yosys \`synth_xilinx\`, whole engine, UltraScale+)"
+echo
+echo "\`make synth\`: Yosys $(yosys -V | awk '{ print $2 }') \`synth_xilinx -family xcup -flatten"
+echo "-noiopad\` of \`snic_match_engine\` (parser, ternary table in its RAM64M8"
+echo "form, exact table, RSS hash, combine; no AXI wrapper), default \`abc\`"
+echo "(\`-abc9\` was not run). LUT = logic"
+echo "LUTs; LUTRAM = LUTs used as memory (8 per RAM64M8, 4 per RAM64M/32M, 2"
+echo "per RAM64X1D, 1 per SRL); BRAM in 36-Kbit blocks (RAMB18 = 1/2)."
+echo
+echo "| profile | ternary entries | exact slots | LUT | LUTRAM | FF | BRAM36 | URAM | Yosys CPU |"
+echo "|---------|----------------:|------------:|----:|-------:|---:|-------:|-----:|----------:|"
+row "$small"
+row "$large"
+echo
+printf -- '- **LUT per stored ternary bit** (large, LUT + LUTRAM of the whole engine / (1024 x 512)): **%.3f**;\n' "$(per_bit "$large")"
+printf -- '  per added entry (large - small, / (960 x 512)): **%.3f**; the storage alone\n' "$marg"
+printf -- '  (13 RAM64M8 = 104 LUTs per 512-bit entry) **%.3f** (%s RAM64M8 in the netlist).\n' "$store" "$l_m8"
+echo "- LUT6 levels between registers (generic \`synth; abc -lut 6; ltp -noff\`,"
+echo "  a LUTRAM read counts as one level): parser **$d_parser**, ternary table"
+echo "  (1024 entries) **$d_tcam**, exact table (2048 buckets) **$d_exact**, RSS hash"
+echo "  **$d_rss** (\"-\": the generic synthesis for the depth did not finish"
+echo "  within SYNTH_DEPTH_SECS = ${SYNTH_DEPTH_SECS:-900} s on this machine)."
+echo "  The longest path of a block is its deepest stage. Assumption: on"
+echo "  UltraScale+ -2 one LUT level plus local routing costs about 0.5-0.6 ns"
+echo "  and a register 0.3-0.4 ns, so 6-7 levels close 250 MHz (4 ns);"
+echo "  deeper blocks need a stage split before they do (estimate, not a"
+echo "  placed-and-routed timing)."
+echo
+echo "Beside published FPGA TCAMs (their figures from their documents; ours measured):"
+echo
+echo "| design | entries x key bits | LUT per TCAM bit | latency | lookups/clock | clock |"
+echo "|--------|-------------------:|-----------------:|--------:|--------------:|------:|"
+printf '| snic engine (this tree, whole engine incl. parser, exact, RSS) | 1024 x 512 | %.3f (storage %.3f) | 13 clocks incl. parser | 1 | depth above |\n' \
+	"$(per_bit "$large")" "$store"
+echo "| AMD TCAM IP (PG318), 1K x 104 | 1024 x 104 | see PG318 (per configuration) | 21 clocks | 1 | up to 600 MHz (-2 UltraScale+) |"
+echo "| LUTRAM TCAM emulation (D-TCAM, IEEE Access 2019) | - | ~1/6 (64x1 LUTRAM, 6 bits), ~0.1 in 32x2 mode | - | 1 | - |"
+echo
+echo "Ours is above 1/6 for two reasons: a lookup must run every clock"
+echo "while entries are written, so each LUTRAM needs a separate write"
+echo "address (RAM64M8: 7 readable 64x1 RAMs + 1 LUT of write port, 7/8 of"
+echo "the ideal), and the 4 pending-write slots, parser and RSS hash are"
+echo "charged to the table bits in the whole-engine figure."
+echo
+echo "Fit on real cards (datasheet totals of the FPGA: LUT, FF, 36-Kbit BRAM):"
+echo
+echo "| card (FPGA) | LUT | FF | BRAM36 | LUT+LUTRAM used | FF used | BRAM used |"
+echo "|-------------|----:|---:|-------:|----------------:|--------:|----------:|"
+fit "Alveo U250 (XCU250)" 1728000 3456000 2688
+fit "Alveo U280 (XCU280)" 1304000 2607000 2016
+fit "VCU118 (XCVU9P)" 1182240 2364480 2160
+echo
+echo "LUTRAM needs SLICEM LUTs, about half of all LUTs on these parts (the"
+echo "XCVU9P: 591 840 of 1 182 240); the large engine's $l_lram LUTRAM LUTs"
+echo "use a fraction of that. The shell (Corundum, OpenNIC) comes on top of"
+echo "these figures; it was not synthesized here."
+echo "<!-- synth:end -->"
+} > "$dir/report.md"
+
+# Splice the section into the page (or append it the first time).
+if grep -q '<!-- synth:begin' "$page"; then
+	awk -v f="$dir/report.md" '
+		/<!-- synth:begin/ { while ((getline l < f) > 0) print l; skip = 1; next }
+		/<!-- synth:end -->/ { skip = 0; next }
+		!skip' "$page" > "$page.tmp" && mv "$page.tmp" "$page"
+else
+	{ echo; cat "$dir/report.md"; } >> "$page"
+fi
+cat "$dir/report.md"

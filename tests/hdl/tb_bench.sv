@@ -11,6 +11,7 @@ module tb_bench #(
 );
 // Clocks of packet streaming: +cycles=N (default 20000).
 `include "snic_abi.svh"
+`include "tb_rule.svh"
 
     logic clk = 1'b0;
     logic rst = 1'b1;
@@ -30,6 +31,12 @@ module tb_bench #(
     logic [15:0]   out_rule, depth_o, xslots;
     logic [63:0]   out_action, cnt_data;
     logic [7:0]    latency;
+    logic          wr_ready;
+    logic [31:0]   wr_drops;       // stays 0: writes wait for wr_ready
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic          xw_ready;       // no exact writes in this bench
+    logic [31:0]   xw_drops;
+    /* verilator lint_on UNUSEDSIGNAL */
     /* verilator lint_off UNUSEDSIGNAL */
     logic [31:0]   out_hash;       // RSS off in this bench
     logic [7:0]    out_hash_type;
@@ -38,9 +45,10 @@ module tb_bench #(
     snic_match_engine #(.DEPTH(DEPTH), .EXACT_BUCKETS(64)) dut (
         .clk(clk), .rst(rst),
         .in_valid(in_valid), .in_hdr(in_hdr), .in_len(in_len), .in_port(8'd1), .in_tag(in_tag),
+        .wr_ready(wr_ready), .wr_drops(wr_drops),
         .wr_en(wr_en), .wr_idx(wr_idx), .wr_valid(wr_valid), .wr_value(wr_value),
         .wr_mask(wr_mask), .wr_action(wr_action),
-        .xw_en(1'b0), .xw_slot(16'd0), .xw_valid(1'b0), .xw_xkey(64'd0), .xw_action(64'd0),
+        .xw_ready(xw_ready), .xw_drops(xw_drops), .xw_en(1'b0), .xw_slot(16'd0), .xw_valid(1'b0), .xw_xkey(64'd0), .xw_action(64'd0),
         .rw_en(1'b0), .rw_key(320'd0), .rw_types(8'd0),
         .cnt_idx(16'd0), .cnt_data(cnt_data),
         .out_valid(out_valid), .out_tag(out_tag), .out_key(out_key), .out_rule(out_rule),
@@ -84,19 +92,23 @@ module tb_bench #(
             CYCLES = 20000;
         repeat (4) @(posedge clk);
         rst <= 1'b0;
-        // Rule i: UDP destination port 1000 + i -> VNIC i.
+        // Rule i: UDP destination port 1000 + i -> VNIC i; each entry write
+        // waits for a free pending slot (wr_ready), then the last copies.
         for (int i = 0; i < DEPTH; i++) begin
+            @(negedge clk);   // wr_ready settled after the last edge
+            while (!wr_ready)
+                @(negedge clk);
             wr_en <= 1'b1;
             wr_idx <= 16'(i);
             wr_valid <= 1'b1;
-            wr_value <= '0;
-            wr_mask <= '0;
-            wr_value[8*SNIC_KEY_OFF_DPORT +: 16] <= {8'(16'(1000 + i)), 8'((1000 + i) >> 8)};
-            wr_mask[8*SNIC_KEY_OFF_DPORT +: 16] <= 16'hffff;
-            wr_action <= {16'h0, 16'hffff, 16'hffff, 16'(i)};
-            @(posedge clk);
+            wr_value <= rule_value(i);
+            wr_mask <= rule_mask();
+            wr_action <= rule_action(i);
+            @(negedge clk);   // held across exactly one rising edge
+            wr_en <= 1'b0;
         end
         wr_en <= 1'b0;
+        repeat (600) @(posedge clk);
         t0 = cyc;
         for (int n = 0; n < CYCLES; n++) begin
             in_valid <= 1'b1;
@@ -107,9 +119,9 @@ module tb_bench #(
         end
         in_valid <= 1'b0;
         repeat (40) @(posedge clk);
-        $display("tb_bench: depth %0d cycles %0d results %0d hits %0d lookups_per_clock %0.3f latency %0d (dut says %0d)",
+        $display("tb_bench: depth %0d cycles %0d results %0d hits %0d lookups_per_clock %0.3f latency %0d (dut says %0d) refused writes %0d",
                  DEPTH, cyc - t0, results, hits, real'(results) / real'(CYCLES),
-                 first_out - first_in, latency);
+                 first_out - first_in, latency, wr_drops);
         $finish;
     end
     /* verilator lint_on INITIALDLY */

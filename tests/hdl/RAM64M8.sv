@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Behavioural stand-in for the UltraScale LUTRAM primitive RAM64M8, for
+// linting and simulating snic_tcam's synthesis form (SNIC_TCAM_STRUCTURAL)
+// with Verilator: eight 64x1 RAMs, each read asynchronously at its own
+// address, all written at ADDRH on the rising clock edge when WE is high.
+`default_nettype none
+
+module RAM64M8 (
+    input  wire       WCLK,
+    input  wire       WE,
+    input  wire [5:0] ADDRA, ADDRB, ADDRC, ADDRD, ADDRE, ADDRF, ADDRG, ADDRH,
+    input  wire       DIA, DIB, DIC, DID, DIE, DIF, DIG, DIH,
+    output wire       DOA, DOB, DOC, DOD, DOE, DOF, DOG, DOH
+);
+    logic [63:0] ma, mb, mc, md, me, mf, mg, mh;
+    always_ff @(posedge WCLK)
+        if (WE) begin
+            ma[ADDRH] <= DIA;
+            mb[ADDRH] <= DIB;
+            mc[ADDRH] <= DIC;
+            md[ADDRH] <= DID;
+            me[ADDRH] <= DIE;
+            mf[ADDRH] <= DIF;
+            mg[ADDRH] <= DIG;
+            mh[ADDRH] <= DIH;
+        end
+    assign {DOA, DOB, DOC, DOD} = {ma[ADDRA], mb[ADDRB], mc[ADDRC], md[ADDRD]};
+    assign {DOE, DOF, DOG, DOH} = {me[ADDRE], mf[ADDRF], mg[ADDRG], mh[ADDRH]};
+endmodule
+
+`default_nettype wire
