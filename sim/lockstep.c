@@ -12,8 +12,14 @@ void lockstep_init(struct lockstep *ls, double grace_s)
 
 int lockstep_hold(struct lockstep *ls, const uint8_t *win, uint32_t size, double now)
 {
-	const struct snic_blk_queues *q = sim_window_queues(win, size, SNIC_BLK_TXQ);
-	if (!q || q->stride < sizeof(struct snic_txq))
+	/* Once per step: walk the chain only when the block moved (a reset). */
+	const struct snic_blk_queues *q = (const void *)(win + ls->txq_off);
+	if (!ls->txq_off || q->hdr.type != SNIC_BLK_TXQ) {
+		q = sim_window_queues(win, size, SNIC_BLK_TXQ);
+		ls->txq_off = q ? (uint32_t)((const uint8_t *)q - win) : 0;
+	}
+	if (!q || q->stride < sizeof(struct snic_txq) ||
+	    q->first + (uint64_t)q->stride * q->count > size)
 		return 0;
 	int hold = 0;
 	for (uint32_t r = 0; r < q->count && r < LOCKSTEP_RINGS; r++) {

@@ -28,6 +28,7 @@ struct lockstep {
 	uint32_t last_prod[LOCKSTEP_RINGS];
 	double   moved_at[LOCKSTEP_RINGS]; /* wall time of its last move; 0: never */
 	int      started;                  /* producers seen once */
+	uint32_t txq_off;                  /* the TXQ block found last; 0: look */
 	uint64_t holds;                    /* loop turns the clock waited */
 };
 

@@ -424,15 +424,13 @@ static __attribute__((noinline)) uint32_t send_dedicated(struct fw *fw, struct t
 			if (direct)
 				memo_wire_ns = team_wire_ns(fw, len);
 		}
-		if (budget < memo_cost) {
-			starved = refilled;
-			if (refilled)
-				break; /* no tokens: the same frame next poll */
+		if (budget < memo_cost && !refilled) {
 			budget = budget0 = meter_shaper_budget(sh, fw->now_ns);
-			refilled = starved = true;
-			if (budget < memo_cost)
-				break;
-			starved = false;
+			refilled = true;
+		}
+		if (budget < memo_cost) {
+			starved = true;
+			break; /* no tokens: the same frame next poll */
 		}
 		hal_dma_from_host(fw->hal, f, (uint32_t)addr, len);
 		if (ld32(f + 6) != mac_lo || ld16(f + 10) != mac_hi) {
