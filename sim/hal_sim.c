@@ -27,6 +27,16 @@ uint64_t hal_now_ns(struct hal *h)
 	return nic_now_ns(h->nic);
 }
 
+/* In lockstep the poll sees the producers the clock's check saw, so a
+ * host that writes between the check and the poll changes nothing. */
+uint32_t hal_txq_doorbell(struct hal *h, uint16_t ring, const uint32_t *reg)
+{
+	const struct nic *n = h->nic;
+	if (n->doorbell_latch && ring < n->doorbell_latched)
+		return n->doorbell_latch[ring];
+	return __atomic_load_n(reg, __ATOMIC_ACQUIRE);
+}
+
 /*
  * The engine takes one table write per clock; the firmware may issue
  * several in one poll, so they queue in order. A full queue means the

@@ -18,6 +18,7 @@ int lockstep_hold(struct lockstep *ls, const uint8_t *win, uint32_t size, double
 		q = sim_window_queues(win, size, SNIC_BLK_TXQ);
 		ls->txq_off = q ? (uint32_t)((const uint8_t *)q - win) : 0;
 	}
+	ls->latched = 0;
 	if (!q || q->stride < sizeof(struct snic_txq) ||
 	    q->first + (uint64_t)q->stride * q->count > size)
 		return 0;
@@ -38,5 +39,6 @@ int lockstep_hold(struct lockstep *ls, const uint8_t *win, uint32_t size, double
 			hold = 1;
 	}
 	ls->started = 1;
+	ls->latched = q->count < LOCKSTEP_RINGS ? q->count : LOCKSTEP_RINGS;
 	return hold;
 }

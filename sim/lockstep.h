@@ -9,7 +9,10 @@
  * the machine's load. In lockstep the clock stops while a ring the host
  * is streaming on holds fewer than LOCKSTEP_DEPTH frames, so the device
  * always finds as much to take as it can take in one poll and does the
- * same on every run, however slow the host. A ring streams
+ * same on every run, however slow the host. The device's transmit poll
+ * reads the producers this check saw (hal_txq_doorbell), not the window:
+ * a frame posted between the check and the poll waits for the next
+ * check, as a doorbell waits for the device's clock. A ring streams
  * from its producer's first move until the producer has not moved for
  * the grace period (then the host is done: the rest drains).
  */
@@ -25,7 +28,8 @@
 
 struct lockstep {
 	double   grace_s;                  /* a producer this still is done */
-	uint32_t last_prod[LOCKSTEP_RINGS];
+	uint32_t last_prod[LOCKSTEP_RINGS]; /* the producers checked last ... */
+	uint32_t latched;                  /* ... of rings below this */
 	double   moved_at[LOCKSTEP_RINGS]; /* wall time of its last move; 0: never */
 	int      started;                  /* producers seen once */
 	uint32_t txq_off;                  /* the TXQ block found last; 0: look */

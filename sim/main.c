@@ -406,8 +406,12 @@ int main(int argc, char **argv)
 	double idle_since = 0, last_idle = 0;
 	lockstep_init(&ls, LOCKSTEP_GRACE_S);
 	nic.exact_deadlines = lockstep_on;
+	nic.doorbell_latch = lockstep_on ? ls.last_prod : NULL;
 	while (!stop_requested) {
-		if (lockstep_on && lockstep_hold(&ls, nic.win.base, nic.win.size, wall_seconds())) {
+		int held = lockstep_on && lockstep_hold(&ls, nic.win.base, nic.win.size,
+							 wall_seconds());
+		nic.doorbell_latched = ls.latched;
+		if (held) {
 			ls.holds++;
 			if (timed_out(t0, timeout)) {
 				rc = 2;

@@ -147,6 +147,16 @@ int hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
 		const uint32_t cpl_words[3],
 		uint8_t color);
 
+/*
+ * TX doorbell: the producer index the host last wrote for TX ring `ring`
+ * (its desc_prod word at `reg` in the window), as the device's doorbell
+ * latch holds it. A device samples doorbells at its own clock edges, so
+ * the transmit poll reads them here, never straight from the window: the
+ * simulator's --lockstep latches them where it checked the rings
+ * (sim/lockstep.h), the other targets load the word (acquire).
+ */
+uint32_t hal_txq_doorbell(struct hal *h, uint16_t ring, const uint32_t *reg);
+
 /* Transmit a frame on an uplink: 0 sent, -1 no room (retry later). */
 int hal_tx(struct hal *h, uint8_t port, const uint8_t *data, uint32_t len);
 
