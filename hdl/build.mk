@@ -63,7 +63,7 @@ lint: $(GEN_SVH)
 		$(HDL_SRCS) hdl/snic_axis_engine.sv
 	# the synthesis form of the tcam RAMs (one memory per key slice)
 	$(VERILATOR) --lint-only -Wall -I$(BUILD)/gen -Ihdl +define+SNIC_TCAM_STRUCTURAL \
-		--top-module snic_tcam hdl/snic_tcam.sv tests/hdl/RAM64M8.sv
+		--top-module snic_tcam hdl/snic_tcam.sv tests/hdl/RAM32M16.sv
 
 # Differential test of the engine against the reference classifier.
 HDL_TEST_DIFF := $(BUILD)/tests/hdl/test_engine_diff
@@ -77,6 +77,29 @@ $(BUILD)/tests/hdl/%.o: tests/hdl/%.c
 
 $(HDL_TEST_DIFF): $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(ENGINE_LIB)
 	$(CC) $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(ENGINE_LIBS) -o $@
+
+# The same differential test on the synthesis form of the ternary table
+# (RAM32M16 LUTRAMs, tests/hdl/RAM32M16.sv, with the partner copy in block
+# RAM) at the small profile's size and key (64 entries; flags, port, MACs,
+# VLAN, ethertype: KEY_FIELDS 0x6f, snic_key_fields_bytes()), so the form
+# that is synthesized and the narrow key are checked against the reference.
+VLST_DIR := $(BUILD)/vlstruct
+VLST_OBJ := $(VLST_DIR)/obj
+VLST_CXXFLAGS := $(subst $(VL_OBJ),$(VLST_OBJ),$(VL_CXXFLAGS))
+HDL_TEST_DIFF_ST := $(BUILD)/tests/hdl/test_engine_diff_struct
+TESTS += $(HDL_TEST_DIFF_ST)
+$(VLST_OBJ)/V$(HDL_TOP)__ALL.a: $(HDL_SRCS) tests/hdl/RAM32M16.sv $(GEN_SVH) hdl/build.mk
+	@mkdir -p $(VLST_OBJ)
+	$(VERILATOR) $(VL_FLAGS) +define+SNIC_TCAM_STRUCTURAL -GDEPTH=64 -GEXACT_BUCKETS=64 \
+		-GKEY_FIELDS="16'h6f" -Mdir $(VLST_OBJ) --build -j 2 -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O1" \
+		$(HDL_SRCS) tests/hdl/RAM32M16.sv >$(VLST_DIR)/verilate.log 2>&1 || \
+		(cat $(VLST_DIR)/verilate.log; false)
+$(VLST_DIR)/engine.o: sim/engine.cpp sim/engine.h $(VLST_OBJ)/V$(HDL_TOP)__ALL.a
+	$(CXX) $(CXXFLAGS) $(VLST_CXXFLAGS) -c $< -o $@
+$(HDL_TEST_DIFF_ST): $(HDL_TEST_OBJS) $(CLASSIFIER_LIB) $(VLST_DIR)/engine.o \
+		$(VLST_OBJ)/V$(HDL_TOP)__ALL.a $(VL_RT_OBJS)
+	$(CXX) $(HDL_TEST_OBJS) $(VLST_DIR)/engine.o $(VLST_OBJ)/V$(HDL_TOP)__ALL.a \
+		$(VL_RT_OBJS) $(CLASSIFIER_LIB) -pthread -o $@
 
 # AXI-Stream top level under random backpressure (tests/hdl/tb_axis.sv):
 # a small engine (64 entries, 64 buckets per way) keeps the build short.

@@ -27,6 +27,7 @@ module snic_axis_engine #(
     parameter int EXACT_BUCKETS = 2048, // exact-match buckets per way
     parameter int FIFO_BEATS    = 32,   // beat FIFO (and result FIFO) depth
     parameter int USER_BITS     = 1,    // s_axis_tuser, passed through per beat
+    parameter logic [15:0] KEY_FIELDS = 16'h3fff, // SNIC_FIELD_* the ternary table stores
     localparam int RES_BITS     = 1 + 16 + 64 + 32 + 8
 ) (
     input  wire                          clk,
@@ -137,10 +138,10 @@ module snic_axis_engine #(
     logic [31:0]         out_tag;      // results come out in order: no tag needed
     logic [511:0]        out_key;
     logic [7:0]          latency;
-    logic [15:0]         depth, exact_slots;
+    logic [15:0]         depth, exact_slots, key_fields;
     /* verilator lint_on UNUSEDSIGNAL */
 
-    snic_match_engine #(.DEPTH(DEPTH), .EXACT_BUCKETS(EXACT_BUCKETS)) engine (
+    snic_match_engine #(.DEPTH(DEPTH), .EXACT_BUCKETS(EXACT_BUCKETS), .KEY_FIELDS(KEY_FIELDS)) engine (
         .clk(clk), .rst(rst),
         .in_valid(launch), .in_hdr(in_hdr), .in_len(in_len), .in_port(port_id), .in_tag(32'd0),
         .wr_ready(wr_ready), .wr_drops(wr_drops),
@@ -154,7 +155,7 @@ module snic_axis_engine #(
         .out_valid(out_valid), .out_tag(out_tag), .out_key(out_key), .out_rule(out_rule),
         .out_hit(out_hit), .out_action(out_action), .out_hash(out_hash),
         .out_hash_type(out_hash_type),
-        .latency(latency), .depth(depth), .exact_slots(exact_slots)
+        .latency(latency), .depth(depth), .exact_slots(exact_slots), .key_fields(key_fields)
     );
 
     // Results in frame order; at most FIFO_BEATS frames are open, so the

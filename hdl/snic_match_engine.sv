@@ -11,12 +11,17 @@
 // key and enabled types) is written the same way, through its own port
 // and the same delay, and the RSS hash (snic_rss_hash, as many stages as
 // the ternary table) comes out with the match result: no added latency.
+// The ternary table stores only the key bytes of the fields the profile
+// matches on (KEY_FIELDS; snic_key_fields_bytes() in include/snic/cls.h):
+// the firmware refuses rules on other fields, so the rest of the key can
+// never be masked and need not be held. The key itself goes on whole.
 `default_nettype none
 
 module snic_match_engine #(
     parameter int DEPTH    = 1024, // ternary entries
     parameter int EXACT_BUCKETS = 2048, // exact-match buckets per way (x2 ways x4 slots)
-    parameter int TAG_BITS = 32    // caller's tag, returned with the result
+    parameter int TAG_BITS = 32,   // caller's tag, returned with the result
+    parameter logic [15:0] KEY_FIELDS = 16'h3fff // SNIC_FIELD_* the ternary table stores
 ) (
     input  wire                 clk,
     input  wire                 rst,        // synchronous, active high
@@ -34,6 +39,7 @@ module snic_match_engine #(
     input  wire                 wr_en,
     input  wire [15:0]          wr_idx,
     input  wire                 wr_valid,   // 0 clears the entry
+    // (only the bytes of KEY_FIELDS are used)
     input  wire [511:0]         wr_value,
     input  wire [511:0]         wr_mask,
     input  wire [63:0]          wr_action,  // struct snic_action image, byte i = [8*i+7:8*i]
@@ -66,7 +72,8 @@ module snic_match_engine #(
     // constants for the driver
     output logic [7:0]          latency,    // LATENCY
     output logic [15:0]         depth,      // DEPTH
-    output logic [15:0]         exact_slots // 8 * EXACT_BUCKETS
+    output logic [15:0]         exact_slots, // 8 * EXACT_BUCKETS
+    output logic [15:0]         key_fields  // KEY_FIELDS: what a rule may match on
 );
 `include "snic_abi.svh"
 
@@ -91,6 +98,9 @@ module snic_match_engine #(
     if (TAG_BITS < 1) begin : bad_tag_bits
         `SNIC_CHECK("snic_match_engine: TAG_BITS must be >= 1");
     end
+    if ((KEY_FIELDS & ~SNIC_FIELD_ALL) != 0 || KEY_FIELDS == 0) begin : bad_key_fields
+        `SNIC_CHECK("snic_match_engine: KEY_FIELDS must be a non-empty set of SNIC_FIELD_* bits");
+    end
     if (RSS_STAGES != TCAM_STAGES) begin : bad_rss_stages
         `SNIC_CHECK("the RSS hash must take as many stages as the table");
     end
@@ -98,6 +108,30 @@ module snic_match_engine #(
     assign latency = 8'(LATENCY);
     assign depth   = 16'(DEPTH);
     assign exact_slots = 16'(8 * EXACT_BUCKETS);
+    assign key_fields  = KEY_FIELDS;
+
+    // Stored key: the bytes of KEY_FIELDS, in key order, packed from bit 0.
+    // Wiring only: which byte goes where is fixed at elaboration.
+    function automatic int stored_bytes();
+        stored_bytes = 0;
+        for (int i = 0; i < SNIC_KEY_BYTES; i++)
+            if ((SNIC_KEY_BYTE_FIELD[16*i +: 16] & KEY_FIELDS) != 0)
+                stored_bytes++;
+    endfunction
+    localparam int TKEY_BYTES = stored_bytes();
+    localparam int TKEY_BITS  = 8 * TKEY_BYTES;
+    // The bytes outside KEY_FIELDS of a written rule: never stored.
+    wire unused_wr_bytes = &{1'b0, wr_value, wr_mask};
+    function automatic logic [TKEY_BITS-1:0] stored(input logic [SNIC_KEY_BITS-1:0] k);
+        int j;
+        j = 0;
+        stored = '0;
+        for (int i = 0; i < SNIC_KEY_BYTES; i++)
+            if ((SNIC_KEY_BYTE_FIELD[16*i +: 16] & KEY_FIELDS) != 0) begin
+                stored[8*j +: 8] = k[8*i +: 8];
+                j++;
+            end
+    endfunction
 
     logic                pk_valid;
     logic [511:0]        pk_key;
@@ -113,7 +147,7 @@ module snic_match_engine #(
     // Write delay line: WR_STAGES register stages, wd[0] first. A stage
     // loads its data only when it takes a write (clock enable): idle clocks
     // move nothing. One packed word per stage and port.
-    localparam int WR_BITS = 16 + 1 + 512 + 512 + 64;  // idx, valid, value, mask, action
+    localparam int WR_BITS = 16 + 1 + 2 * TKEY_BITS + 64; // idx, valid, value, mask, action
     localparam int XW_BITS = 16 + 1 + 64 + 64;         // slot, valid, key, action
     localparam int RW_BITS = 320 + 8;                  // RSS key, types
     logic [WR_STAGES-1:0] wd_entry;  // stage i holds an entry write (not a clear)
@@ -128,7 +162,7 @@ module snic_match_engine #(
         logic [RW_BITS-1:0] prd;
         if (i == 0) begin : from_ports
             assign pen  = wr_en;
-            assign pd   = {wr_idx, wr_valid, wr_value, wr_mask, wr_action};
+            assign pd   = {wr_idx, wr_valid, stored(wr_value), stored(wr_mask), wr_action};
             assign pxen = xw_en;
             assign pxd  = {xw_slot, xw_valid, xw_xkey, xw_action};
             assign pren = rw_en;
@@ -156,7 +190,7 @@ module snic_match_engine #(
     end
     logic [15:0]  wd_idx, wd_xslot;
     logic         wd_valid, wd_xval;
-    logic [511:0] wd_value, wd_mask;
+    logic [TKEY_BITS-1:0] wd_value, wd_mask;
     logic [63:0]  wd_act, wd_xkey, wd_xact;
     assign {wd_idx, wd_valid, wd_value, wd_mask, wd_act} = wd[WR_STAGES-1].d;
     assign {wd_xslot, wd_xval, wd_xkey, wd_xact}         = wd[WR_STAGES-1].xd;
@@ -177,11 +211,11 @@ module snic_match_engine #(
     logic [63:0]          t_act;
 
     snic_tcam #(
-        .DEPTH(DEPTH), .KEY_BITS(SNIC_KEY_BITS), .ACT_BITS(SNIC_ACT_BITS),
+        .DEPTH(DEPTH), .KEY_BITS(TKEY_BITS), .ACT_BITS(SNIC_ACT_BITS),
         .SIDE_BITS(SIDE_BITS), .COUNT_BIT(COUNT_BIT), .MISS_ACTION(SNIC_ACT_MISS)
     ) tcam (
         .clk(clk), .rst(rst),
-        .lk_valid(pk_valid), .lk_key(pk_key), .lk_side({pk_tag, pk_key}),
+        .lk_valid(pk_valid), .lk_key(stored(pk_key)), .lk_side({pk_tag, pk_key}),
         .wr_en(wd[WR_STAGES-1].en), .wr_idx(wd_idx),
         .wr_valid(wd_valid), .wr_value(wd_value),
         .wr_mask(wd_mask), .wr_action(wd_act),

@@ -4,8 +4,9 @@
 // DEPTH bits, whose bit e says "slice s of the key matches entry e". A
 // lookup reads one word per slice, ANDs them and takes the lowest set bit:
 // the cost does not depend on how many entries are installed. On an FPGA
-// each (slice, entry) is a 64x1 LUTRAM (SLICE = 6): one read port for the
-// lookup key, one write port for updates, so lookups never stall.
+// the RAMs are LUTRAM (SLICE = 5): one LUT in 32x2 mode holds slice s of
+// an entry pair, read at the lookup key's slice, written through a
+// separate write address, so lookups never stall (see the RAM32M16 form).
 //   edge 1  RAM read + AND of all slices (+ pending entries) -> m_*
 //   edge 2  first-level priority: lowest hit per GROUP       -> g_*
 //   edge 3  second-level priority: lowest hit overall        -> p_*
@@ -14,17 +15,17 @@
 // clock, all slices at once). So that a lookup sees the entry old or new,
 // never half-written, a written entry first goes to one of PEND pending
 // slots (value, mask, index in flip-flops, compared in full like a CAM
-// entry) at the edge after the write arrives, exactly when the flip-flop
-// table used to store it; from that edge its RAM column is ignored
-// (ram_valid) and the slot answers for the entry. A drain sequencer copies
-// the slot into the RAM column in 2^SLICE clocks, then, at one edge, sets
-// ram_valid and frees the slot: the entry's answer never changes. A clear
-// needs no slot (ram_valid off at once). A write to an entry that is still
-// pending replaces its slot. wr_free tells how many slots are free; a
-// write arriving with none free is refused and counted in wr_drops (the
-// top level's wr_ready prevents that). Action and hit-counter reset follow
-// ACT_DELAY edges after the store, the distance from compare to action
-// read, as before.
+// entry) at the edge after the write arrives; from that edge its RAM
+// column is ignored (ram_valid) and the slot answers for the entry. A
+// drain sequencer copies the slot into the RAM column in 1 + 2^SLICE
+// clocks (one to fetch the partner entry, see below, then one per RAM
+// word), then, at one edge, sets ram_valid and frees the slot: the
+// entry's answer never changes. A clear needs no slot (ram_valid off at
+// once). A write to an entry that is still pending replaces its slot.
+// wr_free tells how many slots are free; a write arriving with none free
+// is refused and counted in wr_drops (the top level's wr_ready prevents
+// that). Action and hit-counter reset follow ACT_DELAY edges after the
+// store, the distance from compare to action read.
 `default_nettype none
 
 module snic_tcam #(
@@ -35,7 +36,7 @@ module snic_tcam #(
     parameter int GROUP     = 32,   // entries per first-level priority group
     parameter int CNT_BITS  = 64,   // hit counter width (wraps)
     parameter int COUNT_BIT = 49,   // action bit that enables hit counting
-    parameter int SLICE     = 6,    // key bits per RAM (RAM depth 2^SLICE)
+    parameter int SLICE     = 5,    // key bits per RAM (RAM depth 2^SLICE)
     parameter int PEND      = 4,    // pending-write slots
     parameter logic [ACT_BITS-1:0] MISS_ACTION = '0 // action driven on a miss
 ) (
@@ -105,11 +106,13 @@ module snic_tcam #(
     logic [KEY_BITS-1:0] ps_m [PEND];
     logic [IW-1:0]       ps_idx [PEND];
 
-    // Drain sequencer: copies slot dr_slot into RAM column ps_idx[dr_slot].
-    logic                dr_busy;
+    // Drain sequencer: copies slot dr_slot into RAM column ps_idx[dr_slot]:
+    // a first clock (dr_pre) to fetch the partner entry, then one per word.
+    logic                dr_busy, dr_pre;
     logic [PW-1:0]       dr_slot;
     logic [SLICE-1:0]    dr_addr;
-    wire                 dr_we  = dr_busy && ps_live[dr_slot];
+    wire                 dr_live = dr_busy && ps_live[dr_slot];
+    wire                 dr_we   = dr_live && !dr_pre;
     wire [IW-1:0]        dr_col = ps_idx[dr_slot];
     wire [PADK-1:0]      dr_v   = PADK'(ps_v[dr_slot]);
     wire [PADK-1:0]      dr_m   = PADK'(ps_m[dr_slot]);   // padding bits: don't care
@@ -121,40 +124,63 @@ module snic_tcam #(
     wire [PADK-1:0] lk_kpad = PADK'(lk_key);
 
 `ifdef SNIC_TCAM_STRUCTURAL
-    // Synthesis for UltraScale(+): per entry, RAM64M8 LUTRAMs (8 LUTs: 7
-    // 64x1 RAMs with their own read address and a shared write address
-    // and enable, the 8th LUT holds the write address). One RAM64M8 holds
-    // 7 key slices of one entry: the entry's column is written at once
-    // (WE = its column), every slice read at its key slice. 13 per entry
-    // for 86 slices: 104 LUTs per 512-bit entry, 0.2 LUT per ternary bit.
-    if (SLICE != 6) begin : bad_struct_slice
-        `SNIC_CHECK("snic_tcam: the RAM64M8 form needs SLICE 6");
+    // Synthesis for UltraScale(+): RAM32M16 LUTRAMs (8 LUTs in 32x2 mode:
+    // 7 read ports with their own address, the 8th LUT holds the shared
+    // write address). One port holds one key slice of an entry pair (bit 0
+    // entry 2k, bit 1 entry 2k+1): a primitive holds 7 slices of 2
+    // entries, 70 ternary bits in 8 LUTs. Writing a word writes both
+    // entries' bits, so the drain needs the partner's value and mask: a
+    // copy of every entry (value & mask, mask) sits in block RAM, written
+    // with the slot, read in the drain's first clock. A partner that is
+    // pending itself has its RAM column ignored and is drained later from
+    // its newest copy; a valid partner gets back the bits it has.
+    if (SLICE != 5) begin : bad_struct_slice
+        `SNIC_CHECK("snic_tcam: the RAM32M16 form needs SLICE 5");
     end
-    localparam int NG = (NSL + 6) / 7;   // RAM64M8 per entry
-    logic [NSL-1:0] sl_rd [DEPTH];       // entry e, slice s
-    for (genvar e = 0; e < DEPTH; e++) begin : ent
-        wire we = dr_we && dr_col == IW'(e);
+    localparam int NG    = (NSL + 6) / 7;      // RAM32M16 per entry pair
+    localparam int NPAIR = (DEPTH + 1) / 2;
+    logic [2*KEY_BITS-1:0] shadow [2*NPAIR];   // block RAM: {value & mask, mask}
+    logic [2*KEY_BITS-1:0] sh_q;               // the partner, read at dr_pre
+    always_ff @(posedge clk) begin
+        if (wr_take)
+            shadow[wr_col] <= {wr_value & wr_mask, wr_mask};
+        if (dr_busy && dr_pre)
+            sh_q <= shadow[dr_col ^ IW'(1)];
+    end
+    wire [PADK-1:0] pr_v = PADK'(sh_q[2*KEY_BITS-1:KEY_BITS]);
+    wire [PADK-1:0] pr_m = PADK'(sh_q[KEY_BITS-1:0]);
+    logic [NSL-1:0] pr_bit;  // word dr_addr of RAM s matches the partner's slice s
+    always_comb
+        for (int s = 0; s < NSL; s++)
+            pr_bit[s] = ((dr_addr ^ pr_v[s*SLICE +: SLICE]) & pr_m[s*SLICE +: SLICE]) == '0;
+    wire [NSL-1:0]  lo_bit = dr_col[0] ? pr_bit : dr_bit;   // entry 2k
+    wire [NSL-1:0]  hi_bit = dr_col[0] ? dr_bit : pr_bit;   // entry 2k+1
+    wire [7*NG-1:0] di_lo = (7*NG)'(lo_bit);
+    wire [7*NG-1:0] di_hi = (7*NG)'(hi_bit);
+    logic [NSL-1:0] sl_rd [2*NPAIR];     // entry e, slice s
+    for (genvar k = 0; k < NPAIR; k++) begin : pair
+        wire we = dr_we && (dr_col >> 1) == IW'(k);
         /* verilator lint_off UNUSEDSIGNAL */
-        logic [7*NG-1:0] dout;           // past NSL: padding RAMs, unread
+        logic [7*NG-1:0] dlo, dhi;       // past NSL: padding ports, unread
         /* verilator lint_on UNUSEDSIGNAL */
         for (genvar g = 0; g < NG; g++) begin : grp
             wire [7*SLICE-1:0] ra = (7*SLICE)'(lk_kpad >> (7*SLICE*g));
-            wire [6:0]         di = 7'(dr_bit >> (7*g));
             /* verilator lint_off UNUSEDSIGNAL */
-            logic              unused_h;   // the write-address LUT's output
+            logic [1:0]        unused_h;   // the write-address LUT's output
             /* verilator lint_on UNUSEDSIGNAL */
-            RAM64M8 ram (
-                .WCLK(clk), .WE(we), .ADDRH(dr_addr), .DIH(1'b0), .DOH(unused_h),
-                .ADDRA(ra[0*SLICE +: SLICE]), .DIA(di[0]), .DOA(dout[7*g+0]),
-                .ADDRB(ra[1*SLICE +: SLICE]), .DIB(di[1]), .DOB(dout[7*g+1]),
-                .ADDRC(ra[2*SLICE +: SLICE]), .DIC(di[2]), .DOC(dout[7*g+2]),
-                .ADDRD(ra[3*SLICE +: SLICE]), .DID(di[3]), .DOD(dout[7*g+3]),
-                .ADDRE(ra[4*SLICE +: SLICE]), .DIE(di[4]), .DOE(dout[7*g+4]),
-                .ADDRF(ra[5*SLICE +: SLICE]), .DIF(di[5]), .DOF(dout[7*g+5]),
-                .ADDRG(ra[6*SLICE +: SLICE]), .DIG(di[6]), .DOG(dout[7*g+6])
+            RAM32M16 ram (
+                .WCLK(clk), .WE(we), .ADDRH(dr_addr), .DIH(2'b00), .DOH(unused_h),
+                .ADDRA(ra[0*SLICE +: SLICE]), .DIA({di_hi[7*g+0], di_lo[7*g+0]}), .DOA({dhi[7*g+0], dlo[7*g+0]}),
+                .ADDRB(ra[1*SLICE +: SLICE]), .DIB({di_hi[7*g+1], di_lo[7*g+1]}), .DOB({dhi[7*g+1], dlo[7*g+1]}),
+                .ADDRC(ra[2*SLICE +: SLICE]), .DIC({di_hi[7*g+2], di_lo[7*g+2]}), .DOC({dhi[7*g+2], dlo[7*g+2]}),
+                .ADDRD(ra[3*SLICE +: SLICE]), .DID({di_hi[7*g+3], di_lo[7*g+3]}), .DOD({dhi[7*g+3], dlo[7*g+3]}),
+                .ADDRE(ra[4*SLICE +: SLICE]), .DIE({di_hi[7*g+4], di_lo[7*g+4]}), .DOE({dhi[7*g+4], dlo[7*g+4]}),
+                .ADDRF(ra[5*SLICE +: SLICE]), .DIF({di_hi[7*g+5], di_lo[7*g+5]}), .DOF({dhi[7*g+5], dlo[7*g+5]}),
+                .ADDRG(ra[6*SLICE +: SLICE]), .DIG({di_hi[7*g+6], di_lo[7*g+6]}), .DOG({dhi[7*g+6], dlo[7*g+6]})
             );
         end
-        assign sl_rd[e] = dout[NSL-1:0];
+        assign sl_rd[2*k]     = dlo[NSL-1:0];
+        assign sl_rd[2*k + 1] = dhi[NSL-1:0];
     end
     logic [DEPTH-1:0] ram_and;
     always_comb
@@ -211,8 +237,10 @@ module snic_tcam #(
             // drain: next address, or done (column valid, slot free), or
             // aborted because the slot was cleared or replaced meanwhile
             if (dr_busy) begin
-                dr_addr <= dr_addr + 1'b1;
-                if (!dr_we || dr_done)
+                dr_pre <= 1'b0;
+                if (!dr_pre)
+                    dr_addr <= dr_addr + 1'b1;
+                if (!dr_live || dr_done)
                     dr_busy <= 1'b0;
                 if (dr_done) begin
                     ram_valid[dr_col] <= 1'b1;
@@ -220,6 +248,7 @@ module snic_tcam #(
                 end
             end else if (ps_live != '0) begin
                 dr_busy <= 1'b1;
+                dr_pre  <= 1'b1;
                 dr_slot <= first_slot(ps_live);
                 dr_addr <= '0;
             end

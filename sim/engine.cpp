@@ -118,11 +118,11 @@ extern "C" void engine_free(struct engine *e)
 	delete e;
 }
 
-enum model_const_id { MC_DEPTH, MC_LATENCY, MC_EXACT };
+enum model_const_id { MC_DEPTH, MC_LATENCY, MC_EXACT, MC_FIELDS };
 
 static unsigned model_const(enum model_const_id id)
 {
-	static unsigned depth, latency, exact;
+	static unsigned depth, latency, exact, fields;
 	if (!latency) {
 		VerilatedContext ctx;
 		Vsnic_match_engine t(&ctx);
@@ -130,9 +130,10 @@ static unsigned model_const(enum model_const_id id)
 		depth = t.depth;
 		latency = t.latency;
 		exact = t.exact_slots;
+		fields = t.key_fields;
 		t.final();
 	}
-	return id == MC_DEPTH ? depth : id == MC_LATENCY ? latency : exact;
+	return id == MC_DEPTH ? depth : id == MC_LATENCY ? latency : id == MC_EXACT ? exact : fields;
 }
 
 extern "C" unsigned engine_depth(void)
@@ -148,6 +149,11 @@ extern "C" unsigned engine_latency(void)
 extern "C" unsigned engine_exact_slots(void)
 {
 	return model_const(MC_EXACT);
+}
+
+extern "C" unsigned engine_key_fields(void)
+{
+	return model_const(MC_FIELDS);
 }
 
 extern "C" void engine_exact_write(struct engine *e, uint32_t slot, uint64_t xkey,

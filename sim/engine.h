@@ -58,6 +58,10 @@ uint64_t engine_hits(struct engine *e, uint32_t idx);
  * rule >= SNIC_RULE_EXACT came from slot rule - SNIC_RULE_EXACT.
  */
 unsigned engine_exact_slots(void);
+/* SNIC_FIELD_* the model's ternary table stores (its KEY_FIELDS): a rule
+ * masking a byte of any other field would match wrongly; the firmware
+ * refuses those for a profile that does not advertise them. */
+unsigned engine_key_fields(void);
 void engine_exact_write(struct engine *e, uint32_t slot, uint64_t xkey,
 			const struct snic_action *action);
 

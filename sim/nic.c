@@ -39,6 +39,12 @@ int nic_init(struct nic *n, const char *profile, const char *window_path)
 			engine_exact_slots());
 		return -1;
 	}
+	if (n->prof.hw.key_fields & ~engine_key_fields()) {
+		fprintf(stderr, "snic-sim: profile %s matches on key fields 0x%x, the match "
+			"engine model stores only 0x%x\n", profile, n->prof.hw.key_fields,
+			engine_key_fields());
+		return -1;
+	}
 	n->prof.hw.cls_latency = (uint16_t)engine_latency();
 	if (sim_window_create(&n->win, window_path, n->prof.window_size) < 0)
 		return -1;

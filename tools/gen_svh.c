@@ -55,6 +55,15 @@ int main(void)
 	OFF(struct snic_key, sport, "SNIC_KEY_OFF_SPORT");
 	OFF(struct snic_key, dport, "SNIC_KEY_OFF_DPORT");
 
+	/* Key fields (SNIC_FIELD_*) and the field of each key byte, byte i at
+	 * bits [16*i+15:16*i]: a profile's table stores the bytes of its fields. */
+	printf("localparam logic [15:0] SNIC_FIELD_ALL = 16'h%04x;\n", SNIC_FIELD_ALL);
+	printf("localparam logic [%d:0] SNIC_KEY_BYTE_FIELD = %d'h", 16 * SNIC_KEY_BYTES - 1,
+	       16 * SNIC_KEY_BYTES);
+	for (int i = SNIC_KEY_BYTES - 1; i >= 0; i--)
+		printf("%04x", (unsigned)snic_key_byte_field((unsigned)i));
+	printf(";\n");
+
 	bits8("SNIC_KF_VLAN", SNIC_KF_VLAN);
 	bits8("SNIC_KF_QINQ", SNIC_KF_QINQ);
 	bits8("SNIC_KF_IPV4", SNIC_KF_IPV4);

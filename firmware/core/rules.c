@@ -11,27 +11,6 @@
  */
 #include "fw_internal.h"
 
-/* Key field of each key byte; 0 marks reserved bytes (always zero). */
-static uint32_t field_of_byte(unsigned i)
-{
-	if (i == SNIC_KEY_OFF_FLAGS)     return SNIC_FIELD_FLAGS;
-	if (i == SNIC_KEY_OFF_PORT)      return SNIC_FIELD_PORT;
-	if (i < SNIC_KEY_OFF_SMAC)       return SNIC_FIELD_DMAC;
-	if (i < SNIC_KEY_OFF_VLAN_OUTER) return SNIC_FIELD_SMAC;
-	if (i < SNIC_KEY_OFF_VLAN)       return SNIC_FIELD_VLAN_OUTER;
-	if (i < SNIC_KEY_OFF_ETHERTYPE)  return SNIC_FIELD_VLAN;
-	if (i < SNIC_KEY_OFF_IP_PROTO)   return SNIC_FIELD_ETHERTYPE;
-	if (i == SNIC_KEY_OFF_IP_PROTO)  return SNIC_FIELD_IP_PROTO;
-	if (i == SNIC_KEY_OFF_ICMP_TYPE) return SNIC_FIELD_ICMP_TYPE;
-	if (i == SNIC_KEY_OFF_IP_TOS)    return SNIC_FIELD_IP_TOS;
-	if (i < SNIC_KEY_OFF_SIP)        return 0; /* rsvd0 */
-	if (i < SNIC_KEY_OFF_DIP)        return SNIC_FIELD_SIP;
-	if (i < SNIC_KEY_OFF_SPORT)      return SNIC_FIELD_DIP;
-	if (i < SNIC_KEY_OFF_DPORT)      return SNIC_FIELD_SPORT;
-	if (i < SNIC_KEY_OFF_DPORT + 2)  return SNIC_FIELD_DPORT;
-	return 0; /* rsvd1 */
-}
-
 /* Malformed keys are INVAL; well-formed keys the profile cannot match are UNSUPP. */
 static int check_key(struct fw *fw, const struct snic_key *value, const struct snic_key *mask)
 {
@@ -43,7 +22,7 @@ static int check_key(struct fw *fw, const struct snic_key *value, const struct s
 			return SNIC_E_INVAL;
 		if (!m[i])
 			continue;
-		uint32_t f = field_of_byte(i);
+		uint32_t f = snic_key_byte_field(i);
 		if (!f)
 			return SNIC_E_INVAL;
 		used |= f;

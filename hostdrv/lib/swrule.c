@@ -12,32 +12,6 @@
 #include <stdio.h>
 #include "snic_impl.h"
 
-/* The key field of each key byte; 0 for reserved bytes (as the firmware). */
-static uint32_t field_of_byte(unsigned i)
-{
-	static const struct { unsigned end; uint32_t field; } map[] = {
-		{ SNIC_KEY_OFF_FLAGS + 1, SNIC_FIELD_FLAGS },
-		{ SNIC_KEY_OFF_PORT + 1, SNIC_FIELD_PORT },
-		{ SNIC_KEY_OFF_SMAC, SNIC_FIELD_DMAC },
-		{ SNIC_KEY_OFF_VLAN_OUTER, SNIC_FIELD_SMAC },
-		{ SNIC_KEY_OFF_VLAN, SNIC_FIELD_VLAN_OUTER },
-		{ SNIC_KEY_OFF_ETHERTYPE, SNIC_FIELD_VLAN },
-		{ SNIC_KEY_OFF_IP_PROTO, SNIC_FIELD_ETHERTYPE },
-		{ SNIC_KEY_OFF_IP_PROTO + 1, SNIC_FIELD_IP_PROTO },
-		{ SNIC_KEY_OFF_ICMP_TYPE + 1, SNIC_FIELD_ICMP_TYPE },
-		{ SNIC_KEY_OFF_IP_TOS + 1, SNIC_FIELD_IP_TOS },
-		{ SNIC_KEY_OFF_SIP, 0 },
-		{ SNIC_KEY_OFF_DIP, SNIC_FIELD_SIP },
-		{ SNIC_KEY_OFF_SPORT, SNIC_FIELD_DIP },
-		{ SNIC_KEY_OFF_DPORT, SNIC_FIELD_SPORT },
-		{ SNIC_KEY_OFF_DPORT + 2, SNIC_FIELD_DPORT },
-	};
-	for (size_t k = 0; k < sizeof(map) / sizeof(map[0]); k++)
-		if (i < map[k].end)
-			return map[k].field;   /* the ranges are contiguous */
-	return 0;
-}
-
 uint32_t snic_rule_fields(const struct snic_rule *r)
 {
 	const uint8_t *m = (const uint8_t *)&r->mask;
@@ -45,7 +19,7 @@ uint32_t snic_rule_fields(const struct snic_rule *r)
 
 	for (unsigned i = 0; i < SNIC_KEY_BYTES; i++)
 		if (m[i])
-			used |= field_of_byte(i);
+			used |= snic_key_byte_field(i);
 	return used;
 }
 
@@ -76,7 +50,7 @@ int snic_rule_coarse(struct snic_dev *d, const struct snic_rule *r, struct snic_
 	*out = *r;
 	uint8_t *v = (uint8_t *)&out->value, *m = (uint8_t *)&out->mask;
 	for (unsigned i = 0; i < SNIC_KEY_BYTES; i++)
-		if (field_of_byte(i) & lack)
+		if (snic_key_byte_field(i) & lack)
 			v[i] = m[i] = 0;
 	out->action.flags = (uint8_t)((a->flags & SNIC_ACT_COUNT) | SNIC_ACT_MARK_SW);
 	return 0;

@@ -84,6 +84,40 @@ SNIC_ASSERT_SIZE(struct snic_key, SNIC_KEY_BYTES);
 #define SNIC_FIELD_DPORT      (1u << 13)
 #define SNIC_FIELD_ALL        0x3fffu
 
+/* The key field byte i of the key belongs to; 0 for the reserved bytes,
+ * which no rule may mask. */
+static inline uint32_t snic_key_byte_field(unsigned i)
+{
+	if (i == SNIC_KEY_OFF_FLAGS)     return SNIC_FIELD_FLAGS;
+	if (i == SNIC_KEY_OFF_PORT)      return SNIC_FIELD_PORT;
+	if (i < SNIC_KEY_OFF_SMAC)       return SNIC_FIELD_DMAC;
+	if (i < SNIC_KEY_OFF_VLAN_OUTER) return SNIC_FIELD_SMAC;
+	if (i < SNIC_KEY_OFF_VLAN)       return SNIC_FIELD_VLAN_OUTER;
+	if (i < SNIC_KEY_OFF_ETHERTYPE)  return SNIC_FIELD_VLAN;
+	if (i < SNIC_KEY_OFF_IP_PROTO)   return SNIC_FIELD_ETHERTYPE;
+	if (i == SNIC_KEY_OFF_IP_PROTO)  return SNIC_FIELD_IP_PROTO;
+	if (i == SNIC_KEY_OFF_ICMP_TYPE) return SNIC_FIELD_ICMP_TYPE;
+	if (i == SNIC_KEY_OFF_IP_TOS)    return SNIC_FIELD_IP_TOS;
+	if (i < SNIC_KEY_OFF_SIP)        return 0; /* rsvd0 */
+	if (i < SNIC_KEY_OFF_DIP)        return SNIC_FIELD_SIP;
+	if (i < SNIC_KEY_OFF_SPORT)      return SNIC_FIELD_DIP;
+	if (i < SNIC_KEY_OFF_DPORT)      return SNIC_FIELD_SPORT;
+	if (i < SNIC_KEY_OFF_DPORT + 2)  return SNIC_FIELD_DPORT;
+	return 0;                                  /* rsvd1 */
+}
+
+/* The key bytes (bit i: byte i) a table matching on `fields` stores: the
+ * ternary table of a profile holds only these (hdl/snic_match_engine.sv),
+ * so a rule masking any other byte cannot be held. */
+static inline uint64_t snic_key_fields_bytes(uint32_t fields)
+{
+	uint64_t b = 0;
+	for (unsigned i = 0; i < SNIC_KEY_BYTES; i++)
+		if (snic_key_byte_field(i) & fields)
+			b |= (uint64_t)1 << i;
+	return b;
+}
+
 /* Action flags. */
 #define SNIC_ACT_DROP    0x01 /* drop the packet (counted per rule) */
 #define SNIC_ACT_COUNT   0x02 /* count hits in the per-entry hit counter */

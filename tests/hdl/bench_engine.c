@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < depth; i++) {
 		snic_parse(frames[i % NFRAMES].data, frames[i % NFRAMES].caplen,
 			   frames[i % NFRAMES].frame_len, 0, &key);
-		rule_random(&r, &key, &rules[i]);
+		rule_random(&r, &key, snic_key_fields_bytes(engine_key_fields()), &rules[i]);
 		valid[i] = 1;
 		engine_write(e, i, &rules[i]);
 		engine_clock(e);

@@ -18,7 +18,11 @@ struct snic_rule exact_rule(const struct snic_key *k, uint16_t vnic, uint8_t fla
 	struct snic_rule rule;
 	memset(&rule, 0, sizeof(rule));
 	rule.value = *k;
-	memset(&rule.mask, 0xff, sizeof(rule.mask));
+	/* every byte the model stores (its profile's fields) */
+	uint64_t keep = snic_key_fields_bytes(engine_key_fields());
+	uint8_t *m = (uint8_t *)&rule.mask;
+	for (unsigned i = 0; i < SNIC_KEY_BYTES; i++)
+		m[i] = keep >> i & 1 ? 0xff : 0;
 	rule.action.vnic = vnic;
 	rule.action.ring = SNIC_RING_DEFAULT;
 	rule.action.meter = SNIC_METER_NONE;
@@ -37,6 +41,9 @@ void udp_frame(struct pkt *p, uint16_t dport)
 	memcpy(p->data, base, sizeof(base));
 	p->data[36] = (uint8_t)(dport >> 8);
 	p->data[37] = (uint8_t)dport;
+	/* the source MAC too, so frames differ where a narrow key looks */
+	p->data[10] = (uint8_t)(dport >> 8);
+	p->data[11] = (uint8_t)dport;
 	p->caplen = p->frame_len = 60;
 	p->port = 1;
 }

@@ -261,7 +261,8 @@ static void mask_field(struct rng *r, uint8_t *mask, uint32_t off, uint32_t n)
 	}
 }
 
-void rule_random(struct rng *r, const struct snic_key *sample, struct snic_rule *rule)
+void rule_random(struct rng *r, const struct snic_key *sample, uint64_t keep,
+		 struct snic_rule *rule)
 {
 	static const uint8_t field_off[] = {0, 1, 2, 8, 14, 16, 18, 20, 21, 22, 24, 40, 56, 58};
 	static const uint8_t field_len[] = {1, 1, 6, 6, 2, 2, 2, 1, 1, 1, 16, 16, 2, 2};
@@ -296,6 +297,9 @@ void rule_random(struct rng *r, const struct snic_key *sample, struct snic_rule 
 			v[i] = (uint8_t)rng_next(r);
 		}
 	}
+	for (uint32_t i = 0; i < SNIC_KEY_BYTES; i++)
+		if (!(keep >> i & 1))
+			m[i] = 0; /* the value's byte stays: it must not matter */
 	rule->action.vnic = rng_pct(r, 10) ? SNIC_VNIC_NONE : (uint16_t)rng_below(r, 64);
 	rule->action.ring = rng_pct(r, 50) ? SNIC_RING_DEFAULT : (uint16_t)rng_below(r, 64);
 	rule->action.meter = rng_pct(r, 70) ? SNIC_METER_NONE : (uint16_t)rng_below(r, 256);

@@ -50,7 +50,10 @@ void pkt_random(struct rng *r, struct pkt *p);
  * A random rule: usually built from `sample` (a parsed key) so that the
  * frame it came from matches, sometimes random or a catch-all.
  */
-void rule_random(struct rng *r, const struct snic_key *sample, struct snic_rule *rule);
+/* A random rule, near `sample` most of the time; its mask covers only the
+ * key bytes in `keep` (bit i: byte i; ~0: any byte, reserved ones too). */
+void rule_random(struct rng *r, const struct snic_key *sample, uint64_t keep,
+		 struct snic_rule *rule);
 
 /* Print a frame and a key as hex, for mismatch reports. */
 void pkt_dump(const char *what, const struct pkt *p);

@@ -59,7 +59,7 @@ engine() {
 depth() {
 	local log=$dir/depth_$1.log
 	if ! { [ "${SYNTH_REUSE:-0}" = 1 ] && grep -q 'length=' "$log" 2>/dev/null; }; then
-		timeout "${SYNTH_DEPTH_SECS:-900}" yosys -q -l "$log" -p "read_verilog -lib -sv tests/hdl/RAM64M8.sv;
+		timeout "${SYNTH_DEPTH_SECS:-900}" yosys -q -l "$log" -p "read_verilog -lib -sv tests/hdl/RAM32M16.sv;
 			$read; $2 synth -flatten -top $1 -run begin:fine; techmap; opt -fast;
 			abc -lut 6; opt_clean; ltp -noff" >/dev/null || true
 	fi

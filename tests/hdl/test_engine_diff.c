@@ -29,6 +29,13 @@
 static int tap_n;
 static int failed;
 
+/* The key bytes the model's ternary table stores: random rules mask only
+ * those, as the firmware accepts no others for the profile. */
+static uint64_t keep_bytes(void)
+{
+	return snic_key_fields_bytes(engine_key_fields());
+}
+
 static void tap(int ok, const char *fmt, const char *name)
 {
 	printf("%s %d - %s%s\n", ok ? "ok" : "not ok", ++tap_n, fmt, name);
@@ -102,7 +109,7 @@ static void random_exact(struct engine *e, struct rng *r, const struct snic_key 
 	       SNIC_EXACT_SLOTS + rng_below(r, SNIC_EXACT_SLOTS);
 	if (rng_pct(r, 5))
 		slot = rng_below(r, exact_slots + 8);   /* anywhere, or out of range */
-	rule_random(r, k, &tmp);
+	rule_random(r, k, keep_bytes(), &tmp);
 	if (rng_pct(r, 15))
 		do_exact_write(e, slot, xkey, NULL);
 	else
@@ -283,11 +290,11 @@ static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_
 	 * an entry write waits for a free pending slot. */
 	for (unsigned i = 0; i < depth;) {
 		if ((int)i == catch_all) {
-			rule_random(r, &skeys[0], &rule);
+			rule_random(r, &skeys[0], keep_bytes(), &rule);
 			memset(&rule.mask, 0, sizeof(rule.mask));
 			i += do_write(e, i, &rule);
 		} else if (i < used && rng_pct(r, 90)) {
-			rule_random(r, &skeys[rng_below(r, SAMPLES)], &rule);
+			rule_random(r, &skeys[rng_below(r, SAMPLES)], keep_bytes(), &rule);
 			i += do_write(e, i, &rule);
 		} else {
 			i += do_write(e, i, NULL);
@@ -306,7 +313,7 @@ static int run_rule_set(struct engine *e, struct rng *r, unsigned npkts, uint64_
 		if (rng_pct(r, write_pct)) {
 			uint32_t idx = rng_pct(r, 2) ? depth + rng_below(r, 4) : rng_below(r, used);
 			if (rng_pct(r, 80)) {
-				rule_random(r, &skeys[rng_below(r, SAMPLES)], &rule);
+				rule_random(r, &skeys[rng_below(r, SAMPLES)], keep_bytes(), &rule);
 				do_write(e, idx, &rule);
 			} else {
 				do_write(e, idx, NULL);
@@ -586,8 +593,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("1..%u\n", sets + 9);
-	printf("# model: %u ternary entries, %u exact slots, latency %u; seed 0x%" PRIx64 "\n",
-	       depth, exact_slots, latency, seed);
+	printf("# model: %u ternary entries, %u exact slots, latency %u, key fields 0x%x "
+	       "(%d key bytes stored); seed 0x%" PRIx64 "\n", depth, exact_slots, latency,
+	       engine_key_fields(), __builtin_popcountll(keep_bytes()), seed);
 	e = engine_new();
 	ref_init();
 	test_latency(e);

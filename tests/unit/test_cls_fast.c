@@ -311,7 +311,7 @@ static void test_hdl_corpus(void **state)
 		for (uint32_t i = 0; i < depth; i++) {
 			if (!rng_pct(&r, 40))
 				continue;
-			rule_random(&r, &keys[rng_below(&r, 64)], &rule);
+			rule_random(&r, &keys[rng_below(&r, 64)], ~0ull, &rule);
 			pair_set(p, i, &rule);
 		}
 		for (int n = 0; n < 5000; n++) {

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
-// Behavioural stand-in for the UltraScale LUTRAM primitive RAM64M8, for
+// Behavioural stand-in for the UltraScale LUTRAM primitive RAM32M16, for
 // linting and simulating snic_tcam's synthesis form (SNIC_TCAM_STRUCTURAL)
-// with Verilator: eight 64x1 RAMs, each read asynchronously at its own
+// with Verilator: eight 32x2 RAMs, each read asynchronously at its own
 // address, all written at ADDRH on the rising clock edge when WE is high.
 `default_nettype none
 
-module RAM64M8 (
+module RAM32M16 (
     input  wire       WCLK,
     input  wire       WE,
-    input  wire [5:0] ADDRA, ADDRB, ADDRC, ADDRD, ADDRE, ADDRF, ADDRG, ADDRH,
-    input  wire       DIA, DIB, DIC, DID, DIE, DIF, DIG, DIH,
-    output wire       DOA, DOB, DOC, DOD, DOE, DOF, DOG, DOH
+    input  wire [4:0] ADDRA, ADDRB, ADDRC, ADDRD, ADDRE, ADDRF, ADDRG, ADDRH,
+    input  wire [1:0] DIA, DIB, DIC, DID, DIE, DIF, DIG, DIH,
+    output wire [1:0] DOA, DOB, DOC, DOD, DOE, DOF, DOG, DOH
 );
-    logic [63:0] ma, mb, mc, md, me, mf, mg, mh;
+    logic [1:0] ma [32], mb [32], mc [32], md [32], me [32], mf [32], mg [32], mh [32];
     always_ff @(posedge WCLK)
         if (WE) begin
             ma[ADDRH] <= DIA;
