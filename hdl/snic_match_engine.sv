@@ -157,19 +157,24 @@ module snic_match_engine #(
         logic [XW_BITS-1:0] xd;
         logic [RW_BITS-1:0] rd;
         logic               pen, pxen, pren; // the stage before (the ports for wd[0])
-        logic [WR_BITS-1:0] pd;
         logic [XW_BITS-1:0] pxd;
         logic [RW_BITS-1:0] prd;
         if (i == 0) begin : from_ports
             assign pen  = wr_en;
-            assign pd   = {wr_idx, wr_valid, stored(wr_value), stored(wr_mask), wr_action};
+            // the key is cut to its stored bytes here, only when a write
+            // comes: the simulator then does not redo it on every eval
+            always_ff @(posedge clk)
+                if (pen)
+                    d <= {wr_idx, wr_valid, stored(wr_value), stored(wr_mask), wr_action};
             assign pxen = xw_en;
             assign pxd  = {xw_slot, xw_valid, xw_xkey, xw_action};
             assign pren = rw_en;
             assign prd  = {rw_key, rw_types};
         end else begin : from_stage
             assign pen  = wd[i-1].en;
-            assign pd   = wd[i-1].d;
+            always_ff @(posedge clk)
+                if (pen)
+                    d <= wd[i-1].d;
             assign pxen = wd[i-1].xen;
             assign pxd  = wd[i-1].xd;
             assign pren = wd[i-1].ren;
@@ -179,8 +184,6 @@ module snic_match_engine #(
             en  <= rst ? 1'b0 : pen;
             xen <= rst ? 1'b0 : pxen;
             ren <= rst ? 1'b0 : pren;
-            if (pen)
-                d <= pd;
             if (pxen)
                 xd <= pxd;
             if (pren)
