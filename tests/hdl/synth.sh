@@ -188,13 +188,5 @@ echo "these figures; it was not synthesized here."
 echo "<!-- synth:end -->"
 } > "$dir/report.md"
 
-# Splice the section into the page (or append it the first time).
-if grep -q '<!-- synth:begin' "$page"; then
-	awk -v f="$dir/report.md" '
-		/<!-- synth:begin/ { while ((getline l < f) > 0) print l; skip = 1; next }
-		/<!-- synth:end -->/ { skip = 0; next }
-		!skip' "$page" > "$page.tmp" && mv "$page.tmp" "$page"
-else
-	{ echo; cat "$dir/report.md"; } >> "$page"
-fi
+tools/doc_section.sh "$page" synth "$dir/report.md"
 cat "$dir/report.md"
