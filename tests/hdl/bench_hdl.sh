@@ -38,7 +38,7 @@ d_beh=$(diffrun diff "$build/tests/hdl/test_engine_diff")
 d_st=$(diffrun diff_struct "$build/tests/hdl/test_engine_diff_struct")
 echo "behavioural: $d_beh; structural: $d_st"
 
-num() { grep -o "$2" <<<"$1" | head -1 | grep -oE '[0-9]+(\.[0-9]+)?' | head -1; }
+num() { grep -o "$2" <<<"$1" | head -1 | grep -oE '[0-9]+(\.[0-9]+)?' | tail -1; }
 c_idle=$(num "$clock" 'idle [0-9.]* us')
 c_light=$(num "$clock" '31 clocks [0-9.]* us')
 c_full=$(num "$clock" 'every clock [0-9.]* us')
@@ -114,7 +114,7 @@ echo "| simulator's model (\`test_engine_diff\`: 1024 entries, every field, beha
 echo "| synthesis form (\`test_engine_diff_struct\`: RAM32M16 + block-RAM copy, 64 entries, small profile's 144-bit key) | $s_f | $s_m | $s_s s |"
 echo
 echo "\`make fuzz\` runs the first for 100 rule sets (over 1 000 000 frames);"
-echo "its figures are in docs/reliability.md."
+echo "it prints the same counts."
 echo "<!-- bench-hdl:end -->"
 } > "$out"
 
