@@ -80,11 +80,17 @@ test: deps
 	@$(TEST_RUN)
 
 # One benchmark per part; each writes its measured figures into docs/.
-BENCHES := bench-hdl bench-fw bench-rate bench-failover kmod-bench bench-bookd bench-cls
+BENCHES := bench-hdl bench-fw bench-rate bench-failover kmod-bench bench-bookd bench-cls bench-sim
 bench: bench-deps
 	@$(MAKE) --no-print-directory all
 	@for b in $(BENCHES); do $(MAKE) --no-print-directory $$b || exit 1; done
 	@echo "bench: figures are in docs/benchmarks.md and the pages it links"
+
+# The whole simulated NIC end to end, frames per wall second
+# (docs/benchmarks-sim.md).
+.PHONY: bench-sim
+bench-sim: all
+	tests/e2e/bench_sim.sh
 
 bench-deps: deps
 	@tools/install-deps.sh deps/debian-bench-packages.txt

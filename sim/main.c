@@ -200,7 +200,21 @@ struct pace {
 	double last;
 	double worst;
 	unsigned stalls;
+	/* The span in which frames moved (uplink in and out, host TX): the
+	 * simulator's speed end to end, without the setup around it. */
+	uint64_t frames;               /* frames moved at the last sample */
+	double   first, end;           /* wall time of the first and last move */
+	uint64_t first_ns, end_ns;     /* ... on the virtual clock */
+	uint64_t frames0;              /* frames moved before the first */
 };
+
+static uint64_t frames_moved(const struct nic *n)
+{
+	uint64_t f = 0;
+	for (unsigned i = 0; i < n->prof.hw.n_uplinks; i++)
+		f += n->up[i].next + n->up[i].tx_frames;
+	return f;
+}
 
 static void pace_sample(struct pace *p, const struct nic *n)
 {
@@ -208,6 +222,17 @@ static void pace_sample(struct pace *p, const struct nic *n)
 	double gap = now - p->last;
 	if (p->last > 0 && gap > p->worst)
 		p->worst = gap;
+	uint64_t f = frames_moved(n);
+	if (f != p->frames) {
+		if (!p->first) {
+			p->first = now;
+			p->first_ns = nic_now_ns(n);
+			p->frames0 = p->frames;
+		}
+		p->end = now;
+		p->end_ns = nic_now_ns(n);
+		p->frames = f;
+	}
 	if (p->last > 0 && gap > STALL_REPORT_S) {
 		p->stalls++;
 		fprintf(stderr, "snic-sim: device loop stalled %.0f ms (virtual time %.3f ms)\n",
@@ -401,7 +426,7 @@ int main(int argc, char **argv)
 	double t0 = wall_seconds();
 	uint64_t cycles = 0;
 	unsigned idle_polls = 0;
-	struct pace pace = { 0, 0, 0 };
+	struct pace pace = { 0 };
 	int was_busy = 1;
 	double idle_since = 0, last_idle = 0;
 	lockstep_init(&ls, LOCKSTEP_GRACE_S);
@@ -487,6 +512,14 @@ int main(int argc, char **argv)
 		print_summary(&nic, cycles, wall);
 		printf("snic-sim:   longest wall-clock gap between device polls: %.1f ms "
 		       "(%u over %.0f ms)\n", pace.worst * 1e3, pace.stalls, STALL_REPORT_S * 1e3);
+		if (pace.end > pace.first) {
+			double w = pace.end - pace.first;
+			uint64_t f = pace.frames - pace.frames0;
+			printf("snic-sim:   traffic: %llu frames (uplinks in + out) in %.3f s wall, "
+			       "%.3f ms virtual: %.0f frames per wall second, virtual/wall %.4f\n",
+			       (unsigned long long)f, w, (double)(pace.end_ns - pace.first_ns) / 1e6,
+			       (double)f / w, (double)(pace.end_ns - pace.first_ns) / 1e9 / w);
+		}
 		if (lockstep_on)
 			printf("snic-sim:   lockstep: the clock waited for the host in %llu "
 			       "loop turns\n", (unsigned long long)ls.holds);
