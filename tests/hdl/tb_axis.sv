@@ -92,8 +92,10 @@ module tb_axis;
     logic [63:0]  wr_action = '0;
     logic [319:0] rw_key = '0;
     logic         d_wr_ready, r_wr_ready;
+    logic [31:0]  d_wr_drops, r_wr_drops;
+    logic [31:0]  drops0;         // d_wr_drops before the refused-write check
     /* verilator lint_off UNUSEDSIGNAL */
-    logic [31:0]  d_wr_drops, d_xw_drops, r_wr_drops, r_xw_drops;
+    logic [31:0]  d_xw_drops, r_xw_drops;
     logic         d_xw_ready, r_xw_ready;
     logic [63:0]  d_cnt, r_cnt;
     logic [31:0]  r_tag;
@@ -289,7 +291,24 @@ module tb_axis;
         for (int i = 0; i < 200 && rx_f < NALL; i++)
             @(posedge clk);
         repeat (50) @(posedge clk);   // anything more would be a duplicate
-        $display("1..4");
+        // Entry writes that ignore wr_ready: 8 on consecutive clocks to
+        // entries not pending. The 4 pending slots take the first 4; a
+        // slot frees only after its 34-clock copy, so the other 4 find
+        // none and are refused, each counted in wr_drops.
+        repeat (100) @(posedge clk);  // every earlier copy done
+        drops0 = d_wr_drops;
+        for (int i = 0; i < 8; i++) begin
+            @(negedge clk);
+            wr_en <= 1'b1;
+            wr_idx <= 16'(i);
+            wr_value <= rule_value(i);
+            wr_mask <= rule_mask();
+            wr_action <= rule_action(i);
+        end
+        @(negedge clk);
+        wr_en <= 1'b0;
+        repeat (20) @(posedge clk);
+        $display("1..5");
         $display("%0s 1 - %0d frames out once each, in order (%0d beats; output stalled %0d clocks)",
                  (rx_f == NALL && bad_order == 0 && rx_beats == tx_beats) ? "ok" : "not ok",
                  rx_f, rx_beats, stalled);
@@ -301,6 +320,9 @@ module tb_axis;
         $display("%0s 4 - full rate without stalls: %0d beats in %0d clocks",
                  (rx_f == NALL && fast_beats > 0 && fast_beats * 100 >= fast_clocks * 95) ?
                  "ok" : "not ok", fast_beats, fast_clocks);
+        $display("%0s 5 - entry writes past wr_ready are refused and counted: %0d of 8 (want 4, both engines)",
+                 (d_wr_drops - drops0 == 4 && r_wr_drops == d_wr_drops) ? "ok" : "not ok",
+                 d_wr_drops - drops0);
         $finish;
     end
     /* verilator lint_on INITIALDLY */
