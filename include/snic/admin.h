@@ -127,22 +127,22 @@ static inline const char *snic_status_text(unsigned int status)
 }
 
 struct snic_admin_cmd {
-	uint16_t opcode;   /* enum snic_opcode */
-	uint16_t rsvd0;
-	uint32_t seq;      /* echoed in the completion */
-	uint32_t len;      /* payload bytes used */
-	uint32_t rsvd1;
-	uint8_t  payload[SNIC_ADMIN_PAYLOAD];
+	snic_le16 opcode;   /* enum snic_opcode */
+	snic_le16 rsvd0;
+	snic_le32 seq;      /* echoed in the completion */
+	snic_le32 len;      /* payload bytes used */
+	snic_le32 rsvd1;
+	uint8_t   payload[SNIC_ADMIN_PAYLOAD];
 };
 SNIC_ASSERT_SIZE(struct snic_admin_cmd, 256);
 
 struct snic_admin_cpl {
-	uint16_t opcode;   /* echoed */
-	uint16_t status;   /* enum snic_status */
-	uint32_t seq;      /* echoed */
-	uint32_t len;      /* payload bytes returned */
-	uint32_t rsvd1;
-	uint8_t  payload[SNIC_ADMIN_PAYLOAD];
+	snic_le16 opcode;   /* echoed */
+	snic_le16 status;   /* enum snic_status */
+	snic_le32 seq;      /* echoed */
+	snic_le32 len;      /* payload bytes returned */
+	snic_le32 rsvd1;
+	uint8_t   payload[SNIC_ADMIN_PAYLOAD];
 };
 SNIC_ASSERT_SIZE(struct snic_admin_cpl, 256);
 
@@ -184,30 +184,30 @@ static inline uint32_t snic_admin_lock_age(uint32_t tag, uint64_t device_ms)
 /* Admin block (SNIC_BLK_ADMIN). */
 struct snic_blk_admin {
 	struct snic_block_hdr hdr;
-	uint32_t entries;  /* ring entries, power of two */
-	uint32_t cmd_off;  /* window offset of snic_admin_cmd[entries] */
-	uint32_t cpl_off;  /* window offset of snic_admin_cpl[entries] */
-	uint32_t rsvd0[9];
+	snic_le32 entries;  /* ring entries, power of two */
+	snic_le32 cmd_off;  /* window offset of snic_admin_cmd[entries] */
+	snic_le32 cpl_off;  /* window offset of snic_admin_cpl[entries] */
+	snic_le32 rsvd0[9];
 	/* host-written line */
-	uint32_t cmd_prod;
-	uint32_t cpl_cons;
-	uint32_t lock;     /* SNIC_ADMIN_LOCK_*: which host agent owns the queue
+	snic_le32 cmd_prod;
+	snic_le32 cpl_cons;
+	snic_le32 lock;     /* SNIC_ADMIN_LOCK_*: which host agent owns the queue
 			    * (the device ignores it) */
-	uint32_t rsvd1[13];
+	snic_le32 rsvd1[13];
 	/* device-written line */
-	uint32_t cmd_cons;
-	uint32_t cpl_prod;
-	uint32_t rsvd2[14];
+	snic_le32 cmd_cons;
+	snic_le32 cpl_prod;
+	snic_le32 rsvd2[14];
 };
 SNIC_ASSERT_SIZE(struct snic_blk_admin, 192);
 
 /* ---- payloads ---- */
 
 struct snic_caps_info {            /* QUERY_CAPS reply */
-	uint32_t records;   /* window offset of the records */
-	uint32_t length;    /* bytes */
-	uint32_t generation;
-	uint32_t rsvd;
+	snic_le32 records;   /* window offset of the records */
+	snic_le32 length;    /* bytes */
+	snic_le32 generation;
+	snic_le32 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_caps_info, 16);
 
@@ -218,61 +218,61 @@ SNIC_ASSERT_SIZE(struct snic_caps_info, 16);
 #define SNIC_VNICF_SW_ONLY 0x0001 /* do not take a dedicated HRR */
 
 struct snic_vnic_create {
-	uint16_t vnic;      /* wanted id or SNIC_ID_ANY */
-	uint16_t vlan;      /* VLAN id 0-4094 or SNIC_VLAN_NONE */
-	uint8_t  mac[6];    /* unicast MAC, unique per uplink domain and
+	snic_le16 vnic;      /* wanted id or SNIC_ID_ANY */
+	snic_le16 vlan;      /* VLAN id 0-4094 or SNIC_VLAN_NONE */
+	uint8_t   mac[6];    /* unicast MAC, unique per uplink domain and
 			     * port VLAN (l2.h, "Shared MACs") */
-	uint16_t flags;     /* SNIC_VNICF_* */
-	uint8_t  uplink;    /* uplink or bond the VNIC sends on */
-	uint8_t  n_ip;      /* IPv4 addresses used (0..4) */
-	uint16_t rsvd;
-	uint8_t  ip[4][4];  /* IPv4 addresses (network order) */
+	snic_le16 flags;     /* SNIC_VNICF_* */
+	uint8_t   uplink;    /* uplink or bond the VNIC sends on */
+	uint8_t   n_ip;      /* IPv4 addresses used (0..4) */
+	snic_le16 rsvd;
+	uint8_t   ip[4][4];  /* IPv4 addresses (network order) */
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_create, 32);
 
 struct snic_vnic_ref {
-	uint16_t vnic;
-	uint16_t rsvd;
+	snic_le16 vnic;
+	snic_le16 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_ref, 4);
 
 struct snic_vnic_info {
-	uint16_t vnic;
-	uint16_t rx_ring;   /* HRR delivering this VNIC's traffic */
-	uint16_t tx_ring;   /* TRR the VNIC sends on */
-	uint16_t ring_state;/* SNIC_RING_BOUND, or SNIC_RING_SHARED (software ring) */
-	uint16_t vlan;
-	uint8_t  mac[6];
-	uint16_t mac_rule;  /* classifier entry steering its MAC */
-	uint16_t rsvd;
+	snic_le16 vnic;
+	snic_le16 rx_ring;   /* HRR delivering this VNIC's traffic */
+	snic_le16 tx_ring;   /* TRR the VNIC sends on */
+	snic_le16 ring_state;/* SNIC_RING_BOUND, or SNIC_RING_SHARED (software ring) */
+	snic_le16 vlan;
+	uint8_t   mac[6];
+	snic_le16 mac_rule;  /* classifier entry steering its MAC */
+	snic_le16 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_info, 20);
 
 #define SNIC_LOC_ANY 0xffffffffu   /* device picks the slot (first free by priority) */
 
 struct snic_rule_add {
-	uint32_t loc;       /* ternary index, or SNIC_LOC_ANY */
-	uint32_t rsvd;
+	snic_le32 loc;       /* ternary index, or SNIC_LOC_ANY */
+	snic_le32 rsvd;
 	struct snic_rule rule;
 };
 SNIC_ASSERT_SIZE(struct snic_rule_add, 144);
 
 struct snic_rule_ref {
-	uint32_t loc;
+	snic_le32 loc;
 };
 SNIC_ASSERT_SIZE(struct snic_rule_ref, 4);
 
 struct snic_rule_info {
-	uint32_t loc;
-	uint32_t rsvd;
-	uint64_t hits;      /* per-entry hit counter */
+	snic_le32 loc;
+	snic_le32 rsvd;
+	snic_le64 hits;      /* per-entry hit counter */
 	struct snic_rule rule;
 };
 SNIC_ASSERT_SIZE(struct snic_rule_info, 152);
 
 struct snic_ring_bind {
-	uint16_t ring;      /* HRR */
-	uint16_t vnic;      /* VNIC, or SNIC_VNIC_NONE to unbind */
+	snic_le16 ring;      /* HRR */
+	snic_le16 vnic;      /* VNIC, or SNIC_VNIC_NONE to unbind */
 };
 SNIC_ASSERT_SIZE(struct snic_ring_bind, 4);
 
@@ -294,14 +294,14 @@ SNIC_ASSERT_SIZE(struct snic_ring_bind, 4);
 				  * peak rate (RFC 2698) */
 
 struct snic_meter_set {
-	uint16_t meter;
-	uint8_t  mode;      /* SNIC_METER_* */
-	uint8_t  flags;
-	uint32_t rsvd;
-	uint64_t cir_bps;   /* committed rate, bit/s */
-	uint64_t eir_bps;   /* excess/peak rate, bit/s */
-	uint32_t cbs;       /* committed burst, bytes */
-	uint32_t ebs;       /* excess/peak burst, bytes */
+	snic_le16 meter;
+	uint8_t   mode;      /* SNIC_METER_* */
+	uint8_t   flags;
+	snic_le32 rsvd;
+	snic_le64 cir_bps;   /* committed rate, bit/s */
+	snic_le64 eir_bps;   /* excess/peak rate, bit/s */
+	snic_le32 cbs;       /* committed burst, bytes */
+	snic_le32 ebs;       /* excess/peak burst, bytes */
 };
 SNIC_ASSERT_SIZE(struct snic_meter_set, 32);
 
@@ -326,12 +326,12 @@ SNIC_ASSERT_SIZE(struct snic_meter_set, 32);
 #define SNIC_SHARE_PRIO_MAX       7
 
 struct snic_vnic_share {
-	uint16_t vnic;
-	uint16_t weight;    /* 0..65535 */
-	uint8_t  prio;      /* 0..SNIC_SHARE_PRIO_MAX */
-	uint8_t  rsvd0;
-	uint16_t rsvd1;
-	uint64_t min_bps;   /* guaranteed rate: 0, or within the METERS range */
+	snic_le16 vnic;
+	snic_le16 weight;    /* 0..65535 */
+	uint8_t   prio;      /* 0..SNIC_SHARE_PRIO_MAX */
+	uint8_t   rsvd0;
+	snic_le16 rsvd1;
+	snic_le64 min_bps;   /* guaranteed rate: 0, or within the METERS range */
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_share, 16);
 
@@ -342,29 +342,29 @@ SNIC_ASSERT_SIZE(struct snic_vnic_share, 16);
 				  * last interval (its demand: everything) */
 
 struct snic_vnic_share_info {
-	uint16_t vnic;
-	uint16_t weight;       /* in effect (the default when not SET) */
-	uint8_t  prio;
-	uint8_t  flags;        /* SNIC_SHAREF_* */
-	uint8_t  uplink;       /* the VNIC's uplink field (uplink or BOND|b) */
-	uint8_t  rsvd0;
-	uint64_t min_bps;
-	uint64_t capacity_bps; /* of its uplink/bond, as last split */
-	uint64_t used_bps;     /* measured over the last interval */
-	uint64_t demand_bps;   /* what the split assumed it wants */
-	uint64_t alloc_bps;    /* its part of the split */
-	uint64_t rate_bps;     /* transmit limit in force (0: none) */
-	uint32_t splits;       /* times its uplink/bond was split so far */
-	uint32_t rsvd1;
+	snic_le16 vnic;
+	snic_le16 weight;       /* in effect (the default when not SET) */
+	uint8_t   prio;
+	uint8_t   flags;        /* SNIC_SHAREF_* */
+	uint8_t   uplink;       /* the VNIC's uplink field (uplink or BOND|b) */
+	uint8_t   rsvd0;
+	snic_le64 min_bps;
+	snic_le64 capacity_bps; /* of its uplink/bond, as last split */
+	snic_le64 used_bps;     /* measured over the last interval */
+	snic_le64 demand_bps;   /* what the split assumed it wants */
+	snic_le64 alloc_bps;    /* its part of the split */
+	snic_le64 rate_bps;     /* transmit limit in force (0: none) */
+	snic_le32 splits;       /* times its uplink/bond was split so far */
+	snic_le32 rsvd1;
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_share_info, 64);
 
 /* TEAM_SET: struct snic_team_set and the rest of teaming live in team.h. */
 
 struct snic_port_set {
-	uint8_t  port;      /* uplink */
-	uint8_t  admin_up;  /* 1 up, 0 down */
-	uint16_t rsvd;
+	uint8_t   port;      /* uplink */
+	uint8_t   admin_up;  /* 1 up, 0 down */
+	snic_le16 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_port_set, 4);
 
@@ -383,31 +383,31 @@ SNIC_ASSERT_SIZE(struct snic_port_set, 4);
 #define SNIC_FLASH_SLOT_NONE 0xffffffffu
 
 struct snic_flash_begin {
-	uint32_t size;      /* bytes of the whole image file */
-	uint32_t crc32;     /* CRC-32 of the whole image file */
-	uint32_t rsvd[2];
+	snic_le32 size;      /* bytes of the whole image file */
+	snic_le32 crc32;     /* CRC-32 of the whole image file */
+	snic_le32 rsvd[2];
 };
 SNIC_ASSERT_SIZE(struct snic_flash_begin, 16);
 
 struct snic_flash_slot {   /* BEGIN and COMMIT reply */
-	uint32_t slot;
-	uint32_t chunk_max; /* SNIC_FLASH_CHUNK */
-	uint32_t rsvd[2];
+	snic_le32 slot;
+	snic_le32 chunk_max; /* SNIC_FLASH_CHUNK */
+	snic_le32 rsvd[2];
 };
 SNIC_ASSERT_SIZE(struct snic_flash_slot, 16);
 
 struct snic_flash_write {
-	uint32_t offset;    /* must equal the bytes written so far */
-	uint32_t len;       /* 1..SNIC_FLASH_CHUNK */
-	uint32_t rsvd[2];
-	uint8_t  data[SNIC_FLASH_CHUNK]; /* bytes past len must be zero */
+	snic_le32 offset;    /* must equal the bytes written so far */
+	snic_le32 len;       /* 1..SNIC_FLASH_CHUNK */
+	snic_le32 rsvd[2];
+	uint8_t   data[SNIC_FLASH_CHUNK]; /* bytes past len must be zero */
 };
 SNIC_ASSERT_SIZE(struct snic_flash_write, SNIC_ADMIN_PAYLOAD);
 
 struct snic_flash_commit {
-	uint32_t size;      /* as in FLASH_BEGIN */
-	uint32_t crc32;
-	uint32_t rsvd[2];
+	snic_le32 size;      /* as in FLASH_BEGIN */
+	snic_le32 crc32;
+	snic_le32 rsvd[2];
 };
 SNIC_ASSERT_SIZE(struct snic_flash_commit, 16);
 
@@ -417,11 +417,11 @@ SNIC_ASSERT_SIZE(struct snic_flash_commit, 16);
 #define SNIC_SLOT_INVALID 2 /* something else (partial, corrupt, foreign ABI) */
 
 struct snic_flash_slot_info {
-	uint32_t state;      /* SNIC_SLOT_* */
-	uint32_t fw_version; /* from the image header (0 unless VALID) */
-	uint32_t size;       /* image bytes including the header */
-	uint32_t crc32;      /* payload CRC-32 from the header */
-	uint16_t abi_major, abi_minor;
+	snic_le32 state;      /* SNIC_SLOT_* */
+	snic_le32 fw_version; /* from the image header (0 unless VALID) */
+	snic_le32 size;       /* image bytes including the header */
+	snic_le32 crc32;      /* payload CRC-32 from the header */
+	snic_le16 abi_major, abi_minor;
 	char     build[16];  /* NUL-terminated, may be cut short */
 };
 SNIC_ASSERT_SIZE(struct snic_flash_slot_info, 36);
@@ -432,14 +432,14 @@ SNIC_ASSERT_SIZE(struct snic_flash_slot_info, 36);
 #define SNIC_FLASH_EV_ROLLBACK 2 /* the trial image failed; back on the old one */
 
 struct snic_flash_info {   /* FLASH_QUERY reply */
-	uint32_t n_slots;
-	uint32_t slot_size;  /* largest image, bytes */
-	uint32_t running;    /* slot booted, SNIC_FLASH_SLOT_NONE: built-in firmware */
-	uint32_t active;     /* slot booted by default */
-	uint32_t trial;      /* slot to try on the next boot, or NONE */
-	uint32_t boot_count; /* boots since the flash was formatted */
-	uint32_t last_event; /* SNIC_FLASH_EV_* of the last boot */
-	uint32_t event_slot; /* the slot that event concerned */
+	snic_le32 n_slots;
+	snic_le32 slot_size;  /* largest image, bytes */
+	snic_le32 running;    /* slot booted, SNIC_FLASH_SLOT_NONE: built-in firmware */
+	snic_le32 active;     /* slot booted by default */
+	snic_le32 trial;      /* slot to try on the next boot, or NONE */
+	snic_le32 boot_count; /* boots since the flash was formatted */
+	snic_le32 last_event; /* SNIC_FLASH_EV_* of the last boot */
+	snic_le32 event_slot; /* the slot that event concerned */
 	struct snic_flash_slot_info slot[2];
 };
 SNIC_ASSERT_SIZE(struct snic_flash_info, 104);

@@ -44,15 +44,15 @@ static inline int snic_image_fits_core(const struct snic_fwimg_hdr *h)
 }
 
 struct snic_bootctl {
-	uint32_t magic;       /* SNIC_BOOTCTL_MAGIC */
-	uint32_t version;     /* SNIC_BOOTCTL_VERSION */
-	uint32_t active;      /* slot booted by default, or SNIC_BOOT_NONE */
-	uint32_t trial;       /* slot to try once on the next boot, or NONE */
-	uint32_t running;     /* slot the boot loader started last, or NONE */
-	uint32_t boot_count;  /* boots since the flash was formatted */
-	uint32_t last_event;  /* SNIC_FLASH_EV_* (admin.h) of the last boot */
-	uint32_t event_slot;  /* the slot that event concerned */
-	uint32_t crc;         /* CRC-32 of the 8 words before, little-endian */
+	snic_le32 magic;       /* SNIC_BOOTCTL_MAGIC */
+	snic_le32 version;     /* SNIC_BOOTCTL_VERSION */
+	snic_le32 active;      /* slot booted by default, or SNIC_BOOT_NONE */
+	snic_le32 trial;       /* slot to try once on the next boot, or NONE */
+	snic_le32 running;     /* slot the boot loader started last, or NONE */
+	snic_le32 boot_count;  /* boots since the flash was formatted */
+	snic_le32 last_event;  /* SNIC_FLASH_EV_* (admin.h) of the last boot */
+	snic_le32 event_slot;  /* the slot that event concerned */
+	snic_le32 crc;         /* CRC-32 of the 8 words before, little-endian */
 };
 
 static inline void snic_bootctl_encode(const struct snic_bootctl *b, uint8_t out[SNIC_BOOTCTL_BYTES])

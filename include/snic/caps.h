@@ -33,20 +33,20 @@ enum snic_cap_type {
 };
 
 struct snic_cap_hdr {
-	uint16_t type;     /* enum snic_cap_type */
-	uint16_t version;  /* record layout version, 1 */
-	uint32_t len;      /* bytes including this header */
+	snic_le16 type;     /* enum snic_cap_type */
+	snic_le16 version;  /* record layout version, 1 */
+	snic_le32 len;      /* bytes including this header */
 };
 SNIC_ASSERT_SIZE(struct snic_cap_hdr, 8);
 
 struct snic_cap_header {
 	struct snic_cap_hdr h;
-	uint16_t format;     /* SNIC_CAP_FORMAT_VERSION */
-	uint16_t n_rx_rings;
-	uint16_t n_tx_rings;
-	uint16_t n_uplinks;
-	uint16_t max_vnics;
-	uint16_t rsvd;
+	snic_le16 format;     /* SNIC_CAP_FORMAT_VERSION */
+	snic_le16 n_rx_rings;
+	snic_le16 n_tx_rings;
+	snic_le16 n_uplinks;
+	snic_le16 max_vnics;
+	snic_le16 rsvd;
 	char     profile[16];
 };
 SNIC_ASSERT_SIZE(struct snic_cap_header, 36);
@@ -57,15 +57,15 @@ SNIC_ASSERT_SIZE(struct snic_cap_header, 36);
 
 struct snic_cap_ring {
 	struct snic_cap_hdr h;
-	uint16_t id;
-	uint16_t msix;       /* MSI-X vector assigned */
-	uint32_t size;       /* capacity in packets */
-	uint32_t buf_max;    /* largest frame */
-	uint32_t ctrl_off;   /* window offset of the ring's control area */
-	uint32_t poll_off;   /* window offset of the poll entry point (cpl_prod
+	snic_le16 id;
+	snic_le16 msix;       /* MSI-X vector assigned */
+	snic_le32 size;       /* capacity in packets */
+	snic_le32 buf_max;    /* largest frame */
+	snic_le32 ctrl_off;   /* window offset of the ring's control area */
+	snic_le32 poll_off;   /* window offset of the poll entry point (cpl_prod
 			      * for RX, desc_cons for TX) */
-	uint32_t intr_off;   /* window offset of intr_enable (0 if none) */
-	uint32_t flags;      /* SNIC_RINGCAP_* */
+	snic_le32 intr_off;   /* window offset of intr_enable (0 if none) */
+	snic_le32 flags;      /* SNIC_RINGCAP_* */
 };
 SNIC_ASSERT_SIZE(struct snic_cap_ring, 36);
 
@@ -79,13 +79,13 @@ SNIC_ASSERT_SIZE(struct snic_cap_ring, 36);
 
 struct snic_cap_classifier {
 	struct snic_cap_hdr h;
-	uint32_t key_fields;   /* SNIC_FIELD_* the ternary table matches on */
-	uint32_t ternary;      /* ternary entries */
-	uint32_t exact;        /* exact-match entries (0: none) */
-	uint32_t actions;      /* SNIC_CLSCAP_ACT_* */
-	uint16_t key_bytes;    /* SNIC_KEY_BYTES */
-	uint16_t latency;      /* lookup latency in clock cycles */
-	uint32_t user_entries; /* indices 0..user_entries-1 take host rules;
+	snic_le32 key_fields;   /* SNIC_FIELD_* the ternary table matches on */
+	snic_le32 ternary;      /* ternary entries */
+	snic_le32 exact;        /* exact-match entries (0: none) */
+	snic_le32 actions;      /* SNIC_CLSCAP_ACT_* */
+	snic_le16 key_bytes;    /* SNIC_KEY_BYTES */
+	snic_le16 latency;      /* lookup latency in clock cycles */
+	snic_le32 user_entries; /* indices 0..user_entries-1 take host rules;
 				* the rest steer VNIC MACs (lowest priority).
 				* With an exact table steering the VNIC MACs,
 				* user_entries may equal ternary: the MAC
@@ -95,18 +95,18 @@ SNIC_ASSERT_SIZE(struct snic_cap_classifier, 32);
 
 struct snic_cap_meters {
 	struct snic_cap_hdr h;
-	uint32_t count;
-	uint32_t modes;        /* bit (1 << SNIC_METER_*) */
-	uint64_t min_bps;
-	uint64_t max_bps;
+	snic_le32 count;
+	snic_le32 modes;        /* bit (1 << SNIC_METER_*) */
+	snic_le64 min_bps;
+	snic_le64 max_bps;
 };
 SNIC_ASSERT_SIZE(struct snic_cap_meters, 32);
 
 struct snic_cap_uplink {
 	struct snic_cap_hdr h;
-	uint16_t id;
-	uint8_t  mac[6];
-	uint32_t speed_mbps;
+	snic_le16 id;
+	uint8_t   mac[6];
+	snic_le32 speed_mbps;
 };
 SNIC_ASSERT_SIZE(struct snic_cap_uplink, 20);
 
@@ -120,12 +120,12 @@ SNIC_ASSERT_SIZE(struct snic_cap_uplink, 20);
 
 struct snic_cap_l2 {
 	struct snic_cap_hdr h;
-	uint32_t flags;          /* SNIC_L2CAP_* */
-	uint16_t mc_filters;     /* multicast list entries, device-wide */
-	uint16_t vlan_filters;   /* VLAN membership entries, device-wide */
-	uint16_t mc_per_vnic;    /* SNIC_L2_MC_PER_VNIC */
-	uint16_t vlans_per_vnic; /* SNIC_L2_VLANS_PER_VNIC */
-	uint32_t rsvd;
+	snic_le32 flags;          /* SNIC_L2CAP_* */
+	snic_le16 mc_filters;     /* multicast list entries, device-wide */
+	snic_le16 vlan_filters;   /* VLAN membership entries, device-wide */
+	snic_le16 mc_per_vnic;    /* SNIC_L2_MC_PER_VNIC */
+	snic_le16 vlans_per_vnic; /* SNIC_L2_VLANS_PER_VNIC */
+	snic_le32 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_cap_l2, 24);
 
@@ -133,12 +133,12 @@ SNIC_ASSERT_SIZE(struct snic_cap_l2, 24);
  * tables for SNIC_CMD_RSS_QUEUES. */
 struct snic_cap_rss {
 	struct snic_cap_hdr h;
-	uint8_t  types;          /* SNIC_RSS_HT_* the engine can hash */
-	uint8_t  key_bytes;      /* SNIC_RSS_KEY_BYTES */
-	uint8_t  tables;         /* queue sets (tables) in the pool */
-	uint8_t  max_queues;     /* per VNIC, queue 0 included */
-	uint16_t indir_entries;  /* largest indir_size */
-	uint16_t rsvd;
+	uint8_t   types;          /* SNIC_RSS_HT_* the engine can hash */
+	uint8_t   key_bytes;      /* SNIC_RSS_KEY_BYTES */
+	uint8_t   tables;         /* queue sets (tables) in the pool */
+	uint8_t   max_queues;     /* per VNIC, queue 0 included */
+	snic_le16 indir_entries;  /* largest indir_size */
+	snic_le16 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_cap_rss, 16);
 

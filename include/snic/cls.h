@@ -130,11 +130,11 @@ static inline uint64_t snic_key_fields_bytes(uint32_t fields)
 #define SNIC_METER_NONE  0xffffu
 
 struct snic_action {
-	uint16_t vnic;   /* destination VNIC, SNIC_VNIC_NONE for none */
-	uint16_t ring;   /* RX ring override, SNIC_RING_DEFAULT for the VNIC's */
-	uint16_t meter;  /* meter id when SNIC_ACT_METER */
-	uint8_t  flags;  /* SNIC_ACT_* */
-	uint8_t  gen;    /* 0 from the host. In the engine's copy the firmware
+	snic_le16 vnic;   /* destination VNIC, SNIC_VNIC_NONE for none */
+	snic_le16 ring;   /* RX ring override, SNIC_RING_DEFAULT for the VNIC's */
+	snic_le16 meter;  /* meter id when SNIC_ACT_METER */
+	uint8_t   flags;  /* SNIC_ACT_* */
+	uint8_t   gen;    /* 0 from the host. In the engine's copy the firmware
 			  * stamps the named VNIC's incarnation here, so a frame
 			  * classified for a VNIC since destroyed is never
 			  * handed to the next VNIC given its id. */
@@ -154,17 +154,17 @@ SNIC_ASSERT_SIZE(struct snic_rule, 136);
 #define SNIC_RULE_EXACT 0x8000u /* rule >= this: exact-match slot rule - 0x8000
 				 * (same value as classifier/exact.h) */
 struct snic_match {
-	uint16_t rule;   /* ternary index that matched (a ternary hit wins);
+	snic_le16 rule;   /* ternary index that matched (a ternary hit wins);
 			  * else SNIC_RULE_EXACT + slot for an exact-match hit
 			  * (the slot may change as the firmware moves entries);
 			  * SNIC_RULE_MISS on miss */
-	uint8_t  key_flags; /* snic_key.flags of the packet */
-	uint8_t  rsvd;
+	uint8_t   key_flags; /* snic_key.flags of the packet */
+	uint8_t   rsvd;
 	struct snic_action action; /* zero action with vnic NONE on miss */
 	/* RSS (rss.h), computed from the key alongside the lookup: */
-	uint32_t hash;      /* Toeplitz hash; 0 when hash_type is NONE */
-	uint8_t  hash_type; /* SNIC_RSS_HT_* bit of the type used, or NONE */
-	uint8_t  rsvd1[3];  /* 0 */
+	snic_le32 hash;      /* Toeplitz hash; 0 when hash_type is NONE */
+	uint8_t   hash_type; /* SNIC_RSS_HT_* bit of the type used, or NONE */
+	uint8_t   rsvd1[3];  /* 0 */
 };
 SNIC_ASSERT_SIZE(struct snic_match, 20);
 

@@ -30,22 +30,22 @@
 #define SNIC_FWIMG_MAX_PAYLOAD (SNIC_FWIMG_SLOT_SIZE - SNIC_FWIMG_HDR_SIZE)
 
 struct snic_fwimg_hdr {
-	uint32_t magic;       /* SNIC_FWIMG_MAGIC */
-	uint16_t hdr_version; /* SNIC_FWIMG_HDR_VERSION */
-	uint16_t hdr_size;    /* SNIC_FWIMG_HDR_SIZE */
-	uint16_t abi_major;   /* window ABI the firmware implements */
-	uint16_t abi_minor;
-	uint32_t fw_version;  /* major << 16 | minor << 8 | patch */
-	uint32_t size;        /* payload bytes following the header */
-	uint32_t crc32;       /* CRC-32 (IEEE 802.3) of the payload */
-	uint32_t load_addr;   /* where the payload's first byte is loaded */
-	uint32_t entry;       /* start address, inside the text */
-	uint32_t text_size;   /* text + rodata: payload = text + data */
-	uint32_t data_size;   /* initialised data, right after the text */
-	uint32_t bss_size;    /* zeroed RAM the firmware needs after the data */
-	uint32_t flags;       /* 0: no flags defined yet */
+	snic_le32 magic;       /* SNIC_FWIMG_MAGIC */
+	snic_le16 hdr_version; /* SNIC_FWIMG_HDR_VERSION */
+	snic_le16 hdr_size;    /* SNIC_FWIMG_HDR_SIZE */
+	snic_le16 abi_major;   /* window ABI the firmware implements */
+	snic_le16 abi_minor;
+	snic_le32 fw_version;  /* major << 16 | minor << 8 | patch */
+	snic_le32 size;        /* payload bytes following the header */
+	snic_le32 crc32;       /* CRC-32 (IEEE 802.3) of the payload */
+	snic_le32 load_addr;   /* where the payload's first byte is loaded */
+	snic_le32 entry;       /* start address, inside the text */
+	snic_le32 text_size;   /* text + rodata: payload = text + data */
+	snic_le32 data_size;   /* initialised data, right after the text */
+	snic_le32 bss_size;    /* zeroed RAM the firmware needs after the data */
+	snic_le32 flags;       /* 0: no flags defined yet */
 	char     build[44];   /* NUL-terminated build identifier */
-	uint32_t hdr_crc;     /* CRC-32 of the 92 bytes before this field */
+	snic_le32 hdr_crc;     /* CRC-32 of the 92 bytes before this field */
 };
 _Static_assert(sizeof(struct snic_fwimg_hdr) == SNIC_FWIMG_HDR_SIZE,
 	       "struct snic_fwimg_hdr must be 96 bytes");

@@ -62,11 +62,11 @@
 
 /* VNIC_RXMODE: replaces the VNIC's receive mode and multicast list. */
 struct snic_vnic_rxmode {
-	uint16_t vnic;
-	uint8_t  flags;     /* SNIC_RXMODE_* */
-	uint8_t  n_mc;      /* 0..SNIC_L2_MC_PER_VNIC */
-	uint32_t rsvd;
-	uint8_t  mc[SNIC_L2_MC_PER_VNIC][6]; /* multicast MACs (bit 0 of byte 0
+	snic_le16 vnic;
+	uint8_t   flags;     /* SNIC_RXMODE_* */
+	uint8_t   n_mc;      /* 0..SNIC_L2_MC_PER_VNIC */
+	snic_le32 rsvd;
+	uint8_t   mc[SNIC_L2_MC_PER_VNIC][6]; /* multicast MACs (bit 0 of byte 0
 					      * set, not broadcast); unused
 					      * entries zero */
 };
@@ -75,10 +75,10 @@ SNIC_ASSERT_SIZE(struct snic_vnic_rxmode, 104);
 /* VNIC_VLANS: replaces the VNIC's VLAN membership list (tagged VLANs it
  * receives on and may send on, besides its port VLAN). */
 struct snic_vnic_vlans {
-	uint16_t vnic;
-	uint16_t n;         /* 0..SNIC_L2_VLANS_PER_VNIC */
-	uint32_t rsvd;
-	uint16_t vid[SNIC_L2_VLANS_PER_VNIC]; /* 1..4094, no duplicates; unused 0 */
+	snic_le16 vnic;
+	snic_le16 n;         /* 0..SNIC_L2_VLANS_PER_VNIC */
+	snic_le32 rsvd;
+	snic_le16 vid[SNIC_L2_VLANS_PER_VNIC]; /* 1..4094, no duplicates; unused 0 */
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_vlans, 40);
 
@@ -92,10 +92,10 @@ SNIC_ASSERT_SIZE(struct snic_vnic_vlans, 40);
  * MAC from the next frame on. Refused with SNIC_E_PERM when the MAC is
  * locked and SNIC_VMACF_OPERATOR is not set. */
 struct snic_vnic_mac {
-	uint16_t vnic;
-	uint16_t flags;     /* SNIC_VMACF_* */
-	uint8_t  mac[6];
-	uint16_t rsvd;
+	snic_le16 vnic;
+	snic_le16 flags;     /* SNIC_VMACF_* */
+	uint8_t   mac[6];
+	snic_le16 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_mac, 12);
 
@@ -106,9 +106,9 @@ SNIC_ASSERT_SIZE(struct snic_vnic_mac, 12);
 #define SNIC_VPOL_ALL        0x03
 
 struct snic_vnic_policy {
-	uint16_t vnic;
-	uint16_t flags;     /* SNIC_VPOL_* */
-	uint32_t rsvd;
+	snic_le16 vnic;
+	snic_le16 flags;     /* SNIC_VPOL_* */
+	snic_le32 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_policy, 8);
 
@@ -133,11 +133,11 @@ SNIC_ASSERT_SIZE(struct snic_vnic_policy, 8);
  * nothing). Setting the VID a VNIC already has changes only the PCP.
  */
 struct snic_vnic_port_vlan {
-	uint16_t vnic;
-	uint16_t vid;       /* 1..4094, or SNIC_VLAN_NONE to remove */
-	uint8_t  pcp;       /* 0..7: the priority the device inserts (0 with NONE) */
-	uint8_t  flags;     /* 0 */
-	uint16_t rsvd;
+	snic_le16 vnic;
+	snic_le16 vid;       /* 1..4094, or SNIC_VLAN_NONE to remove */
+	uint8_t   pcp;       /* 0..7: the priority the device inserts (0 with NONE) */
+	uint8_t   flags;     /* 0 */
+	snic_le16 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_port_vlan, 8);
 
@@ -152,15 +152,15 @@ SNIC_ASSERT_SIZE(struct snic_vnic_port_vlan, 8);
  * holds it (the host software classifier mirrors it). rxmode shows what is
  * in effect: PROMISC is dropped when the trust is taken away. */
 struct snic_vnic_l2 {
-	uint16_t vnic;
-	uint8_t  rxmode;    /* SNIC_RXMODE_* in effect */
-	uint8_t  n_mc;
-	uint16_t policy;    /* SNIC_VPOL_* */
-	uint16_t n_vlans;
-	uint8_t  mac[6];
-	uint16_t port_vlan; /* snic_vnic_create.vlan */
-	uint16_t vid[SNIC_L2_VLANS_PER_VNIC];
-	uint8_t  mc[SNIC_L2_MC_PER_VNIC][6];
+	snic_le16 vnic;
+	uint8_t   rxmode;    /* SNIC_RXMODE_* in effect */
+	uint8_t   n_mc;
+	snic_le16 policy;    /* SNIC_VPOL_* */
+	snic_le16 n_vlans;
+	uint8_t   mac[6];
+	snic_le16 port_vlan; /* snic_vnic_create.vlan */
+	snic_le16 vid[SNIC_L2_VLANS_PER_VNIC];
+	uint8_t   mc[SNIC_L2_MC_PER_VNIC][6];
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_l2, 16 + 32 + 96);
 
@@ -171,34 +171,34 @@ SNIC_ASSERT_SIZE(struct snic_vnic_l2, 16 + 32 + 96);
  * VNIC v's; a VNIC's counters start from zero when it is created.
  */
 struct snic_vnic_stats {
-	uint64_t rx_packets;      /* frames delivered to its RX ring */
-	uint64_t rx_bytes;
-	uint64_t rx_broadcast;    /* of which broadcast copies */
-	uint64_t rx_multicast;    /* of which multicast copies */
-	uint64_t rx_drop_ring;    /* ring full, or the host's buffer was bad */
-	uint64_t rx_drop_meter;   /* a policer coloured it red */
-	uint64_t rx_drop_too_long;/* larger than its ring's buffers */
-	uint64_t tx_packets;      /* frames sent on the wire */
-	uint64_t tx_bytes;
-	uint64_t tx_drop_spoof;   /* source MAC/IP or VLAN not its own */
-	uint64_t tx_drop_bad;     /* invalid descriptor */
-	uint64_t tx_drop_down;    /* its uplink/bond was down */
-	uint64_t rsvd[4];
+	snic_le64 rx_packets;      /* frames delivered to its RX ring */
+	snic_le64 rx_bytes;
+	snic_le64 rx_broadcast;    /* of which broadcast copies */
+	snic_le64 rx_multicast;    /* of which multicast copies */
+	snic_le64 rx_drop_ring;    /* ring full, or the host's buffer was bad */
+	snic_le64 rx_drop_meter;   /* a policer coloured it red */
+	snic_le64 rx_drop_too_long;/* larger than its ring's buffers */
+	snic_le64 tx_packets;      /* frames sent on the wire */
+	snic_le64 tx_bytes;
+	snic_le64 tx_drop_spoof;   /* source MAC/IP or VLAN not its own */
+	snic_le64 tx_drop_bad;     /* invalid descriptor */
+	snic_le64 tx_drop_down;    /* its uplink/bond was down */
+	snic_le64 rsvd[4];
 };
 SNIC_ASSERT_SIZE(struct snic_vnic_stats, 128);
 
 /* Block SNIC_BLK_VSTATS: `count` entries of `stride` bytes from `first`. */
 struct snic_blk_vstats {
 	struct snic_block_hdr hdr;
-	uint32_t count;           /* VNIC ids 0..count-1 (max_vnics) */
-	uint32_t stride;          /* sizeof(struct snic_vnic_stats) */
-	uint32_t first;           /* window offset of entry 0 */
-	uint32_t rsvd;
-	uint64_t group_frames;    /* unclaimed frames group delivery looked at */
-	uint64_t group_copies;    /* copies it delivered */
-	uint64_t group_unwanted;  /* group frames nobody in the domain wanted
+	snic_le32 count;           /* VNIC ids 0..count-1 (max_vnics) */
+	snic_le32 stride;          /* sizeof(struct snic_vnic_stats) */
+	snic_le32 first;           /* window offset of entry 0 */
+	snic_le32 rsvd;
+	snic_le64 group_frames;    /* unclaimed frames group delivery looked at */
+	snic_le64 group_copies;    /* copies it delivered */
+	snic_le64 group_unwanted;  /* group frames nobody in the domain wanted
 				   * (also counted as no_match) */
-	uint64_t rsvd1;
+	snic_le64 rsvd1;
 };
 SNIC_ASSERT_SIZE(struct snic_blk_vstats, 64);
 

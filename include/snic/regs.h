@@ -20,8 +20,9 @@
 
 #define SNIC_MAGIC          0x43494e53u /* "SNIC" little-endian */
 #define SNIC_ABI_MAJOR      1           /* incompatible layout change */
-#define SNIC_ABI_MINOR      2           /* compatible additions (1: l2.h; 2: rss.h
-					 * queue sets, hash in the RX completion) */
+#define SNIC_ABI_MINOR      3           /* compatible additions (1: l2.h; 2: rss.h
+					 * queue sets, hash in the RX completion;
+					 * 3: VNIC_PORT_VLAN, SNIC_L2CAP_PORT_VLAN) */
 
 /* PCI identity of the emulated device (ivshmem-plain, see hostdrv/linux). */
 #define SNIC_PCI_VENDOR     0x1af4
@@ -41,11 +42,11 @@ enum snic_block_type {
 };
 
 struct snic_block_hdr {
-	uint32_t type;     /* enum snic_block_type */
-	uint16_t version;  /* per-type layout version, starts at 1 */
-	uint16_t rsvd;
-	uint32_t next;     /* window offset of the next block, 0 = last */
-	uint32_t size;     /* bytes of this block including the header */
+	snic_le32 type;     /* enum snic_block_type */
+	snic_le16 version;  /* per-type layout version, starts at 1 */
+	snic_le16 rsvd;
+	snic_le32 next;     /* window offset of the next block, 0 = last */
+	snic_le32 size;     /* bytes of this block including the header */
 };
 SNIC_ASSERT_SIZE(struct snic_block_hdr, 16);
 
@@ -60,22 +61,22 @@ enum snic_dev_state {
 
 struct snic_blk_devid {
 	struct snic_block_hdr hdr;
-	uint32_t magic;        /* SNIC_MAGIC */
-	uint16_t abi_major;    /* SNIC_ABI_MAJOR */
-	uint16_t abi_minor;    /* SNIC_ABI_MINOR */
-	uint32_t window_size;  /* bytes of the whole window */
-	uint32_t state;        /* enum snic_dev_state */
-	uint32_t heartbeat;    /* incremented by the firmware main loop */
-	uint32_t reset_count;  /* incremented on each firmware reset */
-	uint64_t dev_time_ns;  /* device clock (virtual time in the simulator) */
+	snic_le32 magic;        /* SNIC_MAGIC */
+	snic_le16 abi_major;    /* SNIC_ABI_MAJOR */
+	snic_le16 abi_minor;    /* SNIC_ABI_MINOR */
+	snic_le32 window_size;  /* bytes of the whole window */
+	snic_le32 state;        /* enum snic_dev_state */
+	snic_le32 heartbeat;    /* incremented by the firmware main loop */
+	snic_le32 reset_count;  /* incremented on each firmware reset */
+	snic_le64 dev_time_ns;  /* device clock (virtual time in the simulator) */
 	char     profile[16];  /* NUL-terminated hardware profile name */
 };
 SNIC_ASSERT_SIZE(struct snic_blk_devid, 64);
 
 struct snic_blk_fw {
 	struct snic_block_hdr hdr;
-	uint32_t version;      /* major << 16 | minor << 8 | patch */
-	uint32_t slot;         /* flash slot the running image came from */
+	snic_le32 version;      /* major << 16 | minor << 8 | patch */
+	snic_le32 slot;         /* flash slot the running image came from */
 	char     build[24];    /* NUL-terminated build identifier */
 };
 SNIC_ASSERT_SIZE(struct snic_blk_fw, 48);
@@ -87,29 +88,29 @@ SNIC_ASSERT_SIZE(struct snic_blk_fw, 48);
  */
 struct snic_blk_dma {
 	struct snic_block_hdr hdr;
-	uint32_t base;         /* window offset of the region */
-	uint32_t size;         /* bytes */
-	uint32_t rsvd[2];
+	snic_le32 base;         /* window offset of the region */
+	snic_le32 size;         /* bytes */
+	snic_le32 rsvd[2];
 };
 SNIC_ASSERT_SIZE(struct snic_blk_dma, 32);
 
 /* Ring control blocks: `count` rings of `stride` bytes from `first`. */
 struct snic_blk_queues {
 	struct snic_block_hdr hdr;
-	uint32_t count;        /* number of rings */
-	uint32_t stride;       /* bytes between consecutive ring control areas */
-	uint32_t first;        /* window offset of ring 0's control area */
-	uint32_t rsvd;
+	snic_le32 count;        /* number of rings */
+	snic_le32 stride;       /* bytes between consecutive ring control areas */
+	snic_le32 first;        /* window offset of ring 0's control area */
+	snic_le32 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_blk_queues, 32);
 
 /* Capability block: records in the format of caps.h start at `records`. */
 struct snic_blk_caps {
 	struct snic_block_hdr hdr;
-	uint32_t records;      /* window offset of the first record */
-	uint32_t length;       /* bytes of all records, ending with SNIC_CAP_END */
-	uint32_t generation;   /* bumped each time the firmware rewrites them */
-	uint32_t rsvd;
+	snic_le32 records;      /* window offset of the first record */
+	snic_le32 length;       /* bytes of all records, ending with SNIC_CAP_END */
+	snic_le32 generation;   /* bumped each time the firmware rewrites them */
+	snic_le32 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_blk_caps, 32);
 

@@ -34,9 +34,9 @@
 #define SNIC_MODE_POLL 1 /* host pulls up to its budget per poll */
 
 struct snic_rx_desc {
-	uint64_t addr;   /* window offset of the buffer (inside the DMA region) */
-	uint32_t len;    /* buffer bytes */
-	uint32_t rsvd;
+	snic_le64 addr;   /* window offset of the buffer (inside the DMA region) */
+	snic_le32 len;    /* buffer bytes */
+	snic_le32 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_rx_desc, 16);
 
@@ -49,51 +49,51 @@ SNIC_ASSERT_SIZE(struct snic_rx_desc, 16);
 				 * or promiscuous; `vnic` is its receiver */
 
 struct snic_rx_cpl {
-	uint32_t len;     /* frame bytes written (without FCS) */
-	uint16_t vnic;    /* destination VNIC */
-	uint16_t rule;    /* snic_match.rule: ternary index, SNIC_RULE_EXACT +
+	snic_le32 len;     /* frame bytes written (without FCS) */
+	snic_le16 vnic;    /* destination VNIC */
+	snic_le16 rule;    /* snic_match.rule: ternary index, SNIC_RULE_EXACT +
 			   * slot, or SNIC_RULE_MISS */
-	uint16_t flags;   /* SNIC_RXF_* */
-	uint16_t meter;   /* meter applied, SNIC_METER_NONE if none */
-	uint8_t  color;   /* meter colour: 0 green, 1 yellow, 2 red */
-	uint8_t  port;    /* ingress uplink */
-	uint8_t  key_flags; /* snic_key.flags */
-	uint8_t  hash_type; /* snic_match.hash_type (rss.h): SNIC_RSS_HT_* bit
+	snic_le16 flags;   /* SNIC_RXF_* */
+	snic_le16 meter;   /* meter applied, SNIC_METER_NONE if none */
+	uint8_t   color;   /* meter colour: 0 green, 1 yellow, 2 red */
+	uint8_t   port;    /* ingress uplink */
+	uint8_t   key_flags; /* snic_key.flags */
+	uint8_t   hash_type; /* snic_match.hash_type (rss.h): SNIC_RSS_HT_* bit
 			     * of the hash below, SNIC_RSS_HT_NONE if none
 			     * (was rsvd0, always 0 before ABI 1.2) */
-	uint64_t time_ns; /* device time at reception */
-	uint32_t desc;    /* descriptor index the buffer came from */
-	uint32_t hash;    /* snic_match.hash: the frame's Toeplitz hash, 0
+	snic_le64 time_ns; /* device time at reception */
+	snic_le32 desc;    /* descriptor index the buffer came from */
+	snic_le32 hash;    /* snic_match.hash: the frame's Toeplitz hash, 0
 			   * without one (was rsvd1) */
 };
 SNIC_ASSERT_SIZE(struct snic_rx_cpl, 32);
 
 struct snic_rxq {
 	/* line 0: layout and device-written state */
-	uint32_t desc_off;   /* window offset of snic_rx_desc[size] */
-	uint32_t cpl_off;    /* window offset of snic_rx_cpl[size] */
-	uint32_t size;       /* entries, power of two */
-	uint32_t buf_max;    /* largest frame the ring accepts */
-	uint32_t state;      /* SNIC_RING_* */
-	uint16_t vnic;       /* bound VNIC, SNIC_VNIC_NONE when unbound/shared */
-	uint16_t msix;       /* MSI-X vector of this ring */
-	uint32_t rsvd0[10];
+	snic_le32 desc_off;   /* window offset of snic_rx_desc[size] */
+	snic_le32 cpl_off;    /* window offset of snic_rx_cpl[size] */
+	snic_le32 size;       /* entries, power of two */
+	snic_le32 buf_max;    /* largest frame the ring accepts */
+	snic_le32 state;      /* SNIC_RING_* */
+	snic_le16 vnic;       /* bound VNIC, SNIC_VNIC_NONE when unbound/shared */
+	snic_le16 msix;       /* MSI-X vector of this ring */
+	snic_le32 rsvd0[10];
 	/* line 1: host-written */
-	uint32_t desc_prod;  /* buffers posted (doorbell) */
-	uint32_t cpl_cons;   /* completions consumed */
-	uint32_t mode;       /* SNIC_MODE_* */
-	uint32_t intr_enable;/* 1: raise interrupts in SNIC_MODE_INTR */
-	uint32_t rsvd1[12];
+	snic_le32 desc_prod;  /* buffers posted (doorbell) */
+	snic_le32 cpl_cons;   /* completions consumed */
+	snic_le32 mode;       /* SNIC_MODE_* */
+	snic_le32 intr_enable;/* 1: raise interrupts in SNIC_MODE_INTR */
+	snic_le32 rsvd1[12];
 	/* line 2: device-written progress and counters */
-	uint32_t desc_cons;  /* descriptors taken */
-	uint32_t cpl_prod;   /* completions written (the poll entry point) */
-	uint32_t irq_count;  /* interrupts raised */
-	uint32_t rsvd2;
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t drop_full;  /* no posted buffer */
-	uint64_t drop_badbuf;/* posted buffer outside the DMA region or too small */
-	uint32_t rsvd3[4];
+	snic_le32 desc_cons;  /* descriptors taken */
+	snic_le32 cpl_prod;   /* completions written (the poll entry point) */
+	snic_le32 irq_count;  /* interrupts raised */
+	snic_le32 rsvd2;
+	snic_le64 packets;
+	snic_le64 bytes;
+	snic_le64 drop_full;  /* no posted buffer */
+	snic_le64 drop_badbuf;/* posted buffer outside the DMA region or too small */
+	snic_le32 rsvd3[4];
 };
 SNIC_ASSERT_SIZE(struct snic_rxq, 192);
 
@@ -115,36 +115,36 @@ SNIC_ASSERT_SIZE(struct snic_rxq, 192);
 #define SNIC_TXF_NONE 0
 
 struct snic_tx_desc {
-	uint64_t addr;   /* window offset of the frame (inside the DMA region) */
-	uint32_t len;    /* frame bytes */
-	uint16_t flags;  /* SNIC_TXF_* */
-	uint16_t rsvd;
+	snic_le64 addr;   /* window offset of the frame (inside the DMA region) */
+	snic_le32 len;    /* frame bytes */
+	snic_le16 flags;  /* SNIC_TXF_* */
+	snic_le16 rsvd;
 };
 SNIC_ASSERT_SIZE(struct snic_tx_desc, 16);
 
 struct snic_txq {
 	/* line 0: layout and device-written state */
-	uint32_t desc_off;   /* window offset of snic_tx_desc[size] */
-	uint32_t rsvd_off;
-	uint32_t size;       /* entries, power of two */
-	uint32_t buf_max;    /* largest frame accepted */
-	uint32_t state;      /* SNIC_RING_* */
-	uint16_t vnic;       /* VNIC allowed to send on this ring */
-	uint16_t msix;
-	uint32_t rsvd0[10];
+	snic_le32 desc_off;   /* window offset of snic_tx_desc[size] */
+	snic_le32 rsvd_off;
+	snic_le32 size;       /* entries, power of two */
+	snic_le32 buf_max;    /* largest frame accepted */
+	snic_le32 state;      /* SNIC_RING_* */
+	snic_le16 vnic;       /* VNIC allowed to send on this ring */
+	snic_le16 msix;
+	snic_le32 rsvd0[10];
 	/* line 1: host-written */
-	uint32_t desc_prod;  /* frames queued (doorbell) */
-	uint32_t rsvd1[15];
+	snic_le32 desc_prod;  /* frames queued (doorbell) */
+	snic_le32 rsvd1[15];
 	/* line 2: device-written */
-	uint32_t desc_cons;  /* frames taken (sent or dropped) */
-	uint32_t flags;      /* SNIC_TXQF_* (device-written) */
-	uint32_t kick;       /* doorbell value that wakes the device (SNIC_TXQF_KICK) */
-	uint32_t rsvd2;
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t drop_spoof; /* source MAC/IP not the VNIC's own */
-	uint64_t drop_bad;   /* bad address/length, unbound ring */
-	uint32_t rsvd3[4];
+	snic_le32 desc_cons;  /* frames taken (sent or dropped) */
+	snic_le32 flags;      /* SNIC_TXQF_* (device-written) */
+	snic_le32 kick;       /* doorbell value that wakes the device (SNIC_TXQF_KICK) */
+	snic_le32 rsvd2;
+	snic_le64 packets;
+	snic_le64 bytes;
+	snic_le64 drop_spoof; /* source MAC/IP not the VNIC's own */
+	snic_le64 drop_bad;   /* bad address/length, unbound ring */
+	snic_le32 rsvd3[4];
 };
 SNIC_ASSERT_SIZE(struct snic_txq, 192);
 

@@ -85,23 +85,23 @@ SNIC_ASSERT_SIZE(struct snic_rss_cfg, 44);
 #define SNIC_RSS_SET_TYPES 0x0002 /* `types` is the new enabled set */
 
 struct snic_rss_set {
-	uint16_t vnic;
-	uint16_t flags;  /* SNIC_RSS_SET_* */
-	uint8_t  types;  /* SNIC_RSS_HT_* */
-	uint8_t  rsvd[3];
-	uint8_t  key[SNIC_RSS_KEY_BYTES];
+	snic_le16 vnic;
+	snic_le16 flags;  /* SNIC_RSS_SET_* */
+	uint8_t   types;  /* SNIC_RSS_HT_* */
+	uint8_t   rsvd[3];
+	uint8_t   key[SNIC_RSS_KEY_BYTES];
 };
 SNIC_ASSERT_SIZE(struct snic_rss_set, 48);
 
 /* SNIC_CMD_RSS_QUERY: snic_vnic_ref -> snic_rss_info. */
 struct snic_rss_info {
-	uint16_t vnic;
-	uint8_t  types;          /* the VNIC's effective types */
-	uint8_t  engine_types;   /* the engine's (device-wide) set */
-	uint8_t  supported;      /* SNIC_RSS_HT_ALL on this engine */
-	uint8_t  key_bytes;      /* SNIC_RSS_KEY_BYTES */
-	uint16_t rsvd;
-	uint8_t  key[SNIC_RSS_KEY_BYTES];
+	snic_le16 vnic;
+	uint8_t   types;          /* the VNIC's effective types */
+	uint8_t   engine_types;   /* the engine's (device-wide) set */
+	uint8_t   supported;      /* SNIC_RSS_HT_ALL on this engine */
+	uint8_t   key_bytes;      /* SNIC_RSS_KEY_BYTES */
+	snic_le16 rsvd;
+	uint8_t   key[SNIC_RSS_KEY_BYTES];
 };
 SNIC_ASSERT_SIZE(struct snic_rss_info, 48);
 
@@ -142,26 +142,26 @@ SNIC_ASSERT_SIZE(struct snic_rss_info, 48);
 #define SNIC_RSS_RING_ANY   0xffffu
 
 struct snic_rss_queues {
-	uint16_t vnic;
-	uint8_t  n_queues;    /* 1..snic_cap_rss.max_queues */
-	uint8_t  rsvd;        /* 0 */
-	uint16_t indir_size;  /* power of two, 1..snic_cap_rss.indir_entries */
-	uint16_t rsvd1;       /* 0 */
-	uint16_t rx_ring[SNIC_RSS_MAX_QUEUES]; /* HRR of queue q, or ANY */
-	uint16_t tx_ring[SNIC_RSS_MAX_QUEUES]; /* TRR of queue q, or ANY */
-	uint8_t  indir[SNIC_RSS_INDIR_MAX];    /* queue index per entry */
+	snic_le16 vnic;
+	uint8_t   n_queues;    /* 1..snic_cap_rss.max_queues */
+	uint8_t   rsvd;        /* 0 */
+	snic_le16 indir_size;  /* power of two, 1..snic_cap_rss.indir_entries */
+	snic_le16 rsvd1;       /* 0 */
+	snic_le16 rx_ring[SNIC_RSS_MAX_QUEUES]; /* HRR of queue q, or ANY */
+	snic_le16 tx_ring[SNIC_RSS_MAX_QUEUES]; /* TRR of queue q, or ANY */
+	uint8_t   indir[SNIC_RSS_INDIR_MAX];    /* queue index per entry */
 };
 SNIC_ASSERT_SIZE(struct snic_rss_queues, 168);
 
 /* The reply: the rings of every queue (entries past n_queues 0xffff). */
 struct snic_rss_queues_info {
-	uint16_t vnic;
-	uint8_t  n_queues;
-	uint8_t  table;       /* pool table in use (diagnostics) */
-	uint16_t indir_size;
-	uint16_t rsvd;
-	uint16_t rx_ring[SNIC_RSS_MAX_QUEUES];
-	uint16_t tx_ring[SNIC_RSS_MAX_QUEUES];
+	snic_le16 vnic;
+	uint8_t   n_queues;
+	uint8_t   table;       /* pool table in use (diagnostics) */
+	snic_le16 indir_size;
+	snic_le16 rsvd;
+	snic_le16 rx_ring[SNIC_RSS_MAX_QUEUES];
+	snic_le16 tx_ring[SNIC_RSS_MAX_QUEUES];
 };
 SNIC_ASSERT_SIZE(struct snic_rss_queues_info, 40);
 

@@ -42,21 +42,21 @@ static inline const char *snic_drop_name(unsigned reason)
 #define SNIC_MAX_UPLINKS 4
 
 struct snic_port_stats {
-	uint64_t rx_packets;
-	uint64_t rx_bytes;
-	uint64_t tx_packets;
-	uint64_t tx_bytes;
+	snic_le64 rx_packets;
+	snic_le64 rx_bytes;
+	snic_le64 tx_packets;
+	snic_le64 tx_bytes;
 };
 SNIC_ASSERT_SIZE(struct snic_port_stats, 32);
 
 struct snic_blk_stats {
 	struct snic_block_hdr hdr;
-	uint64_t drops[SNIC_DROP_REASONS];       /* enum snic_drop_reason */
+	snic_le64 drops[SNIC_DROP_REASONS];       /* enum snic_drop_reason */
 	struct snic_port_stats port[SNIC_MAX_UPLINKS];
-	uint64_t cls_lookups;                    /* classifier lookups */
-	uint64_t cls_hits;
-	uint64_t admin_cmds;                     /* commands processed */
-	uint64_t admin_errors;                   /* answered with an error */
+	snic_le64 cls_lookups;                    /* classifier lookups */
+	snic_le64 cls_hits;
+	snic_le64 admin_cmds;                     /* commands processed */
+	snic_le64 admin_errors;                   /* answered with an error */
 };
 SNIC_ASSERT_SIZE(struct snic_blk_stats, 16 + 128 + 128 + 32);
 

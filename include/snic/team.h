@@ -80,30 +80,30 @@ enum snic_team_failback {
 #define SNIC_TEAM_DELAY_MAX_US    60000000u /* any delay: 60 s */
 
 struct snic_team_set {
-	uint8_t  op;             /* enum snic_team_op */
-	uint8_t  bond;           /* 0..SNIC_MAX_BONDS-1 */
-	uint8_t  policy;         /* OP_SET: enum snic_team_policy */
-	uint8_t  n_members;      /* OP_SET: 1..SNIC_MAX_UPLINKS */
-	uint8_t  member[4];      /* OP_SET: uplinks in failover order */
-	uint8_t  role[4];        /* OP_SET: enum snic_team_role of member[i] */
-	uint8_t  detect;         /* OP_SET: SNIC_TEAM_DETECT_* */
-	uint8_t  failback;       /* OP_SET: enum snic_team_failback */
-	uint8_t  notify;         /* OP_SET: SNIC_TEAM_NOTIFY_* (0: off) */
-	uint8_t  notify_count;   /* OP_SET: frames per MAC/address, 1..16 if notify */
-	uint32_t notify_gap_us;  /* OP_SET: between repeated notifications */
-	uint32_t beacon_us;      /* OP_SET: beacon interval if DETECT_BEACON */
-	uint8_t  beacon_misses;  /* OP_SET: missed beacons before failure, 1..16 */
-	uint8_t  prio_high;      /* OP_SET: PRIORITY policy threshold */
-	uint8_t  prio;           /* OP_PRIO: the VNIC's priority (0 lowest) */
-	uint8_t  rsvd0;
-	uint16_t vnic;           /* OP_PRIO */
-	uint16_t rsvd1;
-	uint32_t updelay_us;     /* OP_SET: link up must last this long */
-	uint32_t downdelay_us;   /* OP_SET: link down must last this long */
-	uint32_t holddown_us;    /* OP_SET: FAILBACK_HOLDDOWN wait */
-	uint32_t txres_rest_us;  /* OP_SET: a TX-refusing uplink rests this long
+	uint8_t   op;             /* enum snic_team_op */
+	uint8_t   bond;           /* 0..SNIC_MAX_BONDS-1 */
+	uint8_t   policy;         /* OP_SET: enum snic_team_policy */
+	uint8_t   n_members;      /* OP_SET: 1..SNIC_MAX_UPLINKS */
+	uint8_t   member[4];      /* OP_SET: uplinks in failover order */
+	uint8_t   role[4];        /* OP_SET: enum snic_team_role of member[i] */
+	uint8_t   detect;         /* OP_SET: SNIC_TEAM_DETECT_* */
+	uint8_t   failback;       /* OP_SET: enum snic_team_failback */
+	uint8_t   notify;         /* OP_SET: SNIC_TEAM_NOTIFY_* (0: off) */
+	uint8_t   notify_count;   /* OP_SET: frames per MAC/address, 1..16 if notify */
+	snic_le32 notify_gap_us;  /* OP_SET: between repeated notifications */
+	snic_le32 beacon_us;      /* OP_SET: beacon interval if DETECT_BEACON */
+	uint8_t   beacon_misses;  /* OP_SET: missed beacons before failure, 1..16 */
+	uint8_t   prio_high;      /* OP_SET: PRIORITY policy threshold */
+	uint8_t   prio;           /* OP_PRIO: the VNIC's priority (0 lowest) */
+	uint8_t   rsvd0;
+	snic_le16 vnic;           /* OP_PRIO */
+	snic_le16 rsvd1;
+	snic_le32 updelay_us;     /* OP_SET: link up must last this long */
+	snic_le32 downdelay_us;   /* OP_SET: link down must last this long */
+	snic_le32 holddown_us;    /* OP_SET: FAILBACK_HOLDDOWN wait */
+	snic_le32 txres_rest_us;  /* OP_SET: a TX-refusing uplink rests this long
 				  * before it is tried again (0: 10 us) */
-	uint32_t rsvd2[4];
+	snic_le32 rsvd2[4];
 };
 SNIC_ASSERT_SIZE(struct snic_team_set, 64);
 
@@ -123,35 +123,35 @@ enum snic_team_state {
 #define SNIC_TEAM_WHY_BEACON 0x08 /* beacons lost */
 
 struct snic_team_member {
-	uint8_t  uplink;
-	uint8_t  role;           /* enum snic_team_role */
-	uint8_t  state;          /* enum snic_team_state */
-	uint8_t  reason;         /* SNIC_TEAM_WHY_* while failed */
-	uint8_t  in_use;         /* 1: carries traffic now */
-	uint8_t  rsvd[3];
-	uint64_t since_ns;       /* device time of the last state change */
-	uint32_t failures;       /* times it was marked failed */
-	uint32_t beacons_rx;     /* beacons of other members received on it */
-	uint32_t tx_refused;     /* transmit attempts it refused */
-	uint32_t rsvd2;
+	uint8_t   uplink;
+	uint8_t   role;           /* enum snic_team_role */
+	uint8_t   state;          /* enum snic_team_state */
+	uint8_t   reason;         /* SNIC_TEAM_WHY_* while failed */
+	uint8_t   in_use;         /* 1: carries traffic now */
+	uint8_t   rsvd[3];
+	snic_le64 since_ns;       /* device time of the last state change */
+	snic_le32 failures;       /* times it was marked failed */
+	snic_le32 beacons_rx;     /* beacons of other members received on it */
+	snic_le32 tx_refused;     /* transmit attempts it refused */
+	snic_le32 rsvd2;
 };
 SNIC_ASSERT_SIZE(struct snic_team_member, 32);
 
 struct snic_team_status {
-	uint8_t  bond;
-	uint8_t  policy;
-	uint8_t  n_members;
-	uint8_t  in_use;         /* bitmap of uplinks carrying traffic */
-	uint16_t vnics;          /* VNICs using the bond */
-	uint16_t rsvd;
-	uint32_t failovers;      /* changes of the set in use caused by failures */
-	uint32_t failbacks;      /* changes caused by recoveries */
-	uint32_t notify_sent;    /* RARP/GARP frames sent */
-	uint32_t beacons_sent;
-	uint32_t beacon_unsure;  /* beacon loss the bond could not attribute
+	uint8_t   bond;
+	uint8_t   policy;
+	uint8_t   n_members;
+	uint8_t   in_use;         /* bitmap of uplinks carrying traffic */
+	snic_le16 vnics;          /* VNICs using the bond */
+	snic_le16 rsvd;
+	snic_le32 failovers;      /* changes of the set in use caused by failures */
+	snic_le32 failbacks;      /* changes caused by recoveries */
+	snic_le32 notify_sent;    /* RARP/GARP frames sent */
+	snic_le32 beacons_sent;
+	snic_le32 beacon_unsure;  /* beacon loss the bond could not attribute
 				  * (two members, or every member) */
-	uint32_t held;           /* transmit attempts held: no member usable */
-	uint64_t last_change_ns; /* device time the set in use last changed */
+	snic_le32 held;           /* transmit attempts held: no member usable */
+	snic_le64 last_change_ns; /* device time the set in use last changed */
 	struct snic_team_member member[4];
 };
 SNIC_ASSERT_SIZE(struct snic_team_status, 40 + 4 * 32);

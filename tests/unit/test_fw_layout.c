@@ -55,7 +55,7 @@ static void test_devid(void **state)
 	assert_int_equal(d->magic, 0x43494e53u);
 	assert_memory_equal(&d->magic, "SNIC", 4);
 	assert_int_equal(d->abi_major, 1);
-	assert_int_equal(d->abi_minor, 2);
+	assert_int_equal(d->abi_minor, SNIC_ABI_MINOR);
 	assert_int_equal(d->window_size, TEST_WIN);
 	assert_int_equal(d->state, SNIC_STATE_RUNNING);
 	assert_string_equal(d->profile, "small");
