@@ -252,6 +252,15 @@ module tb_axis;
         end
     end
 
+    // Rule i on the write port, wr_en high, from this falling edge on.
+    task automatic present_rule(input int i);
+        wr_en <= 1'b1;
+        wr_idx <= 16'(i);
+        wr_value <= rule_value(i);
+        wr_mask <= rule_mask();
+        wr_action <= rule_action(i);
+    endtask
+
     /* verilator lint_off INITIALDLY */
     initial begin
         repeat (4) @(posedge clk);
@@ -270,11 +279,7 @@ module tb_axis;
             @(negedge clk);
             while (!d_wr_ready || !r_wr_ready)
                 @(negedge clk);
-            wr_en <= 1'b1;
-            wr_idx <= 16'(i);
-            wr_value <= rule_value(i);
-            wr_mask <= rule_mask();
-            wr_action <= rule_action(i);
+            present_rule(i);
             @(negedge clk);   // held across exactly one rising edge
             wr_en <= 1'b0;
         end
@@ -299,11 +304,7 @@ module tb_axis;
         drops0 = d_wr_drops;
         for (int i = 0; i < 8; i++) begin
             @(negedge clk);
-            wr_en <= 1'b1;
-            wr_idx <= 16'(i);
-            wr_value <= rule_value(i);
-            wr_mask <= rule_mask();
-            wr_action <= rule_action(i);
+            present_rule(i);
         end
         @(negedge clk);
         wr_en <= 1'b0;
