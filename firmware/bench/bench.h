@@ -16,6 +16,10 @@ struct hal {
 	uint32_t           rx_count, rx_next;
 	uint64_t           delivered, dropped, sent, irqs;
 	uint64_t           dma_bytes;        /* moved by hal_dma_* */
+	/* The incarnation the engine's copy of each VNIC's MAC entry names
+	 * (snic_action.gen, stamped by the firmware): a frame the bench hands
+	 * over as a hit carries it, as the engine's would. */
+	uint8_t            gen[256];
 };
 
 extern struct hal bench;

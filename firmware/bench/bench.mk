@@ -10,6 +10,11 @@ BENCH_FW    := $(BENCH_DIR)/bench_fw_path
 BENCH_METER := $(BENCH_DIR)/bench_meter_cmp
 BENCH_FW_RV := $(RV_BUILD)/bench/bench_fw_path.elf
 DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null)
+# The native bench is built with everything and its scenarios run as a
+# test (firmware/bench/test_bench_fw.sh), so the path it measures stays
+# the one the firmware takes.
+ALL   += $(BENCH_FW)
+TESTS += firmware/bench/test_bench_fw.sh
 DPDK_LIBDIR := $(shell pkg-config --variable=libdir libdpdk 2>/dev/null)
 
 $(BENCH_DIR)/hal_bench.o $(BENCH_DIR)/hal_bench_rxq.o: $(BENCH_DIR)/%.o: firmware/bench/%.c

@@ -297,6 +297,7 @@ static void make_rx_batch(uint32_t seq)
 		p->match.action.ring = SNIC_RING_DEFAULT;
 		p->match.action.meter = 0;
 		p->match.action.flags = SNIC_ACT_METER;
+		p->match.action.gen = bench.gen[v];
 	}
 	bench.rx = batch;
 	bench.rx_count = BATCH;

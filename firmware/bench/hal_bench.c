@@ -30,13 +30,17 @@ uint32_t hal_txq_doorbell(struct hal *h, uint16_t ring, const uint32_t *reg)
 /* The tables: nothing to program, the bench's frames carry their match. */
 void hal_cls_write(struct hal *h, uint32_t idx, const struct snic_rule *rule)
 {
-	(void)h; (void)idx; (void)rule;
+	(void)idx;
+	if (rule->action.vnic < sizeof(h->gen))
+		h->gen[rule->action.vnic] = rule->action.gen;
 }
 void hal_cls_clear(struct hal *h, uint32_t idx) { (void)h; (void)idx; }
 uint64_t hal_cls_hits(struct hal *h, uint32_t idx) { (void)h; (void)idx; return 0; }
 void hal_exact_write(struct hal *h, uint32_t slot, uint64_t xkey, const struct snic_action *a)
 {
-	(void)h; (void)slot; (void)xkey; (void)a;
+	(void)slot; (void)xkey;
+	if (a->vnic < sizeof(h->gen))
+		h->gen[a->vnic] = a->gen;
 }
 void hal_exact_clear(struct hal *h, uint32_t slot) { (void)h; (void)slot; }
 void hal_rss_write(struct hal *h, const struct snic_rss_cfg *cfg) { (void)h; (void)cfg; }
