@@ -10,7 +10,7 @@
  * is streaming on holds fewer than LOCKSTEP_DEPTH frames, so the device
  * always finds as much to take as it can take in one poll and does the
  * same on every run, however slow the host. The device's transmit poll
- * reads the producers this check saw (hal_txq_doorbell), not the window:
+ * reads the producers this check saw (hal_txq_doorbells), not the window:
  * a frame posted between the check and the poll waits for the next
  * check, as a doorbell waits for the device's clock. A ring streams
  * from its producer's first move until the producer has not moved for

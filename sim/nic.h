@@ -128,7 +128,7 @@ struct nic {
 
 	int                  skip_idle_engine; /* see nic_step(); off in snic-sim */
 	int                  exact_deadlines;  /* see nic_step(); --lockstep */
-	/* TX doorbells as --lockstep last checked them (hal_txq_doorbell):
+	/* TX doorbells as --lockstep last checked them (hal_txq_doorbells):
 	 * rings below doorbell_latched; NULL: the poll reads the window. */
 	const uint32_t      *doorbell_latch;
 	uint32_t             doorbell_latched;

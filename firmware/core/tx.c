@@ -511,9 +511,11 @@ unsigned fw_tx_poll(struct fw *fw)
 	fw->tx.p.len_span = cap - FW_MIN_FRAME;
 	fw->tx.p.dma_base = fw->lay.dma_base;
 	fw->tx.p.dma_size = fw->lay.dma_size;
+	const uint32_t *doorbell = hal_txq_doorbells(fw->hal);
 	for (uint16_t r = 0; r < fw->hw.n_tx_rings; r++) {
 		struct snic_txq *q = FW_TXQ(fw, r);
-		uint32_t queued = hal_txq_doorbell(fw->hal, r, &q->desc_prod) - fw->tx.desc_cons[r];
+		uint32_t prod = doorbell ? doorbell[r] : fw_load_acq(&q->desc_prod);
+		uint32_t queued = prod - fw->tx.desc_cons[r];
 
 		/* More than a ring's worth queued is nonsense: wait for sanity. */
 		if (!queued || queued > size)

@@ -148,14 +148,15 @@ int hal_rxq_put(struct hal *h, struct hal_rxq *q, const struct hal_rx_pkt *p,
 		uint8_t color);
 
 /*
- * TX doorbell: the producer index the host last wrote for TX ring `ring`
- * (its desc_prod word at `reg` in the window), as the device's doorbell
- * latch holds it. A device samples doorbells at its own clock edges, so
- * the transmit poll reads them here, never straight from the window: the
+ * TX doorbells: where a device latches the producer indices the host
+ * writes (each TX ring's desc_prod) at its own clock edges, the transmit
+ * poll reads them from this array, one per TX ring; NULL where the
+ * window's words are the doorbells (the poll loads them, acquire). The
  * simulator's --lockstep latches them where it checked the rings
- * (sim/lockstep.h), the other targets load the word (acquire).
+ * (sim/lockstep.h), so a host writing between that check and the poll
+ * changes nothing. Asked once per poll.
  */
-uint32_t hal_txq_doorbell(struct hal *h, uint16_t ring, const uint32_t *reg);
+const uint32_t *hal_txq_doorbells(struct hal *h);
 
 /* Transmit a frame on an uplink: 0 sent, -1 no room (retry later). */
 int hal_tx(struct hal *h, uint8_t port, const uint8_t *data, uint32_t len);

@@ -139,11 +139,10 @@ uint64_t hal_now_ns(struct hal *h)
 	return h->now_ns;
 }
 
-uint32_t hal_txq_doorbell(struct hal *h, uint16_t ring, const uint32_t *reg)
+const uint32_t *hal_txq_doorbells(struct hal *h)
 {
 	(void)h;
-	(void)ring;
-	return __atomic_load_n(reg, __ATOMIC_ACQUIRE);
+	return NULL;
 }
 
 void hal_cls_write(struct hal *h, uint32_t idx, const struct snic_rule *rule)
