@@ -116,8 +116,11 @@ $(HDL_TB_AXIS): tests/hdl/tb_axis.sv tests/hdl/tb_rule.svh hdl/snic_axis_engine.
 .PHONY: fuzz coverage
 FUZZ_SETS ?= 100
 FUZZ_SEED ?= 0x5eed5eed
-fuzz: $(HDL_TEST_DIFF)
+# Both forms of the ternary table: the simulator's model and the synthesis
+# form at the small profile's key (test_engine_diff_struct).
+fuzz: $(HDL_TEST_DIFF) $(HDL_TEST_DIFF_ST)
 	$(HDL_TEST_DIFF) $(FUZZ_SETS) 10000 $(FUZZ_SEED) | tail -n 5
+	$(HDL_TEST_DIFF_ST) $(FUZZ_SETS) 10000 $(FUZZ_SEED) | tail -n 5
 
 # Line and toggle coverage of the HDL under the differential test. A
 # smaller model (64 ternary entries, 64 buckets per way) keeps the toggle
