@@ -25,7 +25,7 @@ struct fw;   /* one firmware instance: private to firmware/core */
  * sizeof(struct fw) up to FW_STORAGE_SLACK, so a static FW_STORAGE wastes
  * no RAM on the embedded core.
  */
-#define FW_STORAGE_FIXED 448568u
+#define FW_STORAGE_FIXED 140296u
 #define FW_STORAGE_PTRS  52u
 #define FW_STORAGE_BYTES (FW_STORAGE_FIXED + FW_STORAGE_PTRS * sizeof(void *))
 #define FW_STORAGE_ALIGN 8u
@@ -34,9 +34,19 @@ struct fw_storage {
 	_Alignas(FW_STORAGE_ALIGN) unsigned char bytes[FW_STORAGE_BYTES];
 };
 
+/*
+ * Bytes of the device's table memory one instance uses (hal_table_mem):
+ * the shadow copies of the match engine's tables, kept outside the core's
+ * RAM as a NIC keeps large tables in SRAM beside its cores. fw.c asserts
+ * it, as FW_STORAGE_FIXED.
+ */
+#define FW_TABLE_BYTES 308280u
+
 /* Bind storage `mem` (`size` bytes, FW_STORAGE_ALIGN-aligned) to HAL
- * context `hal`: the instance, all of it zeroed, or NULL when mem is too
- * small or misaligned. Nothing is written to the device yet. */
+ * context `hal`: the instance, all of it and its tables zeroed, or NULL
+ * when mem is too small or misaligned, or the HAL's table memory is
+ * smaller than FW_TABLE_BYTES or not FW_STORAGE_ALIGN-aligned. Nothing is
+ * written to the device yet. */
 struct fw *fw_open(void *mem, size_t size, struct hal *hal);
 
 /* Boot (or reboot) instance fw: lay out the device window, write the

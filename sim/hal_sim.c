@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The firmware HAL on the simulator: every call lands on its context's NIC. */
 #include <string.h>
+#include "fw.h"
 #include "hal/hal.h"
 #include "hal/rxq_engine.h"
 #include "hal/rx_burst.h"
@@ -25,6 +26,12 @@ uint32_t hal_window_size(struct hal *h)
 uint64_t hal_now_ns(struct hal *h)
 {
 	return nic_now_ns(h->nic);
+}
+
+void *hal_table_mem(struct hal *h, uint32_t *size)
+{
+	*size = h->nic->table_mem ? FW_TABLE_BYTES : 0;
+	return h->nic->table_mem;
 }
 
 /* In lockstep the poll sees the producers the clock's check saw, so a

@@ -61,7 +61,9 @@ int nic_init(struct nic *n, const char *profile, const char *window_path)
 	n->n_free = NIC_POOL_SLOTS;
 	n->hal.nic = n;
 	n->fw_mem = malloc(sizeof(*n->fw_mem));
-	n->fw = n->fw_mem ? fw_open(n->fw_mem, sizeof(*n->fw_mem), &n->hal) : NULL;
+	n->table_mem = aligned_alloc(FW_STORAGE_ALIGN, FW_TABLE_BYTES);
+	n->fw = n->fw_mem && n->table_mem ?
+		fw_open(n->fw_mem, sizeof(*n->fw_mem), &n->hal) : NULL;
 	if (!n->fw || fw_init(n->fw) < 0) {
 		fprintf(stderr, "snic-sim: firmware failed to boot\n");
 		nic_fini(n);
@@ -95,6 +97,8 @@ void nic_fini(struct nic *n)
 	sim_window_close(&n->win);
 	free(n->fw_mem);
 	n->fw_mem = NULL;
+	free(n->table_mem);
+	n->table_mem = NULL;
 	n->fw = NULL;
 }
 

@@ -103,6 +103,7 @@ struct nic {
 	struct hal           hal;         /* hal_sim.c's context: this NIC */
 	struct fw           *fw;          /* its firmware instance (fw.h) */
 	struct fw_storage   *fw_mem;      /* ... in this storage */
+	void                *table_mem;   /* the device's table memory (FW_TABLE_BYTES) */
 	struct sim_profile   prof;
 	struct sim_window    win;
 	struct engine       *eng;

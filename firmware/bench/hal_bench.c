@@ -7,6 +7,7 @@
  * file runs on the host under callgrind and bare metal on rv32.
  */
 #include "bench.h"
+#include "fw.h"
 #include "hal/rx_burst.h"
 
 struct hal bench;
@@ -19,6 +20,14 @@ void hal_hw_info(struct hal *h, struct hal_hw_info *out)
 uint8_t *hal_window(struct hal *h) { return h->win; }
 uint32_t hal_window_size(struct hal *h) { return h->win_size; }
 uint64_t hal_now_ns(struct hal *h) { return h->now_ns; }
+
+void *hal_table_mem(struct hal *h, uint32_t *size)
+{
+	static struct { _Alignas(8) unsigned char b[FW_TABLE_BYTES]; } mem;
+	(void)h;
+	*size = sizeof(mem.b);
+	return mem.b;
+}
 
 const uint32_t *hal_txq_doorbells(struct hal *h)
 {

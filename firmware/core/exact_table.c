@@ -41,13 +41,13 @@ bool fw_exact_hw_ok(uint32_t slots)
 
 void fw_exact_reset(struct fw *fw)
 {
-	fw_memset(&fw->exact.st, 0, sizeof(fw->exact.st));
-	fw_memset(fw->exact.pool_refs, 0, sizeof(fw->exact.pool_refs));
-	fw->exact.st.slots = fw_exact_hw_ok(fw->hw.exact_entries) ? fw->hw.exact_entries : 0;
-	fw->exact.n_buckets = fw->exact.st.slots / (SNIC_EXACT_WAYS * SNIC_EXACT_SLOTS);
+	fw_memset(&fw->tab->exact.st, 0, sizeof(fw->tab->exact.st));
+	fw_memset(fw->tab->exact.pool_refs, 0, sizeof(fw->tab->exact.pool_refs));
+	fw->tab->exact.st.slots = fw_exact_hw_ok(fw->hw.exact_entries) ? fw->hw.exact_entries : 0;
+	fw->tab->exact.n_buckets = fw->tab->exact.st.slots / (SNIC_EXACT_WAYS * SNIC_EXACT_SLOTS);
 	/* The engine may hold slots from an earlier firmware run: clear all. */
-	for (uint32_t s = 0; s < fw->exact.st.slots; s++) {
-		fw->exact.slot_act[s] = FREE_SLOT;
+	for (uint32_t s = 0; s < fw->tab->exact.st.slots; s++) {
+		fw->tab->exact.slot_act[s] = FREE_SLOT;
 		hal_exact_clear(fw->hal, s);
 	}
 }
@@ -68,13 +68,13 @@ uint64_t fw_exact_mac_key(const uint8_t mac[6], uint16_t vlan)
 
 static uint32_t bucket_base(struct fw *fw, uint64_t xkey, unsigned way)
 {
-	uint32_t nb = fw->exact.n_buckets;
+	uint32_t nb = fw->tab->exact.n_buckets;
 	return (way * nb + snic_exact_bucket(xkey, way, nb)) * SNIC_EXACT_SLOTS;
 }
 
 static bool slot_free(struct fw *fw, uint32_t s)
 {
-	return fw->exact.slot_act[s] == FREE_SLOT;
+	return fw->tab->exact.slot_act[s] == FREE_SLOT;
 }
 
 /* First free slot of the bucket at `base`, or -1. */
@@ -97,12 +97,12 @@ static int occupancy(struct fw *fw, uint32_t base)
 /* The slot holding xkey, lowest index first as in the engine; -1 if none. */
 static int32_t find_slot(struct fw *fw, uint64_t xkey)
 {
-	if (!fw->exact.n_buckets)
+	if (!fw->tab->exact.n_buckets)
 		return -1;
 	for (unsigned w = 0; w < SNIC_EXACT_WAYS; w++) {
 		uint32_t base = bucket_base(fw, xkey, w);
 		for (uint32_t s = base; s < base + SNIC_EXACT_SLOTS; s++)
-			if (!slot_free(fw, s) && fw->exact.slot_key[s] == xkey)
+			if (!slot_free(fw, s) && fw->tab->exact.slot_key[s] == xkey)
 				return (int32_t)s;
 	}
 	return -1;
@@ -113,26 +113,26 @@ static uint16_t pool_get(struct fw *fw, const struct snic_action *a)
 	uint16_t spare = FREE_SLOT;
 
 	for (uint16_t i = 0; i < FW_EXACT_ACTIONS; i++) {
-		if (!fw->exact.pool_refs[i]) {
+		if (!fw->tab->exact.pool_refs[i]) {
 			if (spare == FREE_SLOT)
 				spare = i;
-		} else if (!fw_memcmp(&fw->exact.pool[i], a, sizeof(*a))) {
-			fw->exact.pool_refs[i]++;
+		} else if (!fw_memcmp(&fw->tab->exact.pool[i], a, sizeof(*a))) {
+			fw->tab->exact.pool_refs[i]++;
 			return i;
 		}
 	}
 	if (spare != FREE_SLOT) {
-		fw->exact.pool[spare] = *a;
-		fw->exact.pool_refs[spare] = 1;
+		fw->tab->exact.pool[spare] = *a;
+		fw->tab->exact.pool_refs[spare] = 1;
 	}
 	return spare;
 }
 
 static void write_slot(struct fw *fw, uint32_t s, uint64_t xkey, uint16_t act)
 {
-	fw->exact.slot_key[s] = xkey;
-	fw->exact.slot_act[s] = act;
-	struct snic_action a = fw->exact.pool[act];
+	fw->tab->exact.slot_key[s] = xkey;
+	fw->tab->exact.slot_act[s] = act;
+	struct snic_action a = fw->tab->exact.pool[act];
 	fw_action_stamp(fw, &a);
 	hal_exact_write(fw->hal, s, xkey, &a);
 }
@@ -164,8 +164,8 @@ static int32_t find_chain(struct fw *fw, uint64_t xkey)
 		for (uint32_t i = 0; i < SNIC_EXACT_SLOTS; i++) {
 			uint32_t s = cur.base + i;
 			/* Its way is where it sits now; it can only go to the other. */
-			unsigned other = s < fw->exact.n_buckets * SNIC_EXACT_SLOTS ? 1 : 0;
-			uint32_t alt = bucket_base(fw, fw->exact.slot_key[s], other);
+			unsigned other = s < fw->tab->exact.n_buckets * SNIC_EXACT_SLOTS ? 1 : 0;
+			uint32_t alt = bucket_base(fw, fw->tab->exact.slot_key[s], other);
 			if (visited(fw, n, alt))
 				continue;
 			if (n == FW_EXACT_BFS_NODES)
@@ -193,20 +193,20 @@ static uint32_t run_chain(struct fw *fw, int32_t end)
 
 	for (int32_t n = end; bfs[n].parent != NO_PARENT; n = bfs[n].parent) {
 		uint32_t src = bfs[bfs[n].parent].base + bfs[n].via;
-		write_slot(fw, dst, fw->exact.slot_key[src], fw->exact.slot_act[src]);
+		write_slot(fw, dst, fw->tab->exact.slot_key[src], fw->tab->exact.slot_act[src]);
 		dst = src;
 		moved++;
 	}
-	fw->exact.st.moves += moved;
-	if (moved > fw->exact.st.longest)
-		fw->exact.st.longest = moved;
+	fw->tab->exact.st.moves += moved;
+	if (moved > fw->tab->exact.st.longest)
+		fw->tab->exact.st.longest = moved;
 	return dst;
 }
 
 int fw_exact_insert(struct fw *fw, uint64_t xkey, const struct snic_action *a, uint32_t *slot)
 {
-	if (!fw->exact.n_buckets) {
-		fw->exact.st.nospc++;
+	if (!fw->tab->exact.n_buckets) {
+		fw->tab->exact.st.nospc++;
 		return SNIC_E_NOSPC;
 	}
 	if (find_slot(fw, xkey) >= 0)
@@ -222,20 +222,20 @@ int fw_exact_insert(struct fw *fw, uint64_t xkey, const struct snic_action *a, u
 	} else {
 		end = find_chain(fw, xkey);
 		if (end < 0) {
-			fw->exact.st.nospc++;
+			fw->tab->exact.st.nospc++;
 			return SNIC_E_NOSPC;
 		}
 	}
 	uint16_t act = pool_get(fw, a);
 	if (act == FREE_SLOT) {
-		fw->exact.st.nospc++;
+		fw->tab->exact.st.nospc++;
 		return SNIC_E_NOSPC;
 	}
 	if (dst < 0)
 		dst = (int32_t)run_chain(fw, end);
 	write_slot(fw, (uint32_t)dst, xkey, act);
-	fw->exact.st.used++;
-	fw->exact.st.inserts++;
+	fw->tab->exact.st.used++;
+	fw->tab->exact.st.inserts++;
 	if (slot)
 		*slot = (uint32_t)dst;
 	return SNIC_OK;
@@ -246,19 +246,19 @@ int fw_exact_update(struct fw *fw, uint64_t xkey, const struct snic_action *a)
 	int32_t s = find_slot(fw, xkey);
 	if (s < 0)
 		return SNIC_E_NOENT;
-	uint16_t old = fw->exact.slot_act[s];
-	if (!fw_memcmp(&fw->exact.pool[old], a, sizeof(*a)))
+	uint16_t old = fw->tab->exact.slot_act[s];
+	if (!fw_memcmp(&fw->tab->exact.pool[old], a, sizeof(*a)))
 		return SNIC_OK;
-	if (fw->exact.pool_refs[old] == 1) {
+	if (fw->tab->exact.pool_refs[old] == 1) {
 		/* Sole user: change the pooled action in place. */
-		fw->exact.pool[old] = *a;
+		fw->tab->exact.pool[old] = *a;
 		write_slot(fw, (uint32_t)s, xkey, old);
 		return SNIC_OK;
 	}
 	uint16_t act = pool_get(fw, a);
 	if (act == FREE_SLOT)
 		return SNIC_E_NOSPC;
-	fw->exact.pool_refs[old]--;
+	fw->tab->exact.pool_refs[old]--;
 	write_slot(fw, (uint32_t)s, xkey, act);
 	return SNIC_OK;
 }
@@ -268,11 +268,11 @@ int fw_exact_delete(struct fw *fw, uint64_t xkey)
 	int32_t s = find_slot(fw, xkey);
 	if (s < 0)
 		return SNIC_E_NOENT;
-	fw->exact.pool_refs[fw->exact.slot_act[s]]--;
-	fw->exact.slot_act[s] = FREE_SLOT;
+	fw->tab->exact.pool_refs[fw->tab->exact.slot_act[s]]--;
+	fw->tab->exact.slot_act[s] = FREE_SLOT;
 	hal_exact_clear(fw->hal, (uint32_t)s);
-	fw->exact.st.used--;
-	fw->exact.st.deletes++;
+	fw->tab->exact.st.used--;
+	fw->tab->exact.st.deletes++;
 	return SNIC_OK;
 }
 
@@ -284,11 +284,11 @@ bool fw_exact_find(struct fw *fw, uint64_t xkey, uint32_t *slot, struct snic_act
 	if (slot)
 		*slot = (uint32_t)s;
 	if (a)
-		*a = fw->exact.pool[fw->exact.slot_act[s]];
+		*a = fw->tab->exact.pool[fw->tab->exact.slot_act[s]];
 	return true;
 }
 
 const struct fw_exact_stats *fw_exact_get_stats(struct fw *fw)
 {
-	return &fw->exact.st;
+	return &fw->tab->exact.st;
 }

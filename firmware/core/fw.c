@@ -10,13 +10,23 @@ _Static_assert(sizeof(struct fw) <= FW_STORAGE_BYTES &&
 	       "FW_STORAGE_BYTES (fw.h) no longer matches struct fw: update it");
 _Static_assert(_Alignof(struct fw) <= FW_STORAGE_ALIGN, "struct fw alignment");
 
+_Static_assert(sizeof(struct fw_tables) == FW_TABLE_BYTES,
+	       "FW_TABLE_BYTES (fw.h) no longer matches struct fw_tables: update it");
+_Static_assert(_Alignof(struct fw_tables) <= FW_STORAGE_ALIGN, "struct fw_tables alignment");
+
 struct fw *fw_open(void *mem, size_t size, struct hal *hal)
 {
-	if (!mem || size < sizeof(struct fw) || (uintptr_t)mem % _Alignof(struct fw))
+	uint32_t tab_size = 0;
+	void *tab = hal_table_mem(hal, &tab_size);
+
+	if (!mem || size < sizeof(struct fw) || (uintptr_t)mem % _Alignof(struct fw) ||
+	    !tab || tab_size < sizeof(struct fw_tables) || (uintptr_t)tab % FW_STORAGE_ALIGN)
 		return NULL;
 	struct fw *fw = mem;
 	fw_memset(fw, 0, sizeof(*fw));
+	fw_memset(tab, 0, sizeof(struct fw_tables));
 	fw->hal = hal;
+	fw->tab = tab;
 	return fw;
 }
 

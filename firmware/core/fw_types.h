@@ -343,6 +343,17 @@ struct fw_exact {
 	uint16_t              pool_refs[FW_EXACT_ACTIONS]; /* slots using each action */
 };
 
+/*
+ * The large tables, in the device's table memory (hal_table_mem), not in
+ * the core's RAM: the shadow copies of the match engine's entries, which
+ * only the admin path reads (a NIC keeps such tables in SRAM beside the
+ * core, as it keeps flow tables). FW_TABLE_BYTES (fw.h) is its size.
+ */
+struct fw_tables {
+	struct snic_rule rules[FW_MAX_TCAM]; /* the ternary entries as written */
+	struct fw_exact  exact;              /* the exact-match table mirror */
+};
+
 /* ---- firmware update (flash_cmd.c) ---- */
 struct fw_flash {
 	const struct fw_flash_ops *ops;
@@ -393,10 +404,9 @@ struct fw {
 	 * the data path reads; a bit each, firmware RAM is the constraint. */
 	uint32_t           meter_mark[FW_MAX_METERS / 32];
 	uint32_t           rule_valid[FW_MAX_TCAM / 32]; /* bit per entry (rules.c) */
-	struct snic_rule   rules[FW_MAX_TCAM];
+	struct fw_tables  *tab;          /* in the device's table memory */
 	struct fw_team     team;
 	struct fw_bw       bw;
-	struct fw_exact    exact;
 	/* Two work areas that never hold anything across a call of their
 	 * users, and whose users never run inside each other: the admin
 	 * commands and the bandwidth split (scratch), the receive and

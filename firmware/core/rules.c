@@ -85,7 +85,7 @@ static void cls_write(struct fw *fw, uint32_t idx)
 {
 	struct snic_rule r;
 
-	fw_memcpy(&r, &fw->rules[idx], sizeof(r));
+	fw_memcpy(&r, &fw->tab->rules[idx], sizeof(r));
 	fw_action_stamp(fw, &r.action);
 	hal_cls_write(fw->hal, idx, &r);
 }
@@ -122,7 +122,7 @@ int fw_rule_add(struct fw *fw, const struct snic_rule_add *a, struct snic_rule_r
 	} else if (rule_used(fw, loc)) {
 		return SNIC_E_EXIST;
 	}
-	fw_memcpy(&fw->rules[loc], &a->rule, sizeof(a->rule));
+	fw_memcpy(&fw->tab->rules[loc], &a->rule, sizeof(a->rule));
 	rule_mark(fw, loc, true);
 	adjust_refs(fw, &a->rule.action, +1);
 	cls_write(fw, loc);
@@ -136,7 +136,7 @@ int fw_rule_del(struct fw *fw, const struct snic_rule_ref *r)
 		return SNIC_E_RANGE; /* VNIC MAC entries go with their VNIC */
 	if (!rule_used(fw, r->loc))
 		return SNIC_E_NOENT;
-	adjust_refs(fw, &fw->rules[r->loc].action, -1);
+	adjust_refs(fw, &fw->tab->rules[r->loc].action, -1);
 	rule_mark(fw, r->loc, false);
 	hal_cls_clear(fw->hal, r->loc);
 	return SNIC_OK;
@@ -158,14 +158,14 @@ int fw_rule_query(struct fw *fw, const struct snic_rule_ref *r, struct snic_rule
 	out->loc = r->loc;
 	/* Exact-steered MAC entries have no counter (and no engine index). */
 	out->hits = r->loc < fw->hw.tcam_entries ? hal_cls_hits(fw->hal, r->loc) : 0;
-	fw_memcpy(&out->rule, r->loc >= fw->mac_base ? &mac : &fw->rules[r->loc],
+	fw_memcpy(&out->rule, r->loc >= fw->mac_base ? &mac : &fw->tab->rules[r->loc],
 		  sizeof(out->rule));
 	return SNIC_OK;
 }
 
 void fw_rule_set_internal(struct fw *fw, uint32_t idx, const struct snic_rule *rule)
 {
-	fw_memcpy(&fw->rules[idx], rule, sizeof(*rule));
+	fw_memcpy(&fw->tab->rules[idx], rule, sizeof(*rule));
 	rule_mark(fw, idx, true);
 	cls_write(fw, idx);
 }

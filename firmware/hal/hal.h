@@ -41,6 +41,11 @@ void hal_hw_info(struct hal *h, struct hal_hw_info *out);
 uint8_t *hal_window(struct hal *h);
 uint32_t hal_window_size(struct hal *h);
 
+/* Device table memory: SRAM beside the core where the firmware keeps its
+ * large tables (FW_TABLE_BYTES, firmware/fw.h), 8-aligned; its size in
+ * *size. NULL (or too small) and the firmware does not start. */
+void *hal_table_mem(struct hal *h, uint32_t *size);
+
 /* Device clock: virtual nanoseconds in the simulator. */
 uint64_t hal_now_ns(struct hal *h);
 

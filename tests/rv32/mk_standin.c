@@ -19,6 +19,7 @@
 #define WIN_ADDR (BASE + 0x1000000u)
 #define WIN_SIZE (16u << 20)
 #define RING     (BASE + 0x2000000u)
+#define TABLE    (BASE + 0x3000000u) /* table memory, 1 MiB */
 
 _Static_assert(sizeof(struct hal_rv_ctrl) <= 0x1000, "control page");
 
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
 	c.version = 1;
 	c.win_addr = WIN_ADDR;
 	c.win_size = WIN_SIZE;
+	c.table_addr = TABLE;
+	c.table_size = 1u << 20;
 	c.port_carrier = 0xf;
 	strcpy(c.hw.profile, "large");
 	c.hw.n_rx_rings = 16;

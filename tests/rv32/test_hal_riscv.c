@@ -24,6 +24,8 @@
 #define FRAME_ADDR (RING_ADDR + 0x100000u)
 #define TXBUF_ADDR (RING_ADDR + 0x800000u)
 #define FLASH_SIZE (1u << 20)
+#define TABLE_ADDR (HAL_RV_CTRL_ADDR + 0x3000000u) /* table memory, 1 MiB */
+#define TABLE_SIZE (1u << 20)
 
 static uint8_t *win(void) { return (uint8_t *)(uintptr_t)WIN_ADDR; }
 
@@ -45,6 +47,8 @@ static void hw_reset(void)
 	c->version = 1;
 	c->win_addr = WIN_ADDR;
 	c->win_size = WIN_SIZE;
+	c->table_addr = TABLE_ADDR;
+	c->table_size = TABLE_SIZE;
 	c->port_carrier = 0xf;
 	struct hal_hw_info hw;
 	memset(&hw, 0, sizeof(hw));

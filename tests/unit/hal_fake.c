@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hal_fake.h"
+#include "fw.h"
 #include "hal/rxq_engine.h"
 #include "hal/rx_burst.h"
 #include "profile.h"
@@ -35,9 +36,10 @@ int fake_setup(const char *profile, uint32_t win_size)
 	fake->win_size = win_size;
 	fake->rx = calloc(FAKE_RXQ, sizeof(*fake->rx));
 	fake->tx = calloc(FAKE_TX, sizeof(*fake->tx));
+	fake->tables = aligned_alloc(FW_STORAGE_ALIGN, FW_TABLE_BYTES);
 	fake->now_ns = 1000;
 	fake->last_reason = -100;
-	if (!fake->win || !fake->rx || !fake->tx)
+	if (!fake->win || !fake->rx || !fake->tx || !fake->tables)
 		abort();
 	return 0;
 }
@@ -47,6 +49,8 @@ void fake_teardown(void)
 	free(fake->win);
 	free(fake->rx);
 	free(fake->tx);
+	free(fake->tables);
+	fake->tables = NULL;
 	fake->win = NULL;
 	fake->rx = NULL;
 	fake->tx = NULL;
@@ -137,6 +141,12 @@ uint32_t hal_window_size(struct hal *h)
 uint64_t hal_now_ns(struct hal *h)
 {
 	return h->now_ns;
+}
+
+void *hal_table_mem(struct hal *h, uint32_t *size)
+{
+	*size = h->tables ? FW_TABLE_BYTES : 0;
+	return h->tables;
 }
 
 const uint32_t *hal_txq_doorbells(struct hal *h)

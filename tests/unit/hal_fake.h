@@ -41,6 +41,7 @@ struct hal {
 	struct hal_hw_info hw;
 	uint8_t           *win;
 	uint32_t           win_size;
+	void              *tables;    /* the device's table memory (FW_TABLE_BYTES) */
 	uint64_t           now_ns;
 
 	/* The match engine's table as the firmware programmed it. */

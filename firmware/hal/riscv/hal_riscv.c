@@ -51,6 +51,13 @@ uint32_t hal_window_size(struct hal *h)
 	return HAL_RV_CTRL->win_size;
 }
 
+void *hal_table_mem(struct hal *h, uint32_t *size)
+{
+	(void)h;
+	*size = HAL_RV_CTRL->table_size;
+	return (void *)(uintptr_t)HAL_RV_CTRL->table_addr;
+}
+
 uint64_t hal_now_ns(struct hal *h)
 {
 	(void)h;

@@ -13,6 +13,8 @@
  *   0x2000_0000  flash, memory-mapped read  (1 MiB)
  *   0x4000_0000  device window (the BAR the host sees), win_size bytes
  *   0x6000_0000  packet memory: received frames and the TX staging buffer
+ *   0x7000_0000  table memory: SRAM for the firmware's large tables,
+ *                table_size bytes (FW_TABLE_BYTES at least)
  *   0x8000_0000  core RAM, 512 KiB: the image is loaded here, then bss, stack
  *
  * Every address is a macro so that a test build can move the whole map
@@ -67,7 +69,9 @@ struct hal_rv_ctrl {
 	uint32_t port_carrier;  /* 0x1c RO bit n: uplink n has carrier */
 	uint32_t irq;           /* 0x20 WO raise the MSI-X vector written */
 	uint32_t reboot;        /* 0x24 WO HAL_RV_REBOOT_KEY: reset the core (boot ROM runs) */
-	uint32_t rsvd[22];      /* to 0x80 */
+	uint32_t table_addr;    /* 0x28 RO core address of the table memory */
+	uint32_t table_size;    /* 0x2c RO its size in bytes */
+	uint32_t rsvd[20];      /* to 0x80 */
 	struct hal_hw_info hw;  /* 0x80 RO what the hardware is (hal.h layout) */
 };
 
