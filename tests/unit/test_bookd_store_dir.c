@@ -359,7 +359,9 @@ static void test_poll_timeout(void **state)
 	int64_t t0 = now_ms();
 	assert_int_equal(s->ops->poll(s, 300, on_event, &e), 0);
 	int64_t took = now_ms() - t0;
-	assert_in_range(took, 290, 400);
+	/* Not before its timeout; and not held far past it (a loaded machine
+	 * may take a while to run the process again: the bound is loose). */
+	assert_in_range(took, 290, 1500);
 	assert_int_equal(s->ops->poll(s, 0, on_event, &e), 0);
 	assert_int_equal(e.n, 0);
 	store_close(s);
