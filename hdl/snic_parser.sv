@@ -61,19 +61,16 @@ module snic_parser #(
         swap16 = {w[7:0], w[15:8]};
     endfunction
 
-    // Mask keeping the first `lim` bytes of the header vector, built one
-    // 32-bit word at a time (a thermometer code): the same gates as a
-    // shifted mask, a few instructions per word in the model instead of a
-    // 1024-bit shift.
-    function automatic logic [8*HDR_BYTES-1:0] keep_mask(input logic [7:0] lim);
-        for (int w = 0; w < HDR_BYTES / 4; w++) begin
-            if (lim >= 8'(4 * w + 4))
-                keep_mask[32*w +: 32] = '1;
-            else if (lim <= 8'(4 * w))
-                keep_mask[32*w +: 32] = '0;
-            else
-                keep_mask[32*w +: 32] = ~(32'hffffffff << {lim[1:0], 3'b000});
-        end
+    // Mask of word w (header bytes 4w..4w+3) keeping the bytes below
+    // `lim`: a thermometer code built a word at a time, the same gates as
+    // a shifted 1024-bit mask, a few instructions per word in the model.
+    function automatic logic [31:0] keep_word(input logic [7:0] lim, input int w);
+        if (lim >= 8'(4 * w + 4))
+            keep_word = '1;
+        else if (lim <= 8'(4 * w))
+            keep_word = '0;
+        else
+            keep_word = ~(32'hffffffff << {lim[1:0], 3'b000});
     endfunction
 
     // ---------------------------------------------------------------- S0
@@ -90,7 +87,8 @@ module snic_parser #(
         s0_valid <= rst ? 1'b0 : in_valid;
         if (in_valid) begin
             lim = (in_len > 16'(HDR_BYTES)) ? 8'(HDR_BYTES) : in_len[7:0];
-            s0_hdr  <= in_hdr & keep_mask(lim);
+            for (int w = 0; w < HDR_BYTES / 4; w++)
+                s0_hdr[32*w +: 32] <= in_hdr[32*w +: 32] & keep_word(lim, w);
             s0_lim  <= lim;
             s0_port <= in_port;
             s0_tag  <= in_tag;
