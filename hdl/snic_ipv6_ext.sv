@@ -46,25 +46,9 @@ module snic_ipv6_ext #(
     localparam logic [7:0] IPV6_FRAGMENT = 8'd44;
     localparam logic [7:0] IPV6_DSTOPTS  = 8'd60;
 
-    // First four bytes of the header at `off` (next header, length, and for
-    // a fragment header the offset word), in network order; bytes past the
-    // vector read as zero. As in snic_parser: selects, not a shift, and not
-    // inlined.
-    function automatic logic [31:0] be32_at(input logic [1023:0] h, input logic [7:0] off);
-        /* verilator no_inline_task */
-        logic [31:0] w;      // the bytes in vector order, first in [7:0]
-        if (off <= 8'd124) begin
-            w = h[{off[6:0], 3'b000} +: 32];
-        end else begin       // the last bytes, or none
-            for (int k = 0; k < 4; k++)
-                w[8*k +: 8] = ({1'b0, off} + 9'(k) < 9'd128) ?
-                              h[{off[6:0] + 7'(k), 3'b000} +: 8] : 8'h00;
-        end
-        be32_at = {w[7:0], w[15:8], w[23:16], w[31:24]};
-    endfunction
-
     always_ff @(posedge clk) begin
-        logic [511:0] key;
+        logic [7:0]   flags;  // the key bytes this step may change
+        logic [7:0]   ipp;
         logic         go;
         logic [7:0]   off;
         logic [7:0]   proto;
@@ -78,23 +62,29 @@ module snic_ipv6_ext #(
             frag   = in_proto == IPV6_FRAGMENT;
             is_ext = in_proto == IPV6_HOPOPTS || in_proto == IPV6_ROUTING || frag ||
                      in_proto == IPV6_DSTOPTS;
-            key    = in_key;
+            flags  = in_key[8*SNIC_KEY_OFF_FLAGS +: 8];
+            ipp    = in_key[8*SNIC_KEY_OFF_IP_PROTO +: 8];
             go     = in_go;
             off    = in_off;
             proto  = in_proto;
             if (in_go && in_v6 && is_ext) begin
-                w   = be32_at(in_hdr, in_off);
+                // first four bytes of the header (next header, length, and
+                // for a fragment header the offset word), network order;
+                // in_off <= 128, bytes past the vector read as zero. A
+                // part-select, not a function: no copy of the vector.
+                w   = {<<8{(in_off <= 8'd124) ? in_hdr[{in_off[6:0], 3'b000} +: 32] :
+                                               in_hdr[1023 -: 32] >> {in_off - 8'd124, 3'b000}}};
                 len = frag ? 12'd8 : {1'b0, w[23:16], 3'b000} + 12'd8;
                 if ({4'h0, in_off} + 12'd8 > {4'h0, in_lim} ||
                     {4'h0, in_off} + len > {4'h0, in_lim}) begin
-                    key[8*SNIC_KEY_OFF_FLAGS +: 8] = in_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
+                    flags = flags | SNIC_KF_ERR;
                     go = 1'b0;
                 end else begin
                     if (frag && (w[15:3] != 13'h0 || w[0]))  // offset or M
-                        key[8*SNIC_KEY_OFF_FLAGS +: 8] = in_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_FRAG;
+                        flags = flags | SNIC_KF_FRAG;
                     if (frag && w[15:3] != 13'h0) begin
                         // not the first fragment: the upper layer is named, not present
-                        key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = w[31:24];
+                        ipp = w[31:24];
                         go = 1'b0;
                     end else begin
                         proto = w[31:24];
@@ -105,7 +95,10 @@ module snic_ipv6_ext #(
             out_hdr   <= in_hdr;
             out_lim   <= in_lim;
             out_tag   <= in_tag;
-            out_key   <= key;
+            // the key passes through; only two of its bytes may change
+            out_key   <= in_key;
+            out_key[8*SNIC_KEY_OFF_FLAGS +: 8]    <= flags;
+            out_key[8*SNIC_KEY_OFF_IP_PROTO +: 8] <= ipp;
             out_go    <= go;
             out_off   <= off;
             out_proto <= proto;

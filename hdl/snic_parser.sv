@@ -49,51 +49,28 @@ module snic_parser #(
     localparam logic [7:0]  PROTO_ICMP   = 8'd1;
     localparam logic [7:0]  PROTO_ICMPV6 = 8'd58;
 
-    // The helpers extract a few bytes of a wide vector; the rest is unused
-    // by design. They are not inlined in the Verilated model: an inlined
-    // copy of a 1024-bit argument is a per-clock cost at every call site,
-    // a called function costs only when its stage holds a packet.
-    /* verilator lint_off UNUSEDSIGNAL */
-    // Four header bytes starting at byte `off`, first byte in [31:24]
-    // (network order); bytes past the vector read as zero. One 32-bit
-    // select (byte selects near the end), not a shift of the whole vector:
-    // the same muxes in hardware, a few instructions in the model.
-    function automatic logic [31:0] be32_at(input logic [1023:0] h, input logic [7:0] off);
-        /* verilator no_inline_task */
-        logic [31:0] w;      // the bytes in vector order, first in [7:0]
-        if (off <= 8'(HDR_BYTES - 4)) begin
-            w = h[{off[6:0], 3'b000} +: 32];
-        end else begin       // the last bytes, or none
-            for (int k = 0; k < 4; k++)
-                w[8*k +: 8] = ({1'b0, off} + 9'(k) < 9'(HDR_BYTES)) ?
-                              h[{off[6:0] + 7'(k), 3'b000} +: 8] : 8'h00;
-        end
-        be32_at = {w[7:0], w[15:8], w[23:16], w[31:24]};
+    // Header bytes are read with part-selects of the stage's header
+    // register, never through a function taking the 1024-bit vector: in
+    // the Verilated model such an argument is a 1024-bit copy per call.
+    // Byte order between network values and vector/key bytes: a byte swap.
+    function automatic logic [31:0] swap32(input logic [31:0] w);
+        swap32 = {w[7:0], w[15:8], w[23:16], w[31:24]};
     endfunction
 
-    function automatic logic [15:0] be16_at(input logic [1023:0] h, input logic [7:0] off);
-        /* verilator no_inline_task */
-        logic [31:0] w;
-        w = be32_at(h, off);
-        be16_at = w[31:16];
+    function automatic logic [15:0] swap16(input logic [15:0] w);
+        swap16 = {w[7:0], w[15:8]};
     endfunction
 
-    function automatic logic [7:0] byte_at(input logic [1023:0] h, input logic [7:0] off);
-        /* verilator no_inline_task */
-        logic [31:0] w;
-        w = be32_at(h, off);
-        byte_at = w[31:24];
-    endfunction
-    /* verilator lint_on UNUSEDSIGNAL */
-
-    // Network-order values as key bytes (key byte i is [8*i+7:8*i]): the
-    // first byte at the lowest key byte, stored with a part-select.
-    function automatic logic [31:0] key32(input logic [31:0] w);
-        key32 = {w[7:0], w[15:8], w[23:16], w[31:24]};
-    endfunction
-
-    function automatic logic [15:0] key16(input logic [15:0] w);
-        key16 = {w[7:0], w[15:8]};
+    // Mask of word w (header bytes 4w..4w+3) keeping the bytes below
+    // `lim`: a thermometer code built a word at a time, the same gates as
+    // a shifted 1024-bit mask, a few instructions per word in the model.
+    function automatic logic [31:0] keep_word(input logic [7:0] lim, input int w);
+        if (lim >= 8'(4 * w + 4))
+            keep_word = '1;
+        else if (lim <= 8'(4 * w))
+            keep_word = '0;
+        else
+            keep_word = ~(32'hffffffff << {lim[1:0], 3'b000});
     endfunction
 
     // ---------------------------------------------------------------- S0
@@ -104,13 +81,14 @@ module snic_parser #(
     logic [TAG_BITS-1:0] s0_tag;
 
     // Bytes at or past the usable length are cleared with one mask of
-    // in_lim bytes, at the register: no logic between the inputs and it.
+    // lim bytes, at the register: the later stages read them as zero.
     always_ff @(posedge clk) begin
         logic [7:0] lim;
         s0_valid <= rst ? 1'b0 : in_valid;
         if (in_valid) begin
             lim = (in_len > 16'(HDR_BYTES)) ? 8'(HDR_BYTES) : in_len[7:0];
-            s0_hdr  <= in_hdr & ~({8*HDR_BYTES{1'b1}} << {lim, 3'b000});
+            for (int w = 0; w < HDR_BYTES / 4; w++)
+                s0_hdr[32*w +: 32] <= in_hdr[32*w +: 32] & keep_word(lim, w);
             s0_lim  <= lim;
             s0_port <= in_port;
             s0_tag  <= in_tag;
@@ -140,9 +118,9 @@ module snic_parser #(
             l2_go    = 1'b0;
             l2_l3off = 8'd14;
             l2_type  = 16'h0;
-            t0 = be16_at(s0_hdr, 8'd12);
-            t1 = be16_at(s0_hdr, 8'd16);
-            t2 = be16_at(s0_hdr, 8'd20);
+            t0 = swap16(s0_hdr[8*12 +: 16]);
+            t1 = swap16(s0_hdr[8*16 +: 16]);
+            t2 = swap16(s0_hdr[8*20 +: 16]);
             tag1  = (t0 == ETH_P_8021Q) || (t0 == ETH_P_8021AD);
             tag2  = tag1 && (t1 == ETH_P_8021Q);
             trunc = (tag1 && s0_lim < 8'd18) || (tag2 && s0_lim < 8'd22);
@@ -150,26 +128,24 @@ module snic_parser #(
             if (s0_lim < 8'd14) begin
                 l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] = SNIC_KF_ERR;
             end else begin
-                l2_key[8*SNIC_KEY_OFF_DMAC       +: 32] = key32(be32_at(s0_hdr, 8'd0));
-                l2_key[8*(SNIC_KEY_OFF_DMAC + 4) +: 16] = key16(be16_at(s0_hdr, 8'd4));
-                l2_key[8*SNIC_KEY_OFF_SMAC       +: 32] = key32(be32_at(s0_hdr, 8'd6));
-                l2_key[8*(SNIC_KEY_OFF_SMAC + 4) +: 16] = key16(be16_at(s0_hdr, 8'd10));
+                l2_key[8*SNIC_KEY_OFF_DMAC +: 48] = s0_hdr[8*0 +: 48];
+                l2_key[8*SNIC_KEY_OFF_SMAC +: 48] = s0_hdr[8*6 +: 48];
                 if (trunc) begin
                     l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] = SNIC_KF_ERR;
                 end else begin
                     if (tag2) begin
-                        l2_key[8*SNIC_KEY_OFF_VLAN_OUTER +: 16] = key16(be16_at(s0_hdr, 8'd14));
-                        l2_key[8*SNIC_KEY_OFF_VLAN       +: 16] = key16(be16_at(s0_hdr, 8'd18));
+                        l2_key[8*SNIC_KEY_OFF_VLAN_OUTER +: 16] = s0_hdr[8*14 +: 16];
+                        l2_key[8*SNIC_KEY_OFF_VLAN       +: 16] = s0_hdr[8*18 +: 16];
                         l2_type  = t2;
                         l2_l3off = 8'd22;
                     end else if (tag1) begin
-                        l2_key[8*SNIC_KEY_OFF_VLAN +: 16] = key16(be16_at(s0_hdr, 8'd14));
+                        l2_key[8*SNIC_KEY_OFF_VLAN +: 16] = s0_hdr[8*14 +: 16];
                         l2_type  = t1;
                         l2_l3off = 8'd18;
                     end else begin
                         l2_type  = t0;
                     end
-                    l2_key[8*SNIC_KEY_OFF_ETHERTYPE +: 16] = key16(l2_type);
+                    l2_key[8*SNIC_KEY_OFF_ETHERTYPE +: 16] = swap16(l2_type);
                     l2_key[8*SNIC_KEY_OFF_FLAGS +: 8] =
                         (tag1 ? SNIC_KF_VLAN : 8'h0) | (tag2 ? SNIC_KF_QINQ : 8'h0) |
                         (tag3 ? SNIC_KF_ERR : 8'h0);
@@ -210,6 +186,7 @@ module snic_parser #(
         logic [7:0]   ihl4;
         logic [8:0]   end4;
         logic [13:0]  frag;   // MF flag and fragment offset
+        logic [9:0]   b;      // bit offset of the network header (l3off <= 22)
         s2_valid <= rst ? 1'b0 : s1_valid;
         if (s1_valid) begin
             l3_key   = s1_key;
@@ -217,9 +194,10 @@ module snic_parser #(
             l3_l4off = 8'd0;
             l3_proto = 8'd0;
             l3_v6    = 1'b0;
-            w0   = be32_at(s1_hdr, s1_l3off);
-            w4   = be32_at(s1_hdr, s1_l3off + 8'd4);
-            proto = byte_at(s1_hdr, s1_l3off + 8'd9);
+            b    = {s1_l3off[6:0], 3'b000};
+            w0   = swap32(s1_hdr[b +: 32]);
+            w4   = swap32(s1_hdr[b + 10'd32 +: 32]);
+            proto = s1_hdr[b + 10'd72 +: 8];
             ihl4 = {2'b00, w0[27:24], 2'b00};
             end4 = {1'b0, s1_l3off} + {1'b0, ihl4};
             frag = w4[13:0];
@@ -230,8 +208,8 @@ module snic_parser #(
                 end else begin
                     l3_key[8*SNIC_KEY_OFF_IP_TOS +: 8]   = w0[23:16];
                     l3_key[8*SNIC_KEY_OFF_IP_PROTO +: 8] = proto;
-                    l3_key[8*SNIC_KEY_OFF_SIP +: 32] = key32(be32_at(s1_hdr, s1_l3off + 8'd12));
-                    l3_key[8*SNIC_KEY_OFF_DIP +: 32] = key32(be32_at(s1_hdr, s1_l3off + 8'd16));
+                    l3_key[8*SNIC_KEY_OFF_SIP +: 32] = s1_hdr[b + 10'd96 +: 32];
+                    l3_key[8*SNIC_KEY_OFF_DIP +: 32] = s1_hdr[b + 10'd128 +: 32];
                     l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_IPV4 |
                         ((frag != 14'h0) ? SNIC_KF_FRAG : 8'h0);
                     l3_go    = (frag[12:0] == 13'h0);
@@ -243,16 +221,12 @@ module snic_parser #(
                     l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
                 end else begin
                     l3_key[8*SNIC_KEY_OFF_IP_TOS +: 8] = w0[27:20];
-                    for (int i = 0; i < 4; i++) begin
-                        l3_key[8*(SNIC_KEY_OFF_SIP + 4*i) +: 32] =
-                            key32(be32_at(s1_hdr, s1_l3off + 8'd8 + 8'(4*i)));
-                        l3_key[8*(SNIC_KEY_OFF_DIP + 4*i) +: 32] =
-                            key32(be32_at(s1_hdr, s1_l3off + 8'd24 + 8'(4*i)));
-                    end
+                    l3_key[8*SNIC_KEY_OFF_SIP +: 128] = s1_hdr[b + 10'd64 +: 128];
+                    l3_key[8*SNIC_KEY_OFF_DIP +: 128] = s1_hdr[b + 10'd192 +: 128];
                     l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_IPV6;
                     l3_go    = 1'b1;
                     l3_l4off = s1_l3off + 8'd40;
-                    l3_proto = byte_at(s1_hdr, s1_l3off + 8'd6);
+                    l3_proto = s1_hdr[b + 10'd48 +: 8];
                     l3_v6    = 1'b1;
                 end
             end else if (s1_go && s1_type == ETH_P_ARP) begin
@@ -261,8 +235,8 @@ module snic_parser #(
                     w4[31:16] != 16'h0604) begin
                     l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
                 end else begin
-                    l3_key[8*SNIC_KEY_OFF_SIP +: 32] = key32(be32_at(s1_hdr, s1_l3off + 8'd14));
-                    l3_key[8*SNIC_KEY_OFF_DIP +: 32] = key32(be32_at(s1_hdr, s1_l3off + 8'd24));
+                    l3_key[8*SNIC_KEY_OFF_SIP +: 32] = s1_hdr[b + 10'd112 +: 32];
+                    l3_key[8*SNIC_KEY_OFF_DIP +: 32] = s1_hdr[b + 10'd192 +: 32];
                     l3_key[8*SNIC_KEY_OFF_FLAGS +: 8] = s1_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ARP;
                 end
             end
@@ -328,7 +302,9 @@ module snic_parser #(
         out_valid <= rst ? 1'b0 : t_valid;
         if (t_valid) begin
             l4_key = t_key;
-            w = be32_at(t_hdr, t_off);
+            // four bytes at t_off (<= 128); those past the vector read as zero
+            w = swap32((t_off <= 8'd124) ? t_hdr[{t_off[6:0], 3'b000} +: 32] :
+                                           t_hdr[1023 -: 32] >> {t_off - 8'd124, 3'b000});
             ports = t_proto == PROTO_TCP || t_proto == PROTO_UDP || t_proto == PROTO_SCTP;
             icmp  = t_v6 ? (t_proto == PROTO_ICMPV6) : (t_proto == PROTO_ICMP);
             more  = t_v6 && (t_proto == 8'd0 || t_proto == 8'd43 || t_proto == 8'd44 ||
@@ -343,8 +319,8 @@ module snic_parser #(
                     if ({1'b0, t_lim} < {1'b0, t_off} + 9'd4) begin
                         l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_ERR;
                     end else begin
-                        l4_key[8*SNIC_KEY_OFF_SPORT +: 16] = key16(w[31:16]);
-                        l4_key[8*SNIC_KEY_OFF_DPORT +: 16] = key16(w[15:0]);
+                        l4_key[8*SNIC_KEY_OFF_SPORT +: 16] = swap16(w[31:16]);
+                        l4_key[8*SNIC_KEY_OFF_DPORT +: 16] = swap16(w[15:0]);
                         l4_key[8*SNIC_KEY_OFF_FLAGS +: 8] = t_key[8*SNIC_KEY_OFF_FLAGS +: 8] | SNIC_KF_L4;
                     end
                 end else if (t_go && icmp) begin
