@@ -25,7 +25,7 @@ struct fw;   /* one firmware instance: private to firmware/core */
  * sizeof(struct fw) up to FW_STORAGE_SLACK, so a static FW_STORAGE wastes
  * no RAM on the embedded core.
  */
-#define FW_STORAGE_FIXED 140296u
+#define FW_STORAGE_FIXED 303336u
 #define FW_STORAGE_PTRS  52u
 #define FW_STORAGE_BYTES (FW_STORAGE_FIXED + FW_STORAGE_PTRS * sizeof(void *))
 #define FW_STORAGE_ALIGN 8u
@@ -40,7 +40,7 @@ struct fw_storage {
  * RAM as a NIC keeps large tables in SRAM beside its cores. fw.c asserts
  * it, as FW_STORAGE_FIXED.
  */
-#define FW_TABLE_BYTES 308280u
+#define FW_TABLE_BYTES 848440u
 
 /* Bind storage `mem` (`size` bytes, FW_STORAGE_ALIGN-aligned) to HAL
  * context `hal`: the instance, all of it and its tables zeroed, or NULL

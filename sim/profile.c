@@ -28,7 +28,7 @@ int sim_profile_get(const char *name, struct sim_profile *p)
 		hw->n_rx_rings = 16;
 		hw->n_tx_rings = 16;
 		hw->n_uplinks = 4;
-		hw->max_vnics = 128;
+		hw->max_vnics = 1024;
 		hw->ring_size = 512;
 		hw->buf_max = 2048;
 		hw->tcam_entries = 1024;

@@ -19,7 +19,7 @@ struct hal {
 	/* The incarnation the engine's copy of each VNIC's MAC entry names
 	 * (snic_action.gen, stamped by the firmware): a frame the bench hands
 	 * over as a hit carries it, as the engine's would. */
-	uint8_t            gen[256];
+	uint8_t            gen[1024];      /* VNIC ids up to FW_MAX_VNICS */
 };
 
 extern struct hal bench;

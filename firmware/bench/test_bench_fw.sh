@@ -15,5 +15,5 @@ while read -r line; do
 done <<<"$out"
 if [ "$rc" -eq 0 ]; then echo "ok 1 - every scenario delivers and sends every frame"
 else echo "not ok 1 - a scenario lost frames (exit $rc)"; grep '^bench:\|VNICs' <<<"$out" | sed 's/^/# /'; fi
-if [ "$n" -eq 5 ]; then echo "ok 2 - all 5 scenarios ran (4 VNICs dedicated; 4, 16, 64, 256 shared)"
-else echo "not ok 2 - $n of 5 scenarios ran"; fi
+if [ "$n" -eq 6 ]; then echo "ok 2 - all 6 scenarios ran (4 VNICs dedicated; 4, 16, 64, 256, 1024 shared)"
+else echo "not ok 2 - $n of 6 scenarios ran"; fi

@@ -29,7 +29,8 @@
 #ifndef FW_MAX_EXACT /* a RAM-tight target may build a smaller mirror */
 #define FW_MAX_EXACT        16384u /* slots this build can mirror */
 #endif
-#define FW_EXACT_ACTIONS    512u   /* distinct actions in the table at once */
+#define FW_EXACT_ACTIONS    2048u  /* distinct actions in the table at once: a VNIC
+                                    * needs one, its VLAN and group entries more */
 #define FW_EXACT_MAX_MOVES  4u     /* longest displacement chain */
 #define FW_EXACT_BFS_NODES  512u   /* buckets examined per insertion, at most */
 

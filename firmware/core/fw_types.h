@@ -19,7 +19,7 @@
 
 /* Compile-time limits of this firmware build. */
 #define FW_MAX_RINGS      16
-#define FW_MAX_VNICS      256
+#define FW_MAX_VNICS      1024
 #define FW_MAX_TCAM       1024
 #define FW_MAX_FRAME      16384   /* largest buf_max the firmware accepts */
 #define FW_MIN_FRAME      14      /* an Ethernet header */
@@ -27,7 +27,7 @@
 				   * ones are RX errors (SNIC_DROP_OVERSIZE) */
 #define FW_MAX_RING_SIZE  4096    /* entries per ring */
 #define FW_ADMIN_ENTRIES  16
-#define FW_MAX_METERS     256     /* policers; shapers are one per VNIC */
+#define FW_MAX_METERS     4096    /* policers; shapers are one per VNIC */
 /* Layer-2 lists (l2.h), device-wide pools: RAM, not a per-VNIC array. */
 #define FW_L2_MC_POOL     64      /* multicast list entries */
 #define FW_L2_VLAN_POOL   64      /* VLAN membership entries */
@@ -280,7 +280,7 @@ struct fw_rx {
 };
 
 /* ---- transmit path (tx.c) ---- */
-#define FW_TX_MAC_BITS    7 /* buckets of the shared TRR's sender index: */
+#define FW_TX_MAC_BITS    9 /* buckets of the shared TRR's sender index: */
 #define FW_TX_MAC_BUCKETS (1u << FW_TX_MAC_BITS) /* 2 VNICs each at most, on average */
 _Static_assert(2 * FW_TX_MAC_BUCKETS >= FW_MAX_VNICS, "chains of 2 on average at most");
 struct fw_tx {
@@ -349,9 +349,15 @@ struct fw_exact {
  * only the admin path reads (a NIC keeps such tables in SRAM beside the
  * core, as it keeps flow tables). FW_TABLE_BYTES (fw.h) is its size.
  */
+_Static_assert(FW_EXACT_ACTIONS >= FW_MAX_VNICS, "one exact-table action per VNIC at least");
 struct fw_tables {
 	struct snic_rule rules[FW_MAX_TCAM]; /* the ternary entries as written */
 	struct fw_exact  exact;              /* the exact-match table mirror */
+	/* RX policers: the receive path reads one per metered frame, as a
+	 * NIC keeps thousands of rate limiters in SRAM beside its cores. */
+	struct meter     meters[FW_MAX_METERS];
+	/* Bit m: policer m marks red frames (SNIC_METERF_MARK). */
+	uint32_t         meter_mark[FW_MAX_METERS / 32];
 };
 
 /* ---- firmware update (flash_cmd.c) ---- */
@@ -399,10 +405,6 @@ struct fw {
 	 * carry it (snic_action.gen) and a frame whose match carries another
 	 * was classified for an earlier holder of the id (steer.c). */
 	uint8_t            vnic_gen[FW_MAX_VNICS];
-	struct meter       meters[FW_MAX_METERS]; /* RX policers */
-	/* Bit m: policer m marks red frames (SNIC_METERF_MARK), the one flag
-	 * the data path reads; a bit each, firmware RAM is the constraint. */
-	uint32_t           meter_mark[FW_MAX_METERS / 32];
 	uint32_t           rule_valid[FW_MAX_TCAM / 32]; /* bit per entry (rules.c) */
 	struct fw_tables  *tab;          /* in the device's table memory */
 	struct fw_team     team;

@@ -46,8 +46,10 @@ static int check_hw(const struct hal_hw_info *hw)
 		return -1;
 	if (hw->buf_max < 64 || hw->buf_max > FW_MAX_FRAME)
 		return -1;
-	/* VNIC MAC entries take the top max_vnics slots; hosts need some too. */
-	if (hw->tcam_entries > FW_MAX_TCAM || hw->tcam_entries <= hw->max_vnics)
+	/* Without an exact table the VNIC MAC entries take the top max_vnics
+	 * ternary slots; hosts need some too. With one, they go there. */
+	if (hw->tcam_entries > FW_MAX_TCAM || hw->tcam_entries < 1 ||
+	    (!hw->exact_entries && hw->tcam_entries <= hw->max_vnics))
 		return -1;
 	if ((hw->key_fields & ~SNIC_FIELD_ALL) || (hw->key_fields & need) != need)
 		return -1;

@@ -10,13 +10,13 @@
 
 void fw_meters_reset_all(struct fw *fw)
 {
-	fw_memset(fw->meters, 0, sizeof(fw->meters));
-	fw_memset(fw->meter_mark, 0, sizeof(fw->meter_mark));
+	fw_memset(fw->tab->meters, 0, sizeof(fw->tab->meters));
+	fw_memset(fw->tab->meter_mark, 0, sizeof(fw->tab->meter_mark));
 }
 
 bool fw_policer_exists(struct fw *fw, uint32_t id)
 {
-	return id < FW_MAX_METERS && fw->meters[id].kind != METER_OFF;
+	return id < FW_MAX_METERS && fw->tab->meters[id].kind != METER_OFF;
 }
 
 static bool rate_ok(uint64_t bps)
@@ -80,12 +80,12 @@ static int set_policer(struct fw *fw, const struct snic_meter_set *s)
 			return SNIC_E_RANGE;
 		kind = METER_TRTCM_EXCESS;
 	}
-	meter_setup(&fw->meters[s->meter], kind, s->flags & SNIC_METERF_WIRE, fw->now_ns,
+	meter_setup(&fw->tab->meters[s->meter], kind, s->flags & SNIC_METERF_WIRE, fw->now_ns,
 		    s->cir_bps, s->cbs, s->eir_bps, s->ebs);
 	if (s->flags & SNIC_METERF_MARK)
-		fw->meter_mark[s->meter / 32] |= 1u << (s->meter % 32);
+		fw->tab->meter_mark[s->meter / 32] |= 1u << (s->meter % 32);
 	else
-		fw->meter_mark[s->meter / 32] &= ~(1u << (s->meter % 32));
+		fw->tab->meter_mark[s->meter / 32] &= ~(1u << (s->meter % 32));
 	return SNIC_OK;
 }
 

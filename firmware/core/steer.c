@@ -151,8 +151,8 @@ static int memo_fill(struct fw *fw, struct memo *e, const struct hal_rx_pkt *p, 
 	e->port = p->port;
 	e->act = match_act(p);
 	e->h = &fw->rx.hrr[r];
-	e->meter = meter == SNIC_METER_NONE ? NULL : &fw->meters[meter];
-	e->mark = meter != SNIC_METER_NONE && (fw->meter_mark[meter / 32] >> (meter % 32) & 1);
+	e->meter = meter == SNIC_METER_NONE ? NULL : &fw->tab->meters[meter];
+	e->mark = meter != SNIC_METER_NONE && (fw->tab->meter_mark[meter / 32] >> (meter % 32) & 1);
 	e->mkind = fw_vnic_tags(&fw->vnic[vnic]) ? MEMO_STRIP
 		 : !e->meter ? MEMO_NO_METER
 		 : e->meter->kind == METER_SRTCM && !e->meter->wire ? MEMO_SRTCM_L2 : MEMO_POLICE;
@@ -306,7 +306,7 @@ static inline bool rx_fast(struct fw *fw, const struct hal_rx_pkt *p, uint32_t s
 			      (m->key_flags & SNIC_KF_ERR ? SNIC_RXF_KEYERR : 0));
 	d->meter = m->action.meter;
 	if (!(act & SNIC_ACT_METER) || d->meter >= FW_MAX_METERS ||
-	    fw->meters[d->meter].kind == METER_OFF)
+	    fw->tab->meters[d->meter].kind == METER_OFF)
 		d->meter = SNIC_METER_NONE;
 	return true;
 }
@@ -326,8 +326,8 @@ static __attribute__((noinline)) int deliver(struct fw *fw, const struct decisio
 	fw->rx.c.port_pkts[p->port]++;
 	fw->rx.c.port_bytes[p->port] += len;
 	if (d->meter != SNIC_METER_NONE) {
-		color = (uint8_t)meter_police(&fw->meters[d->meter], p->time_ns, len);
-		if (color == METER_RED && !(fw->meter_mark[d->meter / 32] >> (d->meter % 32) & 1)) {
+		color = (uint8_t)meter_police(&fw->tab->meters[d->meter], p->time_ns, len);
+		if (color == METER_RED && !(fw->tab->meter_mark[d->meter / 32] >> (d->meter % 32) & 1)) {
 			vs->rx_drop_meter++;
 			return SNIC_DROP_METER;
 		}
@@ -458,7 +458,7 @@ static __attribute__((noinline)) int steer(struct fw *fw, const struct hal_rx_pk
 	/* Police on the arrival time; frames that never fit do not take tokens. */
 	uint16_t meter = m->action.meter;
 	if (!(act & SNIC_ACT_METER) || meter >= FW_MAX_METERS ||
-	    fw->meters[meter].kind == METER_OFF)
+	    fw->tab->meters[meter].kind == METER_OFF)
 		meter = SNIC_METER_NONE;
 	struct memo *e = &memo[m->rule & (MEMO_SLOTS - 1)];
 	memo_fill(fw, e, p, ring, vnic, flags, meter);

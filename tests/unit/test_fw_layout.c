@@ -259,7 +259,7 @@ static void expect_refused(void (*breakit)(void))
 static void b_rx(void)     { fake->hw.n_rx_rings = 17; }
 static void b_rx0(void)    { fake->hw.n_rx_rings = 0; }
 static void b_tx(void)     { fake->hw.n_tx_rings = 17; }
-static void b_vnics(void)  { fake->hw.max_vnics = 257; }
+static void b_vnics(void)  { fake->hw.max_vnics = 1025; }
 static void b_tcam(void)   { fake->hw.tcam_entries = 1025; }
 static void b_tcam2(void)  { fake->hw.tcam_entries = fake->hw.max_vnics; }
 static void b_uplink(void) { fake->hw.n_uplinks = SNIC_MAX_UPLINKS + 1; }
@@ -289,7 +289,7 @@ static void test_limits_ok(void **state)
 {
 	(void)state;
 	assert_int_equal(fake_setup("large", 64u << 20), 0);
-	fake->hw.max_vnics = 256;
+	fake->hw.max_vnics = 1024;
 	fake->hw.ring_size = 4096;
 	fake->hw.buf_max = 16384;
 	assert_int_equal(fw_init(tfw), 0);

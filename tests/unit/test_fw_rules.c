@@ -275,7 +275,7 @@ static void test_query(void **state)
 	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), NULL), SNIC_E_NOENT);
 	ref.loc = 1024 + v + 1;
 	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), NULL), SNIC_E_NOENT);
-	ref.loc = 1024 + 128; /* 128 VNICs on large */
+	ref.loc = 1024 + 1024; /* 1024 VNICs on large */
 	assert_int_equal(admin(SNIC_CMD_RULE_QUERY, &ref, sizeof(ref), NULL), SNIC_E_RANGE);
 }
 

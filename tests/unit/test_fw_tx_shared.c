@@ -36,7 +36,7 @@ static void send_from(const uint8_t smac[6], uint16_t vlan)
 static void test_every_sender_found(void **state)
 {
 	(void)state;
-	boot("large"); /* 128 VNICs */
+	boot("large"); /* 1024 VNICs */
 	assert_int_equal(port_set(0, 1), SNIC_OK);
 	const unsigned n = 128;
 	uint8_t mac[6];
