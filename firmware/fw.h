@@ -25,7 +25,7 @@ struct fw;   /* one firmware instance: private to firmware/core */
  * sizeof(struct fw) up to FW_STORAGE_SLACK, so a static FW_STORAGE wastes
  * no RAM on the embedded core.
  */
-#define FW_STORAGE_FIXED 303336u
+#define FW_STORAGE_FIXED 334312u
 #define FW_STORAGE_PTRS  52u
 #define FW_STORAGE_BYTES (FW_STORAGE_FIXED + FW_STORAGE_PTRS * sizeof(void *))
 #define FW_STORAGE_ALIGN 8u

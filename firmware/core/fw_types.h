@@ -92,7 +92,7 @@ struct fw_vnic {
  * call, and neither calls the other. Firmware RAM is the constraint
  * (docs/firmware-image.md).
  */
-#define FW_SCRATCH_BYTES 8192u
+#define FW_SCRATCH_BYTES 32768u
 
 /* ---- teaming (team.h) ---- */
 #define TEAM_NONE      0xffu   /* no bond / no uplink */
@@ -350,6 +350,7 @@ struct fw_exact {
  * core, as it keeps flow tables). FW_TABLE_BYTES (fw.h) is its size.
  */
 _Static_assert(FW_EXACT_ACTIONS >= FW_MAX_VNICS, "one exact-table action per VNIC at least");
+_Static_assert(SHARE_MAX_MEMBERS >= FW_MAX_VNICS, "a share split covers every VNIC");
 struct fw_tables {
 	struct snic_rule rules[FW_MAX_TCAM]; /* the ternary entries as written */
 	struct fw_exact  exact;              /* the exact-match table mirror */

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#define SHARE_MAX_MEMBERS 256
+#define SHARE_MAX_MEMBERS 1024 /* every VNIC of the card (FW_MAX_VNICS) */
 #define SHARE_MAX_BPS     (1ull << 42) /* > 4 x 400 Gbit/s */
 
 /* share_alloc()'s working arrays, dead between calls, kept by the caller
@@ -24,7 +24,7 @@ struct share_work {
 	uint8_t  state[SHARE_MAX_MEMBERS]; /* 0 floor, 1 rising, 2 capped */
 	uint8_t  rising[SHARE_MAX_MEMBERS];
 	uint8_t  sel[SHARE_MAX_MEMBERS];
-	void    *tmp; /* 8 KiB (FW_SCRATCH_BYTES) of 8-aligned scratch */
+	void    *tmp; /* FW_SCRATCH_BYTES (32 KiB) of 8-aligned scratch */
 };
 
 struct share_member {

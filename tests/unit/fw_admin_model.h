@@ -25,7 +25,7 @@
 #include <string.h>
 #include <snic/abi.h>
 
-#define FWM_VNICS   128   /* largest max_vnics of the profiles */
+#define FWM_VNICS   1024  /* largest max_vnics of the profiles */
 #define FWM_RULES   1024  /* largest ternary table */
 #define FWM_VNIC_ID 20    /* ids the generator names (some past small's 16) */
 #define FWM_LOCS    40    /* locations the generator names */

@@ -51,7 +51,7 @@ static void test_meter_set_validation(void **state)
 		{ 0, 0, 0, G, 1000, 0, 0, SNIC_E_INVAL },          /* no mode */
 		{ 0, 4, 0, G, 1000, 0, 0, SNIC_E_INVAL },
 		{ 0, S, 0x08, G, 1000, 0, 0, SNIC_E_INVAL },       /* unknown flag */
-		{ 256, S, 0, G, 1000, 0, 0, SNIC_E_RANGE },        /* policer id */
+		{ 4096, S, 0, G, 1000, 0, 0, SNIC_E_RANGE },       /* policer id */
 		{ 0, S, 0, 999999, 1000, 0, 0, SNIC_E_RANGE },     /* below 1 Mbit/s */
 		{ 0, S, 0, 400 * G + 1, 1000, 0, 0, SNIC_E_RANGE },
 		{ 0, S, 0, G, 0, 0, 0, SNIC_E_RANGE },             /* no CBS */
@@ -243,7 +243,7 @@ static void batch_police(uint8_t flags, const uint32_t *want_pkts, uint64_t fram
 	for (int i = 0; i < 5; i++)
 		rx_frame(frame, len, 0);
 	assert_int_equal(fw_poll(tfw), 5);
-	const struct meter *m = &tfw->meters[7];
+	const struct meter *m = &tfw->tab->meters[7];
 	for (int c = 0; c < 3; c++) {
 		assert_int_equal(m->pkts[c], want_pkts[c]);
 		assert_int_equal(m->bytes[c], want_pkts[c] * frame_bytes);
