@@ -258,7 +258,7 @@ uint32_t snic_ring_irq_count(struct snic_dev *d, unsigned ring);
  * and everything can be restored after a device reset. The typed
  * operations above keep it up to date.
  */
-#define SNIC_MIRROR_MAX_VNICS 256
+#define SNIC_MIRROR_MAX_VNICS 1024
 #define SNIC_MIRROR_MAX_RULES 1024
 
 struct snic_mirror_vnic {
@@ -280,7 +280,7 @@ struct snic_mirror_rule {
 	struct snic_rule rule;
 };
 
-#define SNIC_MIRROR_MAX_POLICERS 256
+#define SNIC_MIRROR_MAX_POLICERS 4096
 
 /* snic_mirror_l2.has: which of the L2 payloads the device accepted. */
 #define SNIC_ML2_RXMODE 0x01
