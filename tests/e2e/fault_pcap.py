@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Independent arithmetic on captures for tests/e2e/fault_campaign.sh.
+
+Reads gen_seq frames (EtherType 0x88b6, "SNSQ", stream, seq) from pcaps
+written by snic-sim (--uplink-out, --drops) or snicctl rx; times are the
+device's own timestamps (virtual time). Each command prints key=value
+lines the campaign stores as results.
+
+  fault_pcap.py count PCAP...          frames, gen_seq frames, distinct
+                                       (stream, seq) pairs, duplicates
+  fault_pcap.py outside PCAP WINDOWS   frames whose time lies outside every
+                                       window "a-b,c-d" (ns)
+  fault_pcap.py gap PCAP [SRC_MAC]     longest gap between consecutive frames
+                                       (from SRC_MAC only), first/last time
+  fault_pcap.py rate PCAP FROM TO      L2 bit/s between times FROM and TO (ns):
+                                       bytes of the frames in [FROM, TO) over
+                                       the span from the first to the last
+"""
+import struct
+import sys
+
+
+def frames(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        sys.exit("fault_pcap: %s is not a pcap" % path)
+    magic = struct.unpack_from("<I", data, 0)[0]
+    scale = {0xA1B23C4D: 1, 0xA1B2C3D4: 1000}.get(magic)
+    if scale is None:
+        sys.exit("fault_pcap: %s is not a little-endian pcap" % path)
+    at = 24
+    while at + 16 <= len(data):
+        sec, frac, caplen, length = struct.unpack_from("<IIII", data, at)
+        at += 16
+        yield sec * 1000000000 + frac * scale, length, data[at:at + caplen]
+        at += caplen
+
+
+def seq_of(d):
+    """(stream, seq) of a gen_seq frame (optionally VLAN-tagged), else None."""
+    at = 12
+    if d[at:at + 2] == b"\x81\x00":
+        at += 4
+    if d[at:at + 2] != b"\x88\xb6" or d[at + 2:at + 6] != b"SNSQ":
+        return None
+    stream = struct.unpack_from(">H", d, at + 6)[0]
+    return stream, struct.unpack_from(">Q", d, at + 10)[0]
+
+
+def count(paths):
+    n = seqs = dups = 0
+    seen = set()
+    for p in paths:
+        for _, _, d in frames(p):
+            n += 1
+            k = seq_of(d)
+            if k is None:
+                continue
+            seqs += 1
+            if k in seen:
+                dups += 1
+            seen.add(k)
+    print("frames=%d\nseq_frames=%d\ndistinct=%d\nduplicates=%d" % (n, seqs, len(seen), dups))
+
+
+def outside(path, spec):
+    wins = []
+    for w in filter(None, spec.split(",")):
+        a, b = w.split("-")
+        wins.append((int(a), int(b)))
+    n = out = 0
+    for t, _, _ in frames(path):
+        n += 1
+        if not any(a <= t <= b for a, b in wins):
+            out += 1
+    print("frames=%d\noutside=%d" % (n, out))
+
+
+def gap(path, src=None):
+    want = bytes(int(x, 16) for x in src.split(":")) if src else None
+    prev = first = None
+    longest = at = 0
+    for t, _, d in frames(path):
+        if want is not None and d[6:12] != want:
+            continue
+        if prev is None:
+            first = t
+        elif t - prev > longest:
+            longest, at = t - prev, prev
+        prev = t
+    print("first_ns=%s\nlast_ns=%s\ngap_ns=%d\ngap_at_ns=%d" % (first, prev, longest, at))
+
+
+def rate(path, lo, hi):
+    ts, total, last = [], 0, 0
+    for t, length, _ in frames(path):
+        if lo <= t < hi:
+            ts.append(t)
+            total += length
+            last = length
+    if len(ts) < 2:
+        print("frames=%d\nbps=0" % len(ts))
+        return
+    # n frames span n-1 inter-frame times: leave the last frame's bytes out.
+    span = ts[-1] - ts[0]
+    print("frames=%d\nspan_ns=%d\nbps=%d" % (len(ts), span, (total - last) * 8 * 10**9 // span))
+
+
+def main(a):
+    if len(a) >= 2 and a[0] == "count":
+        count(a[1:])
+    elif len(a) == 3 and a[0] == "outside":
+        outside(a[1], a[2])
+    elif len(a) in (2, 3) and a[0] == "gap":
+        gap(a[1], a[2] if len(a) == 3 else None)
+    elif len(a) == 4 and a[0] == "rate":
+        rate(a[1], int(a[2]), int(a[3]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
