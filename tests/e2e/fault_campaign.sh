@@ -192,11 +192,158 @@ camp_restore() {
 	check "restore: VNIC 1's booked cap is back ($bps1 bit/s for 30M)" in_pct "$bps1" 30000000 5
 }
 
+# ---------------------------------------------------------------------
+# 2. The host driver killed mid-command. Admin commands that change the
+# device (VNIC and rule add/del, a policer) are started and SIGKILLed at a
+# random point (0 to 15 ms: process start, the state file's lock, the
+# admin lock, the command in flight, the mirror's update). After each:
+# the next command must succeed (the admin lock, if the dead process held
+# it, is taken over after its lease: docs/abi.md "The admin lock"), the
+# lock is free again, the state file is readable, and the host mirror
+# equals what the device holds. A divergence is reported with the kill
+# that made it, then cleared (`snicctl reset`) so the next one counts.
+camp_kill() {
+	local r=kill iters=$((60 * scale)) i cmd p held t0 age
+	local killed=0 finished=0 takeovers=0 next_fail=0 stuck=0 diverged=0 state_bad=0 worst=0 early=0
+	rm -f "$res/$r.txt"
+	start_sim kill --timeout 7200 || return
+	local ctl="$bin/snicctl -d $w --timeout 30000"
+	for i in $(seq 1 "$iters"); do
+		local v=$((RANDOM % 6 + 1)) loc=$((RANDOM % 8))
+		case $((RANDOM % 5)) in
+		0|1) cmd=(vnic add --id $v --mac 02:4b:00:00:00:0$v) ;;
+		2) cmd=(vnic del $v) ;;
+		3) cmd=(rule add --loc $loc --dst-mac 02:4b:00:00:01:0$loc --vnic $v) ;;
+		4) cmd=(rule del $loc) ;;
+		esac
+		$ctl "${cmd[@]}" >/dev/null 2>&1 &
+		p=$!
+		sleep "0.0$(printf '%02d' $((RANDOM % 16)))"
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+		[ $? = 137 ] && killed=$((killed + 1)) || finished=$((finished + 1))
+		held=$(admin_lock "$w")
+		[ "$held" != 0 ] && takeovers=$((takeovers + 1))
+		# The next command: retried while the queue is held (the library
+		# waits half a lease per try), a minute of wall time at most.
+		t0=$SECONDS
+		until $ctl --json vnic l2 >/dev/null 2>"$tmp/kill.err"; do
+			[ $((SECONDS - t0)) -ge 60 ] && break
+			grep -q 'admin queue held' "$tmp/kill.err" || break
+		done
+		if [ -s "$tmp/kill.err" ] && ! $ctl --json vnic l2 >/dev/null 2>&1; then
+			next_fail=$((next_fail + 1))
+			echo "# after kill $i (${cmd[*]}): $(cat "$tmp/kill.err")"
+			continue
+		fi
+		if [ "$held" != 0 ]; then
+			# The lock's age by the device clock when it was taken over.
+			age=$(( ($(dev_time "$w") / 1000000 - (held & 0xffffff)) & 0xffffff ))
+			[ "$age" -gt "$worst" ] && worst=$age
+			[ "$age" -lt 20000 ] && early=$((early + 1))
+		fi
+		[ "$(admin_lock "$w")" != 0 ] && stuck=$((stuck + 1))
+		$ctl state >/dev/null 2>&1 || state_bad=$((state_bad + 1))
+		local dv
+		dv=$(mirror_vs_device "$w" 8)
+		if [ -n "$dv" ]; then
+			diverged=$((diverged + 1))
+			echo "# kill $i (${cmd[*]}, lock held: $held) left the mirror and the device apart:"
+			echo "$dv" | sed 's/^/#   /'
+			$ctl reset >/dev/null 2>&1
+		fi
+	done
+	stop_sim
+	put $r "iterations=$iters" "killed_mid_run=$killed" "finished_before_kill=$finished" \
+		"lock_held_at_kill=$takeovers" "next_command_failed=$next_fail" "lock_left_held=$stuck" \
+		"state_file_unreadable=$state_bad" "divergences=$diverged" "oldest_lock_at_takeover_ms=$worst" \
+		"taken_before_lease=$early"
+	check "kill: $iters commands SIGKILLed at random points ($killed mid-run)" test "$killed" -gt $((iters / 2))
+	check "kill: the next command succeeded every time, the lock free after it, the state file readable" \
+		test "$next_fail" = 0 -a "$stuck" = 0 -a "$state_bad" = 0
+	check "kill: $takeovers locks of dead holders taken over, none before the 20 s lease (oldest ${worst} ms)" \
+		test "$early" = 0
+	check "kill: the host mirror equals the device after every kill ($diverged divergences)" \
+		test "$diverged" = 0
+}
+
+# ---------------------------------------------------------------------
+# 3. Table full, on the "small" card (16 VNICs, 48 host rules): VNICs to
+# the limit, then rules into every free host location. The add past the
+# end is refused with a clear error and exit 1 (rule and VNIC), and
+# changes nothing: the device and the mirror read back the same before
+# and after. Then a stream to every rule: each VNIC receives exactly the
+# frames its rules steer to it.
+camp_full() {
+	local r=full d=$tmp/full i nv nr out rc frames=$((10 * scale))
+	rm -f "$res/$r.txt"
+	mkdir -p "$d"
+	local dsts=()
+	for i in $(seq 0 47); do dsts+=(--dst "$(printf '02:7f:00:00:00:%02x' "$i")"); done
+	"$bin/gen_seq" "$d/in.pcap" --count $((48 * frames)) "${dsts[@]}" --len 100
+	start_sim full --profile small --uplink "0:$d/in.pcap" --exit-when-idle || return
+	local ctl="$bin/snicctl -d $w"
+	nv=$($ctl --json caps | python3 -c 'import json,sys; print(json.load(sys.stdin)["max_vnics"])')
+	local vnics=0
+	for i in $(seq 0 $((nv - 1))); do
+		$ctl vnic add --id "$i" --mac "$(printf '02:7e:00:00:00:%02x' "$i")" >/dev/null &&
+			vnics=$((vnics + 1))
+	done
+	nr=0
+	for i in $(seq 0 47); do
+		$ctl rule add --dst-mac "$(printf '02:7f:00:00:00:%02x' "$i")" --vnic $((i % nv)) \
+			>/dev/null 2>"$d/rule.err" && nr=$((nr + 1))
+	done
+	local snap0 snap1
+	snap0=$(snapshot "$w")
+	out=$($ctl rule add --dst-mac 02:7f:00:00:01:00 --vnic 0 2>&1); rc=$?
+	local rule_rc=$rc rule_msg=$out
+	out=$($ctl vnic add --mac 02:7e:00:00:01:00 2>&1); rc=$?
+	local vnic_rc=$rc vnic_msg=$out
+	snap1=$(snapshot "$w")
+	local changed
+	changed=$(diff <(echo "$snap0") <(echo "$snap1") | grep -c '^[<>]')
+	echo "# refused rule: $rule_msg"
+	echo "# refused VNIC: $vnic_msg"
+	mkdir -p "$d/out"
+	receive_all "$w" "$d" "$sim"
+	python3 "$here/fault_pcap.py" bydst "$d"/out/*.pcap >"$d/got"
+	# Rule k (destination 02:7f:00:00:00:k) steers to VNIC k % nv: every
+	# VNIC's capture holds only its rules' frames, all of them.
+	local v bad=0
+	for v in $(seq 0 $((nv - 1))); do
+		[ -f "$d/out/vnic$v.pcap" ] || { bad=$((bad + 1)); continue; }
+		python3 "$here/fault_pcap.py" bydst "$d/out/vnic$v.pcap" | python3 -c '
+import sys
+v, nv, f = map(int, sys.argv[1:])
+got = {int(l.split()[0][-2:], 16): int(l.split()[1]) for l in sys.stdin}
+sys.exit(got != {k: f for k in range(48) if k % nv == v})' "$v" "$nv" "$frames" ||
+			bad=$((bad + 1))
+	done
+	local recv
+	recv=$(awk '{s += $2} END {print s + 0}' "$d/got")
+	put $r "vnics=$vnics" "vnic_limit=$nv" "rules=$nr" "refused_adds=2" \
+		"refused_rule_exit=$rule_rc" "refused_vnic_exit=$vnic_rc" "objects_changed_by_refusals=$changed" \
+		"frames_sent=$((48 * frames))" "frames_received=$recv" "vnics_misdelivered=$bad"
+	check "full: $vnics VNICs (the card's $nv) and $nr rules (every free host location)" \
+		test "$vnics" = "$nv" -a "$nr" = 48
+	check "full: the rule past the end is refused, exit 1, clear error" \
+		test "$rule_rc" = 1 -a -n "$(echo "$rule_msg" | grep -i 'full\|no free\|NOSPC')"
+	check "full: the VNIC past the limit is refused, exit 1, clear error" \
+		test "$vnic_rc" = 1 -a -n "$(echo "$vnic_msg" | grep -i 'full\|no free\|NOSPC\|limit')"
+	check "full: the refusals changed nothing on the device or in the mirror ($(echo "$snap0" | wc -l) objects)" \
+		test "$changed" = 0
+	check "full: every rule still steers: $recv of $((48 * frames)) frames, each at its VNIC" \
+		test "$recv" = $((48 * frames)) -a "$bad" = 0
+}
+
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(restore)
+[ ${#want[@]} -eq 0 ] && want=(restore kill full)
 for c in "${want[@]}"; do
 	case $c in
 	restore) camp_restore ;;
+	kill) camp_kill ;;
+	full) camp_full ;;
 	*) echo "fault_campaign.sh: unknown campaign $c" >&2; exit 2 ;;
 	esac
 done

@@ -84,3 +84,41 @@ tx_span() {
 }
 # pcap_rate PCAP FROM TO: bit/s of the frames captured between FROM and TO.
 pcap_rate() { python3 "$top/tests/e2e/fault_pcap.py" rate "$@" | sed -n 's/^bps=//p'; }
+
+# admin_lock WINDOW: the ADMIN block's lock word (0: free; else the tag of
+# the agent holding the queue), read from the window file.
+admin_lock() {
+	python3 - "$1" <<'PY'
+import struct, sys
+w = open(sys.argv[1], "rb").read(1 << 20)
+at = 0
+while True:
+    typ, _, _, nxt, _ = struct.unpack_from("<IHHII", w, at)
+    if typ == 3:                      # SNIC_BLK_ADMIN: lock after 64 bytes + 2 words
+        print(struct.unpack_from("<I", w, at + 72)[0])
+        break
+    if not nxt:
+        sys.exit("no ADMIN block")
+    at = nxt
+PY
+}
+
+# mirror_vs_device WINDOW LOCS: the host mirror's VNICs (id, MAC) and rules
+# (location, target) against the device's (`vnic l2`, `rule show` at each
+# of the locations 0..LOCS-1); prints one line per difference.
+mirror_vs_device() {
+	local ctl="$bin/snicctl -d $1 --json" loc
+	{
+		$ctl state | python3 -c 'import json,sys
+s = json.load(sys.stdin)
+for v in s["vnics"]: print("vnic", v["vnic"], v["mac"])
+for r in s["rules"]: print("rule", r["loc"], r.get("vnic"))' | sort >"$tmp/mirror"
+		$ctl vnic l2 | python3 -c 'import json,sys
+for v in json.load(sys.stdin): print("vnic", v["vnic"], v["mac"])'
+		for loc in $(seq 0 $(($2 - 1))); do
+			$ctl rule show "$loc" 2>/dev/null | python3 -c 'import json,sys
+r = json.load(sys.stdin); print("rule", r["loc"], r["action"]["vnic"])'
+		done
+	} 2>/dev/null | sort >"$tmp/device"
+	diff "$tmp/mirror" "$tmp/device" | grep '^[<>]'
+}

@@ -13,6 +13,7 @@ lines the campaign stores as results.
                                        window "a-b,c-d" (ns)
   fault_pcap.py gap PCAP [SRC_MAC]     longest gap between consecutive frames
                                        (from SRC_MAC only), first/last time
+  fault_pcap.py bydst PCAP...         "DST_MAC frames" per destination MAC
   fault_pcap.py rate PCAP FROM TO      L2 bit/s between times FROM and TO (ns):
                                        bytes of the frames in [FROM, TO) over
                                        the span from the first to the last
@@ -93,6 +94,16 @@ def gap(path, src=None):
     print("first_ns=%s\nlast_ns=%s\ngap_ns=%d\ngap_at_ns=%d" % (first, prev, longest, at))
 
 
+def bydst(paths):
+    n = {}
+    for p in paths:
+        for _, _, d in frames(p):
+            mac = ":".join("%02x" % b for b in d[0:6])
+            n[mac] = n.get(mac, 0) + 1
+    for mac in sorted(n):
+        print(mac, n[mac])
+
+
 def rate(path, lo, hi):
     ts, total, last = [], 0, 0
     for t, length, _ in frames(path):
@@ -115,6 +126,8 @@ def main(a):
         outside(a[1], a[2])
     elif len(a) in (2, 3) and a[0] == "gap":
         gap(a[1], a[2] if len(a) == 3 else None)
+    elif len(a) >= 2 and a[0] == "bydst":
+        bydst(a[1:])
     elif len(a) == 4 and a[0] == "rate":
         rate(a[1], int(a[2]), int(a[3]))
     else:
