@@ -337,13 +337,68 @@ sys.exit(got != {k: f for k in range(48) if k % nv == v})' "$v" "$nv" "$frames" 
 		test "$recv" = $((48 * frames)) -a "$bad" = 0
 }
 
+# ---------------------------------------------------------------------
+# 4. Ring overflow: a host that stops draining. `snicctl rx` posts its
+# buffers on VNIC 1's dedicated ring, then is stopped (SIGSTOP) while a
+# stream of frames arrives at line rate; it resumes once the stream is
+# over. Frames beyond the ring's buffers are dropped as ring_full, in the
+# device's counters and the ring's own; none is lost otherwise: frames
+# sent = frames received + frames counted dropped.
+camp_ring() {
+	local r=ring d=$tmp/ring count=$((4000 * scale)) rxp i got
+	rm -f "$res/$r.txt"
+	mkdir -p "$d"
+	"$bin/gen_seq" "$d/in.pcap" --count "$count" --dst 02:52:00:00:00:01 --gap-ns 1000 --len 300
+	start_sim ring --uplink "0:$d/in.pcap" --drops "$d/drops.pcap" || return
+	local ctl="$bin/snicctl -d $w"
+	$ctl vnic add --id 1 --mac 02:52:00:00:00:01 --uplink 0 >/dev/null
+	"$bin/snicctl" -d "$w" rx --out-dir "$d/out" --idle-exit --idle-ms 1500 >"$d/rx.log" 2>&1 &
+	rxp=$!
+	pids+=("$rxp")
+	wait_log "$d/rx.log" "buffers posted"
+	wait_device_time "$w" 2000000
+	kill -STOP "$rxp"
+	$ctl port up 0 >/dev/null
+	port_rx() { $ctl --json stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["ports"][0]["rx_packets"])'; }
+	for i in $(seq 1 100); do
+		got=$(port_rx)
+		[ "$got" = "$count" ] && break
+		sleep 0.1
+	done
+	local stats size
+	stats=$($ctl --json stats)
+	size=$($ctl --json caps | python3 -c 'import json,sys; print(json.load(sys.stdin)["rx_rings"][1]["size"])')
+	kill -CONT "$rxp"
+	wait "$rxp"
+	stop_sim
+	local ring_full ring_drop recv sent dropped
+	ring_full=$(echo "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["drops"]["ring_full"])')
+	ring_drop=$(echo "$stats" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["rx_rings"][1]["drop_full"])')
+	eval "$(python3 "$here/fault_pcap.py" count "$d"/out/*.pcap | sed 's/^/rx_/')"
+	eval "$(python3 "$here/fault_pcap.py" count "$d/drops.pcap" | sed 's/^/dr_/')"
+	recv=$rx_distinct
+	sent=$(sim_total "$tmp/ring.sim" up0_rx)
+	dropped=$(sim_total "$tmp/ring.sim" dropped)
+	put $r "frames_sent=$sent" "frames_received=$recv" "ring_full_drops=$ring_full" \
+		"ring_drop_counter=$ring_drop" "frames_dropped=$dropped" "drops=$(sim_drops "$tmp/ring.sim")" \
+		"dropped_frames_captured=$dr_frames" "lost_uncounted=$((sent - recv - dropped))" "duplicates=$rx_duplicates" "ring_size=$size"
+	check "ring: the stream overflowed the stopped host's ring ($ring_full ring_full drops)" \
+		test "$sent" = "$count" -a "$ring_full" -gt 0
+	check "ring: the ring's own counter agrees ($ring_drop), every drop is ring_full, each one captured" \
+		test "$ring_drop" = "$ring_full" -a "$dropped" = "$ring_full" -a "$dr_frames" = "$dropped"
+	check "ring: sent $sent = received $recv + dropped $dropped (none silently lost)" \
+		test $((recv + dropped)) = "$sent" -a "$rx_duplicates" = 0
+	check "ring: the host received what its $size posted buffers held" test "$recv" = "$size"
+}
+
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(restore kill full)
+[ ${#want[@]} -eq 0 ] && want=(restore kill full ring)
 for c in "${want[@]}"; do
 	case $c in
 	restore) camp_restore ;;
 	kill) camp_kill ;;
 	full) camp_full ;;
+	ring) camp_ring ;;
 	*) echo "fault_campaign.sh: unknown campaign $c" >&2; exit 2 ;;
 	esac
 done
