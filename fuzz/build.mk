@@ -82,6 +82,7 @@ reliability: fuzz-sw
 	@mkdir -p $(FUZZ_DIR)/results
 	$(MAKE) --no-print-directory fuzz-isolation > $(FUZZ_DIR)/results/isolation.log 2>&1
 	tests/e2e/test_rate_determinism.sh > $(FUZZ_DIR)/results/determinism.log 2>&1
+	-$(MAKE) --no-print-directory fault-campaign
 	@$(MAKE) --no-print-directory reliability-doc
 
 reliability-doc: $(BUILD)/fw/unit/test_fw_admin_model

@@ -175,8 +175,8 @@ camp_restore() {
 		"meters_after=$(( $(cnt policer "$d/after$i") + $(cnt shaper "$d/after$i") ))" \
 		"bookings_before=$(cnt booking "$d/before")" "bookings_after=$(cnt booking "$d/after$i")" \
 		"objects_lost=$lost" "restored_items=$restored" "restore_failed=$failed" \
-		"longest_outage_ns=$worst" "frames_sent=$sent" "frames_received=$recv" \
-		"frames_dropped=$dropped" "drops=$(sim_drops "$tmp/restore.sim")" \
+		"fault_to_verified_ns=$worst" "frames_sent=$sent" "frames_received=$recv" \
+		"frames_dropped=$dropped" "drops=$(sim_drops "$tmp/restore.sim" | grep . || echo none)" \
 		"drops_outside_outage=$dr_outside" "ring_loss_at_reboot=$unacc" \
 		"duplicates=$rx_duplicates" "shaper_bps=$bps4" "cap_bps=$bps1"
 	check "restore: $((resets + flashes)) faults, configuration present before ($(wc -l <"$d/before") objects)" \
