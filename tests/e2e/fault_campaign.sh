@@ -391,14 +391,82 @@ camp_ring() {
 	check "ring: the host received what its $size posted buffers held" test "$recv" = "$size"
 }
 
+# ---------------------------------------------------------------------
+# 6. A shaper's rate changed under load. VNIC 1 streams 1000-byte frames
+# through its TX shaper (snic-sim --lockstep: the device clock waits for
+# a host that falls behind); the rate is changed while it streams, up
+# and down, FAULT_SCALE rounds. Each rate is measured from the device's
+# timestamps in the uplink-out capture between the changes, 20 ms after
+# each (the burst the bucket may hold) to the next: within 1 % of what
+# was set. No frame is lost or reordered.
+camp_rate() {
+	local r=rate d=$tmp/rate rates=() k i t0 t1 spans=()
+	rm -f "$res/$r.txt"
+	mkdir -p "$d"
+	for k in $(seq 1 "$scale"); do rates+=(20000000 60000000 10000000); done
+	# 3 s of frames per rate: more than the stream needs (it is stopped
+	# after the last segment), whenever the host gets to each change.
+	local seg=200000000 total=0 rt
+	for rt in "${rates[@]}"; do total=$((total + rt / 8 * 3 / 1000)); done
+	"$bin/gen_seq" "$d/tx.pcap" --count "$total" --src 02:5a:00:00:00:01 --dst 02:bb:00:00:00:01 --len 1000
+	# --realtime: the device's clock does not run ahead of the host that
+	# times the changes; --lockstep: nor does it leave a slow host's ring short.
+	start_sim rate --lockstep --realtime --uplink-out "0:$d/out0.pcap" || return
+	local ctl="$bin/snicctl -d $w"
+	$ctl vnic add --id 1 --mac 02:5a:00:00:00:01 --uplink 0 >/dev/null
+	$ctl port up 0 >/dev/null
+	$ctl vnic rate 1 --avg "${rates[0]}" --burst 16k >/dev/null
+	$ctl --timeout 600000 tx --vnic 1 --pcap "$d/tx.pcap" >"$d/tx.log" 2>&1 &
+	local txp=$!
+	pids+=("$txp")
+	t1=$(dev_time "$w")
+	past() { [ "$(dev_time "$w")" -ge "$1" ]; }
+	for i in $(seq 1 ${#rates[@]}); do
+		# Let the current rate run a segment of device time, then change it.
+		until_ok 30 past $((t1 + seg))
+		t0=$(dev_time "$w")
+		spans+=("$t1 $t0")
+		[ "$i" = ${#rates[@]} ] && break
+		$ctl vnic rate 1 --avg "${rates[$i]}" --burst 16k >/dev/null
+		t1=$(dev_time "$w")
+	done
+	local streaming=0
+	kill -0 "$txp" 2>/dev/null && streaming=1
+	kill "$txp" 2>/dev/null
+	wait "$txp" 2>/dev/null
+	stop_sim
+	local worst=0 pct bps out=() ok=0
+	for i in "${!rates[@]}"; do
+		read -r t0 t1 <<<"${spans[$i]}"
+		# From 20 ms after the change was answered (the burst the bucket
+		# may hold) to just before the next was sent.
+		bps=$(pcap_rate "$d/out0.pcap" $((t0 + 20000000)) "$t1")
+		pct=$(( (bps - rates[i]) * 10000 / rates[i] ))
+		pct=${pct#-}
+		[ "$pct" -gt "$worst" ] && worst=$pct
+		out+=("${rates[$i]}:${bps}")
+		in_pct "$bps" "${rates[$i]}" 1 || ok=1
+	done
+	local sent order
+	sent=$(python3 "$here/fault_pcap.py" count "$d/out0.pcap" | sed -n 's/^frames=//p')
+	order=$("$bin/seq_check" order "$d/out0.pcap" "$sent")
+	put $r "rate_changes=$((${#rates[@]} - 1))" "frames_sent=$sent" "set_vs_measured_bps=${out[*]}" \
+		"worst_error_pct=$(printf '%d.%02d' $((worst / 100)) $((worst % 100)))" "order=$order"
+	check "rate: $((${#rates[@]} - 1)) rate changes while VNIC 1 streamed" test "$streaming" = 1
+	check "rate: each rate measured within 1 % of what was set (set:measured ${out[*]})" test "$ok" = 0
+	check "rate: no frame lost or reordered ($order)" \
+		quiet "$bin/seq_check" order "$d/out0.pcap" "$sent"
+}
+
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(restore kill full ring)
+[ ${#want[@]} -eq 0 ] && want=(restore kill full ring rate)
 for c in "${want[@]}"; do
 	case $c in
 	restore) camp_restore ;;
 	kill) camp_kill ;;
 	full) camp_full ;;
 	ring) camp_ring ;;
+	rate) camp_rate ;;
 	*) echo "fault_campaign.sh: unknown campaign $c" >&2; exit 2 ;;
 	esac
 done
