@@ -392,6 +392,69 @@ camp_ring() {
 }
 
 # ---------------------------------------------------------------------
+# 5. Uplink flaps under traffic on a bond (snic-sim --switch, a fault
+# script in virtual time): VNIC 5 on bond 0 (uplink 0 active, 1 standby,
+# RARP notify), an external host on the switch streams to it, one frame
+# every 500 us; uplink 0's link goes down and up FAULT_SCALE * 4 times.
+# Allowed (docs/teaming.md): frames on the dead cable when the link
+# fails, and whatever the failover (<= 10 us) and the switch's flush
+# (<= 30 us outage) cost: a lost frame must have been sent around a
+# link-down instant; none elsewhere, no duplicates, no gap longer than
+# two frames.
+camp_flap() {
+	local r=flap d=$tmp/flap flaps=$((4 * scale)) period=250 start=4000 i downs=""
+	rm -f "$res/$r.txt"
+	mkdir -p "$d"
+	for i in $(seq 0 $((flaps - 1))); do downs+="$(( (start + 2 * i * period) * 1000000 )),"; done
+	start_sim flap --realtime --switch --host "02:aa:00:00:00:01,10.9.0.1,to=02:00:00:00:00:05@10.9.0.5,every=500us,len=200" \
+		--fault "${start}ms 0 flap ${period}ms $flaps" || return
+	local ctl="$bin/snicctl -d $w"
+	$ctl port up 0 >/dev/null && $ctl port up 1 >/dev/null
+	$ctl team set 0 --members 0,1 --roles active,standby --notify rarp --notify-count 2 >/dev/null
+	$ctl vnic add --id 5 --mac 02:00:00:00:00:05 --ip 10.9.0.5 --uplink 128 >/dev/null
+	# The VNIC speaks once, as a VM would, so the switch learns where it
+	# is: until then it floods the stream to both members, and the bond
+	# delivers what its standby member receives too (duplicates, counted
+	# before the receiver starts: flood_duplicates).
+	"$bin/gen_seq" "$d/hello.pcap" --count 1 --src 02:00:00:00:00:05 --dst 02:aa:00:00:00:01
+	$ctl tx --vnic 5 --pcap "$d/hello.pcap" >/dev/null
+	sleep 0.2
+	"$bin/snicctl" -d "$w" rx --out-dir "$d/out" >"$d/rx.log" 2>&1 &
+	local rxp=$!
+	pids+=("$rxp")
+	wait_log "$d/rx.log" "buffers posted"
+	local t0 setup_ok=0
+	t0=$(dev_time "$w")
+	[ "$t0" -lt $((start * 1000000 - 500000000)) ] && setup_ok=1
+	until_ok 60 past_w $(( (start + 2 * flaps * period + 500) * 1000000 ))
+	local team
+	team=$($ctl --json team show 0)
+	kill -INT "$rxp"
+	wait "$rxp" 2>/dev/null
+	stop_sim
+	eval "$(python3 "$here/fault_pcap.py" flows "$d/out/vnic5.pcap" "$downs" | sed 's/^/fl_/')"
+	local fo fb
+	fo=$(echo "$team" | python3 -c 'import json,sys; print(json.load(sys.stdin)["failovers"])')
+	fb=$(echo "$team" | python3 -c 'import json,sys; print(json.load(sys.stdin)["failbacks"])')
+	put $r "flaps=$flaps" "flap_period_ms=$period" "failovers=$fo" "failbacks=$fb" \
+		"frames_received=$fl_received" "frames_sent_between=$((fl_last_seq - fl_first_seq + 1))" \
+		"frames_lost=$fl_missing" "lost_not_at_a_flap=$fl_missing_not_at_a_flap" \
+		"duplicates=$fl_duplicates" "longest_gap_ns=$fl_longest_gap_ns" \
+		"link_changes=$(sed -n 's/.*uplink 0 link: \([0-9]*\) changes.*/\1/p' "$tmp/flap.sim")" \
+		"lost_on_wire=$(sed -n 's/.*lost: down \([0-9]*\) wire \([0-9]*\)\/\([0-9]*\).*/\1 \2 \3/p' "$tmp/flap.sim" |
+			awk '{s += $1 + $2 + $3} END {print s + 0}')" \
+		"nic_rx_lost_wire=$(sed -n 's/.*uplink 0 link: .*rx lost wire \([0-9]*\),.*/\1/p' "$tmp/flap.sim")"
+	check "flap: $flaps link flaps on the active member, all before traffic ended" \
+		test "$setup_ok" = 1 -a "$fo" = "$flaps" -a "$fb" = "$flaps"
+	local counted=$(( $(get flap lost_on_wire) + $(get flap nic_rx_lost_wire) ))
+	check "flap: $fl_missing of $((fl_last_seq - fl_first_seq + 1)) frames lost, each at a link-down instant and counted ($counted)" \
+		test "$fl_missing_not_at_a_flap" = 0 -a "$fl_missing" -le "$flaps" -a "$fl_received" -gt 0 \
+			-a "$fl_missing" -le "$counted"
+	check "flap: no duplicates; longest gap $fl_longest_gap_ns ns (one frame is 500 us)" \
+		test "$fl_duplicates" = 0 -a "$fl_longest_gap_ns" -le 1100000
+}
+
+# ---------------------------------------------------------------------
 # 6. A shaper's rate changed under load. VNIC 1 streams 1000-byte frames
 # through its TX shaper (snic-sim --lockstep: the device clock waits for
 # a host that falls behind); the rate is changed while it streams, up
@@ -459,13 +522,14 @@ camp_rate() {
 }
 
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(restore kill full ring rate)
+[ ${#want[@]} -eq 0 ] && want=(restore kill full ring flap rate)
 for c in "${want[@]}"; do
 	case $c in
 	restore) camp_restore ;;
 	kill) camp_kill ;;
 	full) camp_full ;;
 	ring) camp_ring ;;
+	flap) camp_flap ;;
 	rate) camp_rate ;;
 	*) echo "fault_campaign.sh: unknown campaign $c" >&2; exit 2 ;;
 	esac

@@ -38,6 +38,9 @@ snapshot() {
 	} 2>/dev/null | python3 "$top/tests/e2e/fault_snap.py"
 }
 
+# past_w NS: the device clock of window $w passed NS.
+past_w() { [ "$(dev_time "$w")" -ge "$1" ]; }
+
 # sim_total LOG KEY: from snic-sim's exit summary: delivered, dropped,
 # drop_REASON, up0_rx (frames taken from uplink 0's input), up0_tx.
 sim_total() {

@@ -13,6 +13,13 @@ lines the campaign stores as results.
                                        window "a-b,c-d" (ns)
   fault_pcap.py gap PCAP [SRC_MAC]     longest gap between consecutive frames
                                        (from SRC_MAC only), first/last time
+  fault_pcap.py flows PCAP DOWNS      snic-sim --host test frames (UDP, seq and
+                                       send time): received, duplicates, seqs
+                                       missing between the first and the last,
+                                       those whose neighbours' send times do
+                                       not enclose one of the link-down
+                                       instants DOWNS ("t1,t2,..." ns), the
+                                       longest receive gap
   fault_pcap.py bydst PCAP...         "DST_MAC frames" per destination MAC
   fault_pcap.py rate PCAP FROM TO      L2 bit/s between times FROM and TO (ns):
                                        bytes of the frames in [FROM, TO) over
@@ -104,6 +111,32 @@ def bydst(paths):
         print(mac, n[mac])
 
 
+def flows(path, downs):
+    downs = [int(x) for x in downs.split(",") if x]
+    got, dups, rx = {}, 0, []
+    for t, _, d in frames(path):
+        at = 14 + (4 if d[12:14] == b"\x81\x00" else 0)
+        if d[at - 2:at] != b"\x08\x00" or d[at + 9] != 17 or len(d) < at + 28 + 32:
+            continue
+        seq, sent = struct.unpack_from(">QQ", d, at + 28 + 16)
+        if seq in got:
+            dups += 1
+        got[seq] = sent
+        rx.append(t)
+    seqs = sorted(got)
+    missing = unexplained = 0
+    for a, b in zip(seqs, seqs[1:]):
+        if b - a > 1:
+            missing += b - a - 1
+            if not any(got[a] <= x <= got[b] for x in downs):
+                unexplained += b - a - 1
+    gap = max((y - x for x, y in zip(rx, rx[1:])), default=0)
+    print("received=%d\nduplicates=%d\nfirst_seq=%s\nlast_seq=%s\nmissing=%d\n"
+          "missing_not_at_a_flap=%d\nlongest_gap_ns=%d"
+          % (len(got), dups, seqs[0] if seqs else -1, seqs[-1] if seqs else -1,
+             missing, unexplained, gap))
+
+
 def rate(path, lo, hi):
     ts, total, last = [], 0, 0
     for t, length, _ in frames(path):
@@ -126,6 +159,8 @@ def main(a):
         outside(a[1], a[2])
     elif len(a) in (2, 3) and a[0] == "gap":
         gap(a[1], a[2] if len(a) == 3 else None)
+    elif len(a) == 3 and a[0] == "flows":
+        flows(a[1], a[2])
     elif len(a) >= 2 and a[0] == "bydst":
         bydst(a[1:])
     elif len(a) == 4 and a[0] == "rate":
