@@ -28,7 +28,7 @@ TESTS += tests/e2e/test_json_schema.sh
 # make fault-campaign runs every campaign FAULT_SCALE times over into
 # $(FAULT_DIR) (make reliability writes docs/reliability.md from it).
 TESTS += tests/e2e/test_fault_campaign.sh
-FAULT_SCALE ?= 3
+FAULT_SCALE ?= 2
 FAULT_DIR   := $(BUILD)/fuzz/results/faults
 .PHONY: fault-campaign
 fault-campaign: all
