@@ -502,7 +502,9 @@ camp_rate() {
 	for i in "${!rates[@]}"; do
 		read -r t0 t1 <<<"${spans[$i]}"
 		# From 20 ms after the change was answered (the burst the bucket
-		# may hold) to just before the next was sent.
+		# may hold; the first rate: after the stream's first frame) to
+		# just before the next was sent.
+		[ "$i" = 0 ] && t0=$(python3 "$here/fault_pcap.py" gap "$d/out0.pcap" | sed -n 's/^first_ns=//p')
 		bps=$(pcap_rate "$d/out0.pcap" $((t0 + 20000000)) "$t1")
 		pct=$(( (bps - rates[i]) * 10000 / rates[i] ))
 		pct=${pct#-}
