@@ -28,22 +28,7 @@ lines the campaign stores as results.
 import struct
 import sys
 
-
-def frames(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        sys.exit("fault_pcap: %s is not a pcap" % path)
-    magic = struct.unpack_from("<I", data, 0)[0]
-    scale = {0xA1B23C4D: 1, 0xA1B2C3D4: 1000}.get(magic)
-    if scale is None:
-        sys.exit("fault_pcap: %s is not a little-endian pcap" % path)
-    at = 24
-    while at + 16 <= len(data):
-        sec, frac, caplen, length = struct.unpack_from("<IIII", data, at)
-        at += 16
-        yield sec * 1000000000 + frac * scale, length, data[at:at + caplen]
-        at += caplen
+from police_oracle import frames  # (time ns, wire length, bytes) per frame
 
 
 def seq_of(d):
