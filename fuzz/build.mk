@@ -76,12 +76,23 @@ fuzz-sw: $(FUZZ_BINS)
 
 fuzz: fuzz-sw
 
+# Fault campaigns (tests/e2e/fault_campaign.sh), every one FAULT_SCALE
+# times over, results into $(FAULT_DIR) for the page; fails on any "not ok".
+FAULT_SCALE ?= 2
+FAULT_DIR   := $(FUZZ_DIR)/results/faults
+.PHONY: fault-campaign
+fault-campaign: $(SIM_BIN) $(SNICCTL) $(BOOKD) $(FWIMG_TOOL) $(FW_IMG) $(RATE_TOOLS)
+	@rm -rf $(FAULT_DIR) && mkdir -p $(FAULT_DIR)
+	FAULT_SCALE=$(FAULT_SCALE) tests/e2e/fault_campaign.sh $(FAULT_DIR) | tee $(FAULT_DIR)/tap.log
+	@! grep -q '^not ok' $(FAULT_DIR)/tap.log
+
 # The admin model test is part of the page: run it here for its figures.
 # reliability-doc writes the page from the results already there.
 reliability: fuzz-sw
 	@mkdir -p $(FUZZ_DIR)/results
 	$(MAKE) --no-print-directory fuzz-isolation > $(FUZZ_DIR)/results/isolation.log 2>&1
 	tests/e2e/test_rate_determinism.sh > $(FUZZ_DIR)/results/determinism.log 2>&1
+	-$(MAKE) --no-print-directory fault-campaign
 	@$(MAKE) --no-print-directory reliability-doc
 
 reliability-doc: $(BUILD)/fw/unit/test_fw_admin_model

@@ -24,5 +24,9 @@ TESTS += tests/e2e/test_rule_semantics.sh
 TESTS += tests/e2e/test_rule_fallback.sh
 # Every snicctl --json output follows its schema in docs/json/ (docs/json.md).
 TESTS += tests/e2e/test_json_schema.sh
+# Fault campaigns (tests/e2e/fault_campaign.sh): a bounded pass here;
+# make fault-campaign (fuzz/build.mk) runs them all, longer.
+TESTS += tests/e2e/test_fault_campaign.sh
+
 # The isolation property over millions of frames (make fuzz-isolation).
 include tests/unit/isolation.mk
