@@ -55,6 +55,7 @@ module snic_ipv6_ext #(
         /* verilator lint_off UNUSEDSIGNAL */
         logic [31:0]  w;      // fragment header reserved bits [2:1] do not matter
         /* verilator lint_on UNUSEDSIGNAL */
+        logic [31:0]  raw;    // the same four bytes, first byte lowest
         logic [11:0]  len;
         logic         is_ext, frag;
         out_valid <= rst ? 1'b0 : in_valid;
@@ -72,8 +73,9 @@ module snic_ipv6_ext #(
                 // for a fragment header the offset word), network order;
                 // in_off <= 128, bytes past the vector read as zero. A
                 // part-select, not a function: no copy of the vector.
-                w   = {<<8{(in_off <= 8'd124) ? in_hdr[{in_off[6:0], 3'b000} +: 32] :
-                                               in_hdr[1023 -: 32] >> {in_off - 8'd124, 3'b000}}};
+                raw = (in_off <= 8'd124) ? in_hdr[{in_off[6:0], 3'b000} +: 32] :
+                                           in_hdr[1023 -: 32] >> {in_off - 8'd124, 3'b000};
+                w   = {raw[7:0], raw[15:8], raw[23:16], raw[31:24]};
                 len = frag ? 12'd8 : {1'b0, w[23:16], 3'b000} + 12'd8;
                 if ({4'h0, in_off} + 12'd8 > {4'h0, in_lim} ||
                     {4'h0, in_off} + len > {4'h0, in_lim}) begin

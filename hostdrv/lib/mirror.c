@@ -13,8 +13,9 @@
  * then (version 3) the bandwidth shares by VNIC, then (version 4) the L2
  * state by VNIC (receive mode and multicast list, VLANs, policy); version 5
  * gives rule records their flags (SNIC_MRULE_SW: held in software, in what
- * was a reserved zero word, so records keep their size). Older files (no
- * meters, no shares, no L2 state, no software rules) are still read.
+ * was a reserved zero word, so records keep their size); version 6 ends
+ * with the change in flight, if any (intent.c). Older files (no meters,
+ * no shares, no L2 state, no software rules, no intent) are still read.
  * Writers hold flock(LOCK_EX) on the file around command + update; readers
  * take LOCK_SH. A corrupt file is reported, never half-used.
  */
@@ -28,7 +29,7 @@
 #include "snic_impl.h"
 
 #define STATE_MAGIC   "SNICHST"
-#define STATE_VERSION 5
+#define STATE_VERSION 6
 
 struct state_hdr {
 	char     magic[8];
@@ -49,12 +50,16 @@ struct state_hdr {
 	/* version 4 */
 	uint32_t l2_rec;       /* sizeof(struct snic_mirror_l2) */
 	uint32_t n_l2;
+	/* version 6 */
+	uint32_t intent_rec;   /* sizeof(struct snic_mirror_intent) */
+	uint32_t n_intent;     /* 0 or 1 */
 };
 
 /* Version 1 headers end before meter_rec. */
 #define STATE_HDR_V1 offsetof(struct state_hdr, meter_rec)
 #define STATE_HDR_V2 offsetof(struct state_hdr, share_rec)
 #define STATE_HDR_V3 offsetof(struct state_hdr, l2_rec)
+#define STATE_HDR_V5 offsetof(struct state_hdr, intent_rec)
 #define MAX_METERS   (SNIC_MIRROR_MAX_POLICERS + SNIC_MIRROR_MAX_VNICS)
 
 static uint32_t fnv1a(const uint8_t *p, size_t n)
@@ -114,7 +119,7 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 	    h.version > STATE_VERSION)
 		return corrupt(d, "bad magic or version");
 	size_t hlen = h.version == 1 ? STATE_HDR_V1 : h.version == 2 ? STATE_HDR_V2 :
-		      h.version == 3 ? STATE_HDR_V3 : sizeof(h);
+		      h.version == 3 ? STATE_HDR_V3 : h.version <= 5 ? STATE_HDR_V5 : sizeof(h);
 	if (len < hlen)
 		return corrupt(d, "shorter than its header");
 	memcpy(&h, buf, hlen);
@@ -124,19 +129,22 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 		h.share_rec = sizeof(struct snic_vnic_share);
 	if (h.version <= 3)
 		h.l2_rec = sizeof(struct snic_mirror_l2);
+	if (h.version <= 5)
+		h.intent_rec = sizeof(struct snic_mirror_intent);
 	if (h.vnic_rec != sizeof(struct snic_mirror_vnic) ||
 	    h.rule_rec != sizeof(struct snic_mirror_rule) ||
 	    h.meter_rec != sizeof(struct snic_meter_set) ||
 	    h.share_rec != sizeof(struct snic_vnic_share) ||
-	    h.l2_rec != sizeof(struct snic_mirror_l2))
+	    h.l2_rec != sizeof(struct snic_mirror_l2) ||
+	    h.intent_rec != sizeof(struct snic_mirror_intent))
 		return corrupt(d, "written by an incompatible library");
 	if (h.n_vnics > SNIC_MIRROR_MAX_VNICS || h.n_rules > SNIC_MIRROR_MAX_RULES ||
 	    h.n_meters > MAX_METERS || h.n_shares > SNIC_MIRROR_MAX_VNICS ||
-	    h.n_l2 > SNIC_MIRROR_MAX_VNICS)
+	    h.n_l2 > SNIC_MIRROR_MAX_VNICS || h.n_intent > 1)
 		return corrupt(d, "too many records");
 	size_t body = (size_t)h.n_vnics * h.vnic_rec + (size_t)h.n_rules * h.rule_rec +
 		      (size_t)h.n_meters * h.meter_rec + (size_t)h.n_shares * h.share_rec +
-		      (size_t)h.n_l2 * h.l2_rec;
+		      (size_t)h.n_l2 * h.l2_rec + (size_t)h.n_intent * h.intent_rec;
 	if (len != hlen + body)
 		return corrupt(d, "size does not match its counts");
 	if (fnv1a(buf + hlen, body) != h.checksum)
@@ -188,6 +196,11 @@ static int parse_state(struct snic_dev *d, const uint8_t *buf, size_t len)
 		    m->l2[v].has)
 			return corrupt(d, "bad L2 record");
 		m->l2[v] = l;
+	}
+	if (h.n_intent) {
+		memcpy(&m->intent, p, sizeof(m->intent));
+		if (!m->intent.kind || m->intent.kind > SNIC_MINTENT_RULE_DEL)
+			return corrupt(d, "bad intent record");
 	}
 	m->n_rules = h.n_rules;
 	m->reset_count = h.reset_count;
@@ -257,6 +270,9 @@ int snic_mirror_begin(struct snic_dev *d, int tolerant)
 		d->state_fd = -1;
 		return rc;
 	}
+	/* A change a killed process left in flight: settle it first. */
+	if (!rc && d->mirror->intent.kind)
+		snic_intent_settle(d);
 	return 0;
 }
 
@@ -266,72 +282,97 @@ int snic_mirror_end(struct snic_dev *d, int save)
 
 	if (d->state_fd < 0)
 		return 0;
-	if (save) {
-		struct snic_mirror *m = d->mirror;
-		size_t cap = sizeof(struct state_hdr) + sizeof(*m);
-		uint8_t *buf = malloc(cap);
-		struct state_hdr h;
-		size_t at = sizeof(h);
-
-		if (!buf) {
-			rc = snic_seterr(d, SNIC_ERR_NOMEM, "no memory to save %s", d->state_path);
-			goto out;
-		}
-		memset(&h, 0, sizeof(h));
-		memcpy(h.magic, STATE_MAGIC, sizeof(h.magic));
-		h.version = STATE_VERSION;
-		h.vnic_rec = sizeof(struct snic_mirror_vnic);
-		h.rule_rec = sizeof(struct snic_mirror_rule);
-		for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
-			if (!m->vnic[v].used)
-				continue;
-			memcpy(buf + at, &m->vnic[v], sizeof(m->vnic[v]));
-			at += sizeof(m->vnic[v]);
-			h.n_vnics++;
-		}
-		memcpy(buf + at, m->rule, m->n_rules * sizeof(m->rule[0]));
-		at += m->n_rules * sizeof(m->rule[0]);
-		h.n_rules = m->n_rules;
-		h.meter_rec = sizeof(struct snic_meter_set);
-		for (unsigned i = 0; i < MAX_METERS; i++) {
-			const struct snic_meter_set *ms = i < SNIC_MIRROR_MAX_POLICERS ?
-				&m->policer[i] : &m->shaper[i - SNIC_MIRROR_MAX_POLICERS];
-			if (!ms->mode)
-				continue;
-			memcpy(buf + at, ms, sizeof(*ms));
-			at += sizeof(*ms);
-			h.n_meters++;
-		}
-		h.share_rec = sizeof(struct snic_vnic_share);
-		for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
-			const struct snic_vnic_share *sh = &m->share[v];
-			if (!sh->weight && !sh->min_bps)
-				continue;
-			memcpy(buf + at, sh, sizeof(*sh));
-			at += sizeof(*sh);
-			h.n_shares++;
-		}
-		h.l2_rec = sizeof(struct snic_mirror_l2);
-		for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
-			if (!m->l2[v].has)
-				continue;
-			memcpy(buf + at, &m->l2[v], sizeof(m->l2[v]));
-			at += sizeof(m->l2[v]);
-			h.n_l2++;
-		}
-		h.reset_count = m->reset_count;
-		h.generation = ++m->generation;
-		h.checksum = fnv1a(buf + sizeof(h), at - sizeof(h));
-		memcpy(buf, &h, sizeof(h));
-		if (pwrite(d->state_fd, buf, at, 0) != (ssize_t)at ||
-		    ftruncate(d->state_fd, (off_t)at) < 0)
-			rc = snic_seterr(d, SNIC_ERR_SYS, "cannot write %s: %s", d->state_path,
-					 strerror(errno));
-		free(buf);
+	/* The change in flight has landed (or failed): the file says so. */
+	if (d->mirror->intent.kind) {
+		memset(&d->mirror->intent, 0, sizeof(d->mirror->intent));
+		save = 1;
 	}
-out:
+	if (save)
+		rc = snic_mirror_write(d);
 	close(d->state_fd);   /* drops the lock */
 	d->state_fd = -1;
+	return rc;
+}
+
+/* The file's body (every record) into buf after the header; fills h but
+ * its checksum. Returns the file's length. */
+static size_t serialize(const struct snic_mirror *m, uint8_t *buf, struct state_hdr *h_out)
+{
+	struct state_hdr h;
+	size_t at = sizeof(h);
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, STATE_MAGIC, sizeof(h.magic));
+	h.version = STATE_VERSION;
+	h.vnic_rec = sizeof(struct snic_mirror_vnic);
+	h.rule_rec = sizeof(struct snic_mirror_rule);
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		if (!m->vnic[v].used)
+			continue;
+		memcpy(buf + at, &m->vnic[v], sizeof(m->vnic[v]));
+		at += sizeof(m->vnic[v]);
+		h.n_vnics++;
+	}
+	memcpy(buf + at, m->rule, m->n_rules * sizeof(m->rule[0]));
+	at += m->n_rules * sizeof(m->rule[0]);
+	h.n_rules = m->n_rules;
+	h.meter_rec = sizeof(struct snic_meter_set);
+	for (unsigned i = 0; i < MAX_METERS; i++) {
+		const struct snic_meter_set *ms = i < SNIC_MIRROR_MAX_POLICERS ?
+			&m->policer[i] : &m->shaper[i - SNIC_MIRROR_MAX_POLICERS];
+		if (!ms->mode)
+			continue;
+		memcpy(buf + at, ms, sizeof(*ms));
+		at += sizeof(*ms);
+		h.n_meters++;
+	}
+	h.share_rec = sizeof(struct snic_vnic_share);
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		const struct snic_vnic_share *sh = &m->share[v];
+		if (!sh->weight && !sh->min_bps)
+			continue;
+		memcpy(buf + at, sh, sizeof(*sh));
+		at += sizeof(*sh);
+		h.n_shares++;
+	}
+	h.l2_rec = sizeof(struct snic_mirror_l2);
+	for (unsigned v = 0; v < SNIC_MIRROR_MAX_VNICS; v++) {
+		if (!m->l2[v].has)
+			continue;
+		memcpy(buf + at, &m->l2[v], sizeof(m->l2[v]));
+		at += sizeof(m->l2[v]);
+		h.n_l2++;
+	}
+	h.intent_rec = sizeof(struct snic_mirror_intent);
+	if (m->intent.kind) {
+		memcpy(buf + at, &m->intent, sizeof(m->intent));
+		at += sizeof(m->intent);
+		h.n_intent = 1;
+	}
+	h.reset_count = m->reset_count;
+	*h_out = h;
+	return at;
+}
+
+int snic_mirror_write(struct snic_dev *d)
+{
+	if (d->state_fd < 0)
+		return 0;
+	struct snic_mirror *m = d->mirror;
+	uint8_t *buf = malloc(sizeof(struct state_hdr) + sizeof(*m));
+	struct state_hdr h;
+	int rc = 0;
+
+	if (!buf)
+		return snic_seterr(d, SNIC_ERR_NOMEM, "no memory to save %s", d->state_path);
+	size_t at = serialize(m, buf, &h);
+	h.generation = ++m->generation;
+	h.checksum = fnv1a(buf + sizeof(h), at - sizeof(h));
+	memcpy(buf, &h, sizeof(h));
+	if (pwrite(d->state_fd, buf, at, 0) != (ssize_t)at || ftruncate(d->state_fd, (off_t)at) < 0)
+		rc = snic_seterr(d, SNIC_ERR_SYS, "cannot write %s: %s", d->state_path,
+				 strerror(errno));
+	free(buf);
 	return rc;
 }
 

@@ -60,10 +60,13 @@ int snic_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
 		     struct snic_vnic_info *out)
 {
 	struct snic_vnic_info info;
+	struct snic_mirror_intent it = { .kind = SNIC_MINTENT_VNIC_ADD, .params = *p };
 	int rc = snic_mirror_begin(d, 0);
 
 	if (rc)
 		return rc;
+	if ((rc = snic_intent_begin(d, &it)) != 0)
+		return snic_mirror_finish(d, rc, 0);
 	rc = snic_raw_vnic_create(d, p, &info);
 	if (rc == SNIC_OK) {
 		snic_mirror_put_vnic(d, p, &info);
@@ -76,11 +79,14 @@ int snic_vnic_create(struct snic_dev *d, const struct snic_vnic_params *p,
 int snic_vnic_destroy(struct snic_dev *d, uint16_t vnic)
 {
 	struct snic_vnic_ref ref = { vnic, 0 };
+	struct snic_mirror_intent it = { .kind = SNIC_MINTENT_VNIC_DEL, .id = vnic };
 	int rc = snic_mirror_begin(d, 0);
 
 	d->promoted = 0;
 	if (rc)
 		return rc;
+	if ((rc = snic_intent_begin(d, &it)) != 0)
+		return snic_mirror_finish(d, rc, 0);
 	rc = exec_reply(d, SNIC_CMD_VNIC_DESTROY, &ref, sizeof(ref), NULL, 0);
 	/* NOENT too: the device has no such VNIC, so neither should we. */
 	int changed = rc == SNIC_OK || rc == SNIC_E_NOENT;
@@ -132,12 +138,15 @@ int snic_rule_add(struct snic_dev *d, uint32_t loc, const struct snic_rule *r,
 		  uint32_t *loc_out)
 {
 	struct snic_rule hw;
+	struct snic_mirror_intent it = { .kind = SNIC_MINTENT_RULE_ADD, .loc = loc, .rule = *r };
 	uint32_t got = 0, sw = 0;
 	int rc = snic_mirror_begin(d, 0);
 
 	d->last_sw = 0;
 	if (rc)
 		return rc;
+	if ((rc = snic_intent_begin(d, &it)) != 0)
+		return snic_mirror_finish(d, rc, 0);
 	rc = snic_raw_rule_add(d, loc, r, &got);
 	if (rc == SNIC_E_UNSUPP && (sw = snic_rule_sw_fields(d, r)) != 0) {
 		rc = snic_rule_coarse(d, r, &hw);
@@ -162,10 +171,13 @@ uint32_t snic_rule_last_sw(const struct snic_dev *d)
 int snic_rule_del(struct snic_dev *d, uint32_t loc)
 {
 	struct snic_rule_ref ref = { loc };
+	struct snic_mirror_intent it = { .kind = SNIC_MINTENT_RULE_DEL, .loc = loc };
 	int rc = snic_mirror_begin(d, 0);
 
 	if (rc)
 		return rc;
+	if ((rc = snic_intent_begin(d, &it)) != 0)
+		return snic_mirror_finish(d, rc, 0);
 	rc = exec_reply(d, SNIC_CMD_RULE_DEL, &ref, sizeof(ref), NULL, 0);
 	int changed = rc == SNIC_OK || rc == SNIC_E_NOENT;
 	if (changed)

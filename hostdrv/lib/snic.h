@@ -298,6 +298,26 @@ struct snic_mirror_l2 {
 	struct snic_vnic_policy policy;
 };
 
+/*
+ * A change the library is about to make on the device, written to the
+ * state file before the command goes: a process killed after the device
+ * acted but before it saved leaves it there, and the next process to open
+ * the mirror asks the device how it ended and settles the mirror
+ * (snic_mirror_begin). Kinds SNIC_MINTENT_*; state file version 6.
+ */
+#define SNIC_MINTENT_VNIC_ADD 1
+#define SNIC_MINTENT_VNIC_DEL 2
+#define SNIC_MINTENT_RULE_ADD 3
+#define SNIC_MINTENT_RULE_DEL 4
+struct snic_mirror_intent {
+	uint32_t kind;                  /* 0: none */
+	uint32_t loc;                   /* RULE_*: location, or SNIC_LOC_ANY */
+	uint16_t id;                    /* VNIC_DEL: the VNIC */
+	uint16_t rsvd[3];
+	struct snic_vnic_params params; /* VNIC_ADD: as asked (id may be ANY) */
+	struct snic_rule rule;          /* RULE_ADD: as asked */
+};
+
 struct snic_mirror {
 	uint32_t reset_count;   /* device reset_count when last in sync */
 	uint32_t generation;    /* bumped by every save */
@@ -313,6 +333,7 @@ struct snic_mirror {
 	/* L2 state the library set, by VNIC id (l2.c); the VNIC's current MAC
 	 * lives in vnic[].params.mac. */
 	struct snic_mirror_l2 l2[SNIC_MIRROR_MAX_VNICS];
+	struct snic_mirror_intent intent; /* the change in flight, if any */
 };
 
 /* Default WINDOW.state for files; NULL or "" turns mirroring off. */

@@ -123,6 +123,14 @@ int  snic_ring_lock(struct snic_dev *d, uint32_t ctrl, int lock);
  */
 int  snic_mirror_begin(struct snic_dev *d, int tolerant);
 int  snic_mirror_end(struct snic_dev *d, int save);
+/* Write the state file now, the lock kept (inside a transaction). */
+int  snic_mirror_write(struct snic_dev *d);
+/* The intent journal (intent.c): before a VNIC or rule is added or
+ * removed on the device the change is written down (kind 0: nothing
+ * recorded, mirroring off); a change a killed process left is settled
+ * against the device when the next transaction begins. */
+int  snic_intent_begin(struct snic_dev *d, const struct snic_mirror_intent *it);
+void snic_intent_settle(struct snic_dev *d);
 int  snic_mirror_active(const struct snic_dev *d);
 /* Mirror updates, inside a transaction. */
 void snic_mirror_put_vnic(struct snic_dev *d, const struct snic_vnic_params *p,
