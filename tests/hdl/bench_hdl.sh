@@ -91,9 +91,8 @@ echo "| Verilated engine, packets per CPU second | $pps |"
 echo "| C reference classifier (\`snic_parse\` + linear \`snic_tcam_lookup\`), same frames | $ref_pps |"
 echo "| 1024 entry writes back to back, all taken after | $ld_clocks clocks ($ld_per per entry: 4 pending slots, 34 clocks per RAM copy) |"
 echo
-echo "The issue's aim of 1 M packets/s with 1024 rules is not reached: what is"
-echo "left per clock is mostly the parser (8 stages over a 1024-bit header) and"
-echo "the 95 wide ANDs of the lookup."
+echo "The issue's aim of 1 M packets/s with 1024 rules is not reached; where a"
+echo "full-load clock goes, block by block (callgrind), is in docs/hdl.md."
 echo
 echo "## Simulation speed"
 echo
