@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "snic.h"
+#include "snic_impl.h" /* the mirror transaction, to stop one half-way */
 #include "test_lib_fakewin.h"
 
 #define USER_ENTRIES 56   /* fake caps: 64 ternary, the top 8 for VNIC MACs */
@@ -400,6 +401,62 @@ static void mirroring_off(void **state)
 	assert_int_equal(snic_restore(dev, NULL, NULL), SNIC_ERR_ARG);
 }
 
+/* A process killed after the device acted, before it saved its mirror:
+ * its intent is left in the state file and the next transaction (any
+ * process) settles it against the device. */
+static void die_after_device(struct snic_dev *d)
+{
+	close(d->state_fd);   /* the kernel drops a dead process's lock so */
+	d->state_fd = -1;
+}
+
+static void killed_mid_command_settled(void **state)
+{
+	(void)state;
+	struct snic_vnic_params p = vparams(SNIC_ID_ANY, 7), q = vparams(SNIC_ID_ANY, 8);
+	struct snic_vnic_info info;
+	const struct snic_mirror *m;
+	struct snic_rule r = dport_rule(443, 0);
+
+	/* VNIC create: the device made it, the mirror was not saved. */
+	struct snic_mirror_intent it = { .kind = SNIC_MINTENT_VNIC_ADD, .params = p };
+	assert_int_equal(snic_mirror_begin(dev, 0), 0);
+	assert_int_equal(snic_intent_begin(dev, &it), 0);
+	assert_int_equal(snic_raw_vnic_create(dev, &p, &info), 0);
+	die_after_device(dev);
+	struct snic_dev *next = new_dev();
+	assert_int_equal(snic_vnic_create(next, &q, NULL), 0);
+	assert_int_equal(snic_mirror_get(next, &m), 0);
+	assert_true(m->vnic[info.vnic].used);
+	assert_memory_equal(m->vnic[info.vnic].params.mac, p.mac, 6);
+	assert_int_equal(m->intent.kind, 0);
+
+	/* Rule add at any location, then VNIC destroy and rule delete. */
+	it = (struct snic_mirror_intent){ .kind = SNIC_MINTENT_RULE_ADD, .loc = SNIC_LOC_ANY, .rule = r };
+	uint32_t loc;
+	assert_int_equal(snic_mirror_begin(dev, 0), 0);
+	assert_int_equal(snic_intent_begin(dev, &it), 0);
+	assert_int_equal(snic_raw_rule_add(dev, SNIC_LOC_ANY, &r, &loc), 0);
+	die_after_device(dev);
+	assert_int_equal(snic_mirror_get(next, &m), 0);   /* a reader sees it pending */
+	assert_int_equal(m->intent.kind, SNIC_MINTENT_RULE_ADD);
+	struct snic_vnic_ref ref = { info.vnic, 0 };
+	it = (struct snic_mirror_intent){ .kind = SNIC_MINTENT_VNIC_DEL, .id = info.vnic };
+	assert_int_equal(snic_mirror_begin(dev, 0), 0);   /* settles the rule first */
+	assert_int_equal(snic_intent_begin(dev, &it), 0);
+	assert_int_equal(snic_admin_exec(dev, SNIC_CMD_VNIC_DESTROY, &ref, sizeof(ref), NULL, 0, NULL), 0);
+	die_after_device(dev);
+	assert_int_not_equal(loc, 50);
+	assert_int_equal(snic_rule_del(next, 50), SNIC_E_NOENT); /* any transaction settles */
+	assert_int_equal(snic_mirror_get(next, &m), 0);
+	assert_false(m->vnic[info.vnic].used);
+	assert_int_equal(m->n_rules, 1);
+	assert_int_equal(m->rule[0].loc, loc);
+	assert_memory_equal(&m->rule[0].rule, &r, sizeof(r));
+	assert_int_equal(m->intent.kind, 0);
+	snic_close(next);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -408,6 +465,7 @@ int main(void)
 		T(changes_shared_between_handles), T(rules_kept_sorted),
 		T(device_error_changes_nothing), T(reset_clears), T(restore_after_reboot),
 		T(restore_conflict_reported), T(corrupt_state_files), T(mirroring_off),
+		T(killed_mid_command_settled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
