@@ -17,6 +17,7 @@ int snic_intent_begin(struct snic_dev *d, const struct snic_mirror_intent *it)
 	if (!snic_mirror_active(d))
 		return 0;
 	d->mirror->intent = *it;
+	d->intent_own = 1;
 	return snic_mirror_write(d);
 }
 

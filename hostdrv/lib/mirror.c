@@ -251,6 +251,10 @@ int snic_mirror_load(struct snic_dev *d)
 	flock(fd, LOCK_SH);
 	int rc = read_state(d, fd);
 	close(fd);   /* drops the lock */
+	/* A change a killed process left in flight: a reader sees it settled
+	 * too (the transaction settles it, then saves nothing else). */
+	if (!rc && d->mirror->intent.kind && (rc = snic_mirror_begin(d, 0)) == 0)
+		rc = snic_mirror_end(d, 0);
 	return rc;
 }
 
@@ -282,9 +286,10 @@ int snic_mirror_end(struct snic_dev *d, int save)
 
 	if (d->state_fd < 0)
 		return 0;
-	/* The change in flight has landed (or failed): the file says so. */
-	if (d->mirror->intent.kind) {
+	/* This transaction's change has landed (or failed): the file says so. */
+	if (d->intent_own) {
 		memset(&d->mirror->intent, 0, sizeof(d->mirror->intent));
+		d->intent_own = 0;
 		save = 1;
 	}
 	if (save)

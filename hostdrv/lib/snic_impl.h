@@ -61,6 +61,7 @@ struct snic_dev {
 	char     state_path[300];
 	int      state_path_set;  /* chosen by the caller, not derived */
 	int      state_fd;        /* open and locked between begin/end */
+	int      intent_own;      /* this transaction wrote the intent (intent.c) */
 	struct snic_mirror *mirror;
 
 	/* HRR promotion after VNIC destroy (promote.c). */
