@@ -437,7 +437,7 @@ static void write_state(const uint8_t *buf, size_t n)
 }
 
 /* The state file: version 3 (no L2 section) is still read; a damaged L2
- * record is refused before anything is sent. Header: magic, 14 words. */
+ * record is refused before anything is sent. Header: magic, 16 words. */
 static void state_file_l2_section(void **state)
 {
 	(void)state;
@@ -446,19 +446,19 @@ static void state_file_l2_section(void **state)
 	add_vnic(1);
 	size_t n = read_state(buf, sizeof(buf));
 	uint32_t *w = (uint32_t *)(void *)(buf + 8);
-	assert_int_equal(w[0], 5);              /* version */
+	assert_int_equal(w[0], 6);              /* version */
 	assert_int_equal(w[13], 0);             /* n_l2 */
 	/* As a version 3 library wrote it: the header ends before l2_rec. */
 	w[0] = 3;
-	memmove(buf + 56, buf + 64, n - 64);
-	write_state(buf, n - 8);
+	memmove(buf + 56, buf + 72, n - 72);
+	write_state(buf, n - 16);
 	assert_int_equal(snic_mirror_get(dev, &m), 0);
 	assert_true(m->vnic[1].used);
 	assert_int_equal(m->l2[1].has, 0);
 
 	assert_int_equal(snic_vnic_policy(dev, 1, SNIC_VPOL_TRUSTED), 0);
 	n = read_state(buf, sizeof(buf));
-	assert_int_equal(w[0], 5);
+	assert_int_equal(w[0], 6);
 	assert_int_equal(w[12], sizeof(struct snic_mirror_l2));
 	assert_int_equal(w[13], 1);
 	/* Unknown bits in the record's `has` (its first byte, the last record),
@@ -466,7 +466,7 @@ static void state_file_l2_section(void **state)
 	size_t rec = n - sizeof(struct snic_mirror_l2);
 	buf[rec] |= 0x80;
 	uint32_t fnv = 2166136261u;
-	for (size_t i = 64; i < n; i++)
+	for (size_t i = 72; i < n; i++)
 		fnv = (fnv ^ buf[i]) * 16777619u;
 	w[7] = fnv;
 	write_state(buf, n);
