@@ -14,17 +14,25 @@ _Static_assert(sizeof(struct fw_tables) == FW_TABLE_BYTES,
 	       "FW_TABLE_BYTES (fw.h) no longer matches struct fw_tables: update it");
 _Static_assert(_Alignof(struct fw_tables) <= FW_STORAGE_ALIGN, "struct fw_tables alignment");
 
+struct fw_tables *fw_tables_get(struct hal *hal)
+{
+	uint32_t size = 0;
+	void *tab = hal_table_mem(hal, &size);
+
+	if (!tab || size < sizeof(struct fw_tables) || (uintptr_t)tab % FW_STORAGE_ALIGN)
+		return NULL;
+	return tab;
+}
+
 struct fw *fw_open(void *mem, size_t size, struct hal *hal)
 {
-	uint32_t tab_size = 0;
-	void *tab = hal_table_mem(hal, &tab_size);
+	struct fw_tables *tab = fw_tables_get(hal);
 
-	if (!mem || size < sizeof(struct fw) || (uintptr_t)mem % _Alignof(struct fw) ||
-	    !tab || tab_size < sizeof(struct fw_tables) || (uintptr_t)tab % FW_STORAGE_ALIGN)
+	if (!mem || size < sizeof(struct fw) || (uintptr_t)mem % _Alignof(struct fw) || !tab)
 		return NULL;
 	struct fw *fw = mem;
 	fw_memset(fw, 0, sizeof(*fw));
-	fw_memset(tab, 0, sizeof(struct fw_tables));
+	fw_memset(tab, 0, sizeof(*tab));
 	fw->hal = hal;
 	fw->tab = tab;
 	return fw;
@@ -44,9 +52,11 @@ int fw_init(struct fw *fw)
 	fw_memset(fw->vnic, 0, sizeof(fw->vnic));
 	fw_memset(fw->irq_pending, 0, sizeof(fw->irq_pending));
 	fw->now_ns = hal_now_ns(fw->hal);
-	fw_meters_reset_all(fw);
 	if (fw_layout_init(fw) < 0)
 		return -1;
+	/* Every boot starts from empty tables (the memory may be new). */
+	fw_memset(fw->tab, 0, sizeof(*fw->tab));
+	fw_meters_reset_all(fw);
 	fw_admin_init(fw);
 	fw_rx_init(fw);
 	fw_tx_init(fw);

@@ -120,6 +120,9 @@ bool fw_vnic_mac_rule(struct fw *fw, uint32_t id, struct snic_rule *out);
 uint16_t fw_tx_ring_owner(struct fw *fw, uint16_t ring);
 /* VNIC a dedicated HRR receives for, SNIC_VNIC_NONE if unbound or shared. */
 uint16_t fw_rx_ring_owner(struct fw *fw, uint16_t ring);
+/* The HAL's table memory (hal_table_mem) if it can hold struct
+ * fw_tables, else NULL: read at every boot, like the window. */
+struct fw_tables *fw_tables_get(struct hal *hal);
 /* The engine's copy of an action names its VNIC's incarnation (gen). */
 static inline void fw_action_stamp(const struct fw *fw, struct snic_action *a)
 {

@@ -349,7 +349,9 @@ int fw_layout_init(struct fw *fw)
 	fw->hw.profile[15] = 0;
 	fw->win = hal_window(fw->hal);
 	fw->win_size = hal_window_size(fw->hal);
-	if (!fw->win || fw->win_size < sizeof(struct snic_blk_devid)) {
+	/* The table memory, as the window, is the hardware's of this boot. */
+	fw->tab = fw_tables_get(fw->hal);
+	if (!fw->win || fw->win_size < sizeof(struct snic_blk_devid) || !fw->tab) {
 		fw->state = SNIC_STATE_FAILED;
 		return -1;
 	}
