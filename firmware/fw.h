@@ -43,7 +43,7 @@ struct fw_storage {
 #define FW_TABLE_BYTES 848440u
 
 /* Bind storage `mem` (`size` bytes, FW_STORAGE_ALIGN-aligned) to HAL
- * context `hal`: the instance, all of it and its tables zeroed, or NULL
+ * context `hal`: the instance, all of it zeroed (fw_init empties the tables), or NULL
  * when mem is too small or misaligned, or the HAL's table memory is
  * smaller than FW_TABLE_BYTES or not FW_STORAGE_ALIGN-aligned. Nothing is
  * written to the device yet. */

@@ -32,7 +32,6 @@ struct fw *fw_open(void *mem, size_t size, struct hal *hal)
 		return NULL;
 	struct fw *fw = mem;
 	fw_memset(fw, 0, sizeof(*fw));
-	fw_memset(tab, 0, sizeof(*tab));
 	fw->hal = hal;
 	fw->tab = tab;
 	return fw;
@@ -54,9 +53,9 @@ int fw_init(struct fw *fw)
 	fw->now_ns = hal_now_ns(fw->hal);
 	if (fw_layout_init(fw) < 0)
 		return -1;
-	/* Every boot starts from empty tables (the memory may be new). */
+	/* Every boot starts from empty tables, policers included (the
+	 * memory may be new). */
 	fw_memset(fw->tab, 0, sizeof(*fw->tab));
-	fw_meters_reset_all(fw);
 	fw_admin_init(fw);
 	fw_rx_init(fw);
 	fw_tx_init(fw);

@@ -13,7 +13,6 @@ tmp=$(mktemp -d /tmp/snic-bsim.XXXXXX)
 sim=
 cleanup() { [ -n "$sim" ] && kill "$sim" 2>/dev/null; rm -rf "$tmp" /dev/shm/snic-bsim-$$*; }
 trap cleanup EXIT
-[ -n "${BSIM_KEEP:-}" ] && trap - EXIT
 page=$top/docs/benchmarks-sim.md
 
 "$bin/gen_seq" "$tmp/in.pcap" --count "$frames" --src 02:aa:00:00:00:01 \
